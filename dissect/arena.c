@@ -1,0 +1,150 @@
+/* arena.c - bump allocator; see arena.h for the contract. */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK (64 * 1024)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size; /* usable bytes in data[] */
+	size_t off;  /* next free byte */
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+static struct arena_block *block_new(size_t size)
+{
+	struct arena_block *b = malloc(sizeof(*b) + size);
+
+	if (!b) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	b->next = NULL;
+	b->size = size;
+	b->off = 0;
+	return b;
+}
+
+void arena_init(struct arena *a)
+{
+	a->head = NULL;
+	a->used = 0;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_block *b = a->head;
+
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->used = 0;
+}
+
+void arena_reset(struct arena *a)
+{
+	struct arena_block *b = a->head;
+
+	if (!b)
+		return;
+	while (b->next) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	b->off = 0;
+	a->head = b;
+	a->used = 0;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+
+	n = (n + 7) & ~(size_t)7;
+	if (n == 0)
+		n = 8;
+	if (!b || n > b->size - b->off) {
+		if (n > ARENA_BLOCK / 4) {
+			/* Large request: own block behind the current one so
+			 * the current block's free space is not wasted. */
+			struct arena_block *big = block_new(n);
+			big->off = n;
+			if (b) {
+				big->next = b->next;
+				b->next = big;
+			} else {
+				a->head = big;
+			}
+			a->used += n;
+			return big->data;
+		}
+		b = block_new(ARENA_BLOCK);
+		b->next = a->head;
+		a->head = b;
+	}
+	void *p = b->data + b->off;
+	b->off += n;
+	a->used += n;
+	return p;
+}
+
+void *arena_zalloc(struct arena *a, size_t n)
+{
+	void *p = arena_alloc(a, n);
+
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	char buf[256];
+	va_list ap2;
+
+	va_copy(ap2, ap);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0) {
+		va_end(ap2);
+		return arena_strdup(a, "");
+	}
+	if ((size_t)n < sizeof(buf)) {
+		va_end(ap2);
+		return arena_strndup(a, buf, (size_t)n);
+	}
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	char *p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}

@@ -1,0 +1,40 @@
+/*
+ * arena.h - bump allocator with one lifetime.
+ *
+ * Two lifetimes exist in smbcmp (STYLE.md 7): one arena per trace holds the
+ * index, node trees and strings that must outlive a packet (the differ holds
+ * two traces at once); a scratch arena per packet holds temporary buffers and
+ * is reset after each packet. Nothing allocated from an arena is freed on its
+ * own: arena_reset()/arena_free() release everything at once.
+ *
+ * Allocation failure aborts with a message: it means the machine is out of
+ * memory, which the resource limits (dissect/limits.h) are there to prevent.
+ */
+#ifndef SMBCMP_ARENA_H
+#define SMBCMP_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+	struct arena_block *head; /* current block, newest first */
+	size_t used;              /* bytes handed out, for statistics */
+};
+
+void arena_init(struct arena *a);
+/* Releases every block. The arena may be reused after arena_init(). */
+void arena_free(struct arena *a);
+/* Releases all blocks but the first, keeping it for reuse. */
+void arena_reset(struct arena *a);
+/* Returns n bytes aligned to 8, uninitialised. Never returns NULL. */
+void *arena_alloc(struct arena *a, size_t n);
+void *arena_zalloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * dissect.h - the one header src/ and ui/ include.
+ *
+ * Opening a trace (trace_open) reads the capture once through libpcap,
+ * reassembles TCP, frames NBSS and builds an index: the frames that carry
+ * NBSS/SMB data, the PDUs each completes, and the TCP streams. No field tree
+ * is built then. Trees are built on demand, per frame, into an arena the
+ * caller owns (trace_dissect_frame), so a viewer or differ pays for the
+ * frames it shows or compares only.
+ */
+#ifndef SMBCMP_DISSECT_H
+#define SMBCMP_DISSECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "field.h"
+#include "tree.h"
+
+struct trace;
+
+/* Limits that bound memory on hostile captures (0 = built-in default). */
+struct trace_opts {
+	size_t max_pdu;        /* largest NBSS PDU kept whole (bytes) */
+	size_t max_pending;    /* out-of-order bytes queued per direction */
+	uint32_t max_nodes;    /* nodes per frame tree */
+};
+
+enum pdu_flags {
+	PDU_REASM = 1 << 0,      /* spans several frames: pos are PDU-relative */
+	PDU_INCOMPLETE = 1 << 1, /* bytes missing (capture gap or truncation) */
+	PDU_CONT = 1 << 2,       /* continuation data, no NBSS header found */
+	PDU_TRUNC = 1 << 3,      /* stored prefix only (max_pdu) */
+};
+
+/* One NBSS message as it was reassembled. */
+struct pdu {
+	const uint8_t *data; /* NBSS header + payload, len bytes */
+	uint32_t len;        /* bytes stored */
+	uint32_t wire_len;   /* bytes the NBSS header claims + 4 */
+	int32_t frame_off;   /* offset of data[0] in its frame, -1 if REASM */
+	uint32_t frame;      /* 1-based number of the frame completing it */
+	uint32_t stream;     /* TCP stream index, as tshark's tcp.stream */
+	uint16_t flags;      /* enum pdu_flags */
+	uint8_t to_server;   /* 1 client->server, 0 server->client */
+	uint8_t port139;     /* NBSS with 17-bit length and flags (port 139) */
+};
+
+/* A frame that carries at least one PDU. */
+struct frame_rec {
+	uint32_t num;        /* 1-based frame number in the file */
+	uint32_t stream;
+	int64_t sec;         /* capture time */
+	uint32_t nsec;
+	uint32_t first_pdu;  /* index into the trace's PDU array */
+	uint32_t npdus;
+	uint8_t to_server;
+};
+
+struct stream_rec {
+	char client[64]; /* "10.0.0.2:49152" or "[fe80::1]:49152" */
+	char server[64];
+	uint32_t first_frame;
+	uint32_t npdus;
+};
+
+/*
+ * Opens and indexes a capture. Returns 0, or -1 with a one-line reason in
+ * err (missing file, not a capture, truncated...). A truncated capture whose
+ * first packets are readable opens, with a warning in trace_warning().
+ */
+int trace_open(struct trace **out, const char *path,
+	       const struct trace_opts *opts, char *err, size_t errlen);
+void trace_close(struct trace *t);
+
+const char *trace_path(const struct trace *t);
+/* A non-fatal problem met while reading (truncated file), or NULL. */
+const char *trace_warning(const struct trace *t);
+size_t trace_nframes(const struct trace *t);
+const struct frame_rec *trace_frame(const struct trace *t, size_t i);
+size_t trace_npdus(const struct trace *t);
+const struct pdu *trace_pdu(const struct trace *t, size_t i);
+size_t trace_nstreams(const struct trace *t);
+const struct stream_rec *trace_stream(const struct trace *t, size_t i);
+/* Total frames in the file (including those without SMB). */
+uint32_t trace_total_frames(const struct trace *t);
+
+/*
+ * Dissects frame i (index into the frame list) into a fresh tree in arena a.
+ * Top-level children of the returned root are protocol nodes (nbss, smb2,
+ * smb...) in wire order. *summary gets the Info-column line. Never fails:
+ * malformed data becomes [Malformed] nodes.
+ */
+struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
+				 const char **summary);
+
+/* Field descriptors, for --list-fields. */
+size_t field_count(void);
+
+#endif

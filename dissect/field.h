@@ -1,0 +1,87 @@
+/*
+ * field.h - the field registry: one descriptor per Wireshark field.
+ *
+ * Fields are data (STYLE.md 2): dissect/fields.def holds one F(...) row per
+ * field (filter name, label, type, display base, boolean bit width, value
+ * tables, bitmask), generated once from Wireshark's registry by
+ * tools/fieldgen.py and committed. The rows generate the enum of field ids
+ * (F_SMB2_CMD for "smb2.cmd") and the descriptor array field_table[].
+ * Hand-written fields that Wireshark lacks live in dissect/fields_local.def.
+ */
+#ifndef SMBCMP_FIELD_H
+#define SMBCMP_FIELD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ftype {
+	FT_NONE, FT_PROTOCOL,
+	FT_UINT8, FT_UINT16, FT_UINT24, FT_UINT32, FT_UINT40, FT_UINT48,
+	FT_UINT56, FT_UINT64,
+	FT_INT8, FT_INT16, FT_INT24, FT_INT32, FT_INT64,
+	FT_BOOLEAN, FT_CHAR,
+	FT_STRING, FT_STRINGZ, FT_UINT_STRING, FT_STRINGZPAD, FT_STRINGZTRUNC,
+	FT_BYTES, FT_UINT_BYTES, FT_GUID, FT_OID, FT_REL_OID,
+	FT_ABSOLUTE_TIME, FT_RELATIVE_TIME, FT_FRAMENUM,
+	FT_IPv4, FT_IPv6, FT_ETHER, FT_EUI64, FT_FLOAT, FT_DOUBLE,
+	FT_SYSTEM_ID, FT_FCWWN, FT_AX25, FT_VINES,
+	FT_IEEE_11073_SFLOAT, FT_IEEE_11073_FLOAT,
+};
+
+enum fbase {
+	BASE_NONE, BASE_DEC, BASE_HEX, BASE_OCT, BASE_DEC_HEX, BASE_HEX_DEC,
+	BASE_CUSTOM,
+};
+
+/* Value-string table, terminated by s == NULL. */
+struct val {
+	uint64_t v;
+	const char *s;
+};
+
+/* Range-string table, terminated by s == NULL. */
+struct rval {
+	uint64_t lo, hi;
+	const char *s;
+};
+
+/* True/false strings of a boolean. */
+struct tfs {
+	const char *t, *f;
+};
+
+struct field {
+	const char *name;  /* display-filter name, e.g. "smb2.cmd" */
+	const char *label; /* tree label, e.g. "Command" */
+	uint8_t type;      /* enum ftype */
+	uint8_t base;      /* enum fbase */
+	uint8_t bits;      /* booleans: width of the containing integer */
+	const struct val *vals;
+	const struct rval *rvals;
+	const struct tfs *tfs;
+	uint64_t mask;
+};
+
+enum field_id {
+	F_INVALID = 0,
+#define F(id, name, label, type, base, bits, vals, rvals, tfs, mask) id,
+#include "fields.def"
+#include "fields_local.def"
+#undef F
+	F_COUNT
+};
+
+extern const struct field field_table[F_COUNT];
+
+static inline const struct field *field_get(int fid)
+{
+	return &field_table[fid > 0 && fid < F_COUNT ? fid : 0];
+}
+
+/* Looks a value up; NULL when absent. */
+const char *val_lookup(const struct val *vals, uint64_t v);
+const char *rval_lookup(const struct rval *rvals, uint64_t v);
+/* Field id by filter name, or F_INVALID. */
+int field_by_name(const char *name);
+
+#endif

@@ -1,0 +1,90 @@
+/* hmap.c - open-addressing hash map; see hmap.h. */
+#include "hmap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+void hmap_init(struct hmap *m)
+{
+	m->keys = NULL;
+	m->vals = NULL;
+	m->cap = m->count = 0;
+}
+
+void hmap_free(struct hmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	hmap_init(m);
+}
+
+uint64_t hmap_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return h ? h : 1;
+}
+
+static size_t slot(uint64_t key, size_t cap)
+{
+	uint64_t h = key * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 17) & (cap - 1);
+}
+
+static void grow(struct hmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64;
+	uint64_t *nk = calloc(ncap, sizeof(*nk));
+	void **nv = calloc(ncap, sizeof(*nv));
+
+	if (!nk || !nv) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->keys[i])
+			continue;
+		size_t j = slot(m->keys[i], ncap);
+		while (nk[j])
+			j = (j + 1) & (ncap - 1);
+		nk[j] = m->keys[i];
+		nv[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = nk;
+	m->vals = nv;
+	m->cap = ncap;
+}
+
+void hmap_put(struct hmap *m, uint64_t key, void *val)
+{
+	if (!key)
+		key = 1;
+	if ((m->count + 1) * 4 > m->cap * 3)
+		grow(m);
+	size_t j = slot(key, m->cap);
+	while (m->keys[j] && m->keys[j] != key)
+		j = (j + 1) & (m->cap - 1);
+	if (!m->keys[j])
+		m->count++;
+	m->keys[j] = key;
+	m->vals[j] = val;
+}
+
+void *hmap_get(const struct hmap *m, uint64_t key)
+{
+	if (!key)
+		key = 1;
+	if (!m->cap)
+		return NULL;
+	size_t j = slot(key, m->cap);
+	while (m->keys[j]) {
+		if (m->keys[j] == key)
+			return m->vals[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	return NULL;
+}

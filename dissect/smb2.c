@@ -1,0 +1,308 @@
+/*
+ * smb2.c - SMB2 header (MS-SMB2 2.2.1), compound chains, transform and
+ * compression transform headers, request/response pairing and body
+ * dispatch. Bodies live in smb2_<family>.c.
+ *
+ * Header, 64 bytes:
+ *   0 ProtocolId  4 StructureSize  6 CreditCharge  8 Status | ChannelSequence+Reserved
+ *  12 Command    14 Credits       16 Flags        20 NextCommand
+ *  24 MessageId  32 AsyncId | Reserved(ProcessId)+TreeId
+ *  40 SessionId  48 Signature
+ */
+#include "smb2.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SMB2_MAX_CHAIN 512
+
+/* Bodies not dissected yet show as the command's text item only. */
+const struct smb2_cmd_desc smb2_cmds[SMB2_NCMDS] = {
+	[SMB2_NEGOTIATE] = { "Negotiate Protocol", 36, 65, NULL, NULL, NULL },
+	[SMB2_SESSION_SETUP] = { "Session Setup", 25, 9, NULL, NULL, NULL },
+	[SMB2_LOGOFF] = { "Session Logoff", 4, 4, NULL, NULL, NULL },
+	[SMB2_TREE_CONNECT] = { "Tree Connect", 9, 16, NULL, NULL, NULL },
+	[SMB2_TREE_DISCONNECT] = { "Tree Disconnect", 4, 4, NULL, NULL, NULL },
+	[SMB2_CREATE] = { "Create", 57, 89, NULL, NULL, NULL },
+	[SMB2_CLOSE] = { "Close", 24, 60, NULL, NULL, NULL },
+	[SMB2_FLUSH] = { "Flush", 24, 4, NULL, NULL, NULL },
+	[SMB2_READ] = { "Read", 49, 17, NULL, NULL, NULL },
+	[SMB2_WRITE] = { "Write", 49, 17, NULL, NULL, NULL },
+	[SMB2_LOCK] = { "Lock", 48, 4, NULL, NULL, NULL },
+	[SMB2_IOCTL] = { "Ioctl", 57, 49, NULL, NULL, NULL },
+	[SMB2_CANCEL] = { "Cancel", 4, 0, NULL, NULL, NULL },
+	[SMB2_ECHO] = { "KeepAlive", 4, 4, NULL, NULL, NULL },
+	[SMB2_QUERY_DIRECTORY] = { "Find", 33, 9, NULL, NULL, NULL },
+	[SMB2_CHANGE_NOTIFY] = { "Notify", 32, 9, NULL, NULL, NULL },
+	[SMB2_QUERY_INFO] = { "GetInfo", 41, 9, NULL, NULL, NULL },
+	[SMB2_SET_INFO] = { "SetInfo", 33, 2, NULL, NULL, NULL },
+	[SMB2_OPLOCK_BREAK] = { "Break", 24, 24, NULL, NULL, NULL },
+};
+
+static const int flags_subs[] = {
+	F_SMB2_FLAGS_RESPONSE, F_SMB2_FLAGS_ASYNC, F_SMB2_FLAGS_CHAINED,
+	F_SMB2_FLAGS_SIGNATURE, F_SMB2_FLAGS_PRIORITY_MASK, F_SMB2_FLAGS_DFS,
+	F_SMB2_FLAGS_REPLAY, F_INVALID
+};
+
+uint64_t smb2_req_key(uint32_t stream, uint64_t msg_id)
+{
+	return hmap_mix(hmap_mix(0x534d4232, stream), msg_id);
+}
+
+/* Reads the fixed header fields at c->off without adding nodes. */
+static bool parse_hdr(struct cur *c, struct smb2_hdr *h)
+{
+	const uint8_t *p = cur_peek(c, 64);
+
+	if (!p)
+		return false;
+	struct cur r = cur_sub(c, c->off, 64);
+	memset(h, 0, sizeof(*h));
+	h->off = c->off;
+	cur_skip(&r, 6);
+	h->credit_charge = cur_le16(&r);
+	h->status = cur_le32(&r);
+	h->cmd = cur_le16(&r);
+	cur_skip(&r, 2);
+	h->flags = cur_le32(&r);
+	h->next = cur_le32(&r);
+	h->msg_id = cur_le64(&r);
+	h->response = h->flags & SMB2_FLAGS_RESPONSE;
+	h->async = h->flags & SMB2_FLAGS_ASYNC;
+	if (h->async) {
+		h->async_id = cur_le64(&r);
+	} else {
+		h->pid = cur_le32(&r);
+		h->tid = cur_le32(&r);
+	}
+	h->sesid = cur_le64(&r);
+	return !r.err;
+}
+
+/* End of the compound member starting at h->off. */
+static size_t member_end(const struct cur *c, const struct smb2_hdr *h)
+{
+	if (h->next && h->next >= 64 && h->next <= c->end - h->off)
+		return h->off + h->next;
+	return c->end;
+}
+
+static void add_header(struct dctx *d, struct node *smb2, struct cur *c,
+		       const struct smb2_hdr *h)
+{
+	struct tctx *t = &d->t;
+	struct node *hn = t_text(t, smb2, cur_pos(c), 64, "SMB2 Header");
+
+	r_uint_be(t, hn, F_SMB2_PROTOCOL_ID, c, 4);
+	r_uint(t, hn, F_SMB2_HEADER_LEN, c, 2);
+	r_uint(t, hn, F_SMB2_CREDIT_CHARGE, c, 2);
+	if (h->response) {
+		r_uint(t, hn, F_SMB2_NT_STATUS, c, 4);
+	} else {
+		r_uint(t, hn, F_SMB2_CHANNEL_SEQUENCE, c, 2);
+		r_bytes(t, hn, F_SMB2_RESERVED, c, 2);
+	}
+	r_uint(t, hn, F_SMB2_CMD, c, 2);
+	r_uint(t, hn, h->response ? F_SMB2_CREDITS_GRANTED : F_SMB2_CREDITS_REQUESTED,
+	       c, 2);
+	r_bitmask(t, hn, F_SMB2_FLAGS, c, 4, flags_subs);
+	r_uint(t, hn, F_SMB2_CHAIN_OFFSET, c, 4);
+	r_uint(t, hn, F_SMB2_MSG_ID, c, 8);
+	if (h->async) {
+		r_uint(t, hn, F_SMB2_AID, c, 8);
+	} else {
+		r_uint(t, hn, F_SMB2_PID, c, 4);
+		r_uint(t, hn, F_SMB2_TID, c, 4);
+	}
+	r_uint(t, hn, F_SMB2_SESID, c, 8);
+	r_bytes(t, hn, F_SMB2_SIGNATURE, c, 16);
+
+	struct smb2_req *rq = h->req;
+	if (!rq)
+		return;
+	uint32_t pos = (uint32_t)(c->pos0 + h->off);
+	if (!h->response && rq->rsp_frame) {
+		t_uint(t, hn, F_SMB2_RESPONSE_IN, pos, 0, rq->rsp_frame)->flags |= N_GENERATED;
+	} else if (h->response && rq->req_frame) {
+		t_uint(t, hn, F_SMB2_RESPONSE_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
+		int64_t ns = (rq->rsp_sec - rq->req_sec) * 1000000000LL +
+			     ((int64_t)rq->rsp_nsec - (int64_t)rq->req_nsec);
+		t_reltime(t, hn, F_SMB2_TIME, pos, 0, ns)->flags |= N_GENERATED;
+	}
+}
+
+static const char *cmd_name(uint16_t cmd)
+{
+	return cmd < SMB2_NCMDS ? smb2_cmds[cmd].name : NULL;
+}
+
+static void summarize(struct dctx *d, const struct smb2_hdr *h)
+{
+	const char *name = cmd_name(h->cmd);
+
+	if (name)
+		dctx_summary(d, "%s %s", name, h->response ? "Response" : "Request");
+	else
+		dctx_summary(d, "Unknown command 0x%04x %s", h->cmd,
+			     h->response ? "Response" : "Request");
+	if (h->response && h->status != 0) {
+		const char *s = val_lookup(field_get(F_SMB2_NT_STATUS)->vals, h->status);
+		if (h->status == 0x00000103)
+			dctx_summary_more(d, ", Interim");
+		else if (s)
+			dctx_summary_more(d, ", Error: %s", s);
+		else
+			dctx_summary_more(d, ", Error: 0x%08x", h->status);
+	}
+}
+
+static void dissect_body(struct dctx *d, struct node *smb2, struct cur *c,
+			 const struct smb2_hdr *h)
+{
+	const char *name = cmd_name(h->cmd);
+	struct node *body = t_text(&d->t, smb2, cur_pos(c), (uint32_t)cur_left(c),
+				   "%s %s (0x%02x)", name ? name : "Unknown",
+				   h->response ? "Response" : "Request", h->cmd);
+	if (!name)
+		return;
+	const struct smb2_cmd_desc *desc = &smb2_cmds[h->cmd];
+	smb2_body_fn fn = h->response ? desc->rsp : desc->req;
+	if (fn)
+		fn(d, body, c, h);
+}
+
+/* Transform header (MS-SMB2 2.2.41): encrypted message. */
+static void dissect_transform(struct dctx *d, struct node *parent, struct cur *c)
+{
+	struct tctx *t = &d->t;
+	struct node *smb2 = t_proto(t, parent, F_SMB2, cur_pos(c), (uint32_t)cur_left(c));
+	struct node *hn = t_text(t, smb2, cur_pos(c), 52, "SMB2 Transform Header");
+
+	r_uint_be(t, hn, F_SMB2_PROTOCOL_ID, c, 4);
+	r_bytes(t, hn, F_SMB2_HEADER_TRANSFORM_SIGNATURE, c, 16);
+	r_bytes(t, hn, F_SMB2_HEADER_TRANSFORM_NONCE, c, 16);
+	r_uint(t, hn, F_SMB2_HEADER_TRANSFORM_MSG_SIZE, c, 4);
+	r_bytes(t, hn, F_SMB2_HEADER_TRANSFORM_RESERVED, c, 2);
+	static const int tf_subs[] = { F_SMB2_HEADER_TRANSFORM_FLAGS_ENCRYPTED, F_INVALID };
+	r_bitmask(t, hn, F_SMB2_HEADER_TRANSFORM_FLAGS, c, 2, tf_subs);
+	r_uint(t, hn, F_SMB2_SESID, c, 8);
+	if (c->err) {
+		t_malformed(t, smb2, cur_pos(c), "transform header cut short");
+		return;
+	}
+	r_bytes(t, smb2, F_SMB2_HEADER_TRANSFORM_ENC_DATA, c, cur_left(c));
+	dctx_summary(d, "Encrypted SMB3");
+}
+
+/* Compression transform header (MS-SMB2 2.2.42). */
+static void dissect_compressed(struct dctx *d, struct node *parent, struct cur *c)
+{
+	struct tctx *t = &d->t;
+	struct node *smb2 = t_proto(t, parent, F_SMB2, cur_pos(c), (uint32_t)cur_left(c));
+	struct node *hn = t_text(t, smb2, cur_pos(c), 16, "SMB2 Compression Transform Header");
+
+	r_uint_be(t, hn, F_SMB2_PROTOCOL_ID, c, 4);
+	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_ORIGINAL_SIZE, c, 4);
+	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_COMP_ALG, c, 2);
+	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_FLAGS, c, 2);
+	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_OFFSET, c, 4);
+	if (c->err) {
+		t_malformed(t, smb2, cur_pos(c), "compression header cut short");
+		return;
+	}
+	r_bytes(t, smb2, F_SMB2_HEADER_COMP_TRANSFORM_DATA, c, cur_left(c));
+	dctx_summary(d, "SMB2 Compressed");
+}
+
+void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
+{
+	const uint8_t *m = cur_peek(c, 4);
+
+	if (m && m[0] == 0xfd) {
+		dissect_transform(d, parent, c);
+		return;
+	}
+	if (m && m[0] == 0xfc) {
+		dissect_compressed(d, parent, c);
+		return;
+	}
+	for (int i = 0; i < SMB2_MAX_CHAIN && cur_left(c) > 0; i++) {
+		struct smb2_hdr h;
+		size_t start = c->off;
+		struct node *smb2 = t_proto(&d->t, parent, F_SMB2, cur_pos(c),
+					    (uint32_t)cur_left(c));
+		if (!parse_hdr(c, &h)) {
+			t_malformed(&d->t, smb2, cur_pos(c), "SMB2 header cut short");
+			return;
+		}
+		h.end = member_end(c, &h);
+		smb2->size = (uint32_t)(h.end - start);
+		h.req = hmap_get(&d->trace->smb2_msgs,
+				 smb2_req_key(d->pdu->stream, h.msg_id));
+		if (h.req && h.req->cmd != h.cmd)
+			h.req = NULL;
+		struct cur m2 = cur_sub(c, start, h.end - start);
+		add_header(d, smb2, &m2, &h);
+		summarize(d, &h);
+		if (!m2.err)
+			dissect_body(d, smb2, &m2, &h);
+		if (m2.err)
+			t_malformed(&d->t, smb2, cur_pos(&m2), "SMB2 message cut short");
+		if (!h.next)
+			break;
+		if (h.next < 64 || h.next > c->end - start) {
+			t_malformed(&d->t, smb2, (uint32_t)(c->pos0 + start + 20),
+				    "NextCommand points outside the PDU");
+			break;
+		}
+		c->off = start + h.next;
+	}
+}
+
+/* Index pass: pair requests and responses by (stream, message id). */
+void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec)
+{
+	struct cur c = cur_make(p->data, p->len, 0);
+
+	cur_skip(&c, 4);
+	const uint8_t *m = cur_peek(&c, 4);
+	if (!m || m[0] != 0xfe)
+		return;
+	for (int i = 0; i < SMB2_MAX_CHAIN; i++) {
+		struct smb2_hdr h;
+		size_t start = c.off;
+		if (!parse_hdr(&c, &h))
+			return;
+		h.end = member_end(&c, &h);
+		uint64_t key = smb2_req_key(p->stream, h.msg_id);
+		struct smb2_req *rq = hmap_get(&t->smb2_msgs, key);
+		if (!h.response && h.cmd != SMB2_CANCEL) {
+			if (!rq || rq->cmd != h.cmd || rq->rsp_frame) {
+				rq = arena_zalloc(&t->a, sizeof(*rq));
+				hmap_put(&t->smb2_msgs, key, rq);
+			}
+			rq->cmd = h.cmd;
+			rq->req_frame = p->frame;
+			rq->req_sec = sec;
+			rq->req_nsec = nsec;
+			h.req = rq;
+		} else if (h.response && rq && rq->cmd == h.cmd &&
+			   !(h.async && h.status == 0x00000103)) {
+			if (!rq->rsp_frame) {
+				rq->rsp_frame = p->frame;
+				rq->rsp_sec = sec;
+				rq->rsp_nsec = nsec;
+			}
+			h.req = rq;
+		}
+		if (h.cmd < SMB2_NCMDS && smb2_cmds[h.cmd].index && h.req) {
+			struct cur m2 = cur_sub(&c, start, h.end - start);
+			cur_skip(&m2, 64);
+			smb2_cmds[h.cmd].index(t, &m2, &h);
+		}
+		if (!h.next || h.next < 64 || h.next > c.end - start)
+			return;
+		c.off = start + h.next;
+	}
+}

@@ -1,0 +1,574 @@
+/*
+ * tcp.c - TCP connection tracking, reassembly and NBSS framing; see tcp.h.
+ *
+ * Connections are numbered in order of first appearance, like tshark's
+ * tcp.stream (every TCP connection counts, SMB or not; a new SYN on a closed
+ * 4-tuple starts a new stream). Each direction ("half") holds:
+ *   next_seq   the next byte expected;
+ *   ooo        future segments, sorted by sequence number, bounded by
+ *              opts.max_pending bytes;
+ *   pend       in-order bytes of an NBSS message not yet complete.
+ * Framing parses NBSS headers out of the in-order byte stream. A PDU that
+ * lies inside one segment keeps its frame offset (positions are frame
+ * positions, as in tshark); one that spans segments is PDU_REASM.
+ */
+#include "tcp.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SMB_PORT 445
+#define NBSS_PORT 139
+#define MAX_OOO_SEGS 4096
+
+struct ooo_seg {
+	struct ooo_seg *next;
+	uint32_t seq, len, frame, data_off;
+	int64_t sec;
+	uint32_t nsec;
+	uint8_t data[];
+};
+
+struct half {
+	uint8_t init;       /* next_seq is known */
+	uint8_t synced;     /* framing is at an NBSS header boundary */
+	uint8_t fin;
+	uint32_t next_seq;
+	struct ooo_seg *ooo;
+	size_t ooo_bytes;
+	unsigned ooo_count;
+	uint8_t *pend;      /* malloc'd; bytes of an unfinished PDU */
+	size_t plen, pcap;
+	uint32_t last_frame;
+	int64_t last_sec;
+	uint32_t last_nsec;
+};
+
+struct conn {
+	struct conn *hnext;
+	uint8_t v6;
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	uint32_t stream;
+	int8_t server;      /* endpoint index of the server, -1 unknown */
+	int8_t nbss;        /* -1 undecided, 0 not NBSS, 1 NBSS */
+	uint8_t port139;
+	uint8_t closed;     /* FIN or RST seen */
+	uint8_t syn[2];
+	struct half h[2];   /* h[i]: data sent by endpoint i */
+};
+
+struct tcp_state {
+	struct trace *t;
+	struct hmap conns;  /* hash of 4-tuple -> chain of conns */
+	struct conn **all;
+	size_t nall, capall;
+	size_t pending_total;
+};
+
+struct tcp_state *tcp_new(struct trace *t)
+{
+	struct tcp_state *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	s->t = t;
+	hmap_init(&s->conns);
+	return s;
+}
+
+static uint64_t tuple_hash(const struct tcp_seg *g)
+{
+	/* Symmetric: the same for both directions. */
+	uint64_t a = 0, b = 0;
+	for (int i = 0; i < 16; i++) {
+		a = hmap_mix(a, g->src[i]);
+		b = hmap_mix(b, g->dst[i]);
+	}
+	a = hmap_mix(a, g->sport);
+	b = hmap_mix(b, g->dport);
+	return hmap_mix(a ^ b, (uint64_t)g->sport + g->dport + g->v6);
+}
+
+static int conn_dir(const struct conn *c, const struct tcp_seg *g)
+{
+	if (c->v6 != g->v6)
+		return -1;
+	if (c->port[0] == g->sport && c->port[1] == g->dport &&
+	    !memcmp(c->addr[0], g->src, 16) && !memcmp(c->addr[1], g->dst, 16))
+		return 0;
+	if (c->port[1] == g->sport && c->port[0] == g->dport &&
+	    !memcmp(c->addr[1], g->src, 16) && !memcmp(c->addr[0], g->dst, 16))
+		return 1;
+	return -1;
+}
+
+static void fmt_endpoint(char *out, size_t n, const struct conn *c, int i)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	inet_ntop(c->v6 ? AF_INET6 : AF_INET, c->addr[i], ip, sizeof(ip));
+	if (c->v6)
+		snprintf(out, n, "[%s]:%u", ip, c->port[i]);
+	else
+		snprintf(out, n, "%s:%u", ip, c->port[i]);
+}
+
+static void conn_set_server(struct tcp_state *s, struct conn *c, int server)
+{
+	struct stream_rec *r = trace_stream_at(s->t, c->stream);
+
+	c->server = (int8_t)server;
+	fmt_endpoint(r->server, sizeof(r->server), c, server);
+	fmt_endpoint(r->client, sizeof(r->client), c, !server);
+}
+
+static struct conn *conn_new(struct tcp_state *s, const struct tcp_seg *g,
+			     uint64_t h)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	c->v6 = g->v6;
+	memcpy(c->addr[0], g->src, 16);
+	memcpy(c->addr[1], g->dst, 16);
+	c->port[0] = g->sport;
+	c->port[1] = g->dport;
+	c->stream = (uint32_t)s->nall;
+	c->nbss = -1;
+	c->hnext = hmap_get(&s->conns, h);
+	hmap_put(&s->conns, h, c);
+	if (s->nall == s->capall) {
+		s->capall = s->capall ? s->capall * 2 : 64;
+		s->all = realloc(s->all, s->capall * sizeof(*s->all));
+		if (!s->all) {
+			fprintf(stderr, "smbcmp: out of memory\n");
+			abort();
+		}
+	}
+	s->all[s->nall++] = c;
+	struct stream_rec *r = trace_stream_at(s->t, c->stream);
+	r->first_frame = g->frame;
+	/* Server: the SMB port, else the receiver of a bare SYN, else the
+	 * lower port. */
+	int server;
+	if (g->dport == SMB_PORT || g->dport == NBSS_PORT)
+		server = 1;
+	else if (g->sport == SMB_PORT || g->sport == NBSS_PORT)
+		server = 0;
+	else if ((g->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
+		server = 1;
+	else if ((g->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+		server = 0;
+	else
+		server = g->dport < g->sport ? 1 : 0;
+	c->port139 = c->port[server] == NBSS_PORT;
+	conn_set_server(s, c, server);
+	return c;
+}
+
+static void half_free(struct half *h)
+{
+	struct ooo_seg *o = h->ooo;
+
+	while (o) {
+		struct ooo_seg *n = o->next;
+		free(o);
+		o = n;
+	}
+	h->ooo = NULL;
+	h->ooo_bytes = 0;
+	h->ooo_count = 0;
+	free(h->pend);
+	h->pend = NULL;
+	h->plen = h->pcap = 0;
+}
+
+/* ---- NBSS framing ---- */
+
+static int nbss_type_ok(uint8_t type)
+{
+	return type == 0x00 || (type >= 0x81 && type <= 0x85);
+}
+
+static int smb_magic(const uint8_t *p)
+{
+	return (p[0] == 0xff || p[0] == 0xfe || p[0] == 0xfd || p[0] == 0xfc) &&
+	       p[1] == 'S' && p[2] == 'M' && p[3] == 'B';
+}
+
+int nbss_looks_like_smb(const uint8_t *buf, uint32_t n)
+{
+	if (n < 8 || buf[0] != 0x00)
+		return 0;
+	uint32_t len = (uint32_t)buf[1] << 16 | (uint32_t)buf[2] << 8 | buf[3];
+	return len >= 4 && smb_magic(buf + 4);
+}
+
+/*
+ * Session messages carry a 24-bit length (direct-hosted SMB on 445; on 139
+ * the flags byte is zero in practice and Wireshark reads 24 bits too); the
+ * other NBSS types have a flags byte whose bit 0 extends a 16-bit length.
+ */
+uint32_t nbss_len(const uint8_t *p)
+{
+	if (p[0] == 0x00)
+		return (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)(p[1] & 1) << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Is there a plausible NBSS header at p (n bytes available)? */
+static int header_plausible(const uint8_t *p, size_t n)
+{
+	if (n < 4 || !nbss_type_ok(p[0]))
+		return 0;
+	if (p[0] == 0x85)
+		return nbss_len(p) == 0;
+	if (p[0] != 0x00)
+		return nbss_len(p) < 1024;
+	if (n < 8)
+		return 0;
+	return smb_magic(p + 4) && nbss_len(p) >= 4;
+}
+
+struct emit_ctx {
+	struct tcp_state *s;
+	struct conn *c;
+	int dir;
+	uint32_t frame;
+	int64_t sec;
+	uint32_t nsec;
+};
+
+static void emit(const struct emit_ctx *e, const uint8_t *p, size_t n,
+		 size_t wire_len, int32_t frame_off, uint16_t flags)
+{
+	struct trace *t = e->s->t;
+	struct pdu pdu;
+	size_t keep = n < t->opts.max_pdu ? n : t->opts.max_pdu;
+	uint8_t *copy = arena_alloc(&t->a, keep ? keep : 1);
+
+	memcpy(copy, p, keep);
+	if (keep < n)
+		flags |= PDU_TRUNC;
+	pdu.data = copy;
+	pdu.len = (uint32_t)keep;
+	pdu.wire_len = wire_len > UINT32_MAX ? UINT32_MAX : (uint32_t)wire_len;
+	pdu.frame_off = frame_off;
+	pdu.frame = e->frame;
+	pdu.stream = e->c->stream;
+	pdu.flags = flags;
+	pdu.to_server = e->dir != e->c->server;
+	pdu.port139 = e->c->port139;
+	trace_add_pdu(t, &pdu, e->sec, e->nsec);
+}
+
+static void pend_keep(struct tcp_state *s, struct half *h, const uint8_t *p,
+		      size_t n)
+{
+	if (p == h->pend) {
+		h->plen = n;
+		return;
+	}
+	if (h->pend && p >= h->pend && p < h->pend + h->plen) {
+		memmove(h->pend, p, n);
+		h->plen = n;
+		return;
+	}
+	if (n > h->pcap) {
+		size_t cap = h->pcap ? h->pcap : 4096;
+		while (cap < n)
+			cap *= 2;
+		uint8_t *np = realloc(h->pend, cap);
+		if (!np) {
+			fprintf(stderr, "smbcmp: out of memory\n");
+			abort();
+		}
+		s->pending_total += cap - h->pcap;
+		h->pend = np;
+		h->pcap = cap;
+	}
+	memmove(h->pend, p, n);
+	h->plen = n;
+}
+
+/*
+ * Frames NBSS messages out of buf[0..n). seg_start is where the current
+ * segment's bytes begin in buf (bytes before it came from earlier frames);
+ * seg_off is the segment's payload offset within its frame.
+ */
+static void frame_bytes(const struct emit_ctx *e, struct half *h,
+			const uint8_t *buf, size_t n, size_t seg_start,
+			uint32_t seg_off)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		if (!h->synced) {
+			size_t j = i;
+			while (j < n && !header_plausible(buf + j, n - j))
+				j++;
+			if (j > i) {
+				/* Data without a header: continuation bytes. A
+				 * header could start in the last 7 bytes and
+				 * complete in the next segment: keep those. */
+				size_t stop = j;
+				if (j == n && n - i > 7)
+					stop = n - 7;
+				else if (j == n)
+					break;
+				emit(e, buf + i, stop - i, stop - i,
+				     i >= seg_start ? (int32_t)(seg_off + (i - seg_start)) : -1,
+				     PDU_CONT);
+				i = stop;
+				if (j == n)
+					break;
+			}
+			h->synced = 1;
+		}
+		if (n - i < 4)
+			break;
+		const uint8_t *p = buf + i;
+		if (!nbss_type_ok(p[0])) {
+			h->synced = 0;
+			continue;
+		}
+		size_t total = 4 + (size_t)nbss_len(p);
+		if (n - i < total)
+			break; /* wait for more; emit() truncates huge PDUs */
+		uint16_t flags = 0;
+		int32_t off = -1;
+		if (i >= seg_start)
+			off = (int32_t)(seg_off + (i - seg_start));
+		else
+			flags |= PDU_REASM;
+		emit(e, p, total, total, off, flags);
+		i += total;
+	}
+	pend_keep(e->s, h, buf + i, n - i);
+}
+
+/* Delivers in-order bytes of one segment to the framer. */
+static void deliver(struct tcp_state *s, struct conn *c, int dir,
+		    const uint8_t *data, size_t len, uint32_t frame,
+		    int64_t sec, uint32_t nsec, uint32_t seg_off)
+{
+	struct half *h = &c->h[dir];
+	struct emit_ctx e = { s, c, dir, frame, sec, nsec };
+
+	h->last_frame = frame;
+	h->last_sec = sec;
+	h->last_nsec = nsec;
+	if (len == 0)
+		return;
+	if (c->nbss < 0) {
+		int server_port = c->port[c->server] == SMB_PORT ||
+				  c->port[c->server] == NBSS_PORT;
+		c->nbss = server_port || nbss_looks_like_smb(data, (uint32_t)len);
+	}
+	if (!c->nbss)
+		return;
+	if (h->plen == 0) {
+		frame_bytes(&e, h, data, len, 0, seg_off);
+		return;
+	}
+	size_t before = h->plen;
+	if (before + len > h->pcap) {
+		size_t cap = h->pcap;
+		while (cap < before + len)
+			cap *= 2;
+		uint8_t *np = realloc(h->pend, cap);
+		if (!np) {
+			fprintf(stderr, "smbcmp: out of memory\n");
+			abort();
+		}
+		s->pending_total += cap - h->pcap;
+		h->pend = np;
+		h->pcap = cap;
+	}
+	memcpy(h->pend + before, data, len);
+	h->plen = before + len;
+	frame_bytes(&e, h, h->pend, h->plen, before, seg_off);
+}
+
+/* Data was lost before the next bytes: abandon the PDU in progress. */
+static void declare_gap(struct tcp_state *s, struct conn *c, int dir)
+{
+	struct half *h = &c->h[dir];
+
+	if (h->plen && c->nbss > 0) {
+		struct emit_ctx e = { s, c, dir, h->last_frame, h->last_sec,
+				      h->last_nsec };
+		size_t wire = h->plen;
+		if (h->plen >= 4 && nbss_type_ok(h->pend[0]))
+			wire = 4 + (size_t)nbss_len(h->pend);
+		emit(&e, h->pend, h->plen, wire, -1,
+		     PDU_INCOMPLETE | PDU_REASM);
+	}
+	h->plen = 0;
+	h->synced = 0;
+}
+
+static int32_t seq_diff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+/* Releases queued segments that are now in order. */
+static void drain(struct tcp_state *s, struct conn *c, int dir)
+{
+	struct half *h = &c->h[dir];
+
+	while (h->ooo && seq_diff(h->ooo->seq, h->next_seq) <= 0) {
+		struct ooo_seg *o = h->ooo;
+		h->ooo = o->next;
+		h->ooo_bytes -= o->len;
+		h->ooo_count--;
+		uint32_t skip = (uint32_t)-seq_diff(o->seq, h->next_seq);
+		if (skip < o->len) {
+			h->next_seq += o->len - skip;
+			deliver(s, c, dir, o->data + skip, o->len - skip, o->frame,
+				o->sec, o->nsec, o->data_off + skip);
+		}
+		free(o);
+	}
+}
+
+/* Skips to the first queued segment, declaring the hole a gap. */
+static void skip_to_queue(struct tcp_state *s, struct conn *c, int dir)
+{
+	struct half *h = &c->h[dir];
+
+	if (!h->ooo)
+		return;
+	declare_gap(s, c, dir);
+	h->next_seq = h->ooo->seq;
+	drain(s, c, dir);
+}
+
+static void enqueue(struct half *h, const struct tcp_seg *g, uint32_t seq,
+		    const uint8_t *data, uint32_t len)
+{
+	struct ooo_seg **pp = &h->ooo;
+
+	while (*pp && seq_diff((*pp)->seq, seq) < 0)
+		pp = &(*pp)->next;
+	if (*pp && (*pp)->seq == seq && (*pp)->len >= len)
+		return; /* duplicate */
+	struct ooo_seg *o = malloc(sizeof(*o) + len);
+	if (!o) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	o->seq = seq;
+	o->len = len;
+	o->frame = g->frame;
+	o->data_off = g->data_off + (uint32_t)(data - g->data);
+	o->sec = g->sec;
+	o->nsec = g->nsec;
+	memcpy(o->data, data, len);
+	o->next = *pp;
+	*pp = o;
+	h->ooo_bytes += len;
+	h->ooo_count++;
+}
+
+void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
+{
+	uint64_t hash = tuple_hash(g);
+	struct conn *c;
+	int dir = -1;
+
+	for (c = hmap_get(&s->conns, hash); c; c = c->hnext)
+		if ((dir = conn_dir(c, g)) >= 0)
+			break;
+	int bare_syn = (g->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+	if (c && bare_syn && (c->closed || (c->syn[dir] &&
+					    c->h[dir].next_seq != g->seq + 1))) {
+		/* Port reuse: a new connection on the same 4-tuple. */
+		half_free(&c->h[0]);
+		half_free(&c->h[1]);
+		c = NULL;
+	}
+	if (!c) {
+		c = conn_new(s, g, hash);
+		dir = 0;
+	}
+	struct half *h = &c->h[dir];
+
+	if (g->flags & TCP_SYN) {
+		c->syn[dir] = 1;
+		h->init = 1;
+		h->synced = 1;
+		h->next_seq = g->seq + 1;
+		if ((g->flags & TCP_ACK) && c->server != dir && !c->syn[!dir])
+			conn_set_server(s, c, dir);
+		return;
+	}
+	if (g->flags & TCP_RST)
+		c->closed = 1;
+
+	uint32_t seq = g->seq;
+	const uint8_t *data = g->data;
+	uint32_t len = g->len;
+
+	if (!h->init) {
+		/* Mid-stream start: trust this segment, framing must resync. */
+		h->init = 1;
+		h->synced = 0;
+		h->next_seq = seq;
+	}
+	if (len) {
+		int32_t d = seq_diff(seq, h->next_seq);
+		if (d < 0) {
+			uint32_t old = (uint32_t)-d;
+			if (old >= len) {
+				len = 0; /* retransmission or keep-alive */
+			} else {
+				data += old;
+				len -= old;
+				seq += old;
+			}
+		}
+		if (len && seq == h->next_seq) {
+			h->next_seq += len;
+			deliver(s, c, dir, data, len, g->frame, g->sec, g->nsec,
+				g->data_off + (uint32_t)(data - g->data));
+			drain(s, c, dir);
+		} else if (len) {
+			enqueue(h, g, seq, data, len);
+			if (h->ooo_bytes > s->t->opts.max_pending ||
+			    h->ooo_count > MAX_OOO_SEGS)
+				skip_to_queue(s, c, dir);
+		}
+	}
+	if (g->flags & TCP_FIN) {
+		c->closed = 1;
+		h->fin = 1;
+	}
+}
+
+void tcp_finish(struct tcp_state *s)
+{
+	for (size_t i = 0; i < s->nall; i++) {
+		struct conn *c = s->all[i];
+		for (int dir = 0; dir < 2; dir++) {
+			while (c->h[dir].ooo)
+				skip_to_queue(s, c, dir);
+			if (c->h[dir].plen)
+				declare_gap(s, c, dir);
+			half_free(&c->h[dir]);
+		}
+		free(c);
+	}
+	free(s->all);
+	hmap_free(&s->conns);
+	free(s);
+}

@@ -1,0 +1,140 @@
+/* trace.c - the trace index and per-frame dissection entry; see dissect.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dctx.h"
+#include "trace.h"
+
+void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
+void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
+
+static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return arr;
+	size_t ncap = *cap ? *cap * 2 : 256;
+	while (ncap < need)
+		ncap *= 2;
+	void *p = realloc(arr, ncap * elem);
+	if (!p) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
+	*cap = ncap;
+	return p;
+}
+
+struct stream_rec *trace_stream_at(struct trace *t, uint32_t i)
+{
+	t->streams = grow(t->streams, &t->capstreams, (size_t)i + 1,
+			  sizeof(*t->streams));
+	if (i >= t->nstreams)
+		t->nstreams = (size_t)i + 1;
+	return &t->streams[i];
+}
+
+void trace_add_pdu(struct trace *t, const struct pdu *p, int64_t sec,
+		   uint32_t nsec)
+{
+	t->pdus = grow(t->pdus, &t->cappdus, t->npdus + 1, sizeof(*t->pdus));
+	t->pdus[t->npdus] = *p;
+	struct frame_rec *f = t->nframes ? &t->frames[t->nframes - 1] : NULL;
+	if (!f || f->num != p->frame) {
+		t->frames = grow(t->frames, &t->capframes, t->nframes + 1,
+				 sizeof(*t->frames));
+		f = &t->frames[t->nframes++];
+		f->num = p->frame;
+		f->stream = p->stream;
+		f->sec = sec;
+		f->nsec = nsec;
+		f->first_pdu = (uint32_t)t->npdus;
+		f->npdus = 0;
+		f->to_server = p->to_server;
+	}
+	f->npdus++;
+	t->npdus++;
+	trace_stream_at(t, p->stream)->npdus++;
+	if (!(p->flags & (PDU_CONT | PDU_INCOMPLETE))) {
+		smb2_index(t, p, sec, nsec);
+		smb1_index(t, p, sec, nsec);
+	}
+}
+
+void trace_close(struct trace *t)
+{
+	if (!t)
+		return;
+	hmap_free(&t->smb2_msgs);
+	hmap_free(&t->smb1_msgs);
+	free(t->frames);
+	free(t->pdus);
+	free(t->streams);
+	arena_free(&t->a);
+	free(t);
+}
+
+const char *trace_path(const struct trace *t) { return t->path; }
+const char *trace_warning(const struct trace *t) { return t->warning[0] ? t->warning : NULL; }
+size_t trace_nframes(const struct trace *t) { return t->nframes; }
+const struct frame_rec *trace_frame(const struct trace *t, size_t i) { return &t->frames[i]; }
+size_t trace_npdus(const struct trace *t) { return t->npdus; }
+const struct pdu *trace_pdu(const struct trace *t, size_t i) { return &t->pdus[i]; }
+size_t trace_nstreams(const struct trace *t) { return t->nstreams; }
+const struct stream_rec *trace_stream(const struct trace *t, size_t i) { return &t->streams[i]; }
+uint32_t trace_total_frames(const struct trace *t) { return t->total_frames; }
+size_t field_count(void) { return F_COUNT; }
+
+void dctx_summary(struct dctx *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	const char *item = arena_vprintf(d->t.a, fmt, ap);
+	va_end(ap);
+	d->summary = d->sum_items ? arena_printf(d->t.a, "%s;%s", d->summary, item)
+				  : item;
+	d->sum_items++;
+}
+
+void dctx_summary_more(struct dctx *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	const char *more = arena_vprintf(d->t.a, fmt, ap);
+	va_end(ap);
+	d->summary = arena_printf(d->t.a, "%s%s", d->summary, more);
+}
+
+struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
+				 const char **summary)
+{
+	struct dctx d;
+
+	memset(&d, 0, sizeof(d));
+	d.t.a = a;
+	d.t.max_nodes = t->opts.max_nodes;
+	d.trace = t;
+	d.frame = &t->frames[i];
+	d.summary = "";
+	struct node *root = tree_root(&d.t);
+	for (uint32_t k = 0; k < d.frame->npdus; k++) {
+		const struct pdu *p = &t->pdus[d.frame->first_pdu + k];
+		d.pdu = p;
+		struct cur c = cur_make(p->data, p->len,
+					p->frame_off >= 0 ? (uint32_t)p->frame_off : 0);
+		nbss_dissect(&d, root, &c);
+	}
+	if (d.t.limited) {
+		d.t.max_nodes = 0; /* room for the note itself */
+		struct node *n = tree_add(&d.t, root, field_get(F_SMBCMP_LIMIT)->name,
+					  "[Node limit reached: tree cut short]", "", 0, 0);
+		n->flags |= N_GENERATED;
+	}
+	if (summary)
+		*summary = d.summary;
+	return root;
+}

@@ -1,0 +1,47 @@
+/*
+ * trace.h - internals of a trace shared by the dissect/ modules.
+ *
+ * A trace owns: the arena holding the index and PDU bytes, the growable
+ * arrays of frames, PDUs and streams, the TCP state while indexing, and the
+ * per-trace protocol state that pairs requests with responses (never static
+ * variables: two traces live in one process).
+ */
+#ifndef SMBCMP_TRACE_H
+#define SMBCMP_TRACE_H
+
+#include "dissect.h"
+#include "hmap.h"
+
+struct tcp_state;
+
+struct trace {
+	char *path;
+	char warning[256];
+	struct trace_opts opts;
+	struct arena a;           /* index, PDU bytes, per-trace state */
+	uint32_t total_frames;
+
+	struct frame_rec *frames;
+	size_t nframes, capframes;
+	struct pdu *pdus;
+	size_t npdus, cappdus;
+	struct stream_rec *streams;
+	size_t nstreams, capstreams;
+
+	struct tcp_state *tcp;    /* only while indexing */
+
+	/* Protocol state filled while indexing, read while dissecting. */
+	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
+	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
+};
+
+/* Called by the TCP/NBSS layer for each complete (or abandoned) PDU. */
+void trace_add_pdu(struct trace *t, const struct pdu *p, int64_t sec,
+		   uint32_t nsec);
+/* Returns the stream record for index i, growing the array. */
+struct stream_rec *trace_stream_at(struct trace *t, uint32_t i);
+
+/* Index-time hook per PDU (request/response pairing state). */
+void smb_index_pdu(struct trace *t, const struct pdu *p);
+
+#endif

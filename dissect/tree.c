@@ -1,0 +1,506 @@
+/* tree.c - field tree nodes and Wireshark-style value formatting; see tree.h. */
+#include "tree.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char hexdig[] = "0123456789abcdef";
+
+struct node *tree_root(struct tctx *t)
+{
+	struct node *n = arena_zalloc(t->a, sizeof(*n));
+
+	n->label = "";
+	return n;
+}
+
+struct node *tree_add(struct tctx *t, struct node *parent, const char *name,
+		      const char *label, const char *show, uint32_t pos,
+		      uint32_t size)
+{
+	if (t->max_nodes && t->nodes >= t->max_nodes) {
+		t->limited = true;
+		memset(&t->sink, 0, sizeof(t->sink));
+		t->sink.label = "";
+		return &t->sink;
+	}
+	t->nodes++;
+	struct node *n = arena_alloc(t->a, sizeof(*n));
+	n->parent = parent;
+	n->next = n->child = n->last = NULL;
+	n->name = name;
+	n->label = label ? label : "";
+	n->show = show;
+	n->value = 0;
+	n->pos = pos;
+	n->size = size;
+	n->field = F_INVALID;
+	n->flags = 0;
+	if (parent) {
+		if (parent->last)
+			parent->last->next = n;
+		else
+			parent->child = n;
+		parent->last = n;
+		if (parent->flags & N_REASM)
+			n->flags |= N_REASM;
+	}
+	return n;
+}
+
+static unsigned type_bytes(int type)
+{
+	switch (type) {
+	case FT_UINT8: case FT_INT8: case FT_CHAR: return 1;
+	case FT_UINT16: case FT_INT16: return 2;
+	case FT_UINT24: case FT_INT24: return 3;
+	case FT_UINT32: case FT_INT32: case FT_FRAMENUM: return 4;
+	case FT_UINT40: return 5;
+	case FT_UINT48: return 6;
+	case FT_UINT56: return 7;
+	default: return 8;
+	}
+}
+
+static unsigned mask_shift(uint64_t mask)
+{
+	unsigned s = 0;
+
+	if (!mask)
+		return 0;
+	while (!(mask & 1)) {
+		mask >>= 1;
+		s++;
+	}
+	return s;
+}
+
+static unsigned bit_width(uint64_t v)
+{
+	unsigned w = 0;
+
+	while (v) {
+		w++;
+		v >>= 1;
+	}
+	return w;
+}
+
+/* Hex digits Wireshark pads a field's value to. */
+static unsigned hex_digits(const struct field *f)
+{
+	if (f->mask)
+		return (bit_width(f->mask >> mask_shift(f->mask)) + 3) / 4;
+	return 2 * type_bytes(f->type);
+}
+
+const char *fmt_show_uint(struct tctx *t, const struct field *f, uint64_t v)
+{
+	switch (f->base) {
+	case BASE_HEX:
+	case BASE_HEX_DEC:
+		return arena_printf(t->a, "0x%0*" PRIx64, (int)hex_digits(f), v);
+	case BASE_OCT:
+		return arena_printf(t->a, "0%" PRIo64, v);
+	default:
+		return arena_printf(t->a, "%" PRIu64, v);
+	}
+}
+
+/* Wireshark's decode_bitfield_value(): "..0. .... = " for width bits. */
+static size_t fmt_bits(char *out, size_t cap, uint64_t mask, uint64_t raw,
+		       unsigned width)
+{
+	size_t n = 0;
+
+	for (unsigned i = width; i-- > 0;) {
+		if (n + 4 >= cap)
+			break;
+		uint64_t bit = (uint64_t)1 << i;
+		out[n++] = (mask & bit) ? ((raw & bit) ? '1' : '0') : '.';
+		if (i && i % 4 == 0)
+			out[n++] = ' ';
+	}
+	memcpy(out + n, " = ", 3);
+	n += 3;
+	out[n] = '\0';
+	return n;
+}
+
+static const char *value_name(const struct field *f, uint64_t v)
+{
+	const char *s = val_lookup(f->vals, v);
+
+	if (!s)
+		s = rval_lookup(f->rvals, v);
+	return s;
+}
+
+static struct node *add_field(struct tctx *t, struct node *parent, int fid,
+			      const char *label, const char *show, uint32_t pos,
+			      uint32_t size)
+{
+	struct node *n = tree_add(t, parent, field_get(fid)->name, label, show,
+				  pos, size);
+
+	n->field = (uint16_t)fid;
+	return n;
+}
+
+struct node *t_proto(struct tctx *t, struct node *parent, int fid, uint32_t pos,
+		     uint32_t size)
+{
+	struct node *n = add_field(t, parent, fid, field_get(fid)->label, NULL,
+				   pos, size);
+
+	n->flags |= N_PROTO;
+	return n;
+}
+
+/* Integer field, raw is the whole integer read (mask applied here). */
+static struct node *add_int(struct tctx *t, struct node *parent, int fid,
+			    uint32_t pos, uint32_t size, uint64_t raw,
+			    bool is_signed)
+{
+	const struct field *f = field_get(fid);
+	char bits[128] = "";
+	uint64_t v = raw;
+
+	if (f->mask) {
+		unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
+		fmt_bits(bits, sizeof(bits), f->mask, raw, width);
+		v = (raw & f->mask) >> mask_shift(f->mask);
+	}
+
+	const char *show, *label;
+	if (f->type == FT_BOOLEAN) {
+		bool b = v != 0;
+		show = b ? "1" : "0";
+		const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f)
+					: (b ? "True" : "False");
+		label = arena_printf(t->a, "%s%s: %s", bits, f->label, ts);
+	} else {
+		if (is_signed) {
+			unsigned w = 8 * type_bytes(f->type);
+			int64_t sv = w < 64 && (v >> (w - 1)) & 1
+					     ? (int64_t)(v | ~(((uint64_t)1 << w) - 1))
+					     : (int64_t)v;
+			show = arena_printf(t->a, "%" PRId64, sv);
+		} else {
+			show = fmt_show_uint(t, f, v);
+		}
+		const char *name = value_name(f, v);
+		if (name)
+			label = arena_printf(t->a, "%s%s: %s (%s)", bits, f->label,
+					     name, show);
+		else if (f->vals && !is_signed)
+			label = arena_printf(t->a, "%s%s: Unknown (%s)", bits,
+					     f->label, show);
+		else if (f->base == BASE_DEC_HEX)
+			label = arena_printf(t->a, "%s%s: %s (0x%0*" PRIx64 ")",
+					     bits, f->label, show,
+					     (int)hex_digits(f), v);
+		else if (f->base == BASE_HEX_DEC)
+			label = arena_printf(t->a, "%s%s: %s (%" PRIu64 ")", bits,
+					     f->label, show, v);
+		else
+			label = arena_printf(t->a, "%s%s: %s", bits, f->label,
+					     show);
+	}
+	struct node *n = add_field(t, parent, fid, label, show, pos, size);
+	n->value = v;
+	n->flags |= N_HAS_VALUE;
+	return n;
+}
+
+struct node *t_uint(struct tctx *t, struct node *parent, int fid, uint32_t pos,
+		    uint32_t size, uint64_t v)
+{
+	return add_int(t, parent, fid, pos, size, v, false);
+}
+
+struct node *t_int(struct tctx *t, struct node *parent, int fid, uint32_t pos,
+		   uint32_t size, int64_t v)
+{
+	return add_int(t, parent, fid, pos, size, (uint64_t)v, true);
+}
+
+struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
+		     const uint8_t *p, uint32_t n)
+{
+	const struct field *f = field_get(fid);
+	char *show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
+	size_t k = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			show[k++] = ':';
+		show[k++] = hexdig[p[i] >> 4];
+		show[k++] = hexdig[p[i] & 15];
+	}
+	show[k] = '\0';
+
+	/* Label: hex without separators, cut like Wireshark's tree lines. */
+	enum { MAXB = 36 };
+	char hex[2 * MAXB + 8];
+	uint32_t m = n < MAXB ? n : MAXB;
+	size_t h = 0;
+	for (uint32_t i = 0; i < m; i++) {
+		hex[h++] = hexdig[p[i] >> 4];
+		hex[h++] = hexdig[p[i] & 15];
+	}
+	hex[h] = '\0';
+	const char *label = n == 0 ? arena_printf(t->a, "%s: <MISSING>", f->label)
+			    : arena_printf(t->a, "%s: %s%s", f->label, hex,
+					   n > m ? "…" : "");
+	return add_field(t, parent, fid, label, show, pos, n);
+}
+
+struct node *t_string(struct tctx *t, struct node *parent, int fid, uint32_t pos,
+		      uint32_t size, const char *s)
+{
+	const struct field *f = field_get(fid);
+	const char *show = arena_strdup(t->a, s);
+
+	return add_field(t, parent, fid,
+			 arena_printf(t->a, "%s: %s", f->label, show), show,
+			 pos, size);
+}
+
+void fmt_guid(char out[37], const uint8_t p[16])
+{
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 p[3], p[2], p[1], p[0], p[5], p[4], p[7], p[6], p[8], p[9],
+		 p[10], p[11], p[12], p[13], p[14], p[15]);
+}
+
+struct node *t_guid(struct tctx *t, struct node *parent, int fid, uint32_t pos,
+		    const uint8_t p[16])
+{
+	char g[37];
+
+	fmt_guid(g, p);
+	return t_string(t, parent, fid, pos, 16, g);
+}
+
+static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+static const char *fmt_abstime(struct tctx *t, int64_t sec, uint32_t nsec)
+{
+	struct tm tm;
+	time_t tt = (time_t)sec;
+
+	if (!gmtime_r(&tt, &tm))
+		return arena_printf(t->a, "Not representable");
+	return arena_printf(t->a, "%s %2d, %d %02d:%02d:%02d.%09u UTC",
+			    months[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900,
+			    tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+}
+
+struct node *t_abstime(struct tctx *t, struct node *parent, int fid,
+		       uint32_t pos, uint32_t size, int64_t sec, uint32_t nsec)
+{
+	const char *show = fmt_abstime(t, sec, nsec);
+
+	return add_field(t, parent, fid,
+			 arena_printf(t->a, "%s: %s", field_get(fid)->label, show),
+			 show, pos, size);
+}
+
+#define FILETIME_UNIX_DIFF 11644473600ULL
+
+struct node *t_filetime(struct tctx *t, struct node *parent, int fid,
+			uint32_t pos, uint32_t size, uint64_t ft)
+{
+	const struct field *f = field_get(fid);
+	struct node *n;
+
+	if (ft == 0) {
+		n = add_field(t, parent, fid,
+			      arena_printf(t->a, "%s: No time specified (0)", f->label),
+			      fmt_abstime(t, 0, 0), pos, size);
+	} else if (ft == UINT64_MAX || ft == 0x7fffffffffffffffULL) {
+		/* Wireshark: "Infinity (absolute time)"; the show value is the
+		 * epoch because the time cannot be represented. */
+		n = add_field(t, parent, fid,
+			      arena_printf(t->a, "%s: Infinity (absolute time)", f->label),
+			      fmt_abstime(t, 0, 0), pos, size);
+	} else {
+		int64_t secs = (int64_t)(ft / 10000000ULL) - (int64_t)FILETIME_UNIX_DIFF;
+		n = t_abstime(t, parent, fid, pos, size, secs,
+			      (uint32_t)(ft % 10000000ULL) * 100);
+	}
+	n->value = ft;
+	n->flags |= N_HAS_VALUE;
+	return n;
+}
+
+struct node *t_reltime(struct tctx *t, struct node *parent, int fid,
+		       uint32_t pos, uint32_t size, int64_t ns)
+{
+	const char *sign = ns < 0 ? "-" : "";
+	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
+	const char *show = arena_printf(t->a, "%s%" PRIu64 ".%09" PRIu64, sign,
+					a / UINT64_C(1000000000), a % UINT64_C(1000000000));
+
+	return add_field(t, parent, fid,
+			 arena_printf(t->a, "%s: %s seconds", field_get(fid)->label, show),
+			 show, pos, size);
+}
+
+struct node *t_text(struct tctx *t, struct node *parent, uint32_t pos,
+		    uint32_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	const char *label = arena_vprintf(t->a, fmt, ap);
+	va_end(ap);
+	return tree_add(t, parent, NULL, label, NULL, pos, size);
+}
+
+struct node *t_malformed(struct tctx *t, struct node *parent, uint32_t pos,
+			 const char *reason)
+{
+	struct node *n = add_field(t, parent, F_WS_MALFORMED,
+				   arena_printf(t->a, "[Malformed Packet: %s]", reason),
+				   "", pos, 0);
+
+	n->flags |= N_MALFORMED;
+	for (struct node *p = parent; p; p = p->parent)
+		if (p->flags & N_PROTO) {
+			p->flags |= N_MALFORMED;
+			break;
+		}
+	return n;
+}
+
+struct node *t_custom(struct tctx *t, struct node *parent, int fid,
+		      uint32_t pos, uint32_t size, const char *show,
+		      const char *label_value)
+{
+	return add_field(t, parent, fid,
+			 arena_printf(t->a, "%s: %s", field_get(fid)->label,
+				      label_value ? label_value : show),
+			 show ? arena_strdup(t->a, show) : "", pos, size);
+}
+
+uint64_t r_uint(struct tctx *t, struct node *parent, int fid, struct cur *c,
+		unsigned size)
+{
+	uint32_t pos = cur_pos(c);
+	uint64_t v = cur_le(c, size);
+
+	if (!c->err)
+		t_uint(t, parent, fid, pos, size, v);
+	return v;
+}
+
+uint64_t r_uint_be(struct tctx *t, struct node *parent, int fid, struct cur *c,
+		   unsigned size)
+{
+	uint32_t pos = cur_pos(c);
+	const uint8_t *p = cur_take(c, size);
+	uint64_t v = 0;
+
+	if (!p)
+		return 0;
+	for (unsigned i = 0; i < size; i++)
+		v = v << 8 | p[i];
+	t_uint(t, parent, fid, pos, size, v);
+	return v;
+}
+
+void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
+		    uint32_t size, uint64_t v, const int *subs)
+{
+	const char *label = node->label;
+
+	for (; subs && *subs != F_INVALID; subs++) {
+		const struct field *sf = field_get(*subs);
+		t_uint(t, node, *subs, pos, size, v);
+		if (sf->type == FT_BOOLEAN && sf->mask && (v & sf->mask)) {
+			label = arena_printf(t->a, "%s, %s", label, sf->label);
+		}
+	}
+	node->label = label;
+}
+
+uint64_t r_bitmask(struct tctx *t, struct node *parent, int fid, struct cur *c,
+		   unsigned size, const int *subs)
+{
+	uint32_t pos = cur_pos(c);
+	uint64_t v = cur_le(c, size);
+
+	if (c->err)
+		return 0;
+	struct node *n = t_uint(t, parent, fid, pos, size, v);
+	t_bitmask_subs(t, n, pos, size, v, subs);
+	return v;
+}
+
+struct node *r_bytes(struct tctx *t, struct node *parent, int fid,
+		     struct cur *c, size_t n)
+{
+	uint32_t pos = cur_pos(c);
+	const uint8_t *p = cur_take(c, n);
+
+	if (!p)
+		return NULL;
+	return t_bytes(t, parent, fid, pos, p, (uint32_t)n);
+}
+
+struct node *r_guid(struct tctx *t, struct node *parent, int fid, struct cur *c)
+{
+	uint32_t pos = cur_pos(c);
+	const uint8_t *p = cur_take(c, 16);
+
+	if (!p)
+		return NULL;
+	return t_guid(t, parent, fid, pos, p);
+}
+
+uint64_t r_filetime(struct tctx *t, struct node *parent, int fid, struct cur *c)
+{
+	uint32_t pos = cur_pos(c);
+	uint64_t v = cur_le64(c);
+
+	if (!c->err)
+		t_filetime(t, parent, fid, pos, 8, v);
+	return v;
+}
+
+struct node *node_find(struct node *root, const char *name)
+{
+	for (struct node *n = root ? root->child : NULL; n; n = n->next) {
+		if (n->name && strcmp(n->name, name) == 0)
+			return n;
+		struct node *r = node_find(n, name);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+unsigned node_depth(const struct node *n)
+{
+	unsigned d = 0;
+
+	while (n && n->parent) {
+		d++;
+		n = n->parent;
+	}
+	return d;
+}
+
+void node_set_generated(struct node *n)
+{
+	n->flags |= N_GENERATED;
+	for (struct node *c = n->child; c; c = c->next)
+		node_set_generated(c);
+}

@@ -1,0 +1,45 @@
+/*
+ * json.h - a small streaming JSON writer.
+ *
+ * Writes to a FILE with commas and nesting tracked for the caller; strings
+ * are escaped per RFC 8259 and invalid UTF-8 becomes U+FFFD, so the output
+ * is always valid JSON whatever bytes a capture holds.
+ */
+#ifndef SMBCMP_JSON_H
+#define SMBCMP_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 256
+
+struct jw {
+	FILE *f;
+	int depth;
+	bool need_comma[JSON_MAX_DEPTH];
+	bool after_key;
+	bool pretty;
+};
+
+void jw_init(struct jw *w, FILE *f, bool pretty);
+void jw_obj(struct jw *w);
+void jw_obj_end(struct jw *w);
+void jw_arr(struct jw *w);
+void jw_arr_end(struct jw *w);
+void jw_key(struct jw *w, const char *k);
+void jw_str(struct jw *w, const char *s);
+void jw_strn(struct jw *w, const char *s, size_t n);
+void jw_int(struct jw *w, int64_t v);
+void jw_uint(struct jw *w, uint64_t v);
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+/* A number written verbatim (caller guarantees JSON number syntax). */
+void jw_raw(struct jw *w, const char *num);
+/* Ends a top-level value with a newline (JSON Lines). */
+void jw_line(struct jw *w);
+
+/* Writes s escaped as a JSON string (with quotes) to f. */
+void json_escape(FILE *f, const char *s, size_t n);
+
+#endif
