@@ -33,5 +33,8 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c);
 void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c);
 void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c);
+/* Security blob (SPNEGO-wrapped or raw NTLMSSP): adds gss-api / spnego /
+ * ntlmssp nodes under parent; c's window is exactly the blob. */
+void gssapi_dissect(struct dctx *d, struct node *parent, struct cur *c);
 
 #endif
