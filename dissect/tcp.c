@@ -273,7 +273,7 @@ static void emit(const struct emit_ctx *e, const uint8_t *p, size_t n,
 static void pend_keep(struct tcp_state *s, struct half *h, const uint8_t *p,
 		      size_t n)
 {
-	if (p == h->pend) {
+	if (n == 0 || p == h->pend) {
 		h->plen = n;
 		return;
 	}

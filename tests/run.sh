@@ -21,7 +21,7 @@ t() { # t NAME COMMAND... : run one test, log its output
 }
 
 for u in "$B"/tests/test_*; do
-	[ -x "$u" ] && t "unit:$(basename "$u")" "$u"
+	[ -f "$u" ] && [ -x "$u" ] && t "unit:$(basename "$u")" "$u"
 done
 for s in tests/cli_*.sh tests/diff_*.sh tests/ui_*.sh; do
 	[ -f "$s" ] && t "$(basename "$s" .sh)" bash "$s"

@@ -53,7 +53,8 @@ static inline size_t build_ipv4_tcp(uint8_t *out, int to_server, uint32_t seq,
 	put_be32(tcp + 4, seq);
 	tcp[12] = 5 << 4;
 	tcp[13] = flags;
-	memcpy(out + 40, data, len);
+	if (len)
+		memcpy(out + 40, data, len);
 	return 40 + len;
 }
 
