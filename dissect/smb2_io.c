@@ -161,7 +161,7 @@ void smb2_lock_req(struct dctx *d, struct node *body, struct cur *c,
 
 	smb2_buffer_code(d, body, c);
 	unsigned count = (unsigned)r_uint(t, body, F_SMB2_LOCK_COUNT, c, 2);
-	cur_skip(c, 4); /* LockSequenceNumber/Index */
+	r_bytes(t, body, F_SMB2_RESERVED, c, 4); /* LockSequenceNumber/Index */
 	const char *name = smb2_fid(d, body, c, h);
 	if (name)
 		dctx_summary_more(d, " File: %s", name);
@@ -181,7 +181,7 @@ void smb2_lock_req(struct dctx *d, struct node *body, struct cur *c,
 	}
 }
 
-/* LOCK response, TREE/ECHO-like: StructureSize(4) Reserved(2). */
+/* LOCK response: StructureSize(4) Reserved(2), shown as unknown bytes. */
 void smb2_lock_rsp(struct dctx *d, struct node *body, struct cur *c,
 		   const struct smb2_hdr *h)
 {
@@ -190,7 +190,7 @@ void smb2_lock_rsp(struct dctx *d, struct node *body, struct cur *c,
 		return;
 	}
 	smb2_buffer_code(d, body, c);
-	r_bytes(&d->t, body, F_SMB2_RESERVED, c, 2);
+	r_bytes(&d->t, body, F_SMB2_UNKNOWN, c, 2);
 }
 
 /* ECHO request and response: StructureSize(4) Reserved(2). */
@@ -262,11 +262,16 @@ static void break_lease_notify(struct dctx *d, struct node *body, struct cur *c)
 {
 	struct tctx *t = &d->t;
 
-	r_bytes(t, body, F_SMB2_RESERVED, c, 2); /* NewEpoch */
+	body->label = "Lease Break Notification (0x12)";
+	r_uint(t, body, F_SMB2_LEASE_LEASE_OPLOCK, c, 2); /* NewEpoch */
 	lease_flags(d, body, c);
 	r_guid(t, body, F_SMB2_LEASE_LEASE_KEY, c);
 	lease_state(d, body, c);
+	if (body->last)
+		body->last->label = arena_printf(t->a, "Current %s", body->last->label);
 	lease_state(d, body, c);
+	if (body->last)
+		body->last->label = arena_printf(t->a, "New %s", body->last->label);
 	r_uint(t, body, F_SMB2_LEASE_LEASE_BREAK_REASON, c, 4);
 	r_uint(t, body, F_SMB2_LEASE_ACCESS_MASK_HINT, c, 4);
 	r_uint(t, body, F_SMB2_LEASE_SHARE_MASK_HINT, c, 4);

@@ -66,10 +66,7 @@ void smb2_session_setup_rsp(struct dctx *d, struct node *body, struct cur *c,
 	struct tctx *t = &d->t;
 	struct smb2_olb blob;
 
-	if (smb2_is_error_rsp(h)) {
-		smb2_error_rsp(d, body, c, h);
-		return;
-	}
+	/* Wireshark shows the response body whatever the status. */
 	smb2_buffer_code(d, body, c);
 	r_bitmask(t, body, F_SMB2_SESSION_FLAGS, c, 2, flag_subs);
 	smb2_olb_read(c, &blob, 2, 2);
@@ -79,8 +76,8 @@ void smb2_session_setup_rsp(struct dctx *d, struct node *body, struct cur *c,
 	security_blob(d, body, c, h, &blob);
 }
 
-/* LOGOFF request and response: StructureSize(4) Reserved(2), the reserved
- * bytes not shown. */
+/* LOGOFF request and response: StructureSize(4) Reserved(2); Wireshark
+ * shows the reserved bytes of the response only. */
 void smb2_logoff(struct dctx *d, struct node *body, struct cur *c,
 		 const struct smb2_hdr *h)
 {
@@ -89,6 +86,8 @@ void smb2_logoff(struct dctx *d, struct node *body, struct cur *c,
 		return;
 	}
 	smb2_buffer_code(d, body, c);
+	if (h->response)
+		r_bytes(&d->t, body, F_SMB2_RESERVED, c, 2);
 }
 
 void smb2_tree_connect_req(struct dctx *d, struct node *body, struct cur *c,
