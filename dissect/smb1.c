@@ -535,7 +535,7 @@ void smb1_utime(struct dctx *d, struct node *parent, int fid, struct cur *w)
 
 	if (w->err)
 		return;
-	if (v == 0 || v == 0xffffffff)
+	if (v == 0)
 		t_custom(&d->t, parent, fid, pos, 4, "0", "No time specified (0)");
 	else
 		t_abstime(&d->t, parent, fid, pos, 4, v, 0);

@@ -123,6 +123,11 @@ SMB1_BODY(smb1_ntcreate_rsp)
 	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
+	if (wct == 42) {
+		/* MS-SMB 2.2.4.9.2: servers send WordCount 42 with 50 words. */
+		cur_seek(c, w.start);
+		w = cur_split(c, 100);
+	}
 	if (wct) {
 		smb1_andx(d, body, &w, h);
 		r_uint(t, body, F_SMB_OPLOCK_LEVEL, &w, 1);

@@ -141,8 +141,16 @@ static void negprot_nt(struct dctx *d, struct node *body, struct cur *c,
 	uint8_t ekl = (uint8_t)r_uint(t, body, F_SMB_CHALLENGE_LENGTH, w, 1);
 	struct cur b = smb1_bytes(d, body, c, &bcc);
 	if (caps & CAP_EXTENDED_SECURITY) {
-		if (cur_left(&b) >= 16)
-			r_guid(t, body, F_SMB_SERVER_GUID, &b);
+		if (cur_left(&b) >= 16) {
+			/* Wireshark shows this GUID in wire (big-endian) order. */
+			uint32_t pos = cur_pos(&b);
+			const uint8_t *g = cur_take(&b, 16);
+			char s[37];
+			snprintf(s, sizeof(s), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+				 g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9],
+				 g[10], g[11], g[12], g[13], g[14], g[15]);
+			t_custom(t, body, F_SMB_SERVER_GUID, pos, 16, arena_strdup(t->a, s), NULL);
+		}
 		smb1_blob(d, body, &b, cur_left(&b));
 		return;
 	}

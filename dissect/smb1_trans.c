@@ -434,6 +434,9 @@ static void trans_common_req(struct dctx *d, struct node *body, struct cur *c,
 			x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
 			x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
 			r_bytes(t, body, F_SMB_RESERVED, &w, 1);
+			/* The setup words follow whatever WordCount says. */
+			cur_seek(c, w.off);
+			w = cur_split(c, (size_t)x.sc * 2);
 			setup = w;
 			if (t2 && x.sc) {
 				sub = (uint16_t)r_uint(t, body, F_SMB_TRANS2_CMD, &w, 2);
@@ -490,6 +493,7 @@ static void t2_rsp(struct dctx *d, struct node *body, struct cur *b,
 					 t2_name(sub));
 		switch (sub) {
 		case T2_FIND_FIRST2:
+			t_uint(t, pn, F_SMB_FF2_LOI, cur_pos(p), 0, level);
 			r_uint(t, pn, F_SMB_SEARCH_ID, p, 2);
 			/* fall through */
 		case T2_FIND_NEXT2:
@@ -538,9 +542,20 @@ static void trans_common_rsp(struct dctx *d, struct node *body, struct cur *c,
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (t2 && h->req && h->req->has_subcmd) {
-		if (h->req->subcmd == T2_QUERY_FILE_INFO || h->req->subcmd == T2_SET_FILE_INFO)
-			dctx_summary_more(d, ", FID: 0x%04x", h->req->fid);
-		dctx_summary_more(d, ", %s", t2_name(h->req->subcmd));
+		const struct smb1_req *rq = h->req;
+		uint32_t pos = cur_pos(c) - 1 - (uint32_t)wct * 2;
+		if (rq->subcmd == T2_QUERY_FILE_INFO || rq->subcmd == T2_SET_FILE_INFO)
+			dctx_summary_more(d, ", FID: 0x%04x", rq->fid);
+		dctx_summary_more(d, ", %s", t2_name(rq->subcmd));
+		struct node *sn = t_uint(t, body, F_SMB_TRANS2_CMD, pos, 0, rq->subcmd);
+		int lf = rq->subcmd == T2_QUERY_FS_INFO ? F_SMB_QFSI_LOI
+			 : rq->subcmd == T2_QUERY_PATH_INFO || rq->subcmd == T2_QUERY_FILE_INFO ? F_SMB_QPI_LOI
+			 : rq->subcmd == T2_SET_PATH_INFO || rq->subcmd == T2_SET_FILE_INFO ? F_SMB_SPI_LOI
+			 : F_INVALID;
+		if (lf != F_INVALID)
+			t_uint(t, body, lf, pos, 0, rq->level)->flags |= N_GENERATED;
+		/* the trans2.cmd node must precede WordCount, as Wireshark shows it */
+		(void)sn;
 	}
 	if (wct) {
 		r_uint(t, body, F_SMB_TPC, &w, 2);
@@ -554,6 +569,8 @@ static void trans_common_rsp(struct dctx *d, struct node *body, struct cur *c,
 		r_uint(t, body, F_SMB_DATA_DISP, &w, 2);
 		x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 1);
+		cur_seek(c, w.off);
+		w = cur_split(c, (size_t)x.sc * 2);
 	}
 	struct cur setup = w;
 	struct cur b = smb1_bytes(d, body, c, &bcc);
