@@ -237,13 +237,15 @@ SMB1_BODY(smb1_readx_req)
 	smb1_extra(d, body, &b);
 }
 
-/* Padding up to data_offset (from the header), then len bytes of data. */
+/* Padding (the ByteCount bytes beyond the data length, as Wireshark
+ * counts it rather than from DataOffset), then len bytes of data. */
 static void file_data(struct dctx *d, struct node *body, struct cur *b,
 		      const struct smb1_hdr *h, uint16_t data_off, uint32_t len)
 {
-	size_t at = h->off + data_off;
-	if (data_off && at > b->off && at <= b->end)
-		r_bytes(&d->t, body, F_SMB_PADDING, b, at - b->off);
+	(void)h;
+	(void)data_off;
+	if (cur_left(b) > len)
+		r_bytes(&d->t, body, F_SMB_PADDING, b, cur_left(b) - len);
 	if (len > cur_left(b))
 		len = (uint32_t)cur_left(b);
 	if (len)
@@ -751,7 +753,7 @@ SMB1_BODY(smb1_search_req)
 		r_uint(t, body, F_SMB_BUFFER_FORMAT, &b, 1);
 		uint16_t klen = (uint16_t)r_uint(t, body, F_SMB_RESUME_KEY_LEN, &b, 2);
 		if (klen == 21)
-			resume_key(d, body, &b, true);
+			resume_key(d, body, &b, h->cur_cmd == 0x84);
 	}
 	smb1_extra(d, body, &b);
 }
