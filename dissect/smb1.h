@@ -140,6 +140,10 @@ SMB1_BODY(smb1_nttrans_req); SMB1_BODY(smb1_nttrans_rsp);
 SMB1_BODY(smb1_findclose2_req); SMB1_BODY(smb1_reqfid_rsp);
 SMB1_BODY(smb1_qfsinfo_disk_rsp);
 
+/* Shared by smb1_file.c and smb1_core.c. */
+void smb1_req_fid_summary(struct dctx *d, const struct smb1_hdr *h);
+void smb1_access16(struct dctx *d, struct node *parent, int fid, struct cur *w);
+
 /* Index hooks: record request facts (subcommand, level, FID, name). */
 void smb1_index_req(struct arena *a, struct smb1_req *rq, struct cur *c,
 		    const struct smb1_hdr *h);
