@@ -1,0 +1,739 @@
+/*
+ * diff.c - the diff engine; see diff.h.
+ *
+ * Design
+ * ------
+ * 1. Operations (ops.c). Each trace becomes a list of operations (request
+ *    + final response, interims folded in, breaks and orphans alone),
+ *    grouped by connection (TCP stream). Each op carries three alignment
+ *    keys, from most to least specific:
+ *      key[0] = protocol, command, subcommand (info class/level, FSCTL,
+ *               TRANS2 subcommand, search pattern) and normalised path
+ *               (file ids mapped back to the CREATE that opened them);
+ *      key[1] = the same without the path;
+ *      key[2] = the kind of command across dialects (SMB1 NT Create AndX
+ *               and SMB2 CREATE are both "create").
+ *    Only these small records stay in memory; trees are rebuilt on demand.
+ *
+ * 2. Connections. With one connection on each side they are paired. With
+ *    more, a dynamic programme over the two ordered lists maximises the sum
+ *    of similarities (shared key[1] multiset, Dice coefficient) plus a small
+ *    bonus per pair, so connections pair by similarity but keep their
+ *    order, and a connection without counterpart (a failed login before the
+ *    real one) stays alone. Above 1e6 connection pairs: pairing by order.
+ *    --stream A:B forces pairs.
+ *
+ * 3. Operations of paired connections are aligned by Myers' O(ND) diff
+ *    on key[0] (align.c, near-linear for similar traces, capped cost for
+ *    dissimilar ones); each gap between two matches is aligned again on
+ *    key[1], and the remaining gaps on key[2]. An inserted or missing
+ *    operation is one gap; an operation done on another file pairs with
+ *    its counterpart at level 1 and shows as "changed".
+ *
+ * 4. Field comparison. Aligned requests are compared with requests,
+ *    responses with responses, walking the trees by field name: the
+ *    children of two nodes are aligned as lists (Myers on a hash of each
+ *    subtree's content, gaps re-aligned on the field name), so repeated
+ *    fields (dialects, directory entries, negotiate contexts, AV pairs)
+ *    align as lists and one extra entry is one difference. Text items
+ *    without a field name are identified by their label up to ':'.
+ *    Masked (ignored) fields and their subtrees take no part, not even in
+ *    the content hash. Id fields compare through a per-connection-pair
+ *    bijection: the first time value X (A) meets Y (B) they are bound;
+ *    later X must meet Y again, else "id used inconsistently". Sentinel
+ *    ids (all zeros, all ones) must be equal. Pseudo-fields add what the
+ *    trees do not say: smbcmp.response (answered or not), smbcmp.path (the
+ *    file an operation on a file id acts on), smbcmp.interim (count of
+ *    STATUS_PENDING interims, masked by default).
+ *
+ * 5. Passes. diff_run() compares every entry once and keeps only its
+ *    status. Output re-runs the comparison of the entries it prints in
+ *    record mode (diff_detail); because id bindings are only ever added,
+ *    and an entry's bindings are made by the entry itself or earlier ones,
+ *    the second run gives the same answer as the first.
+ */
+#include "diff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "align.h"
+
+#define MAX_DEPTH 64
+#define DP_MAX_CELLS 1000000u
+#define PAIR_BONUS 0.01
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("smbcmp: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static uint64_t hstr(uint64_t h, const char *s)
+{
+	h ^= 0xcbf29ce484222325ull;
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ull;
+	}
+	return hmap_mix(h, 0x17);
+}
+
+static uint64_t hstrn(uint64_t h, const char *s, size_t n)
+{
+	h ^= 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ull;
+	}
+	return hmap_mix(h, 0x17);
+}
+
+const char *dstatus_name(enum dstatus s)
+{
+	static const char *const names[] = {
+		[DS_EQUAL] = "equal", [DS_CHANGED] = "changed", [DS_ONLY_A] = "only_a",
+		[DS_ONLY_B] = "only_b", [DS_FILTERED] = "filtered",
+	};
+	return names[s];
+}
+
+/* ---- field comparison ---- */
+
+struct cmp {
+	struct diff *d;
+	struct dconn *conn;
+	struct arena *a;     /* record mode: strings, fields */
+	bool record;
+	const char *side;    /* "request" / "response" */
+	const struct node *root[2];
+	struct dfield *f;
+	size_t nf, cap, max, more;
+	size_t ndiff;
+};
+
+struct item {
+	const struct node *n;
+	uint64_t content, ident;
+};
+
+/* Identity: field name, or a text item's label up to ':'. */
+static uint64_t ident_hash(const struct node *n)
+{
+	if (n->name)
+		return hstr(1, n->name);
+	const char *l = n->label ? n->label : "";
+	const char *c = strchr(l, ':');
+	return hstrn(2, l, c ? (size_t)(c - l) : strlen(l));
+}
+
+/* Content hash of a subtree; *has_id set when an id field is inside. */
+static uint64_t content_hash(struct cmp *c, const struct node *n, bool *has_id,
+			     unsigned depth)
+{
+	uint64_t h = ident_hash(n);
+	enum mask_action act = masks_node(c->d->o.masks, n);
+
+	if (act == MASK_ID)
+		*has_id = true;
+	else if (n->name && !(n->flags & N_PROTO))
+		h = hstr(h, n->show);
+	else if (!n->name && !n->child)
+		h = hstr(h, n->label);
+	if (depth >= MAX_DEPTH)
+		return h;
+	for (const struct node *k = n->child; k; k = k->next)
+		if (masks_node(c->d->o.masks, k) != MASK_IGNORE)
+			h = hmap_mix(h, content_hash(c, k, has_id, depth + 1));
+	return h;
+}
+
+static const char *ident_text(struct arena *a, const struct node *n)
+{
+	if (n->name)
+		return n->name;
+	const char *l = n->label ? n->label : "";
+	const char *colon = strchr(l, ':');
+	return colon ? arena_strndup(a, l, (size_t)(colon - l)) : l;
+}
+
+/* Path of n below its member root: "smb2/SMB2 Header/smb2.nt_status[1]". */
+static const char *node_path(struct cmp *c, const struct node *n)
+{
+	const char *segs[MAX_DEPTH + 2];
+	int ns = 0;
+
+	for (const struct node *x = n; x && ns < MAX_DEPTH + 1; x = x->parent) {
+		const char *id = ident_text(c->a, x);
+		unsigned k = 0, total = 0;
+		uint64_t ih = ident_hash(x);
+		if (x->parent)
+			for (const struct node *s = x->parent->child; s; s = s->next)
+				if (ident_hash(s) == ih) {
+					if (s == x)
+						k = total;
+					total++;
+				}
+		segs[ns++] = total > 1 ? arena_printf(c->a, "%s[%u]", id, k) : id;
+		if (x == c->root[0] || x == c->root[1])
+			break;
+	}
+	size_t len = strlen(c->side) + 1;
+	for (int i = 0; i < ns; i++)
+		len += strlen(segs[i]) + 1;
+	char *out = arena_alloc(c->a, len + 1);
+	char *p = out;
+	p += sprintf(p, "%s", c->side);
+	for (int i = ns; i-- > 0;)
+		p += sprintf(p, "/%s", segs[i]);
+	return out;
+}
+
+static const char *node_value(const struct node *n)
+{
+	if (n->name && !(n->flags & N_PROTO))
+		return n->show ? n->show : "";
+	return n->label ? n->label : "";
+}
+
+static void record(struct cmp *c, const struct node *na, const struct node *nb,
+		   const char *note)
+{
+	c->ndiff++;
+	if (!c->record)
+		return;
+	if (c->nf >= c->max) {
+		c->more++;
+		return;
+	}
+	if (c->nf == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 16;
+		struct dfield *nf = arena_alloc(c->a, ncap * sizeof(*nf));
+		if (c->nf)
+			memcpy(nf, c->f, c->nf * sizeof(*nf));
+		c->f = nf;
+		c->cap = ncap;
+	}
+	const struct node *n = na ? na : nb;
+	struct dfield *f = &c->f[c->nf++];
+	f->name = ident_text(c->a, n);
+	f->path = node_path(c, n);
+	f->a = na ? node_value(na) : NULL;
+	f->b = nb ? node_value(nb) : NULL;
+	f->la = na ? na->label : NULL;
+	f->lb = nb ? nb->label : NULL;
+	f->note = note;
+}
+
+/* A pseudo-field difference (no node). */
+static void record_pseudo(struct cmp *c, const char *name, const char *va,
+			  const char *vb)
+{
+	if (masks_name(c->d->o.masks, name) == MASK_IGNORE)
+		return;
+	c->ndiff++;
+	if (!c->record)
+		return;
+	if (c->nf >= c->max) {
+		c->more++;
+		return;
+	}
+	struct node fake[2];
+	memset(fake, 0, sizeof(fake));
+	fake[0].name = fake[1].name = name;
+	fake[0].show = fake[0].label = va ? va : "";
+	fake[1].show = fake[1].label = vb ? vb : "";
+	fake[0].label = va ? arena_printf(c->a, "%s: %s", name, va) : NULL;
+	fake[1].label = vb ? arena_printf(c->a, "%s: %s", name, vb) : NULL;
+	const char *side = c->side;
+	const struct node *r0 = c->root[0], *r1 = c->root[1];
+	c->side = "operation";
+	c->root[0] = &fake[0];
+	c->root[1] = &fake[1];
+	c->ndiff--;
+	record(c, va ? &fake[0] : NULL, vb ? &fake[1] : NULL, NULL);
+	c->side = side;
+	c->root[0] = r0;
+	c->root[1] = r1;
+}
+
+static bool sentinel(const char *v)
+{
+	if (!v)
+		return true;
+	const char *p = v;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	bool zero = true, ones = true;
+	int digits = 0;
+	for (; *p; p++) {
+		if (*p == '-' || *p == ':')
+			continue;
+		digits++;
+		zero &= *p == '0';
+		ones &= *p == 'f' || *p == 'F';
+	}
+	return digits && (zero || ones);
+}
+
+/* Consistent renaming check and binding for id fields. */
+static bool id_ok(struct dconn *cn, const char *name, const char *va, const char *vb)
+{
+	if (sentinel(va) || sentinel(vb))
+		return !strcmp(va ? va : "", vb ? vb : "");
+	if (!strcmp(name, "smb2.previous_sesid"))
+		name = "smb2.sesid";
+	uint64_t cls = hstr(3, name);
+	uint64_t ha = hstr(4, va) | 1, hb = hstr(4, vb) | 1;
+	uint64_t ka = hmap_mix(cls, ha), kb = hmap_mix(cls, hb);
+	uintptr_t pa = (uintptr_t)hmap_get(&cn->ids[0], ka);
+	uintptr_t pb = (uintptr_t)hmap_get(&cn->ids[1], kb);
+	if (!pa && !pb) {
+		hmap_put(&cn->ids[0], ka, (void *)(uintptr_t)hb);
+		hmap_put(&cn->ids[1], kb, (void *)(uintptr_t)ha);
+		return true;
+	}
+	return pa == (uintptr_t)hb && pb == (uintptr_t)ha;
+}
+
+static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
+		     unsigned depth);
+
+static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb,
+		     unsigned depth, bool same_content, bool has_id)
+{
+	if (same_content && !has_id)
+		return;
+	if (na->name && nb->name && !(na->flags & N_PROTO)) {
+		enum mask_action act = masks_node(c->d->o.masks, na);
+		const char *va = na->show ? na->show : "", *vb = nb->show ? nb->show : "";
+		if (act == MASK_ID) {
+			if (!id_ok(c->conn, na->name, va, vb))
+				record(c, na, nb, "id used inconsistently");
+		} else if (act == MASK_COMPARE && strcmp(va, vb) != 0) {
+			record(c, na, nb, NULL);
+		}
+	} else if (!na->name && !nb->name && !na->child && !nb->child &&
+		   strcmp(na->label ? na->label : "", nb->label ? nb->label : "")) {
+		record(c, na, nb, NULL);
+	}
+	if (depth < MAX_DEPTH && (na->child || nb->child))
+		cmp_list(c, na, nb, depth + 1);
+}
+
+static size_t items_of(struct cmp *c, const struct node *p, struct item **out,
+		       bool **ids)
+{
+	size_t n = 0;
+	for (const struct node *k = p->child; k; k = k->next)
+		n++;
+	struct item *it = xrealloc(NULL, n * sizeof(*it));
+	bool *hid = xrealloc(NULL, n * sizeof(*hid));
+	size_t m = 0;
+	for (const struct node *k = p->child; k; k = k->next) {
+		if (masks_node(c->d->o.masks, k) == MASK_IGNORE)
+			continue;
+		hid[m] = false;
+		it[m].n = k;
+		it[m].ident = ident_hash(k);
+		it[m].content = content_hash(c, k, &hid[m], 0);
+		m++;
+	}
+	*out = it;
+	*ids = hid;
+	return m;
+}
+
+static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
+		     unsigned depth)
+{
+	struct item *ia, *ib;
+	bool *ida, *idb;
+	size_t na = items_of(c, pa, &ia, &ida), nb = items_of(c, pb, &ib, &idb);
+	uint64_t *keys = xrealloc(NULL, (na + nb) * 2 * sizeof(*keys));
+	uint64_t *ka[2] = { keys, keys + na }, *kb[2] = { keys + 2 * na, keys + 2 * na + nb };
+	for (size_t i = 0; i < na; i++) {
+		ka[0][i] = ia[i].content;
+		ka[1][i] = ia[i].ident;
+	}
+	for (size_t j = 0; j < nb; j++) {
+		kb[0][j] = ib[j].content;
+		kb[1][j] = ib[j].ident;
+	}
+	int64_t *match = xrealloc(NULL, na * sizeof(*match));
+	uint8_t *lvl = xrealloc(NULL, na);
+	align_levels((const uint64_t *const *)ka, (const uint64_t *const *)kb, 2,
+		     na, nb, match, lvl);
+	size_t j = 0;
+	for (size_t i = 0; i < na; i++) {
+		if (match[i] == ALIGN_NONE) {
+			record(c, ia[i].n, NULL, NULL);
+			continue;
+		}
+		for (; j < (size_t)match[i]; j++)
+			record(c, NULL, ib[j].n, NULL);
+		cmp_pair(c, ia[i].n, ib[j].n, depth, lvl[i] == 0, ida[i] || idb[j]);
+		j++;
+	}
+	for (; j < nb; j++)
+		record(c, NULL, ib[j].n, NULL);
+	free(lvl);
+	free(match);
+	free(keys);
+	free(ia);
+	free(ib);
+	free(ida);
+	free(idb);
+}
+
+/* Compares two member trees (smb/smb2 nodes); either may be NULL. */
+static void cmp_member(struct cmp *c, const char *side, const struct node *a,
+		       const struct node *b)
+{
+	c->side = side;
+	c->root[0] = a;
+	c->root[1] = b;
+	if (a && b)
+		cmp_list(c, a, b, 0);
+}
+
+static const char *opt_str(const char *s)
+{
+	return s ? s : "(none)";
+}
+
+/* Compares entry e. Returns its status; fills det in record mode. */
+static enum dstatus cmp_entry(struct diff *d, const struct dentry *e,
+			      struct arena *a, bool record, struct ddetail *det)
+{
+	struct node *req[2] = { NULL, NULL }, *rsp[2] = { NULL, NULL };
+	const char *rq[2] = { "", "" }, *rs[2] = { "", "" };
+	const struct op *op[2] = { NULL, NULL };
+
+	for (int s = 0; s < 2; s++)
+		if (e->op[s] != OP_NONE) {
+			op[s] = &d->s[s].ops[e->op[s]];
+			ops_trees(&d->s[s], op[s], a, &req[s], &rsp[s], &rq[s], &rs[s]);
+		}
+	if (det) {
+		for (int s = 0; s < 2; s++) {
+			det->req_sum[s] = rq[s];
+			det->rsp_sum[s] = rs[s];
+			det->key[s] = op[s] ? arena_printf(a, "%s%s%s%s%s", op_cmd_name(op[s]),
+							     op[s]->sub ? " " : "",
+							     op[s]->sub ? op[s]->sub : "",
+							     op[s]->path ? " " : "",
+							     op[s]->path ? op[s]->path : "")
+					    : NULL;
+		}
+	}
+	if (d->o.filter) {
+		struct node *roots[4] = { req[0], rsp[0], req[1], rsp[1] };
+		if (!filter_match(d->o.filter, roots, 2) &&
+		    !filter_match(d->o.filter, roots + 2, 2))
+			return DS_FILTERED;
+	}
+	if (!op[0] || !op[1])
+		return op[0] ? DS_ONLY_A : DS_ONLY_B;
+
+	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record };
+	c.max = d->o.max_fields ? d->o.max_fields : 64;
+	c.side = "operation";
+	if (!req[0] != !req[1])
+		record_pseudo(&c, "smbcmp.request", req[0] ? "present" : NULL,
+			      req[1] ? "present" : NULL);
+	if (!rsp[0] != !rsp[1])
+		record_pseudo(&c, "smbcmp.response", rsp[0] ? "present" : "absent",
+			      rsp[1] ? "present" : "absent");
+	if ((op[0]->flags | op[1]->flags) & OP_PATH_FROM_ID &&
+	    strcmp(opt_str(op[0]->path), opt_str(op[1]->path)))
+		record_pseudo(&c, "smbcmp.path", opt_str(op[0]->path), opt_str(op[1]->path));
+	if (op[0]->ninterim != op[1]->ninterim)
+		record_pseudo(&c, "smbcmp.interim",
+			      arena_printf(a, "%u", op[0]->ninterim),
+			      arena_printf(a, "%u", op[1]->ninterim));
+	cmp_member(&c, "request", req[0], req[1]);
+	cmp_member(&c, "response", rsp[0], rsp[1]);
+	if (det) {
+		det->f = c.f;
+		det->nf = c.nf;
+		det->more = c.more;
+	}
+	return c.ndiff ? DS_CHANGED : DS_EQUAL;
+}
+
+/* ---- connections ---- */
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Sorted key[1] values of a connection (caller frees). */
+static uint64_t *conn_keys(const struct opset *s, const struct op_conn *c)
+{
+	uint64_t *k = xrealloc(NULL, c->n * sizeof(*k));
+	for (size_t i = 0; i < c->n; i++)
+		k[i] = s->ops[c->ops[i]].key[1];
+	qsort(k, c->n, sizeof(*k), cmp_u64);
+	return k;
+}
+
+static double dice(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, common = 0;
+	while (i < na && j < nb) {
+		if (a[i] == b[j]) {
+			common++;
+			i++;
+			j++;
+		} else if (a[i] < b[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return na + nb ? 2.0 * (double)common / (double)(na + nb) : 1.0;
+}
+
+static void add_conn(struct diff *d, int64_t ca, int64_t cb, double sim)
+{
+	d->conns = xrealloc(d->conns, (d->nconns + 1) * sizeof(*d->conns));
+	struct dconn *c = &d->conns[d->nconns++];
+	memset(c, 0, sizeof(*c));
+	c->c[0] = ca;
+	c->c[1] = cb;
+	c->similarity = sim;
+	hmap_init(&c->ids[0]);
+	hmap_init(&c->ids[1]);
+}
+
+/* Pairs connections: order-preserving maximum total similarity. */
+static void match_conns(struct diff *d)
+{
+	size_t na = d->s[0].nconns, nb = d->s[1].nconns;
+
+	if (na * nb > DP_MAX_CELLS || !na || !nb) {
+		size_t k = na > nb ? na : nb;
+		for (size_t i = 0; i < k; i++)
+			add_conn(d, i < na ? (int64_t)i : -1, i < nb ? (int64_t)i : -1, 0);
+		return;
+	}
+	uint64_t **ka = xrealloc(NULL, na * sizeof(*ka)), **kb = xrealloc(NULL, nb * sizeof(*kb));
+	for (size_t i = 0; i < na; i++)
+		ka[i] = conn_keys(&d->s[0], &d->s[0].conns[i]);
+	for (size_t j = 0; j < nb; j++)
+		kb[j] = conn_keys(&d->s[1], &d->s[1].conns[j]);
+	size_t w = nb + 1;
+	double *sc = xrealloc(NULL, (na + 1) * w * sizeof(*sc));
+	double *sim = xrealloc(NULL, na * nb * sizeof(*sim));
+	for (size_t i = 0; i <= na; i++)
+		for (size_t j = 0; j <= nb; j++) {
+			if (!i || !j) {
+				sc[i * w + j] = 0;
+				continue;
+			}
+			double s = dice(ka[i - 1], d->s[0].conns[i - 1].n, kb[j - 1],
+					d->s[1].conns[j - 1].n);
+			sim[(i - 1) * nb + j - 1] = s;
+			double best = sc[(i - 1) * w + j - 1] + s + PAIR_BONUS;
+			if (sc[(i - 1) * w + j] > best)
+				best = sc[(i - 1) * w + j];
+			if (sc[i * w + j - 1] > best)
+				best = sc[i * w + j - 1];
+			sc[i * w + j] = best;
+		}
+	/* Trace back, then emit in order. */
+	int64_t *pa = xrealloc(NULL, na * sizeof(*pa));
+	for (size_t i = 0; i < na; i++)
+		pa[i] = -1;
+	for (size_t i = na, j = nb; i && j;) {
+		double s = sim[(i - 1) * nb + j - 1];
+		if (sc[i * w + j] == sc[(i - 1) * w + j - 1] + s + PAIR_BONUS) {
+			pa[i - 1] = (int64_t)(j - 1);
+			i--;
+			j--;
+		} else if (sc[i * w + j] == sc[(i - 1) * w + j]) {
+			i--;
+		} else {
+			j--;
+		}
+	}
+	size_t j = 0;
+	for (size_t i = 0; i < na; i++) {
+		if (pa[i] < 0) {
+			add_conn(d, (int64_t)i, -1, 0);
+			continue;
+		}
+		for (; j < (size_t)pa[i]; j++)
+			add_conn(d, -1, (int64_t)j, 0);
+		add_conn(d, (int64_t)i, pa[i], sim[i * nb + (size_t)pa[i]]);
+		j++;
+	}
+	for (; j < nb; j++)
+		add_conn(d, -1, (int64_t)j, 0);
+	for (size_t i = 0; i < na; i++)
+		free(ka[i]);
+	for (size_t k = 0; k < nb; k++)
+		free(kb[k]);
+	free(ka);
+	free(kb);
+	free(sc);
+	free(sim);
+	free(pa);
+}
+
+static int64_t conn_by_stream(const struct opset *s, uint32_t stream)
+{
+	for (size_t i = 0; i < s->nconns; i++)
+		if (s->conns[i].stream == stream)
+			return (int64_t)i;
+	return -1;
+}
+
+static int pick_conns(struct diff *d, char *err, size_t errlen)
+{
+	for (size_t k = 0; k < d->o.npicks; k++) {
+		const struct stream_pick *p = &d->o.picks[k];
+		int64_t ca = conn_by_stream(&d->s[0], p->a), cb = conn_by_stream(&d->s[1], p->b);
+		if (ca < 0 || cb < 0) {
+			snprintf(err, errlen, "--stream: no SMB stream %u in %s",
+				 ca < 0 ? p->a : p->b, trace_path(d->t[ca < 0 ? 0 : 1]));
+			return -1;
+		}
+		double s = 0;
+		if (d->s[0].conns[ca].n && d->s[1].conns[cb].n) {
+			uint64_t *ka = conn_keys(&d->s[0], &d->s[0].conns[ca]);
+			uint64_t *kb = conn_keys(&d->s[1], &d->s[1].conns[cb]);
+			s = dice(ka, d->s[0].conns[ca].n, kb, d->s[1].conns[cb].n);
+			free(ka);
+			free(kb);
+		}
+		add_conn(d, ca, cb, s);
+	}
+	return 0;
+}
+
+/* ---- entries ---- */
+
+static void add_entry(struct diff *d, uint32_t a, uint32_t b, uint32_t conn,
+		      uint8_t level)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 1024;
+		d->e = xrealloc(d->e, d->cap * sizeof(*d->e));
+	}
+	d->e[d->n++] = (struct dentry){ { a, b }, conn,
+					a == OP_NONE ? DS_ONLY_B : b == OP_NONE ? DS_ONLY_A : DS_EQUAL,
+					level };
+}
+
+static void align_conn(struct diff *d, uint32_t ci)
+{
+	const struct dconn *c = &d->conns[ci];
+	const struct op_conn *oc[2] = {
+		c->c[0] >= 0 ? &d->s[0].conns[c->c[0]] : NULL,
+		c->c[1] >= 0 ? &d->s[1].conns[c->c[1]] : NULL,
+	};
+	size_t n = oc[0] ? oc[0]->n : 0, m = oc[1] ? oc[1]->n : 0;
+	uint64_t *keys = xrealloc(NULL, (n + m) * 3 * sizeof(*keys));
+	const uint64_t *ka[3], *kb[3];
+	for (int l = 0; l < 3; l++) {
+		uint64_t *xa = keys + (size_t)l * (n + m), *xb = xa + n;
+		for (size_t i = 0; i < n; i++)
+			xa[i] = d->s[0].ops[oc[0]->ops[i]].key[l];
+		for (size_t j = 0; j < m; j++)
+			xb[j] = d->s[1].ops[oc[1]->ops[j]].key[l];
+		ka[l] = xa;
+		kb[l] = xb;
+	}
+	int64_t *match = xrealloc(NULL, n * sizeof(*match));
+	uint8_t *lvl = xrealloc(NULL, n);
+	align_levels(ka, kb, 3, n, m, match, lvl);
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (match[i] == ALIGN_NONE) {
+			add_entry(d, oc[0]->ops[i], OP_NONE, ci, 0);
+			continue;
+		}
+		for (; j < (size_t)match[i]; j++)
+			add_entry(d, OP_NONE, oc[1]->ops[j], ci, 0);
+		add_entry(d, oc[0]->ops[i], oc[1]->ops[j], ci, lvl[i]);
+		j++;
+	}
+	for (; j < m; j++)
+		add_entry(d, OP_NONE, oc[1]->ops[j], ci, 0);
+	free(match);
+	free(lvl);
+	free(keys);
+}
+
+int diff_init(struct diff *d, struct trace *a, struct trace *b,
+	      const struct diff_opts *o, char *err, size_t errlen)
+{
+	memset(d, 0, sizeof(*d));
+	d->t[0] = a;
+	d->t[1] = b;
+	d->o = *o;
+	d->first_div = SIZE_MAX;
+	ops_build(&d->s[0], a);
+	ops_build(&d->s[1], b);
+	if (o->npicks)
+		return pick_conns(d, err, errlen);
+	match_conns(d);
+	return 0;
+}
+
+void diff_run(struct diff *d)
+{
+	struct arena a;
+
+	arena_init(&a);
+	for (uint32_t ci = 0; ci < d->nconns; ci++)
+		align_conn(d, ci);
+	for (size_t i = 0; i < d->n; i++) {
+		struct dentry *e = &d->e[i];
+		if (e->status == DS_EQUAL || d->o.filter)
+			e->status = (uint8_t)cmp_entry(d, e, &a, false, NULL);
+		arena_reset(&a);
+		struct diff_counts *c = &d->counts;
+		switch (e->status) {
+		case DS_EQUAL: c->equal++; break;
+		case DS_CHANGED: c->changed++; break;
+		case DS_ONLY_A: c->only_a++; break;
+		case DS_ONLY_B: c->only_b++; break;
+		default: c->filtered++; break;
+		}
+		if (e->status != DS_FILTERED)
+			c->compared++;
+		if (e->status != DS_FILTERED && e->status != DS_EQUAL &&
+		    d->first_div == SIZE_MAX)
+			d->first_div = i;
+	}
+	arena_free(&a);
+}
+
+void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out)
+{
+	memset(out, 0, sizeof(*out));
+	cmp_entry(d, &d->e[i], a, true, out);
+}
+
+void diff_free(struct diff *d)
+{
+	for (size_t i = 0; i < d->nconns; i++) {
+		hmap_free(&d->conns[i].ids[0]);
+		hmap_free(&d->conns[i].ids[1]);
+	}
+	free(d->conns);
+	free(d->e);
+	ops_free(&d->s[0]);
+	ops_free(&d->s[1]);
+	memset(d, 0, sizeof(*d));
+}
