@@ -304,6 +304,28 @@ static bool id_ok(struct dconn *cn, const char *name, const char *va, const char
 static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
 		     unsigned depth);
 
+/*
+ * A subtree present on one side only: one difference. In record mode a
+ * text item (a body, a header) is listed by the fields inside it, so the
+ * report shows what is missing, not just the name of its container.
+ */
+static void record_one_side(struct cmp *c, const struct node *n, int side,
+			    unsigned depth)
+{
+	bool expand = c->record && !n->name && n->child && depth < MAX_DEPTH;
+	bool any = false;
+	if (expand) {
+		for (const struct node *k = n->child; k; k = k->next) {
+			if (masks_node(c->d->o.masks, k) == MASK_IGNORE)
+				continue;
+			record_one_side(c, k, side, depth + 1);
+			any = true;
+		}
+	}
+	if (!any)
+		record(c, side ? NULL : n, side ? n : NULL, NULL);
+}
+
 static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb,
 		     unsigned depth, bool same_content, bool has_id)
 {
@@ -372,16 +394,16 @@ static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb
 	size_t j = 0;
 	for (size_t i = 0; i < na; i++) {
 		if (match[i] == ALIGN_NONE) {
-			record(c, ia[i].n, NULL, NULL);
+			record_one_side(c, ia[i].n, 0, depth);
 			continue;
 		}
 		for (; j < (size_t)match[i]; j++)
-			record(c, NULL, ib[j].n, NULL);
+			record_one_side(c, ib[j].n, 1, depth);
 		cmp_pair(c, ia[i].n, ib[j].n, depth, lvl[i] == 0, ida[i] || idb[j]);
 		j++;
 	}
 	for (; j < nb; j++)
-		record(c, NULL, ib[j].n, NULL);
+		record_one_side(c, ib[j].n, 1, depth);
 	free(lvl);
 	free(match);
 	free(keys);
@@ -634,6 +656,105 @@ static void add_entry(struct diff *d, uint32_t a, uint32_t b, uint32_t conn,
 					level };
 }
 
+/* Operations that open / close a unit of work (for placing gaps). */
+static bool is_opener(const struct op *o)
+{
+	uint16_t k = (uint16_t)(o->proto == OP_SMB2 ? o->cmd : 0xffff);
+	return o->proto == OP_SMB2 ? k == 0 || k == 1 || k == 3 || k == 5
+				   : o->cmd == 0x72 || o->cmd == 0x73 || o->cmd == 0x75 ||
+				     o->cmd == 0xa2 || o->cmd == 0x2d;
+}
+
+static bool is_closer(const struct op *o)
+{
+	return o->proto == OP_SMB2 ? o->cmd == 2 || o->cmd == 4 || o->cmd == 6
+				   : o->cmd == 0x74 || o->cmd == 0x71 || o->cmd == 0x04;
+}
+
+/*
+ * A one-sided gap inside a repeated region can slide (diff's classic
+ * ambiguity: "ABCABC" vs "ABC"). Each gap of entries [lo, hi) moves to the
+ * position where it starts with an opening command (CREATE, TREE_CONNECT,
+ * SESSION_SETUP, NEGOTIATE) and ends with a closing one, the latest such
+ * position on ties, so a missing "open, query, close" shows as that unit.
+ * The region considered is bounded (SLIDE_MAX entries each way).
+ */
+#define SLIDE_MAX 4096
+
+static bool slidable(const struct dentry *e)
+{
+	return e->status == DS_EQUAL && e->level == 0;
+}
+
+static void slide_gap(struct diff *d, size_t lo, size_t hi, size_t p, size_t q)
+{
+	uint8_t st = d->e[p].status;
+	int side = st == DS_ONLY_A ? 0 : 1;
+	const struct op *ops = d->s[side].ops;
+	size_t k = q - p, r0 = p, r1 = q;
+
+	while (r0 > lo && p - r0 < SLIDE_MAX && slidable(&d->e[r0 - 1]))
+		r0--;
+	while (r1 < hi && r1 - q < SLIDE_MAX && slidable(&d->e[r1]))
+		r1++;
+	size_t L = r1 - r0, g0 = p - r0;
+	uint32_t *S = xrealloc(NULL, L * sizeof(*S)), *O = xrealloc(NULL, L * sizeof(*O));
+	for (size_t i = 0, o = 0; i < L; i++) {
+		S[i] = d->e[r0 + i].op[side];
+		if (i < g0 || i >= g0 + k)
+			O[o++] = d->e[r0 + i].op[!side];
+	}
+	size_t gmin = g0, gmax = g0;
+	while (gmin > 0 && ops[S[gmin - 1]].key[0] == ops[S[gmin - 1 + k]].key[0])
+		gmin--;
+	while (gmax + k < L && ops[S[gmax]].key[0] == ops[S[gmax + k]].key[0])
+		gmax++;
+	size_t best = g0;
+	int best_score = -1;
+	for (size_t g = gmin; g <= gmax; g++) {
+		int score = 2 * is_opener(&ops[S[g]]) + is_closer(&ops[S[g + k - 1]]);
+		if (score >= best_score) {
+			best_score = score;
+			best = g;
+		}
+	}
+	uint32_t conn = d->e[p].conn;
+	for (size_t i = 0, o = 0; i < L; i++) {
+		struct dentry *e = &d->e[r0 + i];
+		e->conn = conn;
+		e->level = 0;
+		e->op[side] = S[i];
+		if (i >= best && i < best + k) {
+			e->op[!side] = OP_NONE;
+			e->status = st;
+		} else {
+			e->op[!side] = O[o++];
+			e->status = DS_EQUAL;
+		}
+	}
+	free(S);
+	free(O);
+}
+
+static void slide_gaps(struct diff *d, size_t lo, size_t hi)
+{
+	for (size_t p = lo; p < hi;) {
+		uint8_t st = d->e[p].status;
+		size_t q = p + 1;
+		if (st != DS_ONLY_A && st != DS_ONLY_B) {
+			p = q;
+			continue;
+		}
+		while (q < hi && d->e[q].status == st)
+			q++;
+		bool one_sided = (p == lo || slidable(&d->e[p - 1])) &&
+				 (q == hi || slidable(&d->e[q]));
+		if (one_sided)
+			slide_gap(d, lo, hi, p, q);
+		p = q;
+	}
+}
+
 static void align_conn(struct diff *d, uint32_t ci)
 {
 	const struct dconn *c = &d->conns[ci];
@@ -656,7 +777,7 @@ static void align_conn(struct diff *d, uint32_t ci)
 	int64_t *match = xrealloc(NULL, n * sizeof(*match));
 	uint8_t *lvl = xrealloc(NULL, n);
 	align_levels(ka, kb, 3, n, m, match, lvl);
-	size_t j = 0;
+	size_t j = 0, first = d->n;
 	for (size_t i = 0; i < n; i++) {
 		if (match[i] == ALIGN_NONE) {
 			add_entry(d, oc[0]->ops[i], OP_NONE, ci, 0);
@@ -669,6 +790,7 @@ static void align_conn(struct diff *d, uint32_t ci)
 	}
 	for (; j < m; j++)
 		add_entry(d, OP_NONE, oc[1]->ops[j], ci, 0);
+	slide_gaps(d, first, d->n);
 	free(match);
 	free(lvl);
 	free(keys);
