@@ -132,24 +132,50 @@ static uint64_t ident_hash(const struct node *n)
 	return hstrn(2, l, c ? (size_t)(c - l) : strlen(l));
 }
 
-/* Content hash of a subtree; *has_id set when an id field is inside. */
+/*
+ * Action for n: its mask rule, or for a text item (no name) under an
+ * ignored node, ignore: it is part of that node's presentation.
+ */
+static enum mask_action eff_action(struct cmp *c, const struct node *n,
+				   bool under_ignored)
+{
+	if (!n->name)
+		return under_ignored ? MASK_IGNORE : MASK_COMPARE;
+	return masks_node(c->d->o.masks, n);
+}
+
+/*
+ * Content hash of a subtree: identities, compared values, children.
+ * *has_id is set when an id field is inside; *vis when anything in it is
+ * not ignored (an ignored node hides its own value and presence only: its
+ * children follow their own rules, so a masked security blob still shows
+ * the NTLMSSP fields dissected inside it).
+ */
 static uint64_t content_hash(struct cmp *c, const struct node *n, bool *has_id,
-			     unsigned depth)
+			     bool *vis, bool under_ignored, unsigned depth)
 {
 	uint64_t h = ident_hash(n);
-	enum mask_action act = masks_node(c->d->o.masks, n);
+	enum mask_action act = eff_action(c, n, under_ignored);
 
+	*vis = act != MASK_IGNORE;
 	if (act == MASK_ID)
 		*has_id = true;
+	else if (act == MASK_IGNORE)
+		;
 	else if (n->name && !(n->flags & N_PROTO))
 		h = hstr(h, n->show);
 	else if (!n->name && !n->child)
 		h = hstr(h, n->label);
 	if (depth >= MAX_DEPTH)
 		return h;
-	for (const struct node *k = n->child; k; k = k->next)
-		if (masks_node(c->d->o.masks, k) != MASK_IGNORE)
-			h = hmap_mix(h, content_hash(c, k, has_id, depth + 1));
+	for (const struct node *k = n->child; k; k = k->next) {
+		bool kv;
+		uint64_t kh = content_hash(c, k, has_id, &kv, act == MASK_IGNORE, depth + 1);
+		if (kv) {
+			h = hmap_mix(h, kh);
+			*vis = true;
+		}
+	}
 	return h;
 }
 
@@ -302,7 +328,7 @@ static bool id_ok(struct dconn *cn, const char *name, const char *va, const char
 }
 
 static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
-		     unsigned depth);
+		     bool ignored, unsigned depth);
 
 /*
  * A subtree present on one side only: one difference. In record mode a
@@ -310,27 +336,31 @@ static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb
  * report shows what is missing, not just the name of its container.
  */
 static void record_one_side(struct cmp *c, const struct node *n, int side,
-			    unsigned depth)
+			    bool under_ignored, unsigned depth)
 {
-	bool expand = c->record && !n->name && n->child && depth < MAX_DEPTH;
+	bool ignored = eff_action(c, n, under_ignored) == MASK_IGNORE;
+	bool expand = (c->record && !n->name) || ignored;
 	bool any = false;
-	if (expand) {
+	if (expand && depth < MAX_DEPTH) {
 		for (const struct node *k = n->child; k; k = k->next) {
-			if (masks_node(c->d->o.masks, k) == MASK_IGNORE)
+			bool has_id = false, vis;
+			content_hash(c, k, &has_id, &vis, ignored, depth + 1);
+			if (!vis)
 				continue;
-			record_one_side(c, k, side, depth + 1);
+			record_one_side(c, k, side, ignored, depth + 1);
 			any = true;
 		}
 	}
-	if (!any)
+	if (!any && !ignored)
 		record(c, side ? NULL : n, side ? n : NULL, NULL);
 }
 
 static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb,
-		     unsigned depth, bool same_content, bool has_id)
+		     bool under_ignored, unsigned depth, bool same_content, bool has_id)
 {
 	if (same_content && !has_id)
 		return;
+	bool ignored = eff_action(c, na, under_ignored) == MASK_IGNORE;
 	if (na->name && nb->name && !(na->flags & N_PROTO)) {
 		enum mask_action act = masks_node(c->d->o.masks, na);
 		const char *va = na->show ? na->show : "", *vb = nb->show ? nb->show : "";
@@ -345,11 +375,11 @@ static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb
 		record(c, na, nb, NULL);
 	}
 	if (depth < MAX_DEPTH && (na->child || nb->child))
-		cmp_list(c, na, nb, depth + 1);
+		cmp_list(c, na, nb, ignored, depth + 1);
 }
 
-static size_t items_of(struct cmp *c, const struct node *p, struct item **out,
-		       bool **ids)
+static size_t items_of(struct cmp *c, const struct node *p, bool ignored,
+		       struct item **out, bool **ids)
 {
 	size_t n = 0;
 	for (const struct node *k = p->child; k; k = k->next)
@@ -358,12 +388,13 @@ static size_t items_of(struct cmp *c, const struct node *p, struct item **out,
 	bool *hid = xrealloc(NULL, n * sizeof(*hid));
 	size_t m = 0;
 	for (const struct node *k = p->child; k; k = k->next) {
-		if (masks_node(c->d->o.masks, k) == MASK_IGNORE)
-			continue;
+		bool vis;
 		hid[m] = false;
+		it[m].content = content_hash(c, k, &hid[m], &vis, ignored, 0);
+		if (!vis)
+			continue;
 		it[m].n = k;
 		it[m].ident = ident_hash(k);
-		it[m].content = content_hash(c, k, &hid[m], 0);
 		m++;
 	}
 	*out = it;
@@ -372,11 +403,12 @@ static size_t items_of(struct cmp *c, const struct node *p, struct item **out,
 }
 
 static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
-		     unsigned depth)
+		     bool ignored, unsigned depth)
 {
 	struct item *ia, *ib;
 	bool *ida, *idb;
-	size_t na = items_of(c, pa, &ia, &ida), nb = items_of(c, pb, &ib, &idb);
+	size_t na = items_of(c, pa, ignored, &ia, &ida);
+	size_t nb = items_of(c, pb, ignored, &ib, &idb);
 	uint64_t *keys = xrealloc(NULL, (na + nb) * 2 * sizeof(*keys));
 	uint64_t *ka[2] = { keys, keys + na }, *kb[2] = { keys + 2 * na, keys + 2 * na + nb };
 	for (size_t i = 0; i < na; i++) {
@@ -394,16 +426,16 @@ static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb
 	size_t j = 0;
 	for (size_t i = 0; i < na; i++) {
 		if (match[i] == ALIGN_NONE) {
-			record_one_side(c, ia[i].n, 0, depth);
+			record_one_side(c, ia[i].n, 0, ignored, depth);
 			continue;
 		}
 		for (; j < (size_t)match[i]; j++)
-			record_one_side(c, ib[j].n, 1, depth);
-		cmp_pair(c, ia[i].n, ib[j].n, depth, lvl[i] == 0, ida[i] || idb[j]);
+			record_one_side(c, ib[j].n, 1, ignored, depth);
+		cmp_pair(c, ia[i].n, ib[j].n, ignored, depth, lvl[i] == 0, ida[i] || idb[j]);
 		j++;
 	}
 	for (; j < nb; j++)
-		record_one_side(c, ib[j].n, 1, depth);
+		record_one_side(c, ib[j].n, 1, ignored, depth);
 	free(lvl);
 	free(match);
 	free(keys);
@@ -421,7 +453,7 @@ static void cmp_member(struct cmp *c, const char *side, const struct node *a,
 	c->root[0] = a;
 	c->root[1] = b;
 	if (a && b)
-		cmp_list(c, a, b, 0);
+		cmp_list(c, a, b, false, 0);
 }
 
 static const char *opt_str(const char *s)

@@ -69,11 +69,8 @@ static const struct default_rule defaults[] = {
 	{ "ntlmssp.authenticate.mic", MASK_IGNORE },
 	{ "ntlmssp.auth.sesskey", MASK_IGNORE }, { "ntlmssp.sessionkey", MASK_IGNORE },
 	{ "ntlmssp.sessionbasekey", MASK_IGNORE }, { "ntlmssp.verf*", MASK_IGNORE },
-	{ "ntlmssp.blob.length", MASK_IGNORE },
-	{ "ntlmssp.string.length", MASK_IGNORE }, { "ntlmssp.string.maxlen", MASK_IGNORE },
-	{ "ntlmssp.string.offset", MASK_IGNORE }, { "ntlmssp.blob.offset", MASK_IGNORE },
-	{ "ntlmssp.blob.maxlen", MASK_IGNORE },
-	{ "spnego.mechListMIC", MASK_IGNORE }, { "gss-api.segment*", MASK_IGNORE },
+	{ "spnego.mechListMIC", MASK_IGNORE }, { "spnego.responseToken", MASK_IGNORE },
+	{ "spnego.mechToken", MASK_IGNORE }, { "gss-api.segment*", MASK_IGNORE },
 	/* Addresses, ports, frame numbers and other generated items. */
 	{ "*.port", MASK_IGNORE }, { "*.addr", MASK_IGNORE }, { "*.ip", MASK_IGNORE },
 	{ "*.srcport", MASK_IGNORE }, { "*.dstport", MASK_IGNORE },
