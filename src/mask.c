@@ -42,7 +42,9 @@ static const struct default_rule defaults[] = {
 	{ "smb.sessid", MASK_ID }, { "smb.search_id", MASK_ID },
 	{ "smb.server_fid", MASK_ID }, { "smb.rfid", MASK_ID },
 	{ "smb.resume.*", MASK_ID }, { "smb.create.file_id*", MASK_ID },
-	{ "smb.unix.file.unique_id", MASK_ID },
+	{ "smb.unix.file.unique_id", MASK_ID }, { "smb.index_number", MASK_ID },
+	{ "smb2.inode", MASK_ID }, { "smb.unix.find_file.resume_key", MASK_ID },
+	{ "smb2.fsctl.cchunk.resume_key", MASK_ID },
 	/* Message, process and async ids, credits, sequence numbers. */
 	{ "smb2.msg_id", MASK_IGNORE }, { "smb2.pid", MASK_IGNORE },
 	{ "smb.mid", MASK_IGNORE }, { "smb.pid", MASK_IGNORE },
@@ -85,6 +87,9 @@ static const struct default_rule defaults[] = {
 	{ "*.logged_in", MASK_IGNORE }, { "*.logged_out", MASK_IGNORE },
 	{ "smb2.host", MASK_IGNORE },
 	{ "smbcmp.interim", MASK_IGNORE }, { "smbcmp.limit", MASK_IGNORE },
+	/* Caught by the patterns above but stable: compare. */
+	{ "smb.unix_info2.file.flags.*", MASK_COMPARE }, { "nt.ace.object.*", MASK_COMPARE },
+	{ "smb2.reparse_guid", MASK_COMPARE },
 };
 
 void masks_init(struct masks *m)
