@@ -488,8 +488,9 @@ static enum dstatus cmp_entry(struct diff *d, const struct dentry *e,
 	}
 	if (d->o.filter) {
 		struct node *roots[4] = { req[0], rsp[0], req[1], rsp[1] };
-		if (!filter_match(d->o.filter, roots, 2) &&
-		    !filter_match(d->o.filter, roots + 2, 2))
+		bool keep = (op[0] && filter_match(d->o.filter, roots, 2)) ||
+			    (op[1] && filter_match(d->o.filter, roots + 2, 2));
+		if (!keep)
 			return DS_FILTERED;
 	}
 	if (!op[0] || !op[1])
