@@ -6,7 +6,8 @@ pcap), keeps its setup (negotiate, session setup, tree connect) and
 teardown, and repeats the file operations in between (first CREATE
 request to last CLOSE response) until about --ops operations. Writes a
 fresh TCP stream: new ports, initial sequence numbers from --seed, seq/ack
-recomputed, one packet per original data segment.
+recomputed, one packet per original data segment; FileIds renumbered per
+repetition (servers hand out new ones).
 
   pcapgen.py --input captures/same_1.pcap --ops 100000 --out big_a.pcap
   pcapgen.py ... --seed 2 --drop-every 500 --out big_b.pcap   # B: a gap every 500 reps
@@ -118,6 +119,10 @@ def main():
     last = max(i for i, c in enumerate(cmds) if c == (6, True))
     head, body, tail = segs[:first], segs[first:last + 1], segs[last + 1:]
     per_rep = sum(1 for c in cmds[first:last + 1] if c[0] is not None and not c[1])
+    # FileIds opened in the repeated part (CREATE responses): each
+    # repetition gets its own, as a server would hand out.
+    fids = [p[4 + 128:4 + 144] for (_, p), c in zip(body, cmds[first:last + 1])
+            if c == (5, True) and p[12:16] == b"\0\0\0\0" and len(p) >= 4 + 144]
     reps = max(1, (args.ops - len(segs) // 2) // max(per_rep, 1))
     with open(args.out, "wb") as f:
         w = Writer(f, 40000 + args.seed, 445, args.seed)
@@ -128,6 +133,10 @@ def main():
             if args.drop_every and r % args.drop_every == args.drop_every - 1:
                 continue
             for to_server, p in body:
+                for fid in fids:
+                    if fid in p:
+                        new = struct.pack("<I", (struct.unpack("<I", fid[:4])[0] + r + 1) & 0xFFFFFFFF)
+                        p = p.replace(fid, new + fid[4:])
                 w.packet(to_server, p)
         for to_server, p in tail:
             w.packet(to_server, p)
