@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 	memset(&copts, 0, sizeof(copts));
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': mode = MODE_JSON; break;
 		case 't': mode = MODE_TEXT; break;
