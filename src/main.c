@@ -28,7 +28,7 @@
 #define SMBCMP_VERSION "0.1"
 #endif
 
-enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST };
+enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS };
 
 static void usage(FILE *f)
 {
@@ -38,6 +38,7 @@ static void usage(FILE *f)
 	      "  --text          plain-text output (field trees for one trace)\n"
 	      "  --list          one summary line per SMB frame\n"
 	      "  --list-fields   print the field names smbcmp knows\n"
+	      "  --stats         index the trace only and print its counts\n"
 	      "  --mask PATTERN  ignore fields matching the glob PATTERN (repeatable)\n"
 	      "  --unmask PATTERN  compare fields matching PATTERN after all\n"
 	      "  --no-default-masks  drop the built-in mask rules\n"
@@ -192,6 +193,7 @@ int main(int argc, char **argv)
 		{ "text", no_argument, NULL, 't' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "list-fields", no_argument, NULL, 'F' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "mask", required_argument, NULL, OPT_MASK },
@@ -212,6 +214,7 @@ int main(int argc, char **argv)
 		case 'j': mode = MODE_JSON; break;
 		case 't': mode = MODE_TEXT; break;
 		case 'l': mode = MODE_LIST; break;
+		case 'S': mode = MODE_STATS; break;
 		case 'F': list_fields(); return 0;
 		case 'h': usage(stdout); return 0;
 		case 'V':
@@ -284,6 +287,11 @@ int main(int argc, char **argv)
 		switch (mode) {
 		case MODE_JSON: out_json_frames(a, stdout); break;
 		case MODE_TEXT: out_text_frames(a, stdout); break;
+		case MODE_STATS:
+			printf("frames %u\nsmb_frames %zu\npdus %zu\ntcp_streams %zu\n",
+			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
+			       trace_nstreams(a));
+			break;
 		default: out_list(a, stdout); break;
 		}
 	} else {
