@@ -34,8 +34,8 @@ const struct smb2_cmd_desc smb2_cmds[SMB2_NCMDS] = {
 	[SMB2_ECHO] = { "KeepAlive", 4, 4, NULL, NULL, NULL },
 	[SMB2_QUERY_DIRECTORY] = { "Find", 33, 9, NULL, NULL, NULL },
 	[SMB2_CHANGE_NOTIFY] = { "Notify", 32, 9, NULL, NULL, NULL },
-	[SMB2_QUERY_INFO] = { "GetInfo", 41, 9, NULL, NULL, NULL },
-	[SMB2_SET_INFO] = { "SetInfo", 33, 2, NULL, NULL, NULL },
+	[SMB2_QUERY_INFO] = { "GetInfo", 41, 9, smb2_getinfo_req, smb2_getinfo_rsp, smb2_info_index },
+	[SMB2_SET_INFO] = { "SetInfo", 33, 2, smb2_setinfo_req, smb2_setinfo_rsp, smb2_info_index },
 	[SMB2_OPLOCK_BREAK] = { "Break", 24, 24, NULL, NULL, NULL },
 };
 
