@@ -160,6 +160,20 @@ static int ip_tcp_decode(struct trace *t, uint16_t proto, struct cur *c,
 	} else {
 		return -1;
 	}
+	seg->proto = next;
+	if (next == 17) {
+		seg->sport = cur_be16(c);
+		seg->dport = cur_be16(c);
+		cur_skip(c, 4);
+		if (c->err)
+			return -1;
+		seg->seq = 0;
+		seg->flags = 0;
+		seg->data = c->buf + c->off;
+		seg->len = (uint32_t)cur_left(c);
+		seg->data_off = (uint32_t)c->off;
+		return 0;
+	}
 	if (next != 6)
 		return -1;
 
@@ -200,6 +214,25 @@ static int file_problem(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
+		     uint32_t caplen, int64_t sec, uint32_t nsec)
+{
+	struct cur c = cur_make(data, caplen, 0);
+	struct tcp_seg seg;
+	uint16_t proto = link_decode(dlt, &c);
+
+	t->total_frames++;
+	if (!proto || ip_tcp_decode(t, proto, &c, &seg))
+		return;
+	seg.frame = t->total_frames;
+	seg.sec = sec;
+	seg.nsec = nsec;
+	if (seg.proto == 17)
+		udp_datagram(t, &seg);
+	else
+		tcp_segment(t->tcp, &seg);
+}
+
 int trace_open(struct trace **out, const char *path,
 	       const struct trace_opts *opts, char *err, size_t errlen)
 {
@@ -221,41 +254,15 @@ int trace_open(struct trace **out, const char *path,
 		return -1;
 	}
 
-	struct trace *t = calloc(1, sizeof(*t));
-	if (!t) {
-		pcap_close(p);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	arena_init(&t->a);
-	t->path = arena_strdup(&t->a, path);
-	if (opts)
-		t->opts = *opts;
-	if (!t->opts.max_pdu)
-		t->opts.max_pdu = 16u * 1024 * 1024 + 4;
-	if (!t->opts.max_pending)
-		t->opts.max_pending = 8u * 1024 * 1024;
-	if (!t->opts.max_nodes)
-		t->opts.max_nodes = 200000;
-	hmap_init(&t->smb2_msgs);
-	hmap_init(&t->smb1_msgs);
-	t->tcp = tcp_new(t);
-
+	struct trace *t = trace_new(path, opts);
 	int dlt = pcap_datalink(p);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		t->total_frames++;
-		struct cur c = cur_make(data, h->caplen, 0);
-		struct tcp_seg seg;
-		uint16_t proto = link_decode(dlt, &c);
-		if (!proto || ip_tcp_decode(t, proto, &c, &seg))
-			continue;
-		seg.frame = t->total_frames;
-		seg.sec = h->ts.tv_sec;
-		seg.nsec = (uint32_t)h->ts.tv_usec; /* nanoseconds (precision set) */
-		tcp_segment(t->tcp, &seg);
+		/* tv_usec holds nanoseconds: precision was set to NANO. */
+		trace_add_frame(t, dlt, data, h->caplen, h->ts.tv_sec,
+				(uint32_t)h->ts.tv_usec);
 	}
 	if (rc == -1) {
 		const char *why = pcap_geterr(p);
@@ -263,8 +270,7 @@ int trace_open(struct trace **out, const char *path,
 			snprintf(err, errlen, "%s: truncated or corrupt capture file (%s)",
 				 path, why);
 			pcap_close(p);
-			tcp_finish(t->tcp);
-			t->tcp = NULL;
+			trace_finish(t);
 			trace_close(t);
 			return -1;
 		}
@@ -273,8 +279,7 @@ int trace_open(struct trace **out, const char *path,
 			 t->total_frames, why);
 	}
 	pcap_close(p);
-	tcp_finish(t->tcp);
-	t->tcp = NULL;
+	trace_finish(t);
 	*out = t;
 	return 0;
 }

@@ -31,6 +31,8 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 
 /* Protocol entry points, each adds its protocol node(s) under parent. */
 void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c);
+/* NetBIOS datagram (RFC 1002 4.4) carrying an SMB mailslot message. */
+void nbdgm_dissect(struct dctx *d, struct node *parent, struct cur *c);
 void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c);
 void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c);
 /* Security blob (SPNEGO-wrapped or raw NTLMSSP): adds gss-api / spnego /

@@ -33,6 +33,7 @@ enum pdu_flags {
 	PDU_INCOMPLETE = 1 << 1, /* bytes missing (capture gap or truncation) */
 	PDU_CONT = 1 << 2,       /* continuation data, no NBSS header found */
 	PDU_TRUNC = 1 << 3,      /* stored prefix only (max_pdu) */
+	PDU_DGRAM = 1 << 4,      /* NetBIOS datagram (UDP 138), not NBSS */
 };
 
 /* One NBSS message as it was reassembled. */
@@ -42,7 +43,8 @@ struct pdu {
 	uint32_t wire_len;   /* bytes the NBSS header claims + 4 */
 	int32_t frame_off;   /* offset of data[0] in its frame, -1 if REASM */
 	uint32_t frame;      /* 1-based number of the frame completing it */
-	uint32_t stream;     /* TCP stream index, as tshark's tcp.stream */
+	uint32_t stream;     /* TCP stream index, as tshark's tcp.stream
+			      * (for PDU_DGRAM: the UDP stream, udp.stream) */
 	uint16_t flags;      /* enum pdu_flags */
 	uint8_t to_server;   /* 1 client->server, 0 server->client */
 	uint8_t port139;     /* NBSS with 17-bit length and flags (port 139) */
@@ -57,6 +59,7 @@ struct frame_rec {
 	uint32_t first_pdu;  /* index into the trace's PDU array */
 	uint32_t npdus;
 	uint8_t to_server;
+	uint8_t udp;         /* stream is a UDP stream (trace_udp_stream) */
 };
 
 struct stream_rec {
@@ -84,6 +87,11 @@ size_t trace_npdus(const struct trace *t);
 const struct pdu *trace_pdu(const struct trace *t, size_t i);
 size_t trace_nstreams(const struct trace *t);
 const struct stream_rec *trace_stream(const struct trace *t, size_t i);
+/* UDP streams (NetBIOS datagrams), numbered like tshark's udp.stream. */
+const struct stream_rec *trace_udp_stream(const struct trace *t, size_t i);
+/* The stream record of a frame, TCP or UDP. */
+const struct stream_rec *trace_frame_stream(const struct trace *t,
+					    const struct frame_rec *f);
 /* Total frames in the file (including those without SMB). */
 uint32_t trace_total_frames(const struct trace *t);
 
@@ -95,6 +103,9 @@ uint32_t trace_total_frames(const struct trace *t);
  */
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary);
+
+/* The Info-column summary of frame i alone (no tree is built: fast). */
+const char *trace_summary(struct trace *t, struct arena *a, size_t i);
 
 /* Field descriptors, for --list-fields. */
 size_t field_count(void);

@@ -159,3 +159,38 @@ void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c)
 	if (c->err && !(pdu->flags & (PDU_INCOMPLETE | PDU_TRUNC)))
 		t_malformed(t, nb, cur_pos(c), "NBSS message cut short");
 }
+
+/*
+ * NetBIOS datagram (RFC 1002 4.4.1): type, flags, id, source IP and port,
+ * length, offset, then source and destination names, then the user data —
+ * here an SMB mailslot message. Only the SMB part is dissected field by
+ * field; the header is shown as text.
+ */
+void nbdgm_dissect(struct dctx *d, struct node *parent, struct cur *c)
+{
+	struct tctx *t = &d->t;
+	uint32_t start = cur_pos(c);
+	struct node *nb = t_proto(t, parent, F_NBDGM, start, (uint32_t)cur_left(c));
+	uint8_t type = cur_u8(c);
+
+	t_text(t, nb, start, 1, "Message Type: %s datagram (%u)",
+	       type == 0x10 ? "Direct_unique" : type == 0x11 ? "Direct_group"
+							     : "Broadcast", type);
+	cur_skip(c, 13);
+	for (int i = 0; i < 2 && !c->err; i++) {
+		uint32_t pos = cur_pos(c);
+		for (int labels = 0; labels < 64; labels++) {
+			uint8_t l = cur_u8(c);
+			if (c->err || l == 0)
+				break;
+			cur_skip(c, l);
+		}
+		t_text(t, nb, pos, cur_pos(c) - pos, i ? "Destination name" : "Source name");
+	}
+	if (c->err) {
+		t_malformed(t, nb, cur_pos(c), "NetBIOS datagram header cut short");
+		return;
+	}
+	nb->size = cur_pos(c) - start;
+	smb1_dissect(d, parent, c);
+}

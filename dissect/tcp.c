@@ -273,7 +273,7 @@ static void emit(const struct emit_ctx *e, const uint8_t *p, size_t n,
 static void pend_keep(struct tcp_state *s, struct half *h, const uint8_t *p,
 		      size_t n)
 {
-	if (p == h->pend) {
+	if (n == 0 || p == h->pend) {
 		h->plen = n;
 		return;
 	}
@@ -571,4 +571,64 @@ void tcp_finish(struct tcp_state *s)
 	free(s->all);
 	hmap_free(&s->conns);
 	free(s);
+}
+
+/* ---- NetBIOS datagrams (UDP 138) ---- */
+
+/* Skips an encoded NetBIOS name (labels up to a zero byte); false when it
+ * runs past the end. */
+static int skip_nb_name(const uint8_t *p, uint32_t n, uint32_t *off)
+{
+	for (int labels = 0; labels < 64; labels++) {
+		if (*off >= n)
+			return 0;
+		uint8_t l = p[*off];
+		(*off)++;
+		if (l == 0)
+			return 1;
+		if (l > n - *off)
+			return 0;
+		*off += l;
+	}
+	return 0;
+}
+
+void udp_datagram(struct trace *t, const struct tcp_seg *g)
+{
+	const uint8_t *p = g->data;
+	uint32_t n = g->len, off = 14;
+
+	if (g->sport != 138 && g->dport != 138)
+		return;
+	if (n < 14 + 4 || p[0] < 0x10 || p[0] > 0x12)
+		return;
+	if (!skip_nb_name(p, n, &off) || !skip_nb_name(p, n, &off))
+		return;
+	if (n - off < 4 || !smb_magic(p + off))
+		return;
+
+	struct conn tmp;
+	char src[80], dst[80];
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.v6 = g->v6;
+	memcpy(tmp.addr[0], g->src, 16);
+	memcpy(tmp.addr[1], g->dst, 16);
+	tmp.port[0] = g->sport;
+	tmp.port[1] = g->dport;
+	fmt_endpoint(src, sizeof(src), &tmp, 0);
+	fmt_endpoint(dst, sizeof(dst), &tmp, 1);
+
+	struct pdu pdu;
+	uint8_t *copy = arena_alloc(&t->a, n);
+	memcpy(copy, p, n);
+	pdu.data = copy;
+	pdu.len = pdu.wire_len = n;
+	pdu.frame_off = (int32_t)g->data_off;
+	pdu.frame = g->frame;
+	pdu.stream = trace_udp_index(t, hmap_mix(tuple_hash(g), 17), src, dst,
+				     g->frame);
+	pdu.flags = PDU_DGRAM;
+	pdu.to_server = 1;
+	pdu.port139 = 0;
+	trace_add_pdu(t, &pdu, g->sec, g->nsec);
 }

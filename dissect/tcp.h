@@ -22,6 +22,7 @@ struct tcp_seg {
 	int64_t sec;
 	uint32_t nsec;
 	uint8_t v6;
+	uint8_t proto;          /* 6 TCP, 17 UDP */
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
 	uint32_t seq;
@@ -40,6 +41,9 @@ struct tcp_state *tcp_new(struct trace *t);
 void tcp_segment(struct tcp_state *s, const struct tcp_seg *seg);
 /* Flushes queued data (declaring gaps) and frees the state. */
 void tcp_finish(struct tcp_state *s);
+
+/* A UDP datagram (NetBIOS datagram service carrying SMB mailslots). */
+void udp_datagram(struct trace *t, const struct tcp_seg *seg);
 
 /* True when buf (n bytes) starts with an NBSS session message carrying SMB. */
 int nbss_looks_like_smb(const uint8_t *buf, uint32_t n);

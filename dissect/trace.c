@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dctx.h"
+#include "tcp.h"
 #include "trace.h"
 
 void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
@@ -53,9 +54,12 @@ void trace_add_pdu(struct trace *t, const struct pdu *p, int64_t sec,
 		f->first_pdu = (uint32_t)t->npdus;
 		f->npdus = 0;
 		f->to_server = p->to_server;
+		f->udp = (p->flags & PDU_DGRAM) != 0;
 	}
 	f->npdus++;
 	t->npdus++;
+	if (p->flags & PDU_DGRAM)
+		return;
 	trace_stream_at(t, p->stream)->npdus++;
 	if (!(p->flags & (PDU_CONT | PDU_INCOMPLETE))) {
 		smb2_index(t, p, sec, nsec);
@@ -63,12 +67,47 @@ void trace_add_pdu(struct trace *t, const struct pdu *p, int64_t sec,
 	}
 }
 
+struct trace *trace_new(const char *path, const struct trace_opts *opts)
+{
+	struct trace *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	arena_init(&t->a);
+	t->path = arena_strdup(&t->a, path ? path : "");
+	if (opts)
+		t->opts = *opts;
+	if (!t->opts.max_pdu)
+		t->opts.max_pdu = 16u * 1024 * 1024 + 4;
+	if (!t->opts.max_pending)
+		t->opts.max_pending = 8u * 1024 * 1024;
+	if (!t->opts.max_nodes)
+		t->opts.max_nodes = 200000;
+	hmap_init(&t->smb2_msgs);
+	hmap_init(&t->smb1_msgs);
+	t->tcp = tcp_new(t);
+	return t;
+}
+
+void trace_finish(struct trace *t)
+{
+	if (t->tcp) {
+		tcp_finish(t->tcp);
+		t->tcp = NULL;
+	}
+}
+
 void trace_close(struct trace *t)
 {
 	if (!t)
 		return;
+	trace_finish(t);
 	hmap_free(&t->smb2_msgs);
 	hmap_free(&t->smb1_msgs);
+	hmap_free(&t->udp_ids);
+	free(t->ustreams);
 	free(t->frames);
 	free(t->pdus);
 	free(t->streams);
@@ -84,6 +123,31 @@ size_t trace_npdus(const struct trace *t) { return t->npdus; }
 const struct pdu *trace_pdu(const struct trace *t, size_t i) { return &t->pdus[i]; }
 size_t trace_nstreams(const struct trace *t) { return t->nstreams; }
 const struct stream_rec *trace_stream(const struct trace *t, size_t i) { return &t->streams[i]; }
+const struct stream_rec *trace_udp_stream(const struct trace *t, size_t i) { return &t->ustreams[i]; }
+
+const struct stream_rec *trace_frame_stream(const struct trace *t,
+					    const struct frame_rec *f)
+{
+	return f->udp ? &t->ustreams[f->stream] : &t->streams[f->stream];
+}
+
+uint32_t trace_udp_index(struct trace *t, uint64_t hash, const char *src,
+			 const char *dst, uint32_t frame)
+{
+	uintptr_t v = (uintptr_t)hmap_get(&t->udp_ids, hash);
+
+	if (v)
+		return (uint32_t)(v - 1);
+	t->ustreams = grow(t->ustreams, &t->capustreams, t->nustreams + 1,
+			   sizeof(*t->ustreams));
+	struct stream_rec *r = &t->ustreams[t->nustreams];
+	snprintf(r->client, sizeof(r->client), "%s", src);
+	snprintf(r->server, sizeof(r->server), "%s", dst);
+	r->first_frame = frame;
+	hmap_put(&t->udp_ids, hash, (void *)(uintptr_t)(t->nustreams + 1));
+	return (uint32_t)t->nustreams++;
+}
+
 uint32_t trace_total_frames(const struct trace *t) { return t->total_frames; }
 size_t field_count(void) { return F_COUNT; }
 
@@ -109,12 +173,13 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 	d->summary = arena_printf(d->t.a, "%s%s", d->summary, more);
 }
 
-struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
-				 const char **summary)
+static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
+				  const char **summary, bool dry)
 {
 	struct dctx d;
 
 	memset(&d, 0, sizeof(d));
+	d.t.dry = dry;
 	d.t.a = a;
 	d.t.max_nodes = t->opts.max_nodes;
 	d.trace = t;
@@ -126,7 +191,10 @@ struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 		d.pdu = p;
 		struct cur c = cur_make(p->data, p->len,
 					p->frame_off >= 0 ? (uint32_t)p->frame_off : 0);
-		nbss_dissect(&d, root, &c);
+		if (p->flags & PDU_DGRAM)
+			nbdgm_dissect(&d, root, &c);
+		else
+			nbss_dissect(&d, root, &c);
 	}
 	if (d.t.limited) {
 		d.t.max_nodes = 0; /* room for the note itself */
@@ -137,4 +205,18 @@ struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 	if (summary)
 		*summary = d.summary;
 	return root;
+}
+
+struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
+				 const char **summary)
+{
+	return dissect_frame(t, a, i, summary, false);
+}
+
+const char *trace_summary(struct trace *t, struct arena *a, size_t i)
+{
+	const char *summary;
+
+	dissect_frame(t, a, i, &summary, true);
+	return summary;
 }

@@ -28,12 +28,27 @@ struct trace {
 	struct stream_rec *streams;
 	size_t nstreams, capstreams;
 
+	struct stream_rec *ustreams; /* UDP streams */
+	size_t nustreams, capustreams;
+	struct hmap udp_ids;      /* UDP tuple hash -> index + 1 */
+
 	struct tcp_state *tcp;    /* only while indexing */
 
 	/* Protocol state filled while indexing, read while dissecting. */
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
 };
+
+/* Building a trace without a file (capture.c, tests, fuzzers): new, feed
+ * frames, finish (flushes TCP state). */
+struct trace *trace_new(const char *path, const struct trace_opts *opts);
+void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
+		     uint32_t caplen, int64_t sec, uint32_t nsec);
+void trace_finish(struct trace *t);
+
+/* Index of the UDP stream with this tuple hash (created on first use). */
+uint32_t trace_udp_index(struct trace *t, uint64_t hash, const char *src,
+			 const char *dst, uint32_t frame);
 
 /* Called by the TCP/NBSS layer for each complete (or abandoned) PDU. */
 void trace_add_pdu(struct trace *t, const struct pdu *p, int64_t sec,

@@ -57,7 +57,7 @@ void out_json_node(struct jw *w, const struct node *n)
 static void frame_head(struct jw *w, struct trace *t, const struct frame_rec *fr,
 		       const char *summary)
 {
-	const struct stream_rec *s = trace_stream(t, fr->stream);
+	const struct stream_rec *s = trace_frame_stream(t, fr);
 	char ts[48];
 
 	out_fmt_time(ts, sizeof(ts), fr->sec, fr->nsec);
@@ -65,7 +65,7 @@ static void frame_head(struct jw *w, struct trace *t, const struct frame_rec *fr
 	jw_uint(w, fr->num);
 	jw_key(w, "time");
 	jw_raw(w, ts);
-	jw_key(w, "stream");
+	jw_key(w, fr->udp ? "udp_stream" : "stream");
 	jw_uint(w, fr->stream);
 	jw_key(w, "src");
 	jw_str(w, fr->to_server ? s->client : s->server);
@@ -118,7 +118,7 @@ void out_text_frames(struct trace *t, FILE *f)
 	arena_init(&a);
 	for (size_t i = 0; i < trace_nframes(t); i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
-		const struct stream_rec *s = trace_stream(t, fr->stream);
+		const struct stream_rec *s = trace_frame_stream(t, fr);
 		const char *summary;
 		struct node *root = trace_dissect_frame(t, &a, i, &summary);
 		char ts[48];
@@ -143,13 +143,13 @@ void out_list(struct trace *t, FILE *f)
 	arena_init(&a);
 	for (size_t i = 0; i < trace_nframes(t); i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
-		const struct stream_rec *s = trace_stream(t, fr->stream);
+		const struct stream_rec *s = trace_frame_stream(t, fr);
 		const char *summary;
 		if (i == 0) {
 			t0 = fr->sec;
 			n0 = fr->nsec;
 		}
-		trace_dissect_frame(t, &a, i, &summary);
+		summary = trace_summary(t, &a, i);
 		int64_t ns = (fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0);
 		fprintf(f, "%6u %4" PRId64 ".%06" PRId64 " %s -> %s %s\n", fr->num,
 			(int64_t)(ns / 1000000000), (int64_t)((ns % 1000000000) / 1000),
