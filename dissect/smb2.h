@@ -85,8 +85,9 @@ uint64_t smb2_req_key(uint32_t stream, uint64_t msg_id);
 /* Reads an integer of size bytes, adds fid with its bitfield children
  * (subs, F_INVALID-terminated) without appending flag names to the label
  * (Wireshark's BMT_NO_APPEND); stores the value in *out when non-NULL. */
-void smb2_bits(struct tctx *t, struct node *parent, int fid, struct cur *c,
-	       unsigned size, const int *subs, uint64_t *out);
+struct node *smb2_bits(struct tctx *t, struct node *parent, int fid,
+		       struct cur *c, unsigned size, const int *subs,
+		       uint64_t *out);
 /* StructureSize (smb2.buffer_code with length/dynamic bits); returns it. */
 uint16_t smb2_buffercode(struct tctx *t, struct node *parent, struct cur *c);
 /*

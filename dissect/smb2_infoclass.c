@@ -164,9 +164,16 @@ static void run_steps(struct dctx *d, struct node *n, struct cur *c,
 		case OP_ATTR2:
 			smb2_file_attr(t, n, c, NULL);
 			break;
-		case OP_ATTR1:
-			smb2_bits(t, n, F_SMB_FILE_ATTRIBUTE, c, 4, attr1_subs, NULL);
+		case OP_ATTR1: {
+			/* Wireshark's 32-bit smb.file_attribute twin of the
+			 * 16-bit SMB1 field: shown with 8 hex digits. */
+			uint64_t v = 0;
+			struct node *a = smb2_bits(t, n, F_SMB_FILE_ATTRIBUTE, c, 4,
+						   attr1_subs, &v);
+			if (a)
+				a->show = arena_printf(t->a, "0x%08x", (unsigned)v);
 			break;
+		}
 		case OP_ACCESS:
 			smb2_access_mask(t, n, c);
 			break;

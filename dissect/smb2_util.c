@@ -18,8 +18,9 @@
 
 #include "strings.h"
 
-void smb2_bits(struct tctx *t, struct node *parent, int fid, struct cur *c,
-	       unsigned size, const int *subs, uint64_t *out)
+struct node *smb2_bits(struct tctx *t, struct node *parent, int fid,
+		       struct cur *c, unsigned size, const int *subs,
+		       uint64_t *out)
 {
 	uint32_t pos = cur_pos(c);
 	uint64_t v = cur_le(c, size);
@@ -27,11 +28,12 @@ void smb2_bits(struct tctx *t, struct node *parent, int fid, struct cur *c,
 	if (out)
 		*out = v;
 	if (c->err)
-		return;
+		return NULL;
 	struct node *n = t_uint(t, parent, fid, pos, size, v);
 	const char *label = n->label;
 	t_bitmask_subs(t, n, pos, size, v, subs);
 	n->label = label;
+	return n;
 }
 
 uint16_t smb2_buffercode(struct tctx *t, struct node *parent, struct cur *c)
