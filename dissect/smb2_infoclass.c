@@ -21,6 +21,7 @@ enum { INFO_FILE = 1, INFO_FS = 2, INFO_SEC = 3, INFO_QUOTA = 4 };
 enum op {
 	OP_END,
 	OP_U,       /* unsigned of size bytes */
+	OP_UBE,     /* big-endian unsigned (Wireshark reads these with ENC_NA) */
 	OP_TIME,    /* FILETIME */
 	OP_BYTES,   /* size bytes as bytes */
 	OP_SKIP,    /* size bytes not shown */
@@ -138,6 +139,9 @@ static void run_steps(struct dctx *d, struct node *n, struct cur *c,
 		case OP_U:
 			r_uint(t, n, s->fid, c, s->size);
 			break;
+		case OP_UBE:
+			r_uint_be(t, n, s->fid, c, s->size);
+			break;
 		case OP_TIME:
 			r_filetime(t, n, s->fid, c);
 			break;
@@ -225,7 +229,7 @@ static const struct step file_all[] = {
 	S(U, 4, F_SMB2_NLINKS), S(U, 1, F_SMB2_DELETE_PENDING),
 	S(U, 1, F_SMB2_IS_DIRECTORY), S(SKIP, 2, 0), S(U, 8, F_SMB2_FILE_ID),
 	S(U, 4, F_SMB2_EA_SIZE), S(ACCESS, 4, 0), S(U, 8, F_SMB2_POSITION_INFO),
-	S(MODE, 4, 0), S(U, 4, F_SMB2_ALIGNMENT_INFO),
+	S(MODE, 4, 0), S(UBE, 4, F_SMB2_ALIGNMENT_INFO),
 	S(LEN, 4, F_SMB2_FILENAME_LEN), S(STR_NZ, 0, F_SMB2_FILENAME), END
 };
 static const struct step file_allocation[] = { S(U, 8, F_SMB_ALLOC_SIZE64), END };

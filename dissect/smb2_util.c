@@ -90,13 +90,15 @@ bool smb2_rsp_prologue(struct dctx *d, struct node *body, struct cur *c,
 	uint32_t n = (uint32_t)r_uint(t, body, F_SMB2_ERROR_BYTE_COUNT, c, 4);
 	if (c->err)
 		return false;
-	if (n == 0)
-		n = 1;
-	if (n > cur_left(c)) {
-		t_malformed(t, body, cur_pos(c), "error data beyond the message");
-		return false;
+	/* ByteCount 0 means one byte of ErrorData, which servers often omit:
+	 * Wireshark then shows an empty item. */
+	uint32_t want = n ? n : 1;
+	if (want > cur_left(c)) {
+		if (n)
+			t_malformed(t, body, cur_pos(c), "error data beyond the message");
+		want = (uint32_t)cur_left(c);
 	}
-	struct cur s = cur_split(c, n);
+	struct cur s = cur_split(c, want);
 	error_data(d, body, &s, h, nctx, 0);
 	return false;
 }
