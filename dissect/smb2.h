@@ -80,61 +80,157 @@ extern const struct smb2_cmd_desc smb2_cmds[SMB2_NCMDS];
 /* Message key for the request table. */
 uint64_t smb2_req_key(uint32_t stream, uint64_t msg_id);
 
-/* ---- Shared body helpers (smb2_util.c) ---- */
+/* ---- Body dissectors of the command families (smb2_<family>.c) ---- */
+
+/* smb2_negotiate.c: MS-SMB2 2.2.3, 2.2.4 */
+void smb2_negotiate_req(struct dctx *d, struct node *body, struct cur *c,
+			const struct smb2_hdr *h);
+void smb2_negotiate_rsp(struct dctx *d, struct node *body, struct cur *c,
+			const struct smb2_hdr *h);
+/* smb2_session.c: 2.2.5-2.2.10 */
+void smb2_session_setup_req(struct dctx *d, struct node *body, struct cur *c,
+			    const struct smb2_hdr *h);
+void smb2_session_setup_rsp(struct dctx *d, struct node *body, struct cur *c,
+			    const struct smb2_hdr *h);
+void smb2_logoff(struct dctx *d, struct node *body, struct cur *c,
+		 const struct smb2_hdr *h);
+void smb2_tree_connect_req(struct dctx *d, struct node *body, struct cur *c,
+			   const struct smb2_hdr *h);
+void smb2_tree_connect_rsp(struct dctx *d, struct node *body, struct cur *c,
+			   const struct smb2_hdr *h);
+void smb2_tree_disconnect(struct dctx *d, struct node *body, struct cur *c,
+			  const struct smb2_hdr *h);
+/* smb2_create.c: 2.2.13-2.2.18 */
+void smb2_create_req(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb2_hdr *h);
+void smb2_create_rsp(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb2_hdr *h);
+void smb2_create_index(struct trace *t, struct cur *c, const struct smb2_hdr *h);
+void smb2_close_req(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_close_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_flush_req(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_flush_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+/* smb2_io.c: 2.2.19-2.2.29, 2.2.23-2.2.25 */
+void smb2_read_req(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_read_rsp(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_write_req(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_write_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_lock_req(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_lock_rsp(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_echo(struct dctx *d, struct node *body, struct cur *c,
+	       const struct smb2_hdr *h);
+void smb2_cancel_req(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb2_hdr *h);
+void smb2_break_req(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_break_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+
+/* smb2_error.c: 2.2.2 ERROR Response. */
+/* True when a response with this status carries the error body instead of
+ * the command's own (Wireshark's rule: any non-zero status except the ones
+ * the command lists as "success with data"). */
+bool smb2_is_error_rsp(const struct smb2_hdr *h);
+void smb2_error_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+
+/* ---- Helpers shared by the body files (smb2_common.c) ---- */
+
+/* An offset/length pair as read from a fixed part. */
+struct smb2_olb {
+	uint32_t off, len;
+	uint32_t off_pos, len_pos;  /* reported positions of the two fields */
+	uint8_t off_size, len_size;
+};
+
+/* StructureSize as smb2.buffer_code with its length/dynamic bits;
+ * returns the value. */
+uint16_t smb2_buffer_code(struct dctx *d, struct node *body, struct cur *c);
+/* Reads an offset (off_size bytes) then a length (len_size) without
+ * adding nodes. */
+void smb2_olb_read(struct cur *c, struct smb2_olb *o, unsigned off_size,
+		   unsigned len_size);
+/* Adds smb2.olb.offset and smb2.olb.length under parent. */
+void smb2_olb_nodes(struct dctx *d, struct node *parent,
+		    const struct smb2_olb *o);
+/* Sub-cursor over the buffer o describes (offset from the header). */
+struct cur smb2_olb_cur(const struct cur *c, const struct smb2_hdr *h,
+			const struct smb2_olb *o);
+/* UTF-16 string at the olb as field fid, with the olb nodes under it;
+ * returns the string ("" when empty or out of bounds). */
+const char *smb2_olb_string(struct dctx *d, struct node *parent,
+			    struct cur *c, const struct smb2_hdr *h,
+			    const struct smb2_olb *o, int fid);
+/* FileId (2.2.14.1): "GUID handle[ File: name]" with smb2.fid; returns the
+ * file name known for it (NULL when unknown). */
+const char *smb2_fid(struct dctx *d, struct node *parent, struct cur *c,
+		     const struct smb2_hdr *h);
+/* FT_NONE field with an empty show value. */
+struct node *smb2_none(struct dctx *d, struct node *parent, int fid,
+		       uint32_t pos, uint32_t size, const char *label);
+uint32_t smb2_file_attributes(struct dctx *d, struct node *parent, struct cur *c);
+uint32_t smb2_access_mask(struct dctx *d, struct node *parent, struct cur *c);
+uint32_t smb2_sec_mode(struct dctx *d, struct node *parent, struct cur *c);
+uint32_t smb2_capabilities(struct dctx *d, struct node *parent, struct cur *c);
+/* Adds a "Data (n bytes)" item carrying the payload (data.data, outside
+ * Wireshark's smb2 tree, as its data dissector shows it). */
+void smb2_payload(struct dctx *d, struct node *parent, struct cur *c, size_t n);
+
+/* Per-trace FileId -> name table, filled at index time by CREATE
+ * responses; keyed by (SessionId, FileId), kept in the smb2_msgs map. */
+struct smb2_fid_name {
+	struct smb2_fid_name *prev; /* older open of the same id */
+	const char *name;
+	uint32_t open_frame;
+};
+uint64_t smb2_fid_key(uint64_t sesid, const uint8_t fid[16]);
+void smb2_fid_remember(struct trace *t, uint64_t sesid, const uint8_t fid[16],
+		       const char *name, uint32_t frame);
+/* Name of the file open under fid at frame (NULL when unknown). */
+const char *smb2_fid_lookup(const struct trace *t, uint64_t sesid,
+			    const uint8_t fid[16], uint32_t frame);
+
+/* ---- Helpers of part B (smb2_bodyutil.c) ---- */
 
 /* Reads an integer of size bytes, adds fid with its bitfield children
  * (subs, F_INVALID-terminated) without appending flag names to the label
- * (Wireshark's BMT_NO_APPEND); stores the value in *out when non-NULL. */
+ * (Wireshark's BMT_NO_APPEND); stores the value in *out when non-NULL.
+ * Returns the node (NULL on a short read). */
 struct node *smb2_bits(struct tctx *t, struct node *parent, int fid,
 		       struct cur *c, unsigned size, const int *subs,
 		       uint64_t *out);
-/* StructureSize (smb2.buffer_code with length/dynamic bits); returns it. */
-uint16_t smb2_buffercode(struct tctx *t, struct node *parent, struct cur *c);
 /*
- * Start of a response body: StructureSize, and when !ok an error body
- * (MS-SMB2 2.2.2) if StructureSize is 9. Returns true when the caller
+ * Start of a response body as Wireshark reads it: when ok (the command's
+ * success statuses) just the StructureSize; otherwise the error body
+ * (smb2_error_rsp) if StructureSize is 9. Returns true when the caller
  * goes on with the command's own response layout.
  */
-bool smb2_rsp_prologue(struct dctx *d, struct node *body, struct cur *c,
-		       const struct smb2_hdr *h, bool ok);
-
-/* Offset/length of a buffer; offsets are relative to the SMB2 header. */
-enum smb2_olb_kind { OLB_O16_S16, OLB_O16_S32, OLB_O32_S32 };
-struct smb2_olb {
-	uint32_t off, len;
-	uint32_t off_pos, len_pos; /* where the two fields were read */
-	uint8_t kind;
-};
-void smb2_olb_read(struct cur *c, struct smb2_olb *o, enum smb2_olb_kind kind);
+bool smb2_rsp_start(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h, bool ok);
 /*
- * Adds the olb offset/length items under parent, then the buffer item fid
- * (bytes or a subtree; F_INVALID: none, parent is returned) and sets *sub
- * to the buffer's bytes (empty when offset or length is 0). Returns the
- * node to hang the contents on, or NULL (malformed item added, *sub empty)
- * when the buffer lies outside the message.
+ * Buffer described by o (offset from the header): adds the olb nodes under
+ * parent, then the buffer item fid (bytes, or an empty-show subtree;
+ * F_INVALID: none, parent is returned) and sets *sub to the buffer bytes
+ * (empty when offset or length is 0: "NO DATA"). Returns the node to hang
+ * the contents on, or NULL (malformed item added, *sub empty) when the
+ * buffer lies outside the message.
  */
 struct node *smb2_olb_buffer(struct dctx *d, struct node *parent,
 			     const struct cur *c, const struct smb2_hdr *h,
 			     const struct smb2_olb *o, int fid, struct cur *sub);
-/* UTF-16 string buffer: adds fid with the olb items as children; returns
- * the string (arena) or NULL when outside the message. */
-const char *smb2_olb_string(struct dctx *d, struct node *parent,
-			    const struct cur *c, const struct smb2_hdr *h,
-			    const struct smb2_olb *o, int fid);
-
-/* SMB2_FILEID (16 bytes): "GUID handle" item with smb2.fid; appends
- * " File: name" to the summary when the name is known. Returns the name
- * or NULL. */
-const char *smb2_fid(struct dctx *d, struct node *parent, struct cur *c);
-/* File id -> name table (filled by CREATE's index hook). */
-void smb2_fid_remember(struct trace *tr, uint32_t stream, const uint8_t fid[16],
-		       const char *name);
-const char *smb2_fid_name(const struct dctx *d, const uint8_t fid[16]);
-/* FSCC file attributes bitmask (MS-FSCC 2.6). */
-void smb2_file_attr(struct tctx *t, struct node *parent, struct cur *c,
-		    uint32_t *attr);
-/* smb.access_mask with its bits (file/directory access rights). */
-void smb2_access_mask(struct tctx *t, struct node *parent, struct cur *c);
+/* smb2_fid() that also appends " File: name" to the summary. */
+const char *smb2_fid_sum(struct dctx *d, struct node *parent, struct cur *c,
+			 const struct smb2_hdr *h);
 /* FILE_OBJECTID_BUFFER (MS-FSCC 2.1.3): object id and birth ids. */
 void smb2_object_id_buffer(struct tctx *t, struct node *parent, struct cur *c);
 /* Create / last access / last write / last change FILETIMEs. */

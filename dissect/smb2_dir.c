@@ -74,7 +74,7 @@ static uint32_t dir_entry(struct dctx *d, struct node *parent, struct cur *c,
 		smb2_times4(t, n, c);
 		r_uint(t, n, F_SMB2_EOF, c, 8);
 		r_uint(t, n, F_SMB2_ALLOCATION_SIZE, c, 8);
-		smb2_file_attr(t, n, c, &attr);
+		attr = smb2_file_attributes(d, n, c);
 	}
 	uint32_t name_len = (uint32_t)r_uint(t, n, F_SMB2_FILENAME_LEN, c, 4);
 	if (dc->parts & D_EA)
@@ -148,12 +148,12 @@ void smb2_find_req(struct dctx *d, struct node *body, struct cur *c,
 	struct tctx *t = &d->t;
 	struct smb2_olb o;
 
-	smb2_buffercode(t, body, c);
+	smb2_buffer_code(d, body, c);
 	uint8_t level = (uint8_t)r_uint(t, body, F_SMB2_FIND_INFOLEVEL, c, 1);
 	smb2_bits(t, body, F_SMB2_FIND_FLAGS, c, 1, flag_subs, NULL);
 	r_uint(t, body, F_SMB2_FILE_INDEX, c, 4);
-	smb2_fid(d, body, c);
-	smb2_olb_read(c, &o, OLB_O16_S16);
+	smb2_fid_sum(d, body, c, h);
+	smb2_olb_read(c, &o, 2, 2);
 	r_uint(t, body, F_SMB2_OUTPUT_BUFFER_LEN, c, 4);
 	if (c->err)
 		return;
@@ -175,11 +175,11 @@ void smb2_find_rsp(struct dctx *d, struct node *body, struct cur *c,
 			dctx_summary_more(d, " %s Pattern: %s",
 					  level_name(t, rq->info_class), rq->filename);
 	}
-	if (!smb2_rsp_prologue(d, body, c, h, h->status == 0))
+	if (!smb2_rsp_start(d, body, c, h, h->status == 0))
 		return;
 	struct smb2_olb o;
 	struct cur s;
-	smb2_olb_read(c, &o, OLB_O16_S32);
+	smb2_olb_read(c, &o, 2, 4);
 	if (c->err)
 		return;
 	struct node *blob = smb2_olb_buffer(d, body, c, h, &o, F_SMB2_FIND_INFO_BLOB, &s);
@@ -211,10 +211,10 @@ void smb2_notify_req(struct dctx *d, struct node *body, struct cur *c,
 	struct tctx *t = &d->t;
 
 	(void)h;
-	smb2_buffercode(t, body, c);
+	smb2_buffer_code(d, body, c);
 	smb2_bits(t, body, F_SMB2_NOTIFY_FLAGS, c, 2, flag_subs, NULL);
 	r_uint(t, body, F_SMB2_OUTPUT_BUFFER_LEN, c, 4);
-	smb2_fid(d, body, c);
+	smb2_fid_sum(d, body, c, h);
 	r_bitmask(t, body, F_SMB_NT_NOTIFY_COMPLETION_FILTER, c, 4, filter_subs);
 	r_bytes(t, body, F_SMB2_RESERVED, c, 4);
 }
@@ -253,11 +253,11 @@ void smb2_notify_rsp(struct dctx *d, struct node *body, struct cur *c,
 		     const struct smb2_hdr *h)
 {
 	/* STATUS_NOTIFY_ENUM_DIR is not an error (MS-SMB2 3.3.4.4). */
-	if (!smb2_rsp_prologue(d, body, c, h, h->status == 0 || h->status == 0x10c))
+	if (!smb2_rsp_start(d, body, c, h, h->status == 0 || h->status == 0x10c))
 		return;
 	struct smb2_olb o;
 	struct cur s;
-	smb2_olb_read(c, &o, OLB_O16_S32);
+	smb2_olb_read(c, &o, 2, 4);
 	if (c->err)
 		return;
 	struct node *out = smb2_olb_buffer(d, body, c, h, &o, F_SMB2_NOTIFY_OUT, &s);

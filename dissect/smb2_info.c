@@ -135,7 +135,7 @@ void smb2_getinfo_req(struct dctx *d, struct node *body, struct cur *c,
 	struct tctx *t = &d->t;
 	uint8_t type = 0, cls = 0;
 
-	smb2_buffercode(t, body, c);
+	smb2_buffer_code(d, body, c);
 	class_level(d, body, c, h, &type, &cls);
 	r_uint(t, body, F_SMB2_MAX_RESPONSE_SIZE, c, 4);
 	uint32_t in_off = (uint32_t)r_uint(t, body, F_SMB2_GETINFO_INPUT_OFFSET, c, 2);
@@ -143,7 +143,7 @@ void smb2_getinfo_req(struct dctx *d, struct node *body, struct cur *c,
 	uint32_t in_len = (uint32_t)r_uint(t, body, F_SMB2_GETINFO_INPUT_SIZE, c, 4);
 	additional_info(t, body, c, type);
 	r_uint(t, body, F_SMB2_GETINFO_FLAGS, c, 4);
-	smb2_fid(d, body, c);
+	smb2_fid_sum(d, body, c, h);
 	if (c->err || in_len == 0)
 		return;
 	if (type != INFO_QUOTA && !(type == INFO_FILE && cls == 0x0f))
@@ -169,17 +169,17 @@ void smb2_getinfo_rsp(struct dctx *d, struct node *body, struct cur *c,
 	bool known = class_level(d, body, c, h, &type, &cls);
 
 	if (h->status == 0xc0000023) { /* STATUS_BUFFER_TOO_SMALL */
-		smb2_buffercode(t, body, c);
+		smb2_buffer_code(d, body, c);
 		cur_skip(c, 6);
 		r_uint(t, body, F_SMB2_REQUIRED_SIZE, c, 4);
 		return;
 	}
-	if (!smb2_rsp_prologue(d, body, c, h,
+	if (!smb2_rsp_start(d, body, c, h,
 			       h->status == 0 || h->status == 0x80000005))
 		return;
 	struct smb2_olb o;
 	struct cur s;
-	smb2_olb_read(c, &o, OLB_O16_S32);
+	smb2_olb_read(c, &o, 2, 4);
 	if (c->err || !smb2_olb_buffer(d, body, c, h, &o, F_INVALID, &s))
 		return;
 	if (cur_left(&s) == 0)
@@ -196,13 +196,13 @@ void smb2_setinfo_req(struct dctx *d, struct node *body, struct cur *c,
 	struct tctx *t = &d->t;
 	uint8_t type = 0, cls = 0;
 
-	smb2_buffercode(t, body, c);
+	smb2_buffer_code(d, body, c);
 	class_level(d, body, c, h, &type, &cls);
 	uint32_t len = (uint32_t)r_uint(t, body, F_SMB2_SETINFO_SIZE, c, 4);
 	uint32_t off = (uint32_t)r_uint(t, body, F_SMB2_SETINFO_OFFSET, c, 2);
 	r_uint(t, body, F_SMB2_SETINFO_RESERVED, c, 2);
 	additional_info(t, body, c, type);
-	smb2_fid(d, body, c);
+	smb2_fid_sum(d, body, c, h);
 	if (c->err)
 		return;
 	size_t start = h->off + (size_t)off;
@@ -221,5 +221,5 @@ void smb2_setinfo_rsp(struct dctx *d, struct node *body, struct cur *c,
 	uint8_t type = 0, cls = 0;
 
 	class_level(d, body, c, h, &type, &cls);
-	smb2_rsp_prologue(d, body, c, h, h->status == 0);
+	smb2_rsp_start(d, body, c, h, h->status == 0);
 }

@@ -56,17 +56,6 @@ struct info_class {
 #define S(op_, size_, fid_) { OP_##op_, size_, fid_ }
 #define END { OP_END, 0, 0 }
 
-static const int access_subs[] = {
-	F_SMB_ACCESS_READ, F_SMB_ACCESS_WRITE, F_SMB_ACCESS_APPEND,
-	F_SMB_ACCESS_READ_EA, F_SMB_ACCESS_WRITE_EA, F_SMB_ACCESS_EXECUTE,
-	F_SMB_ACCESS_DELETE_CHILD, F_SMB_ACCESS_READ_ATTRIBUTES,
-	F_SMB_ACCESS_WRITE_ATTRIBUTES, F_SMB_ACCESS_DELETE,
-	F_SMB_ACCESS_READ_CONTROL, F_SMB_ACCESS_WRITE_DAC,
-	F_SMB_ACCESS_WRITE_OWNER, F_SMB_ACCESS_SYNCHRONIZE,
-	F_SMB_ACCESS_SYSTEM_SECURITY, F_SMB_ACCESS_MAXIMUM_ALLOWED,
-	F_SMB_ACCESS_GENERIC_ALL, F_SMB_ACCESS_GENERIC_EXECUTE,
-	F_SMB_ACCESS_GENERIC_WRITE, F_SMB_ACCESS_GENERIC_READ, F_INVALID
-};
 
 static const int attr1_subs[] = {
 	F_SMB_FILE_ATTRIBUTE_READ_ONLY, F_SMB_FILE_ATTRIBUTE_HIDDEN,
@@ -110,22 +99,6 @@ static const int qflags_subs[] = {
 	F_SMB_QUOTA_FLAGS_DENY_DISK, F_SMB_QUOTA_FLAGS_ENABLED, F_INVALID
 };
 
-void smb2_access_mask(struct tctx *t, struct node *parent, struct cur *c)
-{
-	smb2_bits(t, parent, F_SMB_ACCESS_MASK, c, 4, access_subs, NULL);
-}
-
-void smb2_object_id_buffer(struct tctx *t, struct node *parent, struct cur *c)
-{
-	struct node *n = t_custom(t, parent, F_SMB2_FILE_OBJECTID_BUFFER,
-				  cur_pos(c), 64, "", "");
-
-	r_guid(t, n, F_SMB2_OBJECT_ID, c);
-	r_guid(t, n, F_SMB2_BIRTH_VOLUME_ID, c);
-	r_guid(t, n, F_SMB2_BIRTH_OBJECT_ID, c);
-	r_guid(t, n, F_SMB2_DOMAIN_ID, c);
-}
-
 /* Runs a step list; stops quietly at the end of the buffer (Wireshark
  * shows what is there). */
 static void run_steps(struct dctx *d, struct node *n, struct cur *c,
@@ -166,7 +139,7 @@ static void run_steps(struct dctx *d, struct node *n, struct cur *c,
 			r_utf16(t, n, s->fid, c, (size_t)len);
 			break;
 		case OP_ATTR2:
-			smb2_file_attr(t, n, c, NULL);
+			smb2_file_attributes(d, n, c);
 			break;
 		case OP_ATTR1: {
 			/* Wireshark's 32-bit smb.file_attribute twin of the
@@ -179,7 +152,7 @@ static void run_steps(struct dctx *d, struct node *n, struct cur *c,
 			break;
 		}
 		case OP_ACCESS:
-			smb2_access_mask(t, n, c);
+			smb2_access_mask(d, n, c);
 			break;
 		case OP_MODE:
 			smb2_bits(t, n, F_SMB2_MODE_INFO, c, 4, mode_subs, NULL);

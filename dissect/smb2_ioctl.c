@@ -501,13 +501,13 @@ void smb2_ioctl_req(struct dctx *d, struct node *body, struct cur *c,
 	struct tctx *t = &d->t;
 	struct smb2_olb in, out;
 
-	smb2_buffercode(t, body, c);
+	smb2_buffer_code(d, body, c);
 	r_bytes(t, body, F_SMB2_RESERVED, c, 2);
 	uint32_t code = ctl_code(d, body, c);
-	smb2_fid(d, body, c);
-	smb2_olb_read(c, &in, OLB_O32_S32);
+	smb2_fid_sum(d, body, c, h);
+	smb2_olb_read(c, &in, 4, 4);
 	r_uint(t, body, F_SMB2_MAX_IOCTL_IN_SIZE, c, 4);
-	smb2_olb_read(c, &out, OLB_O32_S32);
+	smb2_olb_read(c, &out, 4, 4);
 	r_uint(t, body, F_SMB2_MAX_IOCTL_OUT_SIZE, c, 4);
 	smb2_bits(t, body, F_SMB2_IOCTL_FLAGS, c, 4, flag_subs, NULL);
 	r_bytes(t, body, F_SMB2_RESERVED, c, 4);
@@ -521,14 +521,14 @@ void smb2_ioctl_rsp(struct dctx *d, struct node *body, struct cur *c,
 	struct tctx *t = &d->t;
 	struct smb2_olb in, out;
 
-	if (!smb2_rsp_prologue(d, body, c, h,
+	if (!smb2_rsp_start(d, body, c, h,
 			       h->status == 0 || h->status == 0x80000005))
 		return;
 	r_bytes(t, body, F_SMB2_RESERVED, c, 2);
 	uint32_t code = ctl_code(d, body, c);
-	smb2_fid(d, body, c);
-	smb2_olb_read(c, &in, OLB_O32_S32);
-	smb2_olb_read(c, &out, OLB_O32_S32);
+	smb2_fid_sum(d, body, c, h);
+	smb2_olb_read(c, &in, 4, 4);
+	smb2_olb_read(c, &out, 4, 4);
 	r_uint(t, body, F_SMB2_FLAGS, c, 4);
 	r_bytes(t, body, F_SMB2_RESERVED, c, 4);
 	if (!c->err)
