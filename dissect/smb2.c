@@ -195,25 +195,6 @@ static void dissect_transform(struct dctx *d, struct node *parent, struct cur *c
 	dctx_summary(d, "Encrypted SMB3");
 }
 
-/* Compression transform header (MS-SMB2 2.2.42). */
-static void dissect_compressed(struct dctx *d, struct node *parent, struct cur *c)
-{
-	struct tctx *t = &d->t;
-	struct node *smb2 = t_proto(t, parent, F_SMB2, cur_pos(c), (uint32_t)cur_left(c));
-	struct node *hn = t_text(t, smb2, cur_pos(c), 16, "SMB2 Compression Transform Header");
-
-	r_uint_be(t, hn, F_SMB2_PROTOCOL_ID, c, 4);
-	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_ORIGINAL_SIZE, c, 4);
-	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_COMP_ALG, c, 2);
-	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_FLAGS, c, 2);
-	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_OFFSET, c, 4);
-	if (c->err) {
-		t_malformed(t, smb2, cur_pos(c), "compression header cut short");
-		return;
-	}
-	r_bytes(t, smb2, F_SMB2_HEADER_COMP_TRANSFORM_DATA, c, cur_left(c));
-	dctx_summary(d, "SMB2 Compressed");
-}
 
 void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
 {
@@ -224,7 +205,7 @@ void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		return;
 	}
 	if (m && m[0] == 0xfc) {
-		dissect_compressed(d, parent, c);
+		smb2_compressed(d, parent, c);
 		return;
 	}
 	for (int i = 0; i < SMB2_MAX_CHAIN && cur_left(c) > 0; i++) {
@@ -267,6 +248,10 @@ void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 
 	cur_skip(&c, 4);
 	const uint8_t *m = cur_peek(&c, 4);
+	if (m && m[0] == 0xfc && p->len <= (64u << 20)) {
+		smb2_index_compressed(t, p, sec, nsec);
+		return;
+	}
 	if (!m || m[0] != 0xfe)
 		return;
 	for (int i = 0; i < SMB2_MAX_CHAIN; i++) {

@@ -267,5 +267,10 @@ void smb2_info_buffer(struct dctx *d, struct node *parent, struct cur *c,
 		      uint8_t info_class);
 /* Compression transform (MS-SMB2 2.2.42, smb2_compress.c). */
 void smb2_compressed(struct dctx *d, struct node *parent, struct cur *c);
+/* Index pass over a compressed PDU: decompresses it and indexes the
+ * message inside (request/response pairing, index hooks). */
+void smb2_index_compressed(struct trace *t, const struct pdu *p, int64_t sec,
+			   uint32_t nsec);
+void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
 
 #endif
