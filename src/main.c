@@ -17,6 +17,7 @@
 
 #include "../dissect/dissect.h"
 #include "output.h"
+#include "../ui/ui.h"
 
 #ifndef SMBCMP_VERSION
 #define SMBCMP_VERSION "0.1"
@@ -138,7 +139,15 @@ int main(int argc, char **argv)
 		switch (mode) {
 		case MODE_JSON: out_json_frames(a, stdout); break;
 		case MODE_TEXT: out_text_frames(a, stdout); break;
-		default: out_list(a, stdout); break;
+		default:
+			if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+				struct ui_opts uo = { 0 };
+				if (ui_browse(a, &uo) == 0)
+					break;
+				fprintf(stderr, "smbcmp: %s\n", uo.err);
+			}
+			out_list(a, stdout);
+			break;
 		}
 	} else {
 		rc = two_traces(a, b);
