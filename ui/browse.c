@@ -150,17 +150,15 @@ static void reveal_ord(struct browse *b, size_t ord)
 		ftree_reveal(&b->ft, n);
 		b->hx.sel = n;
 		b->hx.follow = true;
-		if (b->layout == L_ZOOM && b->focus == P_LIST)
-			return;
-		b->focus = P_TREE;
 	}
 }
 
 /*
- * Moves to the next (dir > 0) or previous match of b->search: fields of the
- * current frame after (before) the selected field, then the following
- * (preceding) frames, a frame's summary counting as placed before its
- * fields. Wraps around once.
+ * Moves to the next (dir > 0) or previous match of b->search. From the
+ * list it goes frame by frame (a frame matches by its summary or any
+ * field; the matching field is selected in the tree). From the tree it
+ * goes field by field: the fields of the current frame after (before) the
+ * selected one first, then the following (preceding) frames. Wraps once.
  */
 static void search_step(struct browse *b, int dir)
 {
@@ -173,14 +171,13 @@ static void search_step(struct browse *b, int dir)
 		return;
 	struct node *root = b->ft.root;
 	struct node *start = b->focus == P_TREE ? ftree_node(&b->ft) : NULL;
-	/* In the current frame. */
-	if (root && dir > 0) {
-		for (struct node *c = start ? node_next(start) : root->child; c; c = node_next(c))
+	/* In the current frame (tree focus only). */
+	if (root && start && dir > 0) {
+		for (struct node *c = node_next(start); c; c = node_next(c))
 			if (!(c->flags & N_HIDDEN) && node_matches(c, b->search)) {
 				ftree_reveal(&b->ft, c);
 				b->hx.sel = c;
 				b->hx.follow = true;
-				b->focus = P_TREE;
 				return;
 			}
 	} else if (root && start) {
@@ -191,30 +188,17 @@ static void search_step(struct browse *b, int dir)
 				b->hx.follow = true;
 				return;
 			}
-		if (str_icase_contains(plist_info(&b->pl, plist_frame(&b->pl))->sum, b->search)) {
-			b->focus = P_LIST;
-			return;
-		}
 	}
 	for (size_t k = 1; k <= n; k++) {
 		size_t r = dir > 0 ? (row + k) % n : (row + n - k) % n;
 		size_t fi = b->pl.rows[r];
 		bool wrapped = dir > 0 ? r <= row : r >= row;
 		bool sum = str_icase_contains(plist_info(&b->pl, fi)->sum, b->search);
-		if (sum && dir > 0) {
-			select_row(b, r);
-			b->focus = P_LIST;
-			if (wrapped)
-				msg(b, false, "Search wrapped");
-			return;
-		}
 		size_t ord = search_frame(b, fi, dir);
 		if (ord != SIZE_MAX || sum) {
 			select_row(b, r);
 			if (ord != SIZE_MAX)
 				reveal_ord(b, ord);
-			else
-				b->focus = P_LIST;
 			if (wrapped)
 				msg(b, false, "Search wrapped");
 			return;

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# ui_tmux.sh - drives the curses UI inside tmux: scripted keys, screen
+# dumps compared with golden files (tests/golden/ui/*.txt) where the text
+# is stable, grep on key lines elsewhere. The program's exit status is
+# checked after 'q' (so ASan/UBSan reports fail the test).
+#
+#   SMBCMP=build/smbcmp bash tests/ui_tmux.sh
+#   UPDATE=1 SMBCMP=build/smbcmp bash tests/ui_tmux.sh   # rewrite goldens
+set -u
+cd "$(dirname "$0")/.."
+S=${SMBCMP:?set SMBCMP to the smbcmp binary}
+case $S in /*) ;; *) S=$PWD/$S ;; esac
+G=tests/golden/ui
+export TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+unset NO_COLOR
+sock=smbcmp-ui-$$
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+screen() { T capture-pane -p -t ui; }
+
+# Waits until the screen stops changing (and, when given, shows PATTERN).
+settle() {
+	local pat=${1:-} prev='' cur i
+	for i in $(seq 1 100); do
+		sleep 0.05
+		cur=$(screen 2>/dev/null) || continue
+		if [ "$cur" = "$prev" ] && { [ -z "$pat" ] || grep -q -- "$pat" <<<"$cur"; }; then
+			return 0
+		fi
+		prev=$cur
+	done
+	[ -z "$pat" ] || fail "timeout waiting for '$pat'"
+	return 0
+}
+
+start() { # start [W H] FILE...
+	local w=100 h=30
+	if [ $# -gt 2 ]; then w=$1 h=$2; shift 2; fi
+	T kill-session -t ui 2>/dev/null
+	T new-session -d -s ui -x "$w" -y "$h" "$S $*; echo \"exit=\$?\"; sleep 30"
+	T set-option -t ui remain-on-exit on >/dev/null
+	settle "help"
+}
+
+keys() { T send-keys -t ui "$@"; settle; }
+
+quit() { # sends q and checks the exit status printed by the wrapper
+	T send-keys -t ui q
+	settle "exit="
+	screen | grep -q "exit=0" || { fail "$1: exit status"; screen | tail -20; }
+}
+
+golden() { # golden NAME: compares the screen with $G/NAME.txt
+	mkdir -p "$G"
+	if [ "${UPDATE:-}" = 1 ]; then
+		screen >"$G/$1.txt"
+	elif ! diff -u "$G/$1.txt" <(screen) >"/tmp/ui-$1.$$.diff"; then
+		fail "screen $1 differs from $G/$1.txt"
+		cat "/tmp/ui-$1.$$.diff"
+	fi
+	rm -f "/tmp/ui-$1.$$.diff"
+}
+
+has() { # has WHAT LINE-REGEX: asserts a line of the screen matches
+	screen | grep -qE -- "$2" || { fail "$1: no line matching '$2'"; screen; }
+}
+
+status_has() { screen | tail -1 | grep -qE -- "$2" || { fail "$1: status '$(screen | tail -1)' lacks '$2'"; }; }
+
+# --- open: list, tree of the first frame, bytes
+start captures/reference.pcap
+golden open
+has "title" "^ smbcmp  captures/reference.pcap  80/80 frames"
+status_has "first frame" "frame 4  1/80"
+
+# --- navigate: move, switch pane, expand all, move in the tree
+keys j j j
+status_has "list moves" "frame 9  4/80"
+has "tree follows" "^ Frame 9: Session Setup Response, Error: STATUS_MORE_PROCESSING_REQUIRED"
+keys Tab e j j j j j j j
+golden expand
+status_has "field status line" "^smb2.credit.charge == 1 "
+keys c
+has "collapse all" "^▸ SMB2 \(Server Message Block Protocol version 2\)"
+keys Enter
+has "toggle" "^▾ SMB2 \(Server Message Block Protocol version 2\)"
+
+# --- go to frame: ':' prompt, count + g, request/response jump
+keys : 3 5 Enter
+status_has "goto prompt" "frame 35 "
+keys 2 0 g
+status_has "count g" "frame 20 "
+keys %
+status_has "request -> response" "frame 21 "
+keys r
+status_has "response -> request" "frame 20 "
+keys : 5 Enter
+status_has "goto non-SMB frame shows next" "Frame 5 is not in the list; showing frame 6"
+keys BTab G
+status_has "last" "80/80"
+keys g
+status_has "first" "frame 4  1/80"
+
+# --- search summaries and fields, next / previous
+keys / "Tree Connect" Enter
+status_has "search summary" "frame 12 "
+keys n
+status_has "search next" "frame 13 "
+keys N
+status_has "search prev" "frame 12 "
+keys g / "smb2.tid" Enter
+status_has "search field name" "^smb2.tid == 0x00000000"
+keys / "no such text anywhere" Enter
+status_has "not found" "Pattern not found"
+
+# --- help generated from the key table
+keys '?'
+has "help" "expand-all +Expand all fields"
+keys q
+has "help closed" "^ smbcmp  captures/reference.pcap"
+
+# --- layouts and pane sizes
+keys v
+status_has "layout" "Layout: tree beside bytes"
+keys v v v
+keys Tab + +
+status_has "still alive after resizing panes" "frame"
+
+# --- resize: 80x24 minimum, graceful below it
+T resize-window -t ui -x 80 -y 24; settle
+golden resize80x24
+T resize-window -t ui -x 60 -y 20; settle
+has "too small" "smbcmp needs 80x24"
+T resize-window -t ui -x 100 -y 30; settle
+has "back" "^ smbcmp  captures/reference.pcap"
+
+# --- display filter (a clear message, whether or not filters are built in)
+keys f
+if screen | tail -1 | grep -q "^filter: "; then
+	keys "smb2.cmd == 5" Enter
+	has "filter applied" "\[filter: smb2.cmd == 5\]"
+	screen | sed -n '3,12p' | grep -v "Create" | grep -qE "^ +[0-9]+ " && fail "filter let other commands through"
+	keys f C-u "smb2.cmd ===" Enter
+	status_has "bad filter" "Bad filter"
+	keys f C-u Enter
+	has "filter cleared" "80/80 frames"
+else
+	status_has "filter unavailable" "filter"
+fi
+quit reference
+
+# --- follow one connection
+start captures/smb311_ops.pcap
+n_all=$(screen | head -1 | grep -oE '[0-9]+/[0-9]+ frames')
+keys s
+has "stream filter" "\[tcp stream [0-9]+\]"
+n_one=$(screen | head -1 | grep -oE '[0-9]+/[0-9]+ frames')
+[ "$n_all" != "$n_one" ] || fail "stream filter did not narrow ($n_all)"
+keys s
+has "stream filter off" "$n_all"
+quit smb311_ops
+
+# --- monochrome: NO_COLOR gives attributes, no colour escapes
+T kill-session -t ui 2>/dev/null
+T new-session -d -s ui -x 100 -y 30 "NO_COLOR=1 $S captures/reference.pcap; echo exit=\$?; sleep 30"
+settle "help"
+T capture-pane -p -e -t ui | grep -qE $'\e\\[(3[0-7]|4[0-7])m' && fail "NO_COLOR still uses colours"
+T capture-pane -p -e -t ui | grep -q $'\e\\[7m' || fail "NO_COLOR: no reverse video"
+quit no_color
+
+# --- a malformed frame is marked in the list
+mal=/work/shared/captures/public/zeek-smb_smb1_transaction_response.pcap
+if [ -f "$mal" ]; then
+	start "$mal"
+	has "malformed mark" "^ +[0-9]+! "
+	quit malformed
+fi
+
+# --- not a terminal: the list is printed
+"$S" captures/reference.pcap </dev/null | head -1 | grep -q "Negotiate Protocol Request" ||
+	fail "no list when not on a terminal"
+
+[ "$fails" -eq 0 ] && echo "ui_tmux: all passed"
+[ "$fails" -eq 0 ]
