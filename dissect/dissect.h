@@ -104,6 +104,9 @@ uint32_t trace_total_frames(const struct trace *t);
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary);
 
+/* The Info-column summary of frame i alone (no tree is built: fast). */
+const char *trace_summary(struct trace *t, struct arena *a, size_t i);
+
 /* Field descriptors, for --list-fields. */
 size_t field_count(void);
 

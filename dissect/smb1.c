@@ -1,35 +1,44 @@
 /*
- * smb1.c - SMB1 header (MS-CIFS 2.2.3.1), request/response pairing by
- * (stream, MID, PID, TID, UID... as Wireshark: MID and PID) and body
- * dispatch.
+ * smb1.c - SMB1 header (MS-CIFS 2.2.3.1), the AndX chain walk (MS-CIFS
+ * 2.2.3.4), request/response pairing by (stream, MID, PID) as Wireshark
+ * does, error summaries, and the helpers the per-family files share.
  *
  *   0 Protocol "\xffSMB"  4 Command  5 Status (NT status, or class, reserved,
  *   DOS code)  9 Flags  10 Flags2  12 PIDHigh  14 SecurityFeatures (8)
  *  22 Reserved  24 TID  26 PIDLow  28 UID  30 MID
+ *
+ * AndX: each block after the first starts at AndXOffset from the header; an
+ * offset must lie past the block just dissected and inside the PDU, and the
+ * walk stops after SMB1_MAX_ANDX links.
  */
 #include "smb1.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+#include "strings.h"
+
+#define SMB1_MAX_ANDX 32
 
 const struct smb1_cmd_desc smb1_cmds[256] = {
-	[0x00] = { "Create Directory", NULL, NULL },
-	[0x01] = { "Delete Directory", NULL, NULL },
-	[0x02] = { "Open", NULL, NULL },
-	[0x03] = { "Create", NULL, NULL },
-	[0x04] = { "Close", NULL, NULL },
-	[0x05] = { "Flush", NULL, NULL },
-	[0x06] = { "Delete", NULL, NULL },
-	[0x07] = { "Rename", NULL, NULL },
-	[0x08] = { "Query Information", NULL, NULL },
-	[0x09] = { "Set Information", NULL, NULL },
-	[0x0a] = { "Read", NULL, NULL },
-	[0x0b] = { "Write", NULL, NULL },
+	[0x00] = { "Create Directory", smb1_path_req, smb1_empty },
+	[0x01] = { "Delete Directory", smb1_path_req, smb1_empty },
+	[0x02] = { "Open", smb1_open_req, smb1_open_rsp },
+	[0x03] = { "Create", smb1_create_req, smb1_fid_rsp },
+	[0x04] = { "Close", smb1_close_req, smb1_reqfid_rsp },
+	[0x05] = { "Flush", smb1_fid_req, smb1_reqfid_rsp },
+	[0x06] = { "Delete", smb1_delete_req, smb1_empty },
+	[0x07] = { "Rename", smb1_rename_req, smb1_empty },
+	[0x08] = { "Query Information", smb1_path_req, smb1_qinfo_rsp },
+	[0x09] = { "Set Information", smb1_setinfo_req, smb1_empty },
+	[0x0a] = { "Read", smb1_read_req, smb1_read_rsp },
+	[0x0b] = { "Write", smb1_write_req, smb1_write_rsp },
 	[0x0c] = { "Lock Byte Range", NULL, NULL },
 	[0x0d] = { "Unlock Byte Range", NULL, NULL },
 	[0x0e] = { "Create Temp", NULL, NULL },
-	[0x0f] = { "Create New", NULL, NULL },
-	[0x10] = { "Check Directory", NULL, NULL },
+	[0x0f] = { "Create New", smb1_create_req, smb1_fid_rsp },
+	[0x10] = { "Check Directory", smb1_path_req, smb1_empty },
 	[0x11] = { "Process Exit", NULL, NULL },
 	[0x12] = { "Seek", NULL, NULL },
 	[0x13] = { "Lock And Read", NULL, NULL },
@@ -42,41 +51,41 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0x1f] = { "Write MPX Secondary", NULL, NULL },
 	[0x20] = { "Write Complete", NULL, NULL },
 	[0x21] = { "Query Server", NULL, NULL },
-	[0x22] = { "Set Information2", NULL, NULL },
-	[0x23] = { "Query Information2", NULL, NULL },
-	[0x24] = { "Locking AndX", NULL, NULL },
-	[0x25] = { "Trans", NULL, NULL },
+	[0x22] = { "Set Information2", smb1_setinfo2_req, smb1_empty },
+	[0x23] = { "Query Information2", smb1_fid_req, smb1_qinfo2_rsp },
+	[0x24] = { "Locking AndX", smb1_locking_req, smb1_locking_rsp },
+	[0x25] = { "Trans", smb1_trans_req, smb1_trans_rsp },
 	[0x26] = { "Trans Secondary", NULL, NULL },
 	[0x27] = { "IOCTL", NULL, NULL },
 	[0x28] = { "IOCTL Secondary", NULL, NULL },
 	[0x29] = { "Copy", NULL, NULL },
 	[0x2a] = { "Move", NULL, NULL },
-	[0x2b] = { "Echo", NULL, NULL },
+	[0x2b] = { "Echo", smb1_echo_req, smb1_echo_rsp },
 	[0x2c] = { "Write And Close", NULL, NULL },
-	[0x2d] = { "Open AndX", NULL, NULL },
-	[0x2e] = { "Read AndX", NULL, NULL },
-	[0x2f] = { "Write AndX", NULL, NULL },
+	[0x2d] = { "Open AndX", smb1_openx_req, smb1_openx_rsp },
+	[0x2e] = { "Read AndX", smb1_readx_req, smb1_readx_rsp },
+	[0x2f] = { "Write AndX", smb1_writex_req, smb1_writex_rsp },
 	[0x30] = { "New File Size", NULL, NULL },
 	[0x31] = { "Close And Tree Disconnect", NULL, NULL },
-	[0x32] = { "Trans2", NULL, NULL },
+	[0x32] = { "Trans2", smb1_trans2_req, smb1_trans2_rsp },
 	[0x33] = { "Trans2 Secondary", NULL, NULL },
-	[0x34] = { "Find Close2", NULL, NULL },
+	[0x34] = { "Find Close2", smb1_findclose2_req, smb1_empty },
 	[0x35] = { "Find Notify Close", NULL, NULL },
 	[0x70] = { "Tree Connect", NULL, NULL },
-	[0x71] = { "Tree Disconnect", NULL, NULL },
-	[0x72] = { "Negotiate Protocol", NULL, NULL },
-	[0x73] = { "Session Setup AndX", NULL, NULL },
-	[0x74] = { "Logoff AndX", NULL, NULL },
-	[0x75] = { "Tree Connect AndX", NULL, NULL },
-	[0x80] = { "Query Information Disk", NULL, NULL },
-	[0x81] = { "Search", NULL, NULL },
-	[0x82] = { "Find", NULL, NULL },
-	[0x83] = { "Find Unique", NULL, NULL },
-	[0x84] = { "Find Close", NULL, NULL },
-	[0xa0] = { "NT Trans", NULL, NULL },
+	[0x71] = { "Tree Disconnect", smb1_empty, smb1_empty },
+	[0x72] = { "Negotiate Protocol", smb1_negprot_req, smb1_negprot_rsp },
+	[0x73] = { "Session Setup AndX", smb1_sesssetup_req, smb1_sesssetup_rsp },
+	[0x74] = { "Logoff AndX", smb1_andx_only, smb1_andx_only },
+	[0x75] = { "Tree Connect AndX", smb1_tcon_andx_req, smb1_tcon_andx_rsp },
+	[0x80] = { "Query Information Disk", smb1_empty, smb1_qfsinfo_disk_rsp },
+	[0x81] = { "Search", smb1_search_req, smb1_search_rsp },
+	[0x82] = { "Find", smb1_search_req, smb1_search_rsp },
+	[0x83] = { "Find Unique", smb1_search_req, smb1_search_rsp },
+	[0x84] = { "Find Close", smb1_search_req, smb1_search_rsp },
+	[0xa0] = { "NT Trans", smb1_nttrans_req, smb1_nttrans_rsp },
 	[0xa1] = { "NT Trans Secondary", NULL, NULL },
-	[0xa2] = { "NT Create AndX", NULL, NULL },
-	[0xa4] = { "NT Cancel", NULL, NULL },
+	[0xa2] = { "NT Create AndX", smb1_ntcreate_req, smb1_ntcreate_rsp },
+	[0xa4] = { "NT Cancel", smb1_empty, smb1_empty },
 	[0xa5] = { "NT Rename", NULL, NULL },
 	[0xc0] = { "Open Print File", NULL, NULL },
 	[0xc1] = { "Write Print File", NULL, NULL },
@@ -85,6 +94,127 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0xd8] = { "Read Bulk", NULL, NULL },
 	[0xd9] = { "Write Bulk", NULL, NULL },
 	[0xda] = { "Write Bulk Data", NULL, NULL },
+};
+
+/* Error strings per DOS error class (Wireshark's DOS_errors, SRV_errors,
+ * HRD_errors), used in the Info summary. */
+static const struct val dos_errors[] = {
+	{ 1, "Invalid function (or system call)" },
+	{ 2, "File not found (pathname error)" },
+	{ 3, "Directory not found" },
+	{ 4, "Too many open files" },
+	{ 5, "Access denied" },
+	{ 6, "Invalid fid" },
+	{ 7, "Memory control blocks destroyed" },
+	{ 8, "Out of memory" },
+	{ 9, "Invalid memory block address" },
+	{ 10, "Invalid environment" },
+	{ 11, "Invalid format" },
+	{ 12, "Invalid open mode" },
+	{ 13, "Invalid data (only from ioctl call)" },
+	{ 14, "Reserved error code?" },
+	{ 15, "Invalid drive" },
+	{ 16, "Attempt to delete current directory" },
+	{ 17, "Rename/move across different filesystems" },
+	{ 18, "No more files found in file search" },
+	{ 31, "General failure" },
+	{ 32, "Share mode on file conflict with open mode" },
+	{ 33, "Lock request conflicts with existing lock" },
+	{ 50, "Request unsupported, returned by Win 95" },
+	{ 64, "Network name deleted or not available" },
+	{ 66, "Don't support ipc" },
+	{ 67, "Requested share does not exist" },
+	{ 80, "File in operation already exists" },
+	{ 87, "Invalid parameter" },
+	{ 110, "Cannot open the file specified" },
+	{ 111, "Buffer overflow" },
+	{ 122, "Insufficient buffer" },
+	{ 123, "Invalid name" },
+	{ 124, "Unknown info level" },
+	{ 158, "This region is not locked by this locking context." },
+	{ 161, "Invalid Path" },
+	{ 173, "Cancel violation" },
+	{ 174, "No atomic clocks" },
+	{ 183, "File already exists" },
+	{ 230, "Named pipe invalid" },
+	{ 231, "All instances of pipe are busy" },
+	{ 232, "Named pipe close in progress" },
+	{ 233, "No process on other end of named pipe" },
+	{ 234, "More data to be returned" },
+	{ 255, "ea inconsistent" },
+	{ 259, "No more items" },
+	{ 267, "Invalid directory name in a path." },
+	{ 275, "Extended attributes didn't fit" },
+	{ 282, "Extended attributes not supported" },
+	{ 1022, "Buffer too small to return change notify." },
+	{ 1307, "Invalid security descriptor owner" },
+	{ 1326, "Unknown username or bad password" },
+	{ 1338, "Invalid security descriptor" },
+	{ 1722, "Server unavailable" },
+	{ 2123, "Buffer too small" },
+	{ 2142, "Unknown IPC Operation" },
+	{ 2151, "No such print job" },
+	{ 2455, "Invalid Group" },
+	{ 0, NULL }
+};
+
+static const struct val srv_errors[] = {
+	{ 1, "Non-specific error code" },
+	{ 2, "Bad password" },
+	{ 3, "Reserved" },
+	{ 4, "No permissions to perform the requested operation" },
+	{ 5, "TID invalid" },
+	{ 6, "Invalid servername" },
+	{ 7, "Invalid device" },
+	{ 22, "Unknown SMB, from NT 3.5 response" },
+	{ 49, "Print queue full" },
+	{ 50, "Queued item too big" },
+	{ 51, "EOF on print queue dump" },
+	{ 52, "Invalid print file in smb_fid" },
+	{ 64, "Unrecognised command" },
+	{ 65, "SMB server internal error" },
+	{ 67, "Fid and pathname invalid combination" },
+	{ 68, "Bad link in request ???" },
+	{ 69, "Access specified for a file is not valid" },
+	{ 70, "Bad process id in request" },
+	{ 71, "Attribute mode invalid" },
+	{ 81, "Message server paused" },
+	{ 82, "Not receiving messages" },
+	{ 83, "No room for message" },
+	{ 87, "Too many remote usernames" },
+	{ 88, "Operation timed out" },
+	{ 89, "No resources currently available for request." },
+	{ 90, "Too many userids" },
+	{ 91, "Bad userid" },
+	{ 250, "Temporarily unable to use raw mode, use MPX mode" },
+	{ 251, "Temporarily unable to use raw mode, use standard mode" },
+	{ 252, "Resume MPX mode" },
+	{ 254, "Bad Password???" },
+	{ 0xffff, "Operation not supported???" },
+	{ 0, NULL }
+};
+
+static const struct val hrd_errors[] = {
+	{ 19, "read only media" },
+	{ 20, "Unknown device" },
+	{ 21, "Drive not ready" },
+	{ 22, "Unknown command" },
+	{ 23, "Data (CRC) error" },
+	{ 24, "Bad request structure length" },
+	{ 25, "Seek error???" },
+	{ 26, "Bad media???" },
+	{ 27, "Bad sector???" },
+	{ 28, "No paper in printer???" },
+	{ 29, "Write error???" },
+	{ 30, "Read error???" },
+	{ 31, "General error???" },
+	{ 32, "A open conflicts with an existing open" },
+	{ 33, "Lock/unlock error" },
+	{ 34, "Wrong disk???" },
+	{ 35, "FCB unavailable???" },
+	{ 36, "Share buffer excluded???" },
+	{ 39, "Disk full???" },
+	{ 0, NULL }
 };
 
 static const int flags_subs[] = {
@@ -131,6 +261,14 @@ static bool parse_hdr(struct cur *c, struct smb1_hdr *h)
 	return !r.err;
 }
 
+static const char *dos_error_str(uint8_t cls, uint16_t code)
+{
+	const struct val *tab = cls == 1 ? dos_errors : cls == 2 ? srv_errors
+				: cls == 3 ? hrd_errors : NULL;
+	const char *s = tab ? val_lookup(tab, code) : NULL;
+	return s;
+}
+
 static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 		       const struct smb1_hdr *h)
 {
@@ -138,13 +276,31 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 	struct node *hn = t_text(t, smb, cur_pos(c), 32, "SMB Header");
 
 	r_uint(t, hn, F_SMB_SERVER_COMPONENT, c, 4);
+	struct smb1_req *rq = h->req;
+	uint32_t pos = (uint32_t)(c->pos0 + h->off);
+	if (rq && !h->response && rq->rsp_frame) {
+		t_uint(t, hn, F_SMB_RESPONSE_IN, pos, 0, rq->rsp_frame)->flags |= N_GENERATED;
+	} else if (rq && h->response && rq->req_frame) {
+		t_uint(t, hn, F_SMB_RESPONSE_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
+		int64_t ns = (rq->rsp_sec - rq->req_sec) * 1000000000LL +
+			     ((int64_t)rq->rsp_nsec - (int64_t)rq->req_nsec);
+		t_reltime(t, hn, F_SMB_TIME, pos, 0, ns)->flags |= N_GENERATED;
+	}
 	r_uint(t, hn, F_SMB_CMD, c, 1);
 	if (h->nt_status) {
 		r_uint(t, hn, F_SMB_NT_STATUS, c, 4);
 	} else {
+		uint8_t cls = (uint8_t)(h->status & 0xff);
+		uint16_t code = (uint16_t)(h->status >> 16);
 		r_uint(t, hn, F_SMB_ERROR_CLASS, c, 1);
 		r_bytes(t, hn, F_SMB_RESERVED, c, 1);
-		r_uint(t, hn, F_SMB_ERROR_CODE, c, 2);
+		uint32_t p = cur_pos(c);
+		cur_skip(c, 2);
+		const char *s = dos_error_str(cls, code);
+		char show[8];
+		snprintf(show, sizeof(show), "0x%04x", code);
+		t_custom(t, hn, F_SMB_ERROR_CODE, p, 2, show,
+			 s ? arena_printf(t->a, "%s (%s)", s, show) : show);
 	}
 	r_bitmask(t, hn, F_SMB_FLAGS, c, 1, flags_subs);
 	r_bitmask(t, hn, F_SMB_FLAGS2, c, 2, flags2_subs);
@@ -155,36 +311,294 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 	r_uint(t, hn, F_SMB_PID, c, 2);
 	r_uint(t, hn, F_SMB_UID, c, 2);
 	r_uint(t, hn, F_SMB_MID, c, 2);
+}
 
-	struct smb1_req *rq = h->req;
-	if (!rq)
+/* ---- helpers shared by the command files ---- */
+
+struct cur smb1_words(struct dctx *d, struct node *body, struct cur *c,
+		      uint8_t *wct)
+{
+	*wct = (uint8_t)r_uint(&d->t, body, F_SMB_WCT, c, 1);
+	return cur_split(c, (size_t)*wct * 2);
+}
+
+struct cur smb1_bytes(struct dctx *d, struct node *body, struct cur *c,
+		      uint16_t *bcc)
+{
+	*bcc = (uint16_t)r_uint(&d->t, body, F_SMB_BCC, c, 2);
+	return cur_split(c, *bcc);
+}
+
+void smb1_extra(struct dctx *d, struct node *body, struct cur *b)
+{
+	if (cur_left(b))
+		r_bytes(&d->t, body, F_SMB_EXTRA_BYTE_PARAMETERS, b, cur_left(b));
+}
+
+void smb1_generic(struct dctx *d, struct node *body, struct cur *c,
+		  struct smb1_hdr *h)
+{
+	struct tctx *t = &d->t;
+	uint8_t wct;
+	uint16_t bcc;
+
+	(void)h;
+	struct cur w = smb1_words(d, body, c, &wct);
+	if (wct)
+		t_text(t, body, cur_pos(&w), (uint32_t)cur_left(&w),
+		       "Parameter words: %u", wct);
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+	if (bcc)
+		t_text(t, body, cur_pos(&b), (uint32_t)cur_left(&b),
+		       "Data bytes: %u", bcc);
+}
+
+void smb1_andx(struct dctx *d, struct node *body, struct cur *w,
+	       struct smb1_hdr *h)
+{
+	struct tctx *t = &d->t;
+	uint32_t pos = cur_pos(w);
+	uint8_t cmd = cur_u8(w);
+
+	if (w->err)
 		return;
-	uint32_t pos = (uint32_t)(c->pos0 + h->off);
-	if (!h->response && rq->rsp_frame) {
-		t_uint(t, hn, F_SMB_RESPONSE_IN, pos, 0, rq->rsp_frame)->flags |= N_GENERATED;
-	} else if (h->response && rq->req_frame) {
-		t_uint(t, hn, F_SMB_RESPONSE_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
-		int64_t ns = (rq->rsp_sec - rq->req_sec) * 1000000000LL +
-			     ((int64_t)rq->rsp_nsec - (int64_t)rq->req_nsec);
-		t_reltime(t, hn, F_SMB_TIME, pos, 0, ns)->flags |= N_GENERATED;
+	const char *name = cmd == 0xff ? "No further commands" : smb1_cmds[cmd].name;
+	struct node *n = t_uint(t, body, F_SMB_CMD, pos, 1, cmd);
+	n->label = arena_printf(t->a, "AndXCommand: %s (0x%02x)",
+				name ? name : "Unknown", cmd);
+	r_bytes(t, body, F_SMB_RESERVED, w, 1);
+	uint16_t off = (uint16_t)r_uint(t, body, F_SMB_ANDXOFFSET, w, 2);
+	if (!w->err) {
+		h->andx = true;
+		h->andx_cmd = cmd;
+		h->andx_off = off;
 	}
 }
 
-/* Generic block: WordCount, words, ByteCount, bytes. */
-static void generic_block(struct dctx *d, struct node *body, struct cur *c)
+void smb1_align(struct cur *b, const struct smb1_hdr *h)
+{
+	if ((b->off - h->off) & 1)
+		cur_skip(b, 1);
+}
+
+const char *smb1_string(struct dctx *d, struct node *parent, int fid,
+			struct cur *b, const struct smb1_hdr *h, bool unicode,
+			bool nopad)
+{
+	if (unicode && !nopad)
+		smb1_align(b, h);
+	if (!cur_left(b))
+		return "";
+	return r_stringz(&d->t, parent, fid, b, unicode);
+}
+
+const char *smb1_fmt_string(struct dctx *d, struct node *parent, int fid,
+			    struct cur *b, const struct smb1_hdr *h)
+{
+	r_uint(&d->t, parent, F_SMB_BUFFER_FORMAT, b, 1);
+	return smb1_string(d, parent, fid, b, h, h->unicode, false);
+}
+
+uint16_t smb1_fid(struct dctx *d, struct node *parent, struct cur *w)
+{
+	uint16_t fid = (uint16_t)r_uint(&d->t, parent, F_SMB_FID, w, 2);
+	if (!w->err)
+		dctx_summary_more(d, ", FID: 0x%04x", fid);
+	return fid;
+}
+
+static const int attr16_subs[] = {
+	F_SMB_FILE_ATTRIBUTE_READ_ONLY, F_SMB_FILE_ATTRIBUTE_HIDDEN,
+	F_SMB_FILE_ATTRIBUTE_SYSTEM, F_SMB_FILE_ATTRIBUTE_VOLUME,
+	F_SMB_FILE_ATTRIBUTE_DIRECTORY, F_SMB_FILE_ATTRIBUTE_ARCHIVE, F_INVALID
+};
+
+static const int attr32_subs[] = {
+	F_SMB_FILE_ATTRIBUTE_READ_ONLY, F_SMB_FILE_ATTRIBUTE_HIDDEN,
+	F_SMB_FILE_ATTRIBUTE_SYSTEM, F_SMB_FILE_ATTRIBUTE_VOLUME,
+	F_SMB_FILE_ATTRIBUTE_DIRECTORY, F_SMB_FILE_ATTRIBUTE_ARCHIVE,
+	F_SMB_FILE_ATTRIBUTE_DEVICE, F_SMB_FILE_ATTRIBUTE_NORMAL,
+	F_SMB_FILE_ATTRIBUTE_TEMPORARY, F_SMB_FILE_ATTRIBUTE_SPARSE,
+	F_SMB_FILE_ATTRIBUTE_REPARSE, F_SMB_FILE_ATTRIBUTE_COMPRESSED,
+	F_SMB_FILE_ATTRIBUTE_OFFLINE, F_SMB_FILE_ATTRIBUTE_NOT_CONTENT_INDEXED,
+	F_SMB_FILE_ATTRIBUTE_ENCRYPTED, F_INVALID
+};
+
+static const int search16_subs[] = {
+	F_SMB_SEARCH_ATTRIBUTE_READ_ONLY, F_SMB_SEARCH_ATTRIBUTE_HIDDEN,
+	F_SMB_SEARCH_ATTRIBUTE_SYSTEM, F_SMB_SEARCH_ATTRIBUTE_VOLUME,
+	F_SMB_SEARCH_ATTRIBUTE_DIRECTORY, F_SMB_SEARCH_ATTRIBUTE_ARCHIVE,
+	F_INVALID
+};
+
+/* An integer field shown with an explicit width ("0x%0*x"), for fields
+ * Wireshark registers twice under one name with different widths. */
+static struct node *uint_width(struct dctx *d, struct node *parent, int fid,
+			       struct cur *w, unsigned size, uint64_t *out)
+{
+	uint32_t pos = cur_pos(w);
+	uint64_t v = cur_le(w, size);
+	char show[24];
+
+	*out = v;
+	if (w->err)
+		return NULL;
+	snprintf(show, sizeof(show), "0x%0*llx", (int)size * 2, (unsigned long long)v);
+	return t_custom(&d->t, parent, fid, pos, size, show, NULL);
+}
+
+uint32_t smb1_attr16(struct dctx *d, struct node *parent, int fid,
+		     struct cur *w)
+{
+	uint64_t v;
+	uint32_t pos = cur_pos(w);
+	struct node *n = uint_width(d, parent, fid, w, 2, &v);
+
+	if (n)
+		t_bitmask_subs(&d->t, n, pos, 2, v,
+			       fid == F_SMB_SEARCH_ATTRIBUTE ? search16_subs : attr16_subs);
+	return (uint32_t)v;
+}
+
+uint32_t smb1_attr32(struct dctx *d, struct node *parent, struct cur *w)
+{
+	uint64_t v;
+	uint32_t pos = cur_pos(w);
+	struct node *n = uint_width(d, parent, F_SMB_FILE_ATTRIBUTE, w, 4, &v);
+
+	if (n)
+		t_bitmask_subs(&d->t, n, pos, 4, v, attr32_subs);
+	return (uint32_t)v;
+}
+
+static const int access_subs[] = {
+	F_SMB_ACCESS_READ, F_SMB_ACCESS_WRITE, F_SMB_ACCESS_APPEND,
+	F_SMB_ACCESS_READ_EA, F_SMB_ACCESS_WRITE_EA, F_SMB_ACCESS_EXECUTE,
+	F_SMB_ACCESS_DELETE_CHILD, F_SMB_ACCESS_READ_ATTRIBUTES,
+	F_SMB_ACCESS_WRITE_ATTRIBUTES, F_SMB_ACCESS_DELETE,
+	F_SMB_ACCESS_READ_CONTROL, F_SMB_ACCESS_WRITE_DAC,
+	F_SMB_ACCESS_WRITE_OWNER, F_SMB_ACCESS_SYNCHRONIZE,
+	F_SMB_ACCESS_SYSTEM_SECURITY, F_SMB_ACCESS_MAXIMUM_ALLOWED,
+	F_SMB_ACCESS_GENERIC_ALL, F_SMB_ACCESS_GENERIC_EXECUTE,
+	F_SMB_ACCESS_GENERIC_WRITE, F_SMB_ACCESS_GENERIC_READ, F_INVALID
+};
+
+uint32_t smb1_access_mask(struct dctx *d, struct node *parent, struct cur *w)
+{
+	return (uint32_t)r_bitmask(&d->t, parent, F_SMB_ACCESS_MASK, w, 4, access_subs);
+}
+
+static int64_t dos_to_unix(uint16_t date, uint16_t tm)
+{
+	struct tm x;
+
+	memset(&x, 0, sizeof(x));
+	x.tm_year = (date >> 9) + 80;
+	x.tm_mon = ((date >> 5) & 0x0f) - 1;
+	x.tm_mday = date & 0x1f;
+	x.tm_hour = tm >> 11;
+	x.tm_min = (tm >> 5) & 0x3f;
+	x.tm_sec = (tm & 0x1f) * 2;
+	return (int64_t)timegm(&x);
+}
+
+void smb1_dos_datetime(struct dctx *d, struct node *parent, int ftime,
+		       int fdate_child, int ftime_child, struct cur *w,
+		       bool time_first)
 {
 	struct tctx *t = &d->t;
-	uint8_t wct = (uint8_t)r_uint(t, body, F_SMB_WCT, c, 1);
+	uint32_t pos = cur_pos(w);
+	uint16_t a = cur_le16(w), b = cur_le16(w);
 
-	if (wct) {
-		t_text(t, body, cur_pos(c), (uint32_t)wct * 2, "Parameter words: %u", wct);
-		cur_skip(c, (size_t)wct * 2);
+	if (w->err)
+		return;
+	uint16_t tm = time_first ? a : b, date = time_first ? b : a;
+	struct node *n;
+	if ((date == 0 && tm == 0) || (date == 0xffff && tm == 0xffff)) {
+		n = t_custom(t, parent, ftime, pos, 4, "0", "No time specified (0)");
+		return;
 	}
-	uint16_t bcc = (uint16_t)r_uint(t, body, F_SMB_BCC, c, 2);
-	if (bcc) {
-		t_text(t, body, cur_pos(c), bcc, "Data bytes: %u", bcc);
-		cur_skip(c, bcc);
+	n = t_abstime(t, parent, ftime, pos, 4, dos_to_unix(date, tm), 0);
+	if (time_first) {
+		t_uint(t, n, ftime_child, pos, 2, tm);
+		t_uint(t, n, fdate_child, pos + 2, 2, date);
+	} else {
+		t_uint(t, n, fdate_child, pos, 2, date);
+		t_uint(t, n, ftime_child, pos + 2, 2, tm);
 	}
+}
+
+void smb1_utime(struct dctx *d, struct node *parent, int fid, struct cur *w)
+{
+	uint32_t pos = cur_pos(w);
+	uint32_t v = cur_le32(w);
+
+	if (w->err)
+		return;
+	if (v == 0)
+		t_custom(&d->t, parent, fid, pos, 4, "0", "No time specified (0)");
+	else
+		t_abstime(&d->t, parent, fid, pos, 4, v, 0);
+}
+
+void smb1_blob(struct dctx *d, struct node *parent, struct cur *b, size_t len)
+{
+	if (!len)
+		return;
+	struct cur s = cur_split(b, len);
+	struct node *n = t_bytes(&d->t, parent, F_SMB_SECURITY_BLOB, cur_pos(&s),
+				 s.buf + s.off, (uint32_t)cur_left(&s));
+	if (s.err)
+		n->flags |= N_MALFORMED;
+	gssapi_dissect(d, n, &s);
+}
+
+SMB1_BODY(smb1_empty)
+{
+	uint8_t wct;
+	uint16_t bcc;
+
+	(void)h;
+	smb1_words(d, body, c, &wct);
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+	smb1_extra(d, body, &b);
+}
+
+SMB1_BODY(smb1_andx_only)
+{
+	uint8_t wct;
+	uint16_t bcc;
+	struct cur w = smb1_words(d, body, c, &wct);
+
+	if (wct)
+		smb1_andx(d, body, &w, h);
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+	smb1_extra(d, body, &b);
+}
+
+/* ---- the walk ---- */
+
+static void add_error_summary(struct dctx *d, const struct smb1_hdr *h)
+{
+	if (!h->response || !h->status)
+		return;
+	if (h->nt_status) {
+		const char *s = val_lookup(field_get(F_SMB_NT_STATUS)->vals, h->status);
+		if (s)
+			dctx_summary_more(d, ", Error: %s", s);
+		else
+			dctx_summary_more(d, ", Error: Unknown (0x%08x)", h->status);
+		return;
+	}
+	uint8_t cls = (uint8_t)(h->status & 0xff);
+	uint16_t code = (uint16_t)(h->status >> 16);
+	if (cls == 0)
+		return;
+	const char *s = dos_error_str(cls, code);
+	if (s)
+		dctx_summary_more(d, ", Error: %s", s);
+	else
+		dctx_summary_more(d, ", Error: Unknown DOS error (0x%04x)", code);
 }
 
 void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c)
@@ -202,34 +616,43 @@ void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		h.req = NULL;
 	add_header(d, smb, c, &h);
 
-	const char *name = smb1_cmds[h.cmd].name;
-	dctx_summary(d, "%s %s", name ? name : "Unknown",
-		     h.response ? "Response" : "Request");
-	if (h.response && h.status) {
-		if (h.nt_status) {
-			const char *s = val_lookup(field_get(F_SMB_NT_STATUS)->vals, h.status);
-			if (s)
-				dctx_summary_more(d, ", Error: %s", s);
-			else
-				dctx_summary_more(d, ", Error: 0x%08x", h.status);
-		} else {
-			dctx_summary_more(d, ", Error: class 0x%02x code 0x%04x",
-					  h.status & 0xff, h.status >> 16);
+	uint8_t cmd = h.cmd;
+	for (unsigned link = 0; link < SMB1_MAX_ANDX; link++) {
+		const char *name = smb1_cmds[cmd].name;
+		if (!name)
+			name = "Unknown";
+		if (link == 0)
+			dctx_summary(d, "%s %s", name, h.response ? "Response" : "Request");
+		else
+			dctx_summary_more(d, "; %s", name);
+		struct node *body = t_text(t, smb, cur_pos(c), (uint32_t)cur_left(c),
+					   "%s %s (0x%02x)", name,
+					   h.response ? "Response" : "Request", cmd);
+		h.cur_cmd = cmd;
+		h.link = link;
+		h.andx = false;
+		smb1_body_fn fn = h.response ? smb1_cmds[cmd].rsp : smb1_cmds[cmd].req;
+		size_t start = c->off;
+		(fn ? fn : smb1_generic)(d, body, c, &h);
+		body->size = (uint32_t)(c->off - start);
+		if (c->err || !h.andx || h.andx_cmd == 0xff)
+			break;
+		size_t next = h.off + h.andx_off;
+		if (next < c->off || next >= c->end) {
+			t_malformed(t, smb, cur_pos(c), "AndXOffset does not advance");
+			break;
 		}
+		cur_seek(c, next);
+		cmd = h.andx_cmd;
 	}
-	struct node *body = t_text(t, smb, cur_pos(c), (uint32_t)cur_left(c),
-				   "%s %s (0x%02x)", name ? name : "Unknown",
-				   h.response ? "Response" : "Request", h.cmd);
-	smb1_body_fn fn = h.response ? smb1_cmds[h.cmd].rsp : smb1_cmds[h.cmd].req;
-	if (fn)
-		fn(d, body, c, &h);
-	else
-		generic_block(d, body, c);
+	add_error_summary(d, &h);
 	if (c->err)
 		t_malformed(t, smb, cur_pos(c), "SMB message cut short");
 }
 
-/* Index pass: pair requests and responses. */
+/* Index pass: pair requests and responses, and record what responses need
+ * from their request. */
+void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
 void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec)
 {
 	struct cur c = cur_make(p->data, p->len, 0);
@@ -237,7 +660,7 @@ void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 
 	cur_skip(&c, 4);
 	const uint8_t *m = cur_peek(&c, 4);
-	if (!m || m[0] != 0xff || !parse_hdr(&c, &h))
+	if (!m || m[0] != 0xff || m[1] != 'S' || !parse_hdr(&c, &h))
 		return;
 	uint64_t key = smb1_req_key(p->stream, &h);
 	struct smb1_req *rq = hmap_get(&t->smb1_msgs, key);
@@ -250,6 +673,8 @@ void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 		rq->req_frame = p->frame;
 		rq->req_sec = sec;
 		rq->req_nsec = nsec;
+		cur_skip(&c, 32);
+		smb1_index_req(&t->a, rq, &c, &h);
 	} else if (rq && rq->cmd == h.cmd && !rq->rsp_frame) {
 		rq->rsp_frame = p->frame;
 		rq->rsp_sec = sec;

@@ -80,4 +80,124 @@ extern const struct smb2_cmd_desc smb2_cmds[SMB2_NCMDS];
 /* Message key for the request table. */
 uint64_t smb2_req_key(uint32_t stream, uint64_t msg_id);
 
+/* ---- Body dissectors of the command families (smb2_<family>.c) ---- */
+
+/* smb2_negotiate.c: MS-SMB2 2.2.3, 2.2.4 */
+void smb2_negotiate_req(struct dctx *d, struct node *body, struct cur *c,
+			const struct smb2_hdr *h);
+void smb2_negotiate_rsp(struct dctx *d, struct node *body, struct cur *c,
+			const struct smb2_hdr *h);
+/* smb2_session.c: 2.2.5-2.2.10 */
+void smb2_session_setup_req(struct dctx *d, struct node *body, struct cur *c,
+			    const struct smb2_hdr *h);
+void smb2_session_setup_rsp(struct dctx *d, struct node *body, struct cur *c,
+			    const struct smb2_hdr *h);
+void smb2_logoff(struct dctx *d, struct node *body, struct cur *c,
+		 const struct smb2_hdr *h);
+void smb2_tree_connect_req(struct dctx *d, struct node *body, struct cur *c,
+			   const struct smb2_hdr *h);
+void smb2_tree_connect_rsp(struct dctx *d, struct node *body, struct cur *c,
+			   const struct smb2_hdr *h);
+void smb2_tree_disconnect(struct dctx *d, struct node *body, struct cur *c,
+			  const struct smb2_hdr *h);
+/* smb2_create.c: 2.2.13-2.2.18 */
+void smb2_create_req(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb2_hdr *h);
+void smb2_create_rsp(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb2_hdr *h);
+void smb2_create_index(struct trace *t, struct cur *c, const struct smb2_hdr *h);
+void smb2_close_req(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_close_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_flush_req(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_flush_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+/* smb2_io.c: 2.2.19-2.2.29, 2.2.23-2.2.25 */
+void smb2_read_req(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_read_rsp(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_write_req(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_write_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_lock_req(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_lock_rsp(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_echo(struct dctx *d, struct node *body, struct cur *c,
+	       const struct smb2_hdr *h);
+void smb2_cancel_req(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb2_hdr *h);
+void smb2_break_req(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_break_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+
+/* smb2_error.c: 2.2.2 ERROR Response. */
+/* True when a response with this status carries the error body instead of
+ * the command's own (Wireshark's rule: any non-zero status except the ones
+ * the command lists as "success with data"). */
+bool smb2_is_error_rsp(const struct smb2_hdr *h);
+void smb2_error_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+
+/* ---- Helpers shared by the body files (smb2_common.c) ---- */
+
+/* An offset/length pair as read from a fixed part. */
+struct smb2_olb {
+	uint32_t off, len;
+	uint32_t off_pos, len_pos;  /* reported positions of the two fields */
+	uint8_t off_size, len_size;
+};
+
+/* StructureSize as smb2.buffer_code with its length/dynamic bits;
+ * returns the value. */
+uint16_t smb2_buffer_code(struct dctx *d, struct node *body, struct cur *c);
+/* Reads an offset (off_size bytes) then a length (len_size) without
+ * adding nodes. */
+void smb2_olb_read(struct cur *c, struct smb2_olb *o, unsigned off_size,
+		   unsigned len_size);
+/* Adds smb2.olb.offset and smb2.olb.length under parent. */
+void smb2_olb_nodes(struct dctx *d, struct node *parent,
+		    const struct smb2_olb *o);
+/* Sub-cursor over the buffer o describes (offset from the header). */
+struct cur smb2_olb_cur(const struct cur *c, const struct smb2_hdr *h,
+			const struct smb2_olb *o);
+/* UTF-16 string at the olb as field fid, with the olb nodes under it;
+ * returns the string ("" when empty or out of bounds). */
+const char *smb2_olb_string(struct dctx *d, struct node *parent,
+			    struct cur *c, const struct smb2_hdr *h,
+			    const struct smb2_olb *o, int fid);
+/* FileId (2.2.14.1): "GUID handle[ File: name]" with smb2.fid; returns the
+ * file name known for it (NULL when unknown). */
+const char *smb2_fid(struct dctx *d, struct node *parent, struct cur *c,
+		     const struct smb2_hdr *h);
+/* FT_NONE field with an empty show value. */
+struct node *smb2_none(struct dctx *d, struct node *parent, int fid,
+		       uint32_t pos, uint32_t size, const char *label);
+uint32_t smb2_file_attributes(struct dctx *d, struct node *parent, struct cur *c);
+uint32_t smb2_access_mask(struct dctx *d, struct node *parent, struct cur *c);
+uint32_t smb2_sec_mode(struct dctx *d, struct node *parent, struct cur *c);
+uint32_t smb2_capabilities(struct dctx *d, struct node *parent, struct cur *c);
+/* Adds a "Data (n bytes)" item carrying the payload (data.data, outside
+ * Wireshark's smb2 tree, as its data dissector shows it). */
+void smb2_payload(struct dctx *d, struct node *parent, struct cur *c, size_t n);
+
+/* Per-trace FileId -> name table, filled at index time by CREATE
+ * responses; keyed by (SessionId, FileId), kept in the smb2_msgs map. */
+struct smb2_fid_name {
+	struct smb2_fid_name *prev; /* older open of the same id */
+	const char *name;
+	uint32_t open_frame;
+};
+uint64_t smb2_fid_key(uint64_t sesid, const uint8_t fid[16]);
+void smb2_fid_remember(struct trace *t, uint64_t sesid, const uint8_t fid[16],
+		       const char *name, uint32_t frame);
+/* Name of the file open under fid at frame (NULL when unknown). */
+const char *smb2_fid_lookup(const struct trace *t, uint64_t sesid,
+			    const uint8_t fid[16], uint32_t frame);
+
 #endif

@@ -173,12 +173,13 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 	d->summary = arena_printf(d->t.a, "%s%s", d->summary, more);
 }
 
-struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
-				 const char **summary)
+static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
+				  const char **summary, bool dry)
 {
 	struct dctx d;
 
 	memset(&d, 0, sizeof(d));
+	d.t.dry = dry;
 	d.t.a = a;
 	d.t.max_nodes = t->opts.max_nodes;
 	d.trace = t;
@@ -204,4 +205,18 @@ struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 	if (summary)
 		*summary = d.summary;
 	return root;
+}
+
+struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
+				 const char **summary)
+{
+	return dissect_frame(t, a, i, summary, false);
+}
+
+const char *trace_summary(struct trace *t, struct arena *a, size_t i)
+{
+	const char *summary;
+
+	dissect_frame(t, a, i, &summary, true);
+	return summary;
 }

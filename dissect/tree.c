@@ -9,6 +9,15 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
+/* In dry mode (summaries only) every adder returns the unlinked sink. */
+static struct node *dry_node(struct tctx *t)
+{
+	memset(&t->sink, 0, sizeof(t->sink));
+	t->sink.label = "";
+	t->sink.show = "";
+	return &t->sink;
+}
+
 struct node *tree_root(struct tctx *t)
 {
 	struct node *n = arena_zalloc(t->a, sizeof(*n));
@@ -153,6 +162,8 @@ static struct node *add_field(struct tctx *t, struct node *parent, int fid,
 struct node *t_proto(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		     uint32_t size)
 {
+	if (t->dry)
+		return dry_node(t);
 	struct node *n = add_field(t, parent, fid, field_get(fid)->label, NULL,
 				   pos, size);
 
@@ -165,6 +176,8 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 			    uint32_t pos, uint32_t size, uint64_t raw,
 			    bool is_signed)
 {
+	if (t->dry)
+		return dry_node(t);
 	const struct field *f = field_get(fid);
 	char bits[128] = "";
 	uint64_t v = raw;
@@ -231,6 +244,8 @@ struct node *t_int(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		     const uint8_t *p, uint32_t n)
 {
+	if (t->dry)
+		return dry_node(t);
 	const struct field *f = field_get(fid);
 	char *show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
 	size_t k = 0;
@@ -262,6 +277,8 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 struct node *t_string(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		      uint32_t size, const char *s)
 {
+	if (t->dry)
+		return dry_node(t);
 	const struct field *f = field_get(fid);
 	const char *show = arena_strdup(t->a, s);
 
@@ -281,6 +298,8 @@ void fmt_guid(char out[37], const uint8_t p[16])
 struct node *t_guid(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		    const uint8_t p[16])
 {
+	if (t->dry)
+		return dry_node(t);
 	char g[37];
 
 	fmt_guid(g, p);
@@ -305,6 +324,8 @@ static const char *fmt_abstime(struct tctx *t, int64_t sec, uint32_t nsec)
 struct node *t_abstime(struct tctx *t, struct node *parent, int fid,
 		       uint32_t pos, uint32_t size, int64_t sec, uint32_t nsec)
 {
+	if (t->dry)
+		return dry_node(t);
 	const char *show = fmt_abstime(t, sec, nsec);
 
 	return add_field(t, parent, fid,
@@ -317,6 +338,8 @@ struct node *t_abstime(struct tctx *t, struct node *parent, int fid,
 struct node *t_filetime(struct tctx *t, struct node *parent, int fid,
 			uint32_t pos, uint32_t size, uint64_t ft)
 {
+	if (t->dry)
+		return dry_node(t);
 	const struct field *f = field_get(fid);
 	struct node *n;
 
@@ -343,6 +366,8 @@ struct node *t_filetime(struct tctx *t, struct node *parent, int fid,
 struct node *t_reltime(struct tctx *t, struct node *parent, int fid,
 		       uint32_t pos, uint32_t size, int64_t ns)
 {
+	if (t->dry)
+		return dry_node(t);
 	const char *sign = ns < 0 ? "-" : "";
 	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
 	const char *show = arena_printf(t->a, "%s%" PRIu64 ".%09" PRIu64, sign,
@@ -356,6 +381,8 @@ struct node *t_reltime(struct tctx *t, struct node *parent, int fid,
 struct node *t_text(struct tctx *t, struct node *parent, uint32_t pos,
 		    uint32_t size, const char *fmt, ...)
 {
+	if (t->dry)
+		return dry_node(t);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -367,6 +394,8 @@ struct node *t_text(struct tctx *t, struct node *parent, uint32_t pos,
 struct node *t_malformed(struct tctx *t, struct node *parent, uint32_t pos,
 			 const char *reason)
 {
+	if (t->dry)
+		return dry_node(t);
 	struct node *n = add_field(t, parent, F_WS_MALFORMED,
 				   arena_printf(t->a, "[Malformed Packet: %s]", reason),
 				   "", pos, 0);
@@ -384,6 +413,8 @@ struct node *t_custom(struct tctx *t, struct node *parent, int fid,
 		      uint32_t pos, uint32_t size, const char *show,
 		      const char *label_value)
 {
+	if (t->dry)
+		return dry_node(t);
 	return add_field(t, parent, fid,
 			 arena_printf(t->a, "%s: %s", field_get(fid)->label,
 				      label_value ? label_value : show),
@@ -419,6 +450,8 @@ uint64_t r_uint_be(struct tctx *t, struct node *parent, int fid, struct cur *c,
 void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
 		    uint32_t size, uint64_t v, const int *subs)
 {
+	if (t->dry)
+		return;
 	const char *label = node->label;
 
 	for (; subs && *subs != F_INVALID; subs++) {

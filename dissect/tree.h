@@ -51,6 +51,7 @@ struct tctx {
 	uint32_t nodes;     /* nodes made so far in this tree */
 	uint32_t max_nodes; /* 0 = unlimited */
 	bool limited;       /* a node was refused by max_nodes */
+	bool dry;           /* summary only: adders format nothing, return sink */
 	struct node sink;   /* returned past the limit; never linked */
 };
 

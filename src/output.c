@@ -149,7 +149,7 @@ void out_list(struct trace *t, FILE *f)
 			t0 = fr->sec;
 			n0 = fr->nsec;
 		}
-		trace_dissect_frame(t, &a, i, &summary);
+		summary = trace_summary(t, &a, i);
 		int64_t ns = (fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0);
 		fprintf(f, "%6u %4" PRId64 ".%06" PRId64 " %s -> %s %s\n", fr->num,
 			(int64_t)(ns / 1000000000), (int64_t)((ns % 1000000000) / 1000),

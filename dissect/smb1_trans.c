@@ -1,0 +1,787 @@
+/*
+ * smb1_trans.c - transactions: TRANSACTION (MS-CIFS 2.2.4.33, named pipes
+ * and mailslots), TRANSACTION2 (2.2.4.46, subcommands 2.2.6) and
+ * NT_TRANSACT (2.2.4.62, subcommands 2.2.7).
+ *
+ * A primary request: counts and offsets in the words, setup words, then in
+ * the bytes the name (TRANSACTION), padding up to ParameterOffset, the
+ * parameters, padding up to DataOffset, the data (offsets from the SMB
+ * header). TRANS2 responses are decoded from the subcommand and information
+ * level their request recorded at index time (struct smb1_req).
+ */
+#include "smb1.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "strings.h"
+
+enum {
+	T2_FIND_FIRST2 = 0x01, T2_FIND_NEXT2 = 0x02, T2_QUERY_FS_INFO = 0x03,
+	T2_QUERY_PATH_INFO = 0x05, T2_SET_PATH_INFO = 0x06,
+	T2_QUERY_FILE_INFO = 0x07, T2_SET_FILE_INFO = 0x08,
+	T2_GET_DFS_REFERRAL = 0x10,
+};
+
+static const int tflags_subs[] = {
+	F_SMB_TRANSACTION_FLAGS_OWT, F_SMB_TRANSACTION_FLAGS_DTID, F_INVALID
+};
+static const int ff2_flags_subs[] = {
+	F_SMB_FIND_FIRST2_FLAGS_BACKUP, F_SMB_FIND_FIRST2_FLAGS_CONTINUE,
+	F_SMB_FIND_FIRST2_FLAGS_RESUME, F_SMB_FIND_FIRST2_FLAGS_EOS,
+	F_SMB_FIND_FIRST2_FLAGS_CLOSE, F_INVALID
+};
+static const int notify_subs[] = {
+	F_SMB_NT_NOTIFY_FILE_NAME, F_SMB_NT_NOTIFY_DIR_NAME,
+	F_SMB_NT_NOTIFY_ATTRIBUTES, F_SMB_NT_NOTIFY_SIZE,
+	F_SMB_NT_NOTIFY_LAST_WRITE, F_SMB_NT_NOTIFY_LAST_ACCESS,
+	F_SMB_NT_NOTIFY_CREATION, F_SMB_NT_NOTIFY_EA, F_SMB_NT_NOTIFY_SECURITY,
+	F_SMB_NT_NOTIFY_STREAM_NAME, F_SMB_NT_NOTIFY_STREAM_SIZE,
+	F_SMB_NT_NOTIFY_STREAM_WRITE, F_INVALID
+};
+static const int fs_attr_subs[] = {
+	F_SMB_FS_ATTR_CSS, F_SMB_FS_ATTR_CPN, F_SMB_FS_ATTR_UOD,
+	F_SMB_FS_ATTR_PACLS, F_SMB_FS_ATTR_FC, F_SMB_FS_ATTR_VQ,
+	F_SMB_FS_ATTR_SSF, F_SMB_FS_ATTR_SRP, F_SMB_FS_ATTR_SRS,
+	F_SMB_FS_ATTR_SLA, F_SMB_FS_ATTR_VIS, F_SMB_FS_ATTR_SOIDS,
+	F_SMB_FS_ATTR_SE, F_SMB_FS_ATTR_NS, F_SMB_FS_ATTR_ROV,
+	F_SMB_FS_ATTR_SWO, F_SMB_FS_ATTR_ST, F_SMB_FS_ATTR_SHL,
+	F_SMB_FS_ATTR_SIS, F_SMB_FS_ATTR_SBR, F_SMB_FS_ATTR_SSV, F_INVALID
+};
+
+static const char *t2_name(uint16_t sub)
+{
+	const char *s = val_lookup(field_get(F_SMB_TRANS2_CMD)->vals, sub);
+	return s ? s : "Unknown";
+}
+
+/* The parameter and data windows of a transaction message. */
+struct trans {
+	uint32_t pc, po, dc, doff;
+	uint8_t sc;
+};
+
+/* Padding from b's position up to the absolute header offset off. */
+static void pad_to(struct dctx *d, struct node *body, struct cur *b,
+		   const struct smb1_hdr *h, uint32_t off)
+{
+	size_t at = h->off + off;
+	if (off && at > b->off && at <= b->end)
+		r_bytes(&d->t, body, F_SMB_PADDING, b, at - b->off);
+}
+
+/* Sub-cursor over [off, off+len) from the header, clamped to b. */
+static struct cur window(struct cur *b, const struct smb1_hdr *h, uint32_t off,
+			 uint32_t len)
+{
+	size_t at = h->off + off;
+	if (at < b->off)
+		at = b->off;
+	struct cur s = cur_sub(b, at, len);
+	s.err = false;
+	return s;
+}
+
+/* ---- info levels ---- */
+
+static void qfs_data(struct dctx *d, struct node *n, struct cur *s,
+		     const struct smb1_hdr *h, uint16_t level)
+{
+	struct tctx *t = &d->t;
+
+	switch (level) {
+	case 0x0103: case 1003:
+		r_uint(t, n, F_SMB_ALLOC_SIZE64, s, 8);
+		r_uint(t, n, F_SMB_FREE_ALLOC_UNITS, s, 8);
+		r_uint(t, n, F_SMB_FS_SECTOR_PER_UNIT, s, 4);
+		r_uint(t, n, F_SMB_FS_BYTES_PER_SECTOR, s, 4);
+		break;
+	case 1007:
+		r_uint(t, n, F_SMB_ALLOC_SIZE64, s, 8);
+		r_uint(t, n, F_SMB_CALLER_FREE_ALLOC_UNITS, s, 8);
+		r_uint(t, n, F_SMB_ACTUAL_FREE_ALLOC_UNITS, s, 8);
+		r_uint(t, n, F_SMB_FS_SECTOR_PER_UNIT, s, 4);
+		r_uint(t, n, F_SMB_FS_BYTES_PER_SECTOR, s, 4);
+		break;
+	case 0x0105: case 1005: {
+		r_bitmask(t, n, F_SMB_FS_ATTR, s, 4, fs_attr_subs);
+		r_uint(t, n, F_SMB_FS_MAX_NAME_LEN, s, 4);
+		uint32_t len = (uint32_t)r_uint(t, n, F_SMB_FS_NAME_LEN, s, 4);
+		if (len > cur_left(s))
+			len = (uint32_t)cur_left(s);
+		if (h->unicode)
+			r_utf16(t, n, F_SMB_FS_NAME, s, len);
+		else
+			r_ascii(t, n, F_SMB_FS_NAME, s, len);
+		break;
+	}
+	case 0x0102: case 1001: {
+		r_filetime(t, n, F_SMB_CREATE_TIME, s);
+		r_uint(t, n, F_SMB_VOLUME_SERIAL, s, 4);
+		uint32_t len = (uint32_t)r_uint(t, n, F_SMB_VOLUME_LABEL_LEN, s, 4);
+		r_bytes(t, n, F_SMB_RESERVED, s, 2);
+		if (len > cur_left(s))
+			len = (uint32_t)cur_left(s);
+		if (h->unicode)
+			r_utf16(t, n, F_SMB_VOLUME_LABEL, s, len);
+		else
+			r_ascii(t, n, F_SMB_VOLUME_LABEL, s, len);
+		break;
+	}
+	case 1:
+		r_uint(t, n, F_SMB_FS_ID, s, 4);
+		r_uint(t, n, F_SMB_FS_SECTOR_PER_UNIT, s, 4);
+		r_uint(t, n, F_SMB_FS_UNITS, s, 4);
+		r_uint(t, n, F_SMB_AVAIL_UNITS, s, 4);
+		r_uint(t, n, F_SMB_FS_BYTES_PER_SECTOR, s, 2);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Name of exactly len bytes (Unicode per flags2). */
+static const char *fixed_name(struct dctx *d, struct node *n, int fid,
+			      struct cur *s, const struct smb1_hdr *h, uint32_t len)
+{
+	if (len > cur_left(s))
+		len = (uint32_t)cur_left(s);
+	return h->unicode ? r_utf16(&d->t, n, fid, s, len) : r_ascii(&d->t, n, fid, s, len);
+}
+
+static void qpi_data(struct dctx *d, struct node *n, struct cur *s,
+		     const struct smb1_hdr *h, uint16_t level)
+{
+	struct tctx *t = &d->t;
+
+	switch (level) {
+	case 0x0107: case 1018: /* ALL_INFO */
+		r_filetime(t, n, F_SMB_CREATE_TIME, s);
+		r_filetime(t, n, F_SMB_ACCESS_TIME, s);
+		r_filetime(t, n, F_SMB_LAST_WRITE_TIME, s);
+		r_filetime(t, n, F_SMB_CHANGE_TIME, s);
+		smb1_attr32(d, n, s);
+		cur_skip(s, 4);
+		r_uint(t, n, F_SMB_ALLOC_SIZE64, s, 8);
+		r_uint(t, n, F_SMB_END_OF_FILE, s, 8);
+		r_uint(t, n, F_SMB_LINK_COUNT, s, 4);
+		r_uint(t, n, F_SMB_DELETE_PENDING, s, 1);
+		r_uint(t, n, F_SMB_IS_DIRECTORY, s, 1);
+		cur_skip(s, 2);
+		r_uint(t, n, F_SMB_EA_LIST_LENGTH, s, 4);
+		fixed_name(d, n, F_SMB_FILE, s, h,
+			   (uint32_t)r_uint(t, n, F_SMB_FILE_NAME_LEN, s, 4));
+		break;
+	case 0x0101: case 1004: /* BASIC_INFO */
+		r_filetime(t, n, F_SMB_CREATE_TIME, s);
+		r_filetime(t, n, F_SMB_ACCESS_TIME, s);
+		r_filetime(t, n, F_SMB_LAST_WRITE_TIME, s);
+		r_filetime(t, n, F_SMB_CHANGE_TIME, s);
+		smb1_attr32(d, n, s);
+		break;
+	case 0x0102: case 1005: /* STANDARD_INFO */
+		r_uint(t, n, F_SMB_ALLOC_SIZE64, s, 8);
+		r_uint(t, n, F_SMB_END_OF_FILE, s, 8);
+		r_uint(t, n, F_SMB_LINK_COUNT, s, 4);
+		r_uint(t, n, F_SMB_DELETE_PENDING, s, 1);
+		r_uint(t, n, F_SMB_IS_DIRECTORY, s, 1);
+		break;
+	case 0x0109: case 1022: /* STREAM_INFO */
+		for (unsigned i = 0; cur_left(s) >= 24 && i < 256; i++) {
+			size_t start = s->off;
+			struct node *e = t_text(t, n, cur_pos(s), 0, "Stream Info");
+			uint32_t next = (uint32_t)r_uint(t, e, F_SMB_NEXT_ENTRY_OFFSET, s, 4);
+			uint32_t len = (uint32_t)r_uint(t, e, F_SMB_STREAM_NAME_LEN, s, 4);
+			r_uint(t, e, F_SMB_STREAM_SIZE, s, 8);
+			r_uint(t, e, F_SMB_ALLOC_SIZE64, s, 8);
+			fixed_name(d, e, F_SMB_STREAM_NAME, s, h, len);
+			e->size = (uint32_t)(s->off - start);
+			if (!next || next < s->off - start || !cur_seek(s, start + next))
+				break;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* One FIND_FIRST2/FIND_NEXT2 entry; returns the file name or NULL. */
+static const char *find_entry(struct dctx *d, struct node *data, struct cur *s,
+			      const struct smb1_hdr *h, uint16_t level,
+			      bool resume)
+{
+	struct tctx *t = &d->t;
+	size_t start = s->off;
+	struct node *e;
+	const char *name = NULL;
+
+	if (level == 1 || level == 2) {
+		e = t_text(t, data, cur_pos(s), 0, "Info Standard");
+		if (resume)
+			r_uint(t, e, F_SMB_RESUME, s, 4);
+		smb1_dos_datetime(d, e, F_SMB_CREATE_TIME, F_SMB_CREATE_SMB_DATE,
+				  F_SMB_CREATE_SMB_TIME, s, false);
+		smb1_dos_datetime(d, e, F_SMB_ACCESS_TIME, F_SMB_ACCESS_SMB_DATE,
+				  F_SMB_ACCESS_SMB_TIME, s, false);
+		smb1_dos_datetime(d, e, F_SMB_LAST_WRITE_TIME, F_SMB_LAST_WRITE_SMB_DATE,
+				  F_SMB_LAST_WRITE_SMB_TIME, s, false);
+		r_uint(t, e, F_SMB_DATA_SIZE, s, 4);
+		r_uint(t, e, F_SMB_ALLOC_SIZE_2, s, 4);
+		smb1_attr16(d, e, F_SMB_FILE_ATTRIBUTE, s);
+		if (level == 2)
+			r_uint(t, e, F_SMB_EA_LIST_LENGTH, s, 4);
+		uint8_t len = (uint8_t)r_uint(t, e, F_SMB_FILE_NAME_LEN, s, 1);
+		if (h->unicode)
+			name = fixed_name(d, e, F_SMB_FILE, s, h, len + 2u);
+		else
+			name = smb1_string(d, e, F_SMB_FILE, s, h, false, true);
+		e->label = arena_printf(t->a, "Info Standard File: %s", name);
+		e->size = (uint32_t)(s->off - start);
+		return s->err ? NULL : name;
+	}
+	if (level < 257 || level > 262)
+		return NULL;
+	static const char *const labels[] = {
+		"Find File Directory Info", "Find File Full Directory Info",
+		"Find File Names Info", "Find File Both Directory Info",
+		"Find File Id Full Directory Info", "Find File Id Both Directory Info",
+	};
+	e = t_text(t, data, cur_pos(s), 0, "%s", labels[level - 257]);
+	uint32_t next = (uint32_t)r_uint(t, e, F_SMB_NEXT_ENTRY_OFFSET, s, 4);
+	r_uint(t, e, F_SMB_FILE_INDEX, s, 4);
+	if (level != 259) {
+		r_filetime(t, e, F_SMB_CREATE_TIME, s);
+		r_filetime(t, e, F_SMB_ACCESS_TIME, s);
+		r_filetime(t, e, F_SMB_LAST_WRITE_TIME, s);
+		r_filetime(t, e, F_SMB_CHANGE_TIME, s);
+		r_uint(t, e, F_SMB_END_OF_FILE, s, 8);
+		r_uint(t, e, F_SMB_ALLOC_SIZE64, s, 8);
+		smb1_attr32(d, e, s);
+	}
+	uint32_t len = (uint32_t)r_uint(t, e, F_SMB_FILE_NAME_LEN, s, 4);
+	if (level != 257 && level != 259)
+		r_uint(t, e, F_SMB_EA_LIST_LENGTH, s, 4);
+	if (level == 260 || level == 262) {
+		uint8_t slen = (uint8_t)r_uint(t, e, F_SMB_SHORT_FILE_NAME_LEN, s, 1);
+		r_bytes(t, e, F_SMB_RESERVED, s, 1);
+		struct cur sn = cur_split(s, 24);
+		if (slen > 24)
+			slen = 24;
+		const char *sh = h->unicode ? str_utf16le(t->a, sn.buf + sn.off, slen)
+					    : str_ascii(t->a, sn.buf + sn.off, slen);
+		t_string(t, e, F_SMB_SHORT_FILE, cur_pos(&sn), 24, sh);
+	}
+	if (level == 262) {
+		r_bytes(t, e, F_SMB_RESERVED, s, 2);
+		r_uint(t, e, F_SMB_INDEX_NUMBER, s, 8);
+	} else if (level == 261) {
+		r_uint(t, e, F_SMB_INDEX_NUMBER, s, 8);
+	}
+	name = fixed_name(d, e, F_SMB_FILE, s, h, len);
+	e->label = arena_printf(t->a, "%s File: %s", labels[level - 257], name);
+	if (next && next >= s->off - start && next - (s->off - start) <= cur_left(s)) {
+		cur_seek(s, start + next);
+	} else if (!next) {
+		cur_seek(s, s->end);
+	}
+	e->size = (uint32_t)(s->off - start);
+	if (!next)
+		s->err = true; /* last entry: stop the walk */
+	return name;
+}
+
+static void find_data(struct dctx *d, struct node *n, struct cur *s,
+		      const struct smb1_hdr *h, uint16_t level, unsigned count,
+		      bool resume)
+{
+	char *files = NULL;
+
+	for (unsigned i = 0; i < count && i < 4096 && cur_left(s); i++) {
+		const char *name = find_entry(d, n, s, h, level, resume);
+		if (!name)
+			break;
+		files = files ? arena_printf(d->t.a, "%s %s", files, name)
+			      : arena_printf(d->t.a, "%s", name);
+		if (s->err)
+			break;
+	}
+	if (files)
+		dctx_summary_more(d, ", Files: %s", files);
+}
+
+static void dfs_req(struct dctx *d, struct node *n, struct cur *s,
+		    const struct smb1_hdr *h)
+{
+	r_uint(&d->t, n, F_SMB_MAX_REFERRAL_LEVEL, s, 2);
+	const char *f = smb1_string(d, n, F_SMB_FILE, s, h, h->unicode, true);
+	dctx_summary_more(d, ", File: %s", f);
+}
+
+/* Request parameters of a TRANS2 subcommand. */
+static void t2_req_params(struct dctx *d, struct node *n, struct cur *s,
+			  const struct smb1_hdr *h, uint16_t sub)
+{
+	struct tctx *t = &d->t;
+	const struct field *qpi = field_get(F_SMB_QPI_LOI);
+
+	switch (sub) {
+	case T2_FIND_FIRST2: {
+		smb1_attr16(d, n, F_SMB_SEARCH_ATTRIBUTE, s);
+		r_uint(t, n, F_SMB_SEARCH_COUNT, s, 2);
+		r_bitmask(t, n, F_SMB_FIND_FIRST2_FLAGS, s, 2, ff2_flags_subs);
+		r_uint(t, n, F_SMB_FF2_LOI, s, 2);
+		r_uint(t, n, F_SMB_STORAGE_TYPE, s, 4);
+		const char *p = smb1_string(d, n, F_SMB_SEARCH_PATTERN, s, h, h->unicode, true);
+		dctx_summary_more(d, ", Pattern: %s", p);
+		break;
+	}
+	case T2_FIND_NEXT2: {
+		r_uint(t, n, F_SMB_SEARCH_ID, s, 2);
+		r_uint(t, n, F_SMB_SEARCH_COUNT, s, 2);
+		r_uint(t, n, F_SMB_FF2_LOI, s, 2);
+		r_uint(t, n, F_SMB_RESUME, s, 4);
+		r_bitmask(t, n, F_SMB_FIND_FIRST2_FLAGS, s, 2, ff2_flags_subs);
+		const char *p = smb1_string(d, n, F_SMB_FILE, s, h, h->unicode, true);
+		dctx_summary_more(d, ", Continue after: %s", p);
+		break;
+	}
+	case T2_QUERY_FS_INFO: {
+		uint16_t l = (uint16_t)r_uint(t, n, F_SMB_QFSI_LOI, s, 2);
+		const char *ln = val_lookup(field_get(F_SMB_QFSI_LOI)->vals, l);
+		if (ln)
+			dctx_summary_more(d, ", %s", ln);
+		break;
+	}
+	case T2_QUERY_PATH_INFO: case T2_SET_PATH_INFO: {
+		uint16_t l = (uint16_t)r_uint(t, n, sub == T2_QUERY_PATH_INFO ? F_SMB_QPI_LOI
+					      : F_SMB_SPI_LOI, s, 2);
+		r_bytes(t, n, F_SMB_RESERVED, s, 4);
+		const char *ln = val_lookup(qpi->vals, l);
+		const char *p = smb1_string(d, n, F_SMB_FILE, s, h, h->unicode, true);
+		if (ln)
+			dctx_summary_more(d, ", %s", ln);
+		dctx_summary_more(d, ", Path: %s", p);
+		break;
+	}
+	case T2_QUERY_FILE_INFO: case T2_SET_FILE_INFO: {
+		smb1_fid(d, n, s);
+		uint16_t l = (uint16_t)r_uint(t, n, sub == T2_QUERY_FILE_INFO ? F_SMB_QPI_LOI
+					      : F_SMB_SPI_LOI, s, 2);
+		if (sub == T2_SET_FILE_INFO)
+			r_bytes(t, n, F_SMB_RESERVED, s, 2);
+		const char *ln = val_lookup(qpi->vals, l);
+		if (ln)
+			dctx_summary_more(d, ", %s", ln);
+		break;
+	}
+	case T2_GET_DFS_REFERRAL:
+		dfs_req(d, n, s, h);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- TRANSACTION / TRANSACTION2 ---- */
+
+static void trans_data_generic(struct dctx *d, struct node *body, struct cur *w0,
+			       uint8_t sc, struct cur *p, struct cur *dd)
+{
+	struct tctx *t = &d->t;
+
+	for (unsigned i = 0; i < sc; i++)
+		r_uint(t, body, F_SMB_TRANS_DATA_SETUP_WORD, w0, 2);
+	if (cur_left(p))
+		r_bytes(t, body, F_SMB_TRANS_DATA_PARAMETERS, p, cur_left(p));
+	if (cur_left(dd))
+		r_bytes(t, body, F_SMB_TRANS_DATA, dd, cur_left(dd));
+}
+
+static void trans_common_req(struct dctx *d, struct node *body, struct cur *c,
+			     struct smb1_hdr *h, bool t2)
+{
+	struct tctx *t = &d->t;
+	uint8_t wct;
+	uint16_t bcc, sub = 0;
+	struct trans x = { 0 };
+	struct cur w = smb1_words(d, body, c, &wct);
+	struct cur setup = w;
+	bool secondary = h->cur_cmd == 0x26 || h->cur_cmd == 0x33;
+
+	if (wct) {
+		r_uint(t, body, F_SMB_TPC, &w, 2);
+		r_uint(t, body, F_SMB_TDC, &w, 2);
+		if (secondary) {
+			x.pc = (uint32_t)r_uint(t, body, F_SMB_PC, &w, 2);
+			x.po = (uint32_t)r_uint(t, body, F_SMB_PO, &w, 2);
+			r_uint(t, body, F_SMB_PD, &w, 2);
+			x.dc = (uint32_t)r_uint(t, body, F_SMB_DC, &w, 2);
+			x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
+			r_uint(t, body, F_SMB_DATA_DISP, &w, 2);
+			if (t2)
+				smb1_fid(d, body, &w);
+		} else {
+			r_uint(t, body, F_SMB_MPC, &w, 2);
+			r_uint(t, body, F_SMB_MDC, &w, 2);
+			r_uint(t, body, F_SMB_MSC, &w, 1);
+			r_bytes(t, body, F_SMB_RESERVED, &w, 1);
+			r_bitmask(t, body, F_SMB_TRANSACTION_FLAGS, &w, 2, tflags_subs);
+			r_uint(t, body, F_SMB_TIMEOUT, &w, 4);
+			r_bytes(t, body, F_SMB_RESERVED, &w, 2);
+			x.pc = (uint32_t)r_uint(t, body, F_SMB_PC, &w, 2);
+			x.po = (uint32_t)r_uint(t, body, F_SMB_PO, &w, 2);
+			x.dc = (uint32_t)r_uint(t, body, F_SMB_DC, &w, 2);
+			x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
+			x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
+			r_bytes(t, body, F_SMB_RESERVED, &w, 1);
+			/* The setup words follow whatever WordCount says. */
+			cur_seek(c, w.off);
+			w = cur_split(c, (size_t)x.sc * 2);
+			setup = w;
+			if (t2 && x.sc) {
+				sub = (uint16_t)r_uint(t, body, F_SMB_TRANS2_CMD, &w, 2);
+				dctx_summary_more(d, ", %s", t2_name(sub));
+			}
+		}
+	}
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+	const char *name = NULL;
+	if (!t2 && !secondary && wct)
+		name = smb1_string(d, body, F_SMB_TRANS_NAME, &b, h, h->unicode, false);
+	pad_to(d, body, &b, h, x.po);
+	struct cur p = window(&b, h, x.po, x.pc);
+	if (t2 && !secondary && x.sc && x.pc) {
+		struct node *pn = t_text(t, body, cur_pos(&p), x.pc, "%s Parameters",
+					 t2_name(sub));
+		t2_req_params(d, pn, &p, h, sub);
+	}
+	if (x.pc && cur_pos(&b) < cur_pos(&p) + x.pc)
+		cur_seek(&b, p.end);
+	pad_to(d, body, &b, h, x.doff);
+	struct cur dd = window(&b, h, x.doff, x.dc);
+	if (x.dc)
+		cur_seek(&b, dd.end);
+	if (!t2 && name && strncmp(name, "\\PIPE\\", 6) && strncmp(name, "\\MAILSLOT\\", 10))
+		trans_data_generic(d, body, &setup, x.sc, &p, &dd);
+	smb1_extra(d, body, &b);
+}
+
+SMB1_BODY(smb1_trans_req)
+{
+	trans_common_req(d, body, c, h, false);
+}
+
+SMB1_BODY(smb1_trans2_req)
+{
+	trans_common_req(d, body, c, h, true);
+}
+
+static void t2_rsp(struct dctx *d, struct node *body, struct cur *b,
+		   const struct smb1_hdr *h, struct cur *p, struct cur *dd,
+		   const struct trans *x)
+{
+	struct tctx *t = &d->t;
+	const struct smb1_req *rq = h->req;
+	uint16_t sub = rq ? rq->subcmd : 0xffff, level = rq ? rq->level : 0;
+	unsigned count = 0;
+	bool resume = rq && (rq->extra[0] & 0x04);
+
+	if (!rq || !rq->has_subcmd)
+		return;
+	if (x->pc) {
+		struct node *pn = t_text(t, body, cur_pos(p), x->pc, "%s Parameters",
+					 t2_name(sub));
+		switch (sub) {
+		case T2_FIND_FIRST2:
+			t_uint(t, pn, F_SMB_FF2_LOI, cur_pos(p), 0, level);
+			r_uint(t, pn, F_SMB_SEARCH_ID, p, 2);
+			/* fall through */
+		case T2_FIND_NEXT2:
+			count = (unsigned)r_uint(t, pn, F_SMB_SEARCH_COUNT, p, 2);
+			r_uint(t, pn, F_SMB_END_OF_SEARCH, p, 2);
+			r_uint(t, pn, F_SMB_EA_ERROR_OFFSET, p, 2);
+			r_uint(t, pn, F_SMB_LAST_NAME_OFFSET, p, 2);
+			break;
+		case T2_QUERY_PATH_INFO: case T2_QUERY_FILE_INFO:
+		case T2_SET_PATH_INFO: case T2_SET_FILE_INFO:
+			r_uint(t, pn, F_SMB_EA_ERROR_OFFSET, p, 2);
+			break;
+		default:
+			break;
+		}
+		cur_seek(b, p->end);
+	}
+	pad_to(d, body, b, h, x->doff);
+	if (!x->dc)
+		return;
+	struct node *dn = t_text(t, body, cur_pos(dd), x->dc, "%s Data", t2_name(sub));
+	switch (sub) {
+	case T2_FIND_FIRST2: case T2_FIND_NEXT2:
+		find_data(d, dn, dd, h, level, count, resume);
+		break;
+	case T2_QUERY_FS_INFO:
+		qfs_data(d, dn, dd, h, level);
+		break;
+	case T2_QUERY_PATH_INFO: case T2_QUERY_FILE_INFO:
+		qpi_data(d, dn, dd, h, level);
+		break;
+	default:
+		break;
+	}
+	dd->err = false;
+	cur_seek(b, dd->end);
+}
+
+static void trans_common_rsp(struct dctx *d, struct node *body, struct cur *c,
+			     struct smb1_hdr *h, bool t2)
+{
+	struct tctx *t = &d->t;
+	uint8_t wct;
+	uint16_t bcc;
+	struct trans x = { 0 };
+	struct cur w = smb1_words(d, body, c, &wct);
+
+	if (t2 && h->req && h->req->has_subcmd) {
+		const struct smb1_req *rq = h->req;
+		uint32_t pos = cur_pos(c) - 1 - (uint32_t)wct * 2;
+		if (rq->subcmd == T2_QUERY_FILE_INFO || rq->subcmd == T2_SET_FILE_INFO)
+			dctx_summary_more(d, ", FID: 0x%04x", rq->fid);
+		dctx_summary_more(d, ", %s", t2_name(rq->subcmd));
+		struct node *sn = t_uint(t, body, F_SMB_TRANS2_CMD, pos, 0, rq->subcmd);
+		int lf = rq->subcmd == T2_QUERY_FS_INFO ? F_SMB_QFSI_LOI
+			 : rq->subcmd == T2_QUERY_PATH_INFO || rq->subcmd == T2_QUERY_FILE_INFO ? F_SMB_QPI_LOI
+			 : rq->subcmd == T2_SET_PATH_INFO || rq->subcmd == T2_SET_FILE_INFO ? F_SMB_SPI_LOI
+			 : F_INVALID;
+		if (lf != F_INVALID)
+			t_uint(t, body, lf, pos, 0, rq->level)->flags |= N_GENERATED;
+		/* the trans2.cmd node must precede WordCount, as Wireshark shows it */
+		(void)sn;
+	}
+	if (wct) {
+		r_uint(t, body, F_SMB_TPC, &w, 2);
+		r_uint(t, body, F_SMB_TDC, &w, 2);
+		r_bytes(t, body, F_SMB_RESERVED, &w, 2);
+		x.pc = (uint32_t)r_uint(t, body, F_SMB_PC, &w, 2);
+		x.po = (uint32_t)r_uint(t, body, F_SMB_PO, &w, 2);
+		r_uint(t, body, F_SMB_PD, &w, 2);
+		x.dc = (uint32_t)r_uint(t, body, F_SMB_DC, &w, 2);
+		x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
+		r_uint(t, body, F_SMB_DATA_DISP, &w, 2);
+		x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
+		r_bytes(t, body, F_SMB_RESERVED, &w, 1);
+		cur_seek(c, w.off);
+		w = cur_split(c, (size_t)x.sc * 2);
+	}
+	struct cur setup = w;
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+	pad_to(d, body, &b, h, x.po);
+	struct cur p = window(&b, h, x.po, x.pc);
+	struct cur dd = window(&b, h, x.doff, x.dc);
+	if (t2) {
+		t2_rsp(d, body, &b, h, &p, &dd, &x);
+	} else {
+		if (x.pc)
+			cur_seek(&b, p.end);
+		pad_to(d, body, &b, h, x.doff);
+		if (x.dc)
+			cur_seek(&b, dd.end);
+		bool pipe = h->req && h->req->extra[1];
+		if (!pipe)
+			trans_data_generic(d, body, &setup, x.sc, &p, &dd);
+	}
+	smb1_extra(d, body, &b);
+}
+
+SMB1_BODY(smb1_trans_rsp)
+{
+	trans_common_rsp(d, body, c, h, false);
+}
+
+SMB1_BODY(smb1_trans2_rsp)
+{
+	trans_common_rsp(d, body, c, h, true);
+}
+
+/* ---- NT_TRANSACT ---- */
+
+SMB1_BODY(smb1_nttrans_req)
+{
+	struct tctx *t = &d->t;
+	uint8_t wct;
+	uint16_t bcc, fn = 0;
+	struct trans x = { 0 };
+	struct cur w = smb1_words(d, body, c, &wct);
+
+	if (wct) {
+		r_uint(t, body, F_SMB_MSC, &w, 1);
+		r_bytes(t, body, F_SMB_RESERVED, &w, 2);
+		r_uint(t, body, F_SMB_TPC, &w, 4);
+		r_uint(t, body, F_SMB_TDC, &w, 4);
+		r_uint(t, body, F_SMB_MPC, &w, 4);
+		r_uint(t, body, F_SMB_MDC, &w, 4);
+		x.pc = (uint32_t)r_uint(t, body, F_SMB_PC, &w, 4);
+		x.po = (uint32_t)r_uint(t, body, F_SMB_PO, &w, 4);
+		x.dc = (uint32_t)r_uint(t, body, F_SMB_DC, &w, 4);
+		x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 4);
+		x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
+		fn = (uint16_t)r_uint(t, body, F_SMB_NT_FUNCTION, &w, 2);
+		const char *fname = val_lookup(field_get(F_SMB_NT_FUNCTION)->vals, fn);
+		dctx_summary_more(d, ", %s", fname ? fname : "Unknown");
+		if (x.sc) {
+			struct node *sn = t_text(t, body, cur_pos(&w), (uint32_t)x.sc * 2,
+						 "%s Setup", fname ? fname : "Unknown");
+			struct cur s = cur_split(&w, (size_t)x.sc * 2);
+			switch (fn) {
+			case 4: /* NOTIFY */
+				r_bitmask(t, sn, F_SMB_NT_NOTIFY_COMPLETION_FILTER, &s, 4, notify_subs);
+				smb1_fid(d, sn, &s);
+				r_uint(t, sn, F_SMB_NT_NOTIFY_WATCH_TREE, &s, 1);
+				r_bytes(t, sn, F_SMB_RESERVED, &s, 1);
+				break;
+			case 2: /* IOCTL */
+				r_uint(t, sn, F_SMB2_IOCTL_FUNCTION, &s, 4);
+				smb1_fid(d, sn, &s);
+				r_uint(t, sn, F_SMB_NT_IOCTL_ISFSCTL, &s, 1);
+				r_uint(t, sn, F_SMB_NT_IOCTL_COMPLETION_FILTER, &s, 1);
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+	pad_to(d, body, &b, h, x.po);
+	if (x.pc) {
+		struct cur p = window(&b, h, x.po, x.pc);
+		cur_seek(&b, p.end);
+	}
+	pad_to(d, body, &b, h, x.doff);
+	if (x.dc) {
+		struct cur dd = window(&b, h, x.doff, x.dc);
+		cur_seek(&b, dd.end);
+	}
+	smb1_extra(d, body, &b);
+}
+
+SMB1_BODY(smb1_nttrans_rsp)
+{
+	struct tctx *t = &d->t;
+	uint8_t wct;
+	uint16_t bcc;
+	struct trans x = { 0 };
+	struct cur w = smb1_words(d, body, c, &wct);
+
+	if (wct) {
+		r_bytes(t, body, F_SMB_RESERVED, &w, 3);
+		r_uint(t, body, F_SMB_TPC, &w, 4);
+		r_uint(t, body, F_SMB_TDC, &w, 4);
+		x.pc = (uint32_t)r_uint(t, body, F_SMB_PC, &w, 4);
+		x.po = (uint32_t)r_uint(t, body, F_SMB_PO, &w, 4);
+		r_uint(t, body, F_SMB_PD, &w, 4);
+		x.dc = (uint32_t)r_uint(t, body, F_SMB_DC, &w, 4);
+		x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 4);
+		r_uint(t, body, F_SMB_DATA_DISP, &w, 4);
+		x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
+	}
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+	pad_to(d, body, &b, h, x.po);
+	if (x.pc)
+		cur_seek(&b, window(&b, h, x.po, x.pc).end);
+	pad_to(d, body, &b, h, x.doff);
+	if (x.dc)
+		cur_seek(&b, window(&b, h, x.doff, x.dc).end);
+	smb1_extra(d, body, &b);
+}
+
+/* ---- index: what responses need from their request ---- */
+
+static char *index_string(struct arena *a, struct cur *b, bool unicode)
+{
+	const uint8_t *p = b->buf + b->off;
+	size_t left = cur_left(b), n = 0;
+
+	if (unicode) {
+		while (n + 1 < left && (p[n] || p[n + 1]))
+			n += 2;
+		return str_utf16le(a, p, n);
+	}
+	while (n < left && p[n])
+		n++;
+	return str_ascii(a, p, n);
+}
+
+void smb1_index_req(struct arena *a, struct smb1_req *rq, struct cur *c,
+		    const struct smb1_hdr *h)
+{
+	uint8_t wct = cur_u8(c);
+	struct cur w = cur_split(c, (size_t)wct * 2);
+	uint16_t bcc = cur_le16(c);
+	struct cur b = cur_split(c, bcc);
+
+	if (c->err)
+		return;
+	switch (h->cmd) {
+	case 0x04: case 0x05: case 0x23: case 0x0a: case 0x0b:
+		rq->fid = cur_le16(&w);
+		rq->has_fid = !w.err;
+		break;
+	case 0x24: case 0x2e: case 0x2f:
+		cur_skip(&w, 4);
+		rq->fid = cur_le16(&w);
+		rq->has_fid = !w.err;
+		break;
+	case 0x25: { /* TRANS: remember whether the name is a pipe/mailslot */
+		if (wct < 14)
+			break;
+		size_t at = b.off;
+		if (h->unicode && ((at - h->off) & 1))
+			cur_skip(&b, 1);
+		char *name = index_string(a, &b, h->unicode);
+		rq->filename = name;
+		rq->extra[1] = !strncmp(name, "\\PIPE\\", 6) || !strncmp(name, "\\MAILSLOT\\", 10);
+		break;
+	}
+	case 0x32: {
+		if (wct < 15)
+			break;
+		cur_skip(&w, 18);
+		uint16_t pc = cur_le16(&w), po = cur_le16(&w);
+		cur_skip(&w, 4);
+		uint8_t sc = cur_u8(&w);
+		cur_skip(&w, 1);
+		if (!sc || w.err)
+			break;
+		rq->subcmd = cur_le16(&w);
+		rq->has_subcmd = !w.err;
+		struct cur p = cur_sub(&b, h->off + po, pc);
+		if (p.err && cur_left(&p) == 0)
+			break;
+		switch (rq->subcmd) {
+		case T2_FIND_FIRST2:
+			cur_skip(&p, 4);
+			rq->extra[0] = (uint8_t)cur_le16(&p);
+			rq->level = cur_le16(&p);
+			break;
+		case T2_FIND_NEXT2:
+			cur_skip(&p, 4);
+			rq->level = cur_le16(&p);
+			cur_skip(&p, 4);
+			rq->extra[0] = (uint8_t)cur_le16(&p);
+			break;
+		case T2_QUERY_FS_INFO: case T2_QUERY_PATH_INFO: case T2_SET_PATH_INFO:
+			rq->level = cur_le16(&p);
+			break;
+		case T2_QUERY_FILE_INFO: case T2_SET_FILE_INFO:
+			rq->fid = cur_le16(&p);
+			rq->has_fid = !p.err;
+			rq->level = cur_le16(&p);
+			break;
+		default:
+			break;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
