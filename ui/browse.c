@@ -585,8 +585,8 @@ static void browse_init(struct browse *b, struct trace *t, struct ui_opts *o)
 	b->o = o;
 	hmap_init(&b->expanded);
 	/* SMB layers start expanded (their header and command stay closed). */
-	ftree_expand_top(&b->expanded, "smb2");
-	ftree_expand_top(&b->expanded, "smb");
+	ftree_expand_path(&b->expanded, "smb2");
+	ftree_expand_path(&b->expanded, "smb");
 	plist_init(&b->pl, t);
 	b->pl.empty = "No SMB frame in this capture";
 	ftree_init(&b->ft, &b->expanded);

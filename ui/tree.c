@@ -33,9 +33,18 @@ static bool is_expanded(const struct ftree *ft, uint64_t key)
 	return hmap_get(ft->expanded, key) != NULL;
 }
 
-void ftree_expand_top(struct hmap *expanded, const char *name)
+void ftree_expand_path(struct hmap *expanded, const char *path)
 {
-	hmap_put(expanded, hmap_mix(0, str_hash(name)), (void *)1);
+	char seg[256];
+	uint64_t key = 0;
+	while (*path) {
+		size_t n = strcspn(path, "/");
+		snprintf(seg, sizeof(seg), "%.*s", (int)n, path);
+		key = hmap_mix(key, str_hash(seg));
+		path += n + (path[n] == '/');
+	}
+	if (key)
+		hmap_put(expanded, key, (void *)1);
 }
 
 void ftree_init(struct ftree *ft, struct hmap *expanded)

@@ -229,8 +229,9 @@ struct ftree {
 
 void ftree_init(struct ftree *ft, struct hmap *expanded);
 void ftree_free(struct ftree *ft);
-/* Marks the top-level nodes named name expanded in an expansion set. */
-void ftree_expand_top(struct hmap *expanded, const char *name);
+/* Marks the nodes at path ("request/smb2": names, or labels of text
+ * items, from the top) expanded in an expansion set. */
+void ftree_expand_path(struct hmap *expanded, const char *path);
 /* Drops the tree (arena reset) before a new one is built into ft->a. */
 void ftree_clear(struct ftree *ft);
 /* Takes root (built in ft->a) and flattens it; the cursor goes to top. */
