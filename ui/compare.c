@@ -245,13 +245,18 @@ static void open_entry(struct cmpui *c)
 	}
 	build_side(c, 0);
 	build_side(c, 1);
-	/* Start on the first changed field. */
-	for (int s = 0; s < 2; s++)
-		for (size_t i = 0; i < c->ft[s].nrows; i++)
-			if (mark_node(c, c->ft[s].rows[i].n) == LINE_FIELD_CHANGED) {
-				c->ft[s].cur = i;
+	/* Show and select the first changed field of each side. */
+	for (int s = 0; s < 2; s++) {
+		struct ftree *ft = &c->ft[s];
+		if (!ft->root)
+			continue;
+		for (struct node *n = ft->root->child; n; n = node_next(n))
+			if (mark_node(c, n) == LINE_FIELD_CHANGED) {
+				ftree_reveal(ft, n);
 				break;
 			}
+	}
+	ftree_reflow(&c->ft[0]); /* the expansion state is shared */
 }
 
 /* ---- rows ---- */
