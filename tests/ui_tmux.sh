@@ -147,7 +147,7 @@ has "back" "^ smbcmp  captures/reference.pcap"
 
 # --- display filter (a clear message, whether or not filters are built in)
 keys f
-if screen | tail -1 | grep -q "^filter: "; then
+if screen | tail -1 | grep -q "^filter:"; then
 	keys "smb2.cmd == 5" Enter
 	has "filter applied" "\[filter: smb2.cmd == 5\]"
 	screen | sed -n '3,12p' | grep -v "Create" | grep -qE "^ +[0-9]+ " && fail "filter let other commands through"
@@ -193,6 +193,40 @@ PY
 start "$tmp/mal.pcap"
 has "malformed mark" "^ +4! "
 quit malformed
+
+# --- two traces side by side (when the diff engine is built in)
+T kill-session -t ui 2>/dev/null
+T new-session -d -s ui -x 120 -y 36 "$S captures/reference.pcap captures/change_name.pcap; echo exit=\$?; sleep 30"
+T set-option -t ui remain-on-exit on >/dev/null
+settle
+if screen | grep -q "B: frame operation"; then
+	has "counts" "^40 operations: changed 16, only A 0, only B 0"
+	has "changed row" "^≠ +34 Create share.snapshot.jpg +│ +34 Create share.holiday.jpg"
+	has "equal row" "^ +4 Negotiate Protocol +│ +4 Negotiate Protocol"
+	has "tree A" "^▾ Request, frame 34: Create Request"
+	keys ']'
+	status_has "next difference" " 16/40 $"
+	keys '['
+	status_has "previous difference" " 15/40 $"
+	status_has "counts on the status line" "^changed 16  only A 0  only B 0  equal 24  masks on"
+	keys Tab
+	status_has "changed field selected in A" '^smb2.filename == "snapshot.jpg"'
+	keys Tab
+	status_has "same field in B" '^smb2.filename == "holiday.jpg"'
+	keys BTab BTab m
+	status_has "masks off" "^Masks off"
+	keys j k
+	status_has "more changes unmasked" "^changed [0-9]+ .*masks off"
+	screen | tail -1 | grep -q "^changed 16 " && fail "masks off changed nothing"
+	keys m
+	keys '?'
+	has "compare help" "next-diff +Next difference"
+	keys q
+	quit compare
+else
+	echo "SKIP compare: smbcmp built without src/diff.c"
+	T kill-session -t ui 2>/dev/null
+fi
 
 # --- not a terminal: the list is printed
 "$S" captures/reference.pcap </dev/null | head -1 | grep -q "Negotiate Protocol Request" ||

@@ -303,7 +303,7 @@ static void ask_filter(struct browse *b)
 	char err[256];
 	struct filter *f = filter_parse(buf, err, sizeof(err));
 	if (!f) {
-		msg(b, true, "Bad filter: %s", err);
+		msg(b, true, "Bad filter: %s", strncmp(err, "filter: ", 8) ? err : err + 8);
 		return;
 	}
 	filter_free(b->flt);
