@@ -196,7 +196,7 @@ static void build_side(struct cmpui *c, int side)
 			continue;
 		const char *v = side ? f->b : f->a;
 		struct node *n = tree_add(&tc, root, f->name,
-					  arena_printf(&ft->a, "[%s: %s]", f->name, v ? v : "(none)"),
+					  arena_printf(&ft->a, "%s: %s", f->name, v ? v : "(none)"),
 					  v ? v : "", 0, 0);
 		n->flags |= N_GENERATED;
 	}
