@@ -148,9 +148,7 @@ static void summarize(struct dctx *d, const struct smb2_hdr *h)
 			     h->response ? "Response" : "Request");
 	if (h->response && h->status != 0) {
 		const char *s = val_lookup(field_get(F_SMB2_NT_STATUS)->vals, h->status);
-		if (h->status == 0x00000103)
-			dctx_summary_more(d, ", Interim");
-		else if (s)
+		if (s)
 			dctx_summary_more(d, ", Error: %s", s);
 		else
 			dctx_summary_more(d, ", Error: 0x%08x", h->status);

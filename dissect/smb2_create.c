@@ -19,6 +19,7 @@
  * The index hook keeps the requested name for the response and, when the
  * create succeeds, the FileId -> name mapping later commands show.
  */
+#include "secdesc.h"
 #include "smb2.h"
 #include "strings.h"
 
@@ -233,6 +234,15 @@ static void cc_exta(struct dctx *d, struct node *n, struct cur *c, int dir,
 	}
 }
 
+/* SecD: a security descriptor for the new file. */
+static void cc_secd(struct dctx *d, struct node *n, struct cur *c, int dir,
+		    const struct smb2_hdr *h)
+{
+	(void)h;
+	if (dir == CC_REQ)
+		secdesc_dissect(d, n, c);
+}
+
 /* AAPL (Apple extensions): request and response. */
 static void cc_aapl(struct dctx *d, struct node *n, struct cur *c, int dir,
 		    const struct smb2_hdr *h)
@@ -318,7 +328,7 @@ static void cc_app_instance_version(struct dctx *d, struct node *n,
 
 static const struct cc_tag cc_tags[] = {
 	{ "ExtA", "SMB2_CREATE_EA_BUFFER", cc_exta },
-	{ "SecD", "SMB2_CREATE_SD_BUFFER", NULL },
+	{ "SecD", "SMB2_CREATE_SD_BUFFER", cc_secd },
 	{ "DHnQ", "SMB2_CREATE_DURABLE_HANDLE_REQUEST", cc_dhnq },
 	{ "DHnC", "SMB2_CREATE_DURABLE_HANDLE_RECONNECT", cc_dhnc },
 	{ "AlSi", "SMB2_CREATE_ALLOCATION_SIZE", cc_alsi },

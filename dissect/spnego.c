@@ -50,6 +50,8 @@ const char *gss_oid_name(const char *dotted)
 struct node *auth_none(struct tctx *t, struct node *parent, int fid,
 		       uint32_t pos, uint32_t size, const char *label)
 {
+	if (t->dry)
+		return t_text(t, parent, pos, size, "%s", "");
 	struct node *n = tree_add(t, parent, field_get(fid)->name, label, "", pos, size);
 
 	n->field = (uint16_t)fid;
@@ -67,9 +69,10 @@ const char *gss_add_oid(struct dctx *d, struct node *parent, int fid,
 		return NULL;
 	}
 	const char *name = gss_oid_name(oid);
-	struct node *n = t_custom(&d->t, parent, fid, pos, (uint32_t)len, oid,
-				  name ? arena_printf(d->t.a, "%s (%s)", oid, name) : NULL);
-	return n->show;
+	if (!d->t.dry)
+		t_custom(&d->t, parent, fid, pos, (uint32_t)len, oid,
+			 name ? arena_printf(d->t.a, "%s (%s)", oid, name) : NULL);
+	return arena_strdup(d->t.a, oid);
 }
 
 static uint32_t tlv_pos(const struct cur *c, const struct asn1_tlv *t)

@@ -5,6 +5,8 @@
  *   smbcmp A B             compare two traces
  *   smbcmp --json FILE     JSON Lines, one object per NBSS/SMB frame
  *   smbcmp --text FILE     indented trees, like tshark -V
+ *   smbcmp --json A B      one JSON document: the aligned operations
+ *   smbcmp --text A B      unified-diff style report (src/report.c)
  *
  * Exit status follows diff(1): 0 same / success, 1 different, 2 trouble.
  */
@@ -16,14 +18,18 @@
 #include <unistd.h>
 
 #include "../dissect/dissect.h"
+#include "diff.h"
+#include "filter.h"
+#include "mask.h"
 #include "output.h"
+#include "report.h"
 #include "../ui/ui.h"
 
 #ifndef SMBCMP_VERSION
 #define SMBCMP_VERSION "0.1"
 #endif
 
-enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST };
+enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS };
 
 static void usage(FILE *f)
 {
@@ -33,6 +39,14 @@ static void usage(FILE *f)
 	      "  --text          plain-text output (field trees for one trace)\n"
 	      "  --list          one summary line per SMB frame\n"
 	      "  --list-fields   print the field names smbcmp knows\n"
+	      "  --stats         index the trace only and print its counts\n"
+	      "  --mask PATTERN  ignore fields matching the glob PATTERN (repeatable)\n"
+	      "  --unmask PATTERN  compare fields matching PATTERN after all\n"
+	      "  --no-default-masks  drop the built-in mask rules\n"
+	      "  --list-masks    print the active mask rules\n"
+	      "  --filter EXPR   compare only operations matching EXPR\n"
+	      "                  (smb2.cmd == 5 && smb2.filename contains \"jpg\")\n"
+	      "  --stream N[:M]  compare stream N of A with stream M (default N) of B\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
@@ -73,42 +87,169 @@ static int open_trace(struct trace **t, const char *path)
 	return 0;
 }
 
-/* Until the diff engine lands: both summary lists, one after the other. */
-static int two_traces(struct trace *a, struct trace *b)
+/* Options of the two-trace comparison. */
+struct cmp_opts {
+	struct masks masks;
+	const char *mask_args[256];
+	uint8_t mask_act[256];
+	size_t nmask_args;
+	bool no_defaults;
+	bool list_masks;
+	struct filter *filter;
+	struct stream_pick picks[64];
+	size_t npicks;
+};
+
+static int add_mask_arg(struct cmp_opts *c, const char *pat, enum mask_action act)
 {
-	printf("=== A: %s\n", trace_path(a));
-	out_list(a, stdout);
-	printf("=== B: %s\n", trace_path(b));
-	out_list(b, stdout);
+	if (c->nmask_args == sizeof(c->mask_args) / sizeof(c->mask_args[0])) {
+		fprintf(stderr, "smbcmp: too many --mask/--unmask options\n");
+		return -1;
+	}
+	c->mask_args[c->nmask_args] = pat;
+	c->mask_act[c->nmask_args++] = (uint8_t)act;
 	return 0;
+}
+
+static int add_stream_arg(struct cmp_opts *c, const char *arg)
+{
+	char *end;
+	unsigned long a = strtoul(arg, &end, 10), b = a;
+	if (end != arg && *end == ':')
+		b = strtoul(end + 1, &end, 10);
+	if (end == arg || *end || a > UINT32_MAX || b > UINT32_MAX || arg[0] == '-') {
+		fprintf(stderr, "smbcmp: --stream wants N or N:M, not '%s'\n", arg);
+		return -1;
+	}
+	if (c->npicks == sizeof(c->picks) / sizeof(c->picks[0])) {
+		fprintf(stderr, "smbcmp: too many --stream options\n");
+		return -1;
+	}
+	c->picks[c->npicks++] = (struct stream_pick){ (uint32_t)a, (uint32_t)b };
+	return 0;
+}
+
+/* Rules in order: defaults, config file, flags. */
+static int build_masks(struct cmp_opts *c)
+{
+	char err[512];
+	bool defaults = !c->no_defaults;
+	struct masks cfg;
+
+	masks_init(&c->masks);
+	masks_init(&cfg);
+	if (masks_read_config(&cfg, NULL, &defaults, err, sizeof(err))) {
+		fprintf(stderr, "smbcmp: %s\n", err);
+		masks_free(&cfg);
+		return -1;
+	}
+	if (defaults && !c->no_defaults)
+		masks_add_defaults(&c->masks);
+	for (size_t i = 0; i < cfg.n; i++)
+		masks_add(&c->masks, cfg.r[i].pattern, cfg.r[i].action, MSRC_CONFIG);
+	if (cfg.config_path)
+		c->masks.config_path = strdup(cfg.config_path);
+	masks_free(&cfg);
+	for (size_t i = 0; i < c->nmask_args; i++)
+		masks_add(&c->masks, c->mask_args[i], c->mask_act[i], MSRC_FLAG);
+	return 0;
+}
+
+/* Compares two traces; returns the exit status (0 same, 1 different, 2 error). */
+static int two_traces(struct trace *a, struct trace *b, enum mode mode,
+		      struct cmp_opts *c)
+{
+	struct diff d;
+	struct diff_opts o = {
+		.masks = &c->masks, .filter = c->filter,
+		.picks = c->picks, .npicks = c->npicks,
+	};
+	char err[512];
+
+	if (diff_init(&d, a, b, &o, err, sizeof(err))) {
+		fprintf(stderr, "smbcmp: %s\n", err);
+		diff_free(&d);
+		return 2;
+	}
+	diff_run(&d);
+	bool ui_done = false;
+	if (mode == MODE_AUTO && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct ui_opts uo = { 0 };
+		ui_done = ui_compare(&d, &uo) == 0;
+		if (!ui_done)
+			fprintf(stderr, "smbcmp: %s\n", uo.err);
+	}
+	if (ui_done)
+		;
+	else if (mode == MODE_JSON)
+		report_json(&d, stdout);
+	else
+		report_text(&d, stdout, 3);
+	const struct diff_counts *n = &d.counts;
+	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
+	diff_free(&d);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	enum mode mode = MODE_AUTO;
+	struct cmp_opts copts;
+	char ferr[256];
+	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
+	       OPT_FILTER, OPT_STREAM };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "list-fields", no_argument, NULL, 'F' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "mask", required_argument, NULL, OPT_MASK },
+		{ "unmask", required_argument, NULL, OPT_UNMASK },
+		{ "no-default-masks", no_argument, NULL, OPT_NO_DEFAULT_MASKS },
+		{ "list-masks", no_argument, NULL, OPT_LIST_MASKS },
+		{ "filter", required_argument, NULL, OPT_FILTER },
+		{ "stream", required_argument, NULL, OPT_STREAM },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch;
+	int ch, bad = 0;
+
+	memset(&copts, 0, sizeof(copts));
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': mode = MODE_JSON; break;
 		case 't': mode = MODE_TEXT; break;
 		case 'l': mode = MODE_LIST; break;
+		case 'S': mode = MODE_STATS; break;
 		case 'F': list_fields(); return 0;
 		case 'h': usage(stdout); return 0;
 		case 'V':
 			printf("smbcmp %s\n%s\n", SMBCMP_VERSION, pcap_lib_version());
 			return 0;
+		case OPT_MASK: bad |= add_mask_arg(&copts, optarg, MASK_IGNORE); break;
+		case OPT_UNMASK: bad |= add_mask_arg(&copts, optarg, MASK_COMPARE); break;
+		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
+		case OPT_LIST_MASKS: copts.list_masks = true; break;
+		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
+		case OPT_FILTER:
+			filter_free(copts.filter);
+			copts.filter = filter_parse(optarg, ferr, sizeof(ferr));
+			if (!copts.filter) {
+				fprintf(stderr, "smbcmp: %s\n", ferr);
+				bad = 1;
+			}
+			break;
+		case ':':
+			fprintf(stderr, "smbcmp: option '%s' needs an argument (try --help)\n",
+				argv[optind - 1]);
+			filter_free(copts.filter);
+			return 2;
 		default:
+			filter_free(copts.filter);
 			if (optopt)
 				fprintf(stderr, "smbcmp: unknown option '-%c' (try --help)\n", optopt);
 			else
@@ -117,8 +258,24 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (bad) {
+		filter_free(copts.filter);
+		return 2;
+	}
+	if (build_masks(&copts)) {
+		filter_free(copts.filter);
+		return 2;
+	}
 	int nfiles = argc - optind;
+	if (copts.list_masks) {
+		masks_print(&copts.masks, stdout);
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		return 0;
+	}
 	if (nfiles < 1 || nfiles > 2) {
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
 		fprintf(stderr, "smbcmp: expected one or two capture files (try --help)\n");
 		return 2;
 	}
@@ -127,10 +284,11 @@ int main(int argc, char **argv)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
 	struct trace *a = NULL, *b = NULL;
-	if (open_trace(&a, argv[optind]))
-		return 2;
-	if (nfiles == 2 && open_trace(&b, argv[optind + 1])) {
+	if (open_trace(&a, argv[optind]) ||
+	    (nfiles == 2 && open_trace(&b, argv[optind + 1]))) {
 		trace_close(a);
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
 		return 2;
 	}
 
@@ -139,6 +297,11 @@ int main(int argc, char **argv)
 		switch (mode) {
 		case MODE_JSON: out_json_frames(a, stdout); break;
 		case MODE_TEXT: out_text_frames(a, stdout); break;
+		case MODE_STATS:
+			printf("frames %u\nsmb_frames %zu\npdus %zu\ntcp_streams %zu\n",
+			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
+			       trace_nstreams(a));
+			break;
 		default:
 			if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 				struct ui_opts uo = { 0 };
@@ -150,8 +313,10 @@ int main(int argc, char **argv)
 			break;
 		}
 	} else {
-		rc = two_traces(a, b);
+		rc = two_traces(a, b, mode, &copts);
 	}
+	masks_free(&copts.masks);
+	filter_free(copts.filter);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "smbcmp: error writing output\n");
 		rc = 2;

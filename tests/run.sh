@@ -26,6 +26,7 @@ done
 for s in tests/cli_*.sh tests/diff_*.sh tests/ui_*.sh; do
 	[ -f "$s" ] && t "$(basename "$s" .sh)" bash "$s"
 done
+t diff_captures python3 tests/diff_captures.py --smbcmp "$SMBCMP"
 t golden bash tests/golden.sh
 t hostile bash tests/hostile.sh
 t fieldnames python3 tests/fieldnames.py --smbcmp "$SMBCMP"

@@ -37,7 +37,8 @@ static void write_pcap(const char *path, int dlt, const uint8_t *lh, size_t lhl)
 		{ 1, 11, 0x18, smb, 68 },
 	};
 	for (int i = 0; i < 3; i++) {
-		memcpy(pkt, lh, lhl);
+		if (lhl)
+			memcpy(pkt, lh, lhl);
 		size_t n = lhl + build_ipv4_tcp(pkt + lhl, segs[i].to, segs[i].seq,
 						segs[i].fl, segs[i].d, segs[i].n);
 		h.ts.tv_sec = 1510000000 + i;

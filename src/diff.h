@@ -1,0 +1,98 @@
+/*
+ * diff.h - the diff engine: align two traces operation by operation and
+ * compare aligned operations field by field (design: top of diff.c).
+ *
+ * Usage: diff_init(), diff_run() (pass 1: alignment, statuses, counts),
+ * then diff_detail() per entry for output (re-dissects the entry's frames
+ * into the caller's arena and lists its differing fields). Entries, ops
+ * and id maps are small fixed-size records; no tree outlives one entry.
+ */
+#ifndef SMBCMP_DIFF_H
+#define SMBCMP_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../dissect/hmap.h"
+#include "filter.h"
+#include "mask.h"
+#include "ops.h"
+
+enum dstatus { DS_EQUAL, DS_CHANGED, DS_ONLY_A, DS_ONLY_B, DS_FILTERED };
+
+/* One aligned operation (or an operation present on one side only). */
+struct dentry {
+	uint32_t op[2];   /* op index in A / B, OP_NONE when absent */
+	uint32_t conn;    /* index into diff.conns */
+	uint8_t status;   /* enum dstatus */
+	uint8_t level;    /* key level that paired them: 0 exact, 1 same
+			     command/subcommand, 2 same kind of command */
+};
+
+/* A pair of matched connections, or a connection on one side only. */
+struct dconn {
+	int64_t c[2];      /* index into opset.conns of A / B, -1 if none */
+	double similarity; /* 0..1, shared operation kinds */
+	struct hmap ids[2]; /* id renaming: A->B and B->A */
+};
+
+struct dfield {
+	const char *name;     /* field name, or the label of a text item */
+	const char *path;     /* "request/smb2/SMB2 Header/smb2.nt_status" */
+	const char *a, *b;    /* show values, NULL when absent on that side */
+	const char *la, *lb;  /* labels ("NT Status: STATUS_SUCCESS (0x0)") */
+	const char *note;     /* NULL, or why ("id used inconsistently") */
+};
+
+struct ddetail {
+	const char *req_sum[2], *rsp_sum[2]; /* summaries, "" when absent */
+	const char *key[2];                  /* alignment key as text, or NULL */
+	struct dfield *f;
+	size_t nf, more;                     /* fields listed, and beyond max */
+};
+
+/* --stream: compare A's stream a with B's stream b. */
+struct stream_pick {
+	uint32_t a, b;
+};
+
+struct diff_opts {
+	struct masks *masks;
+	const struct filter *filter;   /* NULL: everything */
+	const struct stream_pick *picks;
+	size_t npicks;                 /* 0: match connections automatically */
+	size_t max_fields;             /* per entry in details, 0 = 64 */
+};
+
+struct diff_counts {
+	size_t compared, equal, changed, only_a, only_b, filtered;
+};
+
+struct diff {
+	struct trace *t[2];
+	struct opset s[2];
+	struct diff_opts o;
+	struct dconn *conns;
+	size_t nconns;
+	struct dentry *e;
+	size_t n, cap;
+	struct diff_counts counts;
+	size_t first_div;              /* first non-equal entry, or SIZE_MAX */
+};
+
+/* Builds both op sets. Returns 0, or -1 with a reason (bad --stream). */
+int diff_init(struct diff *d, struct trace *a, struct trace *b,
+	      const struct diff_opts *o, char *err, size_t errlen);
+void diff_run(struct diff *d);
+/* Details of entry i; strings and arrays live in arena a. */
+void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
+void diff_free(struct diff *d);
+
+const char *dstatus_name(enum dstatus s);
+
+/* Internal (fieldcmp.c): compares entry e; in record mode fills det. */
+enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
+			    struct arena *a, bool record, struct ddetail *det);
+
+#endif

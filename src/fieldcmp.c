@@ -1,0 +1,469 @@
+/*
+ * fieldcmp.c - field-by-field comparison of two aligned operations
+ * (design point 4 at the top of diff.c).
+ *
+ * The children of two nodes are aligned as lists by Myers on a hash of
+ * each subtree's visible content, gaps re-aligned on the identity (field
+ * name, or a text item's label up to ':'); matched pairs recurse, items on
+ * one side only are differences. Ids go through the per-connection-pair
+ * bijection (id_ok). In record mode the differences are listed with their
+ * tree paths; otherwise only counted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "align.h"
+#include "diff.h"
+
+#define MAX_DEPTH 64
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("smbcmp: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static uint64_t hstr(uint64_t h, const char *s)
+{
+	h ^= 0xcbf29ce484222325ull;
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ull;
+	}
+	return hmap_mix(h, 0x17);
+}
+
+static uint64_t hstrn(uint64_t h, const char *s, size_t n)
+{
+	h ^= 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ull;
+	}
+	return hmap_mix(h, 0x17);
+}
+
+/* ---- field comparison ---- */
+
+struct cmp {
+	struct diff *d;
+	struct dconn *conn;
+	struct arena *a;     /* record mode: strings, fields */
+	bool record;
+	const char *side;    /* "request" / "response" */
+	const struct node *root[2];
+	struct dfield *f;
+	size_t nf, cap, max, more;
+	size_t ndiff;
+};
+
+struct item {
+	const struct node *n;
+	uint64_t content, ident;
+};
+
+/* Identity: field name, or a text item's label up to ':'. */
+static uint64_t ident_hash(const struct node *n)
+{
+	if (n->name)
+		return hstr(1, n->name);
+	const char *l = n->label ? n->label : "";
+	const char *c = strchr(l, ':');
+	return hstrn(2, l, c ? (size_t)(c - l) : strlen(l));
+}
+
+/*
+ * Action for n: its mask rule, or for a text item (no name) under an
+ * ignored node, ignore: it is part of that node's presentation.
+ */
+static enum mask_action eff_action(struct cmp *c, const struct node *n,
+				   bool under_ignored)
+{
+	if (!n->name)
+		return under_ignored ? MASK_IGNORE : MASK_COMPARE;
+	return masks_node(c->d->o.masks, n);
+}
+
+/*
+ * Content hash of a subtree: identities, compared values, children.
+ * *has_id is set when an id field is inside; *vis when anything in it is
+ * not ignored (an ignored node hides its own value and presence only: its
+ * children follow their own rules, so a masked security blob still shows
+ * the NTLMSSP fields dissected inside it).
+ */
+static uint64_t content_hash(struct cmp *c, const struct node *n, bool *has_id,
+			     bool *vis, bool under_ignored, unsigned depth)
+{
+	uint64_t h = ident_hash(n);
+	enum mask_action act = eff_action(c, n, under_ignored);
+
+	*vis = act != MASK_IGNORE;
+	if (act == MASK_ID)
+		*has_id = true;
+	else if (act == MASK_IGNORE)
+		;
+	else if (n->name && !(n->flags & N_PROTO))
+		h = hstr(h, n->show);
+	else if (!n->name && !n->child)
+		h = hstr(h, n->label);
+	if (depth >= MAX_DEPTH)
+		return h;
+	for (const struct node *k = n->child; k; k = k->next) {
+		bool kv;
+		uint64_t kh = content_hash(c, k, has_id, &kv, act == MASK_IGNORE, depth + 1);
+		if (kv) {
+			h = hmap_mix(h, kh);
+			*vis = true;
+		}
+	}
+	return h;
+}
+
+static const char *ident_text(struct arena *a, const struct node *n)
+{
+	if (n->name)
+		return n->name;
+	const char *l = n->label ? n->label : "";
+	const char *colon = strchr(l, ':');
+	return colon ? arena_strndup(a, l, (size_t)(colon - l)) : l;
+}
+
+/* Path of n below its member root: "smb2/SMB2 Header/smb2.nt_status[1]". */
+static const char *node_path(struct cmp *c, const struct node *n)
+{
+	const char *segs[MAX_DEPTH + 2];
+	int ns = 0;
+
+	for (const struct node *x = n; x && ns < MAX_DEPTH + 1; x = x->parent) {
+		const char *id = ident_text(c->a, x);
+		unsigned k = 0, total = 0;
+		uint64_t ih = ident_hash(x);
+		if (x->parent)
+			for (const struct node *s = x->parent->child; s; s = s->next)
+				if (ident_hash(s) == ih) {
+					if (s == x)
+						k = total;
+					total++;
+				}
+		segs[ns++] = total > 1 ? arena_printf(c->a, "%s[%u]", id, k) : id;
+		if (x == c->root[0] || x == c->root[1])
+			break;
+	}
+	size_t len = strlen(c->side) + 1;
+	for (int i = 0; i < ns; i++)
+		len += strlen(segs[i]) + 1;
+	char *out = arena_alloc(c->a, len + 1);
+	char *p = out;
+	p += sprintf(p, "%s", c->side);
+	for (int i = ns; i-- > 0;)
+		p += sprintf(p, "/%s", segs[i]);
+	return out;
+}
+
+static const char *node_value(const struct node *n)
+{
+	if (n->name && !(n->flags & N_PROTO))
+		return n->show ? n->show : "";
+	return n->label ? n->label : "";
+}
+
+static void record(struct cmp *c, const struct node *na, const struct node *nb,
+		   const char *note)
+{
+	c->ndiff++;
+	if (!c->record)
+		return;
+	if (c->nf >= c->max) {
+		c->more++;
+		return;
+	}
+	if (c->nf == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 16;
+		struct dfield *nf = arena_alloc(c->a, ncap * sizeof(*nf));
+		if (c->nf)
+			memcpy(nf, c->f, c->nf * sizeof(*nf));
+		c->f = nf;
+		c->cap = ncap;
+	}
+	const struct node *n = na ? na : nb;
+	struct dfield *f = &c->f[c->nf++];
+	f->name = ident_text(c->a, n);
+	f->path = node_path(c, n);
+	f->a = na ? node_value(na) : NULL;
+	f->b = nb ? node_value(nb) : NULL;
+	f->la = na ? na->label : NULL;
+	f->lb = nb ? nb->label : NULL;
+	f->note = note;
+}
+
+/* A pseudo-field difference (no node). */
+static void record_pseudo(struct cmp *c, const char *name, const char *va,
+			  const char *vb)
+{
+	if (masks_name(c->d->o.masks, name) == MASK_IGNORE)
+		return;
+	c->ndiff++;
+	if (!c->record)
+		return;
+	if (c->nf >= c->max) {
+		c->more++;
+		return;
+	}
+	struct node fake[2];
+	memset(fake, 0, sizeof(fake));
+	fake[0].name = fake[1].name = name;
+	fake[0].show = fake[0].label = va ? va : "";
+	fake[1].show = fake[1].label = vb ? vb : "";
+	fake[0].label = va ? arena_printf(c->a, "%s: %s", name, va) : NULL;
+	fake[1].label = vb ? arena_printf(c->a, "%s: %s", name, vb) : NULL;
+	const char *side = c->side;
+	const struct node *r0 = c->root[0], *r1 = c->root[1];
+	c->side = "operation";
+	c->root[0] = &fake[0];
+	c->root[1] = &fake[1];
+	c->ndiff--;
+	record(c, va ? &fake[0] : NULL, vb ? &fake[1] : NULL, NULL);
+	c->side = side;
+	c->root[0] = r0;
+	c->root[1] = r1;
+}
+
+static bool sentinel(const char *v)
+{
+	if (!v)
+		return true;
+	const char *p = v;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	bool zero = true, ones = true;
+	int digits = 0;
+	for (; *p; p++) {
+		if (*p == '-' || *p == ':')
+			continue;
+		digits++;
+		zero &= *p == '0';
+		ones &= *p == 'f' || *p == 'F';
+	}
+	return digits && (zero || ones);
+}
+
+/* Consistent renaming check and binding for id fields. */
+static bool id_ok(struct dconn *cn, const char *name, const char *va, const char *vb)
+{
+	if (sentinel(va) || sentinel(vb))
+		return !strcmp(va ? va : "", vb ? vb : "");
+	if (!strcmp(name, "smb2.previous_sesid"))
+		name = "smb2.sesid";
+	uint64_t cls = hstr(3, name);
+	uint64_t ha = hstr(4, va) | 1, hb = hstr(4, vb) | 1;
+	uint64_t ka = hmap_mix(cls, ha), kb = hmap_mix(cls, hb);
+	uintptr_t pa = (uintptr_t)hmap_get(&cn->ids[0], ka);
+	uintptr_t pb = (uintptr_t)hmap_get(&cn->ids[1], kb);
+	if (!pa && !pb) {
+		hmap_put(&cn->ids[0], ka, (void *)(uintptr_t)hb);
+		hmap_put(&cn->ids[1], kb, (void *)(uintptr_t)ha);
+		return true;
+	}
+	return pa == (uintptr_t)hb && pb == (uintptr_t)ha;
+}
+
+static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
+		     bool ignored, unsigned depth);
+
+/*
+ * A subtree present on one side only: one difference. In record mode a
+ * text item (a body, a header) is listed by the fields inside it, so the
+ * report shows what is missing, not just the name of its container.
+ */
+static void record_one_side(struct cmp *c, const struct node *n, int side,
+			    bool under_ignored, unsigned depth)
+{
+	bool ignored = eff_action(c, n, under_ignored) == MASK_IGNORE;
+	bool expand = (c->record && !n->name) || ignored;
+	bool any = false;
+	if (expand && depth < MAX_DEPTH) {
+		for (const struct node *k = n->child; k; k = k->next) {
+			bool has_id = false, vis;
+			content_hash(c, k, &has_id, &vis, ignored, depth + 1);
+			if (!vis)
+				continue;
+			record_one_side(c, k, side, ignored, depth + 1);
+			any = true;
+		}
+	}
+	if (!any && !ignored)
+		record(c, side ? NULL : n, side ? n : NULL, NULL);
+}
+
+static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb,
+		     bool under_ignored, unsigned depth, bool same_content, bool has_id)
+{
+	if (same_content && !has_id)
+		return;
+	bool ignored = eff_action(c, na, under_ignored) == MASK_IGNORE;
+	if (na->name && nb->name && !(na->flags & N_PROTO)) {
+		enum mask_action act = masks_node(c->d->o.masks, na);
+		const char *va = na->show ? na->show : "", *vb = nb->show ? nb->show : "";
+		if (act == MASK_ID) {
+			if (!id_ok(c->conn, na->name, va, vb))
+				record(c, na, nb, "id used inconsistently");
+		} else if (act == MASK_COMPARE && strcmp(va, vb) != 0) {
+			record(c, na, nb, NULL);
+		}
+	} else if (!na->name && !nb->name && !na->child && !nb->child &&
+		   strcmp(na->label ? na->label : "", nb->label ? nb->label : "")) {
+		record(c, na, nb, NULL);
+	}
+	if (depth < MAX_DEPTH && (na->child || nb->child))
+		cmp_list(c, na, nb, ignored, depth + 1);
+}
+
+static size_t items_of(struct cmp *c, const struct node *p, bool ignored,
+		       struct item **out, bool **ids)
+{
+	size_t n = 0;
+	for (const struct node *k = p->child; k; k = k->next)
+		n++;
+	struct item *it = xrealloc(NULL, n * sizeof(*it));
+	bool *hid = xrealloc(NULL, n * sizeof(*hid));
+	size_t m = 0;
+	for (const struct node *k = p->child; k; k = k->next) {
+		bool vis;
+		hid[m] = false;
+		it[m].content = content_hash(c, k, &hid[m], &vis, ignored, 0);
+		if (!vis)
+			continue;
+		it[m].n = k;
+		it[m].ident = ident_hash(k);
+		m++;
+	}
+	*out = it;
+	*ids = hid;
+	return m;
+}
+
+static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
+		     bool ignored, unsigned depth)
+{
+	struct item *ia, *ib;
+	bool *ida, *idb;
+	size_t na = items_of(c, pa, ignored, &ia, &ida);
+	size_t nb = items_of(c, pb, ignored, &ib, &idb);
+	uint64_t *keys = xrealloc(NULL, (na + nb) * 2 * sizeof(*keys));
+	uint64_t *ka[2] = { keys, keys + na }, *kb[2] = { keys + 2 * na, keys + 2 * na + nb };
+	for (size_t i = 0; i < na; i++) {
+		ka[0][i] = ia[i].content;
+		ka[1][i] = ia[i].ident;
+	}
+	for (size_t j = 0; j < nb; j++) {
+		kb[0][j] = ib[j].content;
+		kb[1][j] = ib[j].ident;
+	}
+	int64_t *match = xrealloc(NULL, na * sizeof(*match));
+	uint8_t *lvl = xrealloc(NULL, na);
+	align_levels((const uint64_t *const *)ka, (const uint64_t *const *)kb, 2,
+		     na, nb, match, lvl);
+	size_t j = 0;
+	for (size_t i = 0; i < na; i++) {
+		if (match[i] == ALIGN_NONE) {
+			record_one_side(c, ia[i].n, 0, ignored, depth);
+			continue;
+		}
+		for (; j < (size_t)match[i]; j++)
+			record_one_side(c, ib[j].n, 1, ignored, depth);
+		cmp_pair(c, ia[i].n, ib[j].n, ignored, depth, lvl[i] == 0, ida[i] || idb[j]);
+		j++;
+	}
+	for (; j < nb; j++)
+		record_one_side(c, ib[j].n, 1, ignored, depth);
+	free(lvl);
+	free(match);
+	free(keys);
+	free(ia);
+	free(ib);
+	free(ida);
+	free(idb);
+}
+
+/* Compares two member trees (smb/smb2 nodes); either may be NULL. */
+static void cmp_member(struct cmp *c, const char *side, const struct node *a,
+		       const struct node *b)
+{
+	c->side = side;
+	c->root[0] = a;
+	c->root[1] = b;
+	if (a && b)
+		cmp_list(c, a, b, false, 0);
+}
+
+static const char *opt_str(const char *s)
+{
+	return s ? s : "(none)";
+}
+
+/* Compares entry e. Returns its status; fills det in record mode. */
+enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
+			    struct arena *a, bool record, struct ddetail *det)
+{
+	struct node *req[2] = { NULL, NULL }, *rsp[2] = { NULL, NULL };
+	const char *rq[2] = { "", "" }, *rs[2] = { "", "" };
+	const struct op *op[2] = { NULL, NULL };
+
+	for (int s = 0; s < 2; s++)
+		if (e->op[s] != OP_NONE) {
+			op[s] = &d->s[s].ops[e->op[s]];
+			ops_trees(&d->s[s], op[s], a, &req[s], &rsp[s], &rq[s], &rs[s]);
+		}
+	if (det) {
+		for (int s = 0; s < 2; s++) {
+			det->req_sum[s] = rq[s];
+			det->rsp_sum[s] = rs[s];
+			det->key[s] = op[s] ? arena_printf(a, "%s%s%s%s%s", op_cmd_name(op[s]),
+							     op[s]->sub ? " " : "",
+							     op[s]->sub ? op[s]->sub : "",
+							     op[s]->path ? " " : "",
+							     op[s]->path ? op[s]->path : "")
+					    : NULL;
+		}
+	}
+	if (d->o.filter) {
+		struct node *roots[4] = { req[0], rsp[0], req[1], rsp[1] };
+		bool keep = (op[0] && filter_match(d->o.filter, roots, 2)) ||
+			    (op[1] && filter_match(d->o.filter, roots + 2, 2));
+		if (!keep)
+			return DS_FILTERED;
+	}
+	if (!op[0] || !op[1])
+		return op[0] ? DS_ONLY_A : DS_ONLY_B;
+
+	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record };
+	c.max = d->o.max_fields ? d->o.max_fields : 64;
+	c.side = "operation";
+	if (!req[0] != !req[1])
+		record_pseudo(&c, "smbcmp.request", req[0] ? "present" : NULL,
+			      req[1] ? "present" : NULL);
+	if (!rsp[0] != !rsp[1])
+		record_pseudo(&c, "smbcmp.response", rsp[0] ? "present" : "absent",
+			      rsp[1] ? "present" : "absent");
+	if ((op[0]->flags | op[1]->flags) & OP_PATH_FROM_ID &&
+	    strcmp(opt_str(op[0]->path), opt_str(op[1]->path)))
+		record_pseudo(&c, "smbcmp.path", opt_str(op[0]->path), opt_str(op[1]->path));
+	if (op[0]->ninterim != op[1]->ninterim)
+		record_pseudo(&c, "smbcmp.interim",
+			      arena_printf(a, "%u", op[0]->ninterim),
+			      arena_printf(a, "%u", op[1]->ninterim));
+	cmp_member(&c, "request", req[0], req[1]);
+	cmp_member(&c, "response", rsp[0], rsp[1]);
+	if (det) {
+		det->f = c.f;
+		det->nf = c.nf;
+		det->more = c.more;
+	}
+	return c.ndiff ? DS_CHANGED : DS_EQUAL;
+}
+

@@ -1,0 +1,605 @@
+/*
+ * ops.c - operations of a trace; see ops.h.
+ *
+ * One pass over the frames: each frame is dissected into a scratch arena,
+ * each smb/smb2 protocol node (one per compound member) is read by field
+ * name into a struct msg, and the message either opens an operation
+ * (request), completes one (final response), is folded into one (interim)
+ * or stands alone (break, orphan response). The scratch arena is reset
+ * after every frame.
+ *
+ * Paths: TREE_CONNECT maps (session, tree id) to the share name (last
+ * component of \\server\share, so the server's name or address does not
+ * matter); a successful CREATE (or SMB1 open) maps its file id to
+ * share\name; later operations on the file id get that path. A related
+ * compound member using the file id 0xff..ff gets the path of the CREATE
+ * before it. Paths are case-folded (ASCII), '/' becomes '\', repeated and
+ * leading/trailing separators go.
+ */
+#include "ops.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../dissect/hmap.h"
+
+#define STATUS_PENDING 0x00000103u
+#define SMB2_CREATE 5
+#define SMB2_TREE_CONNECT 3
+#define SMB2_CANCEL 12
+
+/* Field roles for reading a message. */
+enum kf {
+	KF_NONE, KF_CMD2, KF_FLAGS2, KF_MSGID2, KF_STATUS2, KF_SESID2, KF_TID2,
+	KF_AID2, KF_FID, KF_NAME2, KF_TREE2, KF_SUB, KF_CMD1, KF_FLAGS1, KF_MID1,
+	KF_PID1, KF_PIDH1, KF_STATUS1, KF_TID1, KF_UID1, KF_NAME1, KF_PATH1,
+};
+
+struct msg {
+	uint8_t proto;
+	bool response, async, has_cmd, has_msgid;
+	uint16_t cmd;
+	uint32_t status;
+	uint64_t msg_id, sesid, tid, pid;
+	const char *fid, *name, *tree, *path1;
+	char sub[160];
+	size_t sublen;
+};
+
+struct builder {
+	struct opset *s;
+	uint8_t *kinds;     /* F_COUNT roles */
+	struct hmap pending, fids, tids, strs;
+	const char *last_create; /* path of the last CREATE in this frame */
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+	if (!q) {
+		fputs("smbcmp: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	h ^= 0xcbf29ce484222325ull;
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ull;
+	}
+	return hmap_mix(h, 0x5a);
+}
+
+static const char *intern(struct builder *b, const char *s)
+{
+	if (!s)
+		return NULL;
+	uint64_t k = hash_str(0, s);
+	const char *old = hmap_get(&b->strs, k);
+	if (old && !strcmp(old, s))
+		return old;
+	char *copy = arena_strdup(&b->s->a, s);
+	if (!old)
+		hmap_put(&b->strs, k, copy);
+	return copy;
+}
+
+static void init_kinds(uint8_t *k)
+{
+	static const struct { const char *name; uint8_t kind; } tab[] = {
+		{ "smb2.cmd", KF_CMD2 }, { "smb2.flags", KF_FLAGS2 },
+		{ "smb2.msg_id", KF_MSGID2 }, { "smb2.nt_status", KF_STATUS2 },
+		{ "smb2.sesid", KF_SESID2 }, { "smb2.tid", KF_TID2 },
+		{ "smb2.aid", KF_AID2 }, { "smb2.fid", KF_FID },
+		{ "smb2.filename", KF_NAME2 }, { "smb2.tree", KF_TREE2 },
+		{ "smb2.class", KF_SUB }, { "smb2.find.infolevel", KF_SUB },
+		{ "smb2.find.pattern", KF_SUB }, { "smb2.ioctl.function", KF_SUB },
+		{ "smb.cmd", KF_CMD1 }, { "smb.flags", KF_FLAGS1 },
+		{ "smb.mid", KF_MID1 }, { "smb.pid", KF_PID1 },
+		{ "smb.pid.high", KF_PIDH1 }, { "smb.nt_status", KF_STATUS1 },
+		{ "smb.tid", KF_TID1 }, { "smb.uid", KF_UID1 }, { "smb.fid", KF_FID },
+		{ "smb.file", KF_NAME1 }, { "smb.dir_name", KF_NAME1 },
+		{ "smb.path", KF_PATH1 }, { "smb.trans2.cmd", KF_SUB },
+		{ "smb.nt.function", KF_SUB }, { "smb.trans_name", KF_SUB },
+		{ "smb.search_pattern", KF_SUB },
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		int id = field_by_name(tab[i].name);
+		if (id != F_INVALID)
+			k[id] = tab[i].kind;
+	}
+	/* Information levels: smb2.file_info.infolevel, smb.qpi_loi, ... */
+	for (int id = 1; id < F_COUNT; id++) {
+		const char *n = field_get(id)->name;
+		size_t len = n ? strlen(n) : 0;
+		if (len > 10 && !strcmp(n + len - 10, ".infolevel") && !k[id])
+			k[id] = KF_SUB;
+		if (len > 4 && !strncmp(n, "smb.", 4) && !strcmp(n + len - 4, "_loi"))
+			k[id] = KF_SUB;
+	}
+}
+
+static void add_sub(struct msg *m, const struct node *n)
+{
+	const char *v = n->show ? n->show : "";
+	int w = snprintf(m->sub + m->sublen, sizeof(m->sub) - m->sublen, "%s%s",
+			 m->sublen ? "/" : "", v);
+	if (w > 0 && (size_t)w < sizeof(m->sub) - m->sublen)
+		m->sublen += (size_t)w;
+}
+
+/* Reads the facts of one smb/smb2 member tree. */
+static void read_msg(const struct builder *b, const struct node *root, struct msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->proto = !strcmp(root->name, "smb2") ? OP_SMB2 : OP_SMB1;
+	unsigned pidh = 0;
+	const struct node *x = root->child;
+	while (x) {
+		uint8_t k = x->field < F_COUNT ? b->kinds[x->field] : KF_NONE;
+		switch (k) {
+		case KF_CMD2: case KF_CMD1:
+			if (!m->has_cmd) {
+				m->cmd = (uint16_t)x->value;
+				m->has_cmd = true;
+			}
+			break;
+		case KF_FLAGS2:
+			m->response = x->value & 1;
+			m->async = x->value & 2;
+			break;
+		case KF_FLAGS1:
+			m->response = x->value & 0x80;
+			break;
+		case KF_MSGID2: case KF_MID1:
+			if (!m->has_msgid)
+				m->msg_id = x->value;
+			m->has_msgid = true;
+			break;
+		case KF_STATUS2: case KF_STATUS1:
+			m->status = (uint32_t)x->value;
+			break;
+		case KF_SESID2: case KF_UID1:
+			m->sesid = x->value;
+			break;
+		case KF_TID2: case KF_TID1:
+			m->tid = x->value;
+			break;
+		case KF_PID1:
+			m->pid = x->value;
+			break;
+		case KF_PIDH1:
+			pidh = (unsigned)x->value;
+			break;
+		case KF_FID:
+			if (!m->fid)
+				m->fid = x->show;
+			break;
+		case KF_NAME2: case KF_NAME1:
+			if (!m->name)
+				m->name = x->show;
+			break;
+		case KF_TREE2:
+			if (!m->tree)
+				m->tree = x->show;
+			break;
+		case KF_PATH1:
+			if (!m->path1)
+				m->path1 = x->show;
+			break;
+		case KF_SUB:
+			add_sub(m, x);
+			break;
+		default:
+			break;
+		}
+		if (x->child) {
+			x = x->child;
+			continue;
+		}
+		while (x != root && !x->next)
+			x = x->parent;
+		if (x == root)
+			break;
+		x = x->next;
+	}
+	m->pid |= (uint64_t)pidh << 16;
+}
+
+/* Normalises a path into out: '\' separators, no repeats, ASCII lower case. */
+static void norm_path(char *out, size_t cap, const char *share, const char *name)
+{
+	size_t n = 0;
+	const char *parts[2] = { share, name };
+
+	for (int p = 0; p < 2; p++) {
+		const char *s = parts[p];
+		if (!s)
+			continue;
+		for (; *s && n + 2 < cap; s++) {
+			char c = *s == '/' ? '\\' : *s;
+			if (c == '\\' && (n == 0 || out[n - 1] == '\\'))
+				continue;
+			out[n++] = (char)tolower((unsigned char)c);
+		}
+		if (n && out[n - 1] != '\\' && p == 0 && name && *name)
+			out[n++] = '\\';
+	}
+	while (n && out[n - 1] == '\\')
+		n--;
+	out[n] = 0;
+}
+
+/* Share name: the last component of \\server\share. */
+static const char *share_of(const char *tree)
+{
+	if (!tree)
+		return NULL;
+	const char *s = strrchr(tree, '\\');
+	return s ? s + 1 : tree;
+}
+
+static bool all_ff(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (*s != 'f' && *s != 'F' && *s != '-' && *s != ':')
+			return false;
+	return true;
+}
+
+/* SMB1 commands mapped to the SMB2 command doing the same job. */
+static uint16_t op_class(uint8_t proto, uint16_t cmd)
+{
+	static const uint8_t smb1_to_smb2[256] = {
+		[0x72] = 0 + 1, [0x73] = 1 + 1, [0x74] = 2 + 1, [0x75] = 3 + 1,
+		[0x70] = 3 + 1, [0x71] = 4 + 1, [0xa2] = 5 + 1, [0x2d] = 5 + 1,
+		[0x02] = 5 + 1, [0x03] = 5 + 1, [0x04] = 6 + 1, [0x05] = 7 + 1,
+		[0x0a] = 8 + 1, [0x2e] = 8 + 1, [0x0b] = 9 + 1, [0x2f] = 9 + 1,
+		[0x24] = 10 + 1, [0xa0] = 11 + 1, [0xa4] = 12 + 1, [0x2b] = 13 + 1,
+	};
+	if (proto == OP_SMB2)
+		return cmd;
+	if (proto == OP_SMB1 && cmd < 256 && smb1_to_smb2[cmd])
+		return (uint16_t)(smb1_to_smb2[cmd] - 1);
+	return (uint16_t)(0x1000 + proto * 0x100 + cmd);
+}
+
+static void set_keys(struct op *o)
+{
+	uint64_t k1 = hmap_mix(hmap_mix(0x6f70, o->proto), o->cmd);
+	k1 = hash_str(k1, o->sub);
+	k1 = hmap_mix(k1, o->flags & (OP_UNSOLICITED | OP_ENCRYPTED));
+	o->key[1] = k1;
+	o->key[0] = hash_str(k1, o->path);
+	o->key[2] = hmap_mix(0x636c, op_class(o->proto, o->cmd));
+}
+
+static uint32_t new_op(struct builder *b, uint32_t stream)
+{
+	struct opset *s = b->s;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->ops = xrealloc(s->ops, s->cap * sizeof(*s->ops));
+	}
+	struct op *o = &s->ops[s->n];
+	memset(o, 0, sizeof(*o));
+	o->req_frame = o->rsp_frame = o->interim_frame = OP_NONE;
+	o->stream = stream;
+	return (uint32_t)s->n++;
+}
+
+static uint64_t pend_key(const struct msg *m, uint32_t stream)
+{
+	uint64_t k = hmap_mix(hmap_mix(0x70656e64, m->proto), stream);
+	k = hmap_mix(k, m->msg_id);
+	return m->proto == OP_SMB1 ? hmap_mix(k, m->pid) : k;
+}
+
+static uint64_t fid_key(const struct msg *m, uint32_t stream)
+{
+	uint64_t k = hash_str(hmap_mix(0x666964, m->proto), m->fid);
+	return m->proto == OP_SMB1 ? hmap_mix(k, stream) : k;
+}
+
+static uint64_t tid_key(const struct msg *m, uint32_t stream)
+{
+	uint64_t k = hmap_mix(hmap_mix(0x746964, m->proto), m->tid);
+	return m->proto == OP_SMB1 ? hmap_mix(k, stream) : hmap_mix(k, m->sesid);
+}
+
+static bool is_tree_connect(const struct msg *m)
+{
+	return m->proto == OP_SMB2 ? m->cmd == SMB2_TREE_CONNECT
+				   : m->cmd == 0x75 || m->cmd == 0x70;
+}
+
+static bool is_create(const struct msg *m)
+{
+	return m->proto == OP_SMB2 ? m->cmd == SMB2_CREATE
+				   : m->cmd == 0xa2 || m->cmd == 0x2d || m->cmd == 0x02 ||
+				     m->cmd == 0x03 || m->cmd == 0x0f;
+}
+
+/* Path an operation acts on, from its request. */
+static void req_path(struct builder *b, const struct msg *m, uint32_t stream,
+		     struct op *o)
+{
+	char buf[1024];
+	const char *share = m->tree && !is_tree_connect(m) ? share_of(m->tree) : NULL;
+
+	if (!share)
+		share = hmap_get(&b->tids, tid_key(m, stream));
+	if (is_tree_connect(m)) {
+		const char *t = share_of(m->proto == OP_SMB2 ? m->tree : m->path1);
+		if (t) {
+			norm_path(buf, sizeof(buf), t, NULL);
+			o->path = intern(b, buf);
+		}
+		return;
+	}
+	const char *name = m->proto == OP_SMB2 && m->cmd != SMB2_CREATE ? NULL : m->name;
+	if (name) {
+		norm_path(buf, sizeof(buf), share, name);
+		o->path = intern(b, buf);
+		if (is_create(m))
+			b->last_create = o->path;
+		return;
+	}
+	if (m->fid) {
+		const char *p = all_ff(m->fid) ? b->last_create
+					       : hmap_get(&b->fids, fid_key(m, stream));
+		if (p) {
+			o->path = p;
+			o->flags |= OP_PATH_FROM_ID;
+			return;
+		}
+	}
+	if (share) {
+		norm_path(buf, sizeof(buf), share, NULL);
+		o->path = intern(b, buf);
+	}
+}
+
+static void on_request(struct builder *b, const struct msg *m, uint32_t frame,
+		       uint16_t member, const struct frame_rec *fr)
+{
+	uint32_t i = new_op(b, fr->stream);
+	struct op *o = &b->s->ops[i];
+	o->proto = m->proto;
+	o->cmd = m->cmd;
+	o->req_frame = frame;
+	o->req_member = member;
+	if (!fr->to_server)
+		o->flags |= OP_UNSOLICITED; /* SMB1 oplock break from the server */
+	if (m->sublen)
+		o->sub = intern(b, m->sub);
+	req_path(b, m, fr->stream, o);
+	set_keys(o);
+	bool cancel = m->proto == OP_SMB2 && m->cmd == SMB2_CANCEL;
+	if (!cancel && fr->to_server && m->has_msgid)
+		hmap_put(&b->pending, pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
+}
+
+static void on_response(struct builder *b, const struct msg *m, uint32_t frame,
+			uint16_t member, const struct frame_rec *fr)
+{
+	uint64_t pk = pend_key(m, fr->stream);
+	uintptr_t v = (uintptr_t)hmap_get(&b->pending, pk);
+	struct op *o = v ? &b->s->ops[v - 1] : NULL;
+
+	if (o && o->cmd != m->cmd)
+		o = NULL;
+	if (!o) {
+		uint32_t i = new_op(b, fr->stream);
+		o = &b->s->ops[i];
+		o->proto = m->proto;
+		o->cmd = m->cmd;
+		o->rsp_frame = frame;
+		o->rsp_member = member;
+		o->status = m->status;
+		bool brk = m->proto == OP_SMB2 && m->msg_id == UINT64_MAX;
+		o->flags |= brk ? OP_UNSOLICITED : OP_NO_REQUEST;
+		if (m->sublen)
+			o->sub = intern(b, m->sub);
+		if (m->fid) {
+			o->path = hmap_get(&b->fids, fid_key(m, fr->stream));
+			if (o->path)
+				o->flags |= OP_PATH_FROM_ID;
+		}
+		set_keys(o);
+		return;
+	}
+	if (m->proto == OP_SMB2 && m->async && m->status == STATUS_PENDING) {
+		if (o->interim_frame == OP_NONE)
+			o->interim_frame = frame;
+		o->ninterim++;
+		return;
+	}
+	if (o->rsp_frame != OP_NONE) { /* further responses (SMB1 multi-part) */
+		o->ninterim++;
+		return;
+	}
+	o->rsp_frame = frame;
+	o->rsp_member = member;
+	o->status = m->status;
+	if (m->proto == OP_SMB2)
+		hmap_put(&b->pending, pk, NULL);
+	if (m->status != 0)
+		return;
+	if (is_tree_connect(m) && o->path)
+		hmap_put(&b->tids, tid_key(m, fr->stream), (void *)o->path);
+	else if (is_create(m) && m->fid && o->path && !all_ff(m->fid))
+		hmap_put(&b->fids, fid_key(m, fr->stream), (void *)o->path);
+}
+
+static void on_encrypted(struct builder *b, uint32_t frame, uint16_t member,
+			 const struct frame_rec *fr)
+{
+	uint32_t i = new_op(b, fr->stream);
+	struct op *o = &b->s->ops[i];
+	o->proto = OP_SMB2;
+	o->cmd = 0xffff;
+	o->flags = OP_ENCRYPTED;
+	if (fr->to_server) {
+		o->req_frame = frame;
+		o->req_member = member;
+	} else {
+		o->rsp_frame = frame;
+		o->rsp_member = member;
+	}
+	set_keys(o);
+}
+
+static void add_to_conn(struct opset *s, struct hmap *conns, uint32_t opi)
+{
+	uint32_t stream = s->ops[opi].stream;
+	uint64_t k = hmap_mix(0x636f6e6e, stream);
+	uintptr_t v = (uintptr_t)hmap_get(conns, k);
+	if (!v) {
+		s->conns = xrealloc(s->conns, (s->nconns + 1) * sizeof(*s->conns));
+		memset(&s->conns[s->nconns], 0, sizeof(*s->conns));
+		s->conns[s->nconns].stream = stream;
+		v = ++s->nconns;
+		hmap_put(conns, k, (void *)v);
+	}
+	struct op_conn *c = &s->conns[v - 1];
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->ops = xrealloc(c->ops, c->cap * sizeof(*c->ops));
+	}
+	c->ops[c->n++] = opi;
+}
+
+void ops_build(struct opset *s, struct trace *t)
+{
+	struct builder b = { .s = s };
+	struct arena scratch;
+
+	memset(s, 0, sizeof(*s));
+	s->t = t;
+	arena_init(&s->a);
+	arena_init(&scratch);
+	b.kinds = calloc(F_COUNT, 1);
+	if (!b.kinds) {
+		fputs("smbcmp: out of memory\n", stderr);
+		abort();
+	}
+	init_kinds(b.kinds);
+	hmap_init(&b.pending);
+	hmap_init(&b.fids);
+	hmap_init(&b.tids);
+	hmap_init(&b.strs);
+	for (size_t i = 0; i < trace_nframes(t); i++) {
+		const struct frame_rec *fr = trace_frame(t, i);
+		struct node *root = trace_dissect_frame(t, &scratch, i, NULL);
+		uint16_t member = 0;
+		b.last_create = NULL;
+		for (struct node *c = root->child; c; c = c->next) {
+			if (!c->name || (strcmp(c->name, "smb2") && strcmp(c->name, "smb")))
+				continue;
+			struct msg m;
+			read_msg(&b, c, &m);
+			if (!m.has_cmd)
+				on_encrypted(&b, (uint32_t)i, member, fr);
+			else if (m.response)
+				on_response(&b, &m, (uint32_t)i, member, fr);
+			else
+				on_request(&b, &m, (uint32_t)i, member, fr);
+			if (member < UINT16_MAX)
+				member++;
+		}
+		arena_reset(&scratch);
+	}
+	struct hmap conns;
+	hmap_init(&conns);
+	for (size_t i = 0; i < s->n; i++)
+		add_to_conn(s, &conns, (uint32_t)i);
+	hmap_free(&conns);
+	hmap_free(&b.pending);
+	hmap_free(&b.fids);
+	hmap_free(&b.tids);
+	hmap_free(&b.strs);
+	free(b.kinds);
+	arena_free(&scratch);
+}
+
+void ops_free(struct opset *s)
+{
+	for (size_t i = 0; i < s->nconns; i++)
+		free(s->conns[i].ops);
+	free(s->conns);
+	free(s->ops);
+	arena_free(&s->a);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The member-th summary item of a ';'-joined frame summary. */
+static const char *summary_item(struct arena *a, const char *sum, uint16_t member,
+				uint16_t nmembers)
+{
+	size_t items = 1;
+	for (const char *p = sum; *p; p++)
+		items += *p == ';';
+	if (items != nmembers)
+		return sum;
+	const char *p = sum;
+	for (uint16_t k = 0; k < member; k++)
+		p = strchr(p, ';') + 1;
+	const char *e = strchr(p, ';');
+	return e ? arena_strndup(a, p, (size_t)(e - p)) : p;
+}
+
+static struct node *member_node(struct trace *t, struct arena *a, uint32_t frame,
+				uint16_t member, const char **sum)
+{
+	const char *fsum;
+	struct node *root = trace_dissect_frame(t, a, frame, &fsum);
+	struct node *found = NULL;
+	uint16_t k = 0;
+	for (struct node *c = root->child; c; c = c->next) {
+		if (!c->name || (strcmp(c->name, "smb2") && strcmp(c->name, "smb")))
+			continue;
+		if (k == member)
+			found = c;
+		k++;
+	}
+	if (sum)
+		*sum = found ? summary_item(a, fsum, member, k) : fsum;
+	return found;
+}
+
+void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
+	       struct node **req, struct node **rsp, const char **req_sum,
+	       const char **rsp_sum)
+{
+	*req = *rsp = NULL;
+	if (req_sum)
+		*req_sum = "";
+	if (rsp_sum)
+		*rsp_sum = "";
+	if (o->req_frame != OP_NONE)
+		*req = member_node(s->t, a, o->req_frame, o->req_member, req_sum);
+	if (o->rsp_frame != OP_NONE)
+		*rsp = member_node(s->t, a, o->rsp_frame, o->rsp_member, rsp_sum);
+}
+
+const char *op_cmd_name(const struct op *o)
+{
+	if (o->flags & OP_ENCRYPTED)
+		return "Encrypted";
+	const char *n = val_lookup(field_get(o->proto == OP_SMB2 ? F_SMB2_CMD : F_SMB_CMD)->vals,
+				   o->cmd);
+	return n ? n : "Unknown";
+}
+
+uint32_t ops_frame_num(const struct opset *s, uint32_t frame)
+{
+	return frame == OP_NONE ? 0 : trace_frame(s->t, frame)->num;
+}

@@ -1,0 +1,86 @@
+/*
+ * ops.h - the operations of a trace, the unit the differ aligns.
+ *
+ * An operation is a request with its response: SMB2 messages are paired
+ * by (TCP stream, MessageId), interim STATUS_PENDING responses folded in;
+ * SMB1 by (stream, MID, PID). A request never answered, a response whose
+ * request was not captured and an unsolicited message (SMB2 oplock/lease
+ * break with MessageId 0xffffffffffffffff, SMB1 oplock break sent by the
+ * server) are operations too. Each compound member is its own operation.
+ *
+ * Only what alignment needs stays in memory: frame indexes, command,
+ * status, the alignment keys and the interned normalised path. Trees are
+ * rebuilt on demand with ops_trees() into an arena the caller resets, so
+ * memory does not grow with the size of the trees.
+ */
+#ifndef SMBCMP_OPS_H
+#define SMBCMP_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../dissect/dissect.h"
+
+enum op_proto { OP_SMB2 = 2, OP_SMB1 = 1, OP_OTHER = 0 };
+
+enum op_flags {
+	OP_UNSOLICITED = 1 << 0, /* sent by the server unasked (break) */
+	OP_NO_REQUEST = 1 << 1,  /* response whose request is not in the trace */
+	OP_PATH_FROM_ID = 1 << 2, /* path found through the file id */
+	OP_ENCRYPTED = 1 << 3,   /* transform header: contents unknown */
+};
+
+#define OP_NONE UINT32_MAX
+
+struct op {
+	uint32_t req_frame;     /* frame index of the request, OP_NONE if none */
+	uint32_t rsp_frame;     /* frame index of the final response, or OP_NONE */
+	uint32_t interim_frame; /* first interim response, or OP_NONE */
+	uint32_t stream;
+	uint32_t status;        /* final NT status (0 when unknown) */
+	uint16_t cmd;           /* SMB2 or SMB1 command code */
+	uint16_t req_member;    /* ordinal of the smb/smb2 node in its frame */
+	uint16_t rsp_member;
+	uint16_t ninterim;      /* interim responses folded in */
+	uint8_t proto;          /* enum op_proto */
+	uint8_t flags;          /* enum op_flags */
+	uint64_t key[3];        /* alignment keys, most to least specific */
+	const char *sub;        /* subcommand values ("0x01/0x12"), or NULL */
+	const char *path;       /* normalised "share\dir\file", or NULL */
+};
+
+struct op_conn {
+	uint32_t stream;
+	uint32_t *ops;          /* indexes into opset.ops, in order */
+	size_t n, cap;
+};
+
+struct opset {
+	struct trace *t;
+	struct op *ops;
+	size_t n, cap;
+	struct op_conn *conns;  /* in order of first operation */
+	size_t nconns;
+	struct arena a;         /* interned strings */
+};
+
+/* Builds the operations of t (dissects every frame once). */
+void ops_build(struct opset *s, struct trace *t);
+void ops_free(struct opset *s);
+
+/*
+ * Dissects op o's request and response again into arena a. *req and *rsp
+ * get the smb/smb2 protocol nodes (NULL when absent); *req_sum and *rsp_sum,
+ * when not NULL, the Info summary of that member ("" when absent).
+ */
+void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
+	       struct node **req, struct node **rsp, const char **req_sum,
+	       const char **rsp_sum);
+
+/* Command name ("Create", "NT Create AndX"), never NULL. */
+const char *op_cmd_name(const struct op *o);
+/* Frame number (1-based, as in the file) of a frame index, 0 for OP_NONE. */
+uint32_t ops_frame_num(const struct opset *s, uint32_t frame);
+
+#endif

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Diff-engine acceptance tests on the repo's recordings (captures/).
+
+Usage: tests/diff_captures.py [--smbcmp build/smbcmp] [-k NAME] [-v]
+Each case runs `smbcmp --json A B` and asserts what must hold (counts,
+statuses, the fields named), not exact text. Exit status: 0 all pass,
+1 some case failed. Cases that need SMB2/SMB1 body dissection say so in
+their failure message.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CAP = os.path.join(ROOT, "captures")
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def run(smbcmp, *args):
+    env = dict(os.environ, TZ="UTC", XDG_CONFIG_HOME="/nonexistent")
+    p = subprocess.run([smbcmp, *args], capture_output=True, text=True, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def diff_json(smbcmp, a, b, *extra):
+    rc, out, err = run(smbcmp, "--json", *extra, os.path.join(CAP, a), os.path.join(CAP, b))
+    check(rc in (0, 1), f"exit {rc}: {err.strip()}")
+    doc = json.loads(out)
+    check(doc.get("schema_version") == 1, "schema_version != 1")
+    s = doc["summary"]
+    check(s["compared"] == s["equal"] + s["changed"] + s["only_a"] + s["only_b"],
+          "summary counts do not add up")
+    check(len(doc["operations"]) == s["compared"], "operations list != compared")
+    return rc, doc
+
+
+def diff_names(op):
+    return {d["name"] for d in op.get("differences", [])}
+
+
+def req(op, side):
+    x = op.get(side)
+    return (x or {}).get("request", "") or (x or {}).get("response", "")
+
+
+def case_same(smbcmp):
+    rc, doc = diff_json(smbcmp, "same_1.pcap", "same_2.pcap")
+    s = doc["summary"]
+    check(rc == 0, f"same_1 vs same_2: exit {rc}, summary {s}")
+    check(s["changed"] == s["only_a"] == s["only_b"] == 0, f"differences: {s}")
+    check(s["equal"] >= 30, f"too few operations aligned: {s}")
+    rc, doc = diff_json(smbcmp, "same_1.pcap", "same_2.pcap", "--no-default-masks")
+    s = doc["summary"]
+    check(rc == 1, f"--no-default-masks: exit {rc}")
+    check(s["changed"] >= 10, f"--no-default-masks should show many changes: {s}")
+    check(s["only_a"] == s["only_b"] == 0, f"alignment must not depend on masks: {s}")
+
+
+NAME_OK = re.compile(r"(filename|smbcmp\.path|\.len|length|offset|olb\.|nbss\.|file_name|"
+                     r"smb2\.file_info|\.name)", re.I)
+
+
+def case_change_name(smbcmp):
+    rc, doc = diff_json(smbcmp, "same_1.pcap", "change_name.pcap")
+    s = doc["summary"]
+    check(rc == 1, f"exit {rc}, summary {s} (needs SMB2 CREATE bodies: smb2.filename)")
+    check(s["only_a"] == 0 and s["only_b"] == 0, f"a rename must not open gaps: {s}")
+    ops = doc["operations"]
+    changed = [o for o in ops if o["status"] == "changed"]
+    named = False
+    for o in changed:
+        for d in o["differences"]:
+            vals = f"{d.get('a')} {d.get('b')}".lower()
+            hit = "snapshot" in vals or "holiday" in vals
+            named |= hit and ("snapshot" in str(d.get("a")).lower()) and \
+                ("holiday" in str(d.get("b")).lower())
+            check(hit or NAME_OK.search(d["name"]),
+                  f"op {o['index']}: unrelated difference {d['name']} {d.get('a')!r} -> {d.get('b')!r}")
+    check(named, "no difference names snapshot.jpg -> holiday.jpg")
+    first = doc["summary"]["first_divergence"]
+    check(first is not None and first >= 10, f"operations before the change must be equal (first {first})")
+    check(all(o["status"] == "equal" for o in ops[:first]), "ops before first divergence not equal")
+
+
+def one_gap(ops, status):
+    idx = [i for i, o in enumerate(ops) if o["status"] == status]
+    return idx and idx == list(range(idx[0], idx[-1] + 1)), idx
+
+
+def case_change_extra(smbcmp):
+    rc, doc = diff_json(smbcmp, "same_1.pcap", "change_extra.pcap")
+    s = doc["summary"]
+    check(rc == 1, f"exit {rc}")
+    check(s["changed"] == 0 and s["only_a"] == 0, f"an extra operation must not cascade: {s}")
+    ops = doc["operations"]
+    ok, idx = one_gap(ops, "only_b")
+    check(ok, f"extra operations are not one gap: {idx}")
+    check(req(ops[idx[0]], "b").startswith("Create"), f"gap does not start with a Create: {req(ops[idx[0]], 'b')}")
+    check(req(ops[idx[-1]], "b").startswith("Close"), "gap does not end with a Close")
+    check(idx[0] >= 10 and len(ops) - idx[-1] > 5, "no equal operations around the gap")
+
+
+def case_change_badpass(smbcmp):
+    rc, doc = diff_json(smbcmp, "same_1.pcap", "change_badpass.pcap")
+    s = doc["summary"]
+    check(rc == 1, f"exit {rc}")
+    check(s["changed"] == 0 and s["only_a"] == 0, f"{s}")
+    ops = doc["operations"]
+    extra = [o for o in ops if o["status"] == "only_b"]
+    check(extra and any("LOGON_FAILURE" in (o["b"] or {}).get("response", "") for o in extra),
+          "the failed logon is not among the operations only in B")
+    check(len({o["connection"] for o in extra}) == 1, "extra operations span connections")
+    check(s["equal"] >= 30, f"the real job is not aligned as equal: {s}")
+    check(doc["summary"]["first_divergence"] == 0, "first divergence is not the failed login")
+
+
+def case_camera(smbcmp):
+    rc, doc = diff_json(smbcmp, "camera.pcap", "reference.pcap")
+    check(rc == 1, f"exit {rc}")
+    ops = doc["operations"]
+    first = doc["summary"]["first_divergence"]
+    check(first == 0, f"first divergence is #{first}, not the negotiate")
+    f = ops[0]
+    check("Negotiate" in req(f, "a") and "Negotiate" in req(f, "b"),
+          f"first divergence is not the negotiate: {req(f, 'a')!r} / {req(f, 'b')!r}")
+    check(f["status"] == "changed", "negotiates are not paired")
+    check(all(o["status"] == "only_b" for o in ops[1:]), "after the failed negotiate B goes on alone")
+    names = diff_names(f)
+    check(any(re.search(r"dialect", n) for n in names),
+          f"no dialect field among the differences (needs SMB1/SMB2 NEGOTIATE bodies): {sorted(names)[:8]}")
+
+
+def case_dialects(smbcmp):
+    rc, doc = diff_json(smbcmp, "smb2_02.pcap", "smb3_11.pcap")
+    check(rc == 1, f"exit {rc}")
+    ops = doc["operations"]
+    first = doc["summary"]["first_divergence"]
+    check(first == 0, f"first divergence #{first} is not the negotiate (needs NEGOTIATE bodies)")
+    names = diff_names(ops[0])
+    check(any("dialect" in n for n in names), f"no dialect difference: {sorted(names)[:10]}")
+    # The file operations align (paired), not gaps.
+    file_ops = [o for o in ops if re.match(r"(Create|Write|Read|Close|GetInfo|Find)", req(o, "a") or req(o, "b"))]
+    paired = [o for o in file_ops if o["status"] in ("equal", "changed")]
+    check(len(file_ops) >= 20 and len(paired) >= len(file_ops) - 2,
+          f"file operations not aligned: {len(paired)}/{len(file_ops)} paired")
+
+
+def case_filter(smbcmp):
+    rc, doc = diff_json(smbcmp, "same_1.pcap", "change_extra.pcap", "--filter", "smb2.cmd == 16")
+    ops = doc["operations"]
+    check(ops and all("GetInfo" in (req(o, "a") or req(o, "b")) for o in ops), "filter smb2.cmd == 16 let other commands through")
+    rc, doc = diff_json(smbcmp, "same_1.pcap", "change_extra.pcap", "--filter", "smb2.cmd == 8")
+    check(rc == 0 and doc["summary"]["compared"] >= 1, f"reads alone are equal: exit {rc}")
+
+
+CASES = {
+    "same": case_same,
+    "change_name": case_change_name,
+    "change_extra": case_change_extra,
+    "change_badpass": case_change_badpass,
+    "camera": case_camera,
+    "dialects": case_dialects,
+    "filter": case_filter,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smbcmp", default=os.path.join(ROOT, "build", "smbcmp"))
+    ap.add_argument("-k", action="append", help="run only these cases")
+    ap.add_argument("-v", action="store_true")
+    args = ap.parse_args()
+    failed = 0
+    for name, fn in CASES.items():
+        if args.k and name not in args.k:
+            continue
+        try:
+            fn(args.smbcmp)
+            print(f"PASS {name}")
+        except Fail as e:
+            failed += 1
+            print(f"FAIL {name}: {e}")
+        except (json.JSONDecodeError, KeyError, IndexError) as e:
+            failed += 1
+            print(f"FAIL {name}: bad output: {e!r}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
