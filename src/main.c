@@ -179,11 +179,9 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		if (!ui_done)
 			fprintf(stderr, "smbcmp: %s\n", uo.err);
 	}
-	if (ui_done)
-		;
-	else if (mode == MODE_JSON)
+	if (!ui_done && mode == MODE_JSON)
 		report_json(&d, stdout);
-	else
+	else if (!ui_done)
 		report_text(&d, stdout, 3);
 	const struct diff_counts *n = &d.counts;
 	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
