@@ -23,6 +23,7 @@
 #include "mask.h"
 #include "output.h"
 #include "report.h"
+#include "../ui/ui.h"
 
 #ifndef SMBCMP_VERSION
 #define SMBCMP_VERSION "0.1"
@@ -171,9 +172,16 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		return 2;
 	}
 	diff_run(&d);
-	if (mode == MODE_JSON)
+	bool ui_done = false;
+	if (mode == MODE_AUTO && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct ui_opts uo = { 0 };
+		ui_done = ui_compare(&d, &uo) == 0;
+		if (!ui_done)
+			fprintf(stderr, "smbcmp: %s\n", uo.err);
+	}
+	if (!ui_done && mode == MODE_JSON)
 		report_json(&d, stdout);
-	else
+	else if (!ui_done)
 		report_text(&d, stdout, 3);
 	const struct diff_counts *n = &d.counts;
 	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
@@ -292,7 +300,15 @@ int main(int argc, char **argv)
 			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
 			       trace_nstreams(a));
 			break;
-		default: out_list(a, stdout); break;
+		default:
+			if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+				struct ui_opts uo = { 0 };
+				if (ui_browse(a, &uo) == 0)
+					break;
+				fprintf(stderr, "smbcmp: %s\n", uo.err);
+			}
+			out_list(a, stdout);
+			break;
 		}
 	} else {
 		rc = two_traces(a, b, mode, &copts);
