@@ -9,11 +9,13 @@
  * fragments at the IP layer). IPv6 extension headers are skipped.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cursor.h"
 #include "tcp.h"
@@ -193,6 +195,127 @@ static int ip_tcp_decode(struct trace *t, uint16_t proto, struct cur *c,
 	return 0;
 }
 
+/*
+ * Finding each packet's bytes in the file, so that the index can keep file
+ * offsets instead of copies (dissect.h). libpcap reads the file with stdio:
+ * ftell() before pcap_next_ex() is where the next record starts. In classic
+ * pcap the packet follows a 16-byte record header (24 in the "modified"
+ * format); in pcapng the record is the packet block (or a run of other
+ * blocks before it: they are walked), its data 28 bytes in for Enhanced and
+ * obsolete Packet Blocks, 12 for Simple ones. The first packets and one in
+ * 4096 are read back and compared: on any mismatch the offsets are given
+ * up for the rest of the file and the bytes are copied as for a pipe.
+ */
+struct locator {
+	struct trace *t;
+	pcap_t *p;
+	int ng;            /* pcapng */
+	unsigned rec_hdr;  /* classic pcap record header size */
+	uint32_t n;        /* packets seen */
+	int failed;        /* offsets given up */
+	int64_t next;      /* classic pcap: where the next record starts, or -1 */
+};
+
+/*
+ * Where the next record starts. ftell() costs a system call per packet, so
+ * classic pcap follows the records itself (header + caplen) and asks
+ * ftell() only when libpcap may have cut a record short (caplen at the
+ * snapshot length).
+ */
+static int64_t locator_pos(struct locator *l)
+{
+	if (l->t->fd < 0 || l->failed)
+		return -1;
+	if (!l->ng && l->next >= 0)
+		return l->next;
+	return ftell(pcap_file(l->p));
+}
+
+static uint32_t rd32(const uint8_t *b, int swap)
+{
+	uint32_t v;
+
+	memcpy(&v, b, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+static void locator_init(struct locator *l, struct trace *t, pcap_t *p,
+			 const char *path)
+{
+	uint8_t m[4];
+	uint32_t magic;
+
+	memset(l, 0, sizeof(*l));
+	l->t = t;
+	l->p = p;
+	l->next = -1;
+	if (strcmp(path, "-") == 0)
+		return;
+	t->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (t->fd < 0)
+		return;
+	if (pread(t->fd, m, 4, 0) != 4)
+		goto fail;
+	magic = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+	switch (magic) {
+	case 0xa1b2c3d4: case 0xd4c3b2a1: case 0xa1b23c4d: case 0x4d3cb2a1:
+		l->rec_hdr = 16;
+		return;
+	case 0xa1b2cd34: case 0x34cdb2a1:
+		l->rec_hdr = 24;
+		return;
+	case 0x0a0d0d0a:
+		l->ng = 1;
+		return;
+	}
+fail:
+	close(t->fd);
+	t->fd = -1;
+}
+
+/* File offset of the data of the packet whose record starts at pos. */
+static uint64_t locate_at(struct locator *l, uint64_t pos)
+{
+	if (!l->ng)
+		return pos + l->rec_hdr;
+	int swap = pcap_is_swapped(l->p);
+	for (int blocks = 0; blocks < 64; blocks++) {
+		uint8_t b[8];
+		if (pread(l->t->fd, b, 8, (off_t)pos) != 8)
+			return NO_OFF;
+		uint32_t type = rd32(b, swap), len = rd32(b + 4, swap);
+		if (type == 6 || type == 2)
+			return pos + 28;
+		if (type == 3)
+			return pos + 12;
+		if (len < 12 || len % 4)
+			return NO_OFF;
+		pos += len;
+	}
+	return NO_OFF;
+}
+
+static uint64_t locate_packet(struct locator *l, int64_t before,
+			      const uint8_t *data, uint32_t caplen)
+{
+	if (l->t->fd < 0 || l->failed || before < 0)
+		return NO_OFF;
+	uint64_t off = locate_at(l, (uint64_t)before);
+	l->next = -1;
+	if (!l->ng && caplen < (uint32_t)pcap_snapshot(l->p))
+		l->next = (int64_t)(off + caplen);
+	if ((l->n++ < 64 || l->n % 4096 == 0) && off != NO_OFF) {
+		uint8_t buf[256];
+		uint32_t k = caplen < sizeof(buf) ? caplen : (uint32_t)sizeof(buf);
+		if (pread(l->t->fd, buf, k, (off_t)off) != (ssize_t)k ||
+		    memcmp(buf, data, k) != 0)
+			off = NO_OFF;
+	}
+	if (off == NO_OFF)
+		l->failed = 1; /* PDUs stored so far stay valid: keep the fd */
+	return off;
+}
+
 static int file_problem(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
@@ -217,6 +340,12 @@ static int file_problem(const char *path, char *err, size_t errlen)
 void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
 		     uint32_t caplen, int64_t sec, uint32_t nsec)
 {
+	trace_add_frame_at(t, dlt, data, caplen, sec, nsec, NO_OFF);
+}
+
+void trace_add_frame_at(struct trace *t, int dlt, const uint8_t *data,
+			uint32_t caplen, int64_t sec, uint32_t nsec, uint64_t off)
+{
 	struct cur c = cur_make(data, caplen, 0);
 	struct tcp_seg seg;
 	uint16_t proto = link_decode(dlt, &c);
@@ -225,6 +354,7 @@ void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
 	if (!proto || ip_tcp_decode(t, proto, &c, &seg))
 		return;
 	seg.frame = t->total_frames;
+	seg.file_off = off == NO_OFF ? NO_OFF : off + seg.data_off;
 	seg.sec = sec;
 	seg.nsec = nsec;
 	if (seg.proto == 17)
@@ -242,8 +372,19 @@ int trace_open(struct trace **out, const char *path,
 	*out = NULL;
 	if (strcmp(path, "-") != 0 && file_problem(path, err, errlen))
 		return -1;
-	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-						    ebuf);
+	/* Our own FILE with a large buffer: stdio's 4 KB would mean a read()
+	 * per 4 KB of a gigabyte file. pcap_close() closes it. */
+	FILE *fp = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
+	if (fp) {
+		setvbuf(fp, NULL, _IOFBF, 1u << 20);
+		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
+							     ebuf);
+		if (!p)
+			fclose(fp);
+	} else {
+		p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
+							    ebuf);
+	}
 	if (!p) {
 		if (strstr(ebuf, "truncated") || strstr(ebuf, "too short"))
 			snprintf(err, errlen, "%s: truncated capture file (%s)", path, ebuf);
@@ -259,10 +400,16 @@ int trace_open(struct trace **out, const char *path,
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
-	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+	struct locator loc;
+	locator_init(&loc, t, p, path);
+	for (;;) {
+		int64_t before = locator_pos(&loc);
+		if ((rc = pcap_next_ex(p, &h, &data)) != 1)
+			break;
+		uint64_t off = locate_packet(&loc, before, data, h->caplen);
 		/* tv_usec holds nanoseconds: precision was set to NANO. */
-		trace_add_frame(t, dlt, data, h->caplen, h->ts.tv_sec,
-				(uint32_t)h->ts.tv_usec);
+		trace_add_frame_at(t, dlt, data, h->caplen, h->ts.tv_sec,
+				   (uint32_t)h->ts.tv_usec, off);
 	}
 	if (rc == -1) {
 		const char *why = pcap_geterr(p);

@@ -7,6 +7,15 @@
  * is built then. Trees are built on demand, per frame, into an arena the
  * caller owns (trace_dissect_frame), so a viewer or differ pays for the
  * frames it shows or compares only.
+ *
+ * PDU bytes are not kept in memory when the capture is a seekable file: the
+ * index records where they lie in the file (one offset for a PDU inside one
+ * frame, a list of pieces for a reassembled one) and trace_dissect_frame()
+ * and trace_pdu_bytes() read them back with pread(). The memory of an open
+ * trace is then the index alone (about 80 bytes per SMB frame), whatever
+ * the size of the READ/WRITE payloads. Captures read from a pipe ("-") or
+ * built frame by frame (trace_new/trace_add_frame) keep their bytes in the
+ * trace's arena.
  */
 #ifndef SMBCMP_DISSECT_H
 #define SMBCMP_DISSECT_H
@@ -34,11 +43,16 @@ enum pdu_flags {
 	PDU_CONT = 1 << 2,       /* continuation data, no NBSS header found */
 	PDU_TRUNC = 1 << 3,      /* stored prefix only (max_pdu) */
 	PDU_DGRAM = 1 << 4,      /* NetBIOS datagram (UDP 138), not NBSS */
+	PDU_FILE = 1 << 5,       /* bytes in the capture file: data is NULL */
+	PDU_PIECES = 1 << 6,     /* PDU_FILE in several pieces (reassembled) */
 };
 
 /* One NBSS message as it was reassembled. */
 struct pdu {
-	const uint8_t *data; /* NBSS header + payload, len bytes */
+	const uint8_t *data; /* NBSS header + payload, len bytes; NULL when
+			      * PDU_FILE: use trace_pdu_bytes() */
+	uint64_t src;        /* PDU_FILE: file offset of the bytes; with
+			      * PDU_PIECES: first piece in the trace's table */
 	uint32_t len;        /* bytes stored */
 	uint32_t wire_len;   /* bytes the NBSS header claims + 4 */
 	int32_t frame_off;   /* offset of data[0] in its frame, -1 if REASM */
@@ -85,6 +99,10 @@ size_t trace_nframes(const struct trace *t);
 const struct frame_rec *trace_frame(const struct trace *t, size_t i);
 size_t trace_npdus(const struct trace *t);
 const struct pdu *trace_pdu(const struct trace *t, size_t i);
+/* The len bytes of PDU i: p->data when kept in memory, else read from the
+ * capture file into arena a (bytes the file no longer has read as zeros).
+ * Safe to call from several threads on one trace. */
+const uint8_t *trace_pdu_bytes(struct trace *t, struct arena *a, size_t i);
 size_t trace_nstreams(const struct trace *t);
 const struct stream_rec *trace_stream(const struct trace *t, size_t i);
 /* UDP streams (NetBIOS datagrams), numbered like tshark's udp.stream. */

@@ -11,6 +11,11 @@
  * Framing parses NBSS headers out of the in-order byte stream. A PDU that
  * lies inside one segment keeps its frame offset (positions are frame
  * positions, as in tshark); one that spans segments is PDU_REASM.
+ *
+ * Where the bytes lie in the capture file travels with them: a segment's
+ * payload has one file offset, pend a list of pieces (pos in pend, file
+ * offset, length). A PDU whose bytes all have offsets is stored as offsets
+ * (PDU_FILE, see dissect.h); otherwise its bytes are copied.
  */
 #include "tcp.h"
 
@@ -25,10 +30,18 @@
 
 struct ooo_seg {
 	struct ooo_seg *next;
+	uint64_t file_off;
 	uint32_t seq, len, frame, data_off;
 	int64_t sec;
 	uint32_t nsec;
 	uint8_t data[];
+};
+
+/* Bytes [pos, pos + len) of a buffer are at file offset off (or NO_OFF). */
+struct hpiece {
+	size_t pos;
+	uint64_t off;
+	size_t len;
 };
 
 struct half {
@@ -41,6 +54,8 @@ struct half {
 	unsigned ooo_count;
 	uint8_t *pend;      /* malloc'd; bytes of an unfinished PDU */
 	size_t plen, pcap;
+	struct hpiece *pp;  /* malloc'd; where pend's bytes are in the file */
+	size_t npp, cpp;
 	uint32_t last_frame;
 	int64_t last_sec;
 	uint32_t last_nsec;
@@ -66,6 +81,8 @@ struct tcp_state {
 	struct conn **all;
 	size_t nall, capall;
 	size_t pending_total;
+	struct piece *scratch; /* emit(): pieces of the PDU being stored */
+	size_t cscratch;
 };
 
 struct tcp_state *tcp_new(struct trace *t)
@@ -189,6 +206,9 @@ static void half_free(struct half *h)
 	free(h->pend);
 	h->pend = NULL;
 	h->plen = h->pcap = 0;
+	free(h->pp);
+	h->pp = NULL;
+	h->npp = h->cpp = 0;
 }
 
 /* ---- NBSS framing ---- */
@@ -247,18 +267,97 @@ struct emit_ctx {
 	uint32_t nsec;
 };
 
-static void emit(const struct emit_ctx *e, const uint8_t *p, size_t n,
-		 size_t wire_len, int32_t frame_off, uint16_t flags)
+static void *grow_buf(struct tcp_state *s, void *p, size_t *cap, size_t need,
+		      size_t elem, size_t first)
+{
+	if (need <= *cap)
+		return p;
+	size_t c = *cap ? *cap : first;
+	while (c < need)
+		c *= 2;
+	void *np = realloc(p, c * elem);
+	if (!np) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	s->pending_total += (c - *cap) * elem;
+	*cap = c;
+	return np;
+}
+
+/* The buffer being framed and where its bytes are in the file. */
+struct src {
+	const uint8_t *buf;
+	const struct hpiece *pp;
+	size_t npp;
+};
+
+/*
+ * File pieces of src bytes [from, from + n) into out (merging pieces that
+ * are adjacent in the file); returns their number, or 0 when some byte has
+ * no file offset or there are more than max pieces.
+ */
+static size_t locate(const struct src *src, size_t from, size_t n,
+		     struct piece *out, size_t max)
+{
+	size_t k = 0, end = from + n;
+
+	for (size_t i = 0; i < src->npp && from < end; i++) {
+		const struct hpiece *h = &src->pp[i];
+		if (h->pos + h->len <= from)
+			continue;
+		if (h->pos > from || h->off == NO_OFF)
+			return 0;
+		uint64_t off = h->off + (from - h->pos);
+		size_t len = h->pos + h->len - from;
+		if (len > end - from)
+			len = end - from;
+		if (k && out[k - 1].off + out[k - 1].len == off &&
+		    out[k - 1].len + len <= UINT32_MAX) {
+			out[k - 1].len += (uint32_t)len;
+		} else {
+			if (k == max || len > UINT32_MAX)
+				return 0;
+			out[k].off = off;
+			out[k++].len = (uint32_t)len;
+		}
+		from += len;
+	}
+	return from == end ? k : 0;
+}
+
+static void emit(const struct emit_ctx *e, const struct src *src, size_t at,
+		 size_t n, size_t wire_len, int32_t frame_off, uint16_t flags)
 {
 	struct trace *t = e->s->t;
 	struct pdu pdu;
+	const uint8_t *p = src->buf + at;
 	size_t keep = n < t->opts.max_pdu ? n : t->opts.max_pdu;
-	uint8_t *copy = arena_alloc(&t->a, keep ? keep : 1);
+	size_t np = 0;
 
-	memcpy(copy, p, keep);
+	if (t->fd >= 0 && keep) {
+		e->s->scratch = grow_buf(e->s, e->s->scratch, &e->s->cscratch,
+					 src->npp, sizeof(struct piece), 16);
+		np = locate(src, at, keep, e->s->scratch, src->npp);
+	}
+	struct piece *pieces = e->s->scratch;
+
+	if (np == 1) {
+		pdu.data = NULL;
+		pdu.src = pieces[0].off;
+		flags |= PDU_FILE;
+	} else if (np > 1) {
+		pdu.data = NULL;
+		pdu.src = trace_add_pieces(t, pieces, np);
+		flags |= PDU_FILE | PDU_PIECES;
+	} else {
+		uint8_t *copy = arena_alloc(&t->a, keep ? keep : 1);
+		memcpy(copy, p, keep);
+		pdu.data = copy;
+		pdu.src = 0;
+	}
 	if (keep < n)
 		flags |= PDU_TRUNC;
-	pdu.data = copy;
 	pdu.len = (uint32_t)keep;
 	pdu.wire_len = wire_len > UINT32_MAX ? UINT32_MAX : (uint32_t)wire_len;
 	pdu.frame_off = frame_off;
@@ -267,47 +366,55 @@ static void emit(const struct emit_ctx *e, const uint8_t *p, size_t n,
 	pdu.flags = flags;
 	pdu.to_server = e->dir != e->c->server;
 	pdu.port139 = e->c->port139;
-	trace_add_pdu(t, &pdu, e->sec, e->nsec);
+	trace_add_pdu(t, &pdu, p, e->sec, e->nsec);
 }
 
-static void pend_keep(struct tcp_state *s, struct half *h, const uint8_t *p,
-		      size_t n)
+/* Keeps src bytes [from, from + n) as the start of pend. */
+static void pend_keep(struct tcp_state *s, struct half *h, const struct src *src,
+		      size_t from, size_t n)
 {
-	if (n == 0 || p == h->pend) {
-		h->plen = n;
+	const uint8_t *p = src->buf + from;
+	size_t k = 0;
+
+	if (n == 0) {
+		h->plen = 0;
+		h->npp = 0;
 		return;
 	}
-	if (h->pend && p >= h->pend && p < h->pend + h->plen) {
+	if (src->buf != h->pend)
+		h->pend = grow_buf(s, h->pend, &h->pcap, n, 1, 4096);
+	if (p != h->pend)
 		memmove(h->pend, p, n);
-		h->plen = n;
-		return;
-	}
-	if (n > h->pcap) {
-		size_t cap = h->pcap ? h->pcap : 4096;
-		while (cap < n)
-			cap *= 2;
-		uint8_t *np = realloc(h->pend, cap);
-		if (!np) {
-			fprintf(stderr, "smbcmp: out of memory\n");
-			abort();
-		}
-		s->pending_total += cap - h->pcap;
-		h->pend = np;
-		h->pcap = cap;
-	}
-	memmove(h->pend, p, n);
 	h->plen = n;
+	/* Pieces: the sub-range, shifted to 0 (in place when src is pend). */
+	if (src->pp != h->pp)
+		h->pp = grow_buf(s, h->pp, &h->cpp, src->npp, sizeof(*h->pp), 16);
+	for (size_t i = 0; i < src->npp; i++) {
+		struct hpiece x = src->pp[i];
+		if (x.pos + x.len <= from)
+			continue;
+		if (x.pos < from) {
+			if (x.off != NO_OFF)
+				x.off += from - x.pos;
+			x.len -= from - x.pos;
+			x.pos = from;
+		}
+		x.pos -= from;
+		h->pp[k++] = x;
+	}
+	h->npp = k;
 }
 
 /*
- * Frames NBSS messages out of buf[0..n). seg_start is where the current
- * segment's bytes begin in buf (bytes before it came from earlier frames);
- * seg_off is the segment's payload offset within its frame.
+ * Frames NBSS messages out of src->buf[0..n). seg_start is where the
+ * current segment's bytes begin in buf (bytes before it came from earlier
+ * frames); seg_off is the segment's payload offset within its frame.
  */
 static void frame_bytes(const struct emit_ctx *e, struct half *h,
-			const uint8_t *buf, size_t n, size_t seg_start,
+			const struct src *src, size_t n, size_t seg_start,
 			uint32_t seg_off)
 {
+	const uint8_t *buf = src->buf;
 	size_t i = 0;
 
 	while (i < n) {
@@ -324,7 +431,7 @@ static void frame_bytes(const struct emit_ctx *e, struct half *h,
 					stop = n - 7;
 				else if (j == n)
 					break;
-				emit(e, buf + i, stop - i, stop - i,
+				emit(e, src, i, stop - i, stop - i,
 				     i >= seg_start ? (int32_t)(seg_off + (i - seg_start)) : -1,
 				     PDU_CONT);
 				i = stop;
@@ -349,16 +456,16 @@ static void frame_bytes(const struct emit_ctx *e, struct half *h,
 			off = (int32_t)(seg_off + (i - seg_start));
 		else
 			flags |= PDU_REASM;
-		emit(e, p, total, total, off, flags);
+		emit(e, src, i, total, total, off, flags);
 		i += total;
 	}
-	pend_keep(e->s, h, buf + i, n - i);
+	pend_keep(e->s, h, src, i, n - i);
 }
 
 /* Delivers in-order bytes of one segment to the framer. */
 static void deliver(struct tcp_state *s, struct conn *c, int dir,
 		    const uint8_t *data, size_t len, uint32_t frame,
-		    int64_t sec, uint32_t nsec, uint32_t seg_off)
+		    int64_t sec, uint32_t nsec, uint32_t seg_off, uint64_t file_off)
 {
 	struct half *h = &c->h[dir];
 	struct emit_ctx e = { s, c, dir, frame, sec, nsec };
@@ -376,26 +483,19 @@ static void deliver(struct tcp_state *s, struct conn *c, int dir,
 	if (!c->nbss)
 		return;
 	if (h->plen == 0) {
-		frame_bytes(&e, h, data, len, 0, seg_off);
+		struct hpiece one = { 0, file_off, len };
+		struct src src = { data, &one, 1 };
+		frame_bytes(&e, h, &src, len, 0, seg_off);
 		return;
 	}
 	size_t before = h->plen;
-	if (before + len > h->pcap) {
-		size_t cap = h->pcap;
-		while (cap < before + len)
-			cap *= 2;
-		uint8_t *np = realloc(h->pend, cap);
-		if (!np) {
-			fprintf(stderr, "smbcmp: out of memory\n");
-			abort();
-		}
-		s->pending_total += cap - h->pcap;
-		h->pend = np;
-		h->pcap = cap;
-	}
+	h->pend = grow_buf(s, h->pend, &h->pcap, before + len, 1, 4096);
 	memcpy(h->pend + before, data, len);
 	h->plen = before + len;
-	frame_bytes(&e, h, h->pend, h->plen, before, seg_off);
+	h->pp = grow_buf(s, h->pp, &h->cpp, h->npp + 1, sizeof(*h->pp), 16);
+	h->pp[h->npp++] = (struct hpiece){ before, file_off, len };
+	struct src src = { h->pend, h->pp, h->npp };
+	frame_bytes(&e, h, &src, h->plen, before, seg_off);
 }
 
 /* Data was lost before the next bytes: abandon the PDU in progress. */
@@ -409,10 +509,11 @@ static void declare_gap(struct tcp_state *s, struct conn *c, int dir)
 		size_t wire = h->plen;
 		if (h->plen >= 4 && nbss_type_ok(h->pend[0]))
 			wire = 4 + (size_t)nbss_len(h->pend);
-		emit(&e, h->pend, h->plen, wire, -1,
-		     PDU_INCOMPLETE | PDU_REASM);
+		struct src src = { h->pend, h->pp, h->npp };
+		emit(&e, &src, 0, h->plen, wire, -1, PDU_INCOMPLETE | PDU_REASM);
 	}
 	h->plen = 0;
+	h->npp = 0;
 	h->synced = 0;
 }
 
@@ -435,7 +536,8 @@ static void drain(struct tcp_state *s, struct conn *c, int dir)
 		if (skip < o->len) {
 			h->next_seq += o->len - skip;
 			deliver(s, c, dir, o->data + skip, o->len - skip, o->frame,
-				o->sec, o->nsec, o->data_off + skip);
+				o->sec, o->nsec, o->data_off + skip,
+				o->file_off == NO_OFF ? NO_OFF : o->file_off + skip);
 		}
 		free(o);
 	}
@@ -471,6 +573,8 @@ static void enqueue(struct half *h, const struct tcp_seg *g, uint32_t seq,
 	o->len = len;
 	o->frame = g->frame;
 	o->data_off = g->data_off + (uint32_t)(data - g->data);
+	o->file_off = g->file_off == NO_OFF ? NO_OFF
+					    : g->file_off + (uint64_t)(data - g->data);
 	o->sec = g->sec;
 	o->nsec = g->nsec;
 	memcpy(o->data, data, len);
@@ -540,7 +644,9 @@ void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
 		if (len && seq == h->next_seq) {
 			h->next_seq += len;
 			deliver(s, c, dir, data, len, g->frame, g->sec, g->nsec,
-				g->data_off + (uint32_t)(data - g->data));
+				g->data_off + (uint32_t)(data - g->data),
+				g->file_off == NO_OFF ? NO_OFF
+						      : g->file_off + (uint64_t)(data - g->data));
 			drain(s, c, dir);
 		} else if (len) {
 			enqueue(h, g, seq, data, len);
@@ -569,6 +675,7 @@ void tcp_finish(struct tcp_state *s)
 		free(c);
 	}
 	free(s->all);
+	free(s->scratch);
 	hmap_free(&s->conns);
 	free(s);
 }
@@ -619,16 +726,23 @@ void udp_datagram(struct trace *t, const struct tcp_seg *g)
 	fmt_endpoint(dst, sizeof(dst), &tmp, 1);
 
 	struct pdu pdu;
-	uint8_t *copy = arena_alloc(&t->a, n);
-	memcpy(copy, p, n);
-	pdu.data = copy;
+	if (t->fd >= 0 && g->file_off != NO_OFF) {
+		pdu.data = NULL;
+		pdu.src = g->file_off;
+		pdu.flags = PDU_DGRAM | PDU_FILE;
+	} else {
+		uint8_t *copy = arena_alloc(&t->a, n ? n : 1);
+		memcpy(copy, p, n);
+		pdu.data = copy;
+		pdu.src = 0;
+		pdu.flags = PDU_DGRAM;
+	}
 	pdu.len = pdu.wire_len = n;
 	pdu.frame_off = (int32_t)g->data_off;
 	pdu.frame = g->frame;
 	pdu.stream = trace_udp_index(t, hmap_mix(tuple_hash(g), 17), src, dst,
 				     g->frame);
-	pdu.flags = PDU_DGRAM;
 	pdu.to_server = 1;
 	pdu.port139 = 0;
-	trace_add_pdu(t, &pdu, g->sec, g->nsec);
+	trace_add_pdu(t, &pdu, p, g->sec, g->nsec);
 }

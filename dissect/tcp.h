@@ -30,6 +30,7 @@ struct tcp_seg {
 	const uint8_t *data;   /* payload */
 	uint32_t len;
 	uint32_t data_off;     /* payload offset within the frame */
+	uint64_t file_off;     /* file offset of data[0], or NO_OFF */
 };
 
 #define TCP_FIN 0x01

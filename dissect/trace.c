@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dctx.h"
 #include "tcp.h"
@@ -37,8 +38,18 @@ struct stream_rec *trace_stream_at(struct trace *t, uint32_t i)
 	return &t->streams[i];
 }
 
-void trace_add_pdu(struct trace *t, const struct pdu *p, int64_t sec,
-		   uint32_t nsec)
+uint64_t trace_add_pieces(struct trace *t, const struct piece *p, size_t n)
+{
+	size_t first = t->npieces;
+
+	t->pieces = grow(t->pieces, &t->cappieces, first + n, sizeof(*p));
+	memcpy(t->pieces + first, p, n * sizeof(*p));
+	t->npieces = first + n;
+	return first;
+}
+
+void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
+		   int64_t sec, uint32_t nsec)
 {
 	t->pdus = grow(t->pdus, &t->cappdus, t->npdus + 1, sizeof(*t->pdus));
 	t->pdus[t->npdus] = *p;
@@ -62,8 +73,10 @@ void trace_add_pdu(struct trace *t, const struct pdu *p, int64_t sec,
 		return;
 	trace_stream_at(t, p->stream)->npdus++;
 	if (!(p->flags & (PDU_CONT | PDU_INCOMPLETE))) {
-		smb2_index(t, p, sec, nsec);
-		smb1_index(t, p, sec, nsec);
+		struct pdu lp = *p;
+		lp.data = live;
+		smb2_index(t, &lp, sec, nsec);
+		smb1_index(t, &lp, sec, nsec);
 	}
 }
 
@@ -76,6 +89,8 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts)
 		abort();
 	}
 	arena_init(&t->a);
+	t->fd = -1;
+	pthread_mutex_init(&t->wlock, NULL);
 	t->path = arena_strdup(&t->a, path ? path : "");
 	if (opts)
 		t->opts = *opts;
@@ -111,6 +126,11 @@ void trace_close(struct trace *t)
 	free(t->frames);
 	free(t->pdus);
 	free(t->streams);
+	free(t->pieces);
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t->window);
+	pthread_mutex_destroy(&t->wlock);
 	arena_free(&t->a);
 	free(t);
 }
@@ -149,6 +169,75 @@ uint32_t trace_udp_index(struct trace *t, uint64_t hash, const char *src,
 }
 
 uint32_t trace_total_frames(const struct trace *t) { return t->total_frames; }
+
+/* Reads n bytes at off of the capture file; returns how many it got. */
+static size_t pread_full(int fd, uint8_t *out, size_t n, uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(fd, out + got, n - got, (off_t)(off + got));
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+/*
+ * Reads n bytes at off of the capture file; what it no longer has is 0.
+ * Small reads go through the trace's read-ahead window (frames are mostly
+ * read in file order: one pread per window instead of one per PDU); the
+ * window is shared by the threads using the trace, under its lock.
+ */
+static void read_at(struct trace *t, uint8_t *out, size_t n, uint64_t off)
+{
+	size_t got;
+
+	if (n > TRACE_WINDOW / 4) {
+		got = pread_full(t->fd, out, n, off);
+	} else {
+		pthread_mutex_lock(&t->wlock);
+		if (!t->window)
+			t->window = malloc(TRACE_WINDOW);
+		if (t->window && (off < t->woff || off + n > t->woff + t->wlen)) {
+			t->woff = off;
+			t->wlen = pread_full(t->fd, t->window, TRACE_WINDOW, off);
+		}
+		got = 0;
+		if (t->window && off >= t->woff && off < t->woff + t->wlen) {
+			got = t->woff + t->wlen - off < n ? (size_t)(t->woff + t->wlen - off) : n;
+			memcpy(out, t->window + (off - t->woff), got);
+		} else if (!t->window) {
+			got = pread_full(t->fd, out, n, off);
+		}
+		pthread_mutex_unlock(&t->wlock);
+	}
+	memset(out + got, 0, n - got);
+}
+
+const uint8_t *trace_pdu_bytes(struct trace *t, struct arena *a, size_t i)
+{
+	const struct pdu *p = &t->pdus[i];
+
+	if (!(p->flags & PDU_FILE))
+		return p->data;
+	uint8_t *buf = arena_alloc(a, p->len ? p->len : 1);
+	if (!(p->flags & PDU_PIECES)) {
+		read_at(t, buf, p->len, p->src);
+		return buf;
+	}
+	size_t got = 0;
+	for (size_t k = (size_t)p->src; got < p->len && k < t->npieces; k++) {
+		size_t n = t->pieces[k].len;
+		if (n > p->len - got)
+			n = p->len - got;
+		read_at(t, buf + got, n, t->pieces[k].off);
+		got += n;
+	}
+	memset(buf + got, 0, p->len - got);
+	return buf;
+}
 size_t field_count(void) { return F_COUNT; }
 
 void dctx_summary(struct dctx *d, const char *fmt, ...)
@@ -186,8 +275,11 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	d.frame = &t->frames[i];
 	d.summary = "";
 	struct node *root = tree_root(&d.t);
+	struct pdu lp; /* the PDU with its bytes loaded */
 	for (uint32_t k = 0; k < d.frame->npdus; k++) {
-		const struct pdu *p = &t->pdus[d.frame->first_pdu + k];
+		const struct pdu *p = &lp;
+		lp = t->pdus[d.frame->first_pdu + k];
+		lp.data = trace_pdu_bytes(t, a, d.frame->first_pdu + k);
 		d.pdu = p;
 		struct cur c = cur_make(p->data, p->len,
 					p->frame_off >= 0 ? (uint32_t)p->frame_off : 0);

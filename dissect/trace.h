@@ -9,16 +9,36 @@
 #ifndef SMBCMP_TRACE_H
 #define SMBCMP_TRACE_H
 
+#include <pthread.h>
+
 #include "dissect.h"
 #include "hmap.h"
 
 struct tcp_state;
 
+/* Where some bytes of a PDU lie in the capture file. */
+struct piece {
+	uint64_t off;
+	uint32_t len;
+};
+
+#define TRACE_WINDOW (256u * 1024)
+
+/* File offset for bytes that are not in the file as they are. */
+#define NO_OFF UINT64_MAX
+
 struct trace {
 	char *path;
 	char warning[256];
 	struct trace_opts opts;
-	struct arena a;           /* index, PDU bytes, per-trace state */
+	struct arena a;           /* index, in-memory PDU bytes, per-trace state */
+	int fd;                   /* capture file for PDU_FILE bytes, or -1 */
+	struct piece *pieces;     /* PDU_PIECES lists, PDU after PDU */
+	size_t npieces, cappieces;
+	pthread_mutex_t wlock;    /* guards the read-ahead window: */
+	uint8_t *window;          /* TRACE_WINDOW bytes of the file from woff */
+	uint64_t woff;
+	size_t wlen;              /* bytes valid in window */
 	uint32_t total_frames;
 
 	struct frame_rec *frames;
@@ -44,15 +64,23 @@ struct trace {
 struct trace *trace_new(const char *path, const struct trace_opts *opts);
 void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
 		     uint32_t caplen, int64_t sec, uint32_t nsec);
+/* The same for a frame whose data[0] is at file offset off of t->fd
+ * (NO_OFF: not in the file; its PDU bytes are then copied). */
+void trace_add_frame_at(struct trace *t, int dlt, const uint8_t *data,
+			uint32_t caplen, int64_t sec, uint32_t nsec, uint64_t off);
 void trace_finish(struct trace *t);
 
 /* Index of the UDP stream with this tuple hash (created on first use). */
 uint32_t trace_udp_index(struct trace *t, uint64_t hash, const char *src,
 			 const char *dst, uint32_t frame);
 
-/* Called by the TCP/NBSS layer for each complete (or abandoned) PDU. */
-void trace_add_pdu(struct trace *t, const struct pdu *p, int64_t sec,
-		   uint32_t nsec);
+/* Called by the TCP/NBSS layer for each complete (or abandoned) PDU; live
+ * holds its p->len bytes for the index hooks while p->data may be NULL
+ * (PDU_FILE). */
+void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
+		   int64_t sec, uint32_t nsec);
+/* Appends a piece list to the trace's table; returns the first index. */
+uint64_t trace_add_pieces(struct trace *t, const struct piece *p, size_t n);
 /* Returns the stream record for index i, growing the array. */
 struct stream_rec *trace_stream_at(struct trace *t, uint32_t i);
 

@@ -80,8 +80,8 @@ static size_t layout(const struct hexview *h, int bpl, const struct hl *hl, size
 	return line;
 }
 
-static void draw_bytes(int y, struct rect r, const struct pdu *p, size_t off, int bpl,
-		       const struct hl *hl, bool this_pdu)
+static void draw_bytes(int y, struct rect r, const struct pdu *p, const uint8_t *data,
+		       size_t off, int bpl, const struct hl *hl, bool this_pdu)
 {
 	size_t base = p->frame_off >= 0 ? (size_t)p->frame_off : 0;
 	attr_t norm = line_attr(LINE_DEFAULT), hi = line_attr(LINE_HEX_HILITE);
@@ -95,7 +95,7 @@ static void draw_bytes(int y, struct rect r, const struct pdu *p, size_t off, in
 		bool in = this_pdu && b >= hl->b0 && b < hl->b1;
 		bool in_next = this_pdu && b + 1 >= hl->b0 && b + 1 < hl->b1 && i + 1 < bpl;
 		if (b < p->len) {
-			snprintf(buf, sizeof(buf), "%02x", p->data[b]);
+			snprintf(buf, sizeof(buf), "%02x", data[b]);
 			x += put_text(y, x, end - x, buf, in ? hi : norm, false);
 		} else {
 			x += put_text(y, x, end - x, "  ", norm, false);
@@ -107,7 +107,7 @@ static void draw_bytes(int y, struct rect r, const struct pdu *p, size_t off, in
 	x += put_text(y, x, end - x, " ", norm, false);
 	for (int i = 0; i < bpl && off + (size_t)i < p->len; i++) {
 		size_t b = off + (size_t)i;
-		uint8_t c = p->data[b];
+		uint8_t c = data[b];
 		char s[2] = { c >= 32 && c < 127 ? (char)c : '.', 0 };
 		bool in = this_pdu && b >= hl->b0 && b < hl->b1;
 		x += put_text(y, x, end - x, s, in ? hi : norm, false);
@@ -153,6 +153,8 @@ static void hex_draw(struct view *v, struct rect r, bool focused)
 	bool heads = show_headers(h, f);
 	size_t line = 0;
 	int y = r.y;
+	struct arena bytes; /* PDU bytes read back from the file (dissect.h) */
+	arena_init(&bytes);
 	for (size_t k = 0; k < f->npdus && y < r.y + r.h; k++) {
 		const struct pdu *p = trace_pdu(h->t, f->first_pdu + k);
 		if (heads) {
@@ -175,10 +177,13 @@ static void hex_draw(struct view *v, struct rect r, bool focused)
 			continue;
 		}
 		size_t first = h->top > line ? h->top - line : 0;
+		const uint8_t *data = trace_pdu_bytes(h->t, &bytes, f->first_pdu + k);
 		for (size_t i = first; i < nl && y < r.y + r.h; i++)
-			draw_bytes(y++, r, p, i * (size_t)h->bpl, h->bpl, &hl, hl.pdu == k);
+			draw_bytes(y++, r, p, data, i * (size_t)h->bpl, h->bpl, &hl,
+				   hl.pdu == k);
 		line += nl;
 	}
+	arena_free(&bytes);
 	while (y < r.y + r.h)
 		put_text(y++, r.x, r.w, "", A_NORMAL, true);
 }
