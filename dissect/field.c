@@ -3,6 +3,7 @@
 #include "fieldvals.h"
 
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 const struct field field_table[F_COUNT] = {
@@ -34,8 +35,10 @@ const char *rval_lookup(const struct rval *rvals, uint64_t v)
 	return NULL;
 }
 
-/* Sorted index of field names, built on first use. Read-only afterwards. */
+/* Sorted index of field names, built once (pthread_once: two traces may be
+ * dissected by two threads). Read-only afterwards. */
 static int *name_index;
+static pthread_once_t name_once = PTHREAD_ONCE_INIT;
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -43,17 +46,23 @@ static int cmp_name(const void *a, const void *b)
 		      field_table[*(const int *)b].name);
 }
 
+static void build_name_index(void)
+{
+	int *idx = malloc(sizeof(int) * F_COUNT);
+
+	if (!idx)
+		return;
+	for (int i = 0; i < F_COUNT; i++)
+		idx[i] = i;
+	qsort(idx, F_COUNT, sizeof(int), cmp_name);
+	name_index = idx;
+}
+
 int field_by_name(const char *name)
 {
-	if (!name_index) {
-		int *idx = malloc(sizeof(int) * F_COUNT);
-		if (!idx)
-			return F_INVALID;
-		for (int i = 0; i < F_COUNT; i++)
-			idx[i] = i;
-		qsort(idx, F_COUNT, sizeof(int), cmp_name);
-		name_index = idx;
-	}
+	pthread_once(&name_once, build_name_index);
+	if (!name_index)
+		return F_INVALID;
 	size_t lo = 0, hi = F_COUNT;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;

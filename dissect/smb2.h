@@ -190,8 +190,11 @@ void smb2_payload(struct dctx *d, struct node *parent, struct cur *c, size_t n);
  * responses; keyed by (SessionId, FileId), kept in the smb2_msgs map. */
 struct smb2_fid_name {
 	struct smb2_fid_name *prev; /* older open of the same id */
+	struct smb2_fid_name *jump; /* an older one still: O(log n) search */
 	const char *name;
 	uint32_t open_frame;
+	uint32_t depth;             /* opens before this one */
+	bool mono;                  /* open_frame never increases down prev */
 };
 uint64_t smb2_fid_key(uint64_t sesid, const uint8_t fid[16]);
 void smb2_fid_remember(struct trace *t, uint64_t sesid, const uint8_t fid[16],

@@ -109,6 +109,15 @@ void smb2_fid_remember(struct trace *t, uint64_t sesid, const uint8_t fid[16],
 	e->prev = prev;
 	e->name = name;
 	e->open_frame = frame;
+	e->mono = !prev || (prev->mono && prev->open_frame <= frame);
+	e->depth = prev ? prev->depth + 1 : 0;
+	/* Skew-binary jump pointers (Myers 1983): a server that reuses ids
+	 * over a long trace makes long chains. */
+	e->jump = prev;
+	if (prev && prev->jump && prev->jump->jump &&
+	    prev->depth - prev->jump->depth ==
+		    prev->jump->depth - prev->jump->jump->depth)
+		e->jump = prev->jump->jump;
 	hmap_put(&t->smb2_msgs, key, e);
 }
 
@@ -117,11 +126,12 @@ const char *smb2_fid_lookup(const struct trace *t, uint64_t sesid,
 {
 	const struct smb2_fid_name *e = hmap_get(&t->smb2_msgs, smb2_fid_key(sesid, fid));
 
-	/* Newest open at or before frame; bounded by the list length. */
-	for (; e; e = e->prev)
-		if (e->open_frame <= frame)
-			return e->name;
-	return NULL;
+	/* Newest open at or before frame. Along a monotonic chain every open
+	 * between e and e->jump is newer than e->jump: skip them when that
+	 * one is still too new. */
+	while (e && e->open_frame > frame)
+		e = e->mono && e->jump && e->jump->open_frame > frame ? e->jump : e->prev;
+	return e ? e->name : NULL;
 }
 
 const char *smb2_fid(struct dctx *d, struct node *parent, struct cur *c,

@@ -2,8 +2,10 @@
 #include "tree.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -222,6 +224,48 @@ struct node *t_proto(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 	return n;
 }
 
+/*
+ * Labels of one-bit boolean fields ("...1 .... = Name: Set"), both values of
+ * every such field, made once (pthread_once) and read-only afterwards:
+ * flags are a large share of every tree and formatting them each time cost
+ * more than the rest of the dissection.
+ */
+static const char **bool_labels; /* [2 * fid + value] */
+static pthread_once_t bool_once = PTHREAD_ONCE_INIT;
+
+static void build_bool_labels(void)
+{
+	const char **tab = calloc(2 * (size_t)F_COUNT, sizeof(*tab));
+
+	if (!tab)
+		return;
+	for (int fid = 1; fid < F_COUNT; fid++) {
+		const struct field *f = field_get(fid);
+		if (f->type != FT_BOOLEAN || !f->mask || (f->mask & (f->mask - 1)))
+			continue;
+		unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
+		for (int b = 0; b < 2; b++) {
+			char bits[128];
+			const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f)
+						: (b ? "True" : "False");
+			fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
+			size_t n = strlen(bits) + strlen(f->label) + 2 + strlen(ts) + 1;
+			char *l = malloc(n);
+			if (l)
+				snprintf(l, n, "%s%s: %s", bits, f->label, ts);
+			tab[2 * fid + b] = l;
+		}
+	}
+	bool_labels = tab;
+}
+
+static const char *bool_label(int fid, bool b)
+{
+	pthread_once(&bool_once, build_bool_labels);
+	const char *l = bool_labels ? bool_labels[2 * fid + b] : NULL;
+	return l ? l : "";
+}
+
 /* Integer field, raw is the whole integer read (mask applied here). */
 static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 			    uint32_t pos, uint32_t size, uint64_t raw,
@@ -233,6 +277,15 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 	char bits[128] = "";
 	uint64_t v = raw;
 
+	if (f->type == FT_BOOLEAN && f->mask && !(f->mask & (f->mask - 1))) {
+		/* One-bit flag: its label is one of two fixed strings. */
+		bool b = (raw & f->mask) != 0;
+		struct node *n = add_field(t, parent, fid, bool_label(fid, b),
+					   b ? "1" : "0", pos, size);
+		n->value = b;
+		n->flags |= N_HAS_VALUE;
+		return n;
+	}
 	if (f->mask) {
 		unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
 		fmt_bits(bits, sizeof(bits), f->mask, raw, width);
@@ -511,16 +564,31 @@ void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
 {
 	if (t->dry)
 		return;
-	const char *label = node->label;
+	size_t len = strlen(node->label), extra = 0;
 
-	for (; subs && *subs != F_INVALID; subs++) {
-		const struct field *sf = field_get(*subs);
-		t_uint(t, node, *subs, pos, size, v);
+	for (const int *k = subs; k && *k != F_INVALID; k++) {
+		const struct field *sf = field_get(*k);
+		t_uint(t, node, *k, pos, size, v);
+		if (sf->type == FT_BOOLEAN && sf->mask && (v & sf->mask))
+			extra += 2 + strlen(sf->label);
+	}
+	if (!extra)
+		return;
+	/* One allocation for "Label, Set1, Set2...". */
+	char *out = arena_alloc(t->a, len + extra + 1), *p = out;
+	memcpy(p, node->label, len);
+	p += len;
+	for (const int *k = subs; *k != F_INVALID; k++) {
+		const struct field *sf = field_get(*k);
 		if (sf->type == FT_BOOLEAN && sf->mask && (v & sf->mask)) {
-			label = arena_printf(t->a, "%s, %s", label, sf->label);
+			size_t l = strlen(sf->label);
+			memcpy(p, ", ", 2);
+			memcpy(p + 2, sf->label, l);
+			p += 2 + l;
 		}
 	}
-	node->label = label;
+	*p = '\0';
+	node->label = out;
 }
 
 uint64_t r_bitmask(struct tctx *t, struct node *parent, int fid, struct cur *c,

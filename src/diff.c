@@ -46,7 +46,8 @@
  *    file an operation on a file id acts on), smbcmp.interim (count of
  *    STATUS_PENDING interims, masked by default).
  *
- * 5. Passes. diff_run() compares every entry once and keeps only its
+ * 5. Passes. diff_init() builds the two operation lists on two threads.
+ *    diff_run() compares every entry once and keeps only its
  *    status. Output re-runs the comparison of the entries it prints in
  *    record mode (diff_detail); because id bindings are only ever added,
  *    and an entry's bindings are made by the entry itself or earlier ones,
@@ -54,6 +55,7 @@
  */
 #include "diff.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +391,34 @@ static void align_conn(struct diff *d, uint32_t ci)
 	free(keys);
 }
 
+struct build_job {
+	struct opset *s;
+	struct trace *t;
+};
+
+static void *build_thread(void *arg)
+{
+	struct build_job *j = arg;
+
+	ops_build(j->s, j->t);
+	return NULL;
+}
+
+/* The operation lists of A and B, built on two threads (each dissects
+ * every frame of its own trace once). */
+static void build_both(struct diff *d)
+{
+	struct build_job jb = { &d->s[1], d->t[1] };
+	pthread_t th;
+	bool threaded = pthread_create(&th, NULL, build_thread, &jb) == 0;
+
+	ops_build(&d->s[0], d->t[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		build_thread(&jb);
+}
+
 int diff_init(struct diff *d, struct trace *a, struct trace *b,
 	      const struct diff_opts *o, char *err, size_t errlen)
 {
@@ -397,8 +427,7 @@ int diff_init(struct diff *d, struct trace *a, struct trace *b,
 	d->t[1] = b;
 	d->o = *o;
 	d->first_div = SIZE_MAX;
-	ops_build(&d->s[0], a);
-	ops_build(&d->s[1], b);
+	build_both(d);
 	if (o->npicks)
 		return pick_conns(d, err, errlen);
 	match_conns(d);

@@ -12,6 +12,7 @@
  */
 #include <getopt.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,49 @@ static int open_trace(struct trace **t, const char *path)
 
 	if (trace_open(t, path, NULL, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+struct open_job {
+	struct trace *t;
+	const char *path;
+	int rc;
+	char err[512];
+};
+
+static void *open_thread(void *arg)
+{
+	struct open_job *j = arg;
+
+	j->rc = trace_open(&j->t, j->path, NULL, j->err, sizeof(j->err));
+	return NULL;
+}
+
+/* Opens A, and B when given, indexing both at once on two threads (the
+ * index pass of each is independent; dissect/ keeps no mutable globals).
+ * As when opened one after the other, only the first failure is reported.
+ * Returns 0 or -1 (message printed). */
+static int open_traces(struct trace **a, const char *pa, struct trace **b,
+		       const char *pb)
+{
+	struct open_job ja = { NULL, pa, 0, "" }, jb = { NULL, pb, 0, "" };
+	pthread_t th;
+
+	if (!b)
+		return open_trace(a, pa);
+	bool threaded = strcmp(pa, "-") && strcmp(pb, "-") &&
+			pthread_create(&th, NULL, open_thread, &jb) == 0;
+	open_thread(&ja);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (!ja.rc)
+		open_thread(&jb);
+	*a = ja.t;
+	*b = jb.t;
+	if (ja.rc || jb.rc) {
+		fprintf(stderr, "smbcmp: %s\n", ja.rc ? ja.err : jb.err);
 		return -1;
 	}
 	return 0;
@@ -282,8 +326,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
 	struct trace *a = NULL, *b = NULL;
-	if (open_trace(&a, argv[optind]) ||
-	    (nfiles == 2 && open_trace(&b, argv[optind + 1]))) {
+	if (open_traces(&a, argv[optind], nfiles == 2 ? &b : NULL,
+			nfiles == 2 ? argv[optind + 1] : NULL)) {
+		trace_close(b);
 		trace_close(a);
 		masks_free(&copts.masks);
 		filter_free(copts.filter);
