@@ -122,6 +122,15 @@ uint32_t trace_total_frames(const struct trace *t);
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary);
 
+/*
+ * The same for comparisons: byte fields longer than 64 KiB (READ/WRITE
+ * payloads) show "<N bytes, digest H>" instead of 3 x N characters of hex;
+ * their labels are unchanged. Equal bytes give equal shows.
+ */
+#define TRACE_DIGEST_OVER (64u * 1024)
+struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
+				     const char **summary);
+
 /* The Info-column summary of frame i alone (no tree is built: fast). */
 const char *trace_summary(struct trace *t, struct arena *a, size_t i);
 
