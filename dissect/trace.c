@@ -12,7 +12,9 @@
 void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
 void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
 
-static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
+/* Grows arr to hold need elements (doubling); zero: clear the new ones
+ * (the big arrays are written whole: clearing them only costs faults). */
+static void *grow(void *arr, size_t *cap, size_t need, size_t elem, bool zero)
 {
 	if (need <= *cap)
 		return arr;
@@ -24,7 +26,8 @@ static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
 		fprintf(stderr, "smbcmp: out of memory\n");
 		abort();
 	}
-	memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
+	if (zero)
+		memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
 	*cap = ncap;
 	return p;
 }
@@ -32,7 +35,7 @@ static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
 struct stream_rec *trace_stream_at(struct trace *t, uint32_t i)
 {
 	t->streams = grow(t->streams, &t->capstreams, (size_t)i + 1,
-			  sizeof(*t->streams));
+			  sizeof(*t->streams), true);
 	if (i >= t->nstreams)
 		t->nstreams = (size_t)i + 1;
 	return &t->streams[i];
@@ -42,7 +45,7 @@ uint64_t trace_add_pieces(struct trace *t, const struct piece *p, size_t n)
 {
 	size_t first = t->npieces;
 
-	t->pieces = grow(t->pieces, &t->cappieces, first + n, sizeof(*p));
+	t->pieces = grow(t->pieces, &t->cappieces, first + n, sizeof(*p), false);
 	memcpy(t->pieces + first, p, n * sizeof(*p));
 	t->npieces = first + n;
 	return first;
@@ -51,12 +54,12 @@ uint64_t trace_add_pieces(struct trace *t, const struct piece *p, size_t n)
 void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
 		   int64_t sec, uint32_t nsec)
 {
-	t->pdus = grow(t->pdus, &t->cappdus, t->npdus + 1, sizeof(*t->pdus));
+	t->pdus = grow(t->pdus, &t->cappdus, t->npdus + 1, sizeof(*t->pdus), false);
 	t->pdus[t->npdus] = *p;
 	struct frame_rec *f = t->nframes ? &t->frames[t->nframes - 1] : NULL;
 	if (!f || f->num != p->frame) {
 		t->frames = grow(t->frames, &t->capframes, t->nframes + 1,
-				 sizeof(*t->frames));
+				 sizeof(*t->frames), false);
 		f = &t->frames[t->nframes++];
 		f->num = p->frame;
 		f->stream = p->stream;
@@ -159,7 +162,7 @@ uint32_t trace_udp_index(struct trace *t, uint64_t hash, const char *src,
 	if (v)
 		return (uint32_t)(v - 1);
 	t->ustreams = grow(t->ustreams, &t->capustreams, t->nustreams + 1,
-			   sizeof(*t->ustreams));
+			   sizeof(*t->ustreams), true);
 	struct stream_rec *r = &t->ustreams[t->nustreams];
 	snprintf(r->client, sizeof(r->client), "%s", src);
 	snprintf(r->server, sizeof(r->server), "%s", dst);

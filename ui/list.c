@@ -63,7 +63,9 @@ const struct rowinfo *plist_info(struct plist *pl, size_t fi)
 	if (ri->flags & RF_DONE)
 		return ri;
 	const char *sum = "";
-	struct node *root = trace_dissect_frame(pl->t, &pl->scratch, fi, &sum);
+	/* The _cmp variant: same summary and marks, but READ/WRITE payloads
+	 * are not formatted as megabytes of hex for a list row. */
+	struct node *root = trace_dissect_frame_cmp(pl->t, &pl->scratch, fi, &sum);
 	ri->sum = arena_strdup(&pl->cache, sum ? sum : "");
 	ri->flags = RF_DONE;
 	if (strstr(ri->sum, "Error:"))
