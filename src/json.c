@@ -162,7 +162,83 @@ static bool plain8(const unsigned char *s)
 	return (bad & highs) == 0;
 }
 
+/* One escaped byte c (not plain) at out; returns the bytes written, or 0
+ * when c starts a UTF-8 sequence (the caller copies it). */
+static size_t esc_byte(char *out, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	out[0] = '\\';
+	switch (c) {
+	case '"': out[1] = '"'; return 2;
+	case '\\': out[1] = '\\'; return 2;
+	case '\n': out[1] = 'n'; return 2;
+	case '\r': out[1] = 'r'; return 2;
+	case '\t': out[1] = 't'; return 2;
+	}
+	if (c >= 0x20)
+		return 0;
+	memcpy(out + 1, "u00", 3);
+	out[4] = hex[c >> 4];
+	out[5] = hex[c & 15];
+	return 6;
+}
+
+static void escape_slow(struct jw *w, const char *str, size_t n);
+
+/*
+ * The common case: the escaped string surely fits in the buffer (6 bytes
+ * per input byte at most), so bytes go straight in, 8 at a time while they
+ * need no escaping.
+ */
 static void escape(struct jw *w, const char *str, size_t n)
+{
+	if (n > (sizeof(w->buf) - 2) / 6) {
+		escape_slow(w, str, n);
+		return;
+	}
+	if (6 * n + 2 > sizeof(w->buf) - w->n)
+		jw_flush(w);
+	const unsigned char *s = (const unsigned char *)str;
+	char *o = w->buf + w->n;
+	size_t i = 0;
+
+	*o++ = '"';
+	while (i < n) {
+		if (n - i >= 8 && plain8(s + i)) {
+			memcpy(o, s + i, 8);
+			o += 8;
+			i += 8;
+			continue;
+		}
+		unsigned char c = s[i];
+		if (plain(c)) {
+			*o++ = (char)c;
+			i++;
+			continue;
+		}
+		size_t k = esc_byte(o, c);
+		if (k) {
+			o += k;
+			i++;
+			continue;
+		}
+		size_t l = utf8_len(s + i, n - i);
+		if (l) {
+			memcpy(o, s + i, l);
+			o += l;
+			i += l;
+		} else {
+			memcpy(o, "\\ufffd", 6);
+			o += 6;
+			i++;
+		}
+	}
+	*o++ = '"';
+	w->n = (size_t)(o - w->buf);
+}
+
+static void escape_slow(struct jw *w, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
