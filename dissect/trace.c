@@ -132,7 +132,8 @@ void trace_close(struct trace *t)
 	free(t->pieces);
 	if (t->fd >= 0)
 		close(t->fd);
-	free(t->window);
+	for (int k = 0; k < TRACE_WINDOWS; k++)
+		free(t->win[k].buf);
 	pthread_mutex_destroy(&t->wlock);
 	arena_free(&t->a);
 	free(t);
@@ -189,33 +190,47 @@ static size_t pread_full(int fd, uint8_t *out, size_t n, uint64_t off)
 
 /*
  * Reads n bytes at off of the capture file; what it no longer has is 0.
- * Small reads go through the trace's read-ahead window (frames are mostly
- * read in file order: one pread per window instead of one per PDU); the
- * window is shared by the threads using the trace, under its lock.
+ * Small reads go through the trace's read-ahead windows (frames are mostly
+ * read in file order: one pread per window instead of one per PDU). The
+ * windows are shared by the threads using the trace, under its lock; there
+ * are several, replaced least recently used first, so that two threads
+ * reading two parts of the file do not evict each other's.
  */
 static void read_at(struct trace *t, uint8_t *out, size_t n, uint64_t off)
 {
-	size_t got;
+	size_t got = 0;
 
 	if (n > TRACE_WINDOW / 4) {
 		got = pread_full(t->fd, out, n, off);
-	} else {
-		pthread_mutex_lock(&t->wlock);
-		if (!t->window)
-			t->window = malloc(TRACE_WINDOW);
-		if (t->window && (off < t->woff || off + n > t->woff + t->wlen)) {
-			t->woff = off;
-			t->wlen = pread_full(t->fd, t->window, TRACE_WINDOW, off);
-		}
-		got = 0;
-		if (t->window && off >= t->woff && off < t->woff + t->wlen) {
-			got = t->woff + t->wlen - off < n ? (size_t)(t->woff + t->wlen - off) : n;
-			memcpy(out, t->window + (off - t->woff), got);
-		} else if (!t->window) {
-			got = pread_full(t->fd, out, n, off);
-		}
-		pthread_mutex_unlock(&t->wlock);
+		memset(out + got, 0, n - got);
+		return;
 	}
+	pthread_mutex_lock(&t->wlock);
+	struct window *w = NULL, *lru = &t->win[0];
+	for (int k = 0; k < TRACE_WINDOWS; k++) {
+		struct window *x = &t->win[k];
+		if (x->buf && off >= x->off && off + n <= x->off + x->len) {
+			w = x;
+			break;
+		}
+		if (x->used < lru->used)
+			lru = x;
+	}
+	if (!w) {
+		w = lru;
+		if (!w->buf)
+			w->buf = malloc(TRACE_WINDOW);
+		w->off = off;
+		w->len = w->buf ? pread_full(t->fd, w->buf, TRACE_WINDOW, off) : 0;
+	}
+	w->used = ++t->wclock;
+	if (w->buf && off >= w->off && off < w->off + w->len) {
+		got = w->off + w->len - off < n ? (size_t)(w->off + w->len - off) : n;
+		memcpy(out, w->buf + (off - w->off), got);
+	} else if (!w->buf) {
+		got = pread_full(t->fd, out, n, off);
+	}
+	pthread_mutex_unlock(&t->wlock);
 	memset(out + got, 0, n - got);
 }
 

@@ -23,6 +23,7 @@ struct piece {
 };
 
 #define TRACE_WINDOW (256u * 1024)
+#define TRACE_WINDOWS 4
 
 /* File offset for bytes that are not in the file as they are. */
 #define NO_OFF UINT64_MAX
@@ -35,10 +36,14 @@ struct trace {
 	int fd;                   /* capture file for PDU_FILE bytes, or -1 */
 	struct piece *pieces;     /* PDU_PIECES lists, PDU after PDU */
 	size_t npieces, cappieces;
-	pthread_mutex_t wlock;    /* guards the read-ahead window: */
-	uint8_t *window;          /* TRACE_WINDOW bytes of the file from woff */
-	uint64_t woff;
-	size_t wlen;              /* bytes valid in window */
+	pthread_mutex_t wlock;    /* guards the read-ahead windows: */
+	struct window {
+		uint8_t *buf;     /* TRACE_WINDOW bytes of the file from off */
+		uint64_t off;
+		size_t len;       /* bytes valid in buf */
+		uint64_t used;    /* last use (LRU: one window per reader) */
+	} win[TRACE_WINDOWS];
+	uint64_t wclock;
 	uint32_t total_frames;
 
 	struct frame_rec *frames;

@@ -2,7 +2,113 @@
 #include "output.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/*
+ * Printing on two threads. Frames are printed in chunks (chunk_end()):
+ * while this thread prints chunk k to f, a second one prints chunk k + 1
+ * into memory (struct membuf), which is then copied to f; the output is
+ * byte for byte that of one thread. Dissection only reads the trace
+ * (trace_dissect_frame is safe from several threads), so the two chunks
+ * need no other coordination. Small traces use one thread.
+ */
+#define CHUNK 2048
+#define CHUNK_BYTES (1u << 20)
+
+typedef void range_fn(struct trace *t, FILE *f, size_t lo, size_t hi);
+
+/* Output of a chunk in memory; the buffer is reused from chunk to chunk
+ * (growing it anew each time costs page faults and copies). */
+struct membuf {
+	char *p;
+	size_t len, cap;
+};
+
+static ssize_t membuf_write(void *cookie, const char *b, size_t n)
+{
+	struct membuf *m = cookie;
+
+	if (n > m->cap - m->len) {
+		size_t cap = m->cap ? m->cap : 1u << 20;
+		while (cap - m->len < n)
+			cap *= 2;
+		char *p = realloc(m->p, cap);
+		if (!p)
+			return -1;
+		m->p = p;
+		m->cap = cap;
+	}
+	memcpy(m->p + m->len, b, n);
+	m->len += n;
+	return (ssize_t)n;
+}
+
+struct chunk_job {
+	struct trace *t;
+	range_fn *fn;
+	size_t lo, hi;
+	struct membuf *out;
+	bool ok;
+};
+
+static void *chunk_thread(void *arg)
+{
+	struct chunk_job *j = arg;
+	cookie_io_functions_t io = { .write = membuf_write };
+	FILE *m = fopencookie(j->out, "w", io);
+
+	j->out->len = 0;
+	j->ok = m != NULL;
+	if (m) {
+		setvbuf(m, NULL, _IOFBF, 1u << 16);
+		j->fn(j->t, m, j->lo, j->hi);
+		j->ok = fclose(m) == 0;
+	}
+	return NULL;
+}
+
+/* End of the chunk starting at frame lo: CHUNK frames or CHUNK_BYTES of
+ * PDU bytes (the memory copy of a chunk's output stays bounded). */
+static size_t chunk_end(const struct trace *t, size_t lo)
+{
+	size_t n = trace_nframes(t), bytes = 0, i = lo;
+
+	while (i < n && i - lo < CHUNK && bytes < CHUNK_BYTES) {
+		const struct frame_rec *fr = trace_frame(t, i++);
+		for (uint32_t k = 0; k < fr->npdus; k++)
+			bytes += trace_pdu(t, fr->first_pdu + k)->len;
+	}
+	return i;
+}
+
+static void in_chunks(struct trace *t, FILE *f, range_fn *fn)
+{
+	size_t n = trace_nframes(t);
+	struct membuf mb = { NULL, 0, 0 };
+
+	if (n <= CHUNK || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		fn(t, f, 0, n);
+		return;
+	}
+	for (size_t lo = 0, hi; lo < n; lo = hi) {
+		size_t mid = chunk_end(t, lo);
+		hi = chunk_end(t, mid);
+		struct chunk_job j = { t, fn, mid, hi, &mb, false };
+		pthread_t th;
+		bool threaded = mid < hi && pthread_create(&th, NULL, chunk_thread, &j) == 0;
+		fn(t, f, lo, mid);
+		if (threaded)
+			pthread_join(th, NULL);
+		if (threaded && j.ok)
+			fwrite(mb.p, 1, mb.len, f);
+		else if (mid < hi)
+			fn(t, f, mid, hi);
+	}
+	free(mb.p);
+}
 
 void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
 {
@@ -75,14 +181,14 @@ static void frame_head(struct jw *w, struct trace *t, const struct frame_rec *fr
 	jw_str(w, summary);
 }
 
-void out_json_frames(struct trace *t, FILE *f)
+static void json_range(struct trace *t, FILE *f, size_t lo, size_t hi)
 {
 	struct arena a;
 	struct jw w;
 
 	arena_init(&a);
 	jw_init(&w, f, false);
-	for (size_t i = 0; i < trace_nframes(t); i++) {
+	for (size_t i = lo; i < hi; i++) {
 		const char *summary;
 		struct node *root = trace_dissect_frame(t, &a, i, &summary);
 		jw_obj(&w);
@@ -99,6 +205,11 @@ void out_json_frames(struct trace *t, FILE *f)
 	arena_free(&a);
 }
 
+void out_json_frames(struct trace *t, FILE *f)
+{
+	in_chunks(t, f, json_range);
+}
+
 static void text_node(FILE *f, const struct node *n, int depth)
 {
 	for (int i = 0; i < depth; i++)
@@ -111,12 +222,12 @@ static void text_node(FILE *f, const struct node *n, int depth)
 		text_node(f, c, depth + 1);
 }
 
-void out_text_frames(struct trace *t, FILE *f)
+static void text_range(struct trace *t, FILE *f, size_t lo, size_t hi)
 {
 	struct arena a;
 
 	arena_init(&a);
-	for (size_t i = 0; i < trace_nframes(t); i++) {
+	for (size_t i = lo; i < hi; i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
 		const struct stream_rec *s = trace_frame_stream(t, fr);
 		const char *summary;
@@ -134,22 +245,26 @@ void out_text_frames(struct trace *t, FILE *f)
 	arena_free(&a);
 }
 
-void out_list(struct trace *t, FILE *f)
+void out_text_frames(struct trace *t, FILE *f)
+{
+	in_chunks(t, f, text_range);
+}
+
+static void list_range(struct trace *t, FILE *f, size_t lo, size_t hi)
 {
 	struct arena a;
 	int64_t t0 = 0;
 	uint32_t n0 = 0;
 
+	if (trace_nframes(t)) {
+		t0 = trace_frame(t, 0)->sec;
+		n0 = trace_frame(t, 0)->nsec;
+	}
 	arena_init(&a);
-	for (size_t i = 0; i < trace_nframes(t); i++) {
+	for (size_t i = lo; i < hi; i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
 		const struct stream_rec *s = trace_frame_stream(t, fr);
-		const char *summary;
-		if (i == 0) {
-			t0 = fr->sec;
-			n0 = fr->nsec;
-		}
-		summary = trace_summary(t, &a, i);
+		const char *summary = trace_summary(t, &a, i);
 		int64_t ns = (fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0);
 		fprintf(f, "%6u %4" PRId64 ".%06" PRId64 " %s -> %s %s\n", fr->num,
 			(int64_t)(ns / 1000000000), (int64_t)((ns % 1000000000) / 1000),
@@ -158,4 +273,9 @@ void out_list(struct trace *t, FILE *f)
 		arena_reset(&a);
 	}
 	arena_free(&a);
+}
+
+void out_list(struct trace *t, FILE *f)
+{
+	in_chunks(t, f, list_range);
 }
