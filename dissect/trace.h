@@ -9,6 +9,8 @@
 #ifndef SMBCMP_TRACE_H
 #define SMBCMP_TRACE_H
 
+#include <stdio.h>
+
 #include "dissect.h"
 #include "hmap.h"
 
@@ -45,6 +47,11 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts);
 void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
 		     uint32_t caplen, int64_t sec, uint32_t nsec);
 void trace_finish(struct trace *t);
+
+/* trace_open() on an open stream (fuzzers: fmemopen). name is used in
+ * messages. Takes ownership of f: closed on return, success or not. */
+int trace_open_file(struct trace **out, FILE *f, const char *name,
+		    const struct trace_opts *opts, char *err, size_t errlen);
 
 /* Index of the UDP stream with this tuple hash (created on first use). */
 uint32_t trace_udp_index(struct trace *t, uint64_t hash, const char *src,
