@@ -222,7 +222,11 @@ void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
 	uint16_t proto = link_decode(dlt, &c);
 
 	t->total_frames++;
-	if (!proto || ip_tcp_decode(t, proto, &c, &seg))
+	if (!t->stopped && trace_mem(t) > t->opts.max_memory) {
+		trace_limit(t, LIMIT_MEMORY);
+		t->stopped = true;
+	}
+	if (t->stopped || !proto || ip_tcp_decode(t, proto, &c, &seg))
 		return;
 	seg.frame = t->total_frames;
 	seg.sec = sec;

@@ -19,6 +19,9 @@ struct tcp_state;
 struct trace {
 	char *path;
 	char warning[256];
+	char note[512];           /* limits hit, see trace_note() */
+	unsigned limits_hit;      /* enum trace_limit bits */
+	bool stopped;             /* max_memory reached: frames no longer indexed */
 	struct trace_opts opts;
 	struct arena a;           /* index, PDU bytes, per-trace state */
 	uint32_t total_frames;
@@ -40,6 +43,18 @@ struct trace {
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
 };
+
+enum trace_limit {
+	LIMIT_REASM = 1 << 0,   /* max_reasm: a stream declared a gap */
+	LIMIT_STORE = 1 << 1,   /* 3/4 of max_memory: PDUs stored as prefixes */
+	LIMIT_MEMORY = 1 << 2,  /* max_memory: indexing stopped */
+};
+
+/* Records that limit `which` cut something at the current frame (the
+ * note names the first frame per limit). */
+void trace_limit(struct trace *t, enum trace_limit which);
+/* Bytes the index holds now (arena blocks, arrays, tables, TCP state). */
+size_t trace_mem(const struct trace *t);
 
 /* Building a trace without a file (capture.c, tests, fuzzers): new, feed
  * frames, finish (flushes TCP state). */

@@ -47,6 +47,8 @@ static void usage(FILE *f)
 	      "  --filter EXPR   compare only operations matching EXPR\n"
 	      "                  (smb2.cmd == 5 && smb2.filename contains \"jpg\")\n"
 	      "  --stream N[:M]  compare stream N of A with stream M (default N) of B\n"
+	      "  --max-memory MB  memory one trace's index may hold (default 384)\n"
+	      "  --max-nodes N   fields per frame tree (default 200000)\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
@@ -76,14 +78,31 @@ static void list_fields(void)
 	}
 }
 
-static int open_trace(struct trace **t, const char *path)
+static int open_trace(struct trace **t, const char *path,
+		      const struct trace_opts *o)
 {
 	char err[512];
 
-	if (trace_open(t, path, NULL, err, sizeof(err))) {
+	if (trace_open(t, path, o, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
 		return -1;
 	}
+	return 0;
+}
+
+/* Parses a positive limit in [min, max] units of `unit` bytes/items. */
+static int limit_arg(const char *arg, const char *flag, unsigned long min,
+		     unsigned long max, size_t *out, size_t unit)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (end == arg || *end || arg[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "smbcmp: %s wants a number from %lu to %lu, not '%s'\n",
+			flag, min, max, arg);
+		return -1;
+	}
+	*out = (size_t)v * unit;
 	return 0;
 }
 
@@ -195,7 +214,7 @@ int main(int argc, char **argv)
 	struct cmp_opts copts;
 	char ferr[256];
 	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
-	       OPT_FILTER, OPT_STREAM };
+	       OPT_FILTER, OPT_STREAM, OPT_MAX_MEMORY, OPT_MAX_NODES };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -210,9 +229,12 @@ int main(int argc, char **argv)
 		{ "list-masks", no_argument, NULL, OPT_LIST_MASKS },
 		{ "filter", required_argument, NULL, OPT_FILTER },
 		{ "stream", required_argument, NULL, OPT_STREAM },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
+	struct trace_opts topts = { 0 };
 
 	memset(&copts, 0, sizeof(copts));
 
@@ -233,6 +255,14 @@ int main(int argc, char **argv)
 		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
 		case OPT_LIST_MASKS: copts.list_masks = true; break;
 		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
+		case OPT_MAX_MEMORY: bad |= limit_arg(optarg, "--max-memory", 16, 1 << 20,
+						      &topts.max_memory, 1 << 20); break;
+		case OPT_MAX_NODES: {
+			size_t n;
+			bad |= limit_arg(optarg, "--max-nodes", 100, UINT32_MAX, &n, 1);
+			topts.max_nodes = (uint32_t)n;
+			break;
+		}
 		case OPT_FILTER:
 			filter_free(copts.filter);
 			copts.filter = filter_parse(optarg, ferr, sizeof(ferr));
@@ -282,8 +312,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
 	struct trace *a = NULL, *b = NULL;
-	if (open_trace(&a, argv[optind]) ||
-	    (nfiles == 2 && open_trace(&b, argv[optind + 1]))) {
+	if (open_trace(&a, argv[optind], &topts) ||
+	    (nfiles == 2 && open_trace(&b, argv[optind + 1], &topts))) {
 		trace_close(a);
 		masks_free(&copts.masks);
 		filter_free(copts.filter);
@@ -325,6 +355,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: %s\n", warn[i]);
 			rc = 2;
 		}
+	/* Limits cut the index: say so, the output is partial. */
+	struct trace *both[2] = { a, b };
+	for (int i = 0; i < 2; i++)
+		if (both[i] && trace_note(both[i]))
+			fprintf(stderr, "smbcmp: note: %s: %s (raise with --max-memory)\n",
+				trace_path(both[i]), trace_note(both[i]));
 	trace_close(a);
 	trace_close(b);
 	return rc;
