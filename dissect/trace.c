@@ -244,7 +244,7 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	if (d.t.limited) {
 		d.t.max_nodes = 0; /* room for the note itself */
 		struct node *n = tree_add(&d.t, root, field_get(F_SMBCMP_LIMIT)->name,
-					  "[Node limit reached: tree cut short]", "", 0, 0);
+					  "Node limit reached: tree cut short (raise with --max-nodes)", "", 0, 0);
 		n->flags |= N_GENERATED;
 	}
 	if (summary)

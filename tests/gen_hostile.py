@@ -12,6 +12,7 @@ captures that try to exhaust smbcmp's memory or time:
                (shuffled within windows of 2000) after a missing first byte
   claims N     N connections each sending 2 MB of a PDU that claims 16 MB
   ports N      N tiny segments on N different 4-tuples without SYN
+  big N        one connection, N complete 256 KB SMB2 messages
 """
 import random
 import struct
@@ -111,6 +112,16 @@ def main():
             CLI2 = bytes([10, 2 + i // 60000 // 256, (i // 60000) % 256, 1])
             globals()['CLI'] = CLI2
             w.tcp(1024 + i % 60000, True, 5000, PSH_ACK, b'\x00\x00\x00\x04\xfeSMB')
+    elif kind == 'big':
+        w.tcp(50000, True, 999, SYN)
+        seq = 1000
+        for i in range(n):
+            e = echo(i)
+            msg = e[:4] + e[4:] + bytes(256 * 1024 - len(e))
+            msg = struct.pack('>I', len(msg) - 4) + msg[4:]
+            for off in range(0, len(msg), 60000):
+                w.tcp(50000, True, seq, PSH_ACK, msg[off:off + 60000])
+                seq += len(msg[off:off + 60000])
     else:
         sys.exit(__doc__)
     w.close()
