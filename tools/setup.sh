@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PKGS=(gcc meson ninja-build pkg-config libpcap-dev libncurses-dev nettle-dev
-      libxml2-dev libinih-dev tshark python3 tmux)
+      libxml2-dev libinih-dev tshark python3 tmux
+      clang libclang-rt-dev time)
 
 missing=()
 for p in "${PKGS[@]}"; do
