@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += len;
 	}
 	trace_finish(t);
-	fuzz_dissect_all(t, 200000);
+	fuzz_dissect_all(t, 200000, false);
 	trace_close(t);
 	return 0;
 }
