@@ -5,6 +5,9 @@
  * Input: byte 0 picks the link type; the rest is a list of frames, each a
  * 2-byte big-endian length then that many bytes (the last frame takes what
  * is left). Several frames let TCP reassembly work across segments.
+ *
+ * The limits are set tiny here (fuzz_smb keeps the defaults) so the paths
+ * that cut PDUs, declare gaps and stop indexing are fuzzed too.
  */
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -23,7 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	int dlt = dlts[data[0] % (sizeof(dlts) / sizeof(dlts[0]))];
-	struct trace *t = trace_new("fuzz", NULL);
+	static const struct trace_opts tiny = {
+		.max_pdu = 8192, .max_pending = 2048, .max_reasm = 4096,
+		.max_memory = 160u << 10, .max_nodes = 2000,
+	};
+	struct trace *t = trace_new("fuzz", &tiny);
 	size_t off = 1;
 	int64_t sec = 1000;
 
@@ -41,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += len;
 	}
 	trace_finish(t);
-	fuzz_dissect_all(t, 200000, false);
+	fuzz_dissect_all(t, tiny.max_nodes, false);
 	trace_close(t);
 	return 0;
 }
