@@ -21,11 +21,40 @@
 
 struct trace;
 
+/*
+ * Key material for SMB3 decryption and signature checks (src/keys.c fills
+ * it from -k, --keys-from and --password). The caller owns it and keeps it
+ * alive while the trace is open; the dissector only reads it, and never
+ * prints it.
+ */
+struct smb_key {
+	uint64_t sesid;             /* SessionId (its wire bytes read little-endian) */
+	uint8_t session_key[32];    /* 0 length: unknown */
+	uint8_t signing_key[16];    /* SMB3 signing key, when a log gave it */
+	uint8_t s2c[32], c2s[32];   /* encryption keys (16 or 32 bytes) */
+	uint8_t session_key_len, signing_key_len, s2c_len, c2s_len;
+};
+
+/* A password tried on the NTLM exchanges of user (case-insensitive; ""
+ * matches every user). */
+struct smb_password {
+	const char *user;
+	const char *password;
+};
+
+struct smb_keyring {
+	const struct smb_key *keys;
+	size_t nkeys;
+	const struct smb_password *passwords;
+	size_t npasswords;
+};
+
 /* Limits that bound memory on hostile captures (0 = built-in default). */
 struct trace_opts {
 	size_t max_pdu;        /* largest NBSS PDU kept whole (bytes) */
 	size_t max_pending;    /* out-of-order bytes queued per direction */
 	uint32_t max_nodes;    /* nodes per frame tree */
+	const struct smb_keyring *keys; /* NULL: no keys (signatures "no key") */
 };
 
 enum pdu_flags {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dctx.h"
+#include "smb_keystate.h"
 #include "tcp.h"
 #include "trace.h"
 
@@ -87,6 +88,7 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts)
 		t->opts.max_nodes = 200000;
 	hmap_init(&t->smb2_msgs);
 	hmap_init(&t->smb1_msgs);
+	t->ks = ks_new();
 	t->tcp = tcp_new(t);
 	return t;
 }
@@ -106,6 +108,7 @@ void trace_close(struct trace *t)
 	trace_finish(t);
 	hmap_free(&t->smb2_msgs);
 	hmap_free(&t->smb1_msgs);
+	ks_free(t->ks);
 	hmap_free(&t->udp_ids);
 	free(t->ustreams);
 	free(t->frames);

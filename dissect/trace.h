@@ -13,6 +13,7 @@
 #include "hmap.h"
 
 struct tcp_state;
+struct smb_keystate;
 
 struct trace {
 	char *path;
@@ -37,6 +38,7 @@ struct trace {
 	/* Protocol state filled while indexing, read while dissecting. */
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
+	struct smb_keystate *ks;  /* keys, preauth hashes, decrypted messages */
 };
 
 /* Building a trace without a file (capture.c, tests, fuzzers): new, feed

@@ -20,6 +20,7 @@
 #include "../dissect/dissect.h"
 #include "diff.h"
 #include "filter.h"
+#include "keys.h"
 #include "mask.h"
 #include "output.h"
 #include "report.h"
@@ -45,6 +46,13 @@ static void usage(FILE *f)
 	      "  --filter EXPR   compare only operations matching EXPR\n"
 	      "                  (smb2.cmd == 5 && smb2.filename contains \"jpg\")\n"
 	      "  --stream N[:M]  compare stream N of A with stream M (default N) of B\n"
+	      "  -k SESSIONID:SESSIONKEY[:S2C:C2S]\n"
+	      "                  SMB3 keys (hex; SESSIONID = the 8 SessionId bytes as on\n"
+	      "                  the wire), to decrypt and check signatures (repeatable)\n"
+	      "  --keys-from FILE  keys from a Samba 'debug encryption' log, cifs.ko key\n"
+	      "                  dump, Wireshark smb2_seskey_list file or key lines\n"
+	      "  --password USER:PASSWORD  derive the keys from the captured NTLM logon\n"
+	      "  --password-file FILE  USER:PASSWORD lines\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
@@ -74,11 +82,12 @@ static void list_fields(void)
 	}
 }
 
-static int open_trace(struct trace **t, const char *path)
+static int open_trace(struct trace **t, const char *path,
+		      const struct trace_opts *topts)
 {
 	char err[512];
 
-	if (trace_open(t, path, NULL, err, sizeof(err))) {
+	if (trace_open(t, path, topts, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
 		return -1;
 	}
@@ -186,7 +195,8 @@ int main(int argc, char **argv)
 	struct cmp_opts copts;
 	char ferr[256];
 	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
-	       OPT_FILTER, OPT_STREAM };
+	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
+	       OPT_PASSWORD_FILE };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -200,14 +210,21 @@ int main(int argc, char **argv)
 		{ "list-masks", no_argument, NULL, OPT_LIST_MASKS },
 		{ "filter", required_argument, NULL, OPT_FILTER },
 		{ "stream", required_argument, NULL, OPT_STREAM },
+		{ "keys-from", required_argument, NULL, OPT_KEYS_FROM },
+		{ "password", required_argument, NULL, OPT_PASSWORD },
+		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
+	struct keyopts kopts;
+	char kerr[512];
 
 	memset(&copts, 0, sizeof(copts));
+	keys_init(&kopts);
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":hk:", opts, NULL)) != -1) {
+		int krc = 0;
 		switch (ch) {
 		case 'j': mode = MODE_JSON; break;
 		case 't': mode = MODE_TEXT; break;
@@ -222,6 +239,12 @@ int main(int argc, char **argv)
 		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
 		case OPT_LIST_MASKS: copts.list_masks = true; break;
 		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
+		case 'k': krc = keys_add_arg(&kopts, optarg, kerr, sizeof(kerr)); break;
+		case OPT_KEYS_FROM: krc = keys_add_file(&kopts, optarg, kerr, sizeof(kerr)); break;
+		case OPT_PASSWORD: krc = keys_add_password(&kopts, optarg, kerr, sizeof(kerr)); break;
+		case OPT_PASSWORD_FILE:
+			krc = keys_add_password_file(&kopts, optarg, kerr, sizeof(kerr));
+			break;
 		case OPT_FILTER:
 			filter_free(copts.filter);
 			copts.filter = filter_parse(optarg, ferr, sizeof(ferr));
@@ -234,9 +257,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: option '%s' needs an argument (try --help)\n",
 				argv[optind - 1]);
 			filter_free(copts.filter);
+			keys_free(&kopts);
 			return 2;
 		default:
 			filter_free(copts.filter);
+			keys_free(&kopts);
 			if (optopt)
 				fprintf(stderr, "smbcmp: unknown option '-%c' (try --help)\n", optopt);
 			else
@@ -244,13 +269,19 @@ int main(int argc, char **argv)
 					argv[optind - 1]);
 			return 2;
 		}
+		if (krc) {
+			fprintf(stderr, "smbcmp: %s\n", kerr);
+			bad = 1;
+		}
 	}
 	if (bad) {
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		return 2;
 	}
 	if (build_masks(&copts)) {
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		return 2;
 	}
 	int nfiles = argc - optind;
@@ -258,11 +289,13 @@ int main(int argc, char **argv)
 		masks_print(&copts.masks, stdout);
 		masks_free(&copts.masks);
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		return 0;
 	}
 	if (nfiles < 1 || nfiles > 2) {
 		masks_free(&copts.masks);
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		fprintf(stderr, "smbcmp: expected one or two capture files (try --help)\n");
 		return 2;
 	}
@@ -271,11 +304,13 @@ int main(int argc, char **argv)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
 	struct trace *a = NULL, *b = NULL;
-	if (open_trace(&a, argv[optind]) ||
-	    (nfiles == 2 && open_trace(&b, argv[optind + 1]))) {
+	struct trace_opts topts = { .keys = keys_ring(&kopts) };
+	if (open_trace(&a, argv[optind], &topts) ||
+	    (nfiles == 2 && open_trace(&b, argv[optind + 1], &topts))) {
 		trace_close(a);
 		masks_free(&copts.masks);
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		return 2;
 	}
 
@@ -303,5 +338,6 @@ int main(int argc, char **argv)
 		}
 	trace_close(a);
 	trace_close(b);
+	keys_free(&kopts);
 	return rc;
 }
