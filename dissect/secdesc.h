@@ -1,24 +1,25 @@
 /*
- * secdesc.h - NT security descriptor (MS-DTYP 2.4.6 SECURITY_DESCRIPTOR,
- * self-relative form) with its SIDs (2.4.2), ACLs (2.4.5) and ACEs (2.4.4),
- * shown as Wireshark's "nt." fields. Used by SMB2 CREATE's SecD context
- * and QUERY_INFO/SET_INFO security information, and SMB1 NT transacts.
+ * secdesc.h - Windows security descriptors (MS-DTYP 2.4.6 SECURITY_DESCRIPTOR,
+ * 2.4.5 ACL, 2.4.4 ACE, 2.4.2 SID) with Wireshark's nt.* fields.
+ *
+ * Used by SMB2 QUERY_INFO/SET_INFO (security class), CREATE's SecD context
+ * and SMB1 NT_TRANSACT security calls.
  */
 #ifndef SMBCMP_SECDESC_H
 #define SMBCMP_SECDESC_H
 
 #include "dctx.h"
 
-/*
- * Adds an "NT Security Descriptor" item under parent for the descriptor
- * filling c's window (offsets inside it are relative to its start) and
- * consumes the window. Malformed or out-of-range parts become [Malformed]
- * items; never reads outside the window.
- */
+/* Self-relative security descriptor; c's window is the whole descriptor
+ * (offsets inside are relative to its start). Adds the "NT Security
+ * Descriptor" subtree under parent; malformed parts get a [Malformed]
+ * item, never a crash. */
 void secdesc_dissect(struct dctx *d, struct node *parent, struct cur *c);
 
-/* One SID at c->off as nt.sid labelled "<what>: S-1-..."; advances c. */
-void secdesc_sid(struct dctx *d, struct node *parent, struct cur *c,
-		 const char *what);
+/* One SID at c->off (advances past it); adds nt.sid labelled
+ * "<label>: S-1-..." with its parts. Returns the SID string ("" when cut
+ * short). */
+const char *secdesc_sid(struct dctx *d, struct node *parent, struct cur *c,
+			const char *label);
 
 #endif

@@ -32,13 +32,13 @@ const struct smb2_cmd_desc smb2_cmds[SMB2_NCMDS] = {
 	[SMB2_READ] = { "Read", 49, 17, smb2_read_req, smb2_read_rsp, NULL },
 	[SMB2_WRITE] = { "Write", 49, 17, smb2_write_req, smb2_write_rsp, NULL },
 	[SMB2_LOCK] = { "Lock", 48, 4, smb2_lock_req, smb2_lock_rsp, NULL },
-	[SMB2_IOCTL] = { "Ioctl", 57, 49, NULL, NULL, NULL },
+	[SMB2_IOCTL] = { "Ioctl", 57, 49, smb2_ioctl_req, smb2_ioctl_rsp, smb2_ioctl_index },
 	[SMB2_CANCEL] = { "Cancel", 4, 0, smb2_cancel_req, NULL, NULL },
 	[SMB2_ECHO] = { "KeepAlive", 4, 4, smb2_echo, smb2_echo, NULL },
-	[SMB2_QUERY_DIRECTORY] = { "Find", 33, 9, NULL, NULL, NULL },
-	[SMB2_CHANGE_NOTIFY] = { "Notify", 32, 9, NULL, NULL, NULL },
-	[SMB2_QUERY_INFO] = { "GetInfo", 41, 9, NULL, NULL, NULL },
-	[SMB2_SET_INFO] = { "SetInfo", 33, 2, NULL, NULL, NULL },
+	[SMB2_QUERY_DIRECTORY] = { "Find", 33, 9, smb2_find_req, smb2_find_rsp, smb2_find_index },
+	[SMB2_CHANGE_NOTIFY] = { "Notify", 32, 9, smb2_notify_req, smb2_notify_rsp, NULL },
+	[SMB2_QUERY_INFO] = { "GetInfo", 41, 9, smb2_getinfo_req, smb2_getinfo_rsp, smb2_info_index },
+	[SMB2_SET_INFO] = { "SetInfo", 33, 2, smb2_setinfo_req, smb2_setinfo_rsp, smb2_info_index },
 	[SMB2_OPLOCK_BREAK] = { "Break", 24, 24, smb2_break_req, smb2_break_rsp, NULL },
 };
 
@@ -267,25 +267,6 @@ static void dissect_transform(struct dctx *d, struct node *parent, struct cur *c
 	dctx_summary(d, "Encrypted SMB3");
 }
 
-/* Compression transform header (MS-SMB2 2.2.42). */
-static void dissect_compressed(struct dctx *d, struct node *parent, struct cur *c)
-{
-	struct tctx *t = &d->t;
-	struct node *smb2 = t_proto(t, parent, F_SMB2, cur_pos(c), (uint32_t)cur_left(c));
-	struct node *hn = t_text(t, smb2, cur_pos(c), 16, "SMB2 Compression Transform Header");
-
-	r_uint_be(t, hn, F_SMB2_PROTOCOL_ID, c, 4);
-	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_ORIGINAL_SIZE, c, 4);
-	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_COMP_ALG, c, 2);
-	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_FLAGS, c, 2);
-	r_uint(t, hn, F_SMB2_HEADER_COMP_TRANSFORM_OFFSET, c, 4);
-	if (c->err) {
-		t_malformed(t, smb2, cur_pos(c), "compression header cut short");
-		return;
-	}
-	r_bytes(t, smb2, F_SMB2_HEADER_COMP_TRANSFORM_DATA, c, cur_left(c));
-	dctx_summary(d, "SMB2 Compressed");
-}
 
 void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
 {
@@ -296,7 +277,7 @@ void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		return;
 	}
 	if (m && m[0] == 0xfc) {
-		dissect_compressed(d, parent, c);
+		smb2_compressed(d, parent, c);
 		return;
 	}
 	for (int i = 0; i < SMB2_MAX_CHAIN && cur_left(c) > 0; i++) {
@@ -390,8 +371,18 @@ void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 	if (m[0] == 0xfd && t->opts.keys) {
 		const struct ks_plain *pl = ks_smb2_decrypt(t, p->stream, p->to_server,
 							    m, cur_left(&c));
-		if (pl->status == KS_DECRYPTED && pl->len >= 64 && pl->data[0] == 0xfe)
-			index_msgs(t, p, cur_make(pl->data, pl->len, 0), sec, nsec);
+		/* The plaintext (clear or compressed) is indexed as a PDU of its
+		 * own: ks keeps 4 spare bytes before it for the NBSS prefix. */
+		if (pl->status == KS_DECRYPTED && pl->len >= 64 && pl->data[0] != 0xfd) {
+			struct pdu plain = *p;
+			plain.data = pl->data - 4;
+			plain.len = pl->len + 4;
+			smb2_index(t, &plain, sec, nsec);
+		}
+		return;
+	}
+	if (m[0] == 0xfc && p->len <= (64u << 20)) {
+		smb2_index_compressed(t, p, sec, nsec);
 		return;
 	}
 	if (m[0] != 0xfe)

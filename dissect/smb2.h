@@ -200,4 +200,77 @@ void smb2_fid_remember(struct trace *t, uint64_t sesid, const uint8_t fid[16],
 const char *smb2_fid_lookup(const struct trace *t, uint64_t sesid,
 			    const uint8_t fid[16], uint32_t frame);
 
+/* ---- Helpers of part B (smb2_bodyutil.c) ---- */
+
+/* Reads an integer of size bytes, adds fid with its bitfield children
+ * (subs, F_INVALID-terminated) without appending flag names to the label
+ * (Wireshark's BMT_NO_APPEND); stores the value in *out when non-NULL.
+ * Returns the node (NULL on a short read). */
+struct node *smb2_bits(struct tctx *t, struct node *parent, int fid,
+		       struct cur *c, unsigned size, const int *subs,
+		       uint64_t *out);
+/*
+ * Start of a response body as Wireshark reads it: when ok (the command's
+ * success statuses) just the StructureSize; otherwise the error body
+ * (smb2_error_rsp) if StructureSize is 9. Returns true when the caller
+ * goes on with the command's own response layout.
+ */
+bool smb2_rsp_start(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h, bool ok);
+/*
+ * Buffer described by o (offset from the header): adds the olb nodes under
+ * parent, then the buffer item fid (bytes, or an empty-show subtree;
+ * F_INVALID: none, parent is returned) and sets *sub to the buffer bytes
+ * (empty when offset or length is 0: "NO DATA"). Returns the node to hang
+ * the contents on, or NULL (malformed item added, *sub empty) when the
+ * buffer lies outside the message.
+ */
+struct node *smb2_olb_buffer(struct dctx *d, struct node *parent,
+			     const struct cur *c, const struct smb2_hdr *h,
+			     const struct smb2_olb *o, int fid, struct cur *sub);
+/* smb2_fid() that also appends " File: name" to the summary. */
+const char *smb2_fid_sum(struct dctx *d, struct node *parent, struct cur *c,
+			 const struct smb2_hdr *h);
+/* FILE_OBJECTID_BUFFER (MS-FSCC 2.1.3): object id and birth ids. */
+void smb2_object_id_buffer(struct tctx *t, struct node *parent, struct cur *c);
+/* Create / last access / last write / last change FILETIMEs. */
+void smb2_times4(struct tctx *t, struct node *parent, struct cur *c);
+
+/* ---- Command bodies of part B ---- */
+void smb2_ioctl_req(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_ioctl_rsp(struct dctx *d, struct node *body, struct cur *c,
+		    const struct smb2_hdr *h);
+void smb2_ioctl_index(struct trace *t, struct cur *c, const struct smb2_hdr *h);
+void smb2_find_req(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_find_rsp(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h);
+void smb2_find_index(struct trace *t, struct cur *c, const struct smb2_hdr *h);
+void smb2_notify_req(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb2_hdr *h);
+void smb2_notify_rsp(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb2_hdr *h);
+void smb2_getinfo_req(struct dctx *d, struct node *body, struct cur *c,
+		      const struct smb2_hdr *h);
+void smb2_getinfo_rsp(struct dctx *d, struct node *body, struct cur *c,
+		      const struct smb2_hdr *h);
+void smb2_setinfo_req(struct dctx *d, struct node *body, struct cur *c,
+		      const struct smb2_hdr *h);
+void smb2_setinfo_rsp(struct dctx *d, struct node *body, struct cur *c,
+		      const struct smb2_hdr *h);
+void smb2_info_index(struct trace *t, struct cur *c, const struct smb2_hdr *h);
+/* Info buffer of class/level (MS-FSCC 2.4/2.5, MS-DTYP security
+ * descriptor, quota): c's window is exactly the buffer (smb2_infoclass.c). */
+void smb2_info_buffer(struct dctx *d, struct node *parent, struct cur *c,
+		      const struct smb2_hdr *h, uint8_t info_type,
+		      uint8_t info_class);
+/* Compression transform (MS-SMB2 2.2.42, smb2_compress.c). */
+void smb2_compressed(struct dctx *d, struct node *parent, struct cur *c);
+/* Index pass over a compressed PDU: decompresses it and indexes the
+ * message inside (request/response pairing, index hooks). */
+void smb2_index_compressed(struct trace *t, const struct pdu *p, int64_t sec,
+			   uint32_t nsec);
+void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
+
 #endif

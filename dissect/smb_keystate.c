@@ -386,7 +386,8 @@ const struct ks_plain *ks_smb2_decrypt(struct trace *t, uint32_t stream,
 		tries[0] = k256 ? SMB_AES256_CCM : SMB_AES128_CCM;
 		tries[1] = k256 ? SMB_AES256_GCM : SMB_AES128_GCM;
 	}
-	uint8_t *out = arena_alloc(&t->a, n);
+	/* 4 spare bytes in front: smb2_index treats the plaintext as a PDU. */
+	uint8_t *out = (uint8_t *)arena_zalloc(&t->a, (size_t)n + 4) + 4;
 	pl->status = KS_TAG_MISMATCH;
 	for (int i = 0; i < 2 && tries[i]; i++) {
 		if (smb2_decrypt(tries[i], key, msg, msg + SMB2_TRANSFORM_HDR, n, out) == 0) {

@@ -29,7 +29,7 @@ enum ks_plain_status {
 };
 
 struct ks_plain {
-	const uint8_t *data;
+	const uint8_t *data;   /* preceded by 4 spare zero bytes (an NBSS slot) */
 	uint32_t len;
 	uint8_t status;    /* enum ks_plain_status */
 	uint16_t cipher;   /* enum smb_cipher used */

@@ -98,12 +98,18 @@ static unsigned bit_width(uint64_t v)
 	return w;
 }
 
-/* Hex digits Wireshark pads a field's value to. */
+/* Hex digits Wireshark pads a field's value to: the show value (PDML) uses
+ * the width of the type, the label of a bitfield the width of its mask. */
 static unsigned hex_digits(const struct field *f)
+{
+	return 2 * type_bytes(f->type);
+}
+
+static unsigned label_hex_digits(const struct field *f)
 {
 	if (f->mask)
 		return (bit_width(f->mask >> mask_shift(f->mask)) + 3) / 4;
-	return 2 * type_bytes(f->type);
+	return hex_digits(f);
 }
 
 const char *fmt_show_uint(struct tctx *t, const struct field *f, uint64_t v)
@@ -205,23 +211,27 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 		} else {
 			show = fmt_show_uint(t, f, v);
 		}
+		const char *lshow = show;
+		if (f->mask && !is_signed && (f->base == BASE_HEX || f->base == BASE_HEX_DEC))
+			lshow = arena_printf(t->a, "0x%0*" PRIx64,
+					     (int)label_hex_digits(f), v);
 		const char *name = value_name(f, v);
 		if (name)
 			label = arena_printf(t->a, "%s%s: %s (%s)", bits, f->label,
-					     name, show);
+					     name, lshow);
 		else if (f->vals && !is_signed)
 			label = arena_printf(t->a, "%s%s: Unknown (%s)", bits,
-					     f->label, show);
+					     f->label, lshow);
 		else if (f->base == BASE_DEC_HEX)
 			label = arena_printf(t->a, "%s%s: %s (0x%0*" PRIx64 ")",
-					     bits, f->label, show,
+					     bits, f->label, lshow,
 					     (int)hex_digits(f), v);
 		else if (f->base == BASE_HEX_DEC)
 			label = arena_printf(t->a, "%s%s: %s (%" PRIu64 ")", bits,
-					     f->label, show, v);
+					     f->label, lshow, v);
 		else
 			label = arena_printf(t->a, "%s%s: %s", bits, f->label,
-					     show);
+					     lshow);
 	}
 	struct node *n = add_field(t, parent, fid, label, show, pos, size);
 	n->value = v;

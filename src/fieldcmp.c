@@ -90,6 +90,19 @@ static enum mask_action eff_action(struct cmp *c, const struct node *n,
 }
 
 /*
+ * A bytes field whose contents are dissected into children (a directory
+ * listing blob, an info buffer, an ioctl buffer) is compared through its
+ * children: its raw value repeats them, volatile parts (times, ids) and all,
+ * and those have their own mask rules.
+ */
+static bool value_in_children(const struct node *n)
+{
+	return n->child && n->field != F_INVALID &&
+	       (field_get(n->field)->type == FT_BYTES ||
+		field_get(n->field)->type == FT_UINT_BYTES);
+}
+
+/*
  * Content hash of a subtree: identities, compared values, children.
  * *has_id is set when an id field is inside; *vis when anything in it is
  * not ignored (an ignored node hides its own value and presence only: its
@@ -107,7 +120,7 @@ static uint64_t content_hash(struct cmp *c, const struct node *n, bool *has_id,
 		*has_id = true;
 	else if (act == MASK_IGNORE)
 		;
-	else if (n->name && !(n->flags & N_PROTO))
+	else if (n->name && !(n->flags & N_PROTO) && !value_in_children(n))
 		h = hstr(h, n->show);
 	else if (!n->name && !n->child)
 		h = hstr(h, n->label);
@@ -312,7 +325,8 @@ static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb
 		if (act == MASK_ID) {
 			if (!id_ok(c->conn, na->name, va, vb))
 				record(c, na, nb, "id used inconsistently");
-		} else if (act == MASK_COMPARE && strcmp(va, vb) != 0) {
+		} else if (act == MASK_COMPARE && !value_in_children(na) &&
+			   !value_in_children(nb) && strcmp(va, vb) != 0) {
 			record(c, na, nb, NULL);
 		}
 	} else if (!na->name && !nb->name && !na->child && !nb->child &&

@@ -24,12 +24,13 @@
 #include "mask.h"
 #include "output.h"
 #include "report.h"
+#include "../ui/ui.h"
 
 #ifndef SMBCMP_VERSION
 #define SMBCMP_VERSION "0.1"
 #endif
 
-enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST };
+enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS };
 
 static void usage(FILE *f)
 {
@@ -39,6 +40,7 @@ static void usage(FILE *f)
 	      "  --text          plain-text output (field trees for one trace)\n"
 	      "  --list          one summary line per SMB frame\n"
 	      "  --list-fields   print the field names smbcmp knows\n"
+	      "  --stats         index the trace only and print its counts\n"
 	      "  --mask PATTERN  ignore fields matching the glob PATTERN (repeatable)\n"
 	      "  --unmask PATTERN  compare fields matching PATTERN after all\n"
 	      "  --no-default-masks  drop the built-in mask rules\n"
@@ -179,9 +181,16 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		return 2;
 	}
 	diff_run(&d);
-	if (mode == MODE_JSON)
+	bool ui_done = false;
+	if (mode == MODE_AUTO && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct ui_opts uo = { 0 };
+		ui_done = ui_compare(&d, &uo) == 0;
+		if (!ui_done)
+			fprintf(stderr, "smbcmp: %s\n", uo.err);
+	}
+	if (!ui_done && mode == MODE_JSON)
 		report_json(&d, stdout);
-	else
+	else if (!ui_done)
 		report_text(&d, stdout, 3);
 	const struct diff_counts *n = &d.counts;
 	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
@@ -202,6 +211,7 @@ int main(int argc, char **argv)
 		{ "text", no_argument, NULL, 't' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "list-fields", no_argument, NULL, 'F' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "mask", required_argument, NULL, OPT_MASK },
@@ -229,6 +239,7 @@ int main(int argc, char **argv)
 		case 'j': mode = MODE_JSON; break;
 		case 't': mode = MODE_TEXT; break;
 		case 'l': mode = MODE_LIST; break;
+		case 'S': mode = MODE_STATS; break;
 		case 'F': list_fields(); return 0;
 		case 'h': usage(stdout); return 0;
 		case 'V':
@@ -319,7 +330,20 @@ int main(int argc, char **argv)
 		switch (mode) {
 		case MODE_JSON: out_json_frames(a, stdout); break;
 		case MODE_TEXT: out_text_frames(a, stdout); break;
-		default: out_list(a, stdout); break;
+		case MODE_STATS:
+			printf("frames %u\nsmb_frames %zu\npdus %zu\ntcp_streams %zu\n",
+			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
+			       trace_nstreams(a));
+			break;
+		default:
+			if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+				struct ui_opts uo = { 0 };
+				if (ui_browse(a, &uo) == 0)
+					break;
+				fprintf(stderr, "smbcmp: %s\n", uo.err);
+			}
+			out_list(a, stdout);
+			break;
 		}
 	} else {
 		rc = two_traces(a, b, mode, &copts);

@@ -29,6 +29,10 @@ static const struct default_rule defaults[] = {
 	{ "*date_time", MASK_IGNORE }, { "*.date", MASK_IGNORE },
 	{ "lanman.last_log*", MASK_IGNORE }, { "lanman.password_*", MASK_IGNORE },
 	{ "smb.server_timezone", MASK_IGNORE }, { "smb.server_date", MASK_IGNORE },
+	/* Server state that changes between runs: free space on the share. */
+	{ "smb.free_alloc_units", MASK_IGNORE }, { "smb.caller_free_alloc_units", MASK_IGNORE },
+	{ "smb.actual_free_alloc_units", MASK_IGNORE }, { "smb.free_units", MASK_IGNORE },
+	{ "smb.avail.units", MASK_IGNORE }, { "smb.free_block.count", MASK_IGNORE },
 	/* GUIDs and object ids. */
 	{ "*guid*", MASK_IGNORE }, { "smb2.object_id", MASK_IGNORE },
 	{ "smb2.birth_volume_id", MASK_IGNORE }, { "smb2.birth_object_id", MASK_IGNORE },

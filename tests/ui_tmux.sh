@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# ui_tmux.sh - drives the curses UI inside tmux: scripted keys, screen
+# dumps compared with golden files (tests/golden/ui/*.txt) where the text
+# is stable, grep on key lines elsewhere. The program's exit status is
+# checked after 'q' (so ASan/UBSan reports fail the test).
+#
+#   SMBCMP=build/smbcmp bash tests/ui_tmux.sh
+#   UPDATE=1 SMBCMP=build/smbcmp bash tests/ui_tmux.sh   # rewrite goldens
+set -u
+cd "$(dirname "$0")/.."
+S=${SMBCMP:?set SMBCMP to the smbcmp binary}
+case $S in /*) ;; *) S=$PWD/$S ;; esac
+G=tests/golden/ui
+export TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+unset NO_COLOR
+sock=smbcmp-ui-$$
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+screen() { T capture-pane -p -t ui; }
+
+# Waits until the screen stops changing (and, when given, shows PATTERN).
+settle() {
+	local pat=${1:-} prev='' cur i
+	for i in $(seq 1 100); do
+		sleep 0.05
+		cur=$(screen 2>/dev/null) || continue
+		if [ "$cur" = "$prev" ] && { [ -z "$pat" ] || grep -q -- "$pat" <<<"$cur"; }; then
+			return 0
+		fi
+		prev=$cur
+	done
+	[ -z "$pat" ] || fail "timeout waiting for '$pat'"
+	return 0
+}
+
+start() { # start [W H] FILE...
+	local w=100 h=30
+	if [ $# -gt 2 ]; then w=$1 h=$2; shift 2; fi
+	T kill-session -t ui 2>/dev/null
+	T new-session -d -s ui -x "$w" -y "$h" "$S $*; echo \"exit=\$?\"; sleep 30"
+	T set-option -t ui remain-on-exit on >/dev/null
+	settle "help"
+}
+
+keys() { T send-keys -t ui "$@"; settle; }
+
+quit() { # quit NAME [STATUS]: sends q, checks the exit status (default 0)
+	T send-keys -t ui q
+	settle "exit="
+	screen | grep -q "exit=${2:-0}" || { fail "$1: exit status"; screen | tail -20; }
+}
+
+# The screen without the text the dissectors own and keep refining: the
+# Info column of list rows and the summary in the tree pane's title. What
+# stays is the UI's own: layout, columns, tree shape, bytes, status line.
+norm() {
+	screen | sed -E -e 's/^( +[0-9]+[ !~] +[0-9]+\.[0-9]{6} +[^ ]+ → [^ ]+ +).*/\1…/' \
+		-e 's/^( Frame [0-9]+:).*/\1 …/'
+}
+
+golden() { # golden NAME: compares the normalised screen with $G/NAME.txt
+	mkdir -p "$G"
+	if [ "${UPDATE:-}" = 1 ]; then
+		norm >"$G/$1.txt"
+	elif ! diff -u "$G/$1.txt" <(norm) >"/tmp/ui-$1.$$.diff"; then
+		fail "screen $1 differs from $G/$1.txt"
+		cat "/tmp/ui-$1.$$.diff"
+	fi
+	rm -f "/tmp/ui-$1.$$.diff"
+}
+
+has() { # has WHAT LINE-REGEX: asserts a line of the screen matches
+	screen | grep -qE -- "$2" || { fail "$1: no line matching '$2'"; screen; }
+}
+
+status_has() { screen | tail -1 | grep -qE -- "$2" || { fail "$1: status '$(screen | tail -1)' lacks '$2'"; }; }
+
+# --- open: list, tree of the first frame, bytes
+start captures/reference.pcap
+golden open
+has "title" "^ smbcmp  captures/reference.pcap  80/80 frames"
+status_has "first frame" "frame 4  1/80"
+
+# --- navigate: move, switch pane, expand all, move in the tree
+keys j j j
+status_has "list moves" "frame 9  4/80"
+has "tree follows" "^ Frame 9: Session Setup Response"
+keys Tab e j j j j j j j
+golden expand
+status_has "field status line" "^smb2.credit.charge == 1 "
+keys c
+has "collapse all" "^▸ SMB2 \(Server Message Block Protocol version 2\)"
+keys Enter
+has "toggle" "^▾ SMB2 \(Server Message Block Protocol version 2\)"
+
+# --- go to frame: ':' prompt, count + g, request/response jump
+keys : 3 5 Enter
+status_has "goto prompt" "frame 35 "
+keys 2 0 g
+status_has "count g" "frame 20 "
+keys %
+status_has "request -> response" "frame 21 "
+keys r
+status_has "response -> request" "frame 20 "
+keys : 5 Enter
+status_has "goto non-SMB frame shows next" "Frame 5 is not in the list; showing frame 6"
+keys BTab G
+status_has "last" "80/80"
+keys g
+status_has "first" "frame 4  1/80"
+
+# --- search summaries and fields, next / previous
+keys / "Tree Connect" Enter
+status_has "search summary" "frame 12 "
+keys n
+status_has "search next" "frame 13 "
+keys N
+status_has "search prev" "frame 12 "
+keys g / "smb2.tid" Enter
+status_has "search field name" "^smb2.tid == 0x00000000"
+keys / "no such text anywhere" Enter
+status_has "not found" "Pattern not found"
+
+# --- help generated from the key table
+keys '?'
+has "help" "expand-all +Expand all fields"
+keys q
+has "help closed" "^ smbcmp  captures/reference.pcap"
+
+# --- layouts and pane sizes
+keys v
+status_has "layout" "Layout: tree beside bytes"
+keys v v v
+keys Tab + +
+status_has "still alive after resizing panes" "frame"
+
+# --- resize: 80x24 minimum, graceful below it
+T resize-window -t ui -x 80 -y 24; settle
+golden resize80x24
+T resize-window -t ui -x 60 -y 20; settle
+has "too small" "smbcmp needs 80x24"
+T resize-window -t ui -x 100 -y 30; settle
+has "back" "^ smbcmp  captures/reference.pcap"
+
+# --- display filter (a clear message, whether or not filters are built in)
+keys f
+if screen | tail -1 | grep -q "^filter:"; then
+	keys "smb2.cmd == 5" Enter
+	has "filter applied" "\[filter: smb2.cmd == 5\]"
+	screen | sed -n '3,12p' | grep -v "Create" | grep -qE "^ +[0-9]+ " && fail "filter let other commands through"
+	keys f C-u "smb2.cmd ===" Enter
+	status_has "bad filter" "Bad filter"
+	keys f C-u Enter
+	has "filter cleared" "80/80 frames"
+else
+	status_has "filter unavailable" "filter"
+fi
+quit reference
+
+# --- follow one connection
+start captures/smb311_ops.pcap
+n_all=$(screen | head -1 | grep -oE '[0-9]+/[0-9]+ frames')
+keys s
+has "stream filter" "\[tcp stream [0-9]+\]"
+n_one=$(screen | head -1 | grep -oE '[0-9]+/[0-9]+ frames')
+[ "$n_all" != "$n_one" ] || fail "stream filter did not narrow ($n_all)"
+keys s
+has "stream filter off" "$n_all"
+quit smb311_ops
+
+# --- monochrome: NO_COLOR gives attributes, no colour escapes
+T kill-session -t ui 2>/dev/null
+T new-session -d -s ui -x 100 -y 30 "NO_COLOR=1 $S captures/reference.pcap; echo exit=\$?; sleep 30"
+settle "help"
+T capture-pane -p -e -t ui | grep -qE $'\e\\[(3[0-7]|4[0-7])m' && fail "NO_COLOR still uses colours"
+T capture-pane -p -e -t ui | grep -q $'\e\\[7m' || fail "NO_COLOR: no reverse video"
+quit no_color
+
+# --- a malformed frame is marked in the list: reference.pcap with the
+# first Negotiate's DialectCount set to 255
+tmp=$(mktemp -d)
+trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+python3 - captures/reference.pcap "$tmp/mal.pcap" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+i = d.index(b'\xfeSMB') + 64
+d[i + 2], d[i + 3] = 0xff, 0x00
+open(sys.argv[2], 'wb').write(d)
+PY
+start "$tmp/mal.pcap"
+has "malformed mark" "^ +4! "
+quit malformed
+
+# --- two traces side by side (when the diff engine is built in)
+T kill-session -t ui 2>/dev/null
+T new-session -d -s ui -x 120 -y 36 "$S captures/reference.pcap captures/change_name.pcap; echo exit=\$?; sleep 30"
+T set-option -t ui remain-on-exit on >/dev/null
+settle
+if screen | grep -q "B: frame operation"; then
+	has "counts" "^40 operations: changed 23, only A 0, only B 0"
+	has "changed row" "^≠ +34 Create share.snapshot.jpg +│ +34 Create share.holiday.jpg"
+	has "equal row" "^ +4 Negotiate Protocol +│ +4 Negotiate Protocol"
+	has "tree A" "^▾ Request, frame 34: Create Request"
+	keys ']'
+	status_has "next difference" " 16/40$"
+	keys '['
+	status_has "previous difference" " 15/40$"
+	status_has "counts on the status line" "^changed 23  only A 0  only B 0  equal 17  masks on"
+	keys Tab
+	status_has "changed field selected in A" '^smb2.filename == "snapshot.jpg"'
+	keys Tab
+	status_has "same field in B" '^smb2.filename == "holiday.jpg"'
+	keys BTab BTab m
+	status_has "masks off" "^Masks off"
+	keys j k
+	status_has "more changes unmasked" "^changed [0-9]+ .*masks off"
+	screen | tail -1 | grep -q "^changed 23 " && fail "masks off changed nothing"
+	keys m
+	keys '?'
+	has "compare help" "next-diff +Next difference"
+	keys q
+	quit compare 1 # the traces differ: diff(1) status 1
+else
+	echo "SKIP compare: smbcmp built without src/diff.c"
+	T kill-session -t ui 2>/dev/null
+fi
+
+# --- not a terminal: the list is printed
+"$S" captures/reference.pcap </dev/null | head -1 | grep -q "Negotiate Protocol Request" ||
+	fail "no list when not on a terminal"
+
+[ "$fails" -eq 0 ] && echo "ui_tmux: all passed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,668 @@
+/*
+ * browse.c - one trace: packet list, field tree and hex pane, like
+ * Wireshark's main window, driven by less/vi keys.
+ *
+ * The main loop reads a key, maps it to a request (keys.c), offers it to
+ * the focused view, then to the application (search, filters, jumps,
+ * layout), and redraws what the handlers flagged. Selecting a row
+ * re-dissects that one frame into the tree's arena; nothing else is
+ * dissected except summaries of rows as they are drawn or searched.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "list.h"
+#include "ui.h"
+
+#ifdef UI_HAVE_FILTER
+#include "../src/filter.h"
+#endif
+
+enum pane { P_LIST, P_TREE, P_HEX, P_COUNT };
+enum layout { L_STACKED, L_SIDE, L_NO_HEX, L_ZOOM, L_COUNT };
+
+struct browse {
+	struct trace *t;
+	struct ui_opts *o;
+	struct keymap km;
+	struct plist pl;
+	struct ftree ft;
+	struct hexview hx;
+	struct hmap expanded;
+	struct view v[P_COUNT];
+	enum pane focus;
+	enum layout layout;
+	int weight[P_COUNT];
+	char tree_title[512];
+	char search[256];
+	char msg[512];
+	bool msg_err;
+	long count;             /* numeric prefix, 0 when none */
+	char filter_text[512];
+#ifdef UI_HAVE_FILTER
+	struct filter *flt;
+#endif
+};
+
+static void msg(struct browse *b, bool err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void msg(struct browse *b, bool err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b->msg, sizeof(b->msg), fmt, ap);
+	va_end(ap);
+	b->msg_err = err;
+}
+
+/* ---- selection ---- */
+
+/* Dissects the selected frame into the tree, keeping the selected field's
+ * path when the new tree has it. */
+static void open_row(struct browse *b)
+{
+	uint64_t key = b->ft.cur < b->ft.nrows ? b->ft.rows[b->ft.cur].key : 0;
+	size_t fi = plist_frame(&b->pl);
+	ftree_clear(&b->ft);
+	b->hx.have_frame = false;
+	b->hx.root = NULL;
+	b->hx.sel = NULL;
+	if (fi == SIZE_MAX) {
+		snprintf(b->tree_title, sizeof(b->tree_title), "No frame");
+		return;
+	}
+	const char *sum = "";
+	struct node *root = trace_dissect_frame(b->t, &b->ft.a, fi, &sum);
+	ftree_set(&b->ft, root);
+	for (size_t i = 0; key && i < b->ft.nrows; i++)
+		if (b->ft.rows[i].key == key) {
+			b->ft.cur = i;
+			break;
+		}
+	snprintf(b->tree_title, sizeof(b->tree_title), "Frame %u: %s",
+		 trace_frame(b->t, fi)->num, sum);
+	b->hx.frame = fi;
+	b->hx.have_frame = true;
+	b->hx.root = root;
+	b->hx.sel = ftree_node(&b->ft);
+	b->v[P_HEX].ops->open(&b->v[P_HEX]);
+}
+
+static void select_row(struct browse *b, size_t row)
+{
+	if (row >= b->pl.nrows)
+		return;
+	b->pl.cur = row;
+	scroll_fix(row, &b->pl.top, b->pl.nrows,
+		   b->v[P_LIST].r.h > 0 ? (size_t)b->v[P_LIST].r.h : 1);
+	open_row(b);
+}
+
+static void goto_frame(struct browse *b, uint32_t num)
+{
+	bool exact;
+	size_t r = plist_find_num(&b->pl, num, &exact);
+	if (r == SIZE_MAX) {
+		msg(b, true, "No frame shown");
+		return;
+	}
+	select_row(b, r);
+	if (!exact)
+		msg(b, false, "Frame %u is not in the list; showing frame %u", num,
+		    trace_frame(b->t, plist_frame(&b->pl))->num);
+}
+
+/* ---- search ---- */
+
+/* The node at depth-first ordinal ord. */
+static struct node *node_at(struct node *root, size_t ord)
+{
+	size_t i = 0;
+	for (struct node *c = root->child; c; c = node_next(c), i++)
+		if (i == ord)
+			return c;
+	return NULL;
+}
+
+/* First (dir > 0) or last match in frame fi's tree; its ordinal or SIZE_MAX. */
+static size_t search_frame(struct browse *b, size_t fi, int dir)
+{
+	struct arena *a = &b->pl.scratch;
+	struct node *root = trace_dissect_frame(b->t, a, fi, NULL);
+	size_t found = SIZE_MAX, i = 0;
+	for (struct node *c = root->child; c; c = node_next(c), i++)
+		if (!(c->flags & N_HIDDEN) && node_matches(c, b->search)) {
+			found = i;
+			if (dir > 0)
+				break;
+		}
+	arena_reset(a);
+	return found;
+}
+
+static void reveal_ord(struct browse *b, size_t ord)
+{
+	struct node *n = node_at(b->ft.root, ord);
+	if (n) {
+		ftree_reveal(&b->ft, n);
+		b->hx.sel = n;
+		b->hx.follow = true;
+	}
+}
+
+/*
+ * Moves to the next (dir > 0) or previous match of b->search. From the
+ * list it goes frame by frame (a frame matches by its summary or any
+ * field; the matching field is selected in the tree). From the tree it
+ * goes field by field: the fields of the current frame after (before) the
+ * selected one first, then the following (preceding) frames. Wraps once.
+ */
+static void search_step(struct browse *b, int dir)
+{
+	if (!b->search[0]) {
+		msg(b, true, "No search pattern (/ to search)");
+		return;
+	}
+	size_t n = b->pl.nrows, row = b->pl.cur;
+	if (!n)
+		return;
+	struct node *root = b->ft.root;
+	struct node *start = b->focus == P_TREE ? ftree_node(&b->ft) : NULL;
+	/* In the current frame (tree focus only). */
+	if (root && start && dir > 0) {
+		for (struct node *c = node_next(start); c; c = node_next(c))
+			if (!(c->flags & N_HIDDEN) && node_matches(c, b->search)) {
+				ftree_reveal(&b->ft, c);
+				b->hx.sel = c;
+				b->hx.follow = true;
+				return;
+			}
+	} else if (root && start) {
+		for (struct node *c = node_prev(root, start); c; c = node_prev(root, c))
+			if (!(c->flags & N_HIDDEN) && node_matches(c, b->search)) {
+				ftree_reveal(&b->ft, c);
+				b->hx.sel = c;
+				b->hx.follow = true;
+				return;
+			}
+	}
+	for (size_t k = 1; k <= n; k++) {
+		size_t r = dir > 0 ? (row + k) % n : (row + n - k) % n;
+		size_t fi = b->pl.rows[r];
+		bool wrapped = dir > 0 ? r <= row : r >= row;
+		bool sum = str_icase_contains(plist_info(&b->pl, fi)->sum, b->search);
+		size_t ord = search_frame(b, fi, dir);
+		if (ord != SIZE_MAX || sum) {
+			select_row(b, r);
+			if (ord != SIZE_MAX)
+				reveal_ord(b, ord);
+			if (wrapped)
+				msg(b, false, "Search wrapped");
+			return;
+		}
+	}
+	msg(b, true, "Pattern not found: %s", b->search);
+}
+
+/* ---- jumps and filters ---- */
+
+static bool is_pair_field(const struct node *n)
+{
+	return n->name && (n->flags & N_HAS_VALUE) &&
+	       (!strcmp(n->name, "smb2.response_in") || !strcmp(n->name, "smb2.response_to") ||
+		!strcmp(n->name, "smb.response_in") || !strcmp(n->name, "smb.response_to"));
+}
+
+static void jump_pair(struct browse *b)
+{
+	struct node *root = b->ft.root, *sel = ftree_node(&b->ft), *hit = NULL;
+	if (!root)
+		return;
+	/* Prefer the pair field of the protocol node holding the cursor. */
+	struct node *top = sel;
+	while (top && top->parent && top->parent != root)
+		top = top->parent;
+	if (top && top->parent == root)
+		for (struct node *c = top; c && !hit; c = node_next(c)) {
+			if (c != top && c->parent == root)
+				break;
+			if (is_pair_field(c))
+				hit = c;
+		}
+	for (struct node *c = root->child; c && !hit; c = node_next(c))
+		if (is_pair_field(c))
+			hit = c;
+	if (!hit) {
+		msg(b, true, "No request/response link in this frame");
+		return;
+	}
+	goto_frame(b, (uint32_t)hit->value);
+}
+
+static bool keep_filtered(void *ctx, size_t fi)
+{
+#ifdef UI_HAVE_FILTER
+	struct browse *b = ctx;
+	if (!b->flt)
+		return true;
+	struct node *root = trace_dissect_frame(b->t, &b->pl.scratch, fi, NULL);
+	bool ok = filter_match(b->flt, &root, 1);
+	arena_reset(&b->pl.scratch);
+	return ok;
+#else
+	(void)ctx;
+	(void)fi;
+	return true;
+#endif
+}
+
+static void rebuild(struct browse *b)
+{
+	size_t n = plist_rebuild(&b->pl, keep_filtered, b);
+	open_row(b);
+	if (!n)
+		msg(b, true, "No frame matches");
+}
+
+static void toggle_stream(struct browse *b)
+{
+	size_t fi = plist_frame(&b->pl);
+	if (b->pl.stream_on) {
+		b->pl.stream_on = false;
+	} else {
+		if (fi == SIZE_MAX)
+			return;
+		const struct frame_rec *f = trace_frame(b->t, fi);
+		b->pl.stream_on = true;
+		b->pl.stream = f->stream;
+		b->pl.udp = f->udp;
+	}
+	rebuild(b);
+	if (b->pl.stream_on)
+		msg(b, false, "Following %s stream %u (s again: all streams)",
+		    b->pl.udp ? "UDP" : "TCP", b->pl.stream);
+}
+
+static void ask_filter(struct browse *b)
+{
+#ifdef UI_HAVE_FILTER
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", b->filter_text);
+	if (!term_prompt("filter: ", buf, sizeof(buf)))
+		return;
+	if (!buf[0]) {
+		filter_free(b->flt);
+		b->flt = NULL;
+		b->filter_text[0] = '\0';
+		rebuild(b);
+		return;
+	}
+	char err[256];
+	struct filter *f = filter_parse(buf, err, sizeof(err));
+	if (!f) {
+		msg(b, true, "Bad filter: %s", strncmp(err, "filter: ", 8) ? err : err + 8);
+		return;
+	}
+	filter_free(b->flt);
+	b->flt = f;
+	snprintf(b->filter_text, sizeof(b->filter_text), "%s", buf);
+	rebuild(b);
+	if (b->pl.nrows)
+		msg(b, false, "%zu frames match", b->pl.nrows);
+#else
+	msg(b, true, "Display filters need src/filter.c (not built in yet)");
+#endif
+}
+
+static void ask_goto(struct browse *b)
+{
+	char buf[32] = "";
+	if (!term_prompt("go to frame: ", buf, sizeof(buf)) || !buf[0])
+		return;
+	char *end;
+	unsigned long v = strtoul(buf, &end, 10);
+	if (*end || v == 0 || v > UINT32_MAX) {
+		msg(b, true, "Not a frame number: %s", buf);
+		return;
+	}
+	goto_frame(b, (uint32_t)v);
+}
+
+/* ---- layout ---- */
+
+/* Splits h rows among n panes by weight (each at least 1). */
+static void split(int h, const int *w, int n, int *out)
+{
+	int sum = 0, used = 0;
+	for (int i = 0; i < n; i++)
+		sum += w[i];
+	for (int i = 0; i < n; i++) {
+		out[i] = i == n - 1 ? h - used : h * w[i] / (sum ? sum : 1);
+		if (out[i] < 1)
+			out[i] = 1;
+		used += out[i];
+	}
+}
+
+static void draw_bar(int y, int x, int w, const char *text, bool focused)
+{
+	put_text(y, x, w, text, line_attr(focused ? LINE_TITLE : LINE_HEADER), true);
+}
+
+static void draw_pane(struct browse *b, enum pane p, int y, int x, int h, int w)
+{
+	char bar[1024];
+	bool f = b->focus == p;
+	if (h < 2) {
+		b->v[p].r = (struct rect){ y, x, 0, w };
+		return;
+	}
+	switch (p) {
+	case P_LIST:
+		plist_header(w, bar, sizeof(bar));
+		break;
+	case P_TREE:
+		snprintf(bar, sizeof(bar), " %s", b->tree_title);
+		break;
+	default:
+		snprintf(bar, sizeof(bar), " Bytes%s", b->hx.have_frame ? "" : " (none)");
+		break;
+	}
+	draw_bar(y, x, w, bar, f);
+	b->v[p].ops->draw(&b->v[p], (struct rect){ y + 1, x, h - 1, w }, f);
+}
+
+static void draw_title(struct browse *b)
+{
+	char left[1024];
+	int n = snprintf(left, sizeof(left), " smbcmp  %s  %zu/%zu frames", trace_path(b->t),
+			 b->pl.nrows, trace_nframes(b->t));
+	if (b->pl.stream_on && n > 0 && (size_t)n < sizeof(left))
+		n += snprintf(left + n, sizeof(left) - (size_t)n, "  [%s stream %u]",
+			      b->pl.udp ? "udp" : "tcp", b->pl.stream);
+	if (b->filter_text[0] && n > 0 && (size_t)n < sizeof(left))
+		snprintf(left + n, sizeof(left) - (size_t)n, "  [filter: %s]", b->filter_text);
+	put_text(0, 0, COLS, left, line_attr(LINE_TITLE), true);
+	const char *help = "? help ";
+	put_text(0, COLS - 7, 7, help, line_attr(LINE_TITLE), true);
+}
+
+static void draw_status(struct browse *b)
+{
+	int y = LINES - 1;
+	if (b->msg[0]) {
+		put_text(y, 0, COLS, b->msg, line_attr(b->msg_err ? LINE_MSG_ERROR : LINE_STATUS), true);
+		return;
+	}
+	char left[1024], right[64];
+	const struct node *n = b->hx.sel;
+	field_filter_text(n, left, sizeof(left));
+	size_t fi = plist_frame(&b->pl);
+	if (b->count)
+		snprintf(right, sizeof(right), " count %ld ", b->count);
+	else if (fi != SIZE_MAX)
+		snprintf(right, sizeof(right), " frame %u  %zu/%zu ", trace_frame(b->t, fi)->num,
+			 b->pl.cur + 1, b->pl.nrows);
+	else
+		snprintf(right, sizeof(right), " empty ");
+	int rw = text_width(right);
+	put_text(y, 0, COLS - rw, left[0] ? left : "", line_attr(LINE_STATUS), true);
+	put_text(y, COLS - rw, rw, right, line_attr(LINE_STATUS) | A_BOLD, true);
+}
+
+static void draw(struct browse *b)
+{
+	int top = 1, h = LINES - 2, w = COLS;
+	struct rect none = { 0, 0, 0, 0 };
+	for (int p = 0; p < P_COUNT; p++)
+		b->v[p].r = none;
+	draw_title(b);
+	if (b->layout == L_ZOOM) {
+		draw_pane(b, b->focus, top, 0, h, w);
+	} else if (b->layout == L_NO_HEX) {
+		int hs[2];
+		split(h, b->weight, 2, hs);
+		draw_pane(b, P_LIST, top, 0, hs[0], w);
+		draw_pane(b, P_TREE, top + hs[0], 0, hs[1], w);
+	} else if (b->layout == L_SIDE) {
+		int hs[2], wt[2] = { b->weight[P_LIST], b->weight[P_TREE] + b->weight[P_HEX] };
+		split(h, wt, 2, hs);
+		draw_pane(b, P_LIST, top, 0, hs[0], w);
+		int hw = w >= 120 ? 74 : w / 2;
+		draw_pane(b, P_TREE, top + hs[0], 0, hs[1], w - hw - 1);
+		for (int y = top + hs[0]; y < top + h; y++)
+			put_text(y, w - hw - 1, 1, "│", line_attr(LINE_HEADER), false);
+		draw_pane(b, P_HEX, top + hs[0], w - hw, hs[1], hw);
+	} else {
+		int hs[3];
+		split(h, b->weight, 3, hs);
+		draw_pane(b, P_LIST, top, 0, hs[0], w);
+		draw_pane(b, P_TREE, top + hs[0], 0, hs[1], w);
+		draw_pane(b, P_HEX, top + hs[0] + hs[1], 0, hs[2], w);
+	}
+	draw_status(b);
+	refresh();
+}
+
+static bool pane_shown(const struct browse *b, enum pane p)
+{
+	if (b->layout == L_ZOOM)
+		return p == b->focus;
+	return !(b->layout == L_NO_HEX && p == P_HEX);
+}
+
+static void resize_pane(struct browse *b, int delta)
+{
+	int *w = b->weight;
+	if (b->layout == L_ZOOM)
+		return;
+	enum pane p = b->focus;
+	if (b->layout == L_SIDE && p == P_HEX)
+		p = P_TREE;
+	if (w[p] + delta < 4 || w[p] + delta > 90)
+		return;
+	w[p] += delta;
+	/* Take from (give to) the other shown panes. */
+	for (int i = 0; i < P_COUNT; i++)
+		if (i != (int)p && pane_shown(b, (enum pane)i) && w[i] - delta / 2 >= 4)
+			w[i] -= delta / 2;
+}
+
+/* ---- requests ---- */
+
+static unsigned app_request(struct browse *b, enum request req, long count)
+{
+	switch (req) {
+	case REQ_FIRST:
+	case REQ_LAST:
+		if (count > 0) {
+			goto_frame(b, (uint32_t)count);
+			return RD_ALL;
+		}
+		return RD_NONE;
+	case REQ_TOGGLE:
+		if (b->focus == P_LIST) {
+			b->focus = P_TREE;
+			if (b->layout == L_ZOOM)
+				b->layout = L_STACKED;
+			return RD_ALL;
+		}
+		return RD_NONE;
+	case REQ_GOTO:
+		ask_goto(b);
+		return RD_ALL;
+	case REQ_SEARCH: {
+		char buf[256] = "";
+		if (term_prompt("/", buf, sizeof(buf)) && buf[0]) {
+			snprintf(b->search, sizeof(b->search), "%s", buf);
+			search_step(b, 1);
+		}
+		return RD_ALL;
+	}
+	case REQ_FIND_NEXT:
+		search_step(b, 1);
+		return RD_ALL;
+	case REQ_FIND_PREV:
+		search_step(b, -1);
+		return RD_ALL;
+	case REQ_FILTER:
+		ask_filter(b);
+		return RD_ALL;
+	case REQ_MATCH:
+		jump_pair(b);
+		return RD_ALL;
+	case REQ_STREAM:
+		toggle_stream(b);
+		return RD_ALL;
+	case REQ_FOCUS_NEXT:
+	case REQ_FOCUS_PREV:
+		do
+			b->focus = (enum pane)((b->focus + (req == REQ_FOCUS_NEXT ? 1 : P_COUNT - 1)) %
+					       P_COUNT);
+		while (b->layout != L_ZOOM && !pane_shown(b, b->focus));
+		return RD_ALL;
+	case REQ_LAYOUT:
+		b->layout = (enum layout)((b->layout + 1) % L_COUNT);
+		if (!pane_shown(b, b->focus))
+			b->focus = P_TREE;
+		static const char *const names[] = { "stacked", "tree beside bytes",
+						     "no bytes pane", "zoom on focused pane" };
+		msg(b, false, "Layout: %s", names[b->layout]);
+		return RD_ALL;
+	case REQ_GROW:
+	case REQ_SHRINK:
+		resize_pane(b, req == REQ_GROW ? 4 : -4);
+		return RD_ALL;
+	case REQ_HELP:
+		help_screen(&b->km, "smbcmp", 0x37); /* all but the compare section */
+		return RD_ALL;
+	case REQ_REDRAW:
+		clearok(curscr, TRUE);
+		return RD_ALL;
+	case REQ_QUIT:
+		return EV_QUIT;
+	case REQ_NEXT_DIFF:
+	case REQ_PREV_DIFF:
+	case REQ_MASK:
+	case REQ_MASK_FIELD:
+	case REQ_LOCKSTEP:
+		msg(b, false, "Only when comparing two traces");
+		return RD_STATUS;
+	default:
+		return RD_NONE;
+	}
+}
+
+static unsigned dispatch(struct browse *b, enum request req, long count)
+{
+	unsigned r = EV_UNHANDLED;
+	bool counted = (req == REQ_FIRST || req == REQ_LAST) && count > 0;
+	if (!counted) {
+		long times = count > 0 && (req == REQ_MOVE_DOWN || req == REQ_MOVE_UP) ? count : 1;
+		for (long i = 0; i < times; i++) {
+			unsigned ri = b->v[b->focus].ops->request(&b->v[b->focus], req);
+			r = i ? (r | ri) : ri;
+		}
+	}
+	if (r & EV_UNHANDLED)
+		r = app_request(b, req, count);
+	if (r & EV_ROW)
+		open_row(b);
+	if (r & EV_NODE) {
+		b->hx.sel = ftree_node(&b->ft);
+		b->hx.follow = true;
+	}
+	return r;
+}
+
+static void browse_init(struct browse *b, struct trace *t, struct ui_opts *o)
+{
+	memset(b, 0, sizeof(*b));
+	b->t = t;
+	b->o = o;
+	hmap_init(&b->expanded);
+	/* SMB layers start expanded (their header and command stay closed). */
+	ftree_expand_path(&b->expanded, "smb2");
+	ftree_expand_path(&b->expanded, "smb");
+	plist_init(&b->pl, t);
+	b->pl.empty = "No SMB frame in this capture";
+	ftree_init(&b->ft, &b->expanded);
+	b->ft.empty = "No frame selected";
+	b->hx.t = t;
+	b->v[P_LIST] = (struct view){ &plist_ops, &b->pl, { 0, 0, 0, 0 } };
+	b->v[P_TREE] = (struct view){ &ftree_ops, &b->ft, { 0, 0, 0, 0 } };
+	b->v[P_HEX] = (struct view){ &hex_ops, &b->hx, { 0, 0, 0, 0 } };
+	b->weight[P_LIST] = 40;
+	b->weight[P_TREE] = 35;
+	b->weight[P_HEX] = 25;
+	keymap_init(&b->km);
+}
+
+int ui_browse(struct trace *t, struct ui_opts *o)
+{
+	struct browse *b = calloc(1, sizeof(*b));
+	if (!b) {
+		snprintf(o->err, sizeof(o->err), "out of memory");
+		return -1;
+	}
+	browse_init(b, t, o);
+	char err[256];
+	if (keymap_load(&b->km, o->config, err, sizeof(err)))
+		msg(b, true, "%s", err);
+	if (term_start(o->no_color, o->err, sizeof(o->err))) {
+		plist_free(&b->pl);
+		ftree_free(&b->ft);
+		hmap_free(&b->expanded);
+		free(b);
+		return -1;
+	}
+	open_row(b);
+	if (!b->pl.nrows)
+		msg(b, false, "No SMB frame in %s (q quits)", trace_path(t));
+	else if (trace_warning(t))
+		msg(b, true, "%s", trace_warning(t));
+	for (;;) {
+		if (!term_too_small())
+			draw(b);
+		int key = term_key();
+		b->msg[0] = '\0';
+		if (key == KEY_RESIZE || key == ERR)
+			continue;
+		if (term_too_small()) {
+			if (key == 'q' || key == 'Q')
+				break;
+			continue;
+		}
+		enum request req = keymap_get(&b->km, key);
+		if (req == REQ_NONE && key >= '0' && key <= '9') {
+			if (b->count < 100000000)
+				b->count = b->count * 10 + (key - '0');
+			continue;
+		}
+		if (key == 27) { /* Escape drops a count */
+			b->count = 0;
+			continue;
+		}
+		long count = b->count;
+		b->count = 0;
+		if (req == REQ_NONE) {
+			char kn[32];
+			msg(b, true, "Key %s is not bound (? for help)", ui_key_name(key, kn, sizeof(kn)));
+			continue;
+		}
+		if (dispatch(b, req, count) & EV_QUIT)
+			break;
+	}
+	term_stop();
+#ifdef UI_HAVE_FILTER
+	filter_free(b->flt);
+#endif
+	plist_free(&b->pl);
+	ftree_free(&b->ft);
+	hmap_free(&b->expanded);
+	free(b);
+	return 0;
+}

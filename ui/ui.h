@@ -1,0 +1,41 @@
+/*
+ * ui.h - the interactive terminal UI (ncursesw), the only header src/
+ * includes from ui/.
+ *
+ * The UI reads an immutable model: the trace index (dissect/dissect.h) for
+ * one trace, and for two traces the aligned rows the differ built
+ * (src/diff.h). It dissects nothing but what is on screen: the summaries of
+ * the visible rows (cached) and the tree of the selected frame or pair.
+ *
+ * Both entry points take over the terminal until the user quits and return
+ * 0, or -1 with a one-line reason in o->err when the terminal cannot be used
+ * (not a tty, unknown TERM). They never exit() and leave the terminal in its
+ * original state on return.
+ */
+#ifndef SMBCMP_UI_H
+#define SMBCMP_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct trace;
+struct diff;
+
+struct ui_opts {
+	const char *config;     /* key/colour config file, NULL = default path */
+	bool no_color;          /* force attributes only (NO_COLOR also does) */
+	char err[256];          /* reason when an entry point returns -1 */
+};
+
+/* Browses one trace: packet list, field tree, hex pane. */
+int ui_browse(struct trace *t, struct ui_opts *o);
+
+/*
+ * Compares two traces side by side. d has been through diff_init() and
+ * diff_run(); the UI reads d->e[0..n), d->counts and d->s[], and calls
+ * diff_detail() for the selected row only. d->o.masks may be toggled by the
+ * user (the UI re-runs nothing but the detail of the selected row).
+ */
+int ui_compare(struct diff *d, struct ui_opts *o);
+
+#endif

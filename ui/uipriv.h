@@ -1,0 +1,279 @@
+/*
+ * uipriv.h - what the ui/ modules share.
+ *
+ * Design (after tig and htop):
+ *  - Keys map to requests. UI_REQUESTS below is the one table of requests:
+ *    id, config name, help text and default keys. It generates the enum,
+ *    the default key map, the names used to rebind keys in the config file
+ *    and the help screen.
+ *  - Drawing uses semantic line types (UI_LINES): colour pair and the
+ *    attribute used on monochrome terminals / with NO_COLOR, in one table.
+ *  - A view implements struct view_ops (open/draw/request). Request
+ *    handlers never draw: they return what must be redrawn (enum redraw)
+ *    and what changed, and the main loop draws.
+ *  - Everything is drawn on stdscr into rectangles recomputed from the
+ *    terminal size on each frame, so SIGWINCH (KEY_RESIZE) is a relayout.
+ */
+#ifndef SMBCMP_UIPRIV_H
+#define SMBCMP_UIPRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "../dissect/dissect.h"
+#include "../dissect/hmap.h"
+
+#define CTRL(c) ((c) & 0x1f)
+
+/* _(ID, "config-name", SECTION, "help", keys...) */
+#define UI_REQUESTS(_)                                                                   \
+	_(MOVE_DOWN, "move-down", 0, "Next line", 'j', KEY_DOWN, CTRL('n'))              \
+	_(MOVE_UP, "move-up", 0, "Previous line", 'k', KEY_UP, CTRL('p'))                \
+	_(PAGE_DOWN, "page-down", 0, "Next page", KEY_NPAGE, CTRL('f'), CTRL('d'))       \
+	_(PAGE_UP, "page-up", 0, "Previous page", KEY_PPAGE, CTRL('b'), CTRL('u'))       \
+	_(FIRST, "first", 0, "First line; with a count N: go to frame N", 'g', KEY_HOME, '<') \
+	_(LAST, "last", 0, "Last line; with a count N: go to frame N", 'G', KEY_END, '>') \
+	_(GOTO, "goto", 0, "Go to frame number", ':')                                    \
+	_(TOGGLE, "toggle", 1, "Expand/collapse field (list: open the tree)", '\n', '\r', KEY_ENTER, ' ') \
+	_(EXPAND, "expand", 1, "Expand field", 'l', KEY_RIGHT)                           \
+	_(COLLAPSE, "collapse", 1, "Collapse field, or go to its parent", 'h', KEY_LEFT) \
+	_(EXPAND_ALL, "expand-all", 1, "Expand all fields", 'e', '*')                    \
+	_(COLLAPSE_ALL, "collapse-all", 1, "Collapse all fields", 'c')                   \
+	_(SEARCH, "search", 2, "Search summaries and fields", '/')                      \
+	_(FIND_NEXT, "find-next", 2, "Next match", 'n')                                  \
+	_(FIND_PREV, "find-prev", 2, "Previous match", 'N')                              \
+	_(FILTER, "filter", 2, "Display filter (empty: clear)", 'f')                     \
+	_(MATCH, "match", 2, "Jump between request and response", '%', 'r')              \
+	_(STREAM, "stream", 2, "Follow this connection only (again: all)", 's')          \
+	_(NEXT_DIFF, "next-diff", 3, "Next difference", ']')                             \
+	_(PREV_DIFF, "prev-diff", 3, "Previous difference", '[')                         \
+	_(MASK, "mask", 3, "Toggle masking of volatile fields", 'm')                     \
+	_(MASK_FIELD, "mask-field", 3, "Ignore/compare the field under the cursor", 'a') \
+	_(LOCKSTEP, "lockstep", 3, "Scroll both trees together or apart", 'y')           \
+	_(FOCUS_NEXT, "focus-next", 4, "Next pane (compare: next side)", '\t')           \
+	_(FOCUS_PREV, "focus-prev", 4, "Previous pane", KEY_BTAB)                        \
+	_(LAYOUT, "layout", 4, "Cycle pane layouts", 'v')                                \
+	_(GROW, "grow", 4, "Grow the focused pane", '+', '=')                            \
+	_(SHRINK, "shrink", 4, "Shrink the focused pane", '-', '_')                      \
+	_(HELP, "help", 5, "This help", '?', KEY_F(1))                                   \
+	_(REDRAW, "redraw", 5, "Redraw the screen", CTRL('l'))                           \
+	_(QUIT, "quit", 5, "Quit (help: close)", 'q', 'Q')
+
+enum request {
+	REQ_NONE,
+#define REQ_ENUM(id, name, sec, help, ...) REQ_##id,
+	UI_REQUESTS(REQ_ENUM)
+#undef REQ_ENUM
+	REQ_COUNT
+};
+
+#define REQ_MAXKEYS 6
+
+struct req_info {
+	const char *name;
+	const char *help;
+	int section;
+	int keys[REQ_MAXKEYS]; /* default keys, 0-terminated */
+};
+
+extern const struct req_info req_table[REQ_COUNT];
+extern const char *const req_sections[];
+
+/* A key map: key code -> request. Keys >= KEYMAP_SIZE are not bindable. */
+#define KEYMAP_SIZE (KEY_MAX + 1)
+struct keymap {
+	uint8_t req[KEYMAP_SIZE];
+};
+
+/* Default bindings, then the [keys] section of the config file, if any. */
+void keymap_init(struct keymap *km);
+/*
+ * Reads path (NULL: $XDG_CONFIG_HOME/smbcmp/config or ~/.config/...).
+ * A missing file is fine. Lines in [keys]: "request-name = key key ...",
+ * key as a character, ^X, Tab, Enter, Space, Up, Down, Left, Right, PgUp,
+ * PgDn, Home, End, F1..F12; "keys = smbcmp-classic" selects the profile of
+ * the Python smbcmp. Returns 0, or -1 with the first bad line in err.
+ */
+int keymap_load(struct keymap *km, const char *path, char *err, size_t errlen);
+enum request keymap_get(const struct keymap *km, int key);
+/* "j", "Down", "^N"... into buf; returns buf. */
+const char *ui_key_name(int key, char *buf, size_t n);
+
+/* _(ID, colour fg, colour bg, attribute with colour, attribute without) */
+#define UI_LINES(_)                                                              \
+	_(DEFAULT, -1, -1, A_NORMAL, A_NORMAL)                                   \
+	_(TITLE, COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE)                     \
+	_(HEADER, COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE)                  \
+	_(CURSOR, COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_REVERSE)                 \
+	_(CURSOR_IDLE, COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_UNDERLINE)          \
+	_(ERROR, COLOR_RED, -1, A_NORMAL, A_BOLD)                                \
+	_(MALFORMED, COLOR_MAGENTA, -1, A_BOLD, A_BOLD | A_UNDERLINE)            \
+	_(PROTO, -1, -1, A_BOLD, A_BOLD)                                         \
+	_(GENERATED, COLOR_CYAN, -1, A_NORMAL, A_DIM)                            \
+	_(MARK, COLOR_YELLOW, -1, A_BOLD, A_BOLD)                                \
+	_(HEX_OFFSET, COLOR_BLUE, -1, A_NORMAL, A_DIM)                           \
+	_(HEX_HILITE, COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE)            \
+	_(STATUS, COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_REVERSE)                  \
+	_(MSG_ERROR, COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD | A_REVERSE)         \
+	_(DIFF_CHANGED, COLOR_YELLOW, -1, A_BOLD, A_BOLD)                        \
+	_(DIFF_ONLY_A, COLOR_RED, -1, A_NORMAL, A_UNDERLINE)                     \
+	_(DIFF_ONLY_B, COLOR_GREEN, -1, A_NORMAL, A_UNDERLINE)                   \
+	_(DIFF_FILTERED, -1, -1, A_DIM, A_DIM)                                   \
+	_(FIELD_CHANGED, COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_BOLD | A_REVERSE) \
+	_(FIELD_MASKED, -1, -1, A_DIM, A_DIM)                                    \
+	_(HELP_KEY, COLOR_GREEN, -1, A_BOLD, A_BOLD)
+
+enum line_type {
+#define LINE_ENUM(id, fg, bg, ac, am) LINE_##id,
+	UI_LINES(LINE_ENUM)
+#undef LINE_ENUM
+	LINE_COUNT
+};
+
+/* Redraw and change flags returned by request handlers. */
+enum redraw {
+	RD_NONE = 0,
+	RD_LIST = 1 << 0,
+	RD_TREE = 1 << 1,
+	RD_HEX = 1 << 2,
+	RD_STATUS = 1 << 3,
+	RD_ALL = 0xff,
+	EV_ROW = 1 << 8,      /* the selected row (frame / pair) changed */
+	EV_NODE = 1 << 9,     /* the selected field changed */
+	EV_QUIT = 1 << 10,
+	EV_UNHANDLED = 1 << 11,
+};
+
+struct rect {
+	int y, x, h, w;
+};
+
+/* ---- term.c: screen, colours, text ---- */
+
+/* Enters curses mode. Returns 0, or -1 with a reason. */
+int term_start(bool no_color, char *err, size_t errlen);
+void term_stop(void);
+attr_t line_attr(enum line_type t);
+/*
+ * Draws s (UTF-8) at (y, x) clipped to w columns, padding with spaces to w
+ * when pad; control characters show as '?'. Returns the columns used.
+ */
+int put_text(int y, int x, int w, const char *s, attr_t a, bool pad);
+/* put_text of a printf result. */
+int put_fmt(int y, int x, int w, attr_t a, bool pad, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Display width of a UTF-8 string. */
+int text_width(const char *s);
+/* Reads a key; KEY_RESIZE on SIGWINCH. */
+int term_key(void);
+/*
+ * Line editor on the last screen line: prompt + text, Enter accepts
+ * (returns 1), Escape / ^C / ^G cancels (returns 0). buf keeps the
+ * initial text. hist, when not NULL, is the previous entry (Up recalls).
+ */
+int term_prompt(const char *prompt, char *buf, size_t n);
+/* Help screen generated from req_table and the key map; returns on q/?/Esc. */
+void help_screen(const struct keymap *km, const char *title, unsigned sections);
+/* Too small terminal notice; true when the screen is too small. */
+bool term_too_small(void);
+
+/* ---- views ---- */
+
+struct view;
+struct view_ops {
+	const char *name;
+	/* (Re)loads data after the model or selection changed. */
+	unsigned (*open)(struct view *v);
+	void (*draw)(struct view *v, struct rect r, bool focused);
+	/* Handles a request; EV_UNHANDLED when not for this view. */
+	unsigned (*request)(struct view *v, enum request req);
+};
+
+struct view {
+	const struct view_ops *ops;
+	void *ctx;     /* the view's state (struct plist, struct ftree...) */
+	struct rect r; /* last drawn rectangle (page size for paging) */
+};
+
+/* Moves a cursor in [0, n) and keeps top so that cur is visible in h rows.
+ * Returns true when cur moved. */
+bool scroll_move(size_t *cur, size_t *top, size_t n, size_t h, long delta);
+void scroll_fix(size_t cur, size_t *top, size_t n, size_t h);
+
+/* ---- tree.c: one frame's field tree, flattened for display ---- */
+
+struct frow {
+	struct node *n;
+	uint64_t key;   /* expansion key: hash of the name path */
+	uint16_t depth;
+};
+
+/* Colours of a tree row beyond the defaults (compare view marks). */
+typedef enum line_type (*ftree_mark_fn)(void *ctx, const struct node *n);
+
+struct ftree {
+	struct arena a;          /* the tree (owned) */
+	struct node *root;       /* top-level protocol nodes are its children */
+	struct hmap *expanded;   /* shared expansion state, by key */
+	struct frow *rows;
+	size_t nrows, cap;
+	size_t cur, top;
+	ftree_mark_fn mark;
+	void *mark_ctx;
+	const char *empty;       /* text shown without a tree */
+	const char *title;       /* pane title */
+};
+
+void ftree_init(struct ftree *ft, struct hmap *expanded);
+void ftree_free(struct ftree *ft);
+/* Marks the nodes at path ("request/smb2": names, or labels of text
+ * items, from the top) expanded in an expansion set. */
+void ftree_expand_path(struct hmap *expanded, const char *path);
+/* Drops the tree (arena reset) before a new one is built into ft->a. */
+void ftree_clear(struct ftree *ft);
+/* Takes root (built in ft->a) and flattens it; the cursor goes to top. */
+void ftree_set(struct ftree *ft, struct node *root);
+/* Rebuilds the visible rows after expansion changes, keeping the cursor
+ * on the same node when it is still visible. */
+void ftree_reflow(struct ftree *ft);
+struct node *ftree_node(const struct ftree *ft);
+/* Expands the ancestors of n and puts the cursor on it. */
+void ftree_reveal(struct ftree *ft, struct node *n);
+/* Cursor on the first row showing node n or the nearest visible ancestor. */
+void ftree_select(struct ftree *ft, const struct node *n);
+/* "name == value" for a field, usable as a filter, into buf. */
+const char *field_filter_text(const struct node *n, char *buf, size_t len);
+/* Case-insensitive substring search in label and show of n. */
+bool node_matches(const struct node *n, const char *pat);
+/* Depth-first successor / predecessor within the whole tree (not only
+ * visible rows), NULL at the end. */
+struct node *node_next(struct node *n);
+struct node *node_prev(struct node *root, struct node *n);
+
+extern const struct view_ops ftree_ops;
+
+/* ---- hex.c: bytes of the selected frame ---- */
+
+struct hexview {
+	struct trace *t;
+	size_t frame;            /* frame index */
+	bool have_frame;
+	const struct node *sel;  /* selected field (highlight), or NULL */
+	struct node *root;       /* tree of the frame (maps nodes to PDUs) */
+	size_t top;              /* first line shown */
+	size_t nlines;           /* lines of the last layout */
+	int bpl;                 /* bytes per line of the last layout */
+	bool follow;             /* scroll to the highlight on next draw */
+};
+
+extern const struct view_ops hex_ops;
+
+/* ---- browse.c / compare.c ---- */
+
+/* Case-insensitive substring. */
+bool str_icase_contains(const char *hay, const char *needle);
+
+#endif
