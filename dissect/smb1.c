@@ -309,8 +309,10 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 	uint32_t sig_pos = cur_pos(c);
 	r_bytes(t, hn, F_SMB_SIGNATURE, c, 8);
 	/* Signature check (MS-SMB 3.1.4.1, smb_keystate.c). */
+	/* "BSRSPYL " is the placeholder sent before signing starts. */
 	if (h->flags2 & SMB1_FLAGS2_SIGNATURE && !t->dry && !c->err &&
-	    c->buf == d->pdu->data && h->off < c->end)
+	    c->buf == d->pdu->data && h->off < c->end &&
+	    memcmp(c->buf + sig_pos - c->pos0, "BSRSPYL ", 8) != 0)
 		ks_sig_node(t, hn, F_SMB_SIGNATURE_STATUS, sig_pos, 8,
 			    ks_smb1_verify(d->trace, d->pdu->stream, c->buf + h->off,
 					   c->end - h->off));

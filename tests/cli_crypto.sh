@@ -89,6 +89,16 @@ for f in captures/signed_*.pcap captures/smb2_02.pcap captures/reference.pcap; d
 	"$S" --text "$f" | grep -q 'Signature status: no key' || fail "$b: no 'no key' without keys"
 done
 
+# -- SMB1 MD5 signing with sequence numbers (the "BSRSPYL " placeholders of
+# the logon are not signatures)
+"$S" --text "${PW[@]}" captures/nt1_signed.pcap | grep -o 'Signature status: [a-z ]*' | sort | uniq -c >"$tmp/st"
+grep -q ' 33 Signature status: good' "$tmp/st" || fail "nt1_signed: $(tr '\n' ' ' <"$tmp/st")"
+grep -q -v 'good' "$tmp/st" && fail "nt1_signed: not all good"
+"$S" --json "${PW[@]}" captures/nt1_signed.pcap | grep -q '"name":"smb.signature.status","show":"good"' ||
+	fail "nt1_signed: no smb.signature.status in --json"
+"$S" --text --password smbuser:wrongpass captures/nt1_signed.pcap | grep -q 'Signature status: good' &&
+	fail "nt1_signed: wrong password gives a good signature"
+
 # -- a wrong password: failures, not garbage
 for f in captures/encrypted_311_aes128ccm.pcap captures/encrypted_300.pcap; do
 	b=$(basename "$f")
