@@ -638,6 +638,8 @@ void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		struct node *body = t_text(t, smb, cur_pos(c), (uint32_t)cur_left(c),
 					   "%s %s (0x%02x)", name,
 					   h.response ? "Response" : "Request", cmd);
+		body->flags |= N_ANDX;
+		body->value = cmd;
 		h.cur_cmd = cmd;
 		h.link = link;
 		h.andx = false;

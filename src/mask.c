@@ -54,6 +54,9 @@ static const struct default_rule defaults[] = {
 	{ "smb.mid", MASK_IGNORE }, { "smb.pid", MASK_IGNORE },
 	{ "smb.pid.high", MASK_IGNORE }, { "smb2.credit*", MASK_IGNORE },
 	{ "smb2.channel_sequence", MASK_IGNORE },
+	/* Layout of an AndX chain: where the next block starts (a chained
+	 * and a lone request differ there and nowhere else). */
+	{ "smb.andxoffset", MASK_IGNORE },
 	/* Signatures, keys, challenges, proofs. */
 	{ "smb2.signature", MASK_IGNORE }, { "smb.signature", MASK_IGNORE },
 	{ "smb2.good_signature", MASK_IGNORE }, { "smb2.bad_signature", MASK_IGNORE },
