@@ -7,11 +7,14 @@
  *   smbcmp --text FILE     indented trees, like tshark -V
  *   smbcmp --json A B      one JSON document: the aligned operations
  *   smbcmp --text A B      unified-diff style report (src/report.c)
+ *   smbcmp --junit F A B   also a JUnit XML report for CI (src/junit.c)
+ *
+ * A file name "-" reads that capture from standard input (libpcap does).
  *
  * Exit status follows diff(1): 0 same / success, 1 different, 2 trouble.
  */
+#include <errno.h>
 #include <getopt.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,18 +27,15 @@
 #include "mask.h"
 #include "output.h"
 #include "report.h"
+#include "version.h"
 #include "../ui/ui.h"
-
-#ifndef SMBCMP_VERSION
-#define SMBCMP_VERSION "0.1"
-#endif
 
 enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS };
 
 static void usage(FILE *f)
 {
 	fputs("usage: smbcmp [options] A.pcap [B.pcap]\n"
-	      "Compare two SMB captures, or browse one.\n\n"
+	      "Compare two SMB captures, or browse one (\"-\" reads standard input).\n\n"
 	      "  --json          machine-readable output (JSON Lines for one trace)\n"
 	      "  --text          plain-text output (field trees for one trace)\n"
 	      "  --list          one summary line per SMB frame\n"
@@ -55,13 +55,14 @@ static void usage(FILE *f)
 	      "                  dump, Wireshark smb2_seskey_list file or key lines\n"
 	      "  --password USER:PASSWORD  derive the keys from the captured NTLM logon\n"
 	      "  --password-file FILE  USER:PASSWORD lines\n"
+	      "  --junit FILE    also write the comparison as JUnit XML (\"-\": stdout)\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
 	      "  smbcmp camera.pcap reference.pcap\n"
-	      "  smbcmp --json capture.pcap | jq .summary\n"
-	      "  smbcmp --text capture.pcap | less\n\n"
-	      "exit status: 0 same, 1 different, 2 error\n",
+	      "  smbcmp --text --junit report.xml --mask 'smb2.create.*' new.pcap ref.pcap\n"
+	      "  tcpdump -i any -w - port 445 | smbcmp --list -\n\n"
+	      "exit status: 0 same, 1 different, 2 error.  See smbcmp(1).\n",
 	      f);
 }
 
@@ -89,6 +90,11 @@ static int open_trace(struct trace **t, const char *path,
 {
 	char err[512];
 
+	if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO)) {
+		fprintf(stderr, "smbcmp: -: standard input is a terminal, not a capture "
+				"(pipe one in: tcpdump -w - ... | smbcmp -)\n");
+		return -1;
+	}
 	if (trace_open(t, path, topts, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
 		return -1;
@@ -107,6 +113,8 @@ struct cmp_opts {
 	struct filter *filter;
 	struct stream_pick picks[64];
 	size_t npicks;
+	const char *junit;      /* --junit FILE, "-" for stdout */
+	const char *config;     /* $SMBCMP_CONFIG, NULL: the XDG default */
 };
 
 static int add_mask_arg(struct cmp_opts *c, const char *pat, enum mask_action act)
@@ -147,7 +155,7 @@ static int build_masks(struct cmp_opts *c)
 
 	masks_init(&c->masks);
 	masks_init(&cfg);
-	if (masks_read_config(&cfg, NULL, &defaults, err, sizeof(err))) {
+	if (masks_read_config(&cfg, c->config, &defaults, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
 		masks_free(&cfg);
 		return -1;
@@ -164,6 +172,47 @@ static int build_masks(struct cmp_opts *c)
 	return 0;
 }
 
+/* Explains a rejected option in one line: arg is the argv element getopt
+ * stopped at, optopt its optopt (the option's val, or the short letter). */
+static void bad_option(const struct option *opts, const char *arg, int opt)
+{
+	if (strncmp(arg, "--", 2) == 0 && arg[2]) {
+		const char *name = arg + 2;
+		size_t len = strcspn(name, "=");
+		const struct option *hit = NULL;
+		int nhits = 0;
+		for (const struct option *o = opts; o->name; o++) {
+			if (strncmp(o->name, name, len) != 0)
+				continue;
+			if (strlen(o->name) == len) { /* exact beats prefixes */
+				hit = o, nhits = 1;
+				break;
+			}
+			hit = o, nhits++;
+		}
+		if (nhits == 1 && name[len] == '=' && hit->has_arg == no_argument &&
+		    (opt == 0 || opt == hit->val)) {
+			fprintf(stderr, "smbcmp: option '--%s' takes no value (try --help)\n",
+				hit->name);
+			return;
+		}
+		if (nhits > 1 && opt == 0) {
+			fprintf(stderr, "smbcmp: option '--%.*s' is ambiguous (try --help)\n",
+				(int)len, name);
+			return;
+		}
+		if (opt == 0 || (hit && opt == hit->val)) {
+			fprintf(stderr, "smbcmp: unknown option '--%.*s' (try --help)\n",
+				(int)len, name);
+			return;
+		}
+	}
+	if (opt > 0 && opt < 128)
+		fprintf(stderr, "smbcmp: unknown option '-%c' (try --help)\n", opt);
+	else
+		fprintf(stderr, "smbcmp: unknown option '%s' (try --help)\n", arg);
+}
+
 /* Compares two traces; returns the exit status (0 same, 1 different, 2 error). */
 static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		      struct cmp_opts *c)
@@ -174,16 +223,26 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		.picks = c->picks, .npicks = c->npicks,
 	};
 	char err[512];
+	FILE *junit = NULL;
+	bool junit_only = c->junit && strcmp(c->junit, "-") == 0;
 
+	if (c->junit && !junit_only && !(junit = fopen(c->junit, "w"))) {
+		fprintf(stderr, "smbcmp: --junit %s: %s\n", c->junit, strerror(errno));
+		return 2;
+	}
 	if (diff_init(&d, a, b, &o, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
 		diff_free(&d);
+		if (junit)
+			fclose(junit);
 		return 2;
 	}
 	diff_run(&d);
-	bool ui_done = false;
-	if (mode == MODE_AUTO && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		struct ui_opts uo = { 0 };
+	bool ui_done = junit_only;
+	if (junit_only)
+		report_junit(&d, stdout);
+	if (!ui_done && mode == MODE_AUTO && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct ui_opts uo = { .config = c->config };
 		ui_done = ui_compare(&d, &uo) == 0;
 		if (!ui_done)
 			fprintf(stderr, "smbcmp: %s\n", uo.err);
@@ -194,6 +253,13 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		report_text(&d, stdout, 3);
 	const struct diff_counts *n = &d.counts;
 	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
+	if (junit) {
+		report_junit(&d, junit);
+		if (ferror(junit) | fclose(junit)) {
+			fprintf(stderr, "smbcmp: --junit %s: write error\n", c->junit);
+			rc = 2;
+		}
+	}
 	diff_free(&d);
 	return rc;
 }
@@ -206,6 +272,7 @@ int main(int argc, char **argv)
 	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
 	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
 	       OPT_PASSWORD_FILE };
+	enum { OPT_JUNIT = 512 };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -223,6 +290,7 @@ int main(int argc, char **argv)
 		{ "keys-from", required_argument, NULL, OPT_KEYS_FROM },
 		{ "password", required_argument, NULL, OPT_PASSWORD },
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
@@ -231,6 +299,9 @@ int main(int argc, char **argv)
 
 	memset(&copts, 0, sizeof(copts));
 	keys_init(&kopts);
+	copts.config = getenv("SMBCMP_CONFIG");
+	if (copts.config && !*copts.config)
+		copts.config = NULL;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":hk:", opts, NULL)) != -1) {
@@ -242,9 +313,8 @@ int main(int argc, char **argv)
 		case 'S': mode = MODE_STATS; break;
 		case 'F': list_fields(); return 0;
 		case 'h': usage(stdout); return 0;
-		case 'V':
-			printf("smbcmp %s\n%s\n", SMBCMP_VERSION, pcap_lib_version());
-			return 0;
+		case 'V': version_print(stdout); return 0;
+		case OPT_JUNIT: copts.junit = optarg; break;
 		case OPT_MASK: bad |= add_mask_arg(&copts, optarg, MASK_IGNORE); break;
 		case OPT_UNMASK: bad |= add_mask_arg(&copts, optarg, MASK_COMPARE); break;
 		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
@@ -273,17 +343,17 @@ int main(int argc, char **argv)
 		default:
 			filter_free(copts.filter);
 			keys_free(&kopts);
-			if (optopt)
-				fprintf(stderr, "smbcmp: unknown option '-%c' (try --help)\n", optopt);
-			else
-				fprintf(stderr, "smbcmp: unknown option '%s' (try --help)\n",
-					argv[optind - 1]);
+			bad_option(opts, argv[optind - 1], optopt);
 			return 2;
 		}
 		if (krc) {
 			fprintf(stderr, "smbcmp: %s\n", kerr);
 			bad = 1;
 		}
+	}
+	if (copts.config && access(copts.config, R_OK) != 0) {
+		fprintf(stderr, "smbcmp: SMBCMP_CONFIG=%s: %s\n", copts.config, strerror(errno));
+		bad = 1;
 	}
 	if (bad) {
 		filter_free(copts.filter);
@@ -308,6 +378,17 @@ int main(int argc, char **argv)
 		filter_free(copts.filter);
 		keys_free(&kopts);
 		fprintf(stderr, "smbcmp: expected one or two capture files (try --help)\n");
+		return 2;
+	}
+	const char *why = NULL;
+	if (nfiles == 2 && !strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-"))
+		why = "standard input can hold one capture, not both ('-' given twice)";
+	else if (copts.junit && nfiles != 2)
+		why = "--junit reports a comparison: give two capture files";
+	if (why) {
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		fprintf(stderr, "smbcmp: %s\n", why);
 		return 2;
 	}
 
@@ -337,7 +418,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-				struct ui_opts uo = { 0 };
+				struct ui_opts uo = { .config = copts.config };
 				if (ui_browse(a, &uo) == 0)
 					break;
 				fprintf(stderr, "smbcmp: %s\n", uo.err);
