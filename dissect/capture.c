@@ -222,7 +222,11 @@ void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
 	uint16_t proto = link_decode(dlt, &c);
 
 	t->total_frames++;
-	if (!proto || ip_tcp_decode(t, proto, &c, &seg))
+	if (!t->stopped && trace_mem(t) > t->opts.max_memory) {
+		trace_limit(t, LIMIT_MEMORY);
+		t->stopped = true;
+	}
+	if (t->stopped || !proto || ip_tcp_decode(t, proto, &c, &seg))
 		return;
 	seg.frame = t->total_frames;
 	seg.sec = sec;
@@ -233,27 +237,14 @@ void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
 		tcp_segment(t->tcp, &seg);
 }
 
-int trace_open(struct trace **out, const char *path,
-	       const struct trace_opts *opts, char *err, size_t errlen)
+/*
+ * Indexes every packet of an opened capture into a new trace. Returns 0,
+ * or -1 with a reason in err when not even the first packet is readable.
+ * Closes p.
+ */
+static int read_capture(struct trace **out, pcap_t *p, const char *path,
+			const struct trace_opts *opts, char *err, size_t errlen)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p;
-
-	*out = NULL;
-	if (strcmp(path, "-") != 0 && file_problem(path, err, errlen))
-		return -1;
-	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-						    ebuf);
-	if (!p) {
-		if (strstr(ebuf, "truncated") || strstr(ebuf, "too short"))
-			snprintf(err, errlen, "%s: truncated capture file (%s)", path, ebuf);
-		else if (strstr(ebuf, "unknown file format"))
-			snprintf(err, errlen, "%s: not a pcap or pcapng capture file", path);
-		else
-			snprintf(err, errlen, "%s: %s", path, ebuf);
-		return -1;
-	}
-
 	struct trace *t = trace_new(path, opts);
 	int dlt = pcap_datalink(p);
 	struct pcap_pkthdr *h;
@@ -282,4 +273,50 @@ int trace_open(struct trace **out, const char *path,
 	trace_finish(t);
 	*out = t;
 	return 0;
+}
+
+static void open_problem(const char *path, const char *ebuf, char *err,
+			 size_t errlen)
+{
+	if (strstr(ebuf, "truncated") || strstr(ebuf, "too short"))
+		snprintf(err, errlen, "%s: truncated capture file (%s)", path, ebuf);
+	else if (strstr(ebuf, "unknown file format"))
+		snprintf(err, errlen, "%s: not a pcap or pcapng capture file", path);
+	else
+		snprintf(err, errlen, "%s: %s", path, ebuf);
+}
+
+int trace_open(struct trace **out, const char *path,
+	       const struct trace_opts *opts, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p;
+
+	*out = NULL;
+	if (strcmp(path, "-") != 0 && file_problem(path, err, errlen))
+		return -1;
+	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
+						    ebuf);
+	if (!p) {
+		open_problem(path, ebuf, err, errlen);
+		return -1;
+	}
+	return read_capture(out, p, path, opts, err, errlen);
+}
+
+int trace_open_file(struct trace **out, FILE *f, const char *name,
+		    const struct trace_opts *opts, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p;
+
+	*out = NULL;
+	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO,
+						     ebuf);
+	if (!p) {
+		open_problem(name, ebuf, err, errlen);
+		fclose(f);
+		return -1;
+	}
+	return read_capture(out, p, name, opts, err, errlen);
 }

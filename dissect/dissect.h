@@ -49,11 +49,32 @@ struct smb_keyring {
 	size_t npasswords;
 };
 
-/* Limits that bound memory on hostile captures (0 = built-in default). */
+/*
+ * Limits that bound memory and time on hostile captures (0 = built-in
+ * default). What a limit cuts is reported, never silent: trace_note() for
+ * the index, a generated smbcmp.limit item in the frame's tree.
+ *
+ *   max_memory   memory held by one trace's index (PDU bytes, frame and
+ *                PDU arrays, request tables, TCP state). Past 3/4 of it new
+ *                PDUs are stored as their first TRACE_PREFIX_KEEP bytes;
+ *                past it the rest of the capture is not indexed.
+ *                Default TRACE_MAX_MEMORY.
+ *   max_reasm    TCP bytes buffered by all streams together (PDUs in
+ *                progress and out-of-order segments); past it the stream
+ *                that wants more declares a gap. Default max_memory / 4.
+ *   max_pdu      largest NBSS PDU kept whole (larger: stored truncated).
+ *   max_pending  out-of-order bytes queued per direction.
+ *   max_nodes    nodes per frame tree.
+ */
+#define TRACE_MAX_MEMORY (384u << 20)
+#define TRACE_PREFIX_KEEP 4096u
+
 struct trace_opts {
-	size_t max_pdu;        /* largest NBSS PDU kept whole (bytes) */
-	size_t max_pending;    /* out-of-order bytes queued per direction */
-	uint32_t max_nodes;    /* nodes per frame tree */
+	size_t max_pdu;
+	size_t max_pending;
+	size_t max_reasm;
+	size_t max_memory;
+	uint32_t max_nodes;
 	const struct smb_keyring *keys; /* NULL: no keys (signatures "no key") */
 };
 
@@ -110,6 +131,9 @@ void trace_close(struct trace *t);
 const char *trace_path(const struct trace *t);
 /* A non-fatal problem met while reading (truncated file), or NULL. */
 const char *trace_warning(const struct trace *t);
+/* What the resource limits cut while indexing ("memory limit (384 MB)
+ * reached at frame 812345: ..."), one clause per limit, or NULL. */
+const char *trace_note(const struct trace *t);
 size_t trace_nframes(const struct trace *t);
 const struct frame_rec *trace_frame(const struct trace *t, size_t i);
 size_t trace_npdus(const struct trace *t);

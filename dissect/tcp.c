@@ -6,8 +6,13 @@
  * 4-tuple starts a new stream). Each direction ("half") holds:
  *   next_seq   the next byte expected;
  *   ooo        future segments, sorted by sequence number, bounded by
- *              opts.max_pending bytes;
+ *              opts.max_pending bytes and MAX_OOO_SEGS segments;
  *   pend       in-order bytes of an NBSS message not yet complete.
+ * All buffered bytes (pend capacity + queued segments) of all streams
+ * together are bounded by opts.max_reasm: a stream that would go past it
+ * declares a gap instead (its PDU in progress becomes incomplete), and the
+ * trace notes the limit. A pend buffer left large by a big PDU is released
+ * once empty.
  * Framing parses NBSS headers out of the in-order byte stream. A PDU that
  * lies inside one segment keeps its frame offset (positions are frame
  * positions, as in tshark); one that spans segments is PDU_REASM.
@@ -21,7 +26,9 @@
 
 #define SMB_PORT 445
 #define NBSS_PORT 139
-#define MAX_OOO_SEGS 4096
+#define MAX_OOO_SEGS 1024
+#define PEND_MIN 256             /* first pend allocation */
+#define PEND_KEEP (64u << 10)    /* an empty pend larger than this is freed */
 
 struct ooo_seg {
 	struct ooo_seg *next;
@@ -36,7 +43,7 @@ struct half {
 	uint8_t synced;     /* framing is at an NBSS header boundary */
 	uint8_t fin;
 	uint32_t next_seq;
-	struct ooo_seg *ooo;
+	struct ooo_seg *ooo, *ooo_tail;
 	size_t ooo_bytes;
 	unsigned ooo_count;
 	uint8_t *pend;      /* malloc'd; bytes of an unfinished PDU */
@@ -65,8 +72,24 @@ struct tcp_state {
 	struct hmap conns;  /* hash of 4-tuple -> chain of conns */
 	struct conn **all;
 	size_t nall, capall;
-	size_t pending_total;
+	size_t buffered;    /* pend capacities + queued segments, all streams */
 };
+
+size_t tcp_mem(const struct tcp_state *s)
+{
+	/* Connections, their hash slots and the list of them. */
+	return s->nall * (sizeof(struct conn) + 16) + s->capall * sizeof(*s->all) +
+	       s->conns.cap * (sizeof(uint64_t) + sizeof(void *)) + s->buffered;
+}
+
+/* May n more bytes be buffered? Notes the limit when not. */
+static int reasm_room(struct tcp_state *s, size_t n)
+{
+	if (n <= s->t->opts.max_reasm && s->buffered <= s->t->opts.max_reasm - n)
+		return 1;
+	trace_limit(s->t, LIMIT_REASM);
+	return 0;
+}
 
 struct tcp_state *tcp_new(struct trace *t)
 {
@@ -174,21 +197,49 @@ static struct conn *conn_new(struct tcp_state *s, const struct tcp_seg *g,
 	return c;
 }
 
-static void half_free(struct half *h)
+static void pend_release(struct tcp_state *s, struct half *h)
+{
+	s->buffered -= h->pcap;
+	free(h->pend);
+	h->pend = NULL;
+	h->plen = h->pcap = 0;
+}
+
+/* Grows pend to hold n bytes; 0 (nothing changed) past max_reasm. */
+static int pend_reserve(struct tcp_state *s, struct half *h, size_t n)
+{
+	if (n <= h->pcap)
+		return 1;
+	size_t cap = h->pcap ? h->pcap : PEND_MIN;
+	while (cap < n)
+		cap *= 2;
+	if (!reasm_room(s, cap - h->pcap))
+		return 0;
+	uint8_t *np = realloc(h->pend, cap);
+	if (!np) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	s->buffered += cap - h->pcap;
+	h->pend = np;
+	h->pcap = cap;
+	return 1;
+}
+
+static void half_free(struct tcp_state *s, struct half *h)
 {
 	struct ooo_seg *o = h->ooo;
 
 	while (o) {
 		struct ooo_seg *n = o->next;
+		s->buffered -= o->len;
 		free(o);
 		o = n;
 	}
-	h->ooo = NULL;
+	h->ooo = h->ooo_tail = NULL;
 	h->ooo_bytes = 0;
 	h->ooo_count = 0;
-	free(h->pend);
-	h->pend = NULL;
-	h->plen = h->pcap = 0;
+	pend_release(s, h);
 }
 
 /* ---- NBSS framing ---- */
@@ -253,6 +304,11 @@ static void emit(const struct emit_ctx *e, const uint8_t *p, size_t n,
 	struct trace *t = e->s->t;
 	struct pdu pdu;
 	size_t keep = n < t->opts.max_pdu ? n : t->opts.max_pdu;
+
+	if (keep > TRACE_PREFIX_KEEP && t->a.held > t->opts.max_memory / 4 * 3) {
+		trace_limit(t, LIMIT_STORE);
+		keep = TRACE_PREFIX_KEEP;
+	}
 	uint8_t *copy = arena_alloc(&t->a, keep ? keep : 1);
 
 	memcpy(copy, p, keep);
@@ -270,10 +326,39 @@ static void emit(const struct emit_ctx *e, const uint8_t *p, size_t n,
 	trace_add_pdu(t, &pdu, e->sec, e->nsec);
 }
 
-static void pend_keep(struct tcp_state *s, struct half *h, const uint8_t *p,
-		      size_t n)
+/* Hands over n bytes at p as an incomplete PDU (data was lost after them)
+ * and restarts framing at the next plausible header. */
+static void abandon(const struct emit_ctx *e, struct half *h, const uint8_t *p,
+		    size_t n, int32_t frame_off)
 {
-	if (n == 0 || p == h->pend) {
+	if (n && e->c->nbss > 0) {
+		size_t wire = n;
+		if (n >= 4 && nbss_type_ok(p[0]))
+			wire = 4 + (size_t)nbss_len(p);
+		emit(e, p, n, wire, frame_off,
+		     (uint16_t)(PDU_INCOMPLETE | (frame_off < 0 ? PDU_REASM : 0)));
+	}
+	h->plen = 0;
+	h->synced = 0;
+}
+
+/*
+ * Keeps the n unframed bytes at p (inside pend or the current segment) in
+ * pend for the next segment. frame_off is p's offset in its frame, -1 if
+ * p is in pend. Past max_reasm the bytes are abandoned instead.
+ */
+static void pend_keep(const struct emit_ctx *e, struct half *h,
+		      const uint8_t *p, size_t n, int32_t frame_off)
+{
+	struct tcp_state *s = e->s;
+
+	if (n == 0) {
+		h->plen = 0;
+		if (h->pcap > PEND_KEEP)
+			pend_release(s, h);
+		return;
+	}
+	if (p == h->pend) {
 		h->plen = n;
 		return;
 	}
@@ -282,18 +367,9 @@ static void pend_keep(struct tcp_state *s, struct half *h, const uint8_t *p,
 		h->plen = n;
 		return;
 	}
-	if (n > h->pcap) {
-		size_t cap = h->pcap ? h->pcap : 4096;
-		while (cap < n)
-			cap *= 2;
-		uint8_t *np = realloc(h->pend, cap);
-		if (!np) {
-			fprintf(stderr, "smbcmp: out of memory\n");
-			abort();
-		}
-		s->pending_total += cap - h->pcap;
-		h->pend = np;
-		h->pcap = cap;
+	if (!pend_reserve(s, h, n)) {
+		abandon(e, h, p, n, frame_off);
+		return;
 	}
 	memmove(h->pend, p, n);
 	h->plen = n;
@@ -352,7 +428,8 @@ static void frame_bytes(const struct emit_ctx *e, struct half *h,
 		emit(e, p, total, total, off, flags);
 		i += total;
 	}
-	pend_keep(e->s, h, buf + i, n - i);
+	pend_keep(e, h, buf + i, n - i,
+		  i >= seg_start ? (int32_t)(seg_off + (i - seg_start)) : -1);
 }
 
 /* Delivers in-order bytes of one segment to the framer. */
@@ -380,18 +457,12 @@ static void deliver(struct tcp_state *s, struct conn *c, int dir,
 		return;
 	}
 	size_t before = h->plen;
-	if (before + len > h->pcap) {
-		size_t cap = h->pcap;
-		while (cap < before + len)
-			cap *= 2;
-		uint8_t *np = realloc(h->pend, cap);
-		if (!np) {
-			fprintf(stderr, "smbcmp: out of memory\n");
-			abort();
-		}
-		s->pending_total += cap - h->pcap;
-		h->pend = np;
-		h->pcap = cap;
+	if (!pend_reserve(s, h, before + len)) {
+		/* Over the reassembly limit: the PDU in progress is lost. */
+		abandon(&e, h, h->pend, h->plen, -1);
+		pend_release(s, h);
+		frame_bytes(&e, h, data, len, 0, seg_off);
+		return;
 	}
 	memcpy(h->pend + before, data, len);
 	h->plen = before + len;
@@ -402,18 +473,11 @@ static void deliver(struct tcp_state *s, struct conn *c, int dir,
 static void declare_gap(struct tcp_state *s, struct conn *c, int dir)
 {
 	struct half *h = &c->h[dir];
+	struct emit_ctx e = { s, c, dir, h->last_frame, h->last_sec, h->last_nsec };
 
-	if (h->plen && c->nbss > 0) {
-		struct emit_ctx e = { s, c, dir, h->last_frame, h->last_sec,
-				      h->last_nsec };
-		size_t wire = h->plen;
-		if (h->plen >= 4 && nbss_type_ok(h->pend[0]))
-			wire = 4 + (size_t)nbss_len(h->pend);
-		emit(&e, h->pend, h->plen, wire, -1,
-		     PDU_INCOMPLETE | PDU_REASM);
-	}
-	h->plen = 0;
-	h->synced = 0;
+	abandon(&e, h, h->pend, h->plen, -1);
+	if (h->pcap > PEND_KEEP)
+		pend_release(s, h);
 }
 
 static int32_t seq_diff(uint32_t a, uint32_t b)
@@ -429,8 +493,11 @@ static void drain(struct tcp_state *s, struct conn *c, int dir)
 	while (h->ooo && seq_diff(h->ooo->seq, h->next_seq) <= 0) {
 		struct ooo_seg *o = h->ooo;
 		h->ooo = o->next;
+		if (!h->ooo)
+			h->ooo_tail = NULL;
 		h->ooo_bytes -= o->len;
 		h->ooo_count--;
+		s->buffered -= o->len;
 		uint32_t skip = (uint32_t)-seq_diff(o->seq, h->next_seq);
 		if (skip < o->len) {
 			h->next_seq += o->len - skip;
@@ -453,15 +520,21 @@ static void skip_to_queue(struct tcp_state *s, struct conn *c, int dir)
 	drain(s, c, dir);
 }
 
-static void enqueue(struct half *h, const struct tcp_seg *g, uint32_t seq,
-		    const uint8_t *data, uint32_t len)
+/* Queues a future segment in sequence order (appending is O(1): the
+ * usual case); false when the reassembly limit forbids it. */
+static int enqueue(struct tcp_state *s, struct half *h, const struct tcp_seg *g,
+		   uint32_t seq, const uint8_t *data, uint32_t len)
 {
 	struct ooo_seg **pp = &h->ooo;
 
+	if (h->ooo_tail && seq_diff(h->ooo_tail->seq, seq) < 0)
+		pp = &h->ooo_tail->next;
 	while (*pp && seq_diff((*pp)->seq, seq) < 0)
 		pp = &(*pp)->next;
 	if (*pp && (*pp)->seq == seq && (*pp)->len >= len)
-		return; /* duplicate */
+		return 1; /* duplicate */
+	if (!reasm_room(s, len))
+		return 0;
 	struct ooo_seg *o = malloc(sizeof(*o) + len);
 	if (!o) {
 		fprintf(stderr, "smbcmp: out of memory\n");
@@ -475,9 +548,13 @@ static void enqueue(struct half *h, const struct tcp_seg *g, uint32_t seq,
 	o->nsec = g->nsec;
 	memcpy(o->data, data, len);
 	o->next = *pp;
+	if (!o->next)
+		h->ooo_tail = o;
 	*pp = o;
 	h->ooo_bytes += len;
 	h->ooo_count++;
+	s->buffered += len;
+	return 1;
 }
 
 void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
@@ -493,8 +570,8 @@ void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
 	if (c && bare_syn && (c->closed || (c->syn[dir] &&
 					    c->h[dir].next_seq != g->seq + 1))) {
 		/* Port reuse: a new connection on the same 4-tuple. */
-		half_free(&c->h[0]);
-		half_free(&c->h[1]);
+		half_free(s, &c->h[0]);
+		half_free(s, &c->h[1]);
 		c = NULL;
 	}
 	if (!c) {
@@ -543,10 +620,27 @@ void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
 				g->data_off + (uint32_t)(data - g->data));
 			drain(s, c, dir);
 		} else if (len) {
-			enqueue(h, g, seq, data, len);
-			if (h->ooo_bytes > s->t->opts.max_pending ||
-			    h->ooo_count > MAX_OOO_SEGS)
+			if (!enqueue(s, h, g, seq, data, len)) {
+				/* No room: what is queued goes first, then
+				 * this segment after a gap. */
+				while (h->ooo && seq_diff(h->ooo->seq, seq) < 0)
+					skip_to_queue(s, c, dir);
+				if (seq_diff(seq, h->next_seq) > 0) {
+					declare_gap(s, c, dir);
+					h->next_seq = seq;
+				}
+				uint32_t skip = (uint32_t)(h->next_seq - seq);
+				if (skip < len) {
+					h->next_seq += len - skip;
+					deliver(s, c, dir, data + skip, len - skip, g->frame,
+						g->sec, g->nsec,
+						g->data_off + (uint32_t)(data + skip - g->data));
+				}
+				drain(s, c, dir);
+			} else if (h->ooo_bytes > s->t->opts.max_pending ||
+				   h->ooo_count > MAX_OOO_SEGS) {
 				skip_to_queue(s, c, dir);
+			}
 		}
 	}
 	if (g->flags & TCP_FIN) {
@@ -564,7 +658,7 @@ void tcp_finish(struct tcp_state *s)
 				skip_to_queue(s, c, dir);
 			if (c->h[dir].plen)
 				declare_gap(s, c, dir);
-			half_free(&c->h[dir]);
+			half_free(s, &c->h[dir]);
 		}
 		free(c);
 	}

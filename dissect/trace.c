@@ -86,6 +86,10 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts)
 		t->opts.max_pending = 8u * 1024 * 1024;
 	if (!t->opts.max_nodes)
 		t->opts.max_nodes = 200000;
+	if (!t->opts.max_memory)
+		t->opts.max_memory = TRACE_MAX_MEMORY;
+	if (!t->opts.max_reasm)
+		t->opts.max_reasm = t->opts.max_memory / 4;
 	hmap_init(&t->smb2_msgs);
 	hmap_init(&t->smb1_msgs);
 	t->ks = ks_new();
@@ -120,6 +124,47 @@ void trace_close(struct trace *t)
 
 const char *trace_path(const struct trace *t) { return t->path; }
 const char *trace_warning(const struct trace *t) { return t->warning[0] ? t->warning : NULL; }
+const char *trace_note(const struct trace *t) { return t->note[0] ? t->note : NULL; }
+
+void trace_limit(struct trace *t, enum trace_limit which)
+{
+	char clause[200];
+	size_t mb = t->opts.max_memory >> 20;
+
+	if (t->limits_hit & which)
+		return;
+	t->limits_hit |= which;
+	switch (which) {
+	case LIMIT_REASM:
+		snprintf(clause, sizeof(clause), "reassembly limit (%zu MB buffered) "
+			 "reached at frame %u: PDUs cut short", t->opts.max_reasm >> 20,
+			 t->total_frames);
+		break;
+	case LIMIT_STORE:
+		snprintf(clause, sizeof(clause), "from frame %u on PDUs are kept as "
+			 "their first %u bytes (3/4 of the %zu MB memory limit)",
+			 t->total_frames, TRACE_PREFIX_KEEP, mb);
+		break;
+	case LIMIT_MEMORY:
+		snprintf(clause, sizeof(clause), "memory limit (%zu MB) reached at "
+			 "frame %u: the rest of the capture is not indexed", mb,
+			 t->total_frames);
+		break;
+	}
+	size_t used = strlen(t->note);
+	snprintf(t->note + used, sizeof(t->note) - used, "%s%s", used ? "; " : "",
+		 clause);
+}
+
+size_t trace_mem(const struct trace *t)
+{
+	return t->a.held + t->capframes * sizeof(*t->frames) +
+	       t->cappdus * sizeof(*t->pdus) + t->capstreams * sizeof(*t->streams) +
+	       t->capustreams * sizeof(*t->ustreams) +
+	       (t->smb2_msgs.cap + t->smb1_msgs.cap + t->udp_ids.cap) *
+		       (sizeof(uint64_t) + sizeof(void *)) +
+	       (t->tcp ? tcp_mem(t->tcp) : 0);
+}
 size_t trace_nframes(const struct trace *t) { return t->nframes; }
 const struct frame_rec *trace_frame(const struct trace *t, size_t i) { return &t->frames[i]; }
 size_t trace_npdus(const struct trace *t) { return t->npdus; }
@@ -202,7 +247,7 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	if (d.t.limited) {
 		d.t.max_nodes = 0; /* room for the note itself */
 		struct node *n = tree_add(&d.t, root, field_get(F_SMBCMP_LIMIT)->name,
-					  "[Node limit reached: tree cut short]", "", 0, 0);
+					  "Node limit reached: tree cut short (raise with --max-nodes)", "", 0, 0);
 		n->flags |= N_GENERATED;
 	}
 	if (summary)

@@ -56,6 +56,8 @@ static void usage(FILE *f)
 	      "  --password USER:PASSWORD  derive the keys from the captured NTLM logon\n"
 	      "  --password-file FILE  USER:PASSWORD lines\n"
 	      "  --junit FILE    also write the comparison as JUnit XML (\"-\": stdout)\n"
+	      "  --max-memory MB  memory one trace's index may hold (default 384)\n"
+	      "  --max-nodes N   fields per frame tree (default 200000)\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
@@ -99,6 +101,22 @@ static int open_trace(struct trace **t, const char *path,
 		fprintf(stderr, "smbcmp: %s\n", err);
 		return -1;
 	}
+	return 0;
+}
+
+/* Parses a positive limit in [min, max] units of `unit` bytes/items. */
+static int limit_arg(const char *arg, const char *flag, unsigned long min,
+		     unsigned long max, size_t *out, size_t unit)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (end == arg || *end || arg[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "smbcmp: %s wants a number from %lu to %lu, not '%s'\n",
+			flag, min, max, arg);
+		return -1;
+	}
+	*out = (size_t)v * unit;
 	return 0;
 }
 
@@ -272,7 +290,7 @@ int main(int argc, char **argv)
 	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
 	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
 	       OPT_PASSWORD_FILE };
-	enum { OPT_JUNIT = 512 };
+	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -291,11 +309,14 @@ int main(int argc, char **argv)
 		{ "password", required_argument, NULL, OPT_PASSWORD },
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
 	struct keyopts kopts;
 	char kerr[512];
+	struct trace_opts topts = { 0 };
 
 	memset(&copts, 0, sizeof(copts));
 	keys_init(&kopts);
@@ -326,6 +347,14 @@ int main(int argc, char **argv)
 		case OPT_PASSWORD_FILE:
 			krc = keys_add_password_file(&kopts, optarg, kerr, sizeof(kerr));
 			break;
+		case OPT_MAX_MEMORY: bad |= limit_arg(optarg, "--max-memory", 16, 1 << 20,
+						      &topts.max_memory, 1 << 20); break;
+		case OPT_MAX_NODES: {
+			size_t n;
+			bad |= limit_arg(optarg, "--max-nodes", 100, UINT32_MAX, &n, 1);
+			topts.max_nodes = (uint32_t)n;
+			break;
+		}
 		case OPT_FILTER:
 			filter_free(copts.filter);
 			copts.filter = filter_parse(optarg, ferr, sizeof(ferr));
@@ -396,7 +425,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
 	struct trace *a = NULL, *b = NULL;
-	struct trace_opts topts = { .keys = keys_ring(&kopts) };
+	topts.keys = keys_ring(&kopts);
 	if (open_trace(&a, argv[optind], &topts) ||
 	    (nfiles == 2 && open_trace(&b, argv[optind + 1], &topts))) {
 		trace_close(a);
@@ -441,6 +470,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: %s\n", warn[i]);
 			rc = 2;
 		}
+	/* Limits cut the index: say so, the output is partial. */
+	struct trace *both[2] = { a, b };
+	for (int i = 0; i < 2; i++)
+		if (both[i] && trace_note(both[i]))
+			fprintf(stderr, "smbcmp: note: %s: %s (raise with --max-memory)\n",
+				trace_path(both[i]), trace_note(both[i]));
 	trace_close(a);
 	trace_close(b);
 	keys_free(&kopts);
