@@ -37,6 +37,9 @@ struct trace {
 	/* Protocol state filled while indexing, read while dissecting. */
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
+
+	trace_hook_fn *hook;      /* trace_set_hook(): run after each full dissection */
+	void *hook_ctx;
 };
 
 /* Building a trace without a file (capture.c, tests, fuzzers): new, feed

@@ -32,6 +32,7 @@ enum node_flags {
 	N_PROTO = 1 << 3,     /* protocol layer node */
 	N_REASM = 1 << 4,     /* pos/size refer to the reassembled PDU, not the frame */
 	N_HAS_VALUE = 1 << 5, /* value holds a typed integer */
+	N_GRAFT = 1 << 6,     /* root of a subtree grafted from tshark (src/graft.h) */
 };
 
 struct node {

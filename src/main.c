@@ -7,6 +7,7 @@
  *   smbcmp --text FILE     indented trees, like tshark -V
  *   smbcmp --json A B      one JSON document: the aligned operations
  *   smbcmp --text A B      unified-diff style report (src/report.c)
+ *   smbcmp --verify FILE   native engine against tshark (src/verify.c)
  *
  * Exit status follows diff(1): 0 same / success, 1 different, 2 trouble.
  */
@@ -19,16 +20,19 @@
 
 #include "../dissect/dissect.h"
 #include "diff.h"
+#include "engine.h"
 #include "filter.h"
+#include "graft.h"
 #include "mask.h"
 #include "output.h"
 #include "report.h"
+#include "verify.h"
 
 #ifndef SMBCMP_VERSION
 #define SMBCMP_VERSION "0.1"
 #endif
 
-enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST };
+enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_VERIFY };
 
 static void usage(FILE *f)
 {
@@ -45,6 +49,9 @@ static void usage(FILE *f)
 	      "  --filter EXPR   compare only operations matching EXPR\n"
 	      "                  (smb2.cmd == 5 && smb2.filename contains \"jpg\")\n"
 	      "  --stream N[:M]  compare stream N of A with stream M (default N) of B\n"
+	      "  --engine=E      native, tshark or auto (default): auto adds tshark's\n"
+	      "                  dissection of DCE/RPC and Kerberos to the native trees\n"
+	      "  --verify        check the native dissection of one trace against tshark\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
@@ -186,7 +193,7 @@ int main(int argc, char **argv)
 	struct cmp_opts copts;
 	char ferr[256];
 	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
-	       OPT_FILTER, OPT_STREAM };
+	       OPT_FILTER, OPT_STREAM, OPT_ENGINE, OPT_VERIFY };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -200,9 +207,12 @@ int main(int argc, char **argv)
 		{ "list-masks", no_argument, NULL, OPT_LIST_MASKS },
 		{ "filter", required_argument, NULL, OPT_FILTER },
 		{ "stream", required_argument, NULL, OPT_STREAM },
+		{ "engine", required_argument, NULL, OPT_ENGINE },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
+	enum engine engine = ENGINE_AUTO;
 
 	memset(&copts, 0, sizeof(copts));
 
@@ -222,6 +232,14 @@ int main(int argc, char **argv)
 		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
 		case OPT_LIST_MASKS: copts.list_masks = true; break;
 		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
+		case OPT_VERIFY: mode = MODE_VERIFY; break;
+		case OPT_ENGINE:
+			if (engine_parse(optarg, &engine)) {
+				fprintf(stderr, "smbcmp: --engine wants native, tshark or auto, not '%s'\n",
+					optarg);
+				bad = 1;
+			}
+			break;
 		case OPT_FILTER:
 			filter_free(copts.filter);
 			copts.filter = filter_parse(optarg, ferr, sizeof(ferr));
@@ -269,6 +287,30 @@ int main(int argc, char **argv)
 
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	if (mode == MODE_VERIFY && nfiles != 1) {
+		fprintf(stderr, "smbcmp: --verify takes one capture file\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		return 2;
+	}
+	if (engine == ENGINE_TSHARK && nfiles == 1 && mode != MODE_VERIFY) {
+		int rc = engine_print_tshark(argv[optind], mode == MODE_JSON ? EOUT_JSON :
+					     mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, stdout);
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "smbcmp: error writing output\n");
+			rc = 2;
+		}
+		return rc;
+	}
+	if (engine == ENGINE_TSHARK) {
+		fprintf(stderr, "smbcmp: --engine=tshark prints one trace (--json, --text, --list); "
+				"comparisons use --engine=auto or native\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		return 2;
+	}
 
 	struct trace *a = NULL, *b = NULL;
 	if (open_trace(&a, argv[optind]) ||
@@ -280,7 +322,19 @@ int main(int argc, char **argv)
 	}
 
 	int rc = 0;
-	if (nfiles == 1) {
+	struct graft *grafts[2] = { NULL, NULL };
+	if (engine == ENGINE_AUTO && mode != MODE_VERIFY && mode != MODE_LIST) {
+		struct trace *tt[2] = { a, b };
+		for (int i = 0; i < 2 && tt[i]; i++) {
+			char gerr[512];
+			if (graft_attach(&grafts[i], tt[i], gerr, sizeof(gerr)))
+				fprintf(stderr, "smbcmp: note: %s; DCE/RPC and Kerberos payloads "
+						"left undissected\n", gerr);
+		}
+	}
+	if (mode == MODE_VERIFY) {
+		rc = verify_run(a, stdout);
+	} else if (nfiles == 1) {
 		switch (mode) {
 		case MODE_JSON: out_json_frames(a, stdout); break;
 		case MODE_TEXT: out_text_frames(a, stdout); break;
@@ -301,6 +355,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: %s\n", warn[i]);
 			rc = 2;
 		}
+	graft_free(grafts[0], a);
+	graft_free(grafts[1], b);
 	trace_close(a);
 	trace_close(b);
 	return rc;
