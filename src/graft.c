@@ -67,14 +67,24 @@ static const char *node_key(const struct node *n)
 
 /* ---- trees -------------------------------------------------------------- */
 
-static struct node *copy_tree(struct arena *a, const struct node *s, struct node *parent)
+/* Copies a subtree into arena a; with dup, its strings too (except the
+ * names of registry fields, which are static). */
+static struct node *copy_tree(struct arena *a, const struct node *s, struct node *parent,
+			      bool dup)
 {
 	struct node *n = arena_alloc(a, sizeof(*n));
 	*n = *s;
 	n->parent = parent;
 	n->next = n->child = n->last = NULL;
+	if (dup) {
+		if (n->name && n->field == F_INVALID)
+			n->name = arena_strdup(a, n->name);
+		n->label = arena_strdup(a, n->label ? n->label : "");
+		if (n->show)
+			n->show = arena_strdup(a, n->show);
+	}
 	for (const struct node *c = s->child; c; c = c->next) {
-		struct node *k = copy_tree(a, c, n);
+		struct node *k = copy_tree(a, c, n, dup);
 		if (n->last)
 			n->last->next = k;
 		else
@@ -143,7 +153,7 @@ static void add_entry(struct graft *g, uint32_t frame, bool nested, const char *
 		}
 	}
 	g->e[g->n++] = (struct gentry){ frame, nested, arena_strdup(&g->a, akey), apos, aocc,
-					copy_tree(&g->a, src, NULL) };
+					copy_tree(&g->a, src, NULL, true) };
 	g->e[g->n - 1].tree->flags |= N_GRAFT;
 }
 
@@ -234,19 +244,19 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
 				uint32_t occ = e->aocc;
 				struct node *p = find_nth(root, e->akey, e->apos, &occ, NULL);
 				if (p && !has_child(p, e->tree->name))
-					append_child(p, copy_tree(a, e->tree, p));
+					append_child(p, copy_tree(a, e->tree, p, false));
 				continue;
 			}
 			struct node *at = top_anchor(root, e->akey, e->aocc);
 			if (!at) {
-				append_child(root, copy_tree(a, e->tree, root));
+				append_child(root, copy_tree(a, e->tree, root, false));
 				continue;
 			}
 			if (native_has_top(at, e->tree->name))
 				continue;
 			while (at->next && !is_smb_layer(at->next->name))
 				at = at->next;
-			insert_after(root, at, copy_tree(a, e->tree, root));
+			insert_after(root, at, copy_tree(a, e->tree, root, false));
 		}
 	}
 }
