@@ -267,13 +267,13 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
  * little-endian NDR data representation, a plausible fragment length. */
 static bool has_dcerpc(const uint8_t *p, size_t n)
 {
-	for (const uint8_t *q = p; n >= 16 && (q = memchr(q, 5, n - 15)); q++) {
+	if (n < 16)
+		return false;
+	const uint8_t *end = p + (n - 15); /* a header needs 16 bytes */
+	for (const uint8_t *q = p; q < end && (q = memchr(q, 5, (size_t)(end - q))); q++)
 		if (q[1] == 0 && q[2] <= 20 && q[4] == 0x10 && !q[5] && !q[6] && !q[7] &&
 		    (q[8] | q[9] << 8) >= 16)
 			return true;
-		if ((size_t)(q - p) >= n - 16)
-			break;
-	}
 	return false;
 }
 
@@ -282,17 +282,21 @@ static bool has_dcerpc(const uint8_t *p, size_t n)
 static bool has_krb5_token(const uint8_t *p, size_t n)
 {
 	static const uint8_t oid[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02 };
-	const uint8_t *q = p;
-	while (n - (size_t)(q - p) >= sizeof(oid) + 3 &&
-	       (q = memmem(q, n - (size_t)(q - p), oid, sizeof(oid)))) {
-		size_t left = n - (size_t)(q - p);
-		if (left >= sizeof(oid) + 3) {
+	const size_t need = sizeof(oid) + 3;
+	size_t off = 0;
+
+	while (n - off >= need) {
+		const uint8_t *q = memmem(p + off, n - off, oid, sizeof(oid));
+		if (!q)
+			return false;
+		off = (size_t)(q - p);
+		if (n - off >= need) {
 			const uint8_t *k = q + sizeof(oid);
 			if (k[0] >= 1 && k[0] <= 3 && k[1] == 0 &&
 			    (k[2] == 0x6e || k[2] == 0x6f || k[2] == 0x7e))
 				return true;
 		}
-		q++;
+		off++;
 	}
 	return false;
 }

@@ -323,7 +323,8 @@ int main(int argc, char **argv)
 
 	int rc = 0;
 	struct graft *grafts[2] = { NULL, NULL };
-	if (engine == ENGINE_AUTO && mode != MODE_VERIFY && mode != MODE_LIST) {
+	/* Grafts show in trees (--json, --text, comparisons), not in summaries. */
+	if (engine == ENGINE_AUTO && (nfiles == 2 || mode == MODE_JSON || mode == MODE_TEXT)) {
 		struct trace *tt[2] = { a, b };
 		for (int i = 0; i < 2 && tt[i]; i++) {
 			char gerr[512];
