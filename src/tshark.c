@@ -166,8 +166,9 @@ int tshark_close(struct tshark *ts, struct ts_stats *stats, char *err,
 		rc |= tsproc_wait(&ts->pdml, e1, sizeof(e1));
 		rc |= tsproc_wait(&ts->vtext, e2, sizeof(e2));
 	} else {
-		tsproc_kill(&ts->pdml);
-		tsproc_kill(&ts->vtext);
+		/* Stopped early: on a read error tshark may have failed first. */
+		rc |= tsproc_stop(&ts->pdml, e1, sizeof(e1));
+		rc |= tsproc_stop(&ts->vtext, e2, sizeof(e2));
 	}
 	if (rc && err)
 		snprintf(err, errlen, "%s", e1[0] ? e1 : e2);

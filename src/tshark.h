@@ -83,7 +83,7 @@ int tshark_next(struct tshark *ts, struct arena *a, struct ts_frame *f,
 /*
  * Stops tshark (killing it if its output was not read to the end), reaps
  * both processes and frees ts. Returns 0, or -1 with tshark's stderr in one
- * line in err when it was read to the end and failed.
+ * line in err when a tshark process failed (exit status or signal).
  */
 int tshark_close(struct tshark *ts, struct ts_stats *stats, char *err,
 		 size_t errlen);

@@ -148,10 +148,34 @@ static void stderr_line(int fd, char *buf, size_t n)
 	}
 }
 
+/* Turns a wait status into 0 or -1 with the one-line message. */
+static int verdict(const struct tsproc *p, int st, char *err, size_t errlen)
+{
+	char line[400];
+
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	stderr_line(p->errfd, line, sizeof(line));
+	if (WIFSIGNALED(st))
+		snprintf(err, errlen, "tshark killed by signal %d%s%s", WTERMSIG(st),
+			 line[0] ? ": " : "", line);
+	else
+		snprintf(err, errlen, "tshark failed (exit %d)%s%s", WEXITSTATUS(st),
+			 line[0] ? ": " : "", line);
+	return -1;
+}
+
+static void close_err(struct tsproc *p)
+{
+	if (p->errfd >= 0) {
+		close(p->errfd);
+		p->errfd = -1;
+	}
+}
+
 int tsproc_wait(struct tsproc *p, char *err, size_t errlen)
 {
-	int st = 0;
-	int rc = 0;
+	int st = 0, rc = 0;
 
 	if (p->out >= 0) {
 		close(p->out);
@@ -161,22 +185,9 @@ int tsproc_wait(struct tsproc *p, char *err, size_t errlen)
 		while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
 			;
 		p->pid = 0;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			char line[400];
-			stderr_line(p->errfd, line, sizeof(line));
-			if (WIFSIGNALED(st))
-				snprintf(err, errlen, "tshark killed by signal %d%s%s",
-					 WTERMSIG(st), line[0] ? ": " : "", line);
-			else
-				snprintf(err, errlen, "tshark failed (exit %d)%s%s",
-					 WEXITSTATUS(st), line[0] ? ": " : "", line);
-			rc = -1;
-		}
+		rc = verdict(p, st, err, errlen);
 	}
-	if (p->errfd >= 0) {
-		close(p->errfd);
-		p->errfd = -1;
-	}
+	close_err(p);
 	return rc;
 }
 
@@ -205,6 +216,31 @@ reaped:
 		close(p->errfd);
 		p->errfd = -1;
 	}
+}
+
+int tsproc_stop(struct tsproc *p, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (p->out >= 0) {
+		close(p->out);
+		p->out = -1;
+	}
+	for (int i = 0; p->pid > 0 && i < 50; i++) { /* 0.5 s to exit by itself */
+		int st;
+		pid_t r = waitpid(p->pid, &st, WNOHANG);
+		if (r == p->pid) {
+			p->pid = 0;
+			rc = verdict(p, st, err, errlen);
+			break;
+		}
+		if (r < 0 && errno != EINTR)
+			break;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+	tsproc_kill(p);
+	close_err(p);
+	return rc;
 }
 
 char *tsproc_capture(char *const argv[], size_t max, char *err, size_t errlen)

@@ -41,6 +41,14 @@ int tsproc_wait(struct tsproc *p, char *err, size_t errlen);
 void tsproc_kill(struct tsproc *p);
 
 /*
+ * For a reader that gave up early (bad output): closes stdout, gives the
+ * child half a second to exit on its own, then kills it. Returns -1 with
+ * tsproc_wait()'s message if it had exited with a failure by itself (its
+ * complaint explains the bad output best), else 0.
+ */
+int tsproc_stop(struct tsproc *p, char *err, size_t errlen);
+
+/*
  * Runs argv to completion and returns its stdout (at most max bytes,
  * NUL-terminated, malloc'd; the caller frees), or NULL with err set.
  */
