@@ -157,6 +157,17 @@ uint32_t trace_total_frames(const struct trace *t);
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary);
 
+/*
+ * A hook run by trace_dissect_frame() after the native dissection of frame
+ * i, before it returns: it may add items to root (nodes in arena a). The
+ * tshark fallback (src/graft.c) grafts the layers the native engine leaves
+ * undissected this way, so every consumer of trees sees them. Summaries
+ * (trace_summary) do not run it. One hook per trace; NULL removes it.
+ */
+typedef void trace_hook_fn(void *ctx, struct trace *t, struct arena *a, size_t i,
+			   struct node *root);
+void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx);
+
 /* The Info-column summary of frame i alone (no tree is built: fast). */
 const char *trace_summary(struct trace *t, struct arena *a, size_t i);
 

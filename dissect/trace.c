@@ -252,7 +252,15 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	}
 	if (summary)
 		*summary = d.summary;
+	if (!dry && t->hook)
+		t->hook(t->hook_ctx, t, a, i, root);
 	return root;
+}
+
+void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx)
+{
+	t->hook = fn;
+	t->hook_ctx = ctx;
 }
 
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,

@@ -44,6 +44,9 @@ struct trace {
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
 	struct smb_keystate *ks;  /* keys, preauth hashes, decrypted messages */
+
+	trace_hook_fn *hook;      /* trace_set_hook(): run after each full dissection */
+	void *hook_ctx;
 };
 
 enum trace_limit {

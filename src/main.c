@@ -22,15 +22,18 @@
 
 #include "../dissect/dissect.h"
 #include "diff.h"
+#include "engine.h"
 #include "filter.h"
+#include "graft.h"
 #include "keys.h"
 #include "mask.h"
 #include "output.h"
 #include "report.h"
+#include "verify.h"
 #include "version.h"
 #include "../ui/ui.h"
 
-enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS };
+enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS, MODE_VERIFY };
 
 static void usage(FILE *f)
 {
@@ -58,6 +61,9 @@ static void usage(FILE *f)
 	      "  --junit FILE    also write the comparison as JUnit XML (\"-\": stdout)\n"
 	      "  --max-memory MB  memory one trace's index may hold (default 384)\n"
 	      "  --max-nodes N   fields per frame tree (default 200000)\n"
+	      "  --engine=E      native, tshark or auto (default): auto adds tshark's\n"
+	      "                  dissection of DCE/RPC and Kerberos to the native trees\n"
+	      "  --verify        check the native dissection of one trace against tshark\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
@@ -290,7 +296,7 @@ int main(int argc, char **argv)
 	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
 	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
 	       OPT_PASSWORD_FILE };
-	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES };
+	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -311,12 +317,15 @@ int main(int argc, char **argv)
 		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
+		{ "engine", required_argument, NULL, OPT_ENGINE },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
 	struct keyopts kopts;
 	char kerr[512];
 	struct trace_opts topts = { 0 };
+	enum engine engine = ENGINE_AUTO;
 
 	memset(&copts, 0, sizeof(copts));
 	keys_init(&kopts);
@@ -341,6 +350,14 @@ int main(int argc, char **argv)
 		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
 		case OPT_LIST_MASKS: copts.list_masks = true; break;
 		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
+		case OPT_VERIFY: mode = MODE_VERIFY; break;
+		case OPT_ENGINE:
+			if (engine_parse(optarg, &engine)) {
+				fprintf(stderr, "smbcmp: --engine wants native, tshark or auto, not '%s'\n",
+					optarg);
+				bad = 1;
+			}
+			break;
 		case 'k': krc = keys_add_arg(&kopts, optarg, kerr, sizeof(kerr)); break;
 		case OPT_KEYS_FROM: krc = keys_add_file(&kopts, optarg, kerr, sizeof(kerr)); break;
 		case OPT_PASSWORD: krc = keys_add_password(&kopts, optarg, kerr, sizeof(kerr)); break;
@@ -424,6 +441,31 @@ int main(int argc, char **argv)
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
+	if (mode == MODE_VERIFY && nfiles != 1) {
+		fprintf(stderr, "smbcmp: --verify takes one capture file\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		return 2;
+	}
+	if (engine == ENGINE_TSHARK) {
+		int rc = 2;
+		if (nfiles == 1 && mode != MODE_VERIFY)
+			rc = engine_print_tshark(argv[optind], mode == MODE_JSON ? EOUT_JSON :
+						 mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, stdout);
+		else
+			fprintf(stderr, "smbcmp: --engine=tshark prints one trace (--json, --text, "
+					"--list); comparisons use --engine=auto or native\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "smbcmp: error writing output\n");
+			rc = 2;
+		}
+		return rc;
+	}
+
 	struct trace *a = NULL, *b = NULL;
 	topts.keys = keys_ring(&kopts);
 	if (open_trace(&a, argv[optind], &topts) ||
@@ -436,7 +478,20 @@ int main(int argc, char **argv)
 	}
 
 	int rc = 0;
-	if (nfiles == 1) {
+	struct graft *grafts[2] = { NULL, NULL };
+	/* Grafts show in trees (--json, --text, comparisons), not in summaries. */
+	if (engine == ENGINE_AUTO && (nfiles == 2 || mode == MODE_JSON || mode == MODE_TEXT)) {
+		struct trace *tt[2] = { a, b };
+		for (int i = 0; i < 2 && tt[i]; i++) {
+			char gerr[512];
+			if (graft_attach(&grafts[i], tt[i], gerr, sizeof(gerr)))
+				fprintf(stderr, "smbcmp: note: %s; DCE/RPC and Kerberos payloads "
+						"left undissected\n", gerr);
+		}
+	}
+	if (mode == MODE_VERIFY) {
+		rc = verify_run(a, stdout);
+	} else if (nfiles == 1) {
 		switch (mode) {
 		case MODE_JSON: out_json_frames(a, stdout); break;
 		case MODE_TEXT: out_text_frames(a, stdout); break;
@@ -444,6 +499,9 @@ int main(int argc, char **argv)
 			printf("frames %u\nsmb_frames %zu\npdus %zu\ntcp_streams %zu\n",
 			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
 			       trace_nstreams(a));
+			break;
+		case MODE_LIST:
+			out_list(a, stdout);
 			break;
 		default:
 			if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
@@ -476,6 +534,8 @@ int main(int argc, char **argv)
 		if (both[i] && trace_note(both[i]))
 			fprintf(stderr, "smbcmp: note: %s: %s (raise with --max-memory)\n",
 				trace_path(both[i]), trace_note(both[i]));
+	graft_free(grafts[0], a);
+	graft_free(grafts[1], b);
 	trace_close(a);
 	trace_close(b);
 	keys_free(&kopts);
