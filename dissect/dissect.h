@@ -158,6 +158,15 @@ struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary);
 
 /*
+ * The same for comparisons: byte fields longer than 64 KiB (READ/WRITE
+ * payloads) show "<N bytes, digest H>" instead of 3 x N characters of hex;
+ * their labels are unchanged. Equal bytes give equal shows.
+ */
+#define TRACE_DIGEST_OVER (64u * 1024)
+struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
+				     const char **summary);
+
+/*
  * A hook run by trace_dissect_frame() after the native dissection of frame
  * i, before it returns: it may add items to root (nodes in arena a). The
  * tshark fallback (src/graft.c) grafts the layers the native engine leaves

@@ -222,12 +222,13 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 }
 
 static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
-				  const char **summary, bool dry)
+				  const char **summary, bool dry, uint32_t digest_over)
 {
 	struct dctx d;
 
 	memset(&d, 0, sizeof(d));
 	d.t.dry = dry;
+	d.t.digest_over = digest_over;
 	d.t.a = a;
 	d.t.max_nodes = t->opts.max_nodes;
 	d.trace = t;
@@ -266,13 +267,19 @@ void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx)
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary)
 {
-	return dissect_frame(t, a, i, summary, false);
+	return dissect_frame(t, a, i, summary, false, 0);
+}
+
+struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
+				     const char **summary)
+{
+	return dissect_frame(t, a, i, summary, false, TRACE_DIGEST_OVER);
 }
 
 const char *trace_summary(struct trace *t, struct arena *a, size_t i)
 {
 	const char *summary;
 
-	dissect_frame(t, a, i, &summary, true);
+	dissect_frame(t, a, i, &summary, true, 0);
 	return summary;
 }

@@ -300,22 +300,46 @@ struct node *t_int(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 	return add_int(t, parent, fid, pos, size, (uint64_t)v, true);
 }
 
+/* A 64-bit digest of n bytes (not cryptographic: it tells payloads apart
+ * in comparisons, 8 bytes per step). */
+static uint64_t bytes_digest(const uint8_t *p, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = 0xcbf29ce484222325ull ^ n, w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * k;
+	return h ^ h >> 32;
+}
+
 struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		     const uint8_t *p, uint32_t n)
 {
 	if (t->dry)
 		return dry_node(t);
 	const struct field *f = field_get(fid);
-	char *show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
-	size_t k = 0;
+	char *show;
 
-	for (uint32_t i = 0; i < n; i++) {
-		if (i)
-			show[k++] = ':';
-		show[k++] = hexdig[p[i] >> 4];
-		show[k++] = hexdig[p[i] & 15];
+	if (t->digest_over && n > t->digest_over) {
+		show = arena_printf(t->a, "<%u bytes, digest %016" PRIx64 ">", n,
+				    bytes_digest(p, n));
+	} else {
+		size_t k = 0;
+		show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
+		for (uint32_t i = 0; i < n; i++) {
+			if (i)
+				show[k++] = ':';
+			show[k++] = hexdig[p[i] >> 4];
+			show[k++] = hexdig[p[i] & 15];
+		}
+		show[k] = '\0';
 	}
-	show[k] = '\0';
 
 	/* Label: hex without separators, cut like Wireshark's tree lines. */
 	enum { MAXB = 36 };

@@ -55,6 +55,7 @@ struct tctx {
 	uint32_t max_nodes; /* 0 = unlimited */
 	bool limited;       /* a node was refused by max_nodes */
 	bool dry;           /* summary only: adders format nothing, return sink */
+	uint32_t digest_over; /* byte fields longer: show a digest, not hex */
 	struct node sink;   /* returned past the limit; never linked */
 };
 

@@ -636,7 +636,7 @@ void ops_build(struct opset *s, struct trace *t)
 	hmap_init(&b.strs);
 	for (size_t i = 0; i < trace_nframes(t); i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
-		struct node *root = trace_dissect_frame(t, &scratch, i, NULL);
+		struct node *root = trace_dissect_frame_cmp(t, &scratch, i, NULL);
 		uint16_t member = 0;
 		b.last_create = NULL;
 		for (struct node *c = first_member(root); c; c = next_member(root, c)) {
@@ -729,7 +729,7 @@ static struct node *member_node(struct trace *t, struct arena *a, uint32_t frame
 				uint16_t member, const char **sum)
 {
 	const char *fsum;
-	struct node *root = trace_dissect_frame(t, a, frame, &fsum);
+	struct node *root = trace_dissect_frame_cmp(t, a, frame, &fsum);
 	struct node *found = NULL;
 	uint16_t k = 0;
 	for (struct node *c = first_member(root); c; c = next_member(root, c)) {
