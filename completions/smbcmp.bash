@@ -71,8 +71,8 @@ _smbcmp()
     --junit | --keys-from | --password-file)
         _smbcmp_files "$cur"
         return 0 ;;
-    --stream | -k | --password)
-        return 0 ;;  # free-form values: N[:M], SESSIONID:KEY, USER:PASSWORD
+    --stream | -k | --password | --max-memory | --max-nodes)
+        return 0 ;;  # free-form values: N[:M], SESSIONID:KEY, USER:PASSWORD, numbers
     esac
 
     if [[ $cur == -* ]]; then
@@ -80,8 +80,8 @@ _smbcmp()
         opts=$(_smbcmp_options "$cmd")
         [ -n "$opts" ] || opts='--json --text --list --list-fields --stats --mask
             --unmask --no-default-masks --list-masks --filter --stream --junit
-            --engine --verify -k --keys-from --password --password-file -h --help
-            --version'
+            --engine --verify -k --keys-from --password --password-file
+            --max-memory --max-nodes -h --help --version'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return 0
     fi

@@ -13,11 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if defined(__has_include)
-#if __has_include(<nettle/version.h>)
 #include <nettle/version.h>
-#endif
-#endif
 
 #ifndef SMBCMP_VERSION
 #define SMBCMP_VERSION "0.1"
@@ -50,11 +46,8 @@ void version_print(FILE *f)
 	fprintf(f, "smbcmp %s\n", SMBCMP_VERSION);
 	fprintf(f, "%s\n", pcap_lib_version());
 	fprintf(f, "%s\n", curses_version());
-#ifdef NETTLE_VERSION_MAJOR
-	fprintf(f, "nettle %d.%d\n", NETTLE_VERSION_MAJOR, NETTLE_VERSION_MINOR);
-#else
-	fputs("nettle: not used\n", f);
-#endif
+	/* The library loaded at run time, which may be newer than the headers. */
+	fprintf(f, "nettle %d.%d\n", nettle_version_major(), nettle_version_minor());
 	if (find_tshark(tshark, sizeof(tshark)) == 0)
 		fprintf(f, "tshark: %s\n", tshark);
 	else
