@@ -450,7 +450,10 @@ int main(int argc, char **argv)
 	}
 	if (engine == ENGINE_TSHARK) {
 		int rc = 2;
-		if (nfiles == 1 && mode != MODE_VERIFY)
+		if (strcmp(argv[optind], "-") == 0)
+			fprintf(stderr, "smbcmp: --engine=tshark needs a capture file, not "
+					"standard input\n");
+		else if (nfiles == 1 && mode != MODE_VERIFY)
 			rc = engine_print_tshark(argv[optind], mode == MODE_JSON ? EOUT_JSON :
 						 mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, stdout);
 		else
@@ -484,6 +487,8 @@ int main(int argc, char **argv)
 		struct trace *tt[2] = { a, b };
 		for (int i = 0; i < 2 && tt[i]; i++) {
 			char gerr[512];
+			if (strcmp(trace_path(tt[i]), "-") == 0)
+				continue; /* stdin is consumed: tshark cannot read it again */
 			if (graft_attach(&grafts[i], tt[i], gerr, sizeof(gerr)))
 				fprintf(stderr, "smbcmp: note: %s; DCE/RPC and Kerberos payloads "
 						"left undissected\n", gerr);
