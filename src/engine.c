@@ -18,6 +18,61 @@ int engine_parse(const char *s, enum engine *e)
 	return -1;
 }
 
+static void hexs(char *out, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+	out[2 * n] = 0;
+}
+
+char **engine_key_args(const struct smb_keyring *ring)
+{
+	if (!ring || (!ring->nkeys && !ring->npasswords))
+		return NULL;
+	char **args = calloc(2 * ring->nkeys + 3, sizeof(*args));
+	size_t k = 0;
+	if (!args)
+		return NULL;
+	for (size_t i = 0; i < ring->nkeys; i++) {
+		const struct smb_key *key = &ring->keys[i];
+		uint8_t sid[8];
+		char hsid[17], hsk[65], hs2c[65], hc2s[65];
+		for (int b = 0; b < 8; b++)
+			sid[b] = (uint8_t)(key->sesid >> (8 * b));
+		hexs(hsid, sid, 8);
+		hexs(hsk, key->session_key, key->session_key_len);
+		hexs(hs2c, key->s2c, key->s2c_len);
+		hexs(hc2s, key->c2s, key->c2s_len);
+		size_t n = 64 + strlen(hsk) + strlen(hs2c) + strlen(hc2s) + 16;
+		args[k] = strdup("-o");
+		args[k + 1] = malloc(n);
+		if (!args[k] || !args[k + 1])
+			break;
+		snprintf(args[k + 1], n, "uat:smb2_seskey_list:%s,%s,%s,%s",
+			 hsid, hsk, hs2c, hc2s);
+		k += 2;
+	}
+	if (ring->npasswords) {
+		const char *pw = ring->passwords[0].password;
+		size_t n = strlen(pw) + 32;
+		args[k] = strdup("-o");
+		args[k + 1] = malloc(n);
+		if (args[k] && args[k + 1]) {
+			snprintf(args[k + 1], n, "ntlmssp.nt_password:%s", pw);
+			k += 2;
+		}
+	}
+	args[k] = NULL;
+	return args;
+}
+
+void engine_free_args(char **args)
+{
+	for (size_t i = 0; args && args[i]; i++)
+		free(args[i]);
+	free(args);
+}
+
 static int ts_next(struct frame_src *base, struct arena *a, struct out_frame *f)
 {
 	struct tshark_src *s = (struct tshark_src *)base;
@@ -98,10 +153,10 @@ static int list_src(struct frame_src *s, FILE *f)
 	return r;
 }
 
-int engine_print_tshark(const char *path, enum engine_out how, FILE *f)
+int engine_print_tshark(const char *path, enum engine_out how, char *const *extra, FILE *f)
 {
 	struct tshark_src s;
-	struct ts_opts o = { .filter = ENGINE_TSHARK_FILTER };
+	struct ts_opts o = { .filter = ENGINE_TSHARK_FILTER, .extra = extra };
 	char err[512];
 
 	if (tshark_src_open(&s, path, &o, err, sizeof(err))) {

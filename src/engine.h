@@ -37,12 +37,21 @@ int tshark_src_open(struct tshark_src *s, const char *path, const struct ts_opts
 /* Ends the run; 0, or -1 with the reason in err (also when next() failed). */
 int tshark_src_close(struct tshark_src *s, struct ts_stats *st, char *err, size_t errlen);
 
+/*
+ * The tshark arguments that carry smbcmp's keys: one
+ * -o uat:smb2_seskey_list:SESID,SESSIONKEY,S2C,C2S per SMB3 key
+ * and -o ntlmssp.nt_password:PW for the first password. NULL-terminated,
+ * malloc'd (engine_free_args); NULL when there are no keys.
+ */
+char **engine_key_args(const struct smb_keyring *ring);
+void engine_free_args(char **args);
+
 enum engine_out { EOUT_JSON, EOUT_TEXT, EOUT_LIST };
 
 /*
  * Prints the capture at path with the tshark engine. Returns the exit
  * status: 0, or 2 with one line on stderr (tshark missing or failing).
  */
-int engine_print_tshark(const char *path, enum engine_out how, FILE *f);
+int engine_print_tshark(const char *path, enum engine_out how, char *const *extra, FILE *f);
 
 #endif

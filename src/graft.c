@@ -586,10 +586,11 @@ static void graft_clear(struct graft *g)
 }
 
 /* Runs tshark once over the capture and keeps the graft roots. */
-static int run_tshark(struct graft *g, const char *path, char *err, size_t errlen)
+static int run_tshark(struct graft *g, const char *path, char *const *extra, char *err,
+		      size_t errlen)
 {
 	struct tshark *ts;
-	struct ts_opts o = { .filter = GRAFT_FILTER };
+	struct ts_opts o = { .filter = GRAFT_FILTER, .extra = extra };
 	struct arena a;
 	struct ts_frame f;
 	int r;
@@ -610,7 +611,8 @@ static int run_tshark(struct graft *g, const char *path, char *err, size_t errle
 	return r < 0 ? -1 : 0;
 }
 
-int graft_attach(struct graft **out, struct trace *t, char *err, size_t errlen)
+int graft_attach(struct graft **out, struct trace *t, char *const *extra, char *err,
+		 size_t errlen)
 {
 	struct graft *g = graft_new();
 	char dir[4096], version[512], key[65], cpath[4300];
@@ -634,6 +636,8 @@ int graft_attach(struct graft **out, struct trace *t, char *err, size_t errlen)
 		struct sha256_ctx h;
 		sha256_init(&h);
 		sha256_update(&h, strlen(version), (const uint8_t *)version);
+		for (size_t i = 0; extra && extra[i]; i++)
+			sha256_update(&h, strlen(extra[i]) + 1, (const uint8_t *)extra[i]);
 		sha256_digest(&h, sizeof(vd), vd);
 		hex(vh, vd, 8);
 		snprintf(cpath, sizeof(cpath), "%s/%s-%s.graft", dir, key, vh);
@@ -647,7 +651,7 @@ int graft_attach(struct graft **out, struct trace *t, char *err, size_t errlen)
 	} else {
 		cache = false;
 	}
-	if (run_tshark(g, trace_path(t), err, errlen))
+	if (run_tshark(g, trace_path(t), extra, err, errlen))
 		goto fail;
 	if (g->debug)
 		fprintf(stderr, "smbcmp: graft: %s payload: ran tshark, %zu grafts in %zu frames%s%s\n",

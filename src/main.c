@@ -453,9 +453,13 @@ int main(int argc, char **argv)
 		if (strcmp(argv[optind], "-") == 0)
 			fprintf(stderr, "smbcmp: --engine=tshark needs a capture file, not "
 					"standard input\n");
-		else if (nfiles == 1 && mode != MODE_VERIFY)
+		else if (nfiles == 1 && mode != MODE_VERIFY) {
+			char **targs = engine_key_args(keys_ring(&kopts));
 			rc = engine_print_tshark(argv[optind], mode == MODE_JSON ? EOUT_JSON :
-						 mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, stdout);
+						 mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, targs,
+						 stdout);
+			engine_free_args(targs);
+		}
 		else
 			fprintf(stderr, "smbcmp: --engine=tshark prints one trace (--json, --text, "
 					"--list); comparisons use --engine=auto or native\n");
@@ -482,20 +486,24 @@ int main(int argc, char **argv)
 
 	int rc = 0;
 	struct graft *grafts[2] = { NULL, NULL };
-	/* Grafts show in trees (--json, --text, comparisons), not in summaries. */
-	if (engine == ENGINE_AUTO && (nfiles == 2 || mode == MODE_JSON || mode == MODE_TEXT)) {
+	char **targs = engine != ENGINE_NATIVE ? engine_key_args(keys_ring(&kopts)) : NULL;
+	/* Grafts show in trees (--json, --text, the UI, comparisons), not in
+	 * summary lines (--list) or counts (--stats). */
+	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (engine == ENGINE_AUTO && (mode == MODE_JSON || mode == MODE_TEXT ||
+				      (mode == MODE_AUTO && (nfiles == 2 || tty)))) {
 		struct trace *tt[2] = { a, b };
 		for (int i = 0; i < 2 && tt[i]; i++) {
 			char gerr[512];
 			if (strcmp(trace_path(tt[i]), "-") == 0)
 				continue; /* stdin is consumed: tshark cannot read it again */
-			if (graft_attach(&grafts[i], tt[i], gerr, sizeof(gerr)))
+			if (graft_attach(&grafts[i], tt[i], targs, gerr, sizeof(gerr)))
 				fprintf(stderr, "smbcmp: note: %s; DCE/RPC and Kerberos payloads "
 						"left undissected\n", gerr);
 		}
 	}
 	if (mode == MODE_VERIFY) {
-		rc = verify_run(a, stdout);
+		rc = verify_run(a, targs, stdout);
 	} else if (nfiles == 1) {
 		switch (mode) {
 		case MODE_JSON: out_json_frames(a, stdout); break;
@@ -539,6 +547,7 @@ int main(int argc, char **argv)
 		if (both[i] && trace_note(both[i]))
 			fprintf(stderr, "smbcmp: note: %s: %s (raise with --max-memory)\n",
 				trace_path(both[i]), trace_note(both[i]));
+	engine_free_args(targs);
 	graft_free(grafts[0], a);
 	graft_free(grafts[1], b);
 	trace_close(a);

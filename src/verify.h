@@ -26,6 +26,7 @@
 
 #include "../dissect/dissect.h"
 
-int verify_run(struct trace *t, FILE *out);
+/* extra: more tshark arguments (engine_key_args), or NULL. */
+int verify_run(struct trace *t, char *const *extra, FILE *out);
 
 #endif
