@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,17 @@ static uint16_t link_decode(int dlt, struct cur *c)
 	}
 	default:
 		return 0;
+	}
+}
+
+static bool link_supported(int dlt)
+{
+	switch (dlt) {
+	case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_NULL:
+	case DLT_LOOP: case DLT_RAW: case 14: case 101: case DLT_IPV4: case DLT_IPV6:
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -245,8 +257,18 @@ void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
 static int read_capture(struct trace **out, pcap_t *p, const char *path,
 			const struct trace_opts *opts, char *err, size_t errlen)
 {
-	struct trace *t = trace_new(path, opts);
 	int dlt = pcap_datalink(p);
+	if (!link_supported(dlt)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		if (name)
+			snprintf(err, errlen, "%s: unsupported link type %s (%d)",
+				 path, name, dlt);
+		else
+			snprintf(err, errlen, "%s: unsupported link type %d", path, dlt);
+		pcap_close(p);
+		return -1;
+	}
+	struct trace *t = trace_new(path, opts);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;

@@ -498,7 +498,7 @@ static void drain(struct tcp_state *s, struct conn *c, int dir)
 		h->ooo_bytes -= o->len;
 		h->ooo_count--;
 		s->buffered -= o->len;
-		uint32_t skip = h->next_seq - o->seq; /* mod 2^32, never negated */
+		uint32_t skip = h->next_seq - o->seq; /* seq_diff <= 0 */
 		if (skip < o->len) {
 			h->next_seq += o->len - skip;
 			deliver(s, c, dir, o->data + skip, o->len - skip, o->frame,
@@ -605,8 +605,7 @@ void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
 	if (len) {
 		int32_t d = seq_diff(seq, h->next_seq);
 		if (d < 0) {
-			/* Unsigned difference: -d overflows when d is INT32_MIN. */
-			uint32_t old = h->next_seq - seq;
+			uint32_t old = h->next_seq - seq; /* not -d: d may be INT32_MIN */
 			if (old >= len) {
 				len = 0; /* retransmission or keep-alive */
 			} else {

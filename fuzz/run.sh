@@ -6,7 +6,8 @@
 # (BUILDDIR/fuzz-seeds), and keeps what the fuzzer learns in
 # BUILDDIR/fuzz-corpus/TARGET. Crashes, leaks and slow inputs land in
 # BUILDDIR/fuzz-crashes/TARGET/. Prints libFuzzer's final statistics
-# (executions, executions per second); exits non-zero on any finding.
+# (executions, executions per second) and appends them to
+# BUILDDIR/fuzz-stats.tsv; exits non-zero on any finding.
 # Extra libFuzzer flags can be passed in FUZZ_FLAGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,10 +40,14 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # -timeout: an input that takes over 10 s under ASan is a hang.
 # -rss_limit_mb / -malloc_limit_mb: memory over the documented bound is a bug.
+rc=0
 "$exe" "$corpus" "$B/fuzz-seeds/$T" "${dict[@]}" -max_total_time="$SECS" \
 	-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=16384 \
-	-print_final_stats=1 -artifact_prefix="$crashes/" ${FUZZ_FLAGS:-} 2>"$B/fuzz-$T.log" || {
-	rc=$?
+	-print_final_stats=1 -artifact_prefix="$crashes/" ${FUZZ_FLAGS:-} 2>"$B/fuzz-$T.log" || rc=$?
+stat() { awk -v k="stat::$1:" '$1 == k {print $2}' "$B/fuzz-$T.log" | tail -1; }
+printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$T" "$SECS" "$(stat number_of_executed_units)" \
+	"$(stat average_exec_per_sec)" "$([ $rc -eq 0 ] && echo ok || echo FOUND)" >>"$B/fuzz-stats.tsv"
+[ $rc -eq 0 ] || {
 	grep -E "ERROR|SUMMARY|Test unit written|==[0-9]+==" "$B/fuzz-$T.log" | head -20 >&2
 	echo "fuzz: $T failed (rc $rc), log $B/fuzz-$T.log" >&2
 	exit 1
