@@ -8,6 +8,7 @@
  *   smbcmp --json A B      one JSON document: the aligned operations
  *   smbcmp --text A B      unified-diff style report (src/report.c)
  *   smbcmp --junit F A B   also a JUnit XML report for CI (src/junit.c)
+ *   smbcmp --verify FILE   native engine against tshark (src/verify.c)
  *
  * A file name "-" reads that capture from standard input (libpcap does).
  *
