@@ -153,3 +153,25 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+char *arena_cat(struct arena *a, ...)
+{
+	va_list ap;
+	size_t len = 0;
+	const char *s;
+
+	va_start(ap, a);
+	while ((s = va_arg(ap, const char *)))
+		len += strlen(s);
+	va_end(ap);
+	char *out = arena_alloc(a, len + 1), *p = out;
+	va_start(ap, a);
+	while ((s = va_arg(ap, const char *))) {
+		size_t n = strlen(s);
+		memcpy(p, s, n);
+		p += n;
+	}
+	va_end(ap);
+	*p = '\0';
+	return out;
+}

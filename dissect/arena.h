@@ -37,5 +37,8 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+/* Concatenation of the strings up to a NULL argument (no format parsing:
+ * the hot path of tree labels). */
+char *arena_cat(struct arena *a, ...) __attribute__((sentinel));
 
 #endif

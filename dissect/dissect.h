@@ -22,6 +22,34 @@
 struct trace;
 
 /*
+ * Key material for SMB3 decryption and signature checks (src/keys.c fills
+ * it from -k, --keys-from and --password). The caller owns it and keeps it
+ * alive while the trace is open; the dissector only reads it, and never
+ * prints it.
+ */
+struct smb_key {
+	uint64_t sesid;             /* SessionId (its wire bytes read little-endian) */
+	uint8_t session_key[32];    /* 0 length: unknown */
+	uint8_t signing_key[16];    /* SMB3 signing key, when a log gave it */
+	uint8_t s2c[32], c2s[32];   /* encryption keys (16 or 32 bytes) */
+	uint8_t session_key_len, signing_key_len, s2c_len, c2s_len;
+};
+
+/* A password tried on the NTLM exchanges of user (case-insensitive; ""
+ * matches every user). */
+struct smb_password {
+	const char *user;
+	const char *password;
+};
+
+struct smb_keyring {
+	const struct smb_key *keys;
+	size_t nkeys;
+	const struct smb_password *passwords;
+	size_t npasswords;
+};
+
+/*
  * Limits that bound memory and time on hostile captures (0 = built-in
  * default). What a limit cuts is reported, never silent: trace_note() for
  * the index, a generated smbcmp.limit item in the frame's tree.
@@ -47,6 +75,7 @@ struct trace_opts {
 	size_t max_reasm;
 	size_t max_memory;
 	uint32_t max_nodes;
+	const struct smb_keyring *keys; /* NULL: no keys (signatures "no key") */
 };
 
 enum pdu_flags {
@@ -127,6 +156,26 @@ uint32_t trace_total_frames(const struct trace *t);
  */
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary);
+
+/*
+ * The same for comparisons: byte fields longer than 64 KiB (READ/WRITE
+ * payloads) show "<N bytes, digest H>" instead of 3 x N characters of hex;
+ * their labels are unchanged. Equal bytes give equal shows.
+ */
+#define TRACE_DIGEST_OVER (64u * 1024)
+struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
+				     const char **summary);
+
+/*
+ * A hook run by trace_dissect_frame() after the native dissection of frame
+ * i, before it returns: it may add items to root (nodes in arena a). The
+ * tshark fallback (src/graft.c) grafts the layers the native engine leaves
+ * undissected this way, so every consumer of trees sees them. Summaries
+ * (trace_summary) do not run it. One hook per trace; NULL removes it.
+ */
+typedef void trace_hook_fn(void *ctx, struct trace *t, struct arena *a, size_t i,
+			   struct node *root);
+void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx);
 
 /* The Info-column summary of frame i alone (no tree is built: fast). */
 const char *trace_summary(struct trace *t, struct arena *a, size_t i);

@@ -12,6 +12,7 @@
  * walk stops after SMB1_MAX_ANDX links.
  */
 #include "smb1.h"
+#include "smb_keystate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -305,7 +306,16 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 	r_bitmask(t, hn, F_SMB_FLAGS, c, 1, flags_subs);
 	r_bitmask(t, hn, F_SMB_FLAGS2, c, 2, flags2_subs);
 	r_uint(t, hn, F_SMB_PID_HIGH, c, 2);
+	uint32_t sig_pos = cur_pos(c);
 	r_bytes(t, hn, F_SMB_SIGNATURE, c, 8);
+	/* Signature check (MS-SMB 3.1.4.1, smb_keystate.c). */
+	/* "BSRSPYL " is the placeholder sent before signing starts. */
+	if (h->flags2 & SMB1_FLAGS2_SIGNATURE && !t->dry && !c->err &&
+	    c->buf == d->pdu->data && h->off < c->end &&
+	    memcmp(c->buf + sig_pos - c->pos0, "BSRSPYL ", 8) != 0)
+		ks_sig_node(t, hn, F_SMB_SIGNATURE_STATUS, sig_pos, 8,
+			    ks_smb1_verify(d->trace, d->pdu->stream, c->buf + h->off,
+					   c->end - h->off));
 	r_bytes(t, hn, F_SMB_RESERVED, c, 2);
 	r_uint(t, hn, F_SMB_TID, c, 2);
 	r_uint(t, hn, F_SMB_PID, c, 2);
@@ -664,6 +674,8 @@ void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 	const uint8_t *m = cur_peek(&c, 4);
 	if (!m || m[0] != 0xff || m[1] != 'S' || !parse_hdr(&c, &h))
 		return;
+	if (t->opts.keys)
+		ks_smb1_message(t, p->stream, &c, &h);
 	uint64_t key = smb1_req_key(p->stream, &h);
 	struct smb1_req *rq = hmap_get(&t->smb1_msgs, key);
 	if (!h.response) {

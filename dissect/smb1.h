@@ -20,6 +20,7 @@
 #define SMB1_FLAGS2_UNICODE 0x8000
 #define SMB1_FLAGS2_NT_STATUS 0x4000
 #define SMB1_FLAGS2_EXT_SEC 0x0800
+#define SMB1_FLAGS2_SIGNATURE 0x0004
 
 /* Request facts kept per trace (filled at index time from the request),
  * found again by the response. */

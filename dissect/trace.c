@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dctx.h"
+#include "smb_keystate.h"
 #include "tcp.h"
 #include "trace.h"
 
@@ -91,6 +92,7 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts)
 		t->opts.max_reasm = t->opts.max_memory / 4;
 	hmap_init(&t->smb2_msgs);
 	hmap_init(&t->smb1_msgs);
+	t->ks = ks_new();
 	t->tcp = tcp_new(t);
 	return t;
 }
@@ -110,6 +112,7 @@ void trace_close(struct trace *t)
 	trace_finish(t);
 	hmap_free(&t->smb2_msgs);
 	hmap_free(&t->smb1_msgs);
+	ks_free(t->ks);
 	hmap_free(&t->udp_ids);
 	free(t->ustreams);
 	free(t->frames);
@@ -219,12 +222,13 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 }
 
 static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
-				  const char **summary, bool dry)
+				  const char **summary, bool dry, uint32_t digest_over)
 {
 	struct dctx d;
 
 	memset(&d, 0, sizeof(d));
 	d.t.dry = dry;
+	d.t.digest_over = digest_over;
 	d.t.a = a;
 	d.t.max_nodes = t->opts.max_nodes;
 	d.trace = t;
@@ -249,19 +253,33 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	}
 	if (summary)
 		*summary = d.summary;
+	if (!dry && t->hook)
+		t->hook(t->hook_ctx, t, a, i, root);
 	return root;
+}
+
+void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx)
+{
+	t->hook = fn;
+	t->hook_ctx = ctx;
 }
 
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary)
 {
-	return dissect_frame(t, a, i, summary, false);
+	return dissect_frame(t, a, i, summary, false, 0);
+}
+
+struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
+				     const char **summary)
+{
+	return dissect_frame(t, a, i, summary, false, TRACE_DIGEST_OVER);
 }
 
 const char *trace_summary(struct trace *t, struct arena *a, size_t i)
 {
 	const char *summary;
 
-	dissect_frame(t, a, i, &summary, true);
+	dissect_frame(t, a, i, &summary, true, 0);
 	return summary;
 }

@@ -15,6 +15,7 @@
 #include "hmap.h"
 
 struct tcp_state;
+struct smb_keystate;
 
 struct trace {
 	char *path;
@@ -42,6 +43,10 @@ struct trace {
 	/* Protocol state filled while indexing, read while dissecting. */
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
+	struct smb_keystate *ks;  /* keys, preauth hashes, decrypted messages */
+
+	trace_hook_fn *hook;      /* trace_set_hook(): run after each full dissection */
+	void *hook_ctx;
 };
 
 enum trace_limit {

@@ -112,16 +112,61 @@ static unsigned label_hex_digits(const struct field *f)
 	return hex_digits(f);
 }
 
+/* Writes v as hex digits, zero-padded to width ("%0*" PRIx64), into a
+ * buffer of at least 17 bytes; returns the length. */
+static size_t fmt_hex(char *out, uint64_t v, unsigned width)
+{
+	char tmp[16];
+	size_t n = 0, k = 0;
+
+	do {
+		tmp[n++] = hexdig[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n < width && n < 16)
+		tmp[n++] = '0';
+	while (n)
+		out[k++] = tmp[--n];
+	out[k] = '\0';
+	return k;
+}
+
+/* "%" PRIu64 into a buffer of at least 21 bytes; returns the length. */
+static size_t fmt_dec(char *out, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, k = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		out[k++] = tmp[--n];
+	out[k] = '\0';
+	return k;
+}
+
+/* "0x" followed by v in hex padded to width digits. */
+static const char *arena_hex(struct arena *a, uint64_t v, unsigned width)
+{
+	char b[24] = "0x";
+
+	return arena_strndup(a, b, 2 + fmt_hex(b + 2, v, width));
+}
+
 const char *fmt_show_uint(struct tctx *t, const struct field *f, uint64_t v)
 {
+	char b[24];
+
 	switch (f->base) {
 	case BASE_HEX:
 	case BASE_HEX_DEC:
-		return arena_printf(t->a, "0x%0*" PRIx64, (int)hex_digits(f), v);
+		return arena_hex(t->a, v, hex_digits(f));
 	case BASE_OCT:
 		return arena_printf(t->a, "0%" PRIo64, v);
 	default:
-		return arena_printf(t->a, "%" PRIu64, v);
+		return arena_strndup(t->a, b, fmt_dec(b, v));
 	}
 }
 
@@ -200,7 +245,7 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 		show = b ? "1" : "0";
 		const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f)
 					: (b ? "True" : "False");
-		label = arena_printf(t->a, "%s%s: %s", bits, f->label, ts);
+		label = arena_cat(t->a, bits, f->label, ": ", ts, (char *)NULL);
 	} else {
 		if (is_signed) {
 			unsigned w = 8 * type_bytes(f->type);
@@ -213,25 +258,29 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 		}
 		const char *lshow = show;
 		if (f->mask && !is_signed && (f->base == BASE_HEX || f->base == BASE_HEX_DEC))
-			lshow = arena_printf(t->a, "0x%0*" PRIx64,
-					     (int)label_hex_digits(f), v);
+			lshow = arena_hex(t->a, v, label_hex_digits(f));
 		const char *name = value_name(f, v);
-		if (name)
-			label = arena_printf(t->a, "%s%s: %s (%s)", bits, f->label,
-					     name, lshow);
-		else if (f->vals && !is_signed)
-			label = arena_printf(t->a, "%s%s: Unknown (%s)", bits,
-					     f->label, lshow);
-		else if (f->base == BASE_DEC_HEX)
-			label = arena_printf(t->a, "%s%s: %s (0x%0*" PRIx64 ")",
-					     bits, f->label, lshow,
-					     (int)hex_digits(f), v);
-		else if (f->base == BASE_HEX_DEC)
-			label = arena_printf(t->a, "%s%s: %s (%" PRIu64 ")", bits,
-					     f->label, lshow, v);
-		else
-			label = arena_printf(t->a, "%s%s: %s", bits, f->label,
-					     lshow);
+		char num[24];
+		if (name) {
+			label = arena_cat(t->a, bits, f->label, ": ", name, " (",
+					  lshow, ")", (char *)NULL);
+		} else if (f->vals && !is_signed) {
+			label = arena_cat(t->a, bits, f->label, ": Unknown (", lshow,
+					  ")", (char *)NULL);
+		} else if (f->base == BASE_DEC_HEX) {
+			num[0] = '0';
+			num[1] = 'x';
+			fmt_hex(num + 2, v, hex_digits(f));
+			label = arena_cat(t->a, bits, f->label, ": ", lshow, " (",
+					  num, ")", (char *)NULL);
+		} else if (f->base == BASE_HEX_DEC) {
+			fmt_dec(num, v);
+			label = arena_cat(t->a, bits, f->label, ": ", lshow, " (",
+					  num, ")", (char *)NULL);
+		} else {
+			label = arena_cat(t->a, bits, f->label, ": ", lshow,
+					  (char *)NULL);
+		}
 	}
 	struct node *n = add_field(t, parent, fid, label, show, pos, size);
 	n->value = v;
@@ -251,22 +300,46 @@ struct node *t_int(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 	return add_int(t, parent, fid, pos, size, (uint64_t)v, true);
 }
 
+/* A 64-bit digest of n bytes (not cryptographic: it tells payloads apart
+ * in comparisons, 8 bytes per step). */
+static uint64_t bytes_digest(const uint8_t *p, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = 0xcbf29ce484222325ull ^ n, w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * k;
+	return h ^ h >> 32;
+}
+
 struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		     const uint8_t *p, uint32_t n)
 {
 	if (t->dry)
 		return dry_node(t);
 	const struct field *f = field_get(fid);
-	char *show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
-	size_t k = 0;
+	char *show;
 
-	for (uint32_t i = 0; i < n; i++) {
-		if (i)
-			show[k++] = ':';
-		show[k++] = hexdig[p[i] >> 4];
-		show[k++] = hexdig[p[i] & 15];
+	if (t->digest_over && n > t->digest_over) {
+		show = arena_printf(t->a, "<%u bytes, digest %016" PRIx64 ">", n,
+				    bytes_digest(p, n));
+	} else {
+		size_t k = 0;
+		show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
+		for (uint32_t i = 0; i < n; i++) {
+			if (i)
+				show[k++] = ':';
+			show[k++] = hexdig[p[i] >> 4];
+			show[k++] = hexdig[p[i] & 15];
+		}
+		show[k] = '\0';
 	}
-	show[k] = '\0';
 
 	/* Label: hex without separators, cut like Wireshark's tree lines. */
 	enum { MAXB = 36 };

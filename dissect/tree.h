@@ -34,6 +34,7 @@ enum node_flags {
 	N_HAS_VALUE = 1 << 5, /* value holds a typed integer */
 	N_ANDX = 1 << 6,      /* an SMB1 AndX block (one per chain link, the
 				 first included); value holds its command */
+	N_GRAFT = 1 << 7,     /* root of a subtree grafted from tshark (src/graft.h) */
 };
 
 struct node {
@@ -54,6 +55,7 @@ struct tctx {
 	uint32_t max_nodes; /* 0 = unlimited */
 	bool limited;       /* a node was refused by max_nodes */
 	bool dry;           /* summary only: adders format nothing, return sink */
+	uint32_t digest_over; /* byte fields longer: show a digest, not hex */
 	struct node sink;   /* returned past the limit; never linked */
 };
 

@@ -4,20 +4,56 @@
 #include <inttypes.h>
 #include <string.h>
 
+void jw_flush(struct jw *w)
+{
+	if (w->n)
+		fwrite(w->buf, 1, w->n, w->f);
+	w->n = 0;
+}
+
+/* Appends n bytes to the staging buffer. */
+static void put(struct jw *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->n) {
+		jw_flush(w);
+		if (n > sizeof(w->buf)) {
+			fwrite(s, 1, n, w->f);
+			return;
+		}
+	}
+	memcpy(w->buf + w->n, s, n);
+	w->n += n;
+}
+
+static void putch(struct jw *w, char ch)
+{
+	if (w->n == sizeof(w->buf))
+		jw_flush(w);
+	w->buf[w->n++] = ch;
+}
+
+static void puts_(struct jw *w, const char *s)
+{
+	put(w, s, strlen(s));
+}
+
 void jw_init(struct jw *w, FILE *f, bool pretty)
 {
-	memset(w, 0, sizeof(*w));
 	w->f = f;
+	w->depth = 0;
+	memset(w->need_comma, 0, sizeof(w->need_comma));
+	w->after_key = false;
 	w->pretty = pretty;
+	w->n = 0;
 }
 
 static void indent(struct jw *w)
 {
 	if (!w->pretty)
 		return;
-	fputc('\n', w->f);
+	putch(w, '\n');
 	for (int i = 0; i < w->depth; i++)
-		fputs("  ", w->f);
+		put(w, "  ", 2);
 }
 
 /* Comma and indentation before a value or key. */
@@ -29,29 +65,29 @@ static void pre(struct jw *w)
 	}
 	if (w->depth > 0) {
 		if (w->need_comma[w->depth])
-			fputc(',', w->f);
+			putch(w, ',');
 		indent(w);
 	}
 	w->need_comma[w->depth] = true;
 }
 
-static void open(struct jw *w, int ch)
+static void open(struct jw *w, char ch)
 {
 	pre(w);
-	fputc(ch, w->f);
+	putch(w, ch);
 	if (w->depth < JSON_MAX_DEPTH - 1)
 		w->depth++;
 	w->need_comma[w->depth] = false;
 }
 
-static void close_(struct jw *w, int ch)
+static void close_(struct jw *w, char ch)
 {
 	bool had = w->need_comma[w->depth];
 	if (w->depth > 0)
 		w->depth--;
 	if (had)
 		indent(w);
-	fputc(ch, w->f);
+	putch(w, ch);
 }
 
 void jw_obj(struct jw *w) { open(w, '{'); }
@@ -59,11 +95,16 @@ void jw_obj_end(struct jw *w) { close_(w, '}'); }
 void jw_arr(struct jw *w) { open(w, '['); }
 void jw_arr_end(struct jw *w) { close_(w, ']'); }
 
+static void escape(struct jw *w, const char *s, size_t n);
+
 void jw_key(struct jw *w, const char *k)
 {
 	pre(w);
-	json_escape(w->f, k, strlen(k));
-	fputs(w->pretty ? ": " : ":", w->f);
+	escape(w, k, strlen(k));
+	if (w->pretty)
+		put(w, ": ", 2);
+	else
+		putch(w, ':');
 	w->after_key = true;
 }
 
@@ -101,54 +142,86 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-void json_escape(FILE *f, const char *str, size_t n)
+/* Bytes copied verbatim: printable ASCII except '"' and '\\'. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* All of the 8 bytes at s plain? (SWAR: no byte < 0x20, >= 0x80, '"' or
+ * '\\'; hasless(x, n) and haszero(x) of the bit-twiddling hacks). */
+static bool plain8(const unsigned char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x;
+
+	memcpy(&x, s, 8);
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	uint64_t bad = ((x - ones * 0x20) & ~x) | x |
+		       ((q - ones) & ~q) | ((b - ones) & ~b);
+	return (bad & highs) == 0;
+}
+
+static void escape(struct jw *w, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
+	size_t i = 0;
 
-	fputc('"', f);
+	putch(w, '"');
 	while (i < n) {
-		unsigned char c = s[i];
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			i++;
+		size_t run = i;
+		while (n - run >= 8 && plain8(s + run))
+			run += 8;
+		while (run < n && plain(s[run]))
 			run++;
-			continue;
+		if (run > i) {
+			put(w, str + i, run - i);
+			i = run;
+			if (i == n)
+				break;
 		}
-		if (run)
-			fwrite(s + i - run, 1, run, f);
-		run = 0;
+		unsigned char c = s[i];
 		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
+			char e[2] = { '\\', (char)c };
+			put(w, e, 2);
 			i++;
 		} else if (c < 0x20) {
+			static const char hex[] = "0123456789abcdef";
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 			switch (c) {
-			case '\n': fputs("\\n", f); break;
-			case '\r': fputs("\\r", f); break;
-			case '\t': fputs("\\t", f); break;
-			default: fprintf(f, "\\u%04x", c); break;
+			case '\n': put(w, "\\n", 2); break;
+			case '\r': put(w, "\\r", 2); break;
+			case '\t': put(w, "\\t", 2); break;
+			default: put(w, e, 6); break;
 			}
 			i++;
 		} else {
 			size_t l = utf8_len(s + i, n - i);
 			if (l) {
-				fwrite(s + i, 1, l, f);
+				put(w, str + i, l);
 				i += l;
 			} else {
-				fputs("\\ufffd", f);
+				put(w, "\\ufffd", 6);
 				i++;
 			}
 		}
 	}
-	if (run)
-		fwrite(s + i - run, 1, run, f);
-	fputc('"', f);
+	putch(w, '"');
+}
+
+void json_escape(FILE *f, const char *s, size_t n)
+{
+	struct jw w;
+
+	jw_init(&w, f, false);
+	escape(&w, s, n);
+	jw_flush(&w);
 }
 
 void jw_strn(struct jw *w, const char *s, size_t n)
 {
 	pre(w);
-	json_escape(w->f, s, n);
+	escape(w, s, n);
 }
 
 void jw_str(struct jw *w, const char *s)
@@ -156,39 +229,58 @@ void jw_str(struct jw *w, const char *s)
 	jw_strn(w, s, strlen(s));
 }
 
+/* Decimal digits of v, written backwards from end; returns the start. */
+static char *udec(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
 void jw_int(struct jw *w, int64_t v)
 {
+	char b[24], *e = b + sizeof(b);
+	char *p = udec(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+
+	if (v < 0)
+		*--p = '-';
 	pre(w);
-	fprintf(w->f, "%" PRId64, v);
+	put(w, p, (size_t)(e - p));
 }
 
 void jw_uint(struct jw *w, uint64_t v)
 {
+	char b[24], *e = b + sizeof(b);
+	char *p = udec(e, v);
+
 	pre(w);
-	fprintf(w->f, "%" PRIu64, v);
+	put(w, p, (size_t)(e - p));
 }
 
 void jw_bool(struct jw *w, bool v)
 {
 	pre(w);
-	fputs(v ? "true" : "false", w->f);
+	puts_(w, v ? "true" : "false");
 }
 
 void jw_null(struct jw *w)
 {
 	pre(w);
-	fputs("null", w->f);
+	puts_(w, "null");
 }
 
 void jw_raw(struct jw *w, const char *num)
 {
 	pre(w);
-	fputs(num, w->f);
+	puts_(w, num);
 }
 
 void jw_line(struct jw *w)
 {
-	fputc('\n', w->f);
+	putch(w, '\n');
+	jw_flush(w);
 	w->depth = 0;
 	w->need_comma[0] = false;
 	w->after_key = false;

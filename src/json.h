@@ -4,6 +4,12 @@
  * Writes to a FILE with commas and nesting tracked for the caller; strings
  * are escaped per RFC 8259 and invalid UTF-8 becomes U+FFFD, so the output
  * is always valid JSON whatever bytes a capture holds.
+ *
+ * Output is staged in a buffer inside struct jw (--json writes gigabytes:
+ * one stdio call per token cost more than the dissection) and handed to the
+ * FILE when full, at every jw_line() and at jw_flush(). A caller that also
+ * writes to the FILE directly must end its JSON with jw_line() or
+ * jw_flush() first.
  */
 #ifndef SMBCMP_JSON_H
 #define SMBCMP_JSON_H
@@ -20,6 +26,8 @@ struct jw {
 	bool need_comma[JSON_MAX_DEPTH];
 	bool after_key;
 	bool pretty;
+	size_t n;                 /* bytes staged in buf */
+	char buf[1 << 16];
 };
 
 void jw_init(struct jw *w, FILE *f, bool pretty);
@@ -36,8 +44,10 @@ void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* A number written verbatim (caller guarantees JSON number syntax). */
 void jw_raw(struct jw *w, const char *num);
-/* Ends a top-level value with a newline (JSON Lines). */
+/* Ends a top-level value with a newline (JSON Lines); flushes. */
 void jw_line(struct jw *w);
+/* Hands the staged bytes to the FILE. */
+void jw_flush(struct jw *w);
 
 /* Writes s escaped as a JSON string (with quotes) to f. */
 void json_escape(FILE *f, const char *s, size_t n);

@@ -171,6 +171,8 @@ static int cfg_line(void *user, const char *section, const char *name,
 {
 	struct cfg *c = user;
 
+	if (!strcasecmp(section, "keys")) /* the UI's key bindings (ui/keys.c) */
+		return 1;
 	if (strcasecmp(section, "masks") != 0) {
 		snprintf(c->bad, sizeof(c->bad), "unknown section [%s]", section);
 		return 0;

@@ -143,6 +143,59 @@ static void add_sub(struct msg *m, const struct node *n)
 		m->sublen += (size_t)w;
 }
 
+static bool is_msg(const struct node *n)
+{
+	return n->name && (!strcmp(n->name, "smb2") || !strcmp(n->name, "smb"));
+}
+
+/* The item of an smb2 transform node that holds its decrypted messages
+ * (dissect/smb2.c: "Encrypted SMB3 data" with smb2 children), or NULL. */
+static struct node *decrypted(const struct node *n)
+{
+	if (!n->name || strcmp(n->name, "smb2"))
+		return NULL;
+	for (struct node *c = n->child; c; c = c->next)
+		if (!c->name && c->child && c->child->name && !strcmp(c->child->name, "smb2"))
+			return c;
+	return NULL;
+}
+
+/*
+ * Message nodes of a frame tree, in order: the top-level smb/smb2 nodes,
+ * except that a decrypted transform message stands for the plaintext smb2
+ * messages inside it, so encrypted traces compare by their operations.
+ */
+static struct node *next_top(struct node *c)
+{
+	for (; c; c = c->next) {
+		if (!is_msg(c))
+			continue;
+		struct node *d = decrypted(c);
+		if (!d)
+			return c;
+		for (struct node *x = d->child; x; x = x->next)
+			if (is_msg(x))
+				return x;
+	}
+	return NULL;
+}
+
+static struct node *first_member(struct node *root)
+{
+	return next_top(root->child);
+}
+
+static struct node *next_member(struct node *root, struct node *m)
+{
+	if (m->parent != root) { /* inside a decrypted transform */
+		for (struct node *x = m->next; x; x = x->next)
+			if (is_msg(x))
+				return x;
+		m = m->parent->parent; /* the transform's smb2 node */
+	}
+	return next_top(m->next);
+}
+
 /*
  * Reads the facts of the subtree under root into m, skipping AndX blocks
  * other than keep (the later links of a chain are operations of their own).
@@ -583,12 +636,10 @@ void ops_build(struct opset *s, struct trace *t)
 	hmap_init(&b.strs);
 	for (size_t i = 0; i < trace_nframes(t); i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
-		struct node *root = trace_dissect_frame(t, &scratch, i, NULL);
+		struct node *root = trace_dissect_frame_cmp(t, &scratch, i, NULL);
 		uint16_t member = 0;
 		b.last_create = NULL;
-		for (struct node *c = root->child; c; c = c->next) {
-			if (!c->name || (strcmp(c->name, "smb2") && strcmp(c->name, "smb")))
-				continue;
+		for (struct node *c = first_member(root); c; c = next_member(root, c)) {
 			const struct node *links[MAX_LINKS];
 			size_t nlinks = andx_links(c, links, MAX_LINKS);
 			struct msg m;
@@ -678,12 +729,10 @@ static struct node *member_node(struct trace *t, struct arena *a, uint32_t frame
 				uint16_t member, const char **sum)
 {
 	const char *fsum;
-	struct node *root = trace_dissect_frame(t, a, frame, &fsum);
+	struct node *root = trace_dissect_frame_cmp(t, a, frame, &fsum);
 	struct node *found = NULL;
 	uint16_t k = 0;
-	for (struct node *c = root->child; c; c = c->next) {
-		if (!c->name || (strcmp(c->name, "smb2") && strcmp(c->name, "smb")))
-			continue;
+	for (struct node *c = first_member(root); c; c = next_member(root, c)) {
 		if (k == member)
 			found = c;
 		k++;

@@ -40,6 +40,10 @@ void out_json_node(struct jw *w, const struct node *n)
 		jw_key(w, "malformed");
 		jw_bool(w, true);
 	}
+	if (n->flags & N_GRAFT) {
+		jw_key(w, "engine");
+		jw_str(w, "tshark");
+	}
 	if (n->flags & N_REASM && n->flags & N_PROTO) {
 		jw_key(w, "reassembled");
 		jw_bool(w, true);
@@ -54,10 +58,8 @@ void out_json_node(struct jw *w, const struct node *n)
 	jw_obj_end(w);
 }
 
-static void frame_head(struct jw *w, struct trace *t, const struct frame_rec *fr,
-		       const char *summary)
+static void frame_head(struct jw *w, const struct out_frame *fr)
 {
-	const struct stream_rec *s = trace_frame_stream(t, fr);
 	char ts[48];
 
 	out_fmt_time(ts, sizeof(ts), fr->sec, fr->nsec);
@@ -68,28 +70,55 @@ static void frame_head(struct jw *w, struct trace *t, const struct frame_rec *fr
 	jw_key(w, fr->udp ? "udp_stream" : "stream");
 	jw_uint(w, fr->stream);
 	jw_key(w, "src");
-	jw_str(w, fr->to_server ? s->client : s->server);
+	jw_str(w, fr->src);
 	jw_key(w, "dst");
-	jw_str(w, fr->to_server ? s->server : s->client);
+	jw_str(w, fr->dst);
 	jw_key(w, "summary");
-	jw_str(w, summary);
+	jw_str(w, fr->summary);
 }
 
-void out_json_frames(struct trace *t, FILE *f)
+static int native_next(struct frame_src *base, struct arena *a, struct out_frame *f)
+{
+	struct native_src *s = (struct native_src *)base;
+	if (s->i >= trace_nframes(s->t))
+		return 0;
+	const struct frame_rec *fr = trace_frame(s->t, s->i);
+	const struct stream_rec *st = trace_frame_stream(s->t, fr);
+	f->num = fr->num;
+	f->sec = fr->sec;
+	f->nsec = fr->nsec;
+	f->stream = fr->stream;
+	f->udp = fr->udp;
+	f->src = fr->to_server ? st->client : st->server;
+	f->dst = fr->to_server ? st->server : st->client;
+	f->root = trace_dissect_frame(s->t, a, s->i, &f->summary);
+	s->i++;
+	return 1;
+}
+
+struct frame_src *out_native_src(struct native_src *s, struct trace *t)
+{
+	s->base.next = native_next;
+	s->t = t;
+	s->i = 0;
+	return &s->base;
+}
+
+int out_json_src(struct frame_src *s, FILE *f)
 {
 	struct arena a;
 	struct jw w;
+	struct out_frame fr;
+	int r;
 
 	arena_init(&a);
 	jw_init(&w, f, false);
-	for (size_t i = 0; i < trace_nframes(t); i++) {
-		const char *summary;
-		struct node *root = trace_dissect_frame(t, &a, i, &summary);
+	while ((r = s->next(s, &a, &fr)) > 0) {
 		jw_obj(&w);
-		frame_head(&w, t, trace_frame(t, i), summary);
+		frame_head(&w, &fr);
 		jw_key(&w, "tree");
 		jw_arr(&w);
-		for (const struct node *c = root->child; c; c = c->next)
+		for (const struct node *c = fr.root->child; c; c = c->next)
 			out_json_node(&w, c);
 		jw_arr_end(&w);
 		jw_obj_end(&w);
@@ -97,6 +126,13 @@ void out_json_frames(struct trace *t, FILE *f)
 		arena_reset(&a);
 	}
 	arena_free(&a);
+	return r;
+}
+
+void out_json_frames(struct trace *t, FILE *f)
+{
+	struct native_src s;
+	out_json_src(out_native_src(&s, t), f);
 }
 
 static void text_node(FILE *f, const struct node *n, int depth)
@@ -111,27 +147,31 @@ static void text_node(FILE *f, const struct node *n, int depth)
 		text_node(f, c, depth + 1);
 }
 
-void out_text_frames(struct trace *t, FILE *f)
+int out_text_src(struct frame_src *s, FILE *f)
 {
 	struct arena a;
+	struct out_frame fr;
+	int r;
 
 	arena_init(&a);
-	for (size_t i = 0; i < trace_nframes(t); i++) {
-		const struct frame_rec *fr = trace_frame(t, i);
-		const struct stream_rec *s = trace_frame_stream(t, fr);
-		const char *summary;
-		struct node *root = trace_dissect_frame(t, &a, i, &summary);
+	while ((r = s->next(s, &a, &fr)) > 0) {
 		char ts[48];
-		out_fmt_time(ts, sizeof(ts), fr->sec, fr->nsec);
-		fprintf(f, "Frame %u: time %s, stream %u, %s -> %s: %s\n", fr->num, ts,
-			fr->stream, fr->to_server ? s->client : s->server,
-			fr->to_server ? s->server : s->client, summary);
-		for (const struct node *c = root->child; c; c = c->next)
+		out_fmt_time(ts, sizeof(ts), fr.sec, fr.nsec);
+		fprintf(f, "Frame %u: time %s, stream %u, %s -> %s: %s\n", fr.num, ts,
+			fr.stream, fr.src, fr.dst, fr.summary);
+		for (const struct node *c = fr.root->child; c; c = c->next)
 			text_node(f, c, 0);
 		fputc('\n', f);
 		arena_reset(&a);
 	}
 	arena_free(&a);
+	return r;
+}
+
+void out_text_frames(struct trace *t, FILE *f)
+{
+	struct native_src s;
+	out_text_src(out_native_src(&s, t), f);
 }
 
 void out_list(struct trace *t, FILE *f)

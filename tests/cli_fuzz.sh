@@ -8,6 +8,9 @@ set -u
 cd "$(dirname "$0")/.."
 B=${FUZZ_BUILD:-build-fuzz}
 SECS=${FUZZ_SECONDS:-20}
+# A fixed seed keeps the short CI runs reproducible (the same inputs are
+# tried on every machine); long campaigns (fuzz/run-all.sh) use random seeds.
+export FUZZ_FLAGS="${FUZZ_FLAGS:--seed=1}"
 if ! command -v clang >/dev/null; then
 	echo "FAIL: clang not found: the fuzz targets cannot be built (run tools/setup.sh)"
 	exit 1
