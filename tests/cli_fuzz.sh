@@ -18,7 +18,7 @@ fi
 if [ ! -f "$B/build.ninja" ]; then
 	CC=clang meson setup "$B" -Dfuzz=true >/dev/null || { echo "FAIL: meson setup $B -Dfuzz=true"; exit 1; }
 fi
-ninja -C "$B" >"$B.ninja.log" 2>&1 || { echo "FAIL: building the fuzz targets"; tail -20 "$B.ninja.log"; exit 1; }
+ninja -C "$B" >"$B/ninja-fuzz.log" 2>&1 || { echo "FAIL: building the fuzz targets"; tail -20 "$B/ninja-fuzz.log"; exit 1; }
 fails=0
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
