@@ -11,6 +11,9 @@ of every fuzz/fuzz_*.c), one directory per target under OUTDIR:
   fuzz_gssapi  security blobs (GSS-API/SPNEGO, raw NTLMSSP) found in PDUs
   fuzz_xca     compressed segments of SMB2 COMPRESSION_TRANSFORM messages
   fuzz_filter  filter expressions;  fuzz_config  INI config files
+  fuzz_keys    key files (captures/keys.txt, signkeys.txt, Wireshark UAT,
+               Samba and cifs.ko log excerpts, password files)
+  (fuzz_smbkeys uses the fuzz_smb seeds: fuzz/run.sh)
 
 Python standard library only; seeds are named by content hash, so running
 it twice adds nothing.
@@ -245,6 +248,15 @@ CONFIGS = [
     b'; comment\n[masks]\nmask = smb2.*\n',
     b'[other]\nx = y\n',
 ]
+KEYFILES = [
+    b'"1ebf0f0600000000","7a66c3fb459c81b923cf1bf0e101d26a","91dfee0e389dfd2653458830a3be0062","75c6bcaab8d6bad78cef9b26efe1d3a1"\n',
+    b'1ebf0f0600000000:7a66c3fb459c81b923cf1bf0e101d26a\n',
+    b'  Session Id    [0000] 1E BF 0F 06 00 00 00 00                            ........\n'
+    b'  Session Key   [0000] 7A 66 C3 FB 45 9C 81 B9   23 CF 1B F0 E1 01 D2 6A   zf..E...#......j\n',
+    b'CIFS: VFS: Session Id    1e bf 0f 06 00 00 00 00\n'
+    b'CIFS: VFS: Session Key   7a 66 c3 fb 45 9c 81 b9 23 cf 1b f0 e1 01 d2 6a\n',
+    b'smbuser:smbpass123\nDOMAIN\\user:secret\njustapassword\n',
+]
 
 
 def main():
@@ -265,6 +277,12 @@ def main():
         out.put('fuzz_filter', f.encode())
     for c in CONFIGS:
         out.put('fuzz_config', c)
+    for name in ('keys.txt', 'signkeys.txt'):
+        p = os.path.join(here, '..', 'captures', name)
+        if os.path.exists(p):
+            out.put('fuzz_keys', open(p, 'rb').read())
+    for k in KEYFILES:
+        out.put('fuzz_keys', k)
     # Hand-made decompressor seeds: an LZNT1 uncompressed chunk, a plain
     # LZ77 stream of literals.
     out.put('fuzz_xca', b'\x00\x10\x00' + struct.pack('<H', 0x3000 | 15) + bytes(range(16)))

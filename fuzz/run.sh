@@ -29,11 +29,13 @@ if [ ! -d "$B/fuzz-seeds" ]; then
 	mv "$B/fuzz-seeds.tmp" "$B/fuzz-seeds"
 fi
 corpus=$B/fuzz-corpus/$T crashes=$B/fuzz-crashes/$T
-mkdir -p "$corpus" "$crashes" "$B/fuzz-seeds/$T"
+seeds=$B/fuzz-seeds/$T
+[ "$T" = fuzz_smbkeys ] && seeds=$B/fuzz-seeds/fuzz_smb
+mkdir -p "$corpus" "$crashes" "$seeds"
 dict=()
 case $T in
 fuzz_filter) dict=(-dict=fuzz/filter.dict) ;;
-fuzz_config|fuzz_xca) ;;
+fuzz_config|fuzz_xca|fuzz_keys) ;;
 *) dict=(-dict=fuzz/smb.dict) ;;
 esac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
@@ -41,7 +43,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # -timeout: an input that takes over 10 s under ASan is a hang.
 # -rss_limit_mb / -malloc_limit_mb: memory over the documented bound is a bug.
 rc=0
-"$exe" "$corpus" "$B/fuzz-seeds/$T" "${dict[@]}" -max_total_time="$SECS" \
+"$exe" "$corpus" "$seeds" "${dict[@]}" -max_total_time="$SECS" \
 	-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=16384 \
 	-print_final_stats=1 -artifact_prefix="$crashes/" ${FUZZ_FLAGS:-} 2>"$B/fuzz-$T.log" || rc=$?
 stat() { awk -v k="stat::$1:" '$1 == k {print $2}' "$B/fuzz-$T.log" | tail -1; }
