@@ -23,7 +23,8 @@
  * PDML items are aligned with its -V lines, in order and by depth: a -V
  * line "[<label>]" marks the item and its subtree N_GENERATED. Items the
  * alignment cannot place (rare; a forward search of 400 lines) stay
- * unmarked and are counted in ts_stats.unaligned. Hidden items
+ * unmarked and are counted in ts_stats.unaligned (SMBCMP_DEBUG=tshark prints
+ * the counts, SMBCMP_DEBUG_ALIGN=1 each unaligned label). Hidden items
  * (hide="yes") are dropped, as -V drops them.
  *
  * Layers below SMB are not kept: a frame's root holds the protocols from
