@@ -69,6 +69,8 @@
 #   nt1_lmauth.pcap      -m NT1 with client lanman auth = yes, ntlmv2 auth =
 #                        no, use spnego = no: no extended security, 24-byte
 #                        LM and NTLM responses in SESSION_SETUP_ANDX.
+#   nt1_signed.pcap      -m NT1 --client-protection=sign: SMB1 MD5 signing
+#                        (MS-SMB 3.1.4.1) after an NTLMSSP/NTLMv2 logon.
 #   lanman2_lmauth.pcap  -m LANMAN2 with client lanman auth = yes, ntlmv2
 #                        auth = no, use spnego = no.  Same kind of traffic as
 #                        lanman2.pcap (smbclient needs those options anyway
@@ -628,6 +630,18 @@ if want nt1_lmauth; then
     check_get
     stop_cap
 fi
+
+# SMB1 signing (password smbpass123 only: no key dump is needed).
+if want nt1_signed; then
+    start_cap nt1_signed
+    run_job OK "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' \
+        --client-protection=sign -c "$SIMPLE"
+    check_get
+    stop_cap
+fi
+# nt1_lmauth_signed.pcap: SKIPPED.  The nt1_lmauth logon (no extended
+# security, NTLMv1) with --client-protection=sign fails inside smbclient
+# 4.17 itself ("smb1_signing_good: BAD SIG: seq 1", then ACCESS_DENIED).
 
 # lanman2_plaintext.pcap: SKIPPED.  Samba 4.17 still offers plaintext
 # ("encrypt passwords = no": NEGOTIATE response without the challenge bit),

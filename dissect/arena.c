@@ -33,6 +33,7 @@ void arena_init(struct arena *a)
 {
 	a->head = NULL;
 	a->used = 0;
+	a->held = 0;
 }
 
 void arena_free(struct arena *a)
@@ -46,6 +47,7 @@ void arena_free(struct arena *a)
 	}
 	a->head = NULL;
 	a->used = 0;
+	a->held = 0;
 }
 
 void arena_reset(struct arena *a)
@@ -62,6 +64,7 @@ void arena_reset(struct arena *a)
 	b->off = 0;
 	a->head = b;
 	a->used = 0;
+	a->held = b->size;
 }
 
 void *arena_alloc(struct arena *a, size_t n)
@@ -76,6 +79,7 @@ void *arena_alloc(struct arena *a, size_t n)
 			/* Large request: own block behind the current one so
 			 * the current block's free space is not wasted. */
 			struct arena_block *big = block_new(n);
+			a->held += n;
 			big->off = n;
 			if (b) {
 				big->next = b->next;
@@ -87,6 +91,7 @@ void *arena_alloc(struct arena *a, size_t n)
 			return big->data;
 		}
 		b = block_new(ARENA_BLOCK);
+		a->held += ARENA_BLOCK;
 		b->next = a->head;
 		a->head = b;
 	}

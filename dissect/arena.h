@@ -21,6 +21,7 @@ struct arena_block;
 struct arena {
 	struct arena_block *head; /* current block, newest first */
 	size_t used;              /* bytes handed out, for statistics */
+	size_t held;              /* bytes of blocks malloc'd (memory limits) */
 };
 
 void arena_init(struct arena *a);

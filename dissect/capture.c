@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,17 @@ static uint16_t link_decode(int dlt, struct cur *c)
 	}
 	default:
 		return 0;
+	}
+}
+
+static bool link_supported(int dlt)
+{
+	switch (dlt) {
+	case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_NULL:
+	case DLT_LOOP: case DLT_RAW: case 14: case 101: case DLT_IPV4: case DLT_IPV6:
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -249,7 +261,10 @@ static void locator_init(struct locator *l, struct trace *t, pcap_t *p,
 	l->t = t;
 	l->p = p;
 	l->next = -1;
-	if (strcmp(path, "-") == 0)
+	/* With keys, the key state finds decrypted messages and SMB1
+	 * sequence numbers by the address of their bytes at index time: the
+	 * bytes stay in memory. */
+	if (!path || strcmp(path, "-") == 0 || t->opts.keys)
 		return;
 	t->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (t->fd < 0)
@@ -351,7 +366,11 @@ void trace_add_frame_at(struct trace *t, int dlt, const uint8_t *data,
 	uint16_t proto = link_decode(dlt, &c);
 
 	t->total_frames++;
-	if (!proto || ip_tcp_decode(t, proto, &c, &seg))
+	if (!t->stopped && trace_mem(t) > t->opts.max_memory) {
+		trace_limit(t, LIMIT_MEMORY);
+		t->stopped = true;
+	}
+	if (t->stopped || !proto || ip_tcp_decode(t, proto, &c, &seg))
 		return;
 	seg.frame = t->total_frames;
 	seg.file_off = off == NO_OFF ? NO_OFF : off + seg.data_off;
@@ -363,45 +382,33 @@ void trace_add_frame_at(struct trace *t, int dlt, const uint8_t *data,
 		tcp_segment(t->tcp, &seg);
 }
 
-int trace_open(struct trace **out, const char *path,
-	       const struct trace_opts *opts, char *err, size_t errlen)
+/*
+ * Indexes every packet of an opened capture into a new trace. Returns 0,
+ * or -1 with a reason in err when not even the first packet is readable.
+ * Closes p. reopen: path names the file p reads, which may be opened again
+ * to read PDU bytes back on demand (else the index keeps them in memory).
+ */
+static int read_capture(struct trace **out, pcap_t *p, const char *path,
+			bool reopen, const struct trace_opts *opts, char *err,
+			size_t errlen)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p;
-
-	*out = NULL;
-	if (strcmp(path, "-") != 0 && file_problem(path, err, errlen))
-		return -1;
-	/* Our own FILE with a large buffer: stdio's 4 KB would mean a read()
-	 * per 4 KB of a gigabyte file. pcap_close() closes it. */
-	FILE *fp = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
-	if (fp) {
-		setvbuf(fp, NULL, _IOFBF, 1u << 20);
-		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
-							     ebuf);
-		if (!p)
-			fclose(fp);
-	} else {
-		p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-							    ebuf);
-	}
-	if (!p) {
-		if (strstr(ebuf, "truncated") || strstr(ebuf, "too short"))
-			snprintf(err, errlen, "%s: truncated capture file (%s)", path, ebuf);
-		else if (strstr(ebuf, "unknown file format"))
-			snprintf(err, errlen, "%s: not a pcap or pcapng capture file", path);
-		else
-			snprintf(err, errlen, "%s: %s", path, ebuf);
-		return -1;
-	}
-
-	struct trace *t = trace_new(path, opts);
 	int dlt = pcap_datalink(p);
+	if (!link_supported(dlt)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		if (name)
+			snprintf(err, errlen, "%s: unsupported link type %s (%d)",
+				 path, name, dlt);
+		else
+			snprintf(err, errlen, "%s: unsupported link type %d", path, dlt);
+		pcap_close(p);
+		return -1;
+	}
+	struct trace *t = trace_new(path, opts);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
 	struct locator loc;
-	locator_init(&loc, t, p, path);
+	locator_init(&loc, t, p, reopen ? path : NULL);
 	for (;;) {
 		int64_t before = locator_pos(&loc);
 		if ((rc = pcap_next_ex(p, &h, &data)) != 1)
@@ -429,4 +436,61 @@ int trace_open(struct trace **out, const char *path,
 	trace_finish(t);
 	*out = t;
 	return 0;
+}
+
+static void open_problem(const char *path, const char *ebuf, char *err,
+			 size_t errlen)
+{
+	if (strstr(ebuf, "truncated") || strstr(ebuf, "too short"))
+		snprintf(err, errlen, "%s: truncated capture file (%s)", path, ebuf);
+	else if (strstr(ebuf, "unknown file format"))
+		snprintf(err, errlen, "%s: not a pcap or pcapng capture file", path);
+	else
+		snprintf(err, errlen, "%s: %s", path, ebuf);
+}
+
+int trace_open(struct trace **out, const char *path,
+	       const struct trace_opts *opts, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p;
+
+	*out = NULL;
+	if (strcmp(path, "-") != 0 && file_problem(path, err, errlen))
+		return -1;
+	/* Our own FILE with a large buffer: stdio's 4 KB would mean a read()
+	 * per 4 KB of a gigabyte file. pcap_close() closes it. */
+	FILE *fp = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
+	if (fp) {
+		setvbuf(fp, NULL, _IOFBF, 1u << 20);
+		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
+							     ebuf);
+		if (!p)
+			fclose(fp);
+	} else {
+		p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
+							    ebuf);
+	}
+	if (!p) {
+		open_problem(path, ebuf, err, errlen);
+		return -1;
+	}
+	return read_capture(out, p, path, true, opts, err, errlen);
+}
+
+int trace_open_file(struct trace **out, FILE *f, const char *name,
+		    const struct trace_opts *opts, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p;
+
+	*out = NULL;
+	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO,
+						     ebuf);
+	if (!p) {
+		open_problem(name, ebuf, err, errlen);
+		fclose(f);
+		return -1;
+	}
+	return read_capture(out, p, name, false, opts, err, errlen);
 }

@@ -31,11 +31,61 @@
 
 struct trace;
 
-/* Limits that bound memory on hostile captures (0 = built-in default). */
+/*
+ * Key material for SMB3 decryption and signature checks (src/keys.c fills
+ * it from -k, --keys-from and --password). The caller owns it and keeps it
+ * alive while the trace is open; the dissector only reads it, and never
+ * prints it.
+ */
+struct smb_key {
+	uint64_t sesid;             /* SessionId (its wire bytes read little-endian) */
+	uint8_t session_key[32];    /* 0 length: unknown */
+	uint8_t signing_key[16];    /* SMB3 signing key, when a log gave it */
+	uint8_t s2c[32], c2s[32];   /* encryption keys (16 or 32 bytes) */
+	uint8_t session_key_len, signing_key_len, s2c_len, c2s_len;
+};
+
+/* A password tried on the NTLM exchanges of user (case-insensitive; ""
+ * matches every user). */
+struct smb_password {
+	const char *user;
+	const char *password;
+};
+
+struct smb_keyring {
+	const struct smb_key *keys;
+	size_t nkeys;
+	const struct smb_password *passwords;
+	size_t npasswords;
+};
+
+/*
+ * Limits that bound memory and time on hostile captures (0 = built-in
+ * default). What a limit cuts is reported, never silent: trace_note() for
+ * the index, a generated smbcmp.limit item in the frame's tree.
+ *
+ *   max_memory   memory held by one trace's index (PDU bytes, frame and
+ *                PDU arrays, request tables, TCP state). Past 3/4 of it new
+ *                PDUs are stored as their first TRACE_PREFIX_KEEP bytes;
+ *                past it the rest of the capture is not indexed.
+ *                Default TRACE_MAX_MEMORY.
+ *   max_reasm    TCP bytes buffered by all streams together (PDUs in
+ *                progress and out-of-order segments); past it the stream
+ *                that wants more declares a gap. Default max_memory / 4.
+ *   max_pdu      largest NBSS PDU kept whole (larger: stored truncated).
+ *   max_pending  out-of-order bytes queued per direction.
+ *   max_nodes    nodes per frame tree.
+ */
+#define TRACE_MAX_MEMORY (384u << 20)
+#define TRACE_PREFIX_KEEP 4096u
+
 struct trace_opts {
-	size_t max_pdu;        /* largest NBSS PDU kept whole (bytes) */
-	size_t max_pending;    /* out-of-order bytes queued per direction */
-	uint32_t max_nodes;    /* nodes per frame tree */
+	size_t max_pdu;
+	size_t max_pending;
+	size_t max_reasm;
+	size_t max_memory;
+	uint32_t max_nodes;
+	const struct smb_keyring *keys; /* NULL: no keys (signatures "no key") */
 };
 
 enum pdu_flags {
@@ -96,6 +146,9 @@ void trace_close(struct trace *t);
 const char *trace_path(const struct trace *t);
 /* A non-fatal problem met while reading (truncated file), or NULL. */
 const char *trace_warning(const struct trace *t);
+/* What the resource limits cut while indexing ("memory limit (384 MB)
+ * reached at frame 812345: ..."), one clause per limit, or NULL. */
+const char *trace_note(const struct trace *t);
 size_t trace_nframes(const struct trace *t);
 const struct frame_rec *trace_frame(const struct trace *t, size_t i);
 size_t trace_npdus(const struct trace *t);
@@ -131,6 +184,24 @@ struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 #define TRACE_DIGEST_OVER (64u * 1024)
 struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
 				     const char **summary);
+
+/*
+ * A hook run by trace_dissect_frame() after the native dissection of frame
+ * i, before it returns: it may add items to root (nodes in arena a). The
+ * tshark fallback (src/graft.c) grafts the layers the native engine leaves
+ * undissected this way, so every consumer of trees sees them. Summaries
+ * (trace_summary) do not run it. One hook per trace; NULL removes it.
+ */
+typedef void trace_hook_fn(void *ctx, struct trace *t, struct arena *a, size_t i,
+			   struct node *root);
+void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx);
+/* What the index pass saw in PDU payloads that the native engine leaves
+ * undissected: a DCE/RPC header, a Kerberos GSS token (TRACE_SAW_*). */
+#define TRACE_SAW_DCERPC 1u
+#define TRACE_SAW_KRB5 2u
+unsigned trace_foreign(const struct trace *t);
+/* Is a hook set (its state is not safe to share between threads)? */
+int trace_has_hook(const struct trace *t);
 
 /* The Info-column summary of frame i alone (no tree is built: fast). */
 const char *trace_summary(struct trace *t, struct arena *a, size_t i);

@@ -76,8 +76,10 @@ ssize_t xca_lz77huff_decompress(const uint8_t *in, size_t in_len, uint8_t *out,
 	if (!table)
 		return -1;
 	while (op < cap || ip < in_len) {
-		if (in_len - ip < 256) {
-			if (op == cap || ip == in_len)
+		/* The bit reader may have run past in_len (it reads zeros
+		 * there): ip > in_len must not wrap the subtraction. */
+		if (ip >= in_len || in_len - ip < 256) {
+			if (op == cap || ip >= in_len)
 				ret = (ssize_t)op;
 			goto done;
 		}

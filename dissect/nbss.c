@@ -102,10 +102,18 @@ void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c)
 	cur_skip(c, 3);
 	if (pdu->flags & PDU_INCOMPLETE) {
 		struct node *n = tree_add(t, nb, field_get(F_SMBCMP_INCOMPLETE)->name,
-					  "[Incomplete PDU: bytes lost in capture]", "",
+					  "Incomplete PDU: bytes lost in capture", "",
 					  cur_pos(c), 0);
 		n->field = F_SMBCMP_INCOMPLETE;
 		n->flags |= N_GENERATED | N_MALFORMED;
+	}
+	if (pdu->flags & PDU_TRUNC) {
+		const char *l = arena_printf(t->a, "PDU cut by a memory limit: %u of "
+					     "%u bytes kept", pdu->len, pdu->wire_len);
+		struct node *n = tree_add(t, nb, field_get(F_SMBCMP_LIMIT)->name, l,
+					  "", cur_pos(c), 0);
+		n->field = F_SMBCMP_LIMIT;
+		n->flags |= N_GENERATED;
 	}
 	nb->size = (uint32_t)(4 + cur_left(c));
 	switch (type) {

@@ -12,6 +12,7 @@
  * walk stops after SMB1_MAX_ANDX links.
  */
 #include "smb1.h"
+#include "smb_keystate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,9 +26,9 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0x00] = { "Create Directory", smb1_path_req, smb1_empty },
 	[0x01] = { "Delete Directory", smb1_path_req, smb1_empty },
 	[0x02] = { "Open", smb1_open_req, smb1_open_rsp },
-	[0x03] = { "Create", smb1_create_req, smb1_fid_rsp },
+	[0x03] = { "Create", smb1_create_req, smb1_fid_block },
 	[0x04] = { "Close", smb1_close_req, smb1_reqfid_rsp },
-	[0x05] = { "Flush", smb1_fid_req, smb1_reqfid_rsp },
+	[0x05] = { "Flush", smb1_fid_block, smb1_reqfid_rsp },
 	[0x06] = { "Delete", smb1_delete_req, smb1_empty },
 	[0x07] = { "Rename", smb1_rename_req, smb1_empty },
 	[0x08] = { "Query Information", smb1_path_req, smb1_qinfo_rsp },
@@ -37,7 +38,7 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0x0c] = { "Lock Byte Range", NULL, NULL },
 	[0x0d] = { "Unlock Byte Range", NULL, NULL },
 	[0x0e] = { "Create Temp", NULL, NULL },
-	[0x0f] = { "Create New", smb1_create_req, smb1_fid_rsp },
+	[0x0f] = { "Create New", smb1_create_req, smb1_fid_block },
 	[0x10] = { "Check Directory", smb1_path_req, smb1_empty },
 	[0x11] = { "Process Exit", NULL, NULL },
 	[0x12] = { "Seek", NULL, NULL },
@@ -52,7 +53,7 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0x20] = { "Write Complete", NULL, NULL },
 	[0x21] = { "Query Server", NULL, NULL },
 	[0x22] = { "Set Information2", smb1_setinfo2_req, smb1_empty },
-	[0x23] = { "Query Information2", smb1_fid_req, smb1_qinfo2_rsp },
+	[0x23] = { "Query Information2", smb1_fid_block, smb1_qinfo2_rsp },
 	[0x24] = { "Locking AndX", smb1_locking_req, smb1_locking_rsp },
 	[0x25] = { "Trans", smb1_trans_req, smb1_trans_rsp },
 	[0x26] = { "Trans Secondary", NULL, NULL },
@@ -305,7 +306,16 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 	r_bitmask(t, hn, F_SMB_FLAGS, c, 1, flags_subs);
 	r_bitmask(t, hn, F_SMB_FLAGS2, c, 2, flags2_subs);
 	r_uint(t, hn, F_SMB_PID_HIGH, c, 2);
+	uint32_t sig_pos = cur_pos(c);
 	r_bytes(t, hn, F_SMB_SIGNATURE, c, 8);
+	/* Signature check (MS-SMB 3.1.4.1, smb_keystate.c). */
+	/* "BSRSPYL " is the placeholder sent before signing starts. */
+	if (h->flags2 & SMB1_FLAGS2_SIGNATURE && !t->dry && !c->err &&
+	    c->buf == d->pdu->data && h->off < c->end &&
+	    memcmp(c->buf + sig_pos - c->pos0, "BSRSPYL ", 8) != 0)
+		ks_sig_node(t, hn, F_SMB_SIGNATURE_STATUS, sig_pos, 8,
+			    ks_smb1_verify(d->trace, d->pdu->stream, c->buf + h->off,
+					   c->end - h->off));
 	r_bytes(t, hn, F_SMB_RESERVED, c, 2);
 	r_uint(t, hn, F_SMB_TID, c, 2);
 	r_uint(t, hn, F_SMB_PID, c, 2);
@@ -628,6 +638,8 @@ void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		struct node *body = t_text(t, smb, cur_pos(c), (uint32_t)cur_left(c),
 					   "%s %s (0x%02x)", name,
 					   h.response ? "Response" : "Request", cmd);
+		body->flags |= N_ANDX;
+		body->value = cmd;
 		h.cur_cmd = cmd;
 		h.link = link;
 		h.andx = false;
@@ -662,6 +674,8 @@ void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 	const uint8_t *m = cur_peek(&c, 4);
 	if (!m || m[0] != 0xff || m[1] != 'S' || !parse_hdr(&c, &h))
 		return;
+	if (t->opts.keys)
+		ks_smb1_message(t, p->stream, &c, &h);
 	uint64_t key = smb1_req_key(p->stream, &h);
 	struct smb1_req *rq = hmap_get(&t->smb1_msgs, key);
 	if (!h.response) {

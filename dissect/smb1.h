@@ -20,6 +20,7 @@
 #define SMB1_FLAGS2_UNICODE 0x8000
 #define SMB1_FLAGS2_NT_STATUS 0x4000
 #define SMB1_FLAGS2_EXT_SEC 0x0800
+#define SMB1_FLAGS2_SIGNATURE 0x0004
 
 /* Request facts kept per trace (filled at index time from the request),
  * found again by the response. */
@@ -123,14 +124,14 @@ SMB1_BODY(smb1_ntcreate_req); SMB1_BODY(smb1_ntcreate_rsp);
 SMB1_BODY(smb1_openx_req); SMB1_BODY(smb1_openx_rsp);
 SMB1_BODY(smb1_readx_req); SMB1_BODY(smb1_readx_rsp);
 SMB1_BODY(smb1_writex_req); SMB1_BODY(smb1_writex_rsp);
-SMB1_BODY(smb1_close_req); SMB1_BODY(smb1_fid_req);
+SMB1_BODY(smb1_close_req); SMB1_BODY(smb1_fid_block);
 SMB1_BODY(smb1_path_req); SMB1_BODY(smb1_delete_req);
 SMB1_BODY(smb1_rename_req);
 SMB1_BODY(smb1_locking_req); SMB1_BODY(smb1_locking_rsp);
 SMB1_BODY(smb1_qinfo_rsp); SMB1_BODY(smb1_setinfo_req);
 SMB1_BODY(smb1_qinfo2_rsp); SMB1_BODY(smb1_setinfo2_req);
 SMB1_BODY(smb1_open_req); SMB1_BODY(smb1_open_rsp);
-SMB1_BODY(smb1_create_req); SMB1_BODY(smb1_fid_rsp);
+SMB1_BODY(smb1_create_req);
 SMB1_BODY(smb1_read_req); SMB1_BODY(smb1_read_rsp);
 SMB1_BODY(smb1_write_req); SMB1_BODY(smb1_write_rsp);
 SMB1_BODY(smb1_search_req); SMB1_BODY(smb1_search_rsp);

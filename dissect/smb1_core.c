@@ -68,19 +68,6 @@ SMB1_BODY(smb1_create_req)
 	smb1_extra(d, body, &b);
 }
 
-SMB1_BODY(smb1_fid_rsp)
-{
-	uint8_t wct;
-	uint16_t bcc;
-	struct cur w = smb1_words(d, body, c, &wct);
-
-	(void)h;
-	if (wct)
-		smb1_fid(d, body, &w);
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
-}
-
 SMB1_BODY(smb1_read_req)
 {
 	struct tctx *t = &d->t;

@@ -343,7 +343,8 @@ SMB1_BODY(smb1_close_req)
 	smb1_extra(d, body, &b);
 }
 
-SMB1_BODY(smb1_fid_req)
+/* A block holding just a FID (request or response alike). */
+SMB1_BODY(smb1_fid_block)
 {
 	uint8_t wct;
 	uint16_t bcc;

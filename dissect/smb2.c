@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "smb_crypto.h"
+#include "smb_keystate.h"
+
 #define SMB2_MAX_CHAIN 512
 
 /* Bodies not dissected yet show as the command's text item only. */
@@ -116,7 +119,14 @@ static void add_header(struct dctx *d, struct node *smb2, struct cur *c,
 		r_uint(t, hn, F_SMB2_TID, c, 4);
 	}
 	r_uint(t, hn, F_SMB2_SESID, c, 8);
+	uint32_t sig_pos = cur_pos(c);
 	r_bytes(t, hn, F_SMB2_SIGNATURE, c, 16);
+	/* Signature check (smb_keystate.c); decrypted messages carry none. */
+	if (h->flags & SMB2_FLAGS_SIGNED && !t->dry && !c->err &&
+	    c->buf == d->pdu->data && h->end > h->off)
+		ks_sig_node(t, hn, F_SMB2_SIGNATURE_STATUS, sig_pos, 16,
+			    ks_smb2_verify(d->trace, d->pdu->stream, c->buf + h->off,
+					   h->end - h->off, h));
 
 	struct smb2_req *rq = h->req;
 	if (!rq)
@@ -170,10 +180,59 @@ static void dissect_body(struct dctx *d, struct node *smb2, struct cur *c,
 		fn(d, body, c, h);
 }
 
-/* Transform header (MS-SMB2 2.2.41): encrypted message. */
+static const char *cipher_name(uint16_t cipher)
+{
+	switch (cipher) {
+	case SMB_AES128_CCM: return "AES-128-CCM";
+	case SMB_AES128_GCM: return "AES-128-GCM";
+	case SMB_AES256_CCM: return "AES-256-CCM";
+	case SMB_AES256_GCM: return "AES-256-GCM";
+	default: return "unknown cipher";
+	}
+}
+
+/* smb2.decryption.status: what became of the encrypted data. */
+static void decryption_node(struct dctx *d, struct node *parent, uint32_t pos,
+			    uint32_t size, const struct ks_plain *pl)
+{
+	static const char *const show[] = {
+		[KS_DECRYPTED] = "decrypted", [KS_TAG_MISMATCH] = "failed",
+		[KS_NO_KEY] = "no key", [KS_BAD_HEADER] = "failed",
+	};
+	struct tctx *t = &d->t;
+	struct node *n = t_custom(t, parent, F_SMB2_DECRYPTION_STATUS, pos, size,
+				  show[pl->status], show[pl->status]);
+	n->flags |= N_GENERATED;
+	if (t->dry)
+		return;
+	switch (pl->status) {
+	case KS_DECRYPTED:
+		n->label = arena_printf(t->a, "Decrypted SMB3 (%s)", cipher_name(pl->cipher));
+		break;
+	case KS_TAG_MISMATCH:
+		n->label = "decryption failed (authentication tag mismatch)";
+		n->flags |= N_MALFORMED;
+		break;
+	case KS_BAD_HEADER:
+		n->label = "decryption failed (transform header inconsistent)";
+		n->flags |= N_MALFORMED;
+		break;
+	default:
+		n->label = "not decrypted: no key for this session";
+		break;
+	}
+}
+
+/*
+ * Transform header (MS-SMB2 2.2.41): encrypted message. When the index
+ * pass decrypted it (smb_keystate.c), the plaintext is dissected under the
+ * "Encrypted SMB3 data" item as Wireshark does, with positions relative to
+ * the decrypted bytes.
+ */
 static void dissect_transform(struct dctx *d, struct node *parent, struct cur *c)
 {
 	struct tctx *t = &d->t;
+	size_t start = c->off;
 	struct node *smb2 = t_proto(t, parent, F_SMB2, cur_pos(c), (uint32_t)cur_left(c));
 	struct node *hn = t_text(t, smb2, cur_pos(c), 52, "SMB2 Transform Header");
 
@@ -189,7 +248,22 @@ static void dissect_transform(struct dctx *d, struct node *parent, struct cur *c
 		t_malformed(t, smb2, cur_pos(c), "transform header cut short");
 		return;
 	}
-	r_bytes(t, smb2, F_SMB2_HEADER_TRANSFORM_ENC_DATA, c, cur_left(c));
+	uint32_t pos = cur_pos(c), size = (uint32_t)cur_left(c);
+	struct node *enc = t_text(t, smb2, pos, size, "Encrypted SMB3 data");
+	const struct ks_plain *pl = c->buf == d->pdu->data
+					    ? ks_plain_lookup(d->trace, c->buf + start) : NULL;
+	if (pl)
+		decryption_node(d, hn, pos, size, pl);
+	if (pl && pl->status == KS_DECRYPTED && d->depth < 4) {
+		struct cur pc = cur_make(pl->data, pl->len, 0);
+		dctx_summary(d, "Decrypted SMB3");
+		d->depth++;
+		smb2_dissect(d, enc, &pc);
+		d->depth--;
+		cur_skip(c, cur_left(c));
+		return;
+	}
+	r_bytes(t, enc, F_SMB2_HEADER_TRANSFORM_ENC_DATA, c, cur_left(c));
 	dctx_summary(d, "Encrypted SMB3");
 }
 
@@ -239,25 +313,19 @@ void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
 	}
 }
 
-/* Index pass: pair requests and responses by (stream, message id). */
-void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec)
+/* Index pass over the messages of c (plaintext SMB2, possibly a compound):
+ * pair requests and responses by (stream, message id), feed the key state. */
+static void index_msgs(struct trace *t, const struct pdu *p, struct cur c,
+		       int64_t sec, uint32_t nsec)
 {
-	struct cur c = cur_make(p->data, p->len, 0);
-
-	cur_skip(&c, 4);
-	const uint8_t *m = cur_peek(&c, 4);
-	if (m && m[0] == 0xfc && p->len <= (64u << 20)) {
-		smb2_index_compressed(t, p, sec, nsec);
-		return;
-	}
-	if (!m || m[0] != 0xfe)
-		return;
 	for (int i = 0; i < SMB2_MAX_CHAIN; i++) {
 		struct smb2_hdr h;
 		size_t start = c.off;
 		if (!parse_hdr(&c, &h))
 			return;
 		h.end = member_end(&c, &h);
+		if (t->opts.keys)
+			ks_smb2_message(t, p->stream, &c, &h);
 		uint64_t key = smb2_req_key(p->stream, h.msg_id);
 		struct smb2_req *rq = hmap_get(&t->smb2_msgs, key);
 		if (!h.response && h.cmd != SMB2_CANCEL) {
@@ -288,4 +356,36 @@ void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 			return;
 		c.off = start + h.next;
 	}
+}
+
+/* Index pass of one PDU; transform messages are decrypted here (with keys)
+ * so their plaintext is paired like clear messages. */
+void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec)
+{
+	struct cur c = cur_make(p->data, p->len, 0);
+
+	cur_skip(&c, 4);
+	const uint8_t *m = cur_peek(&c, 4);
+	if (!m)
+		return;
+	if (m[0] == 0xfd && t->opts.keys) {
+		const struct ks_plain *pl = ks_smb2_decrypt(t, p->stream, p->to_server,
+							    m, cur_left(&c));
+		/* The plaintext (clear or compressed) is indexed as a PDU of its
+		 * own: ks keeps 4 spare bytes before it for the NBSS prefix. */
+		if (pl->status == KS_DECRYPTED && pl->len >= 64 && pl->data[0] != 0xfd) {
+			struct pdu plain = *p;
+			plain.data = pl->data - 4;
+			plain.len = pl->len + 4;
+			smb2_index(t, &plain, sec, nsec);
+		}
+		return;
+	}
+	if (m[0] == 0xfc && p->len <= (64u << 20)) {
+		smb2_index_compressed(t, p, sec, nsec);
+		return;
+	}
+	if (m[0] != 0xfe)
+		return;
+	index_msgs(t, p, c, sec, nsec);
 }

@@ -187,14 +187,18 @@ uint32_t smb2_capabilities(struct dctx *d, struct node *parent, struct cur *c);
 void smb2_payload(struct dctx *d, struct node *parent, struct cur *c, size_t n);
 
 /* Per-trace FileId -> name table, filled at index time by CREATE
- * responses; keyed by (SessionId, FileId), kept in the smb2_msgs map. */
-struct smb2_fid_name {
-	struct smb2_fid_name *prev; /* older open of the same id */
-	struct smb2_fid_name *jump; /* an older one still: O(log n) search */
+ * responses; keyed by (SessionId, FileId), kept in the smb2_msgs map. Each
+ * key holds its opens in the order they were remembered (a FileId value
+ * is reused by later opens); while their frames do not decrease, a lookup
+ * is a binary search, else a scan from the newest. */
+struct smb2_fid_open {
 	const char *name;
 	uint32_t open_frame;
-	uint32_t depth;             /* opens before this one */
-	bool mono;                  /* open_frame never increases down prev */
+};
+struct smb2_fid_name {
+	struct smb2_fid_open *v;
+	uint32_t n, cap;
+	bool sorted; /* open_frame non-decreasing along v */
 };
 uint64_t smb2_fid_key(uint64_t sesid, const uint8_t fid[16]);
 void smb2_fid_remember(struct trace *t, uint64_t sesid, const uint8_t fid[16],

@@ -100,25 +100,26 @@ void smb2_fid_remember(struct trace *t, uint64_t sesid, const uint8_t fid[16],
 		       const char *name, uint32_t frame)
 {
 	uint64_t key = smb2_fid_key(sesid, fid);
-	struct smb2_fid_name *prev = hmap_get(&t->smb2_msgs, key);
-	struct smb2_fid_name *e;
+	struct smb2_fid_name *e = hmap_get(&t->smb2_msgs, key);
 
-	if (prev && prev->open_frame == frame)
+	if (!e) {
+		e = arena_zalloc(&t->a, sizeof(*e));
+		e->sorted = true;
+		hmap_put(&t->smb2_msgs, key, e);
+	}
+	if (e->n && e->v[e->n - 1].open_frame == frame)
 		return;
-	e = arena_zalloc(&t->a, sizeof(*e));
-	e->prev = prev;
-	e->name = name;
-	e->open_frame = frame;
-	e->mono = !prev || (prev->mono && prev->open_frame <= frame);
-	e->depth = prev ? prev->depth + 1 : 0;
-	/* Skew-binary jump pointers (Myers 1983): a server that reuses ids
-	 * over a long trace makes long chains. */
-	e->jump = prev;
-	if (prev && prev->jump && prev->jump->jump &&
-	    prev->depth - prev->jump->depth ==
-		    prev->jump->depth - prev->jump->jump->depth)
-		e->jump = prev->jump->jump;
-	hmap_put(&t->smb2_msgs, key, e);
+	if (e->n == e->cap) { /* arena: grow by doubling, amortised O(1) */
+		uint32_t cap = e->cap ? e->cap * 2 : 2;
+		struct smb2_fid_open *v = arena_alloc(&t->a, cap * sizeof(*v));
+		if (e->n)
+			memcpy(v, e->v, e->n * sizeof(*v));
+		e->v = v;
+		e->cap = cap;
+	}
+	if (e->n && e->v[e->n - 1].open_frame > frame)
+		e->sorted = false;
+	e->v[e->n++] = (struct smb2_fid_open){ .name = name, .open_frame = frame };
 }
 
 const char *smb2_fid_lookup(const struct trace *t, uint64_t sesid,
@@ -126,12 +127,24 @@ const char *smb2_fid_lookup(const struct trace *t, uint64_t sesid,
 {
 	const struct smb2_fid_name *e = hmap_get(&t->smb2_msgs, smb2_fid_key(sesid, fid));
 
-	/* Newest open at or before frame. Along a monotonic chain every open
-	 * between e and e->jump is newer than e->jump: skip them when that
-	 * one is still too new. */
-	while (e && e->open_frame > frame)
-		e = e->mono && e->jump && e->jump->open_frame > frame ? e->jump : e->prev;
-	return e ? e->name : NULL;
+	/* The newest open (last remembered) at or before frame. */
+	if (!e || !e->n)
+		return NULL;
+	if (!e->sorted) {
+		for (uint32_t i = e->n; i-- > 0;)
+			if (e->v[i].open_frame <= frame)
+				return e->v[i].name;
+		return NULL;
+	}
+	uint32_t lo = 0, hi = e->n; /* first index with open_frame > frame */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (e->v[mid].open_frame <= frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? e->v[lo - 1].name : NULL;
 }
 
 const char *smb2_fid(struct dctx *d, struct node *parent, struct cur *c,

@@ -45,7 +45,7 @@ static uint8_t *out_reserve(struct outbuf *o, size_t n)
 		o->too_big = true;
 		return NULL;
 	}
-	if (o->len + n > o->cap) {
+	if (o->len + n > o->cap || !o->p) { /* !p: even n == 0 needs a buffer */
 		size_t cap = o->cap ? o->cap : 4096;
 		while (cap < o->len + n)
 			cap *= 2;

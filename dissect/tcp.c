@@ -6,8 +6,13 @@
  * 4-tuple starts a new stream). Each direction ("half") holds:
  *   next_seq   the next byte expected;
  *   ooo        future segments, sorted by sequence number, bounded by
- *              opts.max_pending bytes;
+ *              opts.max_pending bytes and MAX_OOO_SEGS segments;
  *   pend       in-order bytes of an NBSS message not yet complete.
+ * All buffered bytes (pend capacity + queued segments) of all streams
+ * together are bounded by opts.max_reasm: a stream that would go past it
+ * declares a gap instead (its PDU in progress becomes incomplete), and the
+ * trace notes the limit. A pend buffer left large by a big PDU is released
+ * once empty.
  * Framing parses NBSS headers out of the in-order byte stream. A PDU that
  * lies inside one segment keeps its frame offset (positions are frame
  * positions, as in tshark); one that spans segments is PDU_REASM.
@@ -15,7 +20,10 @@
  * Where the bytes lie in the capture file travels with them: a segment's
  * payload has one file offset, pend a list of pieces (pos in pend, file
  * offset, length). A PDU whose bytes all have offsets is stored as offsets
- * (PDU_FILE, see dissect.h); otherwise its bytes are copied.
+ * (PDU_FILE, see dissect.h); otherwise its bytes are copied. The piece
+ * lists count against max_reasm too; a pend past MAX_PIECES pieces (a
+ * stream of tiny segments) or past the limit just loses its offsets, and
+ * its PDU is copied.
  */
 #include "tcp.h"
 
@@ -26,7 +34,10 @@
 
 #define SMB_PORT 445
 #define NBSS_PORT 139
-#define MAX_OOO_SEGS 4096
+#define MAX_OOO_SEGS 1024
+#define PEND_MIN 256             /* first pend allocation */
+#define PEND_KEEP (64u << 10)    /* an empty pend larger than this is freed */
+#define MAX_PIECES 4096          /* file pieces of one pend */
 
 struct ooo_seg {
 	struct ooo_seg *next;
@@ -49,13 +60,14 @@ struct half {
 	uint8_t synced;     /* framing is at an NBSS header boundary */
 	uint8_t fin;
 	uint32_t next_seq;
-	struct ooo_seg *ooo;
+	struct ooo_seg *ooo, *ooo_tail;
 	size_t ooo_bytes;
 	unsigned ooo_count;
 	uint8_t *pend;      /* malloc'd; bytes of an unfinished PDU */
 	size_t plen, pcap;
 	struct hpiece *pp;  /* malloc'd; where pend's bytes are in the file */
 	size_t npp, cpp;
+	uint8_t noloc;      /* pend's bytes have lost their file offsets */
 	uint32_t last_frame;
 	int64_t last_sec;
 	uint32_t last_nsec;
@@ -80,10 +92,26 @@ struct tcp_state {
 	struct hmap conns;  /* hash of 4-tuple -> chain of conns */
 	struct conn **all;
 	size_t nall, capall;
-	size_t pending_total;
+	size_t buffered;    /* pend and piece capacities + queued segments */
 	struct piece *scratch; /* emit(): pieces of the PDU being stored */
 	size_t cscratch;
 };
+
+size_t tcp_mem(const struct tcp_state *s)
+{
+	/* Connections, their hash slots and the list of them. */
+	return s->nall * (sizeof(struct conn) + 16) + s->capall * sizeof(*s->all) +
+	       s->conns.cap * (sizeof(uint64_t) + sizeof(void *)) + s->buffered;
+}
+
+/* May n more bytes be buffered? Notes the limit when not. */
+static int reasm_room(struct tcp_state *s, size_t n)
+{
+	if (n <= s->t->opts.max_reasm && s->buffered <= s->t->opts.max_reasm - n)
+		return 1;
+	trace_limit(s->t, LIMIT_REASM);
+	return 0;
+}
 
 struct tcp_state *tcp_new(struct trace *t)
 {
@@ -191,24 +219,76 @@ static struct conn *conn_new(struct tcp_state *s, const struct tcp_seg *g,
 	return c;
 }
 
-static void half_free(struct half *h)
+static void pend_release(struct tcp_state *s, struct half *h)
 {
-	struct ooo_seg *o = h->ooo;
-
-	while (o) {
-		struct ooo_seg *n = o->next;
-		free(o);
-		o = n;
-	}
-	h->ooo = NULL;
-	h->ooo_bytes = 0;
-	h->ooo_count = 0;
+	s->buffered -= h->pcap + h->cpp * sizeof(*h->pp);
 	free(h->pend);
 	h->pend = NULL;
 	h->plen = h->pcap = 0;
 	free(h->pp);
 	h->pp = NULL;
 	h->npp = h->cpp = 0;
+	h->noloc = 0;
+}
+
+/* Room for n pieces in h->pp; 0 (nothing changed) when it may not grow. */
+static int pieces_reserve(struct tcp_state *s, struct half *h, size_t n)
+{
+	if (n <= h->cpp)
+		return 1;
+	if (n > MAX_PIECES)
+		return 0;
+	size_t cap = h->cpp ? h->cpp : 8;
+	while (cap < n)
+		cap *= 2;
+	if (!reasm_room(s, (cap - h->cpp) * sizeof(*h->pp)))
+		return 0;
+	struct hpiece *np = realloc(h->pp, cap * sizeof(*np));
+	if (!np) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	s->buffered += (cap - h->cpp) * sizeof(*h->pp);
+	h->pp = np;
+	h->cpp = cap;
+	return 1;
+}
+
+/* Grows pend to hold n bytes; 0 (nothing changed) past max_reasm. */
+static int pend_reserve(struct tcp_state *s, struct half *h, size_t n)
+{
+	if (n <= h->pcap)
+		return 1;
+	size_t cap = h->pcap ? h->pcap : PEND_MIN;
+	while (cap < n)
+		cap *= 2;
+	if (!reasm_room(s, cap - h->pcap))
+		return 0;
+	uint8_t *np = realloc(h->pend, cap);
+	if (!np) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	s->buffered += cap - h->pcap;
+	h->pend = np;
+	h->pcap = cap;
+	return 1;
+}
+
+static void half_free(struct tcp_state *s, struct half *h)
+{
+	struct ooo_seg *o = h->ooo;
+
+	while (o) {
+		struct ooo_seg *n = o->next;
+		s->buffered -= o->len;
+		free(o);
+		o = n;
+	}
+	h->ooo = h->ooo_tail = NULL;
+	h->ooo_bytes = 0;
+	h->ooo_count = 0;
+	pend_release(s, h);
 }
 
 /* ---- NBSS framing ---- */
@@ -267,29 +347,12 @@ struct emit_ctx {
 	uint32_t nsec;
 };
 
-static void *grow_buf(struct tcp_state *s, void *p, size_t *cap, size_t need,
-		      size_t elem, size_t first)
-{
-	if (need <= *cap)
-		return p;
-	size_t c = *cap ? *cap : first;
-	while (c < need)
-		c *= 2;
-	void *np = realloc(p, c * elem);
-	if (!np) {
-		fprintf(stderr, "smbcmp: out of memory\n");
-		abort();
-	}
-	s->pending_total += (c - *cap) * elem;
-	*cap = c;
-	return np;
-}
-
 /* The buffer being framed and where its bytes are in the file. */
 struct src {
 	const uint8_t *buf;
 	const struct hpiece *pp;
 	size_t npp;
+	int noloc;          /* no file offsets at all */
 };
 
 /*
@@ -302,6 +365,8 @@ static size_t locate(const struct src *src, size_t from, size_t n,
 {
 	size_t k = 0, end = from + n;
 
+	if (src->noloc)
+		return 0;
 	for (size_t i = 0; i < src->npp && from < end; i++) {
 		const struct hpiece *h = &src->pp[i];
 		if (h->pos + h->len <= from)
@@ -326,6 +391,24 @@ static size_t locate(const struct src *src, size_t from, size_t n,
 	return from == end ? k : 0;
 }
 
+/* Room for n pieces in the scratch list of emit(); 0 when refused. */
+static int scratch_reserve(struct tcp_state *s, size_t n)
+{
+	if (n <= s->cscratch)
+		return 1;
+	size_t cap = s->cscratch ? s->cscratch : 16;
+	while (cap < n)
+		cap *= 2;
+	struct piece *np = realloc(s->scratch, cap * sizeof(*np));
+	if (!np)
+		return 0;
+	s->scratch = np;
+	s->cscratch = cap;
+	return 1;
+}
+
+/* Stores src bytes [at, at + n) as one PDU: as file offsets when every
+ * byte has one, else as a copy. */
 static void emit(const struct emit_ctx *e, const struct src *src, size_t at,
 		 size_t n, size_t wire_len, int32_t frame_off, uint16_t flags)
 {
@@ -335,22 +418,21 @@ static void emit(const struct emit_ctx *e, const struct src *src, size_t at,
 	size_t keep = n < t->opts.max_pdu ? n : t->opts.max_pdu;
 	size_t np = 0;
 
-	if (t->fd >= 0 && keep) {
-		e->s->scratch = grow_buf(e->s, e->s->scratch, &e->s->cscratch,
-					 src->npp, sizeof(struct piece), 16);
+	if (t->fd >= 0 && keep && !src->noloc && scratch_reserve(e->s, src->npp))
 		np = locate(src, at, keep, e->s->scratch, src->npp);
-	}
-	struct piece *pieces = e->s->scratch;
-
 	if (np == 1) {
 		pdu.data = NULL;
-		pdu.src = pieces[0].off;
+		pdu.src = e->s->scratch[0].off;
 		flags |= PDU_FILE;
 	} else if (np > 1) {
 		pdu.data = NULL;
-		pdu.src = trace_add_pieces(t, pieces, np);
+		pdu.src = trace_add_pieces(t, e->s->scratch, np);
 		flags |= PDU_FILE | PDU_PIECES;
 	} else {
+		if (keep > TRACE_PREFIX_KEEP && t->a.held > t->opts.max_memory / 4 * 3) {
+			trace_limit(t, LIMIT_STORE);
+			keep = TRACE_PREFIX_KEEP;
+		}
 		uint8_t *copy = arena_alloc(&t->a, keep ? keep : 1);
 		memcpy(copy, p, keep);
 		pdu.data = copy;
@@ -369,29 +451,48 @@ static void emit(const struct emit_ctx *e, const struct src *src, size_t at,
 	trace_add_pdu(t, &pdu, p, e->sec, e->nsec);
 }
 
-/* Keeps src bytes [from, from + n) as the start of pend. */
-static void pend_keep(struct tcp_state *s, struct half *h, const struct src *src,
-		      size_t from, size_t n)
+/* Hands over n bytes at p as an incomplete PDU (data was lost after them)
+ * and restarts framing at the next plausible header. */
+static void abandon(const struct emit_ctx *e, struct half *h,
+		    const struct src *src, size_t at, size_t n, int32_t frame_off)
 {
-	const uint8_t *p = src->buf + from;
+	const uint8_t *p = src->buf + at;
+
+	if (n && e->c->nbss > 0) {
+		size_t wire = n;
+		if (n >= 4 && nbss_type_ok(p[0]))
+			wire = 4 + (size_t)nbss_len(p);
+		emit(e, src, at, n, wire, frame_off,
+		     (uint16_t)(PDU_INCOMPLETE | (frame_off < 0 ? PDU_REASM : 0)));
+	}
+	h->plen = 0;
+	h->npp = 0;
+	h->noloc = 0;
+	h->synced = 0;
+}
+
+/* The pending bytes of h as a src. */
+static struct src pend_src(const struct half *h)
+{
+	return (struct src){ h->pend, h->pp, h->npp, h->noloc };
+}
+
+/* h->pp := the pieces of src bytes [from, from + n), shifted to 0 (in
+ * place when src is pend); past the piece limit pend loses its offsets. */
+static void pieces_keep(struct tcp_state *s, struct half *h, const struct src *src,
+			size_t from, size_t n)
+{
 	size_t k = 0;
 
-	if (n == 0) {
-		h->plen = 0;
+	h->noloc = src->noloc;
+	if (src->noloc || (src->pp != h->pp && !pieces_reserve(s, h, src->npp))) {
 		h->npp = 0;
+		h->noloc = 1;
 		return;
 	}
-	if (src->buf != h->pend)
-		h->pend = grow_buf(s, h->pend, &h->pcap, n, 1, 4096);
-	if (p != h->pend)
-		memmove(h->pend, p, n);
-	h->plen = n;
-	/* Pieces: the sub-range, shifted to 0 (in place when src is pend). */
-	if (src->pp != h->pp)
-		h->pp = grow_buf(s, h->pp, &h->cpp, src->npp, sizeof(*h->pp), 16);
 	for (size_t i = 0; i < src->npp; i++) {
 		struct hpiece x = src->pp[i];
-		if (x.pos + x.len <= from)
+		if (x.pos + x.len <= from || x.pos >= from + n)
 			continue;
 		if (x.pos < from) {
 			if (x.off != NO_OFF)
@@ -406,9 +507,39 @@ static void pend_keep(struct tcp_state *s, struct half *h, const struct src *src
 }
 
 /*
- * Frames NBSS messages out of src->buf[0..n). seg_start is where the
- * current segment's bytes begin in buf (bytes before it came from earlier
- * frames); seg_off is the segment's payload offset within its frame.
+ * Keeps the n unframed bytes at p (inside pend or the current segment) in
+ * pend for the next segment. frame_off is p's offset in its frame, -1 if
+ * p is in pend. Past max_reasm the bytes are abandoned instead.
+ */
+static void pend_keep(const struct emit_ctx *e, struct half *h,
+		      const struct src *src, size_t from, size_t n,
+		      int32_t frame_off)
+{
+	struct tcp_state *s = e->s;
+	const uint8_t *p = src->buf + from;
+
+	if (n == 0) {
+		h->plen = 0;
+		h->npp = 0;
+		h->noloc = 0;
+		if (h->pcap > PEND_KEEP)
+			pend_release(s, h);
+		return;
+	}
+	if (src->buf != h->pend && !pend_reserve(s, h, n)) {
+		abandon(e, h, src, from, n, frame_off);
+		return;
+	}
+	if (p != h->pend)
+		memmove(h->pend, p, n);
+	h->plen = n;
+	pieces_keep(s, h, src, from, n);
+}
+
+/*
+ * Frames NBSS messages out of buf[0..n). seg_start is where the current
+ * segment's bytes begin in buf (bytes before it came from earlier frames);
+ * seg_off is the segment's payload offset within its frame.
  */
 static void frame_bytes(const struct emit_ctx *e, struct half *h,
 			const struct src *src, size_t n, size_t seg_start,
@@ -459,7 +590,8 @@ static void frame_bytes(const struct emit_ctx *e, struct half *h,
 		emit(e, src, i, total, total, off, flags);
 		i += total;
 	}
-	pend_keep(e->s, h, src, i, n - i);
+	pend_keep(e, h, src, i, n - i,
+		  i >= seg_start ? (int32_t)(seg_off + (i - seg_start)) : -1);
 }
 
 /* Delivers in-order bytes of one segment to the framer. */
@@ -482,39 +614,41 @@ static void deliver(struct tcp_state *s, struct conn *c, int dir,
 	}
 	if (!c->nbss)
 		return;
+	struct hpiece one = { 0, file_off, len };
+	struct src seg = { data, &one, 1, 0 };
 	if (h->plen == 0) {
-		struct hpiece one = { 0, file_off, len };
-		struct src src = { data, &one, 1 };
-		frame_bytes(&e, h, &src, len, 0, seg_off);
+		frame_bytes(&e, h, &seg, len, 0, seg_off);
 		return;
 	}
 	size_t before = h->plen;
-	h->pend = grow_buf(s, h->pend, &h->pcap, before + len, 1, 4096);
+	if (!pend_reserve(s, h, before + len)) {
+		/* Over the reassembly limit: the PDU in progress is lost. */
+		struct src ps = pend_src(h);
+		abandon(&e, h, &ps, 0, h->plen, -1);
+		pend_release(s, h);
+		frame_bytes(&e, h, &seg, len, 0, seg_off);
+		return;
+	}
 	memcpy(h->pend + before, data, len);
 	h->plen = before + len;
-	h->pp = grow_buf(s, h->pp, &h->cpp, h->npp + 1, sizeof(*h->pp), 16);
-	h->pp[h->npp++] = (struct hpiece){ before, file_off, len };
-	struct src src = { h->pend, h->pp, h->npp };
-	frame_bytes(&e, h, &src, h->plen, before, seg_off);
+	if (!h->noloc && pieces_reserve(s, h, h->npp + 1))
+		h->pp[h->npp++] = (struct hpiece){ before, file_off, len };
+	else
+		h->noloc = 1;
+	struct src ps = pend_src(h);
+	frame_bytes(&e, h, &ps, h->plen, before, seg_off);
 }
 
 /* Data was lost before the next bytes: abandon the PDU in progress. */
 static void declare_gap(struct tcp_state *s, struct conn *c, int dir)
 {
 	struct half *h = &c->h[dir];
+	struct emit_ctx e = { s, c, dir, h->last_frame, h->last_sec, h->last_nsec };
 
-	if (h->plen && c->nbss > 0) {
-		struct emit_ctx e = { s, c, dir, h->last_frame, h->last_sec,
-				      h->last_nsec };
-		size_t wire = h->plen;
-		if (h->plen >= 4 && nbss_type_ok(h->pend[0]))
-			wire = 4 + (size_t)nbss_len(h->pend);
-		struct src src = { h->pend, h->pp, h->npp };
-		emit(&e, &src, 0, h->plen, wire, -1, PDU_INCOMPLETE | PDU_REASM);
-	}
-	h->plen = 0;
-	h->npp = 0;
-	h->synced = 0;
+	struct src ps = pend_src(h);
+	abandon(&e, h, &ps, 0, h->plen, -1);
+	if (h->pcap > PEND_KEEP)
+		pend_release(s, h);
 }
 
 static int32_t seq_diff(uint32_t a, uint32_t b)
@@ -530,9 +664,12 @@ static void drain(struct tcp_state *s, struct conn *c, int dir)
 	while (h->ooo && seq_diff(h->ooo->seq, h->next_seq) <= 0) {
 		struct ooo_seg *o = h->ooo;
 		h->ooo = o->next;
+		if (!h->ooo)
+			h->ooo_tail = NULL;
 		h->ooo_bytes -= o->len;
 		h->ooo_count--;
-		uint32_t skip = (uint32_t)-seq_diff(o->seq, h->next_seq);
+		s->buffered -= o->len;
+		uint32_t skip = h->next_seq - o->seq; /* seq_diff <= 0 */
 		if (skip < o->len) {
 			h->next_seq += o->len - skip;
 			deliver(s, c, dir, o->data + skip, o->len - skip, o->frame,
@@ -555,15 +692,21 @@ static void skip_to_queue(struct tcp_state *s, struct conn *c, int dir)
 	drain(s, c, dir);
 }
 
-static void enqueue(struct half *h, const struct tcp_seg *g, uint32_t seq,
-		    const uint8_t *data, uint32_t len)
+/* Queues a future segment in sequence order (appending is O(1): the
+ * usual case); false when the reassembly limit forbids it. */
+static int enqueue(struct tcp_state *s, struct half *h, const struct tcp_seg *g,
+		   uint32_t seq, const uint8_t *data, uint32_t len)
 {
 	struct ooo_seg **pp = &h->ooo;
 
+	if (h->ooo_tail && seq_diff(h->ooo_tail->seq, seq) < 0)
+		pp = &h->ooo_tail->next;
 	while (*pp && seq_diff((*pp)->seq, seq) < 0)
 		pp = &(*pp)->next;
 	if (*pp && (*pp)->seq == seq && (*pp)->len >= len)
-		return; /* duplicate */
+		return 1; /* duplicate */
+	if (!reasm_room(s, len))
+		return 0;
 	struct ooo_seg *o = malloc(sizeof(*o) + len);
 	if (!o) {
 		fprintf(stderr, "smbcmp: out of memory\n");
@@ -579,9 +722,13 @@ static void enqueue(struct half *h, const struct tcp_seg *g, uint32_t seq,
 	o->nsec = g->nsec;
 	memcpy(o->data, data, len);
 	o->next = *pp;
+	if (!o->next)
+		h->ooo_tail = o;
 	*pp = o;
 	h->ooo_bytes += len;
 	h->ooo_count++;
+	s->buffered += len;
+	return 1;
 }
 
 void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
@@ -597,8 +744,8 @@ void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
 	if (c && bare_syn && (c->closed || (c->syn[dir] &&
 					    c->h[dir].next_seq != g->seq + 1))) {
 		/* Port reuse: a new connection on the same 4-tuple. */
-		half_free(&c->h[0]);
-		half_free(&c->h[1]);
+		half_free(s, &c->h[0]);
+		half_free(s, &c->h[1]);
 		c = NULL;
 	}
 	if (!c) {
@@ -632,7 +779,7 @@ void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
 	if (len) {
 		int32_t d = seq_diff(seq, h->next_seq);
 		if (d < 0) {
-			uint32_t old = (uint32_t)-d;
+			uint32_t old = h->next_seq - seq; /* not -d: d may be INT32_MIN */
 			if (old >= len) {
 				len = 0; /* retransmission or keep-alive */
 			} else {
@@ -649,10 +796,29 @@ void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
 						      : g->file_off + (uint64_t)(data - g->data));
 			drain(s, c, dir);
 		} else if (len) {
-			enqueue(h, g, seq, data, len);
-			if (h->ooo_bytes > s->t->opts.max_pending ||
-			    h->ooo_count > MAX_OOO_SEGS)
+			if (!enqueue(s, h, g, seq, data, len)) {
+				/* No room: what is queued goes first, then
+				 * this segment after a gap. */
+				while (h->ooo && seq_diff(h->ooo->seq, seq) < 0)
+					skip_to_queue(s, c, dir);
+				if (seq_diff(seq, h->next_seq) > 0) {
+					declare_gap(s, c, dir);
+					h->next_seq = seq;
+				}
+				uint32_t skip = (uint32_t)(h->next_seq - seq);
+				if (skip < len) {
+					h->next_seq += len - skip;
+					deliver(s, c, dir, data + skip, len - skip, g->frame,
+						g->sec, g->nsec,
+						g->data_off + (uint32_t)(data + skip - g->data),
+						g->file_off == NO_OFF ? NO_OFF
+								      : g->file_off + (uint64_t)(data + skip - g->data));
+				}
+				drain(s, c, dir);
+			} else if (h->ooo_bytes > s->t->opts.max_pending ||
+				   h->ooo_count > MAX_OOO_SEGS) {
 				skip_to_queue(s, c, dir);
+			}
 		}
 	}
 	if (g->flags & TCP_FIN) {
@@ -670,7 +836,7 @@ void tcp_finish(struct tcp_state *s)
 				skip_to_queue(s, c, dir);
 			if (c->h[dir].plen)
 				declare_gap(s, c, dir);
-			half_free(&c->h[dir]);
+			half_free(s, &c->h[dir]);
 		}
 		free(c);
 	}

@@ -13,6 +13,7 @@
 #ifndef SMBCMP_TCP_H
 #define SMBCMP_TCP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "trace.h"
@@ -42,6 +43,8 @@ struct tcp_state *tcp_new(struct trace *t);
 void tcp_segment(struct tcp_state *s, const struct tcp_seg *seg);
 /* Flushes queued data (declaring gaps) and frees the state. */
 void tcp_finish(struct tcp_state *s);
+/* Bytes held by the TCP state: connections and buffered data. */
+size_t tcp_mem(const struct tcp_state *s);
 
 /* A UDP datagram (NetBIOS datagram service carrying SMB mailslots). */
 void udp_datagram(struct trace *t, const struct tcp_seg *seg);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dctx.h"
+#include "smb_keystate.h"
 #include "tcp.h"
 #include "trace.h"
 
@@ -51,6 +52,51 @@ uint64_t trace_add_pieces(struct trace *t, const struct piece *p, size_t n)
 	return first;
 }
 
+/* ---- payloads the native engine leaves to tshark (src/graft.c) ---- */
+
+/* A DCE/RPC connection-oriented header: version 5.0, a known packet type,
+ * little-endian NDR data representation, a plausible fragment length. */
+static int has_dcerpc(const uint8_t *p, size_t n)
+{
+	if (n < 16)
+		return 0;
+	const uint8_t *end = p + (n - 15); /* a header needs 16 bytes */
+	for (const uint8_t *q = p; q < end && (q = memchr(q, 5, (size_t)(end - q))); q++)
+		if (q[1] == 0 && q[2] <= 20 && q[4] == 0x10 && !q[5] && !q[6] && !q[7] &&
+		    (q[8] | q[9] << 8) >= 16)
+			return 1;
+	return 0;
+}
+
+/* A Kerberos GSS token: KRB5 OID, TOK_ID 01 00/02 00/03 00, APPLICATION
+ * 14 (AP-REQ), 15 (AP-REP) or 30 (KRB-ERROR). */
+static int has_krb5_token(const uint8_t *p, size_t n)
+{
+	static const uint8_t oid[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02 };
+	const size_t need = sizeof(oid) + 3;
+	size_t off = 0;
+
+	while (n - off >= need) {
+		const uint8_t *q = memmem(p + off, n - off, oid, sizeof(oid));
+		if (!q)
+			return 0;
+		off = (size_t)(q - p);
+		if (n - off >= need) {
+			const uint8_t *k = q + sizeof(oid);
+			if (k[0] >= 1 && k[0] <= 3 && k[1] == 0 &&
+			    (k[2] == 0x6e || k[2] == 0x6f || k[2] == 0x7e))
+				return 1;
+		}
+		off++;
+	}
+	return 0;
+}
+
+unsigned trace_foreign(const struct trace *t)
+{
+	return t->foreign;
+}
+
 void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
 		   int64_t sec, uint32_t nsec)
 {
@@ -72,12 +118,17 @@ void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
 	}
 	f->npdus++;
 	t->npdus++;
+	const uint8_t *bytes = p->data ? p->data : live;
+	if (!(t->foreign & TRACE_SAW_DCERPC) && has_dcerpc(bytes, p->len))
+		t->foreign |= TRACE_SAW_DCERPC;
+	if (!(t->foreign & TRACE_SAW_KRB5) && has_krb5_token(bytes, p->len))
+		t->foreign |= TRACE_SAW_KRB5;
 	if (p->flags & PDU_DGRAM)
 		return;
 	trace_stream_at(t, p->stream)->npdus++;
 	if (!(p->flags & (PDU_CONT | PDU_INCOMPLETE))) {
 		struct pdu lp = *p;
-		lp.data = live;
+		lp.data = bytes; /* the stored copy if any */
 		smb2_index(t, &lp, sec, nsec);
 		smb1_index(t, &lp, sec, nsec);
 	}
@@ -103,8 +154,13 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts)
 		t->opts.max_pending = 8u * 1024 * 1024;
 	if (!t->opts.max_nodes)
 		t->opts.max_nodes = 200000;
+	if (!t->opts.max_memory)
+		t->opts.max_memory = TRACE_MAX_MEMORY;
+	if (!t->opts.max_reasm)
+		t->opts.max_reasm = t->opts.max_memory / 4;
 	hmap_init(&t->smb2_msgs);
 	hmap_init(&t->smb1_msgs);
+	t->ks = ks_new();
 	t->tcp = tcp_new(t);
 	return t;
 }
@@ -124,6 +180,7 @@ void trace_close(struct trace *t)
 	trace_finish(t);
 	hmap_free(&t->smb2_msgs);
 	hmap_free(&t->smb1_msgs);
+	ks_free(t->ks);
 	hmap_free(&t->udp_ids);
 	free(t->ustreams);
 	free(t->frames);
@@ -141,6 +198,47 @@ void trace_close(struct trace *t)
 
 const char *trace_path(const struct trace *t) { return t->path; }
 const char *trace_warning(const struct trace *t) { return t->warning[0] ? t->warning : NULL; }
+const char *trace_note(const struct trace *t) { return t->note[0] ? t->note : NULL; }
+
+void trace_limit(struct trace *t, enum trace_limit which)
+{
+	char clause[200];
+	size_t mb = t->opts.max_memory >> 20;
+
+	if (t->limits_hit & which)
+		return;
+	t->limits_hit |= which;
+	switch (which) {
+	case LIMIT_REASM:
+		snprintf(clause, sizeof(clause), "reassembly limit (%zu MB buffered) "
+			 "reached at frame %u: PDUs cut short", t->opts.max_reasm >> 20,
+			 t->total_frames);
+		break;
+	case LIMIT_STORE:
+		snprintf(clause, sizeof(clause), "from frame %u on PDUs are kept as "
+			 "their first %u bytes (3/4 of the %zu MB memory limit)",
+			 t->total_frames, TRACE_PREFIX_KEEP, mb);
+		break;
+	case LIMIT_MEMORY:
+		snprintf(clause, sizeof(clause), "memory limit (%zu MB) reached at "
+			 "frame %u: the rest of the capture is not indexed", mb,
+			 t->total_frames);
+		break;
+	}
+	size_t used = strlen(t->note);
+	snprintf(t->note + used, sizeof(t->note) - used, "%s%s", used ? "; " : "",
+		 clause);
+}
+
+size_t trace_mem(const struct trace *t)
+{
+	return t->a.held + t->capframes * sizeof(*t->frames) +
+	       t->cappdus * sizeof(*t->pdus) + t->capstreams * sizeof(*t->streams) +
+	       t->capustreams * sizeof(*t->ustreams) +
+	       (t->smb2_msgs.cap + t->smb1_msgs.cap + t->udp_ids.cap) *
+		       (sizeof(uint64_t) + sizeof(void *)) +
+	       (t->tcp ? tcp_mem(t->tcp) : 0);
+}
 size_t trace_nframes(const struct trace *t) { return t->nframes; }
 const struct frame_rec *trace_frame(const struct trace *t, size_t i) { return &t->frames[i]; }
 size_t trace_npdus(const struct trace *t) { return t->npdus; }
@@ -310,12 +408,25 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	if (d.t.limited) {
 		d.t.max_nodes = 0; /* room for the note itself */
 		struct node *n = tree_add(&d.t, root, field_get(F_SMBCMP_LIMIT)->name,
-					  "[Node limit reached: tree cut short]", "", 0, 0);
+					  "Node limit reached: tree cut short (raise with --max-nodes)", "", 0, 0);
 		n->flags |= N_GENERATED;
 	}
 	if (summary)
 		*summary = d.summary;
+	if (!dry && t->hook)
+		t->hook(t->hook_ctx, t, a, i, root);
 	return root;
+}
+
+int trace_has_hook(const struct trace *t)
+{
+	return t->hook != NULL;
+}
+
+void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx)
+{
+	t->hook = fn;
+	t->hook_ctx = ctx;
 }
 
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,

@@ -10,11 +10,13 @@
 #define SMBCMP_TRACE_H
 
 #include <pthread.h>
+#include <stdio.h>
 
 #include "dissect.h"
 #include "hmap.h"
 
 struct tcp_state;
+struct smb_keystate;
 
 /* Where some bytes of a PDU lie in the capture file. */
 struct piece {
@@ -31,6 +33,9 @@ struct piece {
 struct trace {
 	char *path;
 	char warning[256];
+	char note[512];           /* limits hit, see trace_note() */
+	unsigned limits_hit;      /* enum trace_limit bits */
+	bool stopped;             /* max_memory reached: frames no longer indexed */
 	struct trace_opts opts;
 	struct arena a;           /* index, in-memory PDU bytes, per-trace state */
 	int fd;                   /* capture file for PDU_FILE bytes, or -1 */
@@ -62,7 +67,24 @@ struct trace {
 	/* Protocol state filled while indexing, read while dissecting. */
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
+	struct smb_keystate *ks;  /* keys, preauth hashes, decrypted messages */
+
+	unsigned foreign;         /* TRACE_SAW_*: seen at index time */
+	trace_hook_fn *hook;      /* trace_set_hook(): run after each full dissection */
+	void *hook_ctx;
 };
+
+enum trace_limit {
+	LIMIT_REASM = 1 << 0,   /* max_reasm: a stream declared a gap */
+	LIMIT_STORE = 1 << 1,   /* 3/4 of max_memory: PDUs stored as prefixes */
+	LIMIT_MEMORY = 1 << 2,  /* max_memory: indexing stopped */
+};
+
+/* Records that limit `which` cut something at the current frame (the
+ * note names the first frame per limit). */
+void trace_limit(struct trace *t, enum trace_limit which);
+/* Bytes the index holds now (arena blocks, arrays, tables, TCP state). */
+size_t trace_mem(const struct trace *t);
 
 /* Building a trace without a file (capture.c, tests, fuzzers): new, feed
  * frames, finish (flushes TCP state). */
@@ -74,6 +96,11 @@ void trace_add_frame(struct trace *t, int dlt, const uint8_t *data,
 void trace_add_frame_at(struct trace *t, int dlt, const uint8_t *data,
 			uint32_t caplen, int64_t sec, uint32_t nsec, uint64_t off);
 void trace_finish(struct trace *t);
+
+/* trace_open() on an open stream (fuzzers: fmemopen). name is used in
+ * messages. Takes ownership of f: closed on return, success or not. */
+int trace_open_file(struct trace **out, FILE *f, const char *name,
+		    const struct trace_opts *opts, char *err, size_t errlen);
 
 /* Index of the UDP stream with this tuple hash (created on first use). */
 uint32_t trace_udp_index(struct trace *t, uint64_t hash, const char *src,

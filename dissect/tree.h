@@ -32,6 +32,9 @@ enum node_flags {
 	N_PROTO = 1 << 3,     /* protocol layer node */
 	N_REASM = 1 << 4,     /* pos/size refer to the reassembled PDU, not the frame */
 	N_HAS_VALUE = 1 << 5, /* value holds a typed integer */
+	N_ANDX = 1 << 6,      /* an SMB1 AndX block (one per chain link, the
+				 first included); value holds its command */
+	N_GRAFT = 1 << 7,     /* root of a subtree grafted from tshark (src/graft.h) */
 };
 
 struct node {

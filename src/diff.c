@@ -4,8 +4,9 @@
  * Design
  * ------
  * 1. Operations (ops.c). Each trace becomes a list of operations (request
- *    + final response, interims folded in, breaks and orphans alone),
- *    grouped by connection (TCP stream). Each op carries three alignment
+ *    + final response, interims folded in, breaks and orphans alone; each
+ *    compound member and each SMB1 AndX chain link on its own), grouped by
+ *    connection (TCP stream). Each op carries three alignment
  *    keys, from most to least specific:
  *      key[0] = protocol, command, subcommand (info class/level, FSCTL,
  *               TRANS2 subcommand, search pattern) and normalised path
@@ -37,6 +38,9 @@
  *    fields (dialects, directory entries, negotiate contexts, AV pairs)
  *    align as lists and one extra entry is one difference. Text items
  *    without a field name are identified by their label up to ':'.
+ *    An SMB1 AndX link is its own subtree (ops_trees gives the link's view:
+ *    header + its block); when either side is a later link, only the two
+ *    AndX blocks are compared, the header belonging to the first link.
  *    Masked (ignored) fields and their subtrees take no part, not even in
  *    the content hash. Id fields compare through a per-connection-pair
  *    bijection: the first time value X (A) meets Y (B) they are bound;

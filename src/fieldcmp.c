@@ -408,15 +408,38 @@ static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb
 	free(idb);
 }
 
-/* Compares two member trees (smb/smb2 nodes); either may be NULL. */
+/* The AndX block of an SMB1 link view (ops_trees), or NULL. */
+static const struct node *andx_block(const struct node *smb)
+{
+	for (const struct node *k = smb ? smb->child : NULL; k; k = k->next)
+		if (k->flags & N_ANDX)
+			return k;
+	return NULL;
+}
+
+/*
+ * Compares two member trees (smb/smb2 nodes); either may be NULL. links:
+ * one side is a later link of an SMB1 AndX chain, which has no header of
+ * its own: only the two AndX blocks are compared.
+ */
 static void cmp_member(struct cmp *c, const char *side, const struct node *a,
-		       const struct node *b)
+		       const struct node *b, bool links)
 {
 	c->side = side;
 	c->root[0] = a;
 	c->root[1] = b;
-	if (a && b)
-		cmp_list(c, a, b, false, 0);
+	if (!a || !b)
+		return;
+	const struct node *ba = links ? andx_block(a) : NULL;
+	const struct node *bb = links ? andx_block(b) : NULL;
+	if (ba && bb) {
+		bool ida = false, idb = false, va, vb;
+		uint64_t ha = content_hash(c, ba, &ida, &va, false, 1);
+		uint64_t hb = content_hash(c, bb, &idb, &vb, false, 1);
+		cmp_pair(c, ba, bb, false, 1, ha == hb, ida || idb);
+		return;
+	}
+	cmp_list(c, a, b, false, 0);
 }
 
 static const char *opt_str(const char *s)
@@ -475,8 +498,8 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 		record_pseudo(&c, "smbcmp.interim",
 			      arena_printf(a, "%u", op[0]->ninterim),
 			      arena_printf(a, "%u", op[1]->ninterim));
-	cmp_member(&c, "request", req[0], req[1]);
-	cmp_member(&c, "response", rsp[0], rsp[1]);
+	cmp_member(&c, "request", req[0], req[1], op[0]->req_link || op[1]->req_link);
+	cmp_member(&c, "response", rsp[0], rsp[1], op[0]->rsp_link || op[1]->rsp_link);
 	if (det) {
 		det->f = c.f;
 		det->nf = c.nf;

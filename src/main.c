@@ -7,11 +7,15 @@
  *   smbcmp --text FILE     indented trees, like tshark -V
  *   smbcmp --json A B      one JSON document: the aligned operations
  *   smbcmp --text A B      unified-diff style report (src/report.c)
+ *   smbcmp --junit F A B   also a JUnit XML report for CI (src/junit.c)
+ *   smbcmp --verify FILE   native engine against tshark (src/verify.c)
+ *
+ * A file name "-" reads that capture from standard input (libpcap does).
  *
  * Exit status follows diff(1): 0 same / success, 1 different, 2 trouble.
  */
+#include <errno.h>
 #include <getopt.h>
-#include <pcap/pcap.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,22 +24,23 @@
 
 #include "../dissect/dissect.h"
 #include "diff.h"
+#include "engine.h"
 #include "filter.h"
+#include "graft.h"
+#include "keys.h"
 #include "mask.h"
 #include "output.h"
 #include "report.h"
+#include "verify.h"
+#include "version.h"
 #include "../ui/ui.h"
 
-#ifndef SMBCMP_VERSION
-#define SMBCMP_VERSION "0.1"
-#endif
-
-enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS };
+enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS, MODE_VERIFY };
 
 static void usage(FILE *f)
 {
 	fputs("usage: smbcmp [options] A.pcap [B.pcap]\n"
-	      "Compare two SMB captures, or browse one.\n\n"
+	      "Compare two SMB captures, or browse one (\"-\" reads standard input).\n\n"
 	      "  --json          machine-readable output (JSON Lines for one trace)\n"
 	      "  --text          plain-text output (field trees for one trace)\n"
 	      "  --list          one summary line per SMB frame\n"
@@ -48,13 +53,26 @@ static void usage(FILE *f)
 	      "  --filter EXPR   compare only operations matching EXPR\n"
 	      "                  (smb2.cmd == 5 && smb2.filename contains \"jpg\")\n"
 	      "  --stream N[:M]  compare stream N of A with stream M (default N) of B\n"
+	      "  -k SESSIONID:SESSIONKEY[:S2C:C2S]\n"
+	      "                  SMB3 keys (hex; SESSIONID = the 8 SessionId bytes as on\n"
+	      "                  the wire), to decrypt and check signatures (repeatable)\n"
+	      "  --keys-from FILE  keys from a Samba 'debug encryption' log, cifs.ko key\n"
+	      "                  dump, Wireshark smb2_seskey_list file or key lines\n"
+	      "  --password USER:PASSWORD  derive the keys from the captured NTLM logon\n"
+	      "  --password-file FILE  USER:PASSWORD lines\n"
+	      "  --junit FILE    also write the comparison as JUnit XML (\"-\": stdout)\n"
+	      "  --max-memory MB  memory one trace's index may hold (default 384)\n"
+	      "  --max-nodes N   fields per frame tree (default 200000)\n"
+	      "  --engine=E      native, tshark or auto (default): auto adds tshark's\n"
+	      "                  dissection of DCE/RPC and Kerberos to the native trees\n"
+	      "  --verify        check the native dissection of one trace against tshark\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
 	      "  smbcmp camera.pcap reference.pcap\n"
-	      "  smbcmp --json capture.pcap | jq .summary\n"
-	      "  smbcmp --text capture.pcap | less\n\n"
-	      "exit status: 0 same, 1 different, 2 error\n",
+	      "  smbcmp --text --junit report.xml --mask 'smb2.create.*' new.pcap ref.pcap\n"
+	      "  tcpdump -i any -w - port 445 | smbcmp --list -\n\n"
+	      "exit status: 0 same, 1 different, 2 error.  See smbcmp(1).\n",
 	      f);
 }
 
@@ -77,11 +95,17 @@ static void list_fields(void)
 	}
 }
 
-static int open_trace(struct trace **t, const char *path)
+static int open_trace(struct trace **t, const char *path,
+		      const struct trace_opts *topts)
 {
 	char err[512];
 
-	if (trace_open(t, path, NULL, err, sizeof(err))) {
+	if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO)) {
+		fprintf(stderr, "smbcmp: -: standard input is a terminal, not a capture "
+				"(pipe one in: tcpdump -w - ... | smbcmp -)\n");
+		return -1;
+	}
+	if (trace_open(t, path, topts, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
 		return -1;
 	}
@@ -91,6 +115,7 @@ static int open_trace(struct trace **t, const char *path)
 struct open_job {
 	struct trace *t;
 	const char *path;
+	const struct trace_opts *topts;
 	int rc;
 	char err[512];
 };
@@ -99,7 +124,7 @@ static void *open_thread(void *arg)
 {
 	struct open_job *j = arg;
 
-	j->rc = trace_open(&j->t, j->path, NULL, j->err, sizeof(j->err));
+	j->rc = trace_open(&j->t, j->path, j->topts, j->err, sizeof(j->err));
 	return NULL;
 }
 
@@ -108,15 +133,14 @@ static void *open_thread(void *arg)
  * As when opened one after the other, only the first failure is reported.
  * Returns 0 or -1 (message printed). */
 static int open_traces(struct trace **a, const char *pa, struct trace **b,
-		       const char *pb)
+		       const char *pb, const struct trace_opts *topts)
 {
-	struct open_job ja = { NULL, pa, 0, "" }, jb = { NULL, pb, 0, "" };
+	struct open_job ja = { NULL, pa, topts, 0, "" }, jb = { NULL, pb, topts, 0, "" };
 	pthread_t th;
 
-	if (!b)
-		return open_trace(a, pa);
-	bool threaded = strcmp(pa, "-") && strcmp(pb, "-") &&
-			pthread_create(&th, NULL, open_thread, &jb) == 0;
+	if (!b || strcmp(pa, "-") == 0 || strcmp(pb, "-") == 0)
+		return open_trace(a, pa, topts) || (b && open_trace(b, pb, topts)) ? -1 : 0;
+	bool threaded = pthread_create(&th, NULL, open_thread, &jb) == 0;
 	open_thread(&ja);
 	if (threaded)
 		pthread_join(th, NULL);
@@ -131,6 +155,22 @@ static int open_traces(struct trace **a, const char *pa, struct trace **b,
 	return 0;
 }
 
+/* Parses a positive limit in [min, max] units of `unit` bytes/items. */
+static int limit_arg(const char *arg, const char *flag, unsigned long min,
+		     unsigned long max, size_t *out, size_t unit)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (end == arg || *end || arg[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "smbcmp: %s wants a number from %lu to %lu, not '%s'\n",
+			flag, min, max, arg);
+		return -1;
+	}
+	*out = (size_t)v * unit;
+	return 0;
+}
+
 /* Options of the two-trace comparison. */
 struct cmp_opts {
 	struct masks masks;
@@ -142,6 +182,8 @@ struct cmp_opts {
 	struct filter *filter;
 	struct stream_pick picks[64];
 	size_t npicks;
+	const char *junit;      /* --junit FILE, "-" for stdout */
+	const char *config;     /* $SMBCMP_CONFIG, NULL: the XDG default */
 };
 
 static int add_mask_arg(struct cmp_opts *c, const char *pat, enum mask_action act)
@@ -182,7 +224,7 @@ static int build_masks(struct cmp_opts *c)
 
 	masks_init(&c->masks);
 	masks_init(&cfg);
-	if (masks_read_config(&cfg, NULL, &defaults, err, sizeof(err))) {
+	if (masks_read_config(&cfg, c->config, &defaults, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
 		masks_free(&cfg);
 		return -1;
@@ -199,6 +241,47 @@ static int build_masks(struct cmp_opts *c)
 	return 0;
 }
 
+/* Explains a rejected option in one line: arg is the argv element getopt
+ * stopped at, optopt its optopt (the option's val, or the short letter). */
+static void bad_option(const struct option *opts, const char *arg, int opt)
+{
+	if (strncmp(arg, "--", 2) == 0 && arg[2]) {
+		const char *name = arg + 2;
+		size_t len = strcspn(name, "=");
+		const struct option *hit = NULL;
+		int nhits = 0;
+		for (const struct option *o = opts; o->name; o++) {
+			if (strncmp(o->name, name, len) != 0)
+				continue;
+			if (strlen(o->name) == len) { /* exact beats prefixes */
+				hit = o, nhits = 1;
+				break;
+			}
+			hit = o, nhits++;
+		}
+		if (nhits == 1 && name[len] == '=' && hit->has_arg == no_argument &&
+		    (opt == 0 || opt == hit->val)) {
+			fprintf(stderr, "smbcmp: option '--%s' takes no value (try --help)\n",
+				hit->name);
+			return;
+		}
+		if (nhits > 1 && opt == 0) {
+			fprintf(stderr, "smbcmp: option '--%.*s' is ambiguous (try --help)\n",
+				(int)len, name);
+			return;
+		}
+		if (opt == 0 || (hit && opt == hit->val)) {
+			fprintf(stderr, "smbcmp: unknown option '--%.*s' (try --help)\n",
+				(int)len, name);
+			return;
+		}
+	}
+	if (opt > 0 && opt < 128)
+		fprintf(stderr, "smbcmp: unknown option '-%c' (try --help)\n", opt);
+	else
+		fprintf(stderr, "smbcmp: unknown option '%s' (try --help)\n", arg);
+}
+
 /* Compares two traces; returns the exit status (0 same, 1 different, 2 error). */
 static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		      struct cmp_opts *c)
@@ -209,16 +292,26 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		.picks = c->picks, .npicks = c->npicks,
 	};
 	char err[512];
+	FILE *junit = NULL;
+	bool junit_only = c->junit && strcmp(c->junit, "-") == 0;
 
+	if (c->junit && !junit_only && !(junit = fopen(c->junit, "w"))) {
+		fprintf(stderr, "smbcmp: --junit %s: %s\n", c->junit, strerror(errno));
+		return 2;
+	}
 	if (diff_init(&d, a, b, &o, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
 		diff_free(&d);
+		if (junit)
+			fclose(junit);
 		return 2;
 	}
 	diff_run(&d);
-	bool ui_done = false;
-	if (mode == MODE_AUTO && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		struct ui_opts uo = { 0 };
+	bool ui_done = junit_only;
+	if (junit_only)
+		report_junit(&d, stdout);
+	if (!ui_done && mode == MODE_AUTO && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct ui_opts uo = { .config = c->config };
 		ui_done = ui_compare(&d, &uo) == 0;
 		if (!ui_done)
 			fprintf(stderr, "smbcmp: %s\n", uo.err);
@@ -229,6 +322,13 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		report_text(&d, stdout, 3);
 	const struct diff_counts *n = &d.counts;
 	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
+	if (junit) {
+		report_junit(&d, junit);
+		if (ferror(junit) | fclose(junit)) {
+			fprintf(stderr, "smbcmp: --junit %s: write error\n", c->junit);
+			rc = 2;
+		}
+	}
 	diff_free(&d);
 	return rc;
 }
@@ -239,7 +339,9 @@ int main(int argc, char **argv)
 	struct cmp_opts copts;
 	char ferr[256];
 	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
-	       OPT_FILTER, OPT_STREAM };
+	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
+	       OPT_PASSWORD_FILE };
+	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -254,14 +356,31 @@ int main(int argc, char **argv)
 		{ "list-masks", no_argument, NULL, OPT_LIST_MASKS },
 		{ "filter", required_argument, NULL, OPT_FILTER },
 		{ "stream", required_argument, NULL, OPT_STREAM },
+		{ "keys-from", required_argument, NULL, OPT_KEYS_FROM },
+		{ "password", required_argument, NULL, OPT_PASSWORD },
+		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
+		{ "engine", required_argument, NULL, OPT_ENGINE },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
+	struct keyopts kopts;
+	char kerr[512];
+	struct trace_opts topts = { 0 };
+	enum engine engine = ENGINE_AUTO;
 
 	memset(&copts, 0, sizeof(copts));
+	keys_init(&kopts);
+	copts.config = getenv("SMBCMP_CONFIG");
+	if (copts.config && !*copts.config)
+		copts.config = NULL;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":hk:", opts, NULL)) != -1) {
+		int krc = 0;
 		switch (ch) {
 		case 'j': mode = MODE_JSON; break;
 		case 't': mode = MODE_TEXT; break;
@@ -269,14 +388,35 @@ int main(int argc, char **argv)
 		case 'S': mode = MODE_STATS; break;
 		case 'F': list_fields(); return 0;
 		case 'h': usage(stdout); return 0;
-		case 'V':
-			printf("smbcmp %s\n%s\n", SMBCMP_VERSION, pcap_lib_version());
-			return 0;
+		case 'V': version_print(stdout); return 0;
+		case OPT_JUNIT: copts.junit = optarg; break;
 		case OPT_MASK: bad |= add_mask_arg(&copts, optarg, MASK_IGNORE); break;
 		case OPT_UNMASK: bad |= add_mask_arg(&copts, optarg, MASK_COMPARE); break;
 		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
 		case OPT_LIST_MASKS: copts.list_masks = true; break;
 		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
+		case OPT_VERIFY: mode = MODE_VERIFY; break;
+		case OPT_ENGINE:
+			if (engine_parse(optarg, &engine)) {
+				fprintf(stderr, "smbcmp: --engine wants native, tshark or auto, not '%s'\n",
+					optarg);
+				bad = 1;
+			}
+			break;
+		case 'k': krc = keys_add_arg(&kopts, optarg, kerr, sizeof(kerr)); break;
+		case OPT_KEYS_FROM: krc = keys_add_file(&kopts, optarg, kerr, sizeof(kerr)); break;
+		case OPT_PASSWORD: krc = keys_add_password(&kopts, optarg, kerr, sizeof(kerr)); break;
+		case OPT_PASSWORD_FILE:
+			krc = keys_add_password_file(&kopts, optarg, kerr, sizeof(kerr));
+			break;
+		case OPT_MAX_MEMORY: bad |= limit_arg(optarg, "--max-memory", 16, 1 << 20,
+						      &topts.max_memory, 1 << 20); break;
+		case OPT_MAX_NODES: {
+			size_t n;
+			bad |= limit_arg(optarg, "--max-nodes", 100, UINT32_MAX, &n, 1);
+			topts.max_nodes = (uint32_t)n;
+			break;
+		}
 		case OPT_FILTER:
 			filter_free(copts.filter);
 			copts.filter = filter_parse(optarg, ferr, sizeof(ferr));
@@ -289,23 +429,31 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: option '%s' needs an argument (try --help)\n",
 				argv[optind - 1]);
 			filter_free(copts.filter);
+			keys_free(&kopts);
 			return 2;
 		default:
 			filter_free(copts.filter);
-			if (optopt)
-				fprintf(stderr, "smbcmp: unknown option '-%c' (try --help)\n", optopt);
-			else
-				fprintf(stderr, "smbcmp: unknown option '%s' (try --help)\n",
-					argv[optind - 1]);
+			keys_free(&kopts);
+			bad_option(opts, argv[optind - 1], optopt);
 			return 2;
 		}
+		if (krc) {
+			fprintf(stderr, "smbcmp: %s\n", kerr);
+			bad = 1;
+		}
+	}
+	if (copts.config && access(copts.config, R_OK) != 0) {
+		fprintf(stderr, "smbcmp: SMBCMP_CONFIG=%s: %s\n", copts.config, strerror(errno));
+		bad = 1;
 	}
 	if (bad) {
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		return 2;
 	}
 	if (build_masks(&copts)) {
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		return 2;
 	}
 	int nfiles = argc - optind;
@@ -313,30 +461,96 @@ int main(int argc, char **argv)
 		masks_print(&copts.masks, stdout);
 		masks_free(&copts.masks);
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		return 0;
 	}
 	if (nfiles < 1 || nfiles > 2) {
 		masks_free(&copts.masks);
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		fprintf(stderr, "smbcmp: expected one or two capture files (try --help)\n");
+		return 2;
+	}
+	const char *why = NULL;
+	if (nfiles == 2 && !strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-"))
+		why = "standard input can hold one capture, not both ('-' given twice)";
+	else if (copts.junit && nfiles != 2)
+		why = "--junit reports a comparison: give two capture files";
+	if (why) {
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		fprintf(stderr, "smbcmp: %s\n", why);
 		return 2;
 	}
 
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
+	if (mode == MODE_VERIFY && nfiles != 1) {
+		fprintf(stderr, "smbcmp: --verify takes one capture file\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		return 2;
+	}
+	if (engine == ENGINE_TSHARK) {
+		int rc = 2;
+		if (strcmp(argv[optind], "-") == 0)
+			fprintf(stderr, "smbcmp: --engine=tshark needs a capture file, not "
+					"standard input\n");
+		else if (nfiles == 1 && mode != MODE_VERIFY) {
+			char **targs = engine_key_args(keys_ring(&kopts));
+			rc = engine_print_tshark(argv[optind], mode == MODE_JSON ? EOUT_JSON :
+						 mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, targs,
+						 stdout);
+			engine_free_args(targs);
+		}
+		else
+			fprintf(stderr, "smbcmp: --engine=tshark prints one trace (--json, --text, "
+					"--list); comparisons use --engine=auto or native\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "smbcmp: error writing output\n");
+			rc = 2;
+		}
+		return rc;
+	}
+
 	struct trace *a = NULL, *b = NULL;
+	topts.keys = keys_ring(&kopts);
 	if (open_traces(&a, argv[optind], nfiles == 2 ? &b : NULL,
-			nfiles == 2 ? argv[optind + 1] : NULL)) {
+			nfiles == 2 ? argv[optind + 1] : NULL, &topts)) {
 		trace_close(b);
 		trace_close(a);
 		masks_free(&copts.masks);
 		filter_free(copts.filter);
+		keys_free(&kopts);
 		return 2;
 	}
 
 	int rc = 0;
-	if (nfiles == 1) {
+	struct graft *grafts[2] = { NULL, NULL };
+	char **targs = engine != ENGINE_NATIVE ? engine_key_args(keys_ring(&kopts)) : NULL;
+	/* Grafts show in trees (--json, --text, the UI, comparisons), not in
+	 * summary lines (--list) or counts (--stats). */
+	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (engine == ENGINE_AUTO && (mode == MODE_JSON || mode == MODE_TEXT ||
+				      (mode == MODE_AUTO && (nfiles == 2 || tty)))) {
+		struct trace *tt[2] = { a, b };
+		for (int i = 0; i < 2 && tt[i]; i++) {
+			char gerr[512];
+			if (strcmp(trace_path(tt[i]), "-") == 0)
+				continue; /* stdin is consumed: tshark cannot read it again */
+			if (graft_attach(&grafts[i], tt[i], targs, gerr, sizeof(gerr)))
+				fprintf(stderr, "smbcmp: note: %s; DCE/RPC and Kerberos payloads "
+						"left undissected\n", gerr);
+		}
+	}
+	if (mode == MODE_VERIFY) {
+		rc = verify_run(a, targs, stdout);
+	} else if (nfiles == 1) {
 		switch (mode) {
 		case MODE_JSON: out_json_frames(a, stdout); break;
 		case MODE_TEXT: out_text_frames(a, stdout); break;
@@ -345,9 +559,12 @@ int main(int argc, char **argv)
 			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
 			       trace_nstreams(a));
 			break;
+		case MODE_LIST:
+			out_list(a, stdout);
+			break;
 		default:
 			if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-				struct ui_opts uo = { 0 };
+				struct ui_opts uo = { .config = copts.config };
 				if (ui_browse(a, &uo) == 0)
 					break;
 				fprintf(stderr, "smbcmp: %s\n", uo.err);
@@ -370,7 +587,17 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: %s\n", warn[i]);
 			rc = 2;
 		}
+	/* Limits cut the index: say so, the output is partial. */
+	struct trace *both[2] = { a, b };
+	for (int i = 0; i < 2; i++)
+		if (both[i] && trace_note(both[i]))
+			fprintf(stderr, "smbcmp: note: %s: %s (raise with --max-memory)\n",
+				trace_path(both[i]), trace_note(both[i]));
+	engine_free_args(targs);
+	graft_free(grafts[0], a);
+	graft_free(grafts[1], b);
 	trace_close(a);
 	trace_close(b);
+	keys_free(&kopts);
 	return rc;
 }

@@ -54,6 +54,9 @@ static const struct default_rule defaults[] = {
 	{ "smb.mid", MASK_IGNORE }, { "smb.pid", MASK_IGNORE },
 	{ "smb.pid.high", MASK_IGNORE }, { "smb2.credit*", MASK_IGNORE },
 	{ "smb2.channel_sequence", MASK_IGNORE },
+	/* Layout of an AndX chain: where the next block starts (a chained
+	 * and a lone request differ there and nowhere else). */
+	{ "smb.andxoffset", MASK_IGNORE },
 	/* Signatures, keys, challenges, proofs. */
 	{ "smb2.signature", MASK_IGNORE }, { "smb.signature", MASK_IGNORE },
 	{ "smb2.good_signature", MASK_IGNORE }, { "smb2.bad_signature", MASK_IGNORE },
@@ -168,6 +171,8 @@ static int cfg_line(void *user, const char *section, const char *name,
 {
 	struct cfg *c = user;
 
+	if (!strcasecmp(section, "keys")) /* the UI's key bindings (ui/keys.c) */
+		return 1;
 	if (strcasecmp(section, "masks") != 0) {
 		snprintf(c->bad, sizeof(c->bad), "unknown section [%s]", section);
 		return 0;

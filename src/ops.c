@@ -15,6 +15,14 @@
  * compound member using the file id 0xff..ff gets the path of the CREATE
  * before it. Paths are case-folded (ASCII), '/' becomes '\', repeated and
  * leading/trailing separators go.
+ *
+ * SMB1 AndX chains: each AndX block (node flagged N_ANDX) is a link; link 0
+ * is read with the header, link k >= 1 with the header's ids and its own
+ * block only, and becomes an operation of its own (keyed like the same
+ * command sent alone). Response link k completes request link k when the
+ * command matches, else it stands alone. A later link acting on a file id
+ * after an open in the same chain acts on that open's file (the server
+ * uses the chain's new FID whatever the block says).
  */
 #include "ops.h"
 
@@ -29,6 +37,7 @@
 #define SMB2_CREATE 5
 #define SMB2_TREE_CONNECT 3
 #define SMB2_CANCEL 12
+#define MAX_LINKS 64
 
 /* Field roles for reading a message. */
 enum kf {
@@ -38,7 +47,7 @@ enum kf {
 };
 
 struct msg {
-	uint8_t proto;
+	uint8_t proto, link;
 	bool response, async, has_cmd, has_msgid;
 	uint16_t cmd;
 	uint32_t status;
@@ -53,6 +62,7 @@ struct builder {
 	uint8_t *kinds;     /* F_COUNT roles */
 	struct hmap pending, fids, tids, strs;
 	const char *last_create; /* path of the last CREATE in this frame */
+	const char *chain_create; /* path of an open earlier in this AndX chain */
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -133,14 +143,78 @@ static void add_sub(struct msg *m, const struct node *n)
 		m->sublen += (size_t)w;
 }
 
-/* Reads the facts of one smb/smb2 member tree. */
-static void read_msg(const struct builder *b, const struct node *root, struct msg *m)
+static bool is_msg(const struct node *n)
 {
-	memset(m, 0, sizeof(*m));
-	m->proto = !strcmp(root->name, "smb2") ? OP_SMB2 : OP_SMB1;
-	unsigned pidh = 0;
+	return n->name && (!strcmp(n->name, "smb2") || !strcmp(n->name, "smb"));
+}
+
+/* The item of an smb2 transform node that holds its decrypted messages
+ * (dissect/smb2.c: "Encrypted SMB3 data" with smb2 children), or NULL. */
+static struct node *decrypted(const struct node *n)
+{
+	if (!n->name || strcmp(n->name, "smb2"))
+		return NULL;
+	for (struct node *c = n->child; c; c = c->next)
+		if (!c->name && c->child && c->child->name && !strcmp(c->child->name, "smb2"))
+			return c;
+	return NULL;
+}
+
+/*
+ * Message nodes of a frame tree, in order: the top-level smb/smb2 nodes,
+ * except that a decrypted transform message stands for the plaintext smb2
+ * messages inside it, so encrypted traces compare by their operations.
+ */
+static struct node *next_top(struct node *c)
+{
+	for (; c; c = c->next) {
+		if (!is_msg(c))
+			continue;
+		struct node *d = decrypted(c);
+		if (!d)
+			return c;
+		for (struct node *x = d->child; x; x = x->next)
+			if (is_msg(x))
+				return x;
+	}
+	return NULL;
+}
+
+static struct node *first_member(struct node *root)
+{
+	return next_top(root->child);
+}
+
+static struct node *next_member(struct node *root, struct node *m)
+{
+	if (m->parent != root) { /* inside a decrypted transform */
+		for (struct node *x = m->next; x; x = x->next)
+			if (is_msg(x))
+				return x;
+		m = m->parent->parent; /* the transform's smb2 node */
+	}
+	return next_top(m->next);
+}
+
+/*
+ * Reads the facts of the subtree under root into m, skipping AndX blocks
+ * other than keep (the later links of a chain are operations of their own).
+ */
+static void read_facts(const struct builder *b, const struct node *root,
+		       const struct node *keep, struct msg *m)
+{
+	unsigned pidh = (unsigned)(m->pid >> 16);
+	unsigned seen = m->has_msgid ? ~0u : 0; /* header ids: first wins */
 	const struct node *x = root->child;
 	while (x) {
+		if ((x->flags & N_ANDX) && x != keep) {
+			while (x != root && !x->next)
+				x = x->parent;
+			if (x == root)
+				break;
+			x = x->next;
+			continue;
+		}
 		uint8_t k = x->field < F_COUNT ? b->kinds[x->field] : KF_NONE;
 		switch (k) {
 		case KF_CMD2: case KF_CMD1:
@@ -150,11 +224,16 @@ static void read_msg(const struct builder *b, const struct node *root, struct ms
 			}
 			break;
 		case KF_FLAGS2:
-			m->response = x->value & 1;
-			m->async = x->value & 2;
+			if (!(seen & 32)) {
+				m->response = x->value & 1;
+				m->async = x->value & 2;
+			}
+			seen |= 32;
 			break;
 		case KF_FLAGS1:
-			m->response = x->value & 0x80;
+			if (!(seen & 32))
+				m->response = x->value & 0x80;
+			seen |= 32;
 			break;
 		case KF_MSGID2: case KF_MID1:
 			if (!m->has_msgid)
@@ -162,19 +241,29 @@ static void read_msg(const struct builder *b, const struct node *root, struct ms
 			m->has_msgid = true;
 			break;
 		case KF_STATUS2: case KF_STATUS1:
-			m->status = (uint32_t)x->value;
+			if (!(seen & 1))
+				m->status = (uint32_t)x->value;
+			seen |= 1;
 			break;
 		case KF_SESID2: case KF_UID1:
-			m->sesid = x->value;
+			if (!(seen & 2))
+				m->sesid = x->value;
+			seen |= 2;
 			break;
 		case KF_TID2: case KF_TID1:
-			m->tid = x->value;
+			if (!(seen & 4))
+				m->tid = x->value;
+			seen |= 4;
 			break;
-		case KF_PID1:
-			m->pid = x->value;
+		case KF_PID1: /* lock ranges have PIDs too */
+			if (!(seen & 8))
+				m->pid = x->value;
+			seen |= 8;
 			break;
 		case KF_PIDH1:
-			pidh = (unsigned)x->value;
+			if (!(seen & 16))
+				pidh = (unsigned)x->value;
+			seen |= 16;
 			break;
 		case KF_FID:
 			if (!m->fid)
@@ -208,7 +297,40 @@ static void read_msg(const struct builder *b, const struct node *root, struct ms
 			break;
 		x = x->next;
 	}
-	m->pid |= (uint64_t)pidh << 16;
+	m->pid = (m->pid & 0xffff) | (uint64_t)pidh << 16;
+}
+
+/* The AndX blocks of an SMB1 message node, in order; returns their count. */
+static size_t andx_links(const struct node *smb, const struct node **out, size_t max)
+{
+	size_t n = 0;
+	for (const struct node *c = smb->child; c && n < max; c = c->next)
+		if (c->flags & N_ANDX)
+			out[n++] = c;
+	return n;
+}
+
+/* Reads one smb/smb2 member tree (for SMB1: the header and link 0). */
+static void read_msg(const struct builder *b, const struct node *root,
+		     const struct node *link0, struct msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->proto = !strcmp(root->name, "smb2") ? OP_SMB2 : OP_SMB1;
+	read_facts(b, root, link0, m);
+}
+
+/* Link k >= 1 of an SMB1 chain: the header's ids, the block's own facts. */
+static void read_link(const struct builder *b, const struct msg *m0,
+		      const struct node *blk, unsigned k, struct msg *m)
+{
+	*m = *m0;
+	m->link = (uint8_t)k;
+	m->cmd = (uint16_t)blk->value;
+	m->has_cmd = true; /* the block's AndXCommand is not its command */
+	m->fid = m->name = m->tree = m->path1 = NULL;
+	m->sub[0] = 0;
+	m->sublen = 0;
+	read_facts(b, blk, blk, m);
 }
 
 /* Normalises a path into out: '\' separators, no repeats, ASCII lower case. */
@@ -348,13 +470,18 @@ static void req_path(struct builder *b, const struct msg *m, uint32_t stream,
 	if (name) {
 		norm_path(buf, sizeof(buf), share, name);
 		o->path = intern(b, buf);
-		if (is_create(m))
+		if (is_create(m)) {
 			b->last_create = o->path;
+			if (m->proto == OP_SMB1)
+				b->chain_create = o->path;
+		}
 		return;
 	}
 	if (m->fid) {
-		const char *p = all_ff(m->fid) ? b->last_create
-					       : hmap_get(&b->fids, fid_key(m, stream));
+		const char *p = m->proto == OP_SMB1 && m->link && b->chain_create
+					? b->chain_create
+				: all_ff(m->fid) ? b->last_create
+						 : hmap_get(&b->fids, fid_key(m, stream));
 		if (p) {
 			o->path = p;
 			o->flags |= OP_PATH_FROM_ID;
@@ -376,6 +503,7 @@ static void on_request(struct builder *b, const struct msg *m, uint32_t frame,
 	o->cmd = m->cmd;
 	o->req_frame = frame;
 	o->req_member = member;
+	o->req_link = m->link;
 	if (!fr->to_server)
 		o->flags |= OP_UNSOLICITED; /* SMB1 oplock break from the server */
 	if (m->sublen)
@@ -383,7 +511,7 @@ static void on_request(struct builder *b, const struct msg *m, uint32_t frame,
 	req_path(b, m, fr->stream, o);
 	set_keys(o);
 	bool cancel = m->proto == OP_SMB2 && m->cmd == SMB2_CANCEL;
-	if (!cancel && fr->to_server && m->has_msgid)
+	if (!cancel && !m->link && fr->to_server && m->has_msgid)
 		hmap_put(&b->pending, pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
 }
 
@@ -394,6 +522,14 @@ static void on_response(struct builder *b, const struct msg *m, uint32_t frame,
 	uintptr_t v = (uintptr_t)hmap_get(&b->pending, pk);
 	struct op *o = v ? &b->s->ops[v - 1] : NULL;
 
+	if (o && m->link) { /* request link k follows link 0 */
+		size_t k = v - 1 + m->link;
+		const struct op *o0 = o;
+		o = k < b->s->n ? &b->s->ops[k] : NULL;
+		if (o && (o->req_frame != o0->req_frame || o->req_member != o0->req_member ||
+			  o->req_link != m->link))
+			o = NULL;
+	}
 	if (o && o->cmd != m->cmd)
 		o = NULL;
 	if (!o) {
@@ -403,6 +539,7 @@ static void on_response(struct builder *b, const struct msg *m, uint32_t frame,
 		o->cmd = m->cmd;
 		o->rsp_frame = frame;
 		o->rsp_member = member;
+		o->rsp_link = m->link;
 		o->status = m->status;
 		bool brk = m->proto == OP_SMB2 && m->msg_id == UINT64_MAX;
 		o->flags |= brk ? OP_UNSOLICITED : OP_NO_REQUEST;
@@ -428,6 +565,7 @@ static void on_response(struct builder *b, const struct msg *m, uint32_t frame,
 	}
 	o->rsp_frame = frame;
 	o->rsp_member = member;
+	o->rsp_link = m->link;
 	o->status = m->status;
 	if (m->proto == OP_SMB2)
 		hmap_put(&b->pending, pk, NULL);
@@ -501,17 +639,26 @@ void ops_build(struct opset *s, struct trace *t)
 		struct node *root = trace_dissect_frame_cmp(t, &scratch, i, NULL);
 		uint16_t member = 0;
 		b.last_create = NULL;
-		for (struct node *c = root->child; c; c = c->next) {
-			if (!c->name || (strcmp(c->name, "smb2") && strcmp(c->name, "smb")))
-				continue;
+		for (struct node *c = first_member(root); c; c = next_member(root, c)) {
+			const struct node *links[MAX_LINKS];
+			size_t nlinks = andx_links(c, links, MAX_LINKS);
 			struct msg m;
-			read_msg(&b, c, &m);
+			read_msg(&b, c, nlinks ? links[0] : NULL, &m);
+			b.chain_create = NULL;
 			if (!m.has_cmd)
 				on_encrypted(&b, (uint32_t)i, member, fr);
 			else if (m.response)
 				on_response(&b, &m, (uint32_t)i, member, fr);
 			else
 				on_request(&b, &m, (uint32_t)i, member, fr);
+			for (size_t k = 1; k < nlinks && m.has_cmd; k++) {
+				struct msg mk;
+				read_link(&b, &m, links[k], (unsigned)k, &mk);
+				if (mk.response)
+					on_response(&b, &mk, (uint32_t)i, member, fr);
+				else
+					on_request(&b, &mk, (uint32_t)i, member, fr);
+			}
 			if (member < UINT16_MAX)
 				member++;
 		}
@@ -540,20 +687,42 @@ void ops_free(struct opset *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * Splits s at separators: ';' not followed by a space between members of a
+ * frame (sep_space false), "; " between the links of an SMB1 chain (true).
+ * Returns the number of items; item k is [b[k], e[k]).
+ */
+static size_t split_items(const char *s, bool sep_space, const char **b,
+			  const char **e, size_t max)
+{
+	size_t n = 0;
+	const char *p = s;
+	for (const char *q = s;; q++) {
+		bool sep = *q == ';' && ((q[1] == ' ') == sep_space);
+		if (!*q || sep) {
+			if (n < max) {
+				b[n] = p;
+				e[n] = q;
+			}
+			n++;
+			if (!*q)
+				break;
+			p = q + (sep_space ? 2 : 1);
+			q = p - 1;
+		}
+	}
+	return n;
+}
+
 /* The member-th summary item of a ';'-joined frame summary. */
 static const char *summary_item(struct arena *a, const char *sum, uint16_t member,
 				uint16_t nmembers)
 {
-	size_t items = 1;
-	for (const char *p = sum; *p; p++)
-		items += *p == ';';
-	if (items != nmembers)
+	const char *b[MAX_LINKS], *e[MAX_LINKS];
+	size_t items = split_items(sum, false, b, e, MAX_LINKS);
+	if (items != nmembers || member >= MAX_LINKS)
 		return sum;
-	const char *p = sum;
-	for (uint16_t k = 0; k < member; k++)
-		p = strchr(p, ';') + 1;
-	const char *e = strchr(p, ';');
-	return e ? arena_strndup(a, p, (size_t)(e - p)) : p;
+	return arena_strndup(a, b[member], (size_t)(e[member] - b[member]));
 }
 
 static struct node *member_node(struct trace *t, struct arena *a, uint32_t frame,
@@ -563,9 +732,7 @@ static struct node *member_node(struct trace *t, struct arena *a, uint32_t frame
 	struct node *root = trace_dissect_frame_cmp(t, a, frame, &fsum);
 	struct node *found = NULL;
 	uint16_t k = 0;
-	for (struct node *c = root->child; c; c = c->next) {
-		if (!c->name || (strcmp(c->name, "smb2") && strcmp(c->name, "smb")))
-			continue;
+	for (struct node *c = first_member(root); c; c = next_member(root, c)) {
 		if (k == member)
 			found = c;
 		k++;
@@ -575,19 +742,88 @@ static struct node *member_node(struct trace *t, struct arena *a, uint32_t frame
 	return found;
 }
 
+static void set_children(struct node *p, struct node **kids, size_t n)
+{
+	p->child = p->last = NULL;
+	for (size_t i = 0; i < n; i++) {
+		kids[i]->parent = p;
+		kids[i]->next = NULL;
+		if (p->last)
+			p->last->next = kids[i];
+		else
+			p->child = kids[i];
+		p->last = kids[i];
+	}
+}
+
+/*
+ * The view of link k of an SMB1 chain (see ops_trees); *sum becomes the
+ * link's part of the message summary, named like a request or response
+ * sent alone ("Tree Connect AndX Request, Path: ...").
+ */
+static struct node *link_view(struct arena *a, struct node *smb, uint8_t link,
+			      const char **sum)
+{
+	const struct node *lk[MAX_LINKS];
+	size_t nl = andx_links(smb, lk, MAX_LINKS);
+	if (strcmp(smb->name, "smb") || nl < 2 || link >= nl)
+		return smb;
+	size_t n = 0;
+	for (struct node *c = smb->child; c; c = c->next)
+		n++;
+	struct node **kids = arena_alloc(a, n * sizeof(*kids)), **keep = kids;
+	size_t nk = 0;
+	bool before = true; /* the header: what comes before the first block */
+	for (struct node *c = smb->child; c; c = c->next) {
+		if (c->flags & N_ANDX)
+			before = false;
+		bool mine = c == lk[link] || before ||
+			    (link == 0 && !(c->flags & N_ANDX));
+		if (mine)
+			keep[nk++] = c;
+	}
+	set_children(smb, keep, nk);
+	if (sum && *sum) {
+		const char *b[MAX_LINKS], *e[MAX_LINKS];
+		size_t np = split_items(*sum, true, b, e, MAX_LINKS);
+		if (np == nl) {
+			const char *p = b[link];
+			size_t len = (size_t)(e[link] - p);
+			const char *lbl = lk[link]->label ? lk[link]->label : "";
+			const char *rr = strstr(lbl, " Request (") ? " Request" : " Response";
+			const char *cut = strstr(lbl, rr);
+			size_t nlen = cut ? (size_t)(cut - lbl) : 0;
+			if (link && nlen && nlen <= len && !strncmp(p, lbl, nlen))
+				*sum = arena_printf(a, "%.*s%s%.*s", (int)nlen, p, rr,
+						    (int)(len - nlen), p + nlen);
+			else
+				*sum = arena_strndup(a, p, len);
+		}
+	}
+	return smb;
+}
+
 void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 	       struct node **req, struct node **rsp, const char **req_sum,
 	       const char **rsp_sum)
 {
+	const char *dummy[2];
 	*req = *rsp = NULL;
-	if (req_sum)
-		*req_sum = "";
-	if (rsp_sum)
-		*rsp_sum = "";
-	if (o->req_frame != OP_NONE)
+	if (!req_sum)
+		req_sum = &dummy[0];
+	if (!rsp_sum)
+		rsp_sum = &dummy[1];
+	*req_sum = *rsp_sum = "";
+	if (o->req_frame != OP_NONE) {
 		*req = member_node(s->t, a, o->req_frame, o->req_member, req_sum);
-	if (o->rsp_frame != OP_NONE)
+		if (*req)
+			*req = link_view(a, *req, o->req_link, req_sum);
+	}
+	if (o->rsp_frame != OP_NONE) {
 		*rsp = member_node(s->t, a, o->rsp_frame, o->rsp_member, rsp_sum);
+		if (*rsp)
+			*rsp = link_view(a, *rsp, o->rsp_link, rsp_sum);
+	}
 }
 
 const char *op_cmd_name(const struct op *o)

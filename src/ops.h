@@ -6,7 +6,10 @@
  * SMB1 by (stream, MID, PID). A request never answered, a response whose
  * request was not captured and an unsolicited message (SMB2 oplock/lease
  * break with MessageId 0xffffffffffffffff, SMB1 oplock break sent by the
- * server) are operations too. Each compound member is its own operation.
+ * server) are operations too. Each compound member is its own operation,
+ * and so is each link of an SMB1 AndX chain: the first link carries the
+ * SMB header, each later link is the operation of its own AndX block, and
+ * response link k completes request link k of the same command.
  *
  * Only what alignment needs stays in memory: frame indexes, command,
  * status, the alignment keys and the interned normalised path. Trees are
@@ -43,6 +46,8 @@ struct op {
 	uint16_t req_member;    /* ordinal of the smb/smb2 node in its frame */
 	uint16_t rsp_member;
 	uint16_t ninterim;      /* interim responses folded in */
+	uint8_t req_link;       /* SMB1 AndX link of the request (0: first) */
+	uint8_t rsp_link;       /* and of the response */
 	uint8_t proto;          /* enum op_proto */
 	uint8_t flags;          /* enum op_flags */
 	uint64_t key[3];        /* alignment keys, most to least specific */
@@ -72,7 +77,10 @@ void ops_free(struct opset *s);
 /*
  * Dissects op o's request and response again into arena a. *req and *rsp
  * get the smb/smb2 protocol nodes (NULL when absent); *req_sum and *rsp_sum,
- * when not NULL, the Info summary of that member ("" when absent).
+ * when not NULL, the Info summary of that member ("" when absent). For an
+ * SMB1 AndX chain the smb node is the view of the op's link: the SMB header
+ * and that link's block only (the first link also keeps what follows the
+ * blocks, such as a malformed-chain note), and the summary is the link's.
  */
 void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 	       struct node **req, struct node **rsp, const char **req_sum,

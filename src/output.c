@@ -13,7 +13,8 @@
  * into memory (struct membuf), which is then copied to f; the output is
  * byte for byte that of one thread. Dissection only reads the trace
  * (trace_dissect_frame is safe from several threads), so the two chunks
- * need no other coordination. Small traces use one thread.
+ * need no other coordination. Small traces, and traces with a dissection
+ * hook (the tshark grafts keep their own state), use one thread.
  */
 #define CHUNK 2048
 #define CHUNK_BYTES (1u << 20)
@@ -89,7 +90,7 @@ static void in_chunks(struct trace *t, FILE *f, range_fn *fn)
 	size_t n = trace_nframes(t);
 	struct membuf mb = { NULL, 0, 0 };
 
-	if (n <= CHUNK || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+	if (n <= CHUNK || trace_has_hook(t) || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
 		fn(t, f, 0, n);
 		return;
 	}
@@ -146,6 +147,10 @@ void out_json_node(struct jw *w, const struct node *n)
 		jw_key(w, "malformed");
 		jw_bool(w, true);
 	}
+	if (n->flags & N_GRAFT) {
+		jw_key(w, "engine");
+		jw_str(w, "tshark");
+	}
 	if (n->flags & N_REASM && n->flags & N_PROTO) {
 		jw_key(w, "reassembled");
 		jw_bool(w, true);
@@ -160,10 +165,8 @@ void out_json_node(struct jw *w, const struct node *n)
 	jw_obj_end(w);
 }
 
-static void frame_head(struct jw *w, struct trace *t, const struct frame_rec *fr,
-		       const char *summary)
+static void frame_head(struct jw *w, const struct out_frame *fr)
 {
-	const struct stream_rec *s = trace_frame_stream(t, fr);
 	char ts[48];
 
 	out_fmt_time(ts, sizeof(ts), fr->sec, fr->nsec);
@@ -174,28 +177,66 @@ static void frame_head(struct jw *w, struct trace *t, const struct frame_rec *fr
 	jw_key(w, fr->udp ? "udp_stream" : "stream");
 	jw_uint(w, fr->stream);
 	jw_key(w, "src");
-	jw_str(w, fr->to_server ? s->client : s->server);
+	jw_str(w, fr->src);
 	jw_key(w, "dst");
-	jw_str(w, fr->to_server ? s->server : s->client);
+	jw_str(w, fr->dst);
 	jw_key(w, "summary");
-	jw_str(w, summary);
+	jw_str(w, fr->summary);
 }
 
-static void json_range(struct trace *t, FILE *f, size_t lo, size_t hi)
+static int native_next(struct frame_src *base, struct arena *a, struct out_frame *f)
+{
+	struct native_src *s = (struct native_src *)base;
+	if (s->i >= s->end)
+		return 0;
+	const struct frame_rec *fr = trace_frame(s->t, s->i);
+	const struct stream_rec *st = trace_frame_stream(s->t, fr);
+	f->num = fr->num;
+	f->sec = fr->sec;
+	f->nsec = fr->nsec;
+	f->stream = fr->stream;
+	f->udp = fr->udp;
+	f->src = fr->to_server ? st->client : st->server;
+	f->dst = fr->to_server ? st->server : st->client;
+	f->root = trace_dissect_frame(s->t, a, s->i, &f->summary);
+	s->i++;
+	return 1;
+}
+
+struct frame_src *out_native_src(struct native_src *s, struct trace *t)
+{
+	s->base.next = native_next;
+	s->t = t;
+	s->i = 0;
+	s->end = trace_nframes(t);
+	return &s->base;
+}
+
+/* The frames [lo, hi) of t as a source. */
+static struct frame_src *range_src(struct native_src *s, struct trace *t,
+				   size_t lo, size_t hi)
+{
+	out_native_src(s, t);
+	s->i = lo;
+	s->end = hi;
+	return &s->base;
+}
+
+int out_json_src(struct frame_src *s, FILE *f)
 {
 	struct arena a;
 	struct jw w;
+	struct out_frame fr;
+	int r;
 
 	arena_init(&a);
 	jw_init(&w, f, false);
-	for (size_t i = lo; i < hi; i++) {
-		const char *summary;
-		struct node *root = trace_dissect_frame(t, &a, i, &summary);
+	while ((r = s->next(s, &a, &fr)) > 0) {
 		jw_obj(&w);
-		frame_head(&w, t, trace_frame(t, i), summary);
+		frame_head(&w, &fr);
 		jw_key(&w, "tree");
 		jw_arr(&w);
-		for (const struct node *c = root->child; c; c = c->next)
+		for (const struct node *c = fr.root->child; c; c = c->next)
 			out_json_node(&w, c);
 		jw_arr_end(&w);
 		jw_obj_end(&w);
@@ -203,6 +244,13 @@ static void json_range(struct trace *t, FILE *f, size_t lo, size_t hi)
 		arena_reset(&a);
 	}
 	arena_free(&a);
+	return r;
+}
+
+static void json_range(struct trace *t, FILE *f, size_t lo, size_t hi)
+{
+	struct native_src s;
+	out_json_src(range_src(&s, t, lo, hi), f);
 }
 
 void out_json_frames(struct trace *t, FILE *f)
@@ -222,27 +270,31 @@ static void text_node(FILE *f, const struct node *n, int depth)
 		text_node(f, c, depth + 1);
 }
 
-static void text_range(struct trace *t, FILE *f, size_t lo, size_t hi)
+int out_text_src(struct frame_src *s, FILE *f)
 {
 	struct arena a;
+	struct out_frame fr;
+	int r;
 
 	arena_init(&a);
-	for (size_t i = lo; i < hi; i++) {
-		const struct frame_rec *fr = trace_frame(t, i);
-		const struct stream_rec *s = trace_frame_stream(t, fr);
-		const char *summary;
-		struct node *root = trace_dissect_frame(t, &a, i, &summary);
+	while ((r = s->next(s, &a, &fr)) > 0) {
 		char ts[48];
-		out_fmt_time(ts, sizeof(ts), fr->sec, fr->nsec);
-		fprintf(f, "Frame %u: time %s, stream %u, %s -> %s: %s\n", fr->num, ts,
-			fr->stream, fr->to_server ? s->client : s->server,
-			fr->to_server ? s->server : s->client, summary);
-		for (const struct node *c = root->child; c; c = c->next)
+		out_fmt_time(ts, sizeof(ts), fr.sec, fr.nsec);
+		fprintf(f, "Frame %u: time %s, stream %u, %s -> %s: %s\n", fr.num, ts,
+			fr.stream, fr.src, fr.dst, fr.summary);
+		for (const struct node *c = fr.root->child; c; c = c->next)
 			text_node(f, c, 0);
 		fputc('\n', f);
 		arena_reset(&a);
 	}
 	arena_free(&a);
+	return r;
+}
+
+static void text_range(struct trace *t, FILE *f, size_t lo, size_t hi)
+{
+	struct native_src s;
+	out_text_src(range_src(&s, t, lo, hi), f);
 }
 
 void out_text_frames(struct trace *t, FILE *f)

@@ -164,6 +164,47 @@ def case_filter(smbcmp):
     check(rc == 0 and doc["summary"]["compared"] >= 1, f"reads alone are equal: exit {rc}")
 
 
+ANDX = os.path.join(ROOT, "tests", "andx")  # built by tests/andx/mkpcaps.py
+
+
+def case_andx(smbcmp):
+    # A chains Session Setup AndX + Tree Connect AndX; B sends them alone.
+    rc, doc = diff_json(smbcmp, os.path.join(ANDX, "chained.pcap"),
+                        os.path.join(ANDX, "separate.pcap"))
+    s = doc["summary"]
+    check(rc == 1, f"exit {rc}: the chaining itself is a difference")
+    check(s["only_a"] == 0 and s["only_b"] == 0, f"the chain opened gaps: {s}")
+    ops = doc["operations"]
+    tcon = [o for o in ops if "Tree Connect" in req(o, "a") or "Tree Connect" in req(o, "b")]
+    check(len(tcon) == 1, f"{len(tcon)} Tree Connect operations, expected one pair")
+    t = tcon[0]
+    check(t["a"] and t["b"], "the chained Tree Connect is not paired")
+    check(t["a"]["request_frame"] == ops[tcon[0]["index"] - 1]["a"]["request_frame"],
+          "the chained Tree Connect is not the link after the Session Setup")
+    check(t["b"]["request_frame"] != ops[tcon[0]["index"] - 1]["b"]["request_frame"],
+          "B's Tree Connect should be a message of its own")
+    check(t["status"] == "equal", f"chained Tree Connect differs: {sorted(diff_names(t))}")
+    check(t["a"]["request"].startswith("Tree Connect AndX Request, Path:"),
+          f"link summary: {t['a']['request']!r}")
+    check(t["a"]["response"].startswith("Tree Connect AndX Response"),
+          f"link response summary: {t['a']['response']!r}")
+    check("catena" in (t["a"].get("key") or "").lower(), f"key without the share: {t['a'].get('key')}")
+    changed = [o for o in ops if o["status"] == "changed"]
+    check(len(changed) == 1 and "Session Setup" in req(changed[0], "a"),
+          f"only the chaining Session Setup may differ: {[req(o, 'a') for o in changed]}")
+    names = diff_names(changed[0])
+    check("smb.cmd" in names, f"AndXCommand not among the differences: {sorted(names)}")
+    check(names <= {"smb.cmd", "smb.tid"}, f"unrelated differences: {sorted(names)}")
+    # Both later links of the Locking AndX + Write AndX chain pair up.
+    writes = [o for o in ops if req(o, "a").startswith("Write AndX Request")]
+    check(len(writes) == 1 and writes[0]["status"] == "equal" and writes[0]["b"],
+          "the chained Write AndX is not its own equal operation")
+    # A trace against itself: every link equal.
+    rc, doc = diff_json(smbcmp, os.path.join(ANDX, "chained.pcap"),
+                        os.path.join(ANDX, "chained.pcap"))
+    check(rc == 0, f"chained vs itself: exit {rc}, {doc['summary']}")
+
+
 CASES = {
     "same": case_same,
     "change_name": case_change_name,
@@ -172,6 +213,7 @@ CASES = {
     "camera": case_camera,
     "dialects": case_dialects,
     "filter": case_filter,
+    "andx": case_andx,
 }
 
 

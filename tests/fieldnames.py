@@ -23,6 +23,10 @@ EXCEPTIONS = {
     # Verdict of our own SMB2 signature check (good/bad/unknown key); newer
     # Wireshark versions have it, 4.0 does not.
     "smb2.signature.status": "our signature verification result",
+    "smb.signature.status": "our SMB1 signature verification result",
+    # Outcome of decrypting a transform message (dissect/smb2.c); Wireshark
+    # only changes the Info column to "Decrypted SMB3".
+    "smb2.decryption.status": "our decryption result",
     # A PDU whose bytes were lost in capture (TCP gap); Wireshark only shows
     # "[TCP segment of a reassembled PDU]" (dissect/fields_local.def).
     "smbcmp.incomplete": "PDU cut short by capture loss",

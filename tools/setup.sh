@@ -4,7 +4,11 @@
 set -euo pipefail
 
 PKGS=(gcc meson ninja-build pkg-config libpcap-dev libncurses-dev nettle-dev
-      libxml2-dev libinih-dev tshark python3 tmux)
+      libxml2-dev libinih-dev tshark python3 tmux
+      # packaging and install checks (tests/cli_package.sh): dpkg-buildpackage,
+      # dh, bash-completion's completionsdir, man
+      dpkg-dev debhelper bash-completion man-db
+      clang libclang-rt-dev time)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,0 +1,108 @@
+/*
+ * fuzz_common.h - shared by the libFuzzer targets in fuzz/: dissects every
+ * indexed frame of a trace the ways the CLI does (full tree, JSON writer,
+ * Info summary only) and checks tree invariants the dissectors promise:
+ * bounded depth and node count. A broken invariant aborts, so libFuzzer
+ * reports it as a crash with the input that caused it.
+ *
+ * Harness code only: the static sink below is the fuzzer's, not smbcmp's.
+ */
+#ifndef SMBCMP_FUZZ_COMMON_H
+#define SMBCMP_FUZZ_COMMON_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../dissect/trace.h"
+#include "../src/output.h"
+
+/* Deepest tree any dissector may build (see fuzz/README.md). */
+#define FUZZ_MAX_TREE_DEPTH 64
+
+static inline FILE *fuzz_sink(void)
+{
+	static FILE *sink;
+
+	if (!sink)
+		sink = fopen("/dev/null", "w");
+	if (!sink)
+		abort();
+	return sink;
+}
+
+/* Iterative walk: checks depth and counts nodes. */
+static inline void fuzz_check_tree(const struct node *root, uint32_t max_nodes)
+{
+	const struct node *n = root->child;
+	unsigned depth = 1;
+	size_t count = 0;
+
+	while (n) {
+		count++;
+		if (depth > FUZZ_MAX_TREE_DEPTH) {
+			fprintf(stderr, "fuzz: tree deeper than %d\n", FUZZ_MAX_TREE_DEPTH);
+			abort();
+		}
+		if (!n->label) {
+			fprintf(stderr, "fuzz: node without label\n");
+			abort();
+		}
+		if (n->child) {
+			n = n->child;
+			depth++;
+			continue;
+		}
+		while (n && !n->next) {
+			n = n->parent;
+			depth--;
+			if (n == root || depth == 0)
+				n = NULL;
+		}
+		if (n)
+			n = n->next;
+	}
+	/* +1: the "[Node limit reached]" note itself. */
+	if (max_nodes && count > (size_t)max_nodes + 1) {
+		fprintf(stderr, "fuzz: %zu nodes, limit %u\n", count, max_nodes);
+		abort();
+	}
+}
+
+/* Dissects every frame: the tree (written as JSON when json is set: the
+ * writer costs a third of the run, one target exercising it is enough),
+ * then the summary only. */
+static inline void fuzz_dissect_all(struct trace *t, uint32_t max_nodes, bool json)
+{
+	struct arena a;
+	struct jw w;
+
+	arena_init(&a);
+	jw_init(&w, fuzz_sink(), false);
+	for (size_t i = 0; i < trace_nframes(t); i++) {
+		const char *summary;
+		struct node *root = trace_dissect_frame(t, &a, i, &summary);
+		fuzz_check_tree(root, max_nodes);
+		if (!json) {
+			arena_reset(&a);
+			(void)trace_summary(t, &a, i);
+			arena_reset(&a);
+			continue;
+		}
+		jw_obj(&w);
+		jw_key(&w, "summary");
+		jw_str(&w, summary);
+		jw_key(&w, "tree");
+		jw_arr(&w);
+		for (const struct node *c = root->child; c; c = c->next)
+			out_json_node(&w, c);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		jw_line(&w);
+		arena_reset(&a);
+		(void)trace_summary(t, &a, i);
+		arena_reset(&a);
+	}
+	arena_free(&a);
+}
+
+#endif

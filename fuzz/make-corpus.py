@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""make-corpus.py OUTDIR [CAPTURE...] - seed corpora for the fuzz targets.
+
+Splits captures (default: ../shared/captures/public/* and captures/*.pcap)
+into small inputs in each target's own format (see the comment at the top
+of every fuzz/fuzz_*.c), one directory per target under OUTDIR:
+
+  fuzz_frame   single frames and runs of frames, with their link type
+  fuzz_smb     single TCP payloads and runs of segments of one connection
+  fuzz_pcap    small pcap files: each capture's first packets
+  fuzz_gssapi  security blobs (GSS-API/SPNEGO, raw NTLMSSP) found in PDUs
+  fuzz_xca     compressed segments of SMB2 COMPRESSION_TRANSFORM messages
+  fuzz_filter  filter expressions;  fuzz_config  INI config files
+  fuzz_keys    key files (captures/keys.txt, signkeys.txt, Wireshark UAT,
+               Samba and cifs.ko log excerpts, password files)
+  (fuzz_smbkeys uses the fuzz_smb seeds: fuzz/run.sh)
+
+Python standard library only; seeds are named by content hash, so running
+it twice adds nothing.
+"""
+import glob
+import hashlib
+import os
+import struct
+import sys
+
+MAX_SEED = 16384
+MAX_PER_CAPTURE = 150
+
+# Link types in fuzz_frame.c's table order.
+DLTS = [1, 12, 113, 276, 0, 108, 228, 229]
+
+
+def read_pcap(data):
+    """Yields (linktype, frame bytes). pcap (any endianness/precision) and
+    pcapng (IDB/EPB/SPB/OPB)."""
+    if len(data) < 24:
+        return
+    magic = data[:4]
+    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1', b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
+        e = '<' if magic[0] in (0xd4, 0x4d) else '>'
+        link = struct.unpack(e + 'I', data[20:24])[0] & 0xffff
+        off = 24
+        while off + 16 <= len(data):
+            incl = struct.unpack(e + 'I', data[off + 8:off + 12])[0]
+            off += 16
+            if incl > len(data) - off:
+                return
+            yield link, data[off:off + incl]
+            off += incl
+    elif magic == b'\x0a\x0d\x0d\x0a':
+        off = 0
+        e = '<'
+        links = []
+        while off + 12 <= len(data):
+            if data[off:off + 4] == b'\x0a\x0d\x0d\x0a':
+                e = '<' if data[off + 8:off + 12] == b'\x4d\x3c\x2b\x1a' else '>'
+                links = []
+            btype, blen = struct.unpack(e + 'II', data[off:off + 8])
+            if blen < 12 or off + blen > len(data):
+                return
+            body = data[off + 8:off + blen - 4]
+            if btype == 1:
+                links.append(struct.unpack(e + 'H', body[:2])[0])
+            elif btype in (6, 3) and links:
+                if btype == 6:
+                    ifid, _, _, caplen = struct.unpack(e + 'IIII', body[:16])
+                    pkt = body[20:20 + caplen]
+                else:
+                    ifid, pkt = 0, body[4:]
+                yield links[ifid] if ifid < len(links) else links[0], pkt
+            off += blen
+
+
+def tcp_payload(link, frame):
+    """Returns (src, dst, sport, dport, seq, flags, payload) or None."""
+    if link == 1:
+        off, et = 14, frame[12:14]
+        while et in (b'\x81\x00', b'\x88\xa8') and len(frame) >= off + 4:
+            et = frame[off + 2:off + 4]
+            off += 4
+        if et != b'\x08\x00':
+            return None
+    elif link == 113:
+        if frame[14:16] != b'\x08\x00':
+            return None
+        off = 16
+    elif link in (0, 108):
+        off = 4
+    elif link in (12, 101, 228):
+        off = 0
+    else:
+        return None
+    ip = frame[off:]
+    if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 6:
+        return None
+    ihl = (ip[0] & 15) * 4
+    total = struct.unpack('>H', ip[2:4])[0]
+    ip = ip[:total]
+    tcp = ip[ihl:]
+    if len(tcp) < 20:
+        return None
+    sport, dport, seq = struct.unpack('>HHI', tcp[:8])
+    hl = (tcp[12] >> 4) * 4
+    return ip[12:16], ip[16:20], sport, dport, seq, tcp[13], tcp[hl:]
+
+
+def rec(ctl, data):
+    return bytes([ctl]) + struct.pack('>H', len(data)) + data
+
+
+class Out:
+    def __init__(self, root):
+        self.root = root
+        self.count = {}
+
+    def put(self, target, data, cap_key=None):
+        if not data or len(data) > MAX_SEED:
+            return
+        if cap_key is not None:
+            k = (target, cap_key)
+            if self.count.get(k, 0) >= MAX_PER_CAPTURE:
+                return
+            self.count[k] = self.count.get(k, 0) + 1
+        d = os.path.join(self.root, target)
+        os.makedirs(d, exist_ok=True)
+        name = hashlib.sha1(data).hexdigest()
+        path = os.path.join(d, name)
+        if not os.path.exists(path):
+            with open(path, 'wb') as f:
+                f.write(data)
+
+
+def pdus(payload):
+    """NBSS messages starting at offset 0 of a payload (complete ones)."""
+    off = 0
+    while off + 4 <= len(payload) and payload[off] == 0:
+        n = 4 + (payload[off + 1] << 16 | payload[off + 2] << 8 | payload[off + 3])
+        if off + n > len(payload):
+            break
+        yield payload[off:off + n]
+        off += n
+
+
+def blobs(pdu):
+    spnego = b'\x06\x06\x2b\x06\x01\x05\x05\x02'
+    i = pdu.find(b'NTLMSSP\x00')
+    if i >= 0:
+        yield pdu[i:]
+    i = pdu.find(spnego)
+    if i >= 2 and pdu[i - 2] == 0x60:
+        yield pdu[i - 2:]
+    elif i >= 3 and pdu[i - 3] == 0x60:
+        yield pdu[i - 3:]
+    elif i >= 4 and pdu[i - 4] == 0x60:
+        yield pdu[i - 4:]
+    for tag in (b'\xa1\x81', b'\xa1\x82'):
+        j = pdu.find(tag)
+        if j >= 0 and pdu.find(b'\x0a\x01', j) > j:
+            yield pdu[j:]
+
+
+def xca_seeds(pdu):
+    m = pdu[4:]
+    if len(m) < 16 or m[:4] != b'\xfcSMB':
+        return
+    orig, alg, flags, off = struct.unpack('<IHHI', m[4:16])
+    amap = {1: 0, 2: 1, 3: 2}
+    if flags == 0 and alg in amap:
+        yield bytes([amap[alg]]) + struct.pack('<H', min(orig // 4 + 1, 0xffff)) + m[16 + off:]
+    elif flags == 1:
+        p = 8
+        while p + 8 <= len(m):
+            alg, _, ln = struct.unpack('<HHI', m[p:p + 8])
+            p += 8
+            if alg in amap and p + 4 <= len(m):
+                osz = struct.unpack('<I', m[p:p + 4])[0]
+                yield bytes([amap[alg]]) + struct.pack('<H', min(osz // 4 + 1, 0xffff)) + m[p + 4:p + ln]
+            p += ln
+
+
+def pcap_file(link, frames):
+    out = [struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, link)]
+    for i, fr in enumerate(frames):
+        out.append(struct.pack('<IIII', 1000 + i, 0, len(fr), len(fr)) + fr)
+    return b''.join(out)
+
+
+def capture(path, out):
+    data = open(path, 'rb').read()
+    key = os.path.basename(path)
+    frames = list(read_pcap(data))
+    if not frames:
+        return
+    if len(data) <= MAX_SEED:
+        out.put('fuzz_pcap', data)
+    out.put('fuzz_pcap', pcap_file(frames[0][0], [f for _, f in frames[:12]]))
+    # fuzz_frame: single frames with SMB payload, and runs of 8 frames.
+    run = []
+    for link, fr in frames:
+        if link not in DLTS:
+            continue
+        sel = bytes([DLTS.index(link)])
+        t = tcp_payload(link, fr)
+        if t and t[6]:
+            out.put('fuzz_frame', sel + struct.pack('>H', len(fr)) + fr, key)
+        run.append(struct.pack('>H', len(fr)) + fr)
+        if len(run) == 8:
+            out.put('fuzz_frame', sel + b''.join(run), key + 'run')
+            run = []
+    # fuzz_smb: per connection, segments as records; PDUs alone.
+    conns = {}
+    for link, fr in frames:
+        t = tcp_payload(link, fr)
+        if not t:
+            continue
+        src, dst, sport, dport, seq, flags, pay = t
+        if 445 in (sport, dport) or 139 in (sport, dport):
+            to_srv = dport in (445, 139)
+            k = (src, sport, dst, dport) if to_srv else (dst, dport, src, sport)
+            conns.setdefault(k, []).append((0 if to_srv else 1, pay))
+            for p in pdus(pay):
+                out.put('fuzz_smb', rec(0 if to_srv else 1, p), key)
+                for b in blobs(p):
+                    out.put('fuzz_gssapi', b, key)
+                for x in xca_seeds(p):
+                    out.put('fuzz_xca', x, key)
+    for segs in conns.values():
+        chunk = b''
+        for d, pay in segs:
+            if not pay:
+                continue
+            r = rec(d, pay)
+            if len(chunk) + len(r) > MAX_SEED:
+                out.put('fuzz_smb', chunk, key + 'run')
+                chunk = b''
+            chunk += r
+        out.put('fuzz_smb', chunk, key + 'run')
+
+
+FILTERS = [
+    'smb2.cmd == 5', 'smb2.cmd == 5 && smb2.filename contains "jpg"',
+    '!(smb2.cmd eq 0x10) || smb.cmd', 'smb2.create.disposition >= 1 and not smb2',
+    'smb2.filename == a\\b.jpg', '((((smb2))))', 'smb2.cmd != 5', 'smb2.cmd lt 3',
+]
+CONFIGS = [
+    b'[masks]\ndefaults = no\nmask = smb2.create.action\nunmask = smb2.credits.granted\nid = smb2.lease.lease_key\n',
+    b'; comment\n[masks]\nmask = smb2.*\n',
+    b'[other]\nx = y\n',
+]
+KEYFILES = [
+    b'"1ebf0f0600000000","7a66c3fb459c81b923cf1bf0e101d26a","91dfee0e389dfd2653458830a3be0062","75c6bcaab8d6bad78cef9b26efe1d3a1"\n',
+    b'1ebf0f0600000000:7a66c3fb459c81b923cf1bf0e101d26a\n',
+    b'  Session Id    [0000] 1E BF 0F 06 00 00 00 00                            ........\n'
+    b'  Session Key   [0000] 7A 66 C3 FB 45 9C 81 B9   23 CF 1B F0 E1 01 D2 6A   zf..E...#......j\n',
+    b'CIFS: VFS: Session Id    1e bf 0f 06 00 00 00 00\n'
+    b'CIFS: VFS: Session Key   7a 66 c3 fb 45 9c 81 b9 23 cf 1b f0 e1 01 d2 6a\n',
+    b'smbuser:smbpass123\nDOMAIN\\user:secret\njustapassword\n',
+]
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    out = Out(sys.argv[1])
+    here = os.path.dirname(os.path.abspath(__file__))
+    caps = sys.argv[2:] or sorted(
+        glob.glob(os.path.join(here, '..', '..', 'shared', 'captures', 'public', '*.pcap*')) +
+        glob.glob(os.path.join(here, '..', 'captures', '*.pcap')))
+    seen = set()
+    for c in caps:
+        r = os.path.realpath(c)
+        if r not in seen:
+            seen.add(r)
+            capture(c, out)
+    for f in FILTERS:
+        out.put('fuzz_filter', f.encode())
+    for c in CONFIGS:
+        out.put('fuzz_config', c)
+    for name in ('keys.txt', 'signkeys.txt'):
+        p = os.path.join(here, '..', 'captures', name)
+        if os.path.exists(p):
+            out.put('fuzz_keys', open(p, 'rb').read())
+    for k in KEYFILES:
+        out.put('fuzz_keys', k)
+    # Hand-made decompressor seeds: an LZNT1 uncompressed chunk, a plain
+    # LZ77 stream of literals.
+    out.put('fuzz_xca', b'\x00\x10\x00' + struct.pack('<H', 0x3000 | 15) + bytes(range(16)))
+    out.put('fuzz_xca', b'\x01\x10\x00' + b'\x00\x00\x00\x00' + bytes(range(32)))
+    for t in sorted(os.listdir(out.root)):
+        print('%-12s %d seeds' % (t, len(os.listdir(os.path.join(out.root, t)))))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# run.sh TARGET SECONDS [BUILDDIR] - run one libFuzzer target for SECONDS.
+#
+# Builds BUILDDIR (default build-fuzz) with clang and -Dfuzz=true when it
+# does not exist, makes the seed corpus from the captures once
+# (BUILDDIR/fuzz-seeds), and keeps what the fuzzer learns in
+# BUILDDIR/fuzz-corpus/TARGET. Crashes, leaks and slow inputs land in
+# BUILDDIR/fuzz-crashes/TARGET/. Prints libFuzzer's final statistics
+# (executions, executions per second) and appends them to
+# BUILDDIR/fuzz-stats.tsv; exits non-zero on any finding.
+# Extra libFuzzer flags can be passed in FUZZ_FLAGS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+T=${1:?usage: fuzz/run.sh TARGET SECONDS [BUILDDIR]}
+SECS=${2:?usage: fuzz/run.sh TARGET SECONDS [BUILDDIR]}
+B=${3:-build-fuzz}
+if ! command -v clang >/dev/null; then
+	echo "fuzz: clang not found (tools/setup.sh installs it)" >&2
+	exit 1
+fi
+if [ ! -f "$B/build.ninja" ]; then
+	CC=clang meson setup "$B" -Dfuzz=true >/dev/null
+fi
+ninja -C "$B" >/dev/null
+exe=$B/fuzz/$T
+[ -x "$exe" ] || { echo "fuzz: no target $T in $B/fuzz" >&2; exit 1; }
+if [ ! -d "$B/fuzz-seeds" ]; then
+	python3 fuzz/make-corpus.py "$B/fuzz-seeds.tmp" >/dev/null
+	mv "$B/fuzz-seeds.tmp" "$B/fuzz-seeds"
+fi
+corpus=$B/fuzz-corpus/$T crashes=$B/fuzz-crashes/$T
+seeds=$B/fuzz-seeds/$T
+[ "$T" = fuzz_smbkeys ] && seeds=$B/fuzz-seeds/fuzz_smb
+mkdir -p "$corpus" "$crashes" "$seeds"
+dict=()
+case $T in
+fuzz_filter) dict=(-dict=fuzz/filter.dict) ;;
+fuzz_config|fuzz_xca|fuzz_keys) ;;
+*) dict=(-dict=fuzz/smb.dict) ;;
+esac
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# -timeout: an input that takes over 10 s under ASan is a hang.
+# -rss_limit_mb / -malloc_limit_mb: memory over the documented bound is a bug.
+rc=0
+"$exe" "$corpus" "$seeds" "${dict[@]}" -max_total_time="$SECS" \
+	-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=16384 \
+	-print_final_stats=1 -artifact_prefix="$crashes/" ${FUZZ_FLAGS:-} 2>"$B/fuzz-$T.log" || rc=$?
+stat() { awk -v k="stat::$1:" '$1 == k {print $2}' "$B/fuzz-$T.log" | tail -1; }
+printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$T" "$SECS" "$(stat number_of_executed_units)" \
+	"$(stat average_exec_per_sec)" "$([ $rc -eq 0 ] && echo ok || echo FOUND)" >>"$B/fuzz-stats.tsv"
+[ $rc -eq 0 ] || {
+	grep -E "ERROR|SUMMARY|Test unit written|==[0-9]+==" "$B/fuzz-$T.log" | head -20 >&2
+	echo "fuzz: $T failed (rc $rc), log $B/fuzz-$T.log" >&2
+	exit 1
+}
+grep -E "^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|cov: .*corp" \
+	"$B/fuzz-$T.log" | tail -4

@@ -1,0 +1,177 @@
+/* engine.c - engine selection and the tshark frame source; see engine.h. */
+#include "engine.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+int engine_parse(const char *s, enum engine *e)
+{
+	static const struct { const char *name; enum engine e; } tab[] = {
+		{ "auto", ENGINE_AUTO }, { "native", ENGINE_NATIVE }, { "tshark", ENGINE_TSHARK },
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (!strcmp(s, tab[i].name)) {
+			*e = tab[i].e;
+			return 0;
+		}
+	return -1;
+}
+
+static void hexs(char *out, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+	out[2 * n] = 0;
+}
+
+char **engine_key_args(const struct smb_keyring *ring)
+{
+	if (!ring || (!ring->nkeys && !ring->npasswords))
+		return NULL;
+	char **args = calloc(2 * ring->nkeys + 3, sizeof(*args));
+	size_t k = 0;
+	if (!args)
+		return NULL;
+	for (size_t i = 0; i < ring->nkeys; i++) {
+		const struct smb_key *key = &ring->keys[i];
+		uint8_t sid[8];
+		char hsid[17], hsk[65], hs2c[65], hc2s[65];
+		for (int b = 0; b < 8; b++)
+			sid[b] = (uint8_t)(key->sesid >> (8 * b));
+		hexs(hsid, sid, 8);
+		hexs(hsk, key->session_key, key->session_key_len);
+		hexs(hs2c, key->s2c, key->s2c_len);
+		hexs(hc2s, key->c2s, key->c2s_len);
+		size_t n = 64 + strlen(hsk) + strlen(hs2c) + strlen(hc2s) + 16;
+		args[k] = strdup("-o");
+		args[k + 1] = malloc(n);
+		if (!args[k] || !args[k + 1])
+			break;
+		snprintf(args[k + 1], n, "uat:smb2_seskey_list:%s,%s,%s,%s",
+			 hsid, hsk, hs2c, hc2s);
+		k += 2;
+	}
+	if (ring->npasswords) {
+		const char *pw = ring->passwords[0].password;
+		size_t n = strlen(pw) + 32;
+		args[k] = strdup("-o");
+		args[k + 1] = malloc(n);
+		if (args[k] && args[k + 1]) {
+			snprintf(args[k + 1], n, "ntlmssp.nt_password:%s", pw);
+			k += 2;
+		}
+	}
+	args[k] = NULL;
+	return args;
+}
+
+void engine_free_args(char **args)
+{
+	for (size_t i = 0; args && args[i]; i++)
+		free(args[i]);
+	free(args);
+}
+
+static int ts_next(struct frame_src *base, struct arena *a, struct out_frame *f)
+{
+	struct tshark_src *s = (struct tshark_src *)base;
+	int r = tshark_next(s->ts, a, &s->tf, s->err, sizeof(s->err));
+	if (r < 0)
+		s->failed = true;
+	if (r <= 0)
+		return r;
+	f->num = s->tf.num;
+	f->sec = s->tf.sec;
+	f->nsec = s->tf.nsec;
+	f->stream = s->tf.stream;
+	f->udp = s->tf.udp;
+	f->src = s->tf.src;
+	f->dst = s->tf.dst;
+	f->summary = s->tf.summary;
+	f->root = s->tf.root;
+	return 1;
+}
+
+int tshark_src_open(struct tshark_src *s, const char *path, const struct ts_opts *o,
+		    char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->base.next = ts_next;
+	return tshark_open(&s->ts, path, o, err, errlen);
+}
+
+int tshark_src_close(struct tshark_src *s, struct ts_stats *st, char *err, size_t errlen)
+{
+	char cerr[512] = "";
+	struct ts_stats tmp;
+	int rc = tshark_close(s->ts, &tmp, cerr, sizeof(cerr));
+	const char *dbg = getenv("SMBCMP_DEBUG");
+	if (dbg && strstr(dbg, "tshark"))
+		fprintf(stderr, "smbcmp: tshark: %llu packets, %llu items, %llu generated, "
+				"%llu not aligned with -V\n",
+			(unsigned long long)tmp.packets, (unsigned long long)tmp.items,
+			(unsigned long long)tmp.generated, (unsigned long long)tmp.unaligned);
+	if (st)
+		*st = tmp;
+	s->ts = NULL;
+	if (s->failed) {
+		/* tshark's own complaint explains a broken output best */
+		snprintf(err, errlen, "%s", cerr[0] ? cerr : s->err);
+		return -1;
+	}
+	if (rc) {
+		snprintf(err, errlen, "%s", cerr);
+		return -1;
+	}
+	return 0;
+}
+
+static int list_src(struct frame_src *s, FILE *f)
+{
+	struct arena a;
+	struct out_frame fr;
+	int64_t t0 = 0;
+	uint32_t n0 = 0;
+	bool first = true;
+	int r;
+
+	arena_init(&a);
+	while ((r = s->next(s, &a, &fr)) > 0) {
+		if (first) {
+			t0 = fr.sec;
+			n0 = fr.nsec;
+			first = false;
+		}
+		int64_t ns = (fr.sec - t0) * 1000000000 + ((int64_t)fr.nsec - n0);
+		fprintf(f, "%6u %4" PRId64 ".%06" PRId64 " %s -> %s %s\n", fr.num,
+			(int64_t)(ns / 1000000000), (int64_t)((ns % 1000000000) / 1000),
+			fr.src, fr.dst, fr.summary);
+		arena_reset(&a);
+	}
+	arena_free(&a);
+	return r;
+}
+
+int engine_print_tshark(const char *path, enum engine_out how, char *const *extra, FILE *f)
+{
+	struct tshark_src s;
+	struct ts_opts o = { .filter = ENGINE_TSHARK_FILTER, .extra = extra };
+	char err[512];
+
+	if (tshark_src_open(&s, path, &o, err, sizeof(err))) {
+		fprintf(stderr, "smbcmp: %s\n", err);
+		return 2;
+	}
+	switch (how) {
+	case EOUT_JSON: out_json_src(&s.base, f); break;
+	case EOUT_TEXT: out_text_src(&s.base, f); break;
+	case EOUT_LIST: list_src(&s.base, f); break;
+	}
+	if (tshark_src_close(&s, NULL, err, sizeof(err))) {
+		fflush(f);
+		fprintf(stderr, "smbcmp: %s\n", err);
+		return 2;
+	}
+	return 0;
+}

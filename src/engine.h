@@ -1,0 +1,57 @@
+/*
+ * engine.h - choosing the dissection engine (--engine=native|tshark|auto)
+ * and the tshark frame source.
+ *
+ *   native  smbcmp's own dissectors only (dissect/).
+ *   tshark  the whole trace dissected by tshark (tshark.h): the frames are
+ *           those tshark shows with an nbss, smb or smb2 layer
+ *           (ENGINE_TSHARK_FILTER), with the same JSON/text output.
+ *   auto    native trees, plus tshark's subtrees for what the native engine
+ *           leaves undissected (graft.h); native alone when the trace has
+ *           no such payload or tshark is missing (with a note).
+ */
+#ifndef SMBCMP_ENGINE_H
+#define SMBCMP_ENGINE_H
+
+#include "output.h"
+#include "tshark.h"
+
+enum engine { ENGINE_AUTO, ENGINE_NATIVE, ENGINE_TSHARK };
+
+#define ENGINE_TSHARK_FILTER "nbss || smb || smb2"
+
+/* "native", "tshark", "auto" -> *e; -1 for anything else. */
+int engine_parse(const char *s, enum engine *e);
+
+/* Frames of a tshark run as a frame_src (output.h). */
+struct tshark_src {
+	struct frame_src base;
+	struct tshark *ts;
+	struct ts_frame tf;
+	char err[512];
+	bool failed;
+};
+
+int tshark_src_open(struct tshark_src *s, const char *path, const struct ts_opts *o,
+		    char *err, size_t errlen);
+/* Ends the run; 0, or -1 with the reason in err (also when next() failed). */
+int tshark_src_close(struct tshark_src *s, struct ts_stats *st, char *err, size_t errlen);
+
+/*
+ * The tshark arguments that carry smbcmp's keys: one
+ * -o uat:smb2_seskey_list:SESID,SESSIONKEY,S2C,C2S per SMB3 key
+ * and -o ntlmssp.nt_password:PW for the first password. NULL-terminated,
+ * malloc'd (engine_free_args); NULL when there are no keys.
+ */
+char **engine_key_args(const struct smb_keyring *ring);
+void engine_free_args(char **args);
+
+enum engine_out { EOUT_JSON, EOUT_TEXT, EOUT_LIST };
+
+/*
+ * Prints the capture at path with the tshark engine. Returns the exit
+ * status: 0, or 2 with one line on stderr (tshark missing or failing).
+ */
+int engine_print_tshark(const char *path, enum engine_out how, char *const *extra, FILE *f);
+
+#endif

@@ -1,0 +1,648 @@
+/*
+ * graft.c - tshark subtrees grafted into native trees; the design (trigger,
+ * one run per trace, anchors, cache) is described in graft.h.
+ */
+#include "graft.h"
+
+#include <errno.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../dissect/hmap.h"
+#include "tshark.h"
+
+#define GRAFT_FILTER "dcerpc || kerberos || smb_pipe || mailslot || browser || lanman"
+#define FULL_HASH_MAX (256u << 20) /* larger files: sampled hash, see graft.h */
+#define CACHE_MAGIC "smbcmp-graft 1"
+
+/* One graft root and where it goes. */
+struct gentry {
+	uint32_t frame;
+	uint8_t nested;      /* 0: after a top-level SMB layer; 1: under a node */
+	const char *akey;    /* anchor: name, or label for a text item */
+	uint32_t apos, aocc; /* anchor pos (nested) and occurrence */
+	struct node *tree;
+};
+
+struct graft {
+	struct arena a;
+	struct gentry *e;
+	size_t n, cap;
+	size_t frames;
+	struct hmap byframe; /* frame number -> first entry index + 1 */
+	bool debug;
+};
+
+static const char *const smb_layers[] = { "nbss", "nbdgm", "smb", "smb2", NULL };
+
+static bool is_smb_layer(const char *name)
+{
+	for (int i = 0; name && smb_layers[i]; i++)
+		if (!strcmp(name, smb_layers[i]))
+			return true;
+	return false;
+}
+
+int graft_native_proto(const char *name)
+{
+	int fid = name ? field_by_name(name) : F_INVALID;
+	return fid != F_INVALID && field_get(fid)->type == FT_PROTOCOL;
+}
+
+/* Protocols never grafted: raw bytes and tshark's own items. */
+static bool graftable(const struct node *n)
+{
+	return n->flags & N_PROTO && n->name && strcmp(n->name, "data") &&
+	       strcmp(n->name, "fake-field-wrapper") && strncmp(n->name, "_ws.", 4);
+}
+
+static const char *node_key(const struct node *n)
+{
+	return n->name ? n->name : n->label;
+}
+
+/* ---- trees -------------------------------------------------------------- */
+
+/* Copies a subtree into arena a; with dup, its strings too (except the
+ * names of registry fields, which are static). */
+static struct node *copy_tree(struct arena *a, const struct node *s, struct node *parent,
+			      bool dup)
+{
+	struct node *n = arena_alloc(a, sizeof(*n));
+	*n = *s;
+	n->parent = parent;
+	n->next = n->child = n->last = NULL;
+	if (dup) {
+		if (n->name && n->field == F_INVALID)
+			n->name = arena_strdup(a, n->name);
+		n->label = arena_strdup(a, n->label ? n->label : "");
+		if (n->show)
+			n->show = arena_strdup(a, n->show);
+	}
+	for (const struct node *c = s->child; c; c = c->next) {
+		struct node *k = copy_tree(a, c, n, dup);
+		if (n->last)
+			n->last->next = k;
+		else
+			n->child = k;
+		n->last = k;
+	}
+	return n;
+}
+
+static void insert_after(struct node *parent, struct node *prev, struct node *n)
+{
+	n->parent = parent;
+	if (!prev) { /* first child */
+		n->next = parent->child;
+		parent->child = n;
+		if (!parent->last)
+			parent->last = n;
+		return;
+	}
+	n->next = prev->next;
+	prev->next = n;
+	if (parent->last == prev)
+		parent->last = n;
+}
+
+static void append_child(struct node *parent, struct node *n)
+{
+	insert_after(parent, parent->last, n);
+}
+
+/* Preorder walk for the occ-th node with key and pos below root. With
+ * target set, counts the matches before target instead (into *count). */
+static struct node *find_nth(struct node *root, const char *key, uint32_t pos,
+			     uint32_t *count, const struct node *target)
+{
+	for (struct node *c = root->child; c; c = c->next) {
+		if (c == target)
+			return c;
+		const char *k = node_key(c);
+		if (k && !strcmp(k, key) && c->pos == pos) {
+			if (!target && *count == 0)
+				return c;
+			if (target)
+				++*count;
+			else
+				--*count;
+		}
+		struct node *r = find_nth(c, key, pos, count, target);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+/* ---- collecting grafts from tshark's trees ----------------------------- */
+
+static void add_entry(struct graft *g, uint32_t frame, bool nested, const char *akey,
+		      uint32_t apos, uint32_t aocc, const struct node *src)
+{
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 64;
+		g->e = realloc(g->e, g->cap * sizeof(*g->e));
+		if (!g->e) {
+			fputs("smbcmp: out of memory\n", stderr);
+			abort();
+		}
+	}
+	g->e[g->n++] = (struct gentry){ frame, nested, arena_strdup(&g->a, akey), apos, aocc,
+					copy_tree(&g->a, src, NULL, true) };
+	g->e[g->n - 1].tree->flags |= N_GRAFT;
+}
+
+/* Nested grafts: unknown protocols below a native layer. */
+static void collect_nested(struct graft *g, uint32_t frame, struct node *root, struct node *n)
+{
+	for (struct node *c = n->child; c; c = c->next) {
+		if (graftable(c) && !graft_native_proto(c->name)) {
+			uint32_t occ = 0;
+			const char *key = node_key(n);
+			if (!key)
+				continue;
+			find_nth(root, key, n->pos, &occ, n);
+			add_entry(g, frame, true, key, n->pos, occ, c);
+			continue;
+		}
+		collect_nested(g, frame, root, c);
+	}
+}
+
+static void collect(struct graft *g, const struct ts_frame *f)
+{
+	const struct node *anchor = NULL;
+	uint32_t occ[4] = { 0 }, aocc = 0;
+	size_t before = g->n;
+
+	for (struct node *c = f->root->child; c; c = c->next) {
+		if (is_smb_layer(c->name)) {
+			int k = 0;
+			while (strcmp(smb_layers[k], c->name))
+				k++;
+			anchor = c;
+			aocc = occ[k]++;
+			collect_nested(g, f->num, f->root, c);
+		} else if (anchor && graftable(c)) {
+			add_entry(g, f->num, false, anchor->name, 0, aocc, c);
+		}
+	}
+	if (g->n > before) {
+		hmap_put(&g->byframe, hmap_mix(0, f->num), (void *)(uintptr_t)(before + 1));
+		g->frames++;
+	}
+}
+
+/* ---- the hook ------------------------------------------------------------ */
+
+static bool has_child(const struct node *n, const char *name)
+{
+	for (const struct node *c = n->child; c; c = c->next)
+		if (c->name && !strcmp(c->name, name) && !(c->flags & N_GRAFT))
+			return true;
+	return false;
+}
+
+static struct node *top_anchor(struct node *root, const char *name, uint32_t occ)
+{
+	for (struct node *c = root->child; c; c = c->next)
+		if (c->name && !strcmp(c->name, name) && occ-- == 0)
+			return c;
+	return NULL;
+}
+
+/* True if the native tree already has protocol name after anchor, before
+ * the next SMB layer. */
+static bool native_has_top(const struct node *anchor, const char *name)
+{
+	for (const struct node *c = anchor->next; c && !is_smb_layer(c->name); c = c->next)
+		if (c->name && !strcmp(c->name, name) && !(c->flags & N_GRAFT))
+			return true;
+	return false;
+}
+
+/* Nested grafts go in first, so that top-level grafts (which may hold
+ * native-looking names) never shift the anchors they count. */
+static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct node *root)
+{
+	struct graft *g = ctx;
+	uint32_t num = trace_frame(t, i)->num;
+	uintptr_t first = (uintptr_t)hmap_get(&g->byframe, hmap_mix(0, num));
+	if (!first)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = first - 1; k < g->n && g->e[k].frame == num; k++) {
+			const struct gentry *e = &g->e[k];
+			if (e->nested != !pass)
+				continue;
+			if (e->nested) {
+				uint32_t occ = e->aocc;
+				struct node *p = find_nth(root, e->akey, e->apos, &occ, NULL);
+				if (p && !has_child(p, e->tree->name))
+					append_child(p, copy_tree(a, e->tree, p, false));
+				continue;
+			}
+			struct node *at = top_anchor(root, e->akey, e->aocc);
+			if (!at) {
+				append_child(root, copy_tree(a, e->tree, root, false));
+				continue;
+			}
+			if (native_has_top(at, e->tree->name))
+				continue;
+			while (at->next && !is_smb_layer(at->next->name))
+				at = at->next;
+			insert_after(root, at, copy_tree(a, e->tree, root, false));
+		}
+	}
+}
+
+/* ---- trigger ----------------------------------------------------------- */
+
+static const char *trigger(const struct trace *t)
+{
+	unsigned seen = trace_foreign(t);
+
+	if (seen & TRACE_SAW_DCERPC)
+		return "DCE/RPC";
+	if (seen & TRACE_SAW_KRB5)
+		return "Kerberos";
+	return NULL;
+}
+
+/* ---- cache key ---------------------------------------------------------- */
+
+int graft_cache_dir(char *buf, size_t n)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+	if (x && *x == '/')
+		snprintf(buf, n, "%s/smbcmp", x);
+	else if (h && *h)
+		snprintf(buf, n, "%s/.cache/smbcmp", h);
+	else
+		return -1;
+	return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, 0700) && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
+}
+
+static void hex(char *out, const uint8_t *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+/* SHA-256 of the file (sampled above FULL_HASH_MAX, see graft.h). */
+static int file_key(const char *path, char out[65], char *err, size_t errlen)
+{
+	struct sha256_ctx h;
+	struct stat st;
+	FILE *f = fopen(path, "rb");
+	static const size_t chunk = 1 << 20;
+	uint8_t *buf = malloc(chunk), d[SHA256_DIGEST_SIZE];
+	int rc = -1;
+
+	if (!f || !buf || fstat(fileno(f), &st)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	sha256_init(&h);
+	if ((uint64_t)st.st_size > FULL_HASH_MAX) {
+		char meta[64];
+		int m = snprintf(meta, sizeof(meta), "sampled %lld %lld", (long long)st.st_size,
+				 (long long)st.st_mtim.tv_sec);
+		sha256_update(&h, (size_t)m, (const uint8_t *)meta);
+		size_t r = fread(buf, 1, chunk, f);
+		sha256_update(&h, r, buf);
+		if (fseeko(f, st.st_size - (off_t)chunk, SEEK_SET) == 0) {
+			r = fread(buf, 1, chunk, f);
+			sha256_update(&h, r, buf);
+		}
+	} else {
+		size_t r;
+		while ((r = fread(buf, 1, chunk, f)) > 0)
+			sha256_update(&h, r, buf);
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	sha256_digest(&h, sizeof(d), d);
+	hex(out, d, sizeof(d));
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	free(buf);
+	return rc;
+}
+
+/* ---- cache file --------------------------------------------------------- */
+
+static void put_str(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		switch (*s) {
+		case '\\': fputs("\\\\", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		default: fputc(*s, f);
+		}
+}
+
+static void put_tree(FILE *f, const struct node *n, unsigned depth)
+{
+	unsigned fl = n->flags | (n->name ? 0x4000u : 0) | (n->show ? 0x8000u : 0);
+	fprintf(f, "N\t%u\t%u\t%u\t%u\t%llu\t", depth, fl, n->pos, n->size,
+		(unsigned long long)n->value);
+	put_str(f, n->name);
+	fputc('\t', f);
+	put_str(f, n->show);
+	fputc('\t', f);
+	put_str(f, n->label);
+	fputc('\n', f);
+	for (const struct node *c = n->child; c; c = c->next)
+		put_tree(f, c, depth + 1);
+}
+
+static int save(const struct graft *g, const char *path, const char *version)
+{
+	char tmp[4400];
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%s\t", CACHE_MAGIC);
+	put_str(f, version);
+	fputc('\n', f);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct gentry *e = &g->e[i];
+		fprintf(f, "G\t%u\t%u\t%u\t%u\t", e->frame, e->nested, e->apos, e->aocc);
+		put_str(f, e->akey);
+		fputc('\n', f);
+		put_tree(f, e->tree, 0);
+	}
+	fputs("E\n", f);
+	if (fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Splits line at tabs into at most max fields (unescaped in place). */
+static size_t split(char *line, char **fld, size_t max)
+{
+	size_t n = 0;
+	char *w = line;
+	fld[n++] = w;
+	for (char *r = line; *r; r++) {
+		if (*r == '\t') {
+			*w++ = 0;
+			if (n == max)
+				return n;
+			fld[n++] = w;
+		} else if (*r == '\\' && r[1]) {
+			r++;
+			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = 0;
+	return n;
+}
+
+/* Loads a cache file into g. 0, or -1 if missing, stale or damaged. */
+static int load(struct graft *g, const char *path, const char *version)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, *fld[9];
+	size_t cap = 0;
+	ssize_t len;
+	int rc = -1;
+	struct node *stack[256];
+	uint32_t frame = 0;
+	bool ended = false;
+
+	if (!f)
+		return -1;
+	if ((len = getline(&line, &cap, f)) <= 0)
+		goto out;
+	line[strcspn(line, "\n")] = 0;
+	if (split(line, fld, 2) != 2 || strcmp(fld[0], CACHE_MAGIC) || strcmp(fld[1], version))
+		goto out;
+	size_t cur = SIZE_MAX;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		line[strcspn(line, "\n")] = 0;
+		size_t k = split(line, fld, 9);
+		if (!strcmp(fld[0], "E")) {
+			ended = true;
+			break;
+		}
+		if (!strcmp(fld[0], "G") && k == 6) {
+			if (g->n == g->cap) {
+				g->cap = g->cap ? g->cap * 2 : 64;
+				g->e = realloc(g->e, g->cap * sizeof(*g->e));
+				if (!g->e)
+					abort();
+			}
+			struct gentry *e = &g->e[g->n];
+			e->frame = (uint32_t)strtoul(fld[1], NULL, 10);
+			e->nested = (uint8_t)(fld[2][0] == '1');
+			e->apos = (uint32_t)strtoul(fld[3], NULL, 10);
+			e->aocc = (uint32_t)strtoul(fld[4], NULL, 10);
+			e->akey = arena_strdup(&g->a, fld[5]);
+			e->tree = NULL;
+			cur = g->n++;
+			if (e->frame != frame || g->n == 1) {
+				frame = e->frame;
+				hmap_put(&g->byframe, hmap_mix(0, frame), (void *)(uintptr_t)(cur + 1));
+				g->frames++;
+			}
+		} else if (!strcmp(fld[0], "N") && k == 9 && cur != SIZE_MAX) {
+			unsigned depth = (unsigned)strtoul(fld[1], NULL, 10);
+			unsigned fl = (unsigned)strtoul(fld[2], NULL, 10);
+			struct gentry *e = &g->e[cur];
+			if (depth >= 256 || (depth == 0) != !e->tree)
+				goto out;
+			struct node *n = arena_zalloc(&g->a, sizeof(*n));
+			n->flags = (uint16_t)(fl & 0x3fff);
+			n->pos = (uint32_t)strtoul(fld[3], NULL, 10);
+			n->size = (uint32_t)strtoul(fld[4], NULL, 10);
+			n->value = strtoull(fld[5], NULL, 10);
+			if (fl & 0x4000) {
+				int fid = field_by_name(fld[6]);
+				n->field = (uint16_t)fid;
+				n->name = fid ? field_get(fid)->name : arena_strdup(&g->a, fld[6]);
+			}
+			n->show = fl & 0x8000 ? arena_strdup(&g->a, fld[7]) : NULL;
+			n->label = arena_strdup(&g->a, fld[8]);
+			stack[depth] = n;
+			if (depth == 0) {
+				e->tree = n;
+			} else {
+				if (!stack[depth - 1])
+					goto out;
+				append_child(stack[depth - 1], n);
+			}
+			if (depth + 1 < 256)
+				stack[depth + 1] = NULL;
+		} else {
+			goto out;
+		}
+	}
+	rc = ended ? 0 : -1;
+	for (size_t i = 0; i < g->n; i++)
+		if (!g->e[i].tree)
+			rc = -1;
+out:
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* ---- attaching ----------------------------------------------------------- */
+
+static struct graft *graft_new(void)
+{
+	struct graft *g = calloc(1, sizeof(*g));
+	if (!g) {
+		fputs("smbcmp: out of memory\n", stderr);
+		abort();
+	}
+	arena_init(&g->a);
+	hmap_init(&g->byframe);
+	const char *dbg = getenv("SMBCMP_DEBUG");
+	g->debug = dbg && strstr(dbg, "graft");
+	return g;
+}
+
+static void graft_clear(struct graft *g)
+{
+	free(g->e);
+	g->e = NULL;
+	g->n = g->cap = g->frames = 0;
+	hmap_free(&g->byframe);
+	hmap_init(&g->byframe);
+	arena_free(&g->a);
+	arena_init(&g->a);
+}
+
+/* Runs tshark once over the capture and keeps the graft roots. */
+static int run_tshark(struct graft *g, const char *path, char *const *extra, char *err,
+		      size_t errlen)
+{
+	struct tshark *ts;
+	struct ts_opts o = { .filter = GRAFT_FILTER, .extra = extra };
+	struct arena a;
+	struct ts_frame f;
+	int r;
+
+	if (tshark_open(&ts, path, &o, err, errlen))
+		return -1;
+	arena_init(&a);
+	while ((r = tshark_next(ts, &a, &f, err, errlen)) > 0) {
+		collect(g, &f);
+		arena_reset(&a);
+	}
+	arena_free(&a);
+	char cerr[512];
+	if (tshark_close(ts, NULL, cerr, sizeof(cerr)) && r == 0) {
+		snprintf(err, errlen, "%s", cerr);
+		return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+int graft_attach(struct graft **out, struct trace *t, char *const *extra, char *err,
+		 size_t errlen)
+{
+	struct graft *g = graft_new();
+	char dir[4096], version[512], key[65], cpath[4300];
+	const char *why = trigger(t);
+
+	*out = NULL;
+	if (!why) {
+		if (g->debug)
+			fprintf(stderr, "smbcmp: graft: %s: no DCE/RPC or Kerberos payload, tshark not needed\n",
+				trace_path(t));
+		*out = g;
+		return 0;
+	}
+	bool cache = graft_cache_dir(dir, sizeof(dir)) == 0;
+	if (tshark_version(cache && mkdir_p(dir) == 0 ? dir : NULL, version, sizeof(version),
+			   err, errlen))
+		goto fail;
+	if (cache && file_key(trace_path(t), key, err, errlen) == 0) {
+		uint8_t vd[SHA256_DIGEST_SIZE];
+		char vh[2 * SHA256_DIGEST_SIZE + 1];
+		struct sha256_ctx h;
+		sha256_init(&h);
+		sha256_update(&h, strlen(version), (const uint8_t *)version);
+		for (size_t i = 0; extra && extra[i]; i++)
+			sha256_update(&h, strlen(extra[i]) + 1, (const uint8_t *)extra[i]);
+		sha256_digest(&h, sizeof(vd), vd);
+		hex(vh, vd, 8);
+		snprintf(cpath, sizeof(cpath), "%s/%s-%s.graft", dir, key, vh);
+		if (load(g, cpath, version) == 0) {
+			if (g->debug)
+				fprintf(stderr, "smbcmp: graft: cache hit %s (%zu grafts in %zu frames)\n",
+					cpath, g->n, g->frames);
+			goto ok;
+		}
+		graft_clear(g);
+	} else {
+		cache = false;
+	}
+	if (run_tshark(g, trace_path(t), extra, err, errlen))
+		goto fail;
+	if (g->debug)
+		fprintf(stderr, "smbcmp: graft: %s payload: ran tshark, %zu grafts in %zu frames%s%s\n",
+			why, g->n, g->frames, cache ? ", saved " : "", cache ? cpath : "");
+	if (cache && save(g, cpath, version) && g->debug)
+		fprintf(stderr, "smbcmp: graft: cannot write %s: %s\n", cpath, strerror(errno));
+ok:
+	if (g->n)
+		trace_set_hook(t, hook, g);
+	*out = g;
+	return 0;
+fail:
+	graft_free(g, NULL);
+	return -1;
+}
+
+void graft_free(struct graft *g, struct trace *t)
+{
+	if (!g)
+		return;
+	if (t)
+		trace_set_hook(t, NULL, NULL);
+	free(g->e);
+	hmap_free(&g->byframe);
+	arena_free(&g->a);
+	free(g);
+}
+
+void graft_counts(const struct graft *g, size_t *frames, size_t *roots)
+{
+	*frames = g ? g->frames : 0;
+	*roots = g ? g->n : 0;
+}

@@ -1,0 +1,284 @@
+/*
+ * junit.c - the diff as a JUnit XML report (--junit FILE), the format CI
+ * systems (GitLab, Jenkins, GitHub test reporters) display natively.
+ *
+ *   <testsuites name="smbcmp" tests="52" failures="12" errors="0">
+ *     <testsuite name="connection 0: A stream 0 (...) B stream 0 (...)"
+ *                tests="52" failures="12" errors="0" skipped="0">
+ *       <properties><property name="a" value="same_1.pcap"/>...</properties>
+ *       <testcase classname="smbcmp.connection0"
+ *                 name="#29 Create Request File: x.jpg -&gt; Create Response">
+ *         <failure type="only_b" message="only in B">B frames 64,65</failure>
+ *       </testcase>
+ *
+ * One testsuite per pair of connections, one testcase per aligned operation
+ * (operations left out by --filter are not listed), a <failure> for changed
+ * operations (the differing fields in its text) and for operations present
+ * on one side only. Every string is XML-escaped and made valid XML 1.0
+ * character data (invalid UTF-8 and control characters become U+FFFD),
+ * whatever bytes a capture holds.
+ */
+#include "report.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (n bytes left) allowed in XML
+ * 1.0, with its code point in *cp; 0 if invalid or not allowed. */
+static size_t xml_char(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c = s[0], min;
+	size_t len;
+
+	if (c < 0x80) {
+		*cp = c;
+		return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
+	}
+	if ((c & 0xe0) == 0xc0) {
+		len = 2, c &= 0x1f, min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3, c &= 0x0f, min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+	    c == 0xfffe || c == 0xffff)
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Writes s escaped for element content, or for a double-quoted attribute
+ * value when attr (there whitespace controls become character references,
+ * so parsers do not normalise them away). */
+static void xml_escape(FILE *f, const char *str, bool attr)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s);
+
+	while (n) {
+		uint32_t cp;
+		size_t len = xml_char(s, n, &cp);
+		if (!len) {
+			fputs("\xef\xbf\xbd", f); /* U+FFFD */
+			s++, n--;
+			continue;
+		}
+		switch (cp) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs(attr ? "&quot;" : "\"", f); break;
+		case '\'': fputs(attr ? "&apos;" : "'", f); break;
+		case '\t': fputs(attr ? "&#9;" : "\t", f); break;
+		case '\n': fputs(attr ? "&#10;" : "\n", f); break;
+		case '\r': fputs("&#13;", f); break;
+		default: fwrite(s, 1, len, f); break;
+		}
+		s += len, n -= len;
+	}
+}
+
+/* name="value" with the value escaped. */
+static void xml_attr(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, " %s=\"", name);
+	xml_escape(f, value, true);
+	fputc('"', f);
+}
+
+static void xml_attr_num(FILE *f, const char *name, size_t v)
+{
+	fprintf(f, " %s=\"%zu\"", name, v);
+}
+
+static bool listed(const struct dentry *e)
+{
+	return e->status != DS_FILTERED;
+}
+
+static bool failed(const struct dentry *e)
+{
+	return e->status == DS_CHANGED || e->status == DS_ONLY_A ||
+	       e->status == DS_ONLY_B;
+}
+
+/* "A stream 0 (10.0.0.2:49152 -> 10.0.0.1:445)" or "A -". */
+static const char *conn_side(struct diff *d, size_t ci, int s, struct arena *a)
+{
+	int64_t c = d->conns[ci].c[s];
+	if (c < 0)
+		return arena_printf(a, "%c -", s ? 'B' : 'A');
+	const struct op_conn *oc = &d->s[s].conns[c];
+	const struct stream_rec *r = trace_stream(d->t[s], oc->stream);
+	return arena_printf(a, "%c stream %u (%s -> %s)", s ? 'B' : 'A', oc->stream,
+			    r->client, r->server);
+}
+
+/* "request -> response" of one side, or whichever exists. */
+static const char *op_text(const struct ddetail *det, int side, struct arena *a)
+{
+	const char *rq = det->req_sum[side], *rs = det->rsp_sum[side];
+	if (*rq && *rs)
+		return arena_printf(a, "%s -> %s", rq, rs);
+	return *rq ? rq : rs;
+}
+
+static const char *frames(struct diff *d, int side, uint32_t opi, struct arena *a)
+{
+	if (opi == OP_NONE)
+		return arena_printf(a, "%c: -", side ? 'B' : 'A');
+	const struct opset *s = &d->s[side];
+	const struct op *o = &s->ops[opi];
+	uint32_t rq = ops_frame_num(s, o->req_frame), rs = ops_frame_num(s, o->rsp_frame);
+	if (rq && rs)
+		return arena_printf(a, "%c: frames %u,%u", side ? 'B' : 'A', rq, rs);
+	return arena_printf(a, "%c: frame %u", side ? 'B' : 'A', rq ? rq : rs);
+}
+
+static void failure(FILE *f, struct diff *d, const struct dentry *e,
+		    const struct ddetail *det, struct arena *a)
+{
+	const char *msg = e->status == DS_ONLY_A ? "only in A (missing from B)" :
+			  e->status == DS_ONLY_B ? "only in B (missing from A)" :
+			  arena_printf(a, "%zu field%s differ%s", det->nf + det->more,
+				       det->nf + det->more == 1 ? "" : "s",
+				       det->nf + det->more == 1 ? "s" : "");
+	fputs("      <failure", f);
+	xml_attr(f, "type", dstatus_name(e->status));
+	xml_attr(f, "message", msg);
+	fputc('>', f);
+	xml_escape(f, frames(d, 0, e->op[0], a), false);
+	fputc('\n', f);
+	xml_escape(f, frames(d, 1, e->op[1], a), false);
+	fputc('\n', f);
+	if (e->status == DS_CHANGED) {
+		const char *la = op_text(det, 0, a), *lb = op_text(det, 1, a);
+		if (strcmp(la, lb)) {
+			fputs("A: ", f);
+			xml_escape(f, la, false);
+			fputs("\nB: ", f);
+			xml_escape(f, lb, false);
+			fputc('\n', f);
+		}
+	}
+	for (size_t k = 0; k < det->nf; k++) {
+		const struct dfield *x = &det->f[k];
+		xml_escape(f, x->path, false);
+		if (x->note) {
+			fputs("  # ", f);
+			xml_escape(f, x->note, false);
+		}
+		fputs("\n- ", f);
+		xml_escape(f, x->la ? x->la : x->a ? x->a : "(absent)", false);
+		fputs("\n+ ", f);
+		xml_escape(f, x->lb ? x->lb : x->b ? x->b : "(absent)", false);
+		fputc('\n', f);
+	}
+	if (det->more)
+		fprintf(f, "... %zu more differences\n", det->more);
+	fputs("</failure>\n", f);
+}
+
+static void testcase(FILE *f, struct diff *d, size_t i, struct arena *a)
+{
+	const struct dentry *e = &d->e[i];
+	struct ddetail det;
+
+	diff_detail(d, i, a, &det);
+	int side = e->op[0] != OP_NONE ? 0 : 1;
+	fputs("    <testcase", f);
+	xml_attr(f, "classname", arena_printf(a, "smbcmp.connection%u", e->conn));
+	xml_attr(f, "name", arena_printf(a, "#%zu %s", i, op_text(&det, side, a)));
+	if (!failed(e)) {
+		fputs("/>\n", f);
+		return;
+	}
+	fputs(">\n", f);
+	failure(f, d, e, &det, a);
+	fputs("    </testcase>\n", f);
+}
+
+void report_junit(struct diff *d, FILE *f)
+{
+	struct arena a;
+	size_t nc = d->nconns, tests = 0, fails = 0;
+	/* Entries grouped by connection, in order (a counting sort). */
+	size_t *start = calloc(nc + 1, sizeof(*start));
+	size_t *fail = calloc(nc + 1, sizeof(*fail));
+	size_t *pos = calloc(nc + 1, sizeof(*pos));
+	size_t *order = malloc((d->n ? d->n : 1) * sizeof(*order));
+
+	if (!start || !fail || !pos || !order) {
+		free(start), free(fail), free(pos), free(order);
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		      "<testsuites name=\"smbcmp\" tests=\"0\" failures=\"0\" errors=\"1\"/>\n", f);
+		return;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dentry *e = &d->e[i];
+		if (!listed(e) || e->conn >= nc)
+			continue;
+		start[e->conn + 1]++;
+		fail[e->conn] += failed(e);
+		tests++;
+		fails += failed(e);
+	}
+	for (size_t c = 0; c < nc; c++)
+		start[c + 1] += start[c];
+	memcpy(pos, start, (nc + 1) * sizeof(*pos));
+	for (size_t i = 0; i < d->n; i++)
+		if (listed(&d->e[i]) && d->e[i].conn < nc)
+			order[pos[d->e[i].conn]++] = i;
+
+	arena_init(&a);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", f);
+	xml_attr(f, "name", "smbcmp");
+	xml_attr_num(f, "tests", tests);
+	xml_attr_num(f, "failures", fails);
+	xml_attr_num(f, "errors", 0);
+	fputs(">\n", f);
+	for (size_t c = 0; c < nc; c++) {
+		fputs("  <testsuite", f);
+		xml_attr(f, "name", arena_printf(&a, "connection %zu: %s, %s", c,
+						 conn_side(d, c, 0, &a), conn_side(d, c, 1, &a)));
+		xml_attr_num(f, "tests", start[c + 1] - start[c]);
+		xml_attr_num(f, "failures", fail[c]);
+		xml_attr_num(f, "errors", 0);
+		xml_attr_num(f, "skipped", 0);
+		fputs(">\n    <properties>\n", f);
+		const char *props[][2] = {
+			{ "a", trace_path(d->t[0]) },
+			{ "b", trace_path(d->t[1]) },
+			{ "filter", filter_text(d->o.filter) },
+		};
+		for (size_t k = 0; k < sizeof(props) / sizeof(props[0]); k++) {
+			if (!props[k][1])
+				continue;
+			fputs("      <property", f);
+			xml_attr(f, "name", props[k][0]);
+			xml_attr(f, "value", props[k][1]);
+			fputs("/>\n", f);
+		}
+		fputs("    </properties>\n", f);
+		arena_reset(&a);
+		for (size_t k = start[c]; k < start[c + 1]; k++) {
+			testcase(f, d, order[k], &a);
+			arena_reset(&a);
+		}
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+	arena_free(&a);
+	free(start), free(fail), free(pos), free(order);
+}

@@ -1,0 +1,384 @@
+/*
+ * test_crypto.c - known-answer tests of the SMB crypto (dissect/smb_*.c,
+ * ntlm_keys.c) against published vectors:
+ *  - MS-NLMP 4.2.2 (NTLMv1), 4.2.3 (NTLMv1 with extended session security),
+ *    4.2.4 (NTLMv2): User "User", UserDom "Domain", Passwd "Password",
+ *    ServerChallenge 0123456789abcdef, ClientChallenge aa..aa,
+ *    RandomSessionKey 55..55;
+ *  - Microsoft's SMB 3.x examples (MS-SMB2 4.x and the Open Specifications
+ *    blog posts "Encryption in SMB 3.0: a protocol perspective", "SMB 3.1.1
+ *    Pre-authentication integrity in Windows 10", "SMB 3.1.1 Encryption in
+ *    Windows 10"): preauth hash chain, KDF, AES-128-CCM and AES-128-GCM
+ *    messages.
+ * Exit status 0 when every check passes.
+ */
+#include <stdlib.h>
+
+#include "smb_crypto.h"
+#include "testutil.h"
+
+/* Hex (spaces ignored) into out; returns the byte count. */
+static size_t hex(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *s; s++) {
+		int v;
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			v = *s - 'A' + 10;
+		else
+			continue;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			if (n < cap)
+				out[n] = (uint8_t)(hi << 4 | v);
+			n++;
+			hi = -1;
+		}
+	}
+	return n;
+}
+
+static int check_bytes(const char *what, const uint8_t *got, const char *want_hex)
+{
+	uint8_t want[1024];
+	size_t n = hex(want_hex, want, sizeof(want));
+
+	if (memcmp(got, want, n) == 0)
+		return 1;
+	fprintf(stderr, "FAIL %s\n  got  ", what);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%02x", got[i]);
+	fprintf(stderr, "\n  want %s\n", want_hex);
+	test_failures++;
+	return 0;
+}
+
+/* UTF-16LE of an ASCII string. */
+static size_t u16(const char *s, uint8_t *out)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		out[n++] = (uint8_t)*s;
+		out[n++] = 0;
+	}
+	return n;
+}
+
+static void test_ntlm(void)
+{
+	uint8_t k[16], resp[24], user[16], dom[16];
+	size_t ulen = u16("User", user), dlen = u16("Domain", dom);
+	uint8_t sc[8], cc[8], rnd[16];
+
+	hex("0123456789abcdef", sc, 8);
+	memset(cc, 0xaa, 8);
+	memset(rnd, 0x55, 16);
+
+	/* 4.2.2.1 */
+	ntlm_lmowfv1("Password", k);
+	check_bytes("LMOWFv1", k, "e52cac67419a9a224a3b108f3fa6cb6d");
+	ntlm_ntowfv1("Password", k);
+	check_bytes("NTOWFv1", k, "a4f49c406510bdcab6824ee7c30fd852");
+	/* 4.2.2.2.1 NTLMv1 response */
+	ntlm_desl(k, sc, resp);
+	check_bytes("NTLMv1 response", resp, "67c43011f30298a2ad35ece64f16331c44bdbed927841f94");
+
+	/* 4.2.2: the exported key through KEY_EXCH (SessionBaseKey as KEK). */
+	struct ntlm_exchange x;
+	uint8_t nt1[24], enc[16], lm[24];
+	memset(&x, 0, sizeof(x));
+	memcpy(x.server_challenge, sc, 8);
+	hex("67c43011f30298a2ad35ece64f16331c44bdbed927841f94", nt1, 24);
+	hex("98def7b87f88aa5dafe2df779688a172def11c7d5ccdef13", lm, 24);
+	hex("518822b1b3f350c8958682ecbb3e3cb7", enc, 16);
+	x.flags = 0xe2028233; /* KEY_EXCH, no ESS, no LM_KEY */
+	x.nt_resp = nt1;
+	x.nt_len = 24;
+	x.lm_resp = lm;
+	x.lm_len = 24;
+	x.enc_key = enc;
+	x.enc_key_len = 16;
+	x.user = user;
+	x.user_len = ulen;
+	x.domain = dom;
+	x.domain_len = dlen;
+	CHECK_EQ(ntlm_session_key(&x, "Password", k), 1);
+	CHECK(memcmp(k, rnd, 16) == 0);
+	CHECK_EQ(ntlm_session_key(&x, "password", k), 0);
+	CHECK(memcmp(k, rnd, 16) != 0);
+
+	/* 4.2.3 NTLMv1 with extended session security: KeyExchangeKey. */
+	uint8_t lm3[24] = { 0 }, nt3[24];
+	memset(lm3, 0xaa, 8);
+	hex("7537f803ae367128ca458204bde7caf81e97ed2683267232", nt3, 24);
+	x.flags = 0x00080000;
+	x.lm_resp = lm3;
+	x.nt_resp = nt3;
+	x.enc_key = NULL;
+	x.enc_key_len = 0;
+	CHECK_EQ(ntlm_session_key(&x, "Password", k), 1);
+	check_bytes("NTLMv1 ESS KeyExchangeKey", k, "eb93429a8bd952f8b89c55b87f475edc");
+
+	/* 4.2.4 NTLMv2 */
+	uint8_t v1[16], v2[16];
+	ntlm_ntowfv1("Password", v1);
+	ntlm_ntowfv2(v1, user, ulen, dom, dlen, v2);
+	check_bytes("NTOWFv2", v2, "0c868a403bfd7a93a3001ef22ef02e3f");
+	uint8_t nt2[256];
+	size_t n2 = hex("68cd0ab851e51c96aabc927bebef6a1c"      /* NTProofStr */
+			"01010000000000000000000000000000"      /* temp: version, time */
+			"aaaaaaaaaaaaaaaa00000000"              /* client challenge */
+			"02000c0044006f006d00610069006e00"      /* NbDomainName Domain */
+			"01000c005300650072007600650072000000"  /* NbComputerName Server */
+			"0000" "00000000", nt2, sizeof(nt2));
+	uint8_t enc2[16];
+	hex("c5dad2544fc9799094ce1ce90bc9d03e", enc2, 16);
+	memset(&x, 0, sizeof(x));
+	memcpy(x.server_challenge, sc, 8);
+	x.flags = 0xe2888215; /* KEY_EXCH */
+	x.nt_resp = nt2;
+	x.nt_len = n2;
+	x.enc_key = enc2;
+	x.enc_key_len = 16;
+	x.user = user;
+	x.user_len = ulen;
+	x.domain = dom;
+	x.domain_len = dlen;
+	CHECK_EQ(ntlm_session_key(&x, "Password", k), 1);
+	check_bytes("NTLMv2 exported session key", k, "55555555555555555555555555555555");
+	x.enc_key = NULL;
+	x.enc_key_len = 0;
+	ntlm_session_key(&x, "Password", k);
+	check_bytes("NTLMv2 SessionBaseKey", k, "8de40ccadbc14a82f15cb0ad0de95ca3");
+	CHECK_EQ(ntlm_session_key(&x, "Wrong", k), 0);
+	CHECK(ntlm_user_matches("USER", user, ulen));
+	CHECK(!ntlm_user_matches("Users", user, ulen));
+}
+
+static void test_preauth_kdf(void)
+{
+	static const char *const msgs[5] = {
+		"FE534D4240000100000000000000800000000000000000000100000000000000FFFE000000000000"
+		"00000000000000000000000000000000000000000000000024000500000000003F000000ECD86F32"
+		"6276024F9F7752B89BB33F3A70000000020000000202100200030203110300000100260000000000"
+		"010020000100FA49E6578F1F3A9F4CD3E9CC14A67AA884B3D05844E0E5A118225C15887F32FF0000"
+		"0200060000000000020002000100",
+		"FE534D4240000100000000000000010001000000000000000100000000000000FFFE000000000000"
+		"000000000000000000000000000000000000000000000000410001001103020039CBCAF329714942"
+		"BDCE5D60F09AB3FB2F000000000080000000800000008000D8DAE5ADCBAED00109094AB095AED001"
+		"80004001C00100006082013C06062B0601050502A08201303082012CA01A3018060A2B0601040182"
+		"3702021E060A2B06010401823702020AA282010C048201084E45474F455854530100000000000000"
+		"60000000700000007C7CC0FD06D6362D02DDE1CF343BFE292900F49750B4AA97934D9C4296B26E51"
+		"FD370471B235E15A50DAE15BD5489C87000000000000000060000000010000000000000000000000"
+		"5C33530DEAF90D4DB2EC4AE3786EC3084E45474F4558545303000000010000004000000098000000"
+		"7C7CC0FD06D6362D02DDE1CF343BFE295C33530DEAF90D4DB2EC4AE3786EC3084000000058000000"
+		"3056A05430523027802530233121301F06035504031318546F6B656E205369676E696E6720507562"
+		"6C6963204B65793027802530233121301F06035504031318546F6B656E205369676E696E67205075"
+		"626C6963204B6579010026000000000001002000010060A3C3B95C3C7CCD51EC536648D9B3AC74C4"
+		"83CA5B65385A251117BEB30712E50000020004000000000001000200",
+		"FE534D4240000100000000000100800000000000000000000200000000000000FFFE000000000000"
+		"00000000000000000000000000000000000000000000000019000001010000000000000058004A00"
+		"0000000000000000604806062B0601050502A03E303CA00E300C060A2B06010401823702020AA22A"
+		"04284E544C4D5353500001000000978208E200000000000000000000000000000000060380250000"
+		"000F",
+		"FE534D4240000100160000C00100010001000000000000000200000000000000FFFE000000000000"
+		"190000000010000000000000000000000000000000000000090000004800B300A181B03081ADA003"
+		"0A0101A10C060A2B06010401823702020AA281970481944E544C4D53535000020000000C000C0038"
+		"00000015828AE20D1D8BA31179D008000000000000000050005000440000000A0092270000000F53"
+		"005500540033003100310002000C0053005500540033003100310001000C00530055005400330031"
+		"00310004000C0053005500540033003100310003000C0053005500540033003100310007000800A1"
+		"A1F5ADCBAED00100000000",
+		"FE534D4240000100000000000100800000000000000000000300000000000000FFFE000000000000"
+		"1900000000100000000000000000000000000000000000001900000101000000000000005800CF01"
+		"0000000000000000A18201CB308201C7A0030A0101A28201AA048201A64E544C4D53535000030000"
+		"001800180090000000EE00EE00A80000000C000C00580000001A001A0064000000120012007E0000"
+		"001000100096010000158288E2060380250000000FECAC77A5F385A8BF9C38C706EEEDDCD3530055"
+		"005400330031003100610064006D0069006E006900730074007200610074006F0072004400520049"
+		"0056004500520033003100310000000000000000000000000000000000000000000000000063078E"
+		"B639FE03E20A231C3AE3BF23080101000000000000A1A1F5ADCBAED001BC4AD05F223CC90F000000"
+		"0002000C0053005500540033003100310001000C0053005500540033003100310004000C00530055"
+		"00540033003100310003000C0053005500540033003100310007000800A1A1F5ADCBAED001060004"
+		"00020000000800300030000000000000000000000000300000B61FEFCAA857EA57BF1EDCEBF8974B"
+		"8E0EBA5A6DFD9D07A31D11B548F8C9D0CC0A00100000000000000000000000000000000000090016"
+		"0063006900660073002F005300550054003300310031000000000000000000000000003B9BDFF38F"
+		"5EE8F9663F11A0F4C03A78A31204100100000063775A9A5FD97F0600000000",
+	};
+	static const char *const want[5] = {
+		"DD94EFC5321BB618A2E208BA8920D2F422992526947A409B5037DE1E0FE8C7362B8C47122594CDE0"
+		"CE26AA9DFC8BCDBDE0621957672623351A7540F1E54A0426",
+		"324BFA92A4F3A190E466EBEA08D9C110DC88BFED758D9846ECC6F541CC1D02AE3C94A79F36011E99"
+		"7E13F841B91B50957AD07B19C8E2539C0B23FDAE09D2C513",
+		"AC0B0F2B9986257700365E416D142A6EDC96DF03594A19E52A15F6BD0D041CD5D432F8ED42C55E33"
+		"197A50C9EC00F1462B50C592211B1471A04B56088FDFD5F9",
+		"2729E3440DFDDD839E37193F6E8F20C20CEFB3469E453A70CD980EEC06B8835740A7376008563336"
+		"4C8989895ECE81BF102DEEB14D4B7D48AFA76901A7A38387",
+		"0DD13628CC3ED218EF9DF9772D436D0887AB9814BFAE63A80AA845F36909DB7928622DDDAD522D97"
+		"51640A459762C5A9D6BB084CBB3CE6BDADEF5D5BCE3C6C01",
+	};
+	uint8_t h[64] = { 0 }, m[1024], sk[16];
+
+	for (int i = 0; i < 5; i++) {
+		size_t n = hex(msgs[i], m, sizeof(m));
+		smb_preauth_update(h, m, n);
+		check_bytes("preauth hash", h, want[i]);
+	}
+	hex("270E1BA896585EEB7AF3472D3B4C75A7", sk, 16);
+	struct smb3_keys k;
+	smb3_derive_keys(0x0311, SMB_AES128_GCM, sk, 16, h, &k);
+	check_bytes("3.1.1 signing key", k.signing, "73FE7A9A77BEF0BDE49C650D8CCB5F76");
+	CHECK_EQ(k.signing_len, 16);
+	CHECK_EQ(k.enc_len, 16);
+}
+
+/* Builds a transform header for sesid/nonce/size and checks encryption of
+ * pt_hex against ct_hex and the whole message against msg_hex, then
+ * decrypts it back. */
+static void check_transform(const char *what, uint16_t cipher, const uint8_t *key,
+			    const char *nonce_hex, uint64_t sesid, uint16_t flags,
+			    const char *pt_hex, const char *msg_hex)
+{
+	uint8_t hdr[52] = { 0xfd, 'S', 'M', 'B' }, pt[512], ct[512], back[512];
+	size_t n = hex(pt_hex, pt, sizeof(pt));
+
+	hex(nonce_hex, hdr + 20, 16);
+	put_le32(hdr + 36, (uint32_t)n);
+	put_le16(hdr + 42, flags);
+	put_le32(hdr + 44, (uint32_t)sesid);
+	put_le32(hdr + 48, (uint32_t)(sesid >> 32));
+	smb2_encrypt(cipher, key, hdr, pt, n, ct);
+	uint8_t whole[600];
+	memcpy(whole, hdr, 52);
+	memcpy(whole + 52, ct, n);
+	check_bytes(what, whole, msg_hex);
+	CHECK_EQ(smb2_decrypt(cipher, key, hdr, ct, n, back), 0);
+	CHECK(memcmp(back, pt, n) == 0);
+	ct[n / 2] ^= 1;
+	CHECK_EQ(smb2_decrypt(cipher, key, hdr, ct, n, back), -1);
+}
+
+static void check_decrypt(const char *what, uint16_t cipher, const uint8_t *key,
+			  const char *msg_hex, const char *pt_hex)
+{
+	uint8_t msg[512], out[512];
+	size_t n = hex(msg_hex, msg, sizeof(msg));
+
+	CHECK(n > 52);
+	CHECK_EQ(smb2_decrypt(cipher, key, msg, msg + 52, n - 52, out), 0);
+	check_bytes(what, out, pt_hex);
+}
+
+static void test_smb300(void)
+{
+	uint8_t sk[16];
+	struct smb3_keys k;
+
+	hex("B4546771B515F766A86735532DD6C4F0", sk, 16);
+	smb3_derive_keys(0x0300, SMB_AES128_CCM, sk, 16, NULL, &k);
+	check_bytes("3.0 C2S key", k.c2s, "261B72350558F2E9DCF613070383EDBF");
+	check_bytes("3.0 S2C key", k.s2c, "8FE2B57EC34D2DB5B1A9727F526BBDB5");
+	check_transform("3.0 AES-128-CCM encrypt", SMB_AES128_CCM, k.c2s,
+			"66E69A111892584FB5ED524A744DA3EE", 0x8E40014000011ull, 1,
+			"FE534D4240000100000000000900400008000000000000000400000000000000"
+			"FFFE0000010000001100001400E4080000000000000000000000000000000000"
+			"3100700017000000000000000000000015010000390000020100000039020000"
+			"00000000000000007000000000000000536D623320656E6372797074696F6E20"
+			"74657374696E67",
+			"FD534D4281A286535415445DAE393921E44FA42E66E69A111892584FB5ED524A"
+			"744DA3EE87000000000001001100001400E4080025C8FEE16605A437832D1CD5"
+			"2DA9F4645333482A175FE5384563F45FCDAFAEF38BC62BA4D5C62897996625A4"
+			"4C29BE5658DE2E6117585779E7B59FFD971278D08580D7FA899E410E910EABF5"
+			"AA1DB43050B33B49182637759AC15D84BFCDF5B6B238993C0F4CF4D6012023F6"
+			"C627297075D84B7803912D0A9639634453595EF3E33FFE4E7AC2AB");
+	check_decrypt("3.0 AES-128-CCM decrypt", SMB_AES128_CCM, k.s2c,
+		      "FD534D42A6015530A18F6D9AFFE22AFAE8E66484860000000000000011000014"
+		      "00E4080050000000000001001100001400E40800DBF46435C5F14169293CE079"
+		      "E344479BF670227E49873F458672C3098DAC467DD5809F369D67409166515787"
+		      "1483E01F7BECD02064EAC3E235F913668BBC2F097980D4B378F1993EFF6E60D1"
+		      "77309E5B",
+		      "FE534D4240000100000000000900210009000000000000000400000000000000"
+		      "FFFE0000010000001100001400E4080000000000000000000000000000000000"
+		      "11000000170000000000000000000000");
+}
+
+static void test_smb311(void)
+{
+	uint8_t sk[16], pa[64];
+	struct smb3_keys k;
+
+	hex("419FDDF34C1E001909D362AE7FB6AF79", sk, 16);
+	hex("B23F3CBFD69487D9832B79B1594A367CDD950909B774C3A4C412B4FCEA9EDDDBA7DB256BA2EA30E9"
+	    "77F11F9B113247578E0E915C6D2A513B8F2FCA5707DC8770", pa, 64);
+	smb3_derive_keys(0x0311, SMB_AES128_GCM, sk, 16, pa, &k);
+	check_bytes("3.1.1 C2S key", k.c2s, "A2F5E80E5D59103034F32E52F698E5EC");
+	check_bytes("3.1.1 S2C key", k.s2c, "748C50868C90F302962A5C35F5F9A8BF");
+	check_transform("3.1.1 AES-128-GCM encrypt", SMB_AES128_GCM, k.c2s,
+			"C7D6822D269CAF48904C664C00000000", 0x100000000025ull, 1,
+			"FE534D4240000100000000000900010008000000000000000500000000000000FFFE000001000000"
+			"25000000001000000000000000000000000000000000000031007000170000000000000000000000"
+			"0600000004000000010000000400000000000000000000007000000000000000536D623320656E63"
+			"72797074696F6E2074657374696E67",
+			"FD534D42BD73D97D2BC9001BCAFAC0FDFF5FEEBCC7D6822D269CAF48904C664C0000000087000000"
+			"0000010025000000001000006ECDD2A7AFC7B47763057A041B8FD4DAFFE990B70C9E09D36C084E02"
+			"D14EF247F8BDE38ACF6256F8B1D3B56F77FBDEB312FEA5E92CBCC1ED8FB2EBBFAA75E49A4A394BB4"
+			"4576545567C24D4C014D47C9FBDFDAFD2C4F9B72F8D256452620A299F48E29E53D6B61D1C13A19E9"
+			"1AF013F00D17E3ABC2FC3D36C8C1B6B93973253852DBD442E46EE8");
+	check_decrypt("3.1.1 AES-128-GCM decrypt", SMB_AES128_GCM, k.s2c,
+		      "FD534D42ACBE1CB7ED343ADF1725EF144D90D4B0E06831DD2E8EB7B4000000000000000050000000"
+		      "00000100250000000010000026BBBF949983A6C1C796559D0F2C510CB651D1F7B6AC8DED32A2A0B8"
+		      "F2D793A815C6F6B848D69767A215841A42D400AE6DDB5F0B44173A014973321FDD7950DA6179159B"
+		      "82E03C9E18A050FF0EA1C967",
+		      "FE534D4240000100000000000900010001000000000000000500000000000000FFFE000001000000"
+		      "25000000001000000000000000000000000000000000000011000000170000000000000000000000");
+	/* AES-256 keys are 32 bytes of the same KDF with L = 256. */
+	smb3_derive_keys(0x0311, SMB_AES256_GCM, sk, 16, pa, &k);
+	CHECK_EQ(k.enc_len, 32);
+}
+
+/* Signatures: sign then verify the signature changes with one byte. */
+static void test_signing(void)
+{
+	uint8_t msg[128], key[16], s1[16], s2[16], s3[8], s4[8];
+
+	memset(msg, 0x11, sizeof(msg));
+	memset(key, 0x22, sizeof(key));
+	for (uint16_t alg = SMB_SIGN_HMAC_SHA256; alg <= SMB_SIGN_AES_GMAC; alg++) {
+		smb2_sign(alg, key, 16, msg, sizeof(msg), s1);
+		memset(msg + 48, 0x99, 16); /* the signature field is ignored */
+		smb2_sign(alg, key, 16, msg, sizeof(msg), s2);
+		CHECK(memcmp(s1, s2, 16) == 0);
+		msg[100] ^= 1;
+		smb2_sign(alg, key, 16, msg, sizeof(msg), s2);
+		CHECK(memcmp(s1, s2, 16) != 0);
+		msg[100] ^= 1;
+	}
+	smb1_sign(key, 16, 4, msg, sizeof(msg), s3);
+	smb1_sign(key, 16, 5, msg, sizeof(msg), s4);
+	CHECK(memcmp(s3, s4, 8) != 0);
+	/* KDF: RFC-style determinism and length. */
+	uint8_t a[32], b[32];
+	smb_kdf(key, 16, "SMB2AESCCM", 11, "ServerIn ", 10, a, 16);
+	smb_kdf(key, 16, "SMB2AESCCM", 11, "ServerIn ", 10, b, 32);
+	CHECK(memcmp(a, b, 16) != 0); /* L is part of the input */
+}
+
+int main(void)
+{
+	test_ntlm();
+	test_preauth_kdf();
+	test_smb300();
+	test_smb311();
+	test_signing();
+	if (test_failures)
+		fprintf(stderr, "%d failure(s)\n", test_failures);
+	else
+		printf("test_crypto: all passed\n");
+	return test_failures ? 1 : 0;
+}
