@@ -21,10 +21,12 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# run NAME EXPECT_NOTE ARGS...: runs smbcmp --list, checks time, RSS, status.
+# run NAME EXPECT_NOTE ARGS...: runs smbcmp, checks time, RSS, status
+# (standard input from $STDIN if set).
 run() {
 	local name=$1 note=$2; shift 2
-	/usr/bin/time -v -o "$tmp/$name.time" timeout 120 "$PLAIN" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	/usr/bin/time -v -o "$tmp/$name.time" timeout 120 "$PLAIN" "$@" >"$tmp/$name.out" \
+		2>"$tmp/$name.err" <"${STDIN:-/dev/null}"
 	local rc=$?
 	local kb; kb=$(awk -F': ' '/Maximum resident/ {print $2}' "$tmp/$name.time")
 	local secs; secs=$(awk -F': ' '/Elapsed \(wall/ {print $2}' "$tmp/$name.time")
@@ -52,9 +54,15 @@ gen claims 64;   run claims "reassembly limit" --list "$tmp/claims.pcap"
 run claims_small "reassembly limit (4 MB" --max-memory 16 --list "$tmp/claims.pcap"
 rm -f "$tmp/claims.pcap"
 gen big 80
-run big "kept as their first 4096 bytes" --max-memory 16 --json "$tmp/big.pcap"
+# From a pipe the index keeps PDU bytes in memory: the limit cuts them.
+STDIN="$tmp/big.pcap" run big "kept as their first 4096 bytes" --max-memory 16 --json -
 grep -q '"name":"smbcmp.limit","show":"","label":"PDU cut by a memory limit: 4096 of 262144 bytes kept"' \
 	"$tmp/big.out" || fail "big: no smbcmp.limit item in --json"
+# From a file it keeps their file offsets and reads them back: nothing cut.
+run big_file "" --max-memory 16 --json "$tmp/big.pcap"
+if grep -q 'smbcmp.limit' "$tmp/big_file.out"; then fail "big_file: PDUs cut though read back from the file"; fi
+cmp -s <(sed 's/"smbcmp.limit".*//' "$tmp/big.out" | wc -l) <(wc -l <"$tmp/big_file.out") ||
+	fail "big_file: not as many frames as from the pipe"
 run nodes "" --max-nodes 100 --text captures/smb311_ops.pcap
 grep -q "Node limit reached" "$tmp/nodes.out" || fail "nodes: no node-limit item"
 "$PLAIN" --max-memory 1 --list captures/smb311_ops.pcap >/dev/null 2>&1
