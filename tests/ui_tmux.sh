@@ -127,6 +127,7 @@ status_has "not found" "Pattern not found"
 # --- help generated from the key table
 keys '?'
 has "help" "expand-all +Expand all fields"
+has "help: sideways scrolling" "^  L S-Right +scroll-right +Scroll right"
 keys q
 has "help closed" "^ smbcmp  captures/reference.pcap"
 
