@@ -264,8 +264,13 @@ if screen | grep -q "B: frame operation"; then
 	keys f C-u "smb2.cmd ===" Enter
 	status_has "compare bad filter" "^Bad filter: "
 	has "bad filter keeps the old one" "\[filter: smb2.cmd == 8\]"
+	keys f C-u "smb2.cmd == 99" Enter
+	status_has "filter matching nothing" "^No operation matches"
+	has "empty list says why" "No operation matches the filter"
 	keys f C-u Enter
-	status_has "filter cleared, the cursor stays on the Read" " 32/40$"
+	status_has "filter cleared" " 1/40$"
+	keys 3 j
+	status_has "count + j in the list" " 4/40$"
 	keys G
 	status_has "all rows back" " 40/40$"
 

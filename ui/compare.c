@@ -176,6 +176,7 @@ static void build_side(struct cmpui *c, int side)
 {
 	struct ftree *ft = &c->ft[side];
 	ftree_clear(ft);
+	ft->empty = "";
 	size_t e = cur_entry(c);
 	if (e == SIZE_MAX)
 		return;
@@ -656,13 +657,14 @@ static void mask_field(struct cmpui *c)
 	ui_msg(&c->m, false, "%s %s", ignored ? "Comparing" : "Ignoring", name);
 }
 
-static unsigned list_request(struct cmpui *c, enum request req)
+static unsigned list_request(struct cmpui *c, enum request req, long count)
 {
 	size_t h = c->v[C_LIST].r.h > 0 ? (size_t)c->v[C_LIST].r.h : 1;
 	size_t old = c->cur, n = c->nrows;
+	long step = count > 0 ? count : 1;
 	switch (req) {
-	case REQ_MOVE_DOWN: scroll_move(&c->cur, &c->top, n, h, 1); break;
-	case REQ_MOVE_UP: scroll_move(&c->cur, &c->top, n, h, -1); break;
+	case REQ_MOVE_DOWN: scroll_move(&c->cur, &c->top, n, h, step); break;
+	case REQ_MOVE_UP: scroll_move(&c->cur, &c->top, n, h, -step); break;
 	case REQ_PAGE_DOWN: scroll_move(&c->cur, &c->top, n, h, (long)(h > 1 ? h - 1 : 1)); break;
 	case REQ_PAGE_UP: scroll_move(&c->cur, &c->top, n, h, -(long)(h > 1 ? h - 1 : 1)); break;
 	case REQ_FIRST: c->cur = 0; break;
@@ -747,14 +749,13 @@ static unsigned dispatch(struct cmpui *c, enum request req, long count)
 {
 	unsigned r = EV_UNHANDLED;
 	bool counted = (req == REQ_FIRST || req == REQ_LAST) && count > 0;
-	long times = count > 0 && (req == REQ_MOVE_DOWN || req == REQ_MOVE_UP) ? count : 1;
 	if (counted) {
-		/* go to frame N: below */
+		/* go to frame N: app_request */
 	} else if (c->focus == C_LIST) {
-		for (long i = 0; i < times; i++)
-			r = list_request(c, req);
+		r = list_request(c, req, count);
 	} else {
 		int side = c->focus - C_TREE_A;
+		long times = count > 0 && (req == REQ_MOVE_DOWN || req == REQ_MOVE_UP) ? count : 1;
 		r = 0;
 		for (long i = 0; i < times; i++)
 			r |= c->v[c->focus].ops->request(&c->v[c->focus], req);
