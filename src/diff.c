@@ -51,8 +51,10 @@
  *    STATUS_PENDING interims, masked by default).
  *
  * 5. Passes. diff_init() builds the two operation lists on two threads.
- *    diff_run() compares every entry once and keeps only its
- *    status. Output re-runs the comparison of the entries it prints in
+ *    diff_run() compares every entry once and keeps only its status
+ *    (diff_recompare() does it again, alignment kept, when the masks or
+ *    the filter change: neither takes part in alignment). Output re-runs
+ *    the comparison of the entries it prints in
  *    record mode (diff_detail); because id bindings are only ever added,
  *    and an entry's bindings are made by the entry itself or earlier ones,
  *    the second run gives the same answer as the first.
@@ -438,13 +440,14 @@ int diff_init(struct diff *d, struct trace *a, struct trace *b,
 	return 0;
 }
 
-void diff_run(struct diff *d)
+/* Pass 1 over the aligned entries: statuses, counts, first_div. */
+static void compare_entries(struct diff *d)
 {
 	struct arena a;
 
 	arena_init(&a);
-	for (uint32_t ci = 0; ci < d->nconns; ci++)
-		align_conn(d, ci);
+	memset(&d->counts, 0, sizeof(d->counts));
+	d->first_div = SIZE_MAX;
 	for (size_t i = 0; i < d->n; i++) {
 		struct dentry *e = &d->e[i];
 		if (e->status == DS_EQUAL || d->o.filter)
@@ -465,6 +468,29 @@ void diff_run(struct diff *d)
 			d->first_div = i;
 	}
 	arena_free(&a);
+}
+
+void diff_run(struct diff *d)
+{
+	for (uint32_t ci = 0; ci < d->nconns; ci++)
+		align_conn(d, ci);
+	compare_entries(d);
+}
+
+void diff_recompare(struct diff *d)
+{
+	for (size_t i = 0; i < d->nconns; i++)
+		for (int s = 0; s < 2; s++) {
+			hmap_free(&d->conns[i].ids[s]);
+			hmap_init(&d->conns[i].ids[s]);
+		}
+	for (size_t i = 0; i < d->n; i++) {
+		struct dentry *e = &d->e[i];
+		e->status = e->op[0] == OP_NONE	  ? DS_ONLY_B
+			    : e->op[1] == OP_NONE ? DS_ONLY_A
+						  : DS_EQUAL;
+	}
+	compare_entries(d);
 }
 
 void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out)

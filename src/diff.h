@@ -43,11 +43,15 @@ struct dfield {
 	const char *a, *b;    /* show values, NULL when absent on that side */
 	const char *la, *lb;  /* labels ("NT Status: STATUS_SUCCESS (0x0)") */
 	const char *note;     /* NULL, or why ("id used inconsistently") */
+	/* The differing nodes of A and B in ddetail's trees (NULL on the side
+	 * where the field is absent, both NULL for a pseudo-field). */
+	const struct node *node[2];
 };
 
 struct ddetail {
 	const char *req_sum[2], *rsp_sum[2]; /* summaries, "" when absent */
 	const char *key[2];                  /* alignment key as text, or NULL */
+	struct node *req[2], *rsp[2];        /* the trees compared (ops_trees) */
 	struct dfield *f;
 	size_t nf, more;                     /* fields listed, and beyond max */
 };
@@ -85,7 +89,13 @@ struct diff {
 int diff_init(struct diff *d, struct trace *a, struct trace *b,
 	      const struct diff_opts *o, char *err, size_t errlen);
 void diff_run(struct diff *d);
-/* Details of entry i; strings and arrays live in arena a. */
+/*
+ * Compares the aligned entries again after d->o.masks or d->o.filter
+ * changed: statuses, counts and first_div as diff_run() would give, without
+ * rebuilding the op sets or the alignment. Id bindings start afresh.
+ */
+void diff_recompare(struct diff *d);
+/* Details of entry i; trees, strings and arrays live in arena a. */
 void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
 void diff_free(struct diff *d);
 

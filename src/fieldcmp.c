@@ -216,6 +216,8 @@ static void record(struct cmp *c, const struct node *na, const struct node *nb,
 	f->la = na ? na->label : NULL;
 	f->lb = nb ? nb->label : NULL;
 	f->note = note;
+	f->node[0] = na;
+	f->node[1] = nb;
 }
 
 /* A pseudo-field difference (no node). */
@@ -244,7 +246,10 @@ static void record_pseudo(struct cmp *c, const char *name, const char *va,
 	c->root[0] = &fake[0];
 	c->root[1] = &fake[1];
 	c->ndiff--;
+	size_t nf = c->nf;
 	record(c, va ? &fake[0] : NULL, vb ? &fake[1] : NULL, NULL);
+	if (c->nf > nf) /* no node: the fakes are on the stack */
+		c->f[nf].node[0] = c->f[nf].node[1] = NULL;
 	c->side = side;
 	c->root[0] = r0;
 	c->root[1] = r1;
@@ -462,6 +467,8 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 		}
 	if (det) {
 		for (int s = 0; s < 2; s++) {
+			det->req[s] = req[s];
+			det->rsp[s] = rsp[s];
 			det->req_sum[s] = rq[s];
 			det->rsp_sum[s] = rs[s];
 			det->key[s] = op[s] ? arena_printf(a, "%s%s%s%s%s", op_cmd_name(op[s]),

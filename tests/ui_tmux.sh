@@ -127,6 +127,7 @@ status_has "not found" "Pattern not found"
 # --- help generated from the key table
 keys '?'
 has "help" "expand-all +Expand all fields"
+has "help: sideways scrolling" "^  L S-Right +scroll-right +Scroll right"
 keys q
 has "help closed" "^ smbcmp  captures/reference.pcap"
 
@@ -159,6 +160,22 @@ else
 	status_has "filter unavailable" "filter"
 fi
 quit reference
+
+# --- horizontal scrolling at 80 columns: the list with l/Right, the tree
+# with L (Left/Right stay collapse/expand there), | back to column 0
+start 80 24 captures/reference.pcap
+keys : 2 0 Enter Right
+has "list scrolled right: the longest Info in full" "^ → 127\.0\.0\.1 +Ioctl Request .*share$"
+has "header scrolled with it" "^ → Destination +Info"
+keys Left
+has "list scrolled back" "^ +20 +0\.043518 "
+keys Tab e j j j j j j j j j j j j j j j j j j j j L
+golden hscroll_tree
+keys L L L
+has "tree scrolls to the end of the longest line" "^[. ]+= Replay operation: This is NOT a replay operation$"
+keys '|'
+has "scroll home" "^ +\.\.\.\. [. 01]+ = Signing: "
+quit hscroll
 
 # --- follow one connection
 start captures/smb311_ops.pcap
@@ -222,6 +239,65 @@ if screen | grep -q "B: frame operation"; then
 	keys '?'
 	has "compare help" "next-diff +Next difference"
 	keys q
+
+	# search both sides' rows and fields, n / N, from the list and a tree
+	keys g / "Tree Connect" Enter
+	status_has "compare search row" " 4/40$"
+	keys n
+	status_has "compare search next" " 7/40$"
+	keys N
+	status_has "compare search prev" " 4/40$"
+	keys / "holiday" Enter
+	status_has "search finds B's side" " 15/40$"
+	has "search row" "^≠ +34 Create share.snapshot.jpg +│ +34 Create share.holiday.jpg"
+	keys Tab / "smb2.tid" Enter
+	status_has "search a field in tree A" "^smb2.tid == 0x[0-9a-f]{8} +15/40$"
+	keys / "no such text anywhere" Enter
+	status_has "compare not found" "Pattern not found"
+	keys BTab
+
+	# display filter: rows where either side matches; bad expression
+	keys f "smb2.cmd == 8" Enter
+	status_has "filter count" "^1 operation matches \(either side\)"
+	has "filter title" "\[filter: smb2.cmd == 8\]"
+	golden compare_filter
+	keys f C-u "smb2.cmd ===" Enter
+	status_has "compare bad filter" "^Bad filter: "
+	has "bad filter keeps the old one" "\[filter: smb2.cmd == 8\]"
+	keys f C-u "smb2.cmd == 99" Enter
+	status_has "filter matching nothing" "^No operation matches"
+	has "empty list says why" "No operation matches the filter"
+	keys f C-u Enter
+	status_has "filter cleared" " 1/40$"
+	keys 3 j
+	status_has "count + j in the list" " 4/40$"
+	keys G
+	status_has "all rows back" " 40/40$"
+
+	# go to frame on the focused side: ':' prompt and count + g
+	keys : 3 0 Enter
+	status_has "goto frame of A" " 13/40$"
+	keys 4 4 g
+	status_has "count g goes to frame 44" " 20/40$"
+	keys : 5 Enter
+	status_has "goto a frame in no operation" "^Frame 5 of A is in no operation shown; showing frame 6"
+	keys Tab Tab :
+	status_has "goto prompt names the side" "^go to frame of B:"
+	keys 3 4 Enter
+	status_has "goto frame of B" " 15/40$"
+	keys BTab BTab
+
+	# horizontal scrolling at 80 columns: the trees (H/L, together in
+	# lock-step), the list (l/h as in less)
+	T resize-window -t ui -x 80 -y 24; settle
+	keys Tab L
+	golden compare_hscroll
+	keys '|'
+	has "scroll home" "^ +▸ Access Mask: 0x0012019f, Read, +│"
+	keys BTab g l
+	has "list scrolled: the longest row's end" "^ +[a-z]+ → STATUS_MORE_PROCESSING_REQUIRED *│"
+	keys h
+	has "list back" "^ +8 Session Setup → STATUS_MORE_PROC"
 	quit compare 1 # the traces differ: diff(1) status 1
 else
 	echo "SKIP compare: smbcmp built without src/diff.c"

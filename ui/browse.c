@@ -37,26 +37,13 @@ struct browse {
 	int weight[P_COUNT];
 	char tree_title[512];
 	char search[256];
-	char msg[512];
-	bool msg_err;
+	struct uimsg m;
 	long count;             /* numeric prefix, 0 when none */
 	char filter_text[512];
 #ifdef UI_HAVE_FILTER
 	struct filter *flt;
 #endif
 };
-
-static void msg(struct browse *b, bool err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void msg(struct browse *b, bool err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(b->msg, sizeof(b->msg), fmt, ap);
-	va_end(ap);
-	b->msg_err = err;
-}
 
 /* ---- selection ---- */
 
@@ -106,105 +93,70 @@ static void goto_frame(struct browse *b, uint32_t num)
 	bool exact;
 	size_t r = plist_find_num(&b->pl, num, &exact);
 	if (r == SIZE_MAX) {
-		msg(b, true, "No frame shown");
+		ui_msg(&b->m, true, "No frame shown");
 		return;
 	}
 	select_row(b, r);
 	if (!exact)
-		msg(b, false, "Frame %u is not in the list; showing frame %u", num,
+		ui_msg(&b->m, false, "Frame %u is not in the list; showing frame %u", num,
 		    trace_frame(b->t, plist_frame(&b->pl))->num);
 }
 
 /* ---- search ---- */
 
-/* The node at depth-first ordinal ord. */
-static struct node *node_at(struct node *root, size_t ord)
+static void show_field(struct browse *b, struct node *n)
 {
-	size_t i = 0;
-	for (struct node *c = root->child; c; c = node_next(c), i++)
-		if (i == ord)
-			return c;
-	return NULL;
+	ftree_reveal(&b->ft, n);
+	b->hx.sel = n;
+	b->hx.follow = true;
 }
 
-/* First (dir > 0) or last match in frame fi's tree; its ordinal or SIZE_MAX. */
-static size_t search_frame(struct browse *b, size_t fi, int dir)
+/* A frame matches by its summary or any of its fields. */
+static bool frame_matches(void *ctx, size_t row)
 {
-	struct arena *a = &b->pl.scratch;
-	struct node *root = trace_dissect_frame(b->t, a, fi, NULL);
-	size_t found = SIZE_MAX, i = 0;
-	for (struct node *c = root->child; c; c = node_next(c), i++)
-		if (!(c->flags & N_HIDDEN) && node_matches(c, b->search)) {
-			found = i;
-			if (dir > 0)
-				break;
-		}
-	arena_reset(a);
-	return found;
-}
-
-static void reveal_ord(struct browse *b, size_t ord)
-{
-	struct node *n = node_at(b->ft.root, ord);
-	if (n) {
-		ftree_reveal(&b->ft, n);
-		b->hx.sel = n;
-		b->hx.follow = true;
-	}
+	struct browse *b = ctx;
+	size_t fi = b->pl.rows[row];
+	if (str_icase_contains(plist_info(&b->pl, fi)->sum, b->search))
+		return true;
+	struct node *root = trace_dissect_frame(b->t, &b->pl.scratch, fi, NULL);
+	bool hit = tree_find(root, NULL, 1, b->search) != NULL;
+	arena_reset(&b->pl.scratch);
+	return hit;
 }
 
 /*
  * Moves to the next (dir > 0) or previous match of b->search. From the
  * list it goes frame by frame (a frame matches by its summary or any
- * field; the matching field is selected in the tree). From the tree it
- * goes field by field: the fields of the current frame after (before) the
- * selected one first, then the following (preceding) frames. Wraps once.
+ * field; the first (last) matching field is selected in the tree). From
+ * the tree it goes field by field: the fields of the current frame after
+ * (before) the selected one first, then the following (preceding) frames.
+ * Wraps once.
  */
 static void search_step(struct browse *b, int dir)
 {
 	if (!b->search[0]) {
-		msg(b, true, "No search pattern (/ to search)");
+		ui_msg(&b->m, true, "No search pattern (/ to search)");
 		return;
 	}
-	size_t n = b->pl.nrows, row = b->pl.cur;
-	if (!n)
-		return;
-	struct node *root = b->ft.root;
 	struct node *start = b->focus == P_TREE ? ftree_node(&b->ft) : NULL;
-	/* In the current frame (tree focus only). */
-	if (root && start && dir > 0) {
-		for (struct node *c = node_next(start); c; c = node_next(c))
-			if (!(c->flags & N_HIDDEN) && node_matches(c, b->search)) {
-				ftree_reveal(&b->ft, c);
-				b->hx.sel = c;
-				b->hx.follow = true;
-				return;
-			}
-	} else if (root && start) {
-		for (struct node *c = node_prev(root, start); c; c = node_prev(root, c))
-			if (!(c->flags & N_HIDDEN) && node_matches(c, b->search)) {
-				ftree_reveal(&b->ft, c);
-				b->hx.sel = c;
-				b->hx.follow = true;
-				return;
-			}
+	struct node *hit = start ? tree_find(b->ft.root, start, dir, b->search) : NULL;
+	if (hit) {
+		show_field(b, hit);
+		return;
 	}
-	for (size_t k = 1; k <= n; k++) {
-		size_t r = dir > 0 ? (row + k) % n : (row + n - k) % n;
-		size_t fi = b->pl.rows[r];
-		bool wrapped = dir > 0 ? r <= row : r >= row;
-		bool sum = str_icase_contains(plist_info(&b->pl, fi)->sum, b->search);
-		size_t ord = search_frame(b, fi, dir);
-		if (ord != SIZE_MAX || sum) {
-			select_row(b, r);
-			if (ord != SIZE_MAX)
-				reveal_ord(b, ord);
-			if (wrapped)
-				msg(b, false, "Search wrapped");
-			return;
-		}
+	bool wrapped;
+	size_t r = b->pl.nrows ? find_row(b->pl.nrows, b->pl.cur, dir, frame_matches, b, &wrapped)
+			       : SIZE_MAX;
+	if (r == SIZE_MAX) {
+		ui_msg(&b->m, true, "Pattern not found: %s", b->search);
+		return;
 	}
-	msg(b, true, "Pattern not found: %s", b->search);
+	select_row(b, r);
+	hit = tree_find(b->ft.root, NULL, dir, b->search);
+	if (hit)
+		show_field(b, hit);
+	if (wrapped)
+		ui_msg(&b->m, false, "Search wrapped");
 }
 
 /* ---- jumps and filters ---- */
@@ -236,7 +188,7 @@ static void jump_pair(struct browse *b)
 		if (is_pair_field(c))
 			hit = c;
 	if (!hit) {
-		msg(b, true, "No request/response link in this frame");
+		ui_msg(&b->m, true, "No request/response link in this frame");
 		return;
 	}
 	goto_frame(b, (uint32_t)hit->value);
@@ -264,7 +216,7 @@ static void rebuild(struct browse *b)
 	size_t n = plist_rebuild(&b->pl, keep_filtered, b);
 	open_row(b);
 	if (!n)
-		msg(b, true, "No frame matches");
+		ui_msg(&b->m, true, "No frame matches");
 }
 
 static void toggle_stream(struct browse *b)
@@ -282,53 +234,29 @@ static void toggle_stream(struct browse *b)
 	}
 	rebuild(b);
 	if (b->pl.stream_on)
-		msg(b, false, "Following %s stream %u (s again: all streams)",
+		ui_msg(&b->m, false, "Following %s stream %u (s again: all streams)",
 		    b->pl.udp ? "UDP" : "TCP", b->pl.stream);
 }
 
-static void ask_filter(struct browse *b)
+static void filter_prompt(struct browse *b)
 {
+	struct filter *f;
+	if (ask_filter(b->filter_text, sizeof(b->filter_text), &f, &b->m) <= 0)
+		return;
 #ifdef UI_HAVE_FILTER
-	char buf[512];
-	snprintf(buf, sizeof(buf), "%s", b->filter_text);
-	if (!term_prompt("filter: ", buf, sizeof(buf)))
-		return;
-	if (!buf[0]) {
-		filter_free(b->flt);
-		b->flt = NULL;
-		b->filter_text[0] = '\0';
-		rebuild(b);
-		return;
-	}
-	char err[256];
-	struct filter *f = filter_parse(buf, err, sizeof(err));
-	if (!f) {
-		msg(b, true, "Bad filter: %s", strncmp(err, "filter: ", 8) ? err : err + 8);
-		return;
-	}
 	filter_free(b->flt);
 	b->flt = f;
-	snprintf(b->filter_text, sizeof(b->filter_text), "%s", buf);
-	rebuild(b);
-	if (b->pl.nrows)
-		msg(b, false, "%zu frames match", b->pl.nrows);
-#else
-	msg(b, true, "Display filters need src/filter.c (not built in yet)");
 #endif
+	rebuild(b);
+	if (f && b->pl.nrows)
+		ui_msg(&b->m, false, "%zu frames match", b->pl.nrows);
 }
 
-static void ask_goto(struct browse *b)
+static void goto_prompt(struct browse *b)
 {
-	char buf[32] = "";
-	if (!term_prompt("go to frame: ", buf, sizeof(buf)) || !buf[0])
-		return;
-	char *end;
-	unsigned long v = strtoul(buf, &end, 10);
-	if (*end || v == 0 || v > UINT32_MAX) {
-		msg(b, true, "Not a frame number: %s", buf);
-		return;
-	}
-	goto_frame(b, (uint32_t)v);
+	uint32_t num;
+	if (ask_frame("go to frame: ", &num, &b->m) > 0)
+		goto_frame(b, num);
 }
 
 /* ---- layout ---- */
@@ -347,9 +275,9 @@ static void split(int h, const int *w, int n, int *out)
 	}
 }
 
-static void draw_bar(int y, int x, int w, const char *text, bool focused)
+static void draw_bar(int y, int x, int w, const char *text, int skip, bool focused)
 {
-	put_text(y, x, w, text, line_attr(focused ? LINE_TITLE : LINE_HEADER), true);
+	put_text_at(y, x, w, text, skip, line_attr(focused ? LINE_TITLE : LINE_HEADER), true);
 }
 
 static void draw_pane(struct browse *b, enum pane p, int y, int x, int h, int w)
@@ -360,6 +288,7 @@ static void draw_pane(struct browse *b, enum pane p, int y, int x, int h, int w)
 		b->v[p].r = (struct rect){ y, x, 0, w };
 		return;
 	}
+	b->v[p].ops->draw(&b->v[p], (struct rect){ y + 1, x, h - 1, w }, f);
 	switch (p) {
 	case P_LIST:
 		plist_header(w, bar, sizeof(bar));
@@ -371,8 +300,7 @@ static void draw_pane(struct browse *b, enum pane p, int y, int x, int h, int w)
 		snprintf(bar, sizeof(bar), " Bytes%s", b->hx.have_frame ? "" : " (none)");
 		break;
 	}
-	draw_bar(y, x, w, bar, f);
-	b->v[p].ops->draw(&b->v[p], (struct rect){ y + 1, x, h - 1, w }, f);
+	draw_bar(y, x, w, bar, p == P_LIST ? b->pl.hscroll : 0, f);
 }
 
 static void draw_title(struct browse *b)
@@ -393,8 +321,8 @@ static void draw_title(struct browse *b)
 static void draw_status(struct browse *b)
 {
 	int y = LINES - 1;
-	if (b->msg[0]) {
-		put_text(y, 0, COLS, b->msg, line_attr(b->msg_err ? LINE_MSG_ERROR : LINE_STATUS), true);
+	if (b->m.text[0]) {
+		ui_msg_draw(&b->m);
 		return;
 	}
 	char left[1024], right[64];
@@ -492,16 +420,12 @@ static unsigned app_request(struct browse *b, enum request req, long count)
 		}
 		return RD_NONE;
 	case REQ_GOTO:
-		ask_goto(b);
+		goto_prompt(b);
 		return RD_ALL;
-	case REQ_SEARCH: {
-		char buf[256] = "";
-		if (term_prompt("/", buf, sizeof(buf)) && buf[0]) {
-			snprintf(b->search, sizeof(b->search), "%s", buf);
+	case REQ_SEARCH:
+		if (ask_search(b->search, sizeof(b->search)))
 			search_step(b, 1);
-		}
 		return RD_ALL;
-	}
 	case REQ_FIND_NEXT:
 		search_step(b, 1);
 		return RD_ALL;
@@ -509,7 +433,7 @@ static unsigned app_request(struct browse *b, enum request req, long count)
 		search_step(b, -1);
 		return RD_ALL;
 	case REQ_FILTER:
-		ask_filter(b);
+		filter_prompt(b);
 		return RD_ALL;
 	case REQ_MATCH:
 		jump_pair(b);
@@ -530,7 +454,7 @@ static unsigned app_request(struct browse *b, enum request req, long count)
 			b->focus = P_TREE;
 		static const char *const names[] = { "stacked", "tree beside bytes",
 						     "no bytes pane", "zoom on focused pane" };
-		msg(b, false, "Layout: %s", names[b->layout]);
+		ui_msg(&b->m, false, "Layout: %s", names[b->layout]);
 		return RD_ALL;
 	case REQ_GROW:
 	case REQ_SHRINK:
@@ -549,7 +473,7 @@ static unsigned app_request(struct browse *b, enum request req, long count)
 	case REQ_MASK:
 	case REQ_MASK_FIELD:
 	case REQ_LOCKSTEP:
-		msg(b, false, "Only when comparing two traces");
+		ui_msg(&b->m, false, "Only when comparing two traces");
 		return RD_STATUS;
 	default:
 		return RD_NONE;
@@ -611,7 +535,7 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 	browse_init(b, t, o);
 	char err[256];
 	if (keymap_load(&b->km, o->config, err, sizeof(err)))
-		msg(b, true, "%s", err);
+		ui_msg(&b->m, true, "%s", err);
 	if (term_start(o->no_color, o->err, sizeof(o->err))) {
 		plist_free(&b->pl);
 		ftree_free(&b->ft);
@@ -621,14 +545,14 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 	}
 	open_row(b);
 	if (!b->pl.nrows)
-		msg(b, false, "No SMB frame in %s (q quits)", trace_path(t));
+		ui_msg(&b->m, false, "No SMB frame in %s (q quits)", trace_path(t));
 	else if (trace_warning(t))
-		msg(b, true, "%s", trace_warning(t));
+		ui_msg(&b->m, true, "%s", trace_warning(t));
 	for (;;) {
 		if (!term_too_small())
 			draw(b);
 		int key = term_key();
-		b->msg[0] = '\0';
+		b->m.text[0] = '\0';
 		if (key == KEY_RESIZE || key == ERR)
 			continue;
 		if (term_too_small()) {
@@ -650,7 +574,7 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 		b->count = 0;
 		if (req == REQ_NONE) {
 			char kn[32];
-			msg(b, true, "Key %s is not bound (? for help)", ui_key_name(key, kn, sizeof(kn)));
+			ui_msg(&b->m, true, "Key %s is not bound (? for help)", ui_key_name(key, kn, sizeof(kn)));
 			continue;
 		}
 		if (dispatch(b, req, count) & EV_QUIT)

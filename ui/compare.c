@@ -8,16 +8,16 @@
  * response under one root per side), changed fields highlighted, masked
  * (ignored) fields dimmed.
  *
- * The model is read-only except for masking: toggling masks (m) or
- * masking the field under the cursor (a) rebuilds the diff through its
- * public API (diff_free, diff_init, diff_run) with the new rules. Only the
- * selected entry is dissected (diff_detail for the changed fields, then
- * ops_trees for the two trees to show).
+ * The model is read-only except for masking and filtering: toggling masks
+ * (m), masking the field under the cursor (a) or a display filter (f)
+ * compares the aligned entries again (diff_recompare: alignment kept) with
+ * the new rules. The filter hides the entries it drops (rows keep those
+ * where either side matches). Only the selected entry is dissected: its
+ * diff_detail gives the two trees shown and, for each difference, the
+ * differing nodes of both trees, which are highlighted by address.
  *
- * Changed fields are matched by their path as diff_detail spells it
- * ("request/smb2/SMB2 Header/smb2.nt_status", "[k]" after an identity
- * repeated among siblings); a field's identity is its name, or a text
- * item's label up to ':'.
+ * Search (/ n N), go to frame (: and N g, on the focused side) and the
+ * filter prompt share find.c with the single-trace view.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,43 +49,35 @@ struct cmpui {
 	struct hmap expanded;
 	struct ftree ft[2];
 	struct view v[C_COUNT];
-	struct arena da;         /* detail of the selected entry */
+	struct arena da;         /* detail of the selected entry, trees included */
+	struct arena scratch;    /* one entry's trees while searching */
 	struct ddetail det;
-	struct hmap changed;     /* path hashes of changed fields */
-	struct hmap inside;      /* path hashes of their ancestors */
-	size_t cur, top;         /* selected entry */
+	struct hmap changed;     /* changed nodes (both sides) -> dfield index + 1 */
+	struct hmap inside;      /* their ancestors */
+	size_t *rows;            /* entries shown: all but filtered ones */
+	size_t nrows;
+	size_t cur, top;         /* selected row */
+	int hscroll;             /* columns the list is scrolled */
 	enum cpane focus;
 	int list_weight;         /* percent of the height for the list */
 	bool lockstep;
 	bool masking;            /* the user's masks apply */
 	struct masks *user;      /* the user's rules (d->o.masks at start) */
 	struct masks none;       /* no rules: everything compared */
-	char msg[512];
-	bool msg_err;
+	const struct filter *cli_filter; /* d->o.filter at start (--filter) */
+	struct filter *flt;      /* the filter entered with f, owned */
+	char filter_text[512];
+	char search[256];
+	struct uimsg m;
 	long count;
 };
 
-static void cmsg(struct cmpui *c, bool err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void cmsg(struct cmpui *c, bool err, const char *fmt, ...)
+static uint64_t node_key(const struct node *n)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
-	va_end(ap);
-	c->msg_err = err;
+	return (uint64_t)(uintptr_t)n;
 }
 
-/* ---- paths of nodes, as diff_detail writes them ---- */
-
-static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
-{
-	h ^= 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h;
-}
+/* ---- paths of nodes, to follow the cursor in the other tree ---- */
 
 static size_t ident_len(const struct node *n, const char **s)
 {
@@ -106,9 +98,10 @@ static bool same_ident(const struct node *x, const struct node *y)
 }
 
 /*
- * Writes the path of n into buf: the member (request/response wrapper)
- * name, then one segment per node from the protocol node down. Returns
- * false for nodes outside a member.
+ * Writes the path of n into buf: one segment per node from the top
+ * (request/response wrapper) down, a field's identity being its name or a
+ * text item's label up to ':', "[k]" after an identity repeated among
+ * siblings. Returns false for nodes outside a member.
  */
 static bool node_path(const struct ftree *ft, const struct node *n, char *buf, size_t len)
 {
@@ -141,28 +134,21 @@ static bool node_path(const struct ftree *ft, const struct node *n, char *buf, s
 static enum line_type mark_node(void *ctx, const struct node *n)
 {
 	struct cmpui *c = ctx;
-	const struct ftree *ft = &c->ft[0];
-	for (const struct node *x = n; x; x = x->parent)
-		if (x == c->ft[1].root) {
-			ft = &c->ft[1];
-			break;
-		}
-	if (n->parent == ft->root && n->name && !strncmp(n->name, "smbcmp.", 7))
-		return LINE_FIELD_CHANGED; /* pseudo-field difference */
+	if (hmap_get(&c->changed, node_key(n)))
+		return LINE_FIELD_CHANGED;
 	if (c->masking && masks_node(c->d->o.masks, n) == MASK_IGNORE)
 		return LINE_FIELD_MASKED;
-	char path[2048];
-	if (!node_path(ft, n, path, sizeof(path)))
-		return LINE_DEFAULT;
-	uint64_t h = hash_bytes(0, path, strlen(path));
-	if (hmap_get(&c->changed, h))
-		return LINE_FIELD_CHANGED;
-	if (hmap_get(&c->inside, h))
+	if (hmap_get(&c->inside, node_key(n)))
 		return LINE_MARK;
 	return LINE_DEFAULT;
 }
 
 /* ---- the selected entry ---- */
+
+static size_t cur_entry(const struct cmpui *c)
+{
+	return c->cur < c->nrows ? c->rows[c->cur] : SIZE_MAX;
+}
 
 static const struct op *entry_op(const struct cmpui *c, size_t i, int side)
 {
@@ -181,51 +167,64 @@ static void hang(struct node *parent, struct node *child)
 	parent->last = child;
 }
 
+/*
+ * The tree of one side: pseudo-field differences first, then the request
+ * and the response the differ compared (ddetail's trees, in c->da), each
+ * under a wrapper node named "request" / "response".
+ */
 static void build_side(struct cmpui *c, int side)
 {
 	struct ftree *ft = &c->ft[side];
 	ftree_clear(ft);
-	if (c->cur >= c->d->n)
+	ft->empty = "";
+	size_t e = cur_entry(c);
+	if (e == SIZE_MAX)
 		return;
-	const struct op *op = entry_op(c, c->cur, side);
+	const struct op *op = entry_op(c, e, side);
 	struct tctx tc = { .a = &ft->a };
 	struct node *root = tree_root(&tc);
 	for (size_t i = 0; i < c->det.nf; i++) {
 		const struct dfield *f = &c->det.f[i];
-		if (strncmp(f->path, "operation/", 10))
+		if (f->node[0] || f->node[1])
 			continue;
 		const char *v = side ? f->b : f->a;
 		struct node *n = tree_add(&tc, root, f->name,
 					  arena_printf(&ft->a, "%s: %s", f->name, v ? v : "(none)"),
 					  v ? v : "", 0, 0);
 		n->flags |= N_GENERATED;
+		hmap_put(&c->changed, node_key(n), (void *)(i + 1));
 	}
 	if (!op) {
 		ftree_set(ft, root);
 		ft->empty = side ? "(only in A)" : "(only in B)";
 		return;
 	}
-	struct node *req = NULL, *rsp = NULL;
-	const char *rq = "", *rs = "";
-	ops_trees(&c->d->s[side], op, &ft->a, &req, &rsp, &rq, &rs);
 	const struct opset *s = &c->d->s[side];
+	struct node *req = c->det.req[side], *rsp = c->det.rsp[side];
 	if (req) {
 		struct node *w = tree_add(&tc, root, "request",
 					  arena_printf(&ft->a, "Request, frame %u: %s",
-						       ops_frame_num(s, op->req_frame), rq),
+						       ops_frame_num(s, op->req_frame),
+						       c->det.req_sum[side]),
 					  NULL, 0, 0);
 		hang(w, req);
 	}
 	if (rsp) {
 		struct node *w = tree_add(&tc, root, "response",
 					  arena_printf(&ft->a, "Response, frame %u: %s",
-						       ops_frame_num(s, op->rsp_frame), rs),
+						       ops_frame_num(s, op->rsp_frame),
+						       c->det.rsp_sum[side]),
 					  NULL, 0, 0);
 		hang(w, rsp);
 	}
 	ftree_set(ft, root);
 }
 
+/*
+ * Compares the selected entry again in record mode (every difference, not
+ * only the first max_fields) and shows its trees; the changed nodes are
+ * the ones the differ reports, by address.
+ */
 static void open_entry(struct cmpui *c)
 {
 	arena_reset(&c->da);
@@ -234,29 +233,74 @@ static void open_entry(struct cmpui *c)
 	hmap_init(&c->changed);
 	hmap_init(&c->inside);
 	memset(&c->det, 0, sizeof(c->det));
-	if (c->cur < c->d->n) {
-		diff_detail(c->d, c->cur, &c->da, &c->det);
-		for (size_t i = 0; i < c->det.nf; i++) {
-			const char *p = c->det.f[i].path;
-			hmap_put(&c->changed, hash_bytes(0, p, strlen(p)), (void *)1);
-			for (const char *s = strchr(p, '/'); s; s = strchr(s + 1, '/'))
-				hmap_put(&c->inside, hash_bytes(0, p, (size_t)(s - p)), (void *)1);
-		}
+	size_t e = cur_entry(c);
+	if (e != SIZE_MAX) {
+		size_t max = c->d->o.max_fields;
+		c->d->o.max_fields = SIZE_MAX;
+		diff_detail(c->d, e, &c->da, &c->det);
+		c->d->o.max_fields = max;
+		for (size_t i = 0; i < c->det.nf; i++)
+			for (int s = 0; s < 2; s++)
+				if (c->det.f[i].node[s])
+					hmap_put(&c->changed, node_key(c->det.f[i].node[s]),
+						 (void *)(i + 1));
 	}
 	build_side(c, 0);
 	build_side(c, 1);
+	for (size_t i = 0; i < c->det.nf; i++)
+		for (int s = 0; s < 2; s++)
+			for (const struct node *p = c->det.f[i].node[s];
+			     p && (p = p->parent) && !hmap_get(&c->inside, node_key(p));)
+				hmap_put(&c->inside, node_key(p), (void *)1);
 	/* Show and select the first changed field of each side. */
 	for (int s = 0; s < 2; s++) {
 		struct ftree *ft = &c->ft[s];
 		if (!ft->root)
 			continue;
 		for (struct node *n = ft->root->child; n; n = node_next(n))
-			if (mark_node(c, n) == LINE_FIELD_CHANGED) {
+			if (hmap_get(&c->changed, node_key(n))) {
 				ftree_reveal(ft, n);
 				break;
 			}
 	}
 	ftree_reflow(&c->ft[0]); /* the expansion state is shared */
+}
+
+static void select_row(struct cmpui *c, size_t row)
+{
+	if (row >= c->nrows)
+		return;
+	c->cur = row;
+	size_t h = c->v[C_LIST].r.h > 0 ? (size_t)c->v[C_LIST].r.h : 1;
+	scroll_fix(c->cur, &c->top, c->nrows, h);
+	open_entry(c);
+}
+
+/* The rows: every entry the filter keeps. The cursor stays on the same
+ * entry, or the nearest one after it. */
+static void rebuild_rows(struct cmpui *c)
+{
+	size_t sel = cur_entry(c);
+	c->nrows = 0;
+	for (size_t i = 0; i < c->d->n; i++)
+		if (c->d->e[i].status != DS_FILTERED)
+			c->rows[c->nrows++] = i;
+	c->cur = 0;
+	for (size_t r = 0; sel != SIZE_MAX && r < c->nrows; r++) {
+		c->cur = r;
+		if (c->rows[r] >= sel)
+			break;
+	}
+	c->top = c->cur > 3 ? c->cur - 3 : 0;
+}
+
+/* Compares again with the current masks and filter (alignment kept). */
+static void recompare(struct cmpui *c)
+{
+	c->d->o.masks = c->masking ? c->user : &c->none;
+	diff_recompare(c->d);
+	rebuild_rows(c);
+	open_entry(c);
 }
 
 /* ---- rows ---- */
@@ -310,36 +354,47 @@ static const char *row_mark(uint8_t st)
 static void draw_rows(struct cmpui *c, struct rect r, bool focused)
 {
 	c->v[C_LIST].r = r;
-	scroll_fix(c->cur, &c->top, c->d->n, (size_t)(r.h > 0 ? r.h : 1));
+	scroll_fix(c->cur, &c->top, c->nrows, (size_t)(r.h > 0 ? r.h : 1));
 	int half = (r.w - 3) / 2;
+	char (*text)[2][512] = malloc((size_t)(r.h > 0 ? r.h : 1) * sizeof(*text));
+	if (!text)
+		return;
+	int maxw = 0;
+	for (int y = 0; y < r.h && c->top + (size_t)y < c->nrows; y++)
+		for (int s = 0; s < 2; s++) {
+			side_text(c, c->rows[c->top + (size_t)y], s, text[y][s], sizeof(text[y][s]));
+			int tw = text_width(text[y][s]);
+			maxw = tw > maxw ? tw : maxw;
+		}
+	c->hscroll = hscroll_clamp(c->hscroll, maxw, half);
 	for (int y = 0; y < r.h; y++) {
-		size_t i = c->top + (size_t)y;
-		if (i >= c->d->n) {
-			put_text(r.y + y, r.x, r.w, i == 0 && y == 0 ? "No operation to compare" : "",
-				 A_NORMAL, true);
+		size_t k = c->top + (size_t)y;
+		if (k >= c->nrows) {
+			const char *empty = !c->d->n ? "No operation to compare"
+					    : c->flt   ? "No operation matches the filter (f to change it)"
+						       : "No operation shown";
+			put_text(r.y + y, r.x, r.w, k == 0 && y == 0 ? empty : "", A_NORMAL, true);
 			continue;
 		}
-		uint8_t st = c->d->e[i].status;
+		uint8_t st = c->d->e[c->rows[k]].status;
 		attr_t a = line_attr(row_type(st));
-		if (i == c->cur)
+		if (k == c->cur)
 			a = line_attr(focused ? LINE_CURSOR : LINE_CURSOR_IDLE) |
 			    (st != DS_EQUAL ? A_BOLD : 0);
-		char ta[512], tb[512];
-		side_text(c, i, 0, ta, sizeof(ta));
-		side_text(c, i, 1, tb, sizeof(tb));
 		int x = r.x;
 		x += put_text(r.y + y, x, 2, row_mark(st), a, true);
-		x += put_text(r.y + y, x, half, ta, a, true);
+		x += put_text_at(r.y + y, x, half, text[y][0], c->hscroll, a, true);
 		x += put_text(r.y + y, x, 1, "│", a, true);
-		put_text(r.y + y, x, r.x + r.w - x, tb, a, true);
+		put_text_at(r.y + y, x, r.x + r.w - x, text[y][1], c->hscroll, a, true);
 	}
+	free(text);
 }
 
 static void draw_status(struct cmpui *c)
 {
 	int y = LINES - 1;
-	if (c->msg[0]) {
-		put_text(y, 0, COLS, c->msg, line_attr(c->msg_err ? LINE_MSG_ERROR : LINE_STATUS), true);
+	if (c->m.text[0]) {
+		ui_msg_draw(&c->m);
 		return;
 	}
 	const struct diff_counts *n = &c->d->counts;
@@ -358,7 +413,7 @@ static void draw_status(struct cmpui *c)
 	if (c->count)
 		snprintf(right, sizeof(right), " count %ld ", c->count);
 	else
-		snprintf(right, sizeof(right), " %zu/%zu%s ", c->d->n ? c->cur + 1 : 0, c->d->n,
+		snprintf(right, sizeof(right), " %zu/%zu%s ", c->nrows ? c->cur + 1 : 0, c->nrows,
 			 c->lockstep ? "" : " apart");
 	int rw = text_width(right);
 	put_text(y, 0, COLS - rw, left, line_attr(LINE_STATUS), true);
@@ -369,8 +424,10 @@ static void draw(struct cmpui *c)
 {
 	char bar[1024];
 	erase();
-	snprintf(bar, sizeof(bar), " smbcmp  A: %s   B: %s", trace_path(c->d->t[0]),
-		 trace_path(c->d->t[1]));
+	int n = snprintf(bar, sizeof(bar), " smbcmp  A: %s   B: %s", trace_path(c->d->t[0]),
+			 trace_path(c->d->t[1]));
+	if (c->d->o.filter && n > 0 && (size_t)n < sizeof(bar))
+		snprintf(bar + n, sizeof(bar) - (size_t)n, "  [filter: %s]", c->filter_text);
 	put_text(0, 0, COLS, bar, line_attr(LINE_TITLE), true);
 	put_text(0, COLS - 7, 7, "? help ", line_attr(LINE_TITLE), true);
 	int h = LINES - 2, half = (COLS - 3) / 2;
@@ -379,13 +436,14 @@ static void draw(struct cmpui *c)
 		lh = 3;
 	if (h - lh < 3)
 		lh = h - 3;
+	draw_rows(c, (struct rect){ 2, 0, lh - 1, COLS }, c->focus == C_LIST);
 	snprintf(bar, sizeof(bar), "  %-*.*s│ %s", half - 1, half - 1, " A: frame operation",
 		 "B: frame operation");
 	put_text(1, 0, COLS, bar, line_attr(c->focus == C_LIST ? LINE_TITLE : LINE_HEADER), true);
-	draw_rows(c, (struct rect){ 2, 0, lh - 1, COLS }, c->focus == C_LIST);
 	int ty = 1 + lh, tw = (COLS - 1) / 2;
+	size_t e = cur_entry(c);
 	for (int s = 0; s < 2; s++) {
-		const struct op *op = c->cur < c->d->n ? entry_op(c, c->cur, s) : NULL;
+		const struct op *op = e != SIZE_MAX ? entry_op(c, e, s) : NULL;
 		snprintf(bar, sizeof(bar), " %s: %s", s ? "B" : "A",
 			 op ? (c->det.key[s] ? c->det.key[s] : op_cmd_name(op)) : "(none)");
 		int x = s ? tw + 1 : 0, w = s ? COLS - tw - 1 : tw;
@@ -403,74 +461,58 @@ static void draw(struct cmpui *c)
 	refresh();
 }
 
-/* ---- requests ---- */
+/* ---- search, filter, go to frame ---- */
 
-static void rerun(struct cmpui *c)
+/* The side go-to and counts act on: B when its tree has the focus. */
+static int focused_side(const struct cmpui *c)
 {
-	struct diff *d = c->d;
-	struct trace *a = d->t[0], *b = d->t[1];
-	struct diff_opts o = d->o;
-	char err[256];
-	o.masks = c->masking ? c->user : &c->none;
-	diff_free(d);
-	if (diff_init(d, a, b, &o, err, sizeof(err)))
-		cmsg(c, true, "%s", err);
-	else
-		diff_run(d);
-	if (c->cur >= d->n)
-		c->cur = d->n ? d->n - 1 : 0;
-	open_entry(c);
+	return c->focus == C_TREE_B ? 1 : 0;
 }
 
-static void next_diff(struct cmpui *c, int dir)
+/* A row matches by either side's row text, summaries or fields. */
+static bool entry_matches(void *ctx, size_t row)
 {
-	size_t n = c->d->n;
-	for (size_t k = 1; k < n + 1; k++) {
-		long i = (long)c->cur + dir * (long)k;
-		if (i < 0 || (size_t)i >= n)
-			break;
-		uint8_t st = c->d->e[i].status;
-		if (st != DS_EQUAL && st != DS_FILTERED) {
-			c->cur = (size_t)i;
-			open_entry(c);
-			return;
-		}
+	struct cmpui *c = ctx;
+	size_t e = c->rows[row];
+	bool hit = false;
+	for (int s = 0; s < 2 && !hit; s++) {
+		const struct op *op = entry_op(c, e, s);
+		if (!op)
+			continue;
+		char t[512];
+		side_text(c, e, s, t, sizeof(t));
+		struct node *rt[2] = { NULL, NULL };
+		const char *sum[2] = { "", "" };
+		hit = str_icase_contains(t, c->search);
+		if (!hit)
+			ops_trees(&c->d->s[s], op, &c->scratch, &rt[0], &rt[1], &sum[0], &sum[1]);
+		for (int k = 0; k < 2 && !hit; k++)
+			hit = str_icase_contains(sum[k], c->search) ||
+			      (rt[k] && (node_matches(rt[k], c->search) ||
+					 tree_find(rt[k], NULL, 1, c->search)));
+		arena_reset(&c->scratch);
 	}
-	cmsg(c, false, dir > 0 ? "No difference below" : "No difference above");
+	return hit;
 }
 
-static void mask_field(struct cmpui *c)
-{
-	if (c->focus == C_LIST) {
-		cmsg(c, true, "Select a field in a tree first (Tab)");
-		return;
-	}
-	const struct node *n = ftree_node(&c->ft[c->focus - C_TREE_A]);
-	if (!n || !n->name || !strchr(n->name, '.')) {
-		cmsg(c, true, "This item has no field name to mask");
-		return;
-	}
-	if (!c->masking) {
-		cmsg(c, true, "Masking is off (m turns it on)");
-		return;
-	}
-	bool ignored = masks_node(c->user, n) == MASK_IGNORE;
-	char name[256];
-	snprintf(name, sizeof(name), "%s", n->name);
-	masks_add(c->user, name, ignored ? MASK_COMPARE : MASK_IGNORE, MSRC_FLAG);
-	rerun(c);
-	cmsg(c, false, "%s %s", ignored ? "Comparing" : "Ignoring", name);
-}
-
-/* In lock-step, puts the other tree's cursor on the same path. */
+/* In lock-step, puts the other tree's cursor on the counterpart the differ
+ * paired with this node, else on the same path. */
 static void follow_other(struct cmpui *c, int side)
 {
 	struct ftree *src = &c->ft[side], *dst = &c->ft[!side];
 	const struct node *n = ftree_node(src);
-	char p[2048], q[2048];
-	if (!n || !node_path(src, n, p, sizeof(p)))
+	if (!n)
 		return;
 	ftree_reflow(dst);
+	size_t fi = (size_t)(uintptr_t)hmap_get(&c->changed, node_key(n));
+	const struct node *peer = fi ? c->det.f[fi - 1].node[!side] : NULL;
+	if (peer) {
+		ftree_select(dst, peer);
+		return;
+	}
+	char p[2048], q[2048];
+	if (!node_path(src, n, p, sizeof(p)))
+		return;
 	for (size_t i = 0; i < dst->nrows; i++)
 		if (node_path(dst, dst->rows[i].n, q, sizeof(q)) && !strcmp(p, q)) {
 			dst->cur = i;
@@ -478,19 +520,163 @@ static void follow_other(struct cmpui *c, int side)
 		}
 }
 
+/*
+ * Next (dir > 0) or previous match of c->search. From a tree: the fields
+ * of that side after (before) the cursor first. Then row by row, wrapping
+ * once: a row matches by either side; each tree shows its first (last)
+ * matching field, and a focused tree without one hands the focus to the
+ * other side.
+ */
+static void search_step(struct cmpui *c, int dir)
+{
+	if (!c->search[0]) {
+		ui_msg(&c->m, true, "No search pattern (/ to search)");
+		return;
+	}
+	int side = c->focus == C_LIST ? -1 : (int)c->focus - C_TREE_A;
+	if (side >= 0) {
+		struct ftree *ft = &c->ft[side];
+		struct node *hit = tree_find(ft->root, ftree_node(ft), dir, c->search);
+		if (hit) {
+			ftree_reveal(ft, hit);
+			if (c->lockstep)
+				follow_other(c, side);
+			return;
+		}
+	}
+	bool wrapped;
+	size_t r = c->nrows ? find_row(c->nrows, c->cur, dir, entry_matches, c, &wrapped)
+			    : SIZE_MAX;
+	if (r == SIZE_MAX) {
+		ui_msg(&c->m, true, "Pattern not found: %s", c->search);
+		return;
+	}
+	select_row(c, r);
+	struct node *hit[2];
+	for (int s = 0; s < 2; s++)
+		if ((hit[s] = tree_find(c->ft[s].root, NULL, dir, c->search)))
+			ftree_reveal(&c->ft[s], hit[s]);
+	ftree_reflow(&c->ft[0]); /* shared expansion state */
+	if (side >= 0 && !hit[side] && hit[!side])
+		c->focus = (enum cpane)(C_TREE_A + !side);
+	if (wrapped)
+		ui_msg(&c->m, false, "Search wrapped");
+}
+
+static void filter_prompt(struct cmpui *c)
+{
+	struct filter *f;
+	if (ask_filter(c->filter_text, sizeof(c->filter_text), &f, &c->m) <= 0)
+		return;
+	c->d->o.filter = f;
+	filter_free(c->flt);
+	c->flt = f;
+	recompare(c);
+	if (f && c->nrows)
+		ui_msg(&c->m, false, "%zu operation%s match%s (either side)", c->nrows,
+		       c->nrows == 1 ? "" : "s", c->nrows == 1 ? "es" : "");
+	else if (f)
+		ui_msg(&c->m, true, "No operation matches");
+}
+
+/*
+ * Selects the row whose operation on side has frame number num (request,
+ * response or interim), or else the one with the nearest frame after it.
+ */
+static void goto_frame(struct cmpui *c, int side, uint32_t num)
+{
+	size_t best = SIZE_MAX;
+	uint32_t best_num = UINT32_MAX;
+	const struct opset *s = &c->d->s[side];
+	for (size_t r = 0; r < c->nrows; r++) {
+		const struct op *op = entry_op(c, c->rows[r], side);
+		if (!op)
+			continue;
+		uint32_t fr[3] = { op->req_frame, op->rsp_frame, op->interim_frame };
+		for (int k = 0; k < 3; k++) {
+			if (fr[k] == OP_NONE)
+				continue;
+			uint32_t n = ops_frame_num(s, fr[k]);
+			if (n == num) {
+				select_row(c, r);
+				return;
+			}
+			if (n > num && n < best_num) {
+				best = r;
+				best_num = n;
+			}
+		}
+	}
+	if (best == SIZE_MAX) {
+		ui_msg(&c->m, true, "No operation of %c at or after frame %u", side ? 'B' : 'A', num);
+		return;
+	}
+	select_row(c, best);
+	ui_msg(&c->m, false, "Frame %u of %c is in no operation shown; showing frame %u", num,
+	       side ? 'B' : 'A', best_num);
+}
+
+/* ---- requests ---- */
+
+static void next_diff(struct cmpui *c, int dir)
+{
+	size_t n = c->nrows;
+	for (size_t k = 1; k < n + 1; k++) {
+		long i = (long)c->cur + dir * (long)k;
+		if (i < 0 || (size_t)i >= n)
+			break;
+		uint8_t st = c->d->e[c->rows[i]].status;
+		if (st != DS_EQUAL && st != DS_FILTERED) {
+			select_row(c, (size_t)i);
+			return;
+		}
+	}
+	ui_msg(&c->m, false, dir > 0 ? "No difference below" : "No difference above");
+}
+
+static void mask_field(struct cmpui *c)
+{
+	if (c->focus == C_LIST) {
+		ui_msg(&c->m, true, "Select a field in a tree first (Tab)");
+		return;
+	}
+	const struct node *n = ftree_node(&c->ft[c->focus - C_TREE_A]);
+	if (!n || !n->name || !strchr(n->name, '.')) {
+		ui_msg(&c->m, true, "This item has no field name to mask");
+		return;
+	}
+	if (!c->masking) {
+		ui_msg(&c->m, true, "Masking is off (m turns it on)");
+		return;
+	}
+	bool ignored = masks_node(c->user, n) == MASK_IGNORE;
+	char name[256];
+	snprintf(name, sizeof(name), "%s", n->name);
+	masks_add(c->user, name, ignored ? MASK_COMPARE : MASK_IGNORE, MSRC_FLAG);
+	recompare(c);
+	ui_msg(&c->m, false, "%s %s", ignored ? "Comparing" : "Ignoring", name);
+}
+
 static unsigned list_request(struct cmpui *c, enum request req, long count)
 {
 	size_t h = c->v[C_LIST].r.h > 0 ? (size_t)c->v[C_LIST].r.h : 1;
-	size_t old = c->cur, n = c->d->n;
+	size_t old = c->cur, n = c->nrows;
 	long step = count > 0 ? count : 1;
 	switch (req) {
 	case REQ_MOVE_DOWN: scroll_move(&c->cur, &c->top, n, h, step); break;
 	case REQ_MOVE_UP: scroll_move(&c->cur, &c->top, n, h, -step); break;
 	case REQ_PAGE_DOWN: scroll_move(&c->cur, &c->top, n, h, (long)(h > 1 ? h - 1 : 1)); break;
 	case REQ_PAGE_UP: scroll_move(&c->cur, &c->top, n, h, -(long)(h > 1 ? h - 1 : 1)); break;
-	case REQ_FIRST: c->cur = count > 0 && (size_t)count <= n ? (size_t)count - 1 : 0; break;
-	case REQ_LAST: c->cur = count > 0 && (size_t)count <= n ? (size_t)count - 1 : n ? n - 1 : 0; break;
+	case REQ_FIRST: c->cur = 0; break;
+	case REQ_LAST: c->cur = n ? n - 1 : 0; break;
 	case REQ_TOGGLE: c->focus = C_TREE_A; return RD_ALL;
+	case REQ_SCROLL_LEFT:
+	case REQ_SCROLL_RIGHT:
+	case REQ_SCROLL_HOME:
+	case REQ_EXPAND: /* no tree here: h/l and the arrows scroll, as in less */
+	case REQ_COLLAPSE:
+		c->hscroll = hscroll_step(c->hscroll, req, (COLS - 3) / 2);
+		return RD_LIST;
 	default: return EV_UNHANDLED;
 	}
 	if (c->cur != old)
@@ -505,17 +691,18 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 	case REQ_PREV_DIFF: next_diff(c, -1); return RD_ALL;
 	case REQ_MASK:
 		if (!c->user) {
-			cmsg(c, true, "No mask rules in use");
+			ui_msg(&c->m, true, "No mask rules in use");
 			return RD_STATUS;
 		}
 		c->masking = !c->masking;
-		rerun(c);
-		cmsg(c, false, "Masks %s", c->masking ? "on: volatile fields ignored" : "off: every field compared");
+		recompare(c);
+		ui_msg(&c->m, false, "Masks %s",
+		       c->masking ? "on: volatile fields ignored" : "off: every field compared");
 		return RD_ALL;
 	case REQ_MASK_FIELD: mask_field(c); return RD_ALL;
 	case REQ_LOCKSTEP:
 		c->lockstep = !c->lockstep;
-		cmsg(c, false, "Trees scroll %s", c->lockstep ? "together" : "apart");
+		ui_msg(&c->m, false, "Trees scroll %s", c->lockstep ? "together" : "apart");
 		return RD_ALL;
 	case REQ_FOCUS_NEXT: c->focus = (enum cpane)((c->focus + 1) % C_COUNT); return RD_ALL;
 	case REQ_FOCUS_PREV: c->focus = (enum cpane)((c->focus + C_COUNT - 1) % C_COUNT); return RD_ALL;
@@ -531,20 +718,27 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 	case REQ_QUIT: return EV_QUIT;
 	case REQ_FIRST:
 	case REQ_LAST:
-		if (count > 0) {
-			c->focus = C_LIST;
-			return list_request(c, req, count);
-		}
-		return RD_NONE;
+		if (count > 0)
+			goto_frame(c, focused_side(c), (uint32_t)count);
+		return RD_ALL;
+	case REQ_GOTO: {
+		uint32_t num;
+		if (ask_frame(focused_side(c) ? "go to frame of B: " : "go to frame of A: ", &num,
+			      &c->m) > 0)
+			goto_frame(c, focused_side(c), num);
+		return RD_ALL;
+	}
 	case REQ_SEARCH:
-	case REQ_FIND_NEXT:
-	case REQ_FIND_PREV:
-	case REQ_FILTER:
+		if (ask_search(c->search, sizeof(c->search)))
+			search_step(c, 1);
+		return RD_ALL;
+	case REQ_FIND_NEXT: search_step(c, 1); return RD_ALL;
+	case REQ_FIND_PREV: search_step(c, -1); return RD_ALL;
+	case REQ_FILTER: filter_prompt(c); return RD_ALL;
 	case REQ_STREAM:
 	case REQ_MATCH:
-	case REQ_GOTO:
 	case REQ_LAYOUT:
-		cmsg(c, false, "Not in the comparison view yet (open one trace to browse it)");
+		ui_msg(&c->m, false, "Only when browsing one trace (the rows are request/response pairs)");
 		return RD_STATUS;
 	default:
 		return RD_NONE;
@@ -553,8 +747,11 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 
 static unsigned dispatch(struct cmpui *c, enum request req, long count)
 {
-	unsigned r;
-	if (c->focus == C_LIST) {
+	unsigned r = EV_UNHANDLED;
+	bool counted = (req == REQ_FIRST || req == REQ_LAST) && count > 0;
+	if (counted) {
+		/* go to frame N: app_request */
+	} else if (c->focus == C_LIST) {
 		r = list_request(c, req, count);
 	} else {
 		int side = c->focus - C_TREE_A;
@@ -565,6 +762,7 @@ static unsigned dispatch(struct cmpui *c, enum request req, long count)
 		if (!(r & EV_UNHANDLED) && c->lockstep) {
 			ftree_reflow(&c->ft[!side]); /* shared expansion state */
 			follow_other(c, side);
+			c->ft[!side].hscroll = c->ft[side].hscroll;
 		}
 	}
 	if (r & EV_UNHANDLED)
@@ -572,17 +770,39 @@ static unsigned dispatch(struct cmpui *c, enum request req, long count)
 	return r;
 }
 
+static void cmpui_free(struct cmpui *c)
+{
+	for (int s = 0; s < 2; s++)
+		ftree_free(&c->ft[s]);
+	hmap_free(&c->expanded);
+	hmap_free(&c->changed);
+	hmap_free(&c->inside);
+	arena_free(&c->da);
+	arena_free(&c->scratch);
+	masks_free(&c->none);
+	filter_free(c->flt);
+	free(c->rows);
+	free(c);
+}
+
 int ui_compare(struct diff *d, struct ui_opts *o)
 {
 	struct cmpui *c = calloc(1, sizeof(*c));
-	if (!c) {
+	size_t *rows = malloc((d->n ? d->n : 1) * sizeof(*rows));
+	if (!c || !rows) {
+		free(c);
+		free(rows);
 		snprintf(o->err, sizeof(o->err), "out of memory");
 		return -1;
 	}
 	c->d = d;
 	c->o = o;
+	c->rows = rows;
 	c->user = d->o.masks;
 	c->masking = c->user != NULL;
+	c->cli_filter = d->o.filter;
+	if (d->o.filter)
+		snprintf(c->filter_text, sizeof(c->filter_text), "%s", filter_text(d->o.filter));
 	masks_init(&c->none);
 	c->lockstep = true;
 	c->list_weight = 50;
@@ -590,6 +810,7 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	hmap_init(&c->changed);
 	hmap_init(&c->inside);
 	arena_init(&c->da);
+	arena_init(&c->scratch);
 	static const char *const open[] = { "request", "response", "request/smb2", "request/smb",
 					    "response/smb2", "response/smb" };
 	for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++)
@@ -603,22 +824,25 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	keymap_init(&c->km);
 	char err[256];
 	if (keymap_load(&c->km, o->config, err, sizeof(err)))
-		cmsg(c, true, "%s", err);
-	int rc = 0;
+		ui_msg(&c->m, true, "%s", err);
 	if (term_start(o->no_color, o->err, sizeof(o->err))) {
-		rc = -1;
-		goto out;
+		cmpui_free(c);
+		return -1;
 	}
-	c->cur = d->first_div != SIZE_MAX ? d->first_div : 0;
+	rebuild_rows(c);
+	for (size_t r = 0; d->first_div != SIZE_MAX && r < c->nrows; r++)
+		if (c->rows[r] == d->first_div)
+			c->cur = r;
 	open_entry(c);
-	if (!c->msg[0])
-		cmsg(c, false, "%zu operations: changed %zu, only A %zu, only B %zu (] next difference, ? help)",
-		     d->n, d->counts.changed, d->counts.only_a, d->counts.only_b);
+	if (!c->m.text[0])
+		ui_msg(&c->m, false,
+		       "%zu operations: changed %zu, only A %zu, only B %zu (] next difference, ? help)",
+		       d->n, d->counts.changed, d->counts.only_a, d->counts.only_b);
 	for (;;) {
 		if (!term_too_small())
 			draw(c);
 		int key = term_key();
-		c->msg[0] = '\0';
+		c->m.text[0] = '\0';
 		if (key == KEY_RESIZE || key == ERR)
 			continue;
 		if (term_too_small()) {
@@ -637,7 +861,8 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 		if (req == REQ_NONE) {
 			if (key != 27) {
 				char kn[32];
-				cmsg(c, true, "Key %s is not bound (? for help)", ui_key_name(key, kn, sizeof(kn)));
+				ui_msg(&c->m, true, "Key %s is not bound (? for help)",
+				       ui_key_name(key, kn, sizeof(kn)));
 			}
 			continue;
 		}
@@ -645,19 +870,15 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 			break;
 	}
 	term_stop();
-out:
-	/* Leave the model with the user's rules, as it came. */
-	if (!c->masking && c->user)
+	/* Leave the model as it came, the command line's masks and filter
+	 * (the exit status and --junit read it). */
+	if (d->o.filter != c->cli_filter || d->o.masks != c->user) {
+		d->o.filter = c->cli_filter;
 		d->o.masks = c->user;
-	for (int s = 0; s < 2; s++)
-		ftree_free(&c->ft[s]);
-	hmap_free(&c->expanded);
-	hmap_free(&c->changed);
-	hmap_free(&c->inside);
-	arena_free(&c->da);
-	masks_free(&c->none);
-	free(c);
-	return rc;
+		diff_recompare(d);
+	}
+	cmpui_free(c);
+	return 0;
 }
 
 #endif

@@ -63,7 +63,7 @@ static const struct {
 } key_names[] = {
 	{ "Tab", '\t' }, { "Enter", '\n' }, { "Return", '\r' }, { "Space", ' ' },
 	{ "Up", KEY_UP }, { "Down", KEY_DOWN }, { "Left", KEY_LEFT },
-	{ "Right", KEY_RIGHT }, { "PgUp", KEY_PPAGE }, { "PgDn", KEY_NPAGE },
+	{ "Right", KEY_RIGHT }, { "S-Left", KEY_SLEFT }, { "S-Right", KEY_SRIGHT }, { "PgUp", KEY_PPAGE }, { "PgDn", KEY_NPAGE },
 	{ "Home", KEY_HOME }, { "End", KEY_END }, { "S-Tab", KEY_BTAB },
 	{ "Enter", KEY_ENTER }, { "Esc", 27 }, { "Backspace", KEY_BACKSPACE },
 };

@@ -187,6 +187,22 @@ static void plist_draw(struct view *v, struct rect r, bool focused)
 	if (r.h <= 0)
 		return;
 	scroll_fix(pl->cur, &pl->top, pl->nrows, (size_t)r.h);
+	char (*line)[1024] = malloc((size_t)r.h * sizeof(*line));
+	enum line_type *lt = malloc((size_t)r.h * sizeof(*lt));
+	if (!line || !lt) {
+		free(line);
+		free(lt);
+		return;
+	}
+	int maxw = 0;
+	for (int i = 0; i < r.h && pl->top + (size_t)i < pl->nrows; i++) {
+		plist_format(pl, pl->rows[pl->top + (size_t)i], r.w, line[i], sizeof(line[i]),
+			     &lt[i]);
+		int tw = text_width(line[i]);
+		if (tw > maxw)
+			maxw = tw;
+	}
+	pl->hscroll = hscroll_clamp(pl->hscroll, maxw, r.w);
 	for (int i = 0; i < r.h; i++) {
 		size_t k = pl->top + (size_t)i;
 		if (k >= pl->nrows) {
@@ -194,15 +210,14 @@ static void plist_draw(struct view *v, struct rect r, bool focused)
 				 A_NORMAL, true);
 			continue;
 		}
-		char line[1024];
-		enum line_type lt;
-		plist_format(pl, pl->rows[k], r.w, line, sizeof(line), &lt);
-		attr_t a = line_attr(lt);
+		attr_t a = line_attr(lt[i]);
 		if (k == pl->cur)
 			a = line_attr(focused ? LINE_CURSOR : LINE_CURSOR_IDLE) |
-			    (lt != LINE_DEFAULT ? A_BOLD : 0);
-		put_text(r.y + i, r.x, r.w, line, a, true);
+			    (lt[i] != LINE_DEFAULT ? A_BOLD : 0);
+		put_text_at(r.y + i, r.x, r.w, line[i], pl->hscroll, a, true);
 	}
+	free(line);
+	free(lt);
 }
 
 static unsigned plist_request(struct view *v, enum request req)
@@ -219,6 +234,17 @@ static unsigned plist_request(struct view *v, enum request req)
 	case REQ_PAGE_UP: scroll_move(&pl->cur, &pl->top, pl->nrows, h, -(long)page); break;
 	case REQ_FIRST: pl->cur = 0; break;
 	case REQ_LAST: pl->cur = pl->nrows ? pl->nrows - 1 : 0; break;
+	case REQ_SCROLL_LEFT:
+	case REQ_SCROLL_RIGHT:
+	case REQ_SCROLL_HOME:
+	case REQ_EXPAND: /* no tree here: h/l and the arrows scroll, as in less */
+	case REQ_COLLAPSE: {
+		int off = hscroll_step(pl->hscroll, req, (int)v->r.w);
+		if (off == pl->hscroll)
+			return RD_NONE;
+		pl->hscroll = off;
+		return RD_LIST;
+	}
 	default: return EV_UNHANDLED;
 	}
 	return pl->cur != old ? RD_ALL | EV_ROW : RD_NONE;

@@ -31,6 +31,7 @@ struct plist {
 	uint32_t stream;
 	uint8_t udp;
 	const char *empty;       /* text when no row is shown */
+	int hscroll;             /* columns scrolled to the right */
 };
 
 void plist_init(struct plist *pl, struct trace *t);

@@ -121,7 +121,7 @@ int text_width(const char *s)
 	return w;
 }
 
-int put_text(int y, int x, int w, const char *s, attr_t a, bool pad)
+int put_text_at(int y, int x, int w, const char *s, int skip, attr_t a, bool pad)
 {
 	wchar_t buf[512];
 	int col = 0, cw;
@@ -130,6 +130,13 @@ int put_text(int y, int x, int w, const char *s, attr_t a, bool pad)
 
 	if (w <= 0 || y < 0 || y >= LINES)
 		return 0;
+	/* Skip columns; a wide character cut in two shows as spaces. */
+	while (s && *s && skip > 0) {
+		s += next_char(s, &wc, &cw);
+		skip -= cw;
+	}
+	for (; skip < 0 && col < w; skip++, col++)
+		buf[n++] = L' ';
 	while (s && *s && n < sizeof(buf) / sizeof(buf[0]) - 1) {
 		size_t k = next_char(s, &wc, &cw);
 		if (col + cw > w)
@@ -147,6 +154,27 @@ int put_text(int y, int x, int w, const char *s, attr_t a, bool pad)
 	mvaddnwstr(y, x, buf, (int)n);
 	attrset(A_NORMAL);
 	return col;
+}
+
+int put_text(int y, int x, int w, const char *s, attr_t a, bool pad)
+{
+	return put_text_at(y, x, w, s, 0, a, pad);
+}
+
+int hscroll_step(int off, enum request req, int w)
+{
+	int step = w / 2 > 8 ? w / 2 : 8;
+	if (req == REQ_SCROLL_HOME)
+		return 0;
+	if (req == REQ_SCROLL_LEFT || req == REQ_COLLAPSE)
+		return off > step ? off - step : 0;
+	return off + step;
+}
+
+int hscroll_clamp(int off, int maxw, int w)
+{
+	int lim = maxw > w ? maxw - w : 0;
+	return off < 0 ? 0 : off > lim ? lim : off;
 }
 
 int put_fmt(int y, int x, int w, attr_t a, bool pad, const char *fmt, ...)

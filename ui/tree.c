@@ -269,30 +269,45 @@ static void ftree_draw(struct view *v, struct rect r, bool focused)
 		return;
 	}
 	scroll_fix(ft->cur, &ft->top, ft->nrows, (size_t)r.h);
+	/* Row texts first: the widest visible one bounds the scrolling. */
+	char (*text)[1024] = malloc((size_t)r.h * sizeof(*text));
+	if (!text)
+		return;
+	int maxw = 0;
 	for (int i = 0; i < r.h; i++) {
 		size_t k = ft->top + (size_t)i;
-		if (k >= ft->nrows) {
-			put_text(r.y + i, r.x, r.w, "", A_NORMAL, true);
+		text[i][0] = '\0';
+		if (k >= ft->nrows)
 			continue;
-		}
 		const struct frow *row = &ft->rows[k];
 		const struct node *n = row->n;
 		const char *mark = "  ";
 		if (n->child)
 			mark = is_expanded(ft, row->key) ? (utf8 ? "▾ " : "- ")
 							 : (utf8 ? "▸ " : "+ ");
-		enum line_type lt = row_type(ft, n);
-		attr_t a = line_attr(lt);
-		if (k == ft->cur)
-			a = line_attr(focused ? LINE_CURSOR : LINE_CURSOR_IDLE);
 		int indent = 2 * row->depth;
 		if (indent > r.w / 2)
 			indent = r.w / 2;
-		put_text(r.y + i, r.x, indent, "", a, true);
 		const char *gen = n->flags & N_GENERATED ? "[" : "";
-		put_fmt(r.y + i, r.x + indent, r.w - indent, a, true, "%s%s%s%s", mark, gen,
-			n->label ? n->label : "", *gen ? "]" : "");
+		snprintf(text[i], sizeof(text[i]), "%*s%s%s%s%s", indent, "", mark, gen,
+			 n->label ? n->label : "", *gen ? "]" : "");
+		int tw = text_width(text[i]);
+		if (tw > maxw)
+			maxw = tw;
 	}
+	ft->hscroll = hscroll_clamp(ft->hscroll, maxw, r.w);
+	for (int i = 0; i < r.h; i++) {
+		size_t k = ft->top + (size_t)i;
+		if (k >= ft->nrows) {
+			put_text(r.y + i, r.x, r.w, "", A_NORMAL, true);
+			continue;
+		}
+		attr_t a = line_attr(row_type(ft, ft->rows[k].n));
+		if (k == ft->cur)
+			a = line_attr(focused ? LINE_CURSOR : LINE_CURSOR_IDLE);
+		put_text_at(r.y + i, r.x, r.w, text[i], ft->hscroll, a, true);
+	}
+	free(text);
 }
 
 static unsigned ftree_request(struct view *v, enum request req)
@@ -354,6 +369,15 @@ static unsigned ftree_request(struct view *v, enum request req)
 			expand_all(ft, ft->root, 0, 0);
 		ftree_reflow(ft);
 		return RD_TREE | EV_NODE;
+	case REQ_SCROLL_LEFT:
+	case REQ_SCROLL_RIGHT:
+	case REQ_SCROLL_HOME: {
+		int off = hscroll_step(ft->hscroll, req, v->r.w);
+		if (off == ft->hscroll)
+			return RD_NONE;
+		ft->hscroll = off;
+		return RD_TREE;
+	}
 	case REQ_COLLAPSE_ALL: {
 		/* Collapse everything: forget every key. */
 		hmap_free(ft->expanded);

@@ -33,8 +33,9 @@ int ui_browse(struct trace *t, struct ui_opts *o);
 /*
  * Compares two traces side by side. d has been through diff_init() and
  * diff_run(); the UI reads d->e[0..n), d->counts and d->s[], and calls
- * diff_detail() for the selected row only. d->o.masks may be toggled by the
- * user (the UI re-runs nothing but the detail of the selected row).
+ * diff_detail() for the selected row only. The user may change d->o.masks
+ * and d->o.filter (then diff_recompare() runs); on return they are as they
+ * came and d->counts matches them again.
  */
 int ui_compare(struct diff *d, struct ui_opts *o);
 

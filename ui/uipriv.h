@@ -36,16 +36,19 @@
 	_(PAGE_UP, "page-up", 0, "Previous page", KEY_PPAGE, CTRL('b'), CTRL('u'))       \
 	_(FIRST, "first", 0, "First line; with a count N: go to frame N", 'g', KEY_HOME, '<') \
 	_(LAST, "last", 0, "Last line; with a count N: go to frame N", 'G', KEY_END, '>') \
-	_(GOTO, "goto", 0, "Go to frame number", ':')                                    \
+	_(GOTO, "goto", 0, "Go to frame number (compare: on the focused side)", ':')     \
+	_(SCROLL_LEFT, "scroll-left", 0, "Scroll left (lists: also h, Left)", 'H', KEY_SLEFT) \
+	_(SCROLL_RIGHT, "scroll-right", 0, "Scroll right to read long lines (lists: also l, Right)", 'L', KEY_SRIGHT) \
+	_(SCROLL_HOME, "scroll-home", 0, "Scroll back to the first column", '|')        \
 	_(TOGGLE, "toggle", 1, "Expand/collapse field (list: open the tree)", '\n', '\r', KEY_ENTER, ' ') \
-	_(EXPAND, "expand", 1, "Expand field", 'l', KEY_RIGHT)                           \
-	_(COLLAPSE, "collapse", 1, "Collapse field, or go to its parent", 'h', KEY_LEFT) \
+	_(EXPAND, "expand", 1, "Expand field (lists: scroll right)", 'l', KEY_RIGHT)     \
+	_(COLLAPSE, "collapse", 1, "Collapse field, or go to its parent (lists: scroll left)", 'h', KEY_LEFT) \
 	_(EXPAND_ALL, "expand-all", 1, "Expand all fields", 'e', '*')                    \
 	_(COLLAPSE_ALL, "collapse-all", 1, "Collapse all fields", 'c')                   \
-	_(SEARCH, "search", 2, "Search summaries and fields", '/')                      \
+	_(SEARCH, "search", 2, "Search summaries and fields (compare: both sides)", '/') \
 	_(FIND_NEXT, "find-next", 2, "Next match", 'n')                                  \
 	_(FIND_PREV, "find-prev", 2, "Previous match", 'N')                              \
-	_(FILTER, "filter", 2, "Display filter (empty: clear)", 'f')                     \
+	_(FILTER, "filter", 2, "Display filter (empty: clear; compare: either side)", 'f') \
 	_(MATCH, "match", 2, "Jump between request and response", '%', 'r')              \
 	_(STREAM, "stream", 2, "Follow this connection only (again: all)", 's')          \
 	_(NEXT_DIFF, "next-diff", 3, "Next difference", ']')                             \
@@ -162,6 +165,13 @@ attr_t line_attr(enum line_type t);
  * when pad; control characters show as '?'. Returns the columns used.
  */
 int put_text(int y, int x, int w, const char *s, attr_t a, bool pad);
+/* put_text of s without its first skip columns (horizontal scrolling). */
+int put_text_at(int y, int x, int w, const char *s, int skip, attr_t a, bool pad);
+/* The new horizontal offset after a scroll request in a pane w columns
+ * wide (half a pane per step, as less does); draw clamps it. */
+int hscroll_step(int off, enum request req, int w);
+/* Largest useful offset for lines up to maxw columns in w. */
+int hscroll_clamp(int off, int maxw, int w);
 /* put_text of a printf result. */
 int put_fmt(int y, int x, int w, attr_t a, bool pad, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -225,6 +235,7 @@ struct ftree {
 	void *mark_ctx;
 	const char *empty;       /* text shown without a tree */
 	const char *title;       /* pane title */
+	int hscroll;             /* columns scrolled to the right */
 };
 
 void ftree_init(struct ftree *ft, struct hmap *expanded);
@@ -271,9 +282,43 @@ struct hexview {
 
 extern const struct view_ops hex_ops;
 
-/* ---- browse.c / compare.c ---- */
+/* ---- find.c: messages, prompts and searches both views share ---- */
 
+struct uimsg {
+	char text[512]; /* status line message, "" when none */
+	bool err;
+};
+
+void ui_msg(struct uimsg *m, bool err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Draws the message on the status line. */
+void ui_msg_draw(const struct uimsg *m);
 /* Case-insensitive substring. */
 bool str_icase_contains(const char *hay, const char *needle);
+/*
+ * The next (dir > 0) or previous field of the tree under root that shows
+ * pat in its name, label or value, after (before) from; from NULL starts
+ * at the first (last) field. Hidden fields are skipped. NULL when none.
+ */
+struct node *tree_find(struct node *root, struct node *from, int dir, const char *pat);
+/*
+ * The first row after (dir > 0) or before cur, among n rows and wrapping
+ * once, for which match(ctx, row) holds; *wrapped tells whether it
+ * wrapped. SIZE_MAX when no row matches (cur itself is tried last).
+ */
+size_t find_row(size_t n, size_t cur, int dir, bool (*match)(void *ctx, size_t row),
+		void *ctx, bool *wrapped);
+/* "/" prompt: true with a new pattern in pat (unchanged when cancelled). */
+bool ask_search(char *pat, size_t n);
+/* Frame number prompt: 1 with *num, 0 when cancelled, -1 (message) when
+ * not a number. */
+int ask_frame(const char *prompt, uint32_t *num, struct uimsg *m);
+/*
+ * Display filter prompt, starting from text: 1 with the new filter in *out
+ * (NULL: the user cleared it) and its text in text, 0 when cancelled, -1
+ * with "Bad filter: reason" in m. The caller owns *out (filter_free).
+ */
+struct filter;
+int ask_filter(char *text, size_t n, struct filter **out, struct uimsg *m);
 
 #endif
