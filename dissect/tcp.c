@@ -456,9 +456,8 @@ static void emit(const struct emit_ctx *e, const struct src *src, size_t at,
 static void abandon(const struct emit_ctx *e, struct half *h,
 		    const struct src *src, size_t at, size_t n, int32_t frame_off)
 {
-	const uint8_t *p = src->buf + at;
-
 	if (n && e->c->nbss > 0) {
+		const uint8_t *p = src->buf + at;
 		size_t wire = n;
 		if (n >= 4 && nbss_type_ok(p[0]))
 			wire = 4 + (size_t)nbss_len(p);
@@ -516,7 +515,6 @@ static void pend_keep(const struct emit_ctx *e, struct half *h,
 		      int32_t frame_off)
 {
 	struct tcp_state *s = e->s;
-	const uint8_t *p = src->buf + from;
 
 	if (n == 0) {
 		h->plen = 0;
@@ -530,6 +528,7 @@ static void pend_keep(const struct emit_ctx *e, struct half *h,
 		abandon(e, h, src, from, n, frame_off);
 		return;
 	}
+	const uint8_t *p = src->buf + from;
 	if (p != h->pend)
 		memmove(h->pend, p, n);
 	h->plen = n;
