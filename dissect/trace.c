@@ -54,6 +54,8 @@ uint64_t trace_add_pieces(struct trace *t, const struct piece *p, size_t n)
 
 /* ---- payloads the native engine leaves to tshark (src/graft.c) ---- */
 
+#define FOREIGN_SCAN 4096 /* bytes of each PDU looked at */
+
 /* A DCE/RPC connection-oriented header: version 5.0, a known packet type,
  * little-endian NDR data representation, a plausible fragment length. */
 static int has_dcerpc(const uint8_t *p, size_t n)
@@ -119,9 +121,12 @@ void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
 	f->npdus++;
 	t->npdus++;
 	const uint8_t *bytes = p->data ? p->data : live;
-	if (!(t->foreign & TRACE_SAW_DCERPC) && has_dcerpc(bytes, p->len))
+	/* A pipe's DCE/RPC header and a session setup's GSS token sit near
+	 * the start of their message: a bulk READ's megabytes need no scan. */
+	size_t scan = p->len < FOREIGN_SCAN ? p->len : FOREIGN_SCAN;
+	if (!(t->foreign & TRACE_SAW_DCERPC) && has_dcerpc(bytes, scan))
 		t->foreign |= TRACE_SAW_DCERPC;
-	if (!(t->foreign & TRACE_SAW_KRB5) && has_krb5_token(bytes, p->len))
+	if (!(t->foreign & TRACE_SAW_KRB5) && has_krb5_token(bytes, scan))
 		t->foreign |= TRACE_SAW_KRB5;
 	if (p->flags & PDU_DGRAM)
 		return;
@@ -232,9 +237,12 @@ void trace_limit(struct trace *t, enum trace_limit which)
 
 size_t trace_mem(const struct trace *t)
 {
-	return t->a.held + t->capframes * sizeof(*t->frames) +
-	       t->cappdus * sizeof(*t->pdus) + t->capstreams * sizeof(*t->streams) +
-	       t->capustreams * sizeof(*t->ustreams) +
+	/* The arrays count by their used length: realloc() reserves their
+	 * capacity, but pages not yet written are not resident. */
+	return t->a.held + t->nframes * sizeof(*t->frames) +
+	       t->npdus * sizeof(*t->pdus) + t->nstreams * sizeof(*t->streams) +
+	       t->npieces * sizeof(*t->pieces) +
+	       t->nustreams * sizeof(*t->ustreams) +
 	       (t->smb2_msgs.cap + t->smb1_msgs.cap + t->udp_ids.cap) *
 		       (sizeof(uint64_t) + sizeof(void *)) +
 	       (t->tcp ? tcp_mem(t->tcp) : 0);
