@@ -184,6 +184,10 @@ struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 #define TRACE_DIGEST_OVER (64u * 1024)
 struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
 				     const char **summary);
+/* As trace_dissect_frame_cmp, for a comparison of values only: integer
+ * fields get their show as label (labels cost most of a dissection). */
+struct node *trace_dissect_frame_values(struct trace *t, struct arena *a, size_t i,
+					const char **summary);
 
 /*
  * A hook run by trace_dissect_frame() after the native dissection of frame

@@ -387,13 +387,15 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 }
 
 static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
-				  const char **summary, bool dry, uint32_t digest_over)
+				  const char **summary, bool dry, uint32_t digest_over,
+				  bool nolabel)
 {
 	struct dctx d;
 
 	memset(&d, 0, sizeof(d));
 	d.t.dry = dry;
 	d.t.digest_over = digest_over;
+	d.t.nolabel = nolabel;
 	d.t.a = a;
 	d.t.max_nodes = t->opts.max_nodes;
 	d.trace = t;
@@ -440,19 +442,25 @@ void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx)
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary)
 {
-	return dissect_frame(t, a, i, summary, false, 0);
+	return dissect_frame(t, a, i, summary, false, 0, false);
 }
 
 struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
 				     const char **summary)
 {
-	return dissect_frame(t, a, i, summary, false, TRACE_DIGEST_OVER);
+	return dissect_frame(t, a, i, summary, false, TRACE_DIGEST_OVER, false);
+}
+
+struct node *trace_dissect_frame_values(struct trace *t, struct arena *a, size_t i,
+					const char **summary)
+{
+	return dissect_frame(t, a, i, summary, false, TRACE_DIGEST_OVER, true);
 }
 
 const char *trace_summary(struct trace *t, struct arena *a, size_t i)
 {
 	const char *summary;
 
-	dissect_frame(t, a, i, &summary, true, 0);
+	dissect_frame(t, a, i, &summary, true, 0, false);
 	return summary;
 }

@@ -288,7 +288,8 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 	}
 	if (f->mask) {
 		unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
-		fmt_bits(bits, sizeof(bits), f->mask, raw, width);
+		if (!t->nolabel)
+			fmt_bits(bits, sizeof(bits), f->mask, raw, width);
 		v = (raw & f->mask) >> mask_shift(f->mask);
 	}
 
@@ -298,7 +299,20 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 		show = b ? "1" : "0";
 		const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f)
 					: (b ? "True" : "False");
-		label = arena_cat(t->a, bits, f->label, ": ", ts, (char *)NULL);
+		label = t->nolabel ? show
+				   : arena_cat(t->a, bits, f->label, ": ", ts, (char *)NULL);
+	} else if (t->nolabel) {
+		/* Comparisons by value: the show is the whole story. */
+		if (is_signed) {
+			unsigned w = 8 * type_bytes(f->type);
+			int64_t sv = w < 64 && (v >> (w - 1)) & 1
+					     ? (int64_t)(v | ~(((uint64_t)1 << w) - 1))
+					     : (int64_t)v;
+			show = arena_printf(t->a, "%" PRId64, sv);
+		} else {
+			show = fmt_show_uint(t, f, v);
+		}
+		label = show;
 	} else {
 		if (is_signed) {
 			unsigned w = 8 * type_bytes(f->type);

@@ -499,6 +499,12 @@ void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out)
 	diff_cmp_entry(d, &d->e[i], a, true, out);
 }
 
+void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out)
+{
+	memset(out, 0, sizeof(*out));
+	diff_cmp_entry(d, &d->e[i], a, false, out);
+}
+
 void diff_free(struct diff *d)
 {
 	for (size_t i = 0; i < d->nconns; i++) {

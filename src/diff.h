@@ -97,6 +97,11 @@ void diff_run(struct diff *d);
 void diff_recompare(struct diff *d);
 /* Details of entry i; trees, strings and arrays live in arena a. */
 void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
+/* As diff_detail without the differences (nf 0): the summaries and keys of
+ * entry i, from trees built for values only (labels of integer fields are
+ * their shows), so much cheaper: what output needs for an entry that is
+ * not DS_CHANGED. */
+void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
 void diff_free(struct diff *d);
 
 const char *dstatus_name(enum dstatus s);

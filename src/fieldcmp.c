@@ -463,7 +463,8 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 	for (int s = 0; s < 2; s++)
 		if (e->op[s] != OP_NONE) {
 			op[s] = &d->s[s].ops[e->op[s]];
-			ops_trees(&d->s[s], op[s], a, &req[s], &rsp[s], &rq[s], &rs[s]);
+			ops_trees(&d->s[s], op[s], a, &req[s], &rsp[s], &rq[s], &rs[s],
+				  !record);
 		}
 	if (det) {
 		for (int s = 0; s < 2; s++) {
@@ -488,6 +489,8 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 	}
 	if (!op[0] || !op[1])
 		return op[0] ? DS_ONLY_A : DS_ONLY_B;
+	if (det && !record)
+		return e->status; /* summary mode: diff_run() compared it */
 
 	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record };
 	c.max = d->o.max_fields ? d->o.max_fields : 64;

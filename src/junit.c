@@ -195,7 +195,10 @@ static void testcase(FILE *f, struct diff *d, size_t i, struct arena *a)
 	const struct dentry *e = &d->e[i];
 	struct ddetail det;
 
-	diff_detail(d, i, a, &det);
+	if (e->status == DS_CHANGED)
+		diff_detail(d, i, a, &det);
+	else
+		diff_summary(d, i, a, &det);
 	int side = e->op[0] != OP_NONE ? 0 : 1;
 	fputs("    <testcase", f);
 	xml_attr(f, "classname", arena_printf(a, "smbcmp.connection%u", e->conn));

@@ -636,7 +636,7 @@ void ops_build(struct opset *s, struct trace *t)
 	hmap_init(&b.strs);
 	for (size_t i = 0; i < trace_nframes(t); i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
-		struct node *root = trace_dissect_frame_cmp(t, &scratch, i, NULL);
+		struct node *root = trace_dissect_frame_values(t, &scratch, i, NULL);
 		uint16_t member = 0;
 		b.last_create = NULL;
 		for (struct node *c = first_member(root); c; c = next_member(root, c)) {
@@ -726,10 +726,11 @@ static const char *summary_item(struct arena *a, const char *sum, uint16_t membe
 }
 
 static struct node *member_node(struct trace *t, struct arena *a, uint32_t frame,
-				uint16_t member, const char **sum)
+				uint16_t member, const char **sum, bool values)
 {
 	const char *fsum;
-	struct node *root = trace_dissect_frame_cmp(t, a, frame, &fsum);
+	struct node *root = values ? trace_dissect_frame_values(t, a, frame, &fsum)
+				   : trace_dissect_frame_cmp(t, a, frame, &fsum);
 	struct node *found = NULL;
 	uint16_t k = 0;
 	for (struct node *c = first_member(root); c; c = next_member(root, c)) {
@@ -805,7 +806,7 @@ static struct node *link_view(struct arena *a, struct node *smb, uint8_t link,
 
 void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 	       struct node **req, struct node **rsp, const char **req_sum,
-	       const char **rsp_sum)
+	       const char **rsp_sum, bool values)
 {
 	const char *dummy[2];
 	*req = *rsp = NULL;
@@ -815,12 +816,14 @@ void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 		rsp_sum = &dummy[1];
 	*req_sum = *rsp_sum = "";
 	if (o->req_frame != OP_NONE) {
-		*req = member_node(s->t, a, o->req_frame, o->req_member, req_sum);
+		*req = member_node(s->t, a, o->req_frame, o->req_member, req_sum,
+				   values);
 		if (*req)
 			*req = link_view(a, *req, o->req_link, req_sum);
 	}
 	if (o->rsp_frame != OP_NONE) {
-		*rsp = member_node(s->t, a, o->rsp_frame, o->rsp_member, rsp_sum);
+		*rsp = member_node(s->t, a, o->rsp_frame, o->rsp_member, rsp_sum,
+				   values);
 		if (*rsp)
 			*rsp = link_view(a, *rsp, o->rsp_link, rsp_sum);
 	}

@@ -81,10 +81,12 @@ void ops_free(struct opset *s);
  * SMB1 AndX chain the smb node is the view of the op's link: the SMB header
  * and that link's block only (the first link also keeps what follows the
  * blocks, such as a malformed-chain note), and the summary is the link's.
+ * values: trees for a comparison of values only (integer fields labelled
+ * by their shows; trace_dissect_frame_values), much cheaper to build.
  */
 void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 	       struct node **req, struct node **rsp, const char **req_sum,
-	       const char **rsp_sum);
+	       const char **rsp_sum, bool values);
 
 /* Command name ("Create", "NT Create AndX"), never NULL. */
 const char *op_cmd_name(const struct op *o);

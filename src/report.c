@@ -197,7 +197,10 @@ void report_json(struct diff *d, FILE *f)
 		if (e->status == DS_FILTERED)
 			continue;
 		struct ddetail det;
-		diff_detail(d, i, &a, &det);
+		if (e->status == DS_CHANGED)
+			diff_detail(d, i, &a, &det);
+		else
+			diff_summary(d, i, &a, &det);
 		jw_obj(&w);
 		jw_key(&w, "index");
 		jw_uint(&w, i);
@@ -269,7 +272,10 @@ static void text_entry(struct diff *d, FILE *f, size_t i, struct arena *a)
 	static const char marks[] = { [DS_EQUAL] = ' ', [DS_CHANGED] = '!',
 				      [DS_ONLY_A] = '-', [DS_ONLY_B] = '+' };
 
-	diff_detail(d, i, a, &det);
+	if (e->status == DS_CHANGED)
+		diff_detail(d, i, a, &det);
+	else
+		diff_summary(d, i, a, &det);
 	frames_text(fa, sizeof(fa), d, 0, e->op[0]);
 	frames_text(fb, sizeof(fb), d, 1, e->op[1]);
 	int side = e->op[0] != OP_NONE ? 0 : 1;

@@ -485,7 +485,8 @@ static bool entry_matches(void *ctx, size_t row)
 		const char *sum[2] = { "", "" };
 		hit = str_icase_contains(t, c->search);
 		if (!hit)
-			ops_trees(&c->d->s[s], op, &c->scratch, &rt[0], &rt[1], &sum[0], &sum[1]);
+			ops_trees(&c->d->s[s], op, &c->scratch, &rt[0], &rt[1], &sum[0], &sum[1],
+				  false);
 		for (int k = 0; k < 2 && !hit; k++)
 			hit = str_icase_contains(sum[k], c->search) ||
 			      (rt[k] && (node_matches(rt[k], c->search) ||
