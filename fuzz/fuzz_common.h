@@ -30,8 +30,9 @@ static inline FILE *fuzz_sink(void)
 	return sink;
 }
 
-/* Iterative walk: checks depth and counts nodes. */
-static inline void fuzz_check_tree(const struct node *root, uint32_t max_nodes)
+/* Iterative walk: checks depth (at most max_depth) and counts nodes. */
+static inline void fuzz_check_tree_depth(const struct node *root, uint32_t max_nodes,
+					 unsigned max_depth)
 {
 	const struct node *n = root->child;
 	unsigned depth = 1;
@@ -39,8 +40,8 @@ static inline void fuzz_check_tree(const struct node *root, uint32_t max_nodes)
 
 	while (n) {
 		count++;
-		if (depth > FUZZ_MAX_TREE_DEPTH) {
-			fprintf(stderr, "fuzz: tree deeper than %d\n", FUZZ_MAX_TREE_DEPTH);
+		if (depth > max_depth) {
+			fprintf(stderr, "fuzz: tree deeper than %u\n", max_depth);
 			abort();
 		}
 		if (!n->label) {
@@ -68,10 +69,21 @@ static inline void fuzz_check_tree(const struct node *root, uint32_t max_nodes)
 	}
 }
 
-/* Dissects every frame: the tree (written as JSON when json is set: the
- * writer costs a third of the run, one target exercising it is enough),
- * then the summary only. */
-static inline void fuzz_dissect_all(struct trace *t, uint32_t max_nodes, bool json)
+static inline void fuzz_check_tree(const struct node *root, uint32_t max_nodes)
+{
+	fuzz_check_tree_depth(root, max_nodes, FUZZ_MAX_TREE_DEPTH);
+}
+
+/* What fuzz_dissect_all() does with each frame besides the full tree. */
+enum {
+	FUZZ_JSON = 1,    /* write the tree as JSON (the writer's code) */
+	FUZZ_SUMMARY = 2, /* dissect again, Info summary only (dry mode) */
+};
+
+/* Dissects every frame: the tree, checked, then what `what` asks. The JSON
+ * writer costs a third of a run and the dry pass a tenth: one packet
+ * target exercising each is enough (fuzz_pcap, fuzz_frame). */
+static inline void fuzz_dissect_all(struct trace *t, uint32_t max_nodes, unsigned what)
 {
 	struct arena a;
 	struct jw w;
@@ -82,25 +94,23 @@ static inline void fuzz_dissect_all(struct trace *t, uint32_t max_nodes, bool js
 		const char *summary;
 		struct node *root = trace_dissect_frame(t, &a, i, &summary);
 		fuzz_check_tree(root, max_nodes);
-		if (!json) {
-			arena_reset(&a);
+		if (what & FUZZ_JSON) {
+			jw_obj(&w);
+			jw_key(&w, "summary");
+			jw_str(&w, summary);
+			jw_key(&w, "tree");
+			jw_arr(&w);
+			for (const struct node *c = root->child; c; c = c->next)
+				out_json_node(&w, c);
+			jw_arr_end(&w);
+			jw_obj_end(&w);
+			jw_line(&w);
+		}
+		arena_reset(&a);
+		if (what & FUZZ_SUMMARY) {
 			(void)trace_summary(t, &a, i);
 			arena_reset(&a);
-			continue;
 		}
-		jw_obj(&w);
-		jw_key(&w, "summary");
-		jw_str(&w, summary);
-		jw_key(&w, "tree");
-		jw_arr(&w);
-		for (const struct node *c = root->child; c; c = c->next)
-			out_json_node(&w, c);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		jw_line(&w);
-		arena_reset(&a);
-		(void)trace_summary(t, &a, i);
-		arena_reset(&a);
 	}
 	arena_free(&a);
 }

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (trace_open_file(&t, f, "fuzz.pcap", NULL, err, sizeof(err)))
 		return 0;
-	fuzz_dissect_all(t, 200000, true);
+	fuzz_dissect_all(t, 200000, FUZZ_JSON | FUZZ_SUMMARY);
 	trace_close(t);
 	return 0;
 }

@@ -13,6 +13,9 @@ of every fuzz/fuzz_*.c), one directory per target under OUTDIR:
   fuzz_filter  filter expressions;  fuzz_config  INI config files
   fuzz_keys    key files (captures/keys.txt, signkeys.txt, Wireshark UAT,
                Samba and cifs.ko log excerpts, password files)
+  fuzz_pdml    the committed PDML + -V seeds of fuzz/seeds/fuzz_pdml/
+               (made with tshark by fuzz/make-pdml-seeds.sh), plus tiny
+               hand-made documents
   (fuzz_smbkeys uses the fuzz_smb seeds: fuzz/run.sh)
 
 Python standard library only; seeds are named by content hash, so running
@@ -25,6 +28,7 @@ import struct
 import sys
 
 MAX_SEED = 16384
+MAX_PDML_SEED = 32768  # fuzz_pdml's -max_len (fuzz/run.sh)
 MAX_PER_CAPTURE = 150
 
 # Link types in fuzz_frame.c's table order.
@@ -114,8 +118,8 @@ class Out:
         self.root = root
         self.count = {}
 
-    def put(self, target, data, cap_key=None):
-        if not data or len(data) > MAX_SEED:
+    def put(self, target, data, cap_key=None, max_len=MAX_SEED):
+        if not data or len(data) > max_len:
             return
         if cap_key is not None:
             k = (target, cap_key)
@@ -259,6 +263,21 @@ KEYFILES = [
 ]
 
 
+# Small PDML documents: an empty packet, a loose data item inside a
+# fake-field-wrapper, a hidden field, a deep nesting, -V lines that do not
+# line up (after the NUL).
+PDML_DOCS = [
+    b'<?xml version="1.0"?>\n<pdml>\n<packet/>\n</pdml>\n',
+    b'<pdml><packet><proto name="geninfo"><field name="num" show="7"/>'
+    b'<field name="timestamp" value="12.5"/></proto><proto name="nbss" pos="54" size="4">'
+    b'<field name="nbss.length" show="0x0010" pos="55" size="3"/></proto>'
+    b'<proto name="fake-field-wrapper"><field name="data" pos="58" size="2" show="ab"/>'
+    b'</proto></packet></pdml>\x00    7 Info\nNetBIOS Session Service\n    [Length: 16]\n',
+    b'<pdml><packet><proto name="smb2"><field name="smb2.cmd" show="5" hide="yes"/>'
+    + b'<field name="x">' * 300 + b'</field>' * 300 + b'</proto></packet></pdml>',
+]
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -287,6 +306,11 @@ def main():
     # LZ77 stream of literals.
     out.put('fuzz_xca', b'\x00\x10\x00' + struct.pack('<H', 0x3000 | 15) + bytes(range(16)))
     out.put('fuzz_xca', b'\x01\x10\x00' + b'\x00\x00\x00\x00' + bytes(range(32)))
+    # PDML: the committed seeds (tshark is not needed here) and edge cases.
+    for p in sorted(glob.glob(os.path.join(here, 'seeds', 'fuzz_pdml', '*.pdml'))):
+        out.put('fuzz_pdml', open(p, 'rb').read(), max_len=MAX_PDML_SEED)
+    for d in PDML_DOCS:
+        out.put('fuzz_pdml', d)
     for t in sorted(os.listdir(out.root)):
         print('%-12s %d seeds' % (t, len(os.listdir(os.path.join(out.root, t)))))
 

@@ -5,6 +5,7 @@
 #include "tshark.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libxml/xmlreader.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,40 @@ int tshark_open(struct tshark **out, const char *path, const struct ts_opts *o,
 	return 0;
 fail:
 	free(argv);
+	tshark_close(ts, NULL, NULL, 0);
+	return -1;
+}
+
+int tshark_open_mem(struct tshark **out, const char *pdml, size_t pdml_len,
+		    const char *vtext, size_t vtext_len, char *err, size_t errlen)
+{
+	struct tshark *ts = calloc(1, sizeof(*ts));
+
+	*out = NULL;
+	if (!ts || pdml_len > INT_MAX) {
+		snprintf(err, errlen, ts ? "PDML too large" : "out of memory");
+		free(ts);
+		return -1;
+	}
+	ts->pdml.out = ts->vtext.out = -1;
+	ts->pdml.errfd = ts->vtext.errfd = -1;
+	ts->with_v = vtext != NULL;
+	/* fmemopen() refuses an empty buffer: read "" from a 1-byte one. */
+	if (vtext && !(ts->vf = fmemopen((void *)(vtext_len ? vtext : ""),
+					 vtext_len ? vtext_len : 1, "r"))) {
+		snprintf(err, errlen, "fmemopen: %s", strerror(errno));
+		goto fail;
+	}
+	ts->rd = xmlReaderForMemory(pdml, (int)pdml_len, NULL, NULL,
+				    XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
+				    XML_PARSE_NOWARNING);
+	if (!ts->rd) {
+		snprintf(err, errlen, "cannot read the PDML");
+		goto fail;
+	}
+	*out = ts;
+	return 0;
+fail:
 	tshark_close(ts, NULL, NULL, 0);
 	return -1;
 }
@@ -361,6 +396,10 @@ static int read_packet(struct tshark *ts, struct arena *a, struct ts_frame *f,
 	struct node *stack[MAX_DEPTH + 1];
 	bool keeping = false, lower = false, geninfo = false;
 	int shift = 0; /* 1 inside PDML's fake-field-wrapper around a data item */
+	/* stack[0..top] hold the items on the path to the current element;
+	 * an item deeper than top + 1 (inside elements that are not items,
+	 * as in malformed PDML) has no parent there and is dropped. */
+	int top = 0;
 	char asrc[48] = "", adst[48] = "";
 	unsigned sport = 0, dport = 0;
 	stack[0] = f->root;
@@ -405,13 +444,14 @@ static int read_packet(struct tshark *ts, struct arena *a, struct ts_frame *f,
 			continue;
 		}
 		d -= shift;
-		if (t.hide || d > MAX_DEPTH || d < 1) {
+		if (t.hide || d > MAX_DEPTH || d < 1 || d > top + 1) {
 			if (!empty && skip_subtree(ts) < 0)
 				goto out;
 			continue;
 		}
 		stack[d] = make_node(ts, &tc, stack[d - 1], &t, proto || (shift && d == 1),
 				     (unsigned)d - 1);
+		top = d;
 	}
 	/* A loose data item, as -V labels it. */
 	for (struct node *c = f->root->child; c; c = c->next)

@@ -74,6 +74,15 @@ int tshark_open(struct tshark **out, const char *path, const struct ts_opts *o,
 		char *err, size_t errlen);
 
 /*
+ * Reads PDML from memory instead of a tshark process (tests, fuzz/fuzz_pdml):
+ * pdml is `tshark -T pdml` output, vtext the matching `-P -V` output or
+ * NULL (no Info, no generated marks, as with no_labels). Both buffers must
+ * stay valid until tshark_close(). Returns 0, or -1 with err set.
+ */
+int tshark_open_mem(struct tshark **out, const char *pdml, size_t pdml_len,
+		    const char *vtext, size_t vtext_len, char *err, size_t errlen);
+
+/*
  * Reads the next packet into f, nodes in arena a (valid until a is reset).
  * Returns 1, 0 at the end of the output, or -1 with err set (tshark died,
  * bad XML, the two outputs out of step).

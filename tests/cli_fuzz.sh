@@ -20,7 +20,7 @@ if [ ! -f "$B/build.ninja" ]; then
 fi
 ninja -C "$B" >"$B/ninja-fuzz.log" 2>&1 || { echo "FAIL: building the fuzz targets"; tail -20 "$B/ninja-fuzz.log"; exit 1; }
 fails=0
-export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:quarantine_size_mb=16 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 # Regression inputs first: each must run clean, quickly.
 for dir in tests/crashes/*/; do
@@ -37,7 +37,7 @@ for dir in tests/crashes/*/; do
 	done
 done
 
-for t in fuzz_frame fuzz_smb fuzz_pcap fuzz_gssapi fuzz_xca fuzz_filter fuzz_config fuzz_keys fuzz_smbkeys; do
+for t in fuzz_frame fuzz_smb fuzz_pcap fuzz_gssapi fuzz_xca fuzz_filter fuzz_config fuzz_keys fuzz_smbkeys fuzz_pdml; do
 	if out=$(fuzz/run.sh "$t" "$SECS" "$B" 2>&1); then
 		echo "ok   $t: $(echo "$out" | awk '/number_of_executed_units/ {e=$2} /average_exec_per_sec/ {s=$2} END {print e " runs, " s "/s"}')"
 	else

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# campaign.sh - the long fuzzing run: every target until it has done
+# GOAL executions (default 10 million), one libFuzzer job at a time.
+#
+#   fuzz/campaign.sh start [DIR]   build, snapshot the binaries into DIR/bin,
+#                                  run the loop below in the background
+#                                  (nohup nice -n 19), log in DIR/campaign.log
+#   fuzz/campaign.sh loop [DIR]    the loop itself, in the foreground
+#   fuzz/campaign.sh report [DIR]  per target: time, executions, exec/s,
+#                                  result, summed over the slices so far
+#
+# DIR defaults to /work/fuzz-campaign (outside git). The loop goes round
+# robin over the targets; each turn runs one target for at most SLICE
+# seconds (default 3600) or its remaining executions, whichever ends
+# first, so the fast targets finish in the first round and the slow ones
+# share the machine fairly. Corpora grow in DIR/corpus/TARGET, findings go
+# to DIR/crashes/TARGET, each slice's libFuzzer output to DIR/logs/, and
+# one line per slice to DIR/stats.tsv (date, target, seconds, executions,
+# exec/s, result). A target with a finding (crash, leak, timeout, UBSan,
+# memory limit) is not run again until DIR/stop/TARGET is removed: fix the
+# bug, add the reproducer under tests/crashes/TARGET/, restart.
+# The binaries are a snapshot: rebuilding the worktree does not disturb a
+# running campaign.
+set -uo pipefail
+SELF=$(realpath "$0")
+cd "$(dirname "$0")/.."
+CMD=${1:-report}
+DIR=${2:-/work/fuzz-campaign}
+GOAL=${GOAL:-10000000}
+SLICE=${SLICE:-3600}
+B=${FUZZ_BUILD:-build-fuzz}
+TARGETS="fuzz_gssapi fuzz_filter fuzz_config fuzz_xca fuzz_keys fuzz_pdml fuzz_frame
+	 fuzz_smb fuzz_smbkeys fuzz_pcap"
+
+# Sums one target's slices: seconds, executions, result (clean or FOUND).
+sums() {
+	awk -F'\t' -v t="$1" '$2 == t { s += $3; e += $4; if ($6 != "ok") r = "FOUND" }
+		END { printf "%d\t%d\t%s\n", s, e, r ? r : "clean" }' "$DIR/stats.tsv" 2>/dev/null ||
+		printf '0\t0\tclean\n'
+}
+
+report() {
+	printf '%-13s %9s %12s %7s  %s\n' target time executions exec/s result
+	for t in $TARGETS; do
+		IFS=$'\t' read -r s e r < <(sums "$t")
+		local rate=0 state=
+		[ "$s" -gt 0 ] && rate=$((e / s))
+		[ "$e" -ge "$GOAL" ] && state=", done"
+		[ -f "$DIR/stop/$t" ] && state=", stopped: see $DIR/crashes/$t"
+		printf '%-13s %3dh%02dm%02ds %12d %7d  %s%s\n' "$t" $((s / 3600)) $((s / 60 % 60)) \
+			$((s % 60)) "$e" "$rate" "$r" "$state"
+	done
+	if [ -f "$DIR/running" ]; then
+		echo "running: $(cat "$DIR/running")"
+	fi
+}
+
+# One slice of target t; appends a line to stats.tsv.
+slice() {
+	local t=$1 runs=$2 dict=() maxlen=16384 seeds=$DIR/bin/seeds/$1
+	case $t in
+	fuzz_filter) dict=(-dict="$DIR/bin/filter.dict") ;;
+	fuzz_pdml) dict=(-dict="$DIR/bin/pdml.dict") maxlen=32768 ;;
+	fuzz_config|fuzz_xca|fuzz_keys) ;;
+	*) dict=(-dict="$DIR/bin/smb.dict") ;;
+	esac
+	[ "$t" = fuzz_smbkeys ] && seeds=$DIR/bin/seeds/fuzz_smb
+	mkdir -p "$DIR/corpus/$t" "$DIR/crashes/$t" "$DIR/logs"
+	local log=$DIR/logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log start=$SECONDS rc=0
+	echo "$t since $(date -u +%FT%TZ), log $log" >"$DIR/running"
+	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:quarantine_size_mb=16 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	"$DIR/bin/$t" "$DIR/corpus/$t" "$seeds" "${dict[@]}" -runs="$runs" \
+		-max_total_time="$SLICE" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+		-max_len="$maxlen" -print_final_stats=1 -artifact_prefix="$DIR/crashes/$t/" \
+		>"$log" 2>&1 || rc=$?
+	local secs=$((SECONDS - start))
+	local execs rate
+	execs=$(awk '$1 == "stat::number_of_executed_units:" {print $2}' "$log" | tail -1)
+	[ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+	execs=${execs:-0}
+	rate=$((secs > 0 ? execs / secs : 0))
+	printf '%s\t%s\t%d\t%d\t%d\t%s\n' "$(date -u +%FT%TZ)" "$t" "$secs" "$execs" "$rate" \
+		"$([ "$rc" -eq 0 ] && echo ok || echo "FOUND:rc$rc")" >>"$DIR/stats.tsv"
+	if [ "$rc" -ne 0 ]; then
+		mkdir -p "$DIR/stop"
+		grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5 >"$DIR/stop/$t"
+	fi
+	rm -f "$DIR/running"
+}
+
+loop() {
+	while :; do
+		local left=0
+		for t in $TARGETS; do
+			[ -f "$DIR/stop/$t" ] && continue
+			IFS=$'\t' read -r _ e _ < <(sums "$t")
+			[ "$e" -ge "$GOAL" ] && continue
+			left=1
+			slice "$t" $((GOAL - e))
+		done
+		[ $left -eq 1 ] || break
+	done
+	echo "campaign over: $(date -u +%FT%TZ)"
+	report
+}
+
+case $CMD in
+start)
+	if [ -f "$DIR/pid" ] && kill -0 "$(cat "$DIR/pid")" 2>/dev/null; then
+		echo "campaign already running (pid $(cat "$DIR/pid"))" >&2
+		exit 1
+	fi
+	[ -f "$B/build.ninja" ] || CC=clang meson setup "$B" -Dfuzz=true >/dev/null
+	ninja -C "$B" >/dev/null || exit 1
+	mkdir -p "$DIR/bin"
+	for t in $TARGETS; do cp "$B/fuzz/$t" "$DIR/bin/"; done
+	cp fuzz/*.dict "$DIR/bin/"
+	rm -rf "$DIR/bin/seeds"
+	python3 fuzz/make-corpus.py "$DIR/bin/seeds" >/dev/null
+	git rev-parse HEAD >"$DIR/bin/commit"
+	cp "$SELF" "$DIR/bin/campaign.sh" # the loop must not read a script being edited
+	GOAL=$GOAL SLICE=$SLICE nohup nice -n 19 "$DIR/bin/campaign.sh" loop "$DIR" \
+		>>"$DIR/campaign.log" 2>&1 &
+	echo $! >"$DIR/pid"
+	echo "campaign started (pid $!), commit $(cat "$DIR/bin/commit")"
+	echo "progress: fuzz/campaign.sh report $DIR"
+	;;
+loop) loop ;;
+report) report ;;
+*) echo "usage: fuzz/campaign.sh start|loop|report [DIR]" >&2; exit 2 ;;
+esac
