@@ -8,11 +8,12 @@
  * packet is read with tshark_next() until the end or an error; each tree
  * is checked (depth within the reader's cap, every node labelled).
  */
-#include <libxml/parser.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../src/tshark.h"
+#include "../src/xmlapi.h"
 #include "fuzz_common.h"
 
 /* src/tshark.c drops PDML items deeper than 256 levels; +1 for the root. */
@@ -27,7 +28,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	xmlInitParser(); /* once per process, not per input */
+	char err[256];
+
+	if (!xmlapi_load(err, sizeof(err))) /* once per process, not per input */
+		fprintf(stderr, "fuzz_pdml: %s\n", err);
 	return 0;
 }
 

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <libxml/xmlreader.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "tsproc.h"
+#include "xmlapi.h"
 
 #define MAX_DEPTH 256     /* deeper PDML items are dropped with their subtree */
 #define LOOKAHEAD 400     /* -V lines searched forward for one PDML item */
@@ -32,6 +32,7 @@ struct tshark {
 	struct tsproc pdml, vtext;
 	bool with_v;
 	xmlTextReaderPtr rd;
+	const struct xmlapi *x; /* libxml2, loaded on first use */
 	FILE *vf;
 	bool pending;     /* the reader stands on a node not yet handled */
 	bool ended;
@@ -111,6 +112,10 @@ int tshark_open(struct tshark **out, const char *path, const struct ts_opts *o,
 	ts->pdml.out = ts->vtext.out = -1;
 	ts->pdml.errfd = ts->vtext.errfd = -1;
 	ts->with_v = !o->no_labels;
+	if (!(ts->x = xmlapi_load(err, errlen))) {
+		free(ts);
+		return -1;
+	}
 	if (access(path, R_OK)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
@@ -132,7 +137,7 @@ int tshark_open(struct tshark **out, const char *path, const struct ts_opts *o,
 			goto fail;
 		}
 	}
-	ts->rd = xmlReaderForFd(ts->pdml.out, NULL, NULL,
+	ts->rd = ts->x->ReaderForFd(ts->pdml.out, NULL, NULL,
 				XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
 				XML_PARSE_NOWARNING);
 	if (!ts->rd) {
@@ -161,13 +166,17 @@ int tshark_open_mem(struct tshark **out, const char *pdml, size_t pdml_len,
 	ts->pdml.out = ts->vtext.out = -1;
 	ts->pdml.errfd = ts->vtext.errfd = -1;
 	ts->with_v = vtext != NULL;
+	if (!(ts->x = xmlapi_load(err, errlen))) {
+		free(ts);
+		return -1;
+	}
 	/* fmemopen() refuses an empty buffer: read "" from a 1-byte one. */
 	if (vtext && !(ts->vf = fmemopen((void *)(vtext_len ? vtext : ""),
 					 vtext_len ? vtext_len : 1, "r"))) {
 		snprintf(err, errlen, "fmemopen: %s", strerror(errno));
 		goto fail;
 	}
-	ts->rd = xmlReaderForMemory(pdml, (int)pdml_len, NULL, NULL,
+	ts->rd = ts->x->ReaderForMemory(pdml, (int)pdml_len, NULL, NULL,
 				    XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
 				    XML_PARSE_NOWARNING);
 	if (!ts->rd) {
@@ -192,7 +201,7 @@ int tshark_close(struct tshark *ts, struct ts_stats *stats, char *err,
 	if (stats)
 		*stats = ts->st;
 	if (ts->rd)
-		xmlFreeTextReader(ts->rd);
+		ts->x->FreeTextReader(ts->rd);
 	if (ts->vf) {
 		fclose(ts->vf);
 		ts->vtext.out = -1;
@@ -224,12 +233,13 @@ struct attrs {
 };
 
 /* Copies the current element's attributes (strings into arena a). */
-static void read_attrs(xmlTextReaderPtr rd, struct arena *a, struct attrs *t)
+static void read_attrs(const struct xmlapi *x, xmlTextReaderPtr rd, struct arena *a,
+		       struct attrs *t)
 {
 	memset(t, 0, sizeof(*t));
-	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
-		const char *k = (const char *)xmlTextReaderConstLocalName(rd);
-		const char *v = (const char *)xmlTextReaderConstValue(rd);
+	while (x->MoveToNextAttribute(rd) == 1) {
+		const char *k = (const char *)x->ConstLocalName(rd);
+		const char *v = (const char *)x->ConstValue(rd);
 		if (!k || !v)
 			continue;
 		switch (k[0]) {
@@ -261,7 +271,7 @@ static void read_attrs(xmlTextReaderPtr rd, struct arena *a, struct attrs *t)
 			break;
 		}
 	}
-	xmlTextReaderMoveToElement(rd);
+	x->MoveToElement(rd);
 }
 
 /* Integer show values: "42", "0x0008" (the whole string). */
@@ -357,13 +367,13 @@ static int advance(struct tshark *ts)
 		ts->pending = false;
 		return 1;
 	}
-	return xmlTextReaderRead(ts->rd);
+	return ts->x->Read(ts->rd);
 }
 
 /* Skips the current element's subtree; the next advance() sees its sibling. */
 static int skip_subtree(struct tshark *ts)
 {
-	int r = xmlTextReaderNext(ts->rd);
+	int r = ts->x->Next(ts->rd);
 	if (r == 1)
 		ts->pending = true;
 	return r;
@@ -374,6 +384,7 @@ static int read_packet(struct tshark *ts, struct arena *a, struct ts_frame *f,
 		       char *err, size_t errlen)
 {
 	xmlTextReaderPtr rd = ts->rd;
+	const struct xmlapi *x = ts->x;
 	struct tctx tc = { .a = a };
 	int r;
 
@@ -381,18 +392,18 @@ static int read_packet(struct tshark *ts, struct arena *a, struct ts_frame *f,
 		r = advance(ts);
 		if (r <= 0)
 			goto out;
-		if (xmlTextReaderNodeType(rd) == XML_READER_TYPE_ELEMENT &&
-		    !strcmp((const char *)xmlTextReaderConstLocalName(rd), "packet"))
+		if (x->NodeType(rd) == XML_READER_TYPE_ELEMENT &&
+		    !strcmp((const char *)x->ConstLocalName(rd), "packet"))
 			break;
 	}
 	memset(f, 0, sizeof(*f));
 	f->root = tree_root(&tc);
 	f->summary = "";
 	ts->nitems = 0;
-	if (xmlTextReaderIsEmptyElement(rd))
+	if (x->IsEmptyElement(rd))
 		return 1;
 
-	int base = xmlTextReaderDepth(rd);
+	int base = x->Depth(rd);
 	struct node *stack[MAX_DEPTH + 1];
 	bool keeping = false, lower = false, geninfo = false;
 	int shift = 0; /* 1 inside PDML's fake-field-wrapper around a data item */
@@ -407,19 +418,19 @@ static int read_packet(struct tshark *ts, struct arena *a, struct ts_frame *f,
 		r = advance(ts);
 		if (r <= 0)
 			goto out;
-		int type = xmlTextReaderNodeType(rd);
-		int d = xmlTextReaderDepth(rd) - base;
+		int type = x->NodeType(rd);
+		int d = x->Depth(rd) - base;
 		if (type == XML_READER_TYPE_END_ELEMENT && d == 0)
 			break;
 		if (type != XML_READER_TYPE_ELEMENT)
 			continue;
-		const char *el = (const char *)xmlTextReaderConstLocalName(rd);
+		const char *el = (const char *)x->ConstLocalName(rd);
 		bool proto = !strcmp(el, "proto");
 		if (!proto && strcmp(el, "field"))
 			continue;
 		struct attrs t;
-		read_attrs(rd, a, &t);
-		bool empty = xmlTextReaderIsEmptyElement(rd);
+		read_attrs(x, rd, a, &t);
+		bool empty = x->IsEmptyElement(rd);
 		if (d == 1) {
 			shift = t.name && !strcmp(t.name, "fake-field-wrapper");
 			if (shift) {

@@ -108,4 +108,13 @@ printf '#!/bin/sh\necho "<?xml version=\\"1.0\\"?><pdml><packet><proto name=\\"g
 PATH=$FAKE:$PATH timeout 20 "$S" --engine=tshark --json captures/smb311_ops.pcap >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "signal 9\|not well-formed\|ended" "$tmp/err" || fail "dying tshark: rc=$rc $(cat "$tmp/err")"
 
+# libxml2 is loaded on first use (src/xmlapi.c): a broken one is a clear
+# one-line error, and the native engine does not need it at all.
+mkdir -p "$tmp/lib" && echo junk >"$tmp/lib/libxml2.so.2"
+LD_LIBRARY_PATH=$tmp/lib "$S" --engine=tshark --json captures/nt1.pcap >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "cannot load libxml2" "$tmp/err" ||
+	fail "broken libxml2: rc=$rc $(cat "$tmp/err")"
+LD_LIBRARY_PATH=$tmp/lib "$S" --engine=native --json captures/nt1.pcap >/dev/null 2>"$tmp/err" ||
+	fail "native engine needs libxml2: $(cat "$tmp/err")"
+
 exit $fails
