@@ -195,6 +195,8 @@ struct node *trace_dissect_frame_values(struct trace *t, struct arena *a, size_t
  * tshark fallback (src/graft.c) grafts the layers the native engine leaves
  * undissected this way, so every consumer of trees sees them. Summaries
  * (trace_summary) do not run it. One hook per trace; NULL removes it.
+ * Frames may be dissected on several threads at once (src/output.c): a
+ * hook only reads its ctx and writes into a.
  */
 typedef void trace_hook_fn(void *ctx, struct trace *t, struct arena *a, size_t i,
 			   struct node *root);

@@ -13,8 +13,8 @@
  * into memory (struct membuf), which is then copied to f; the output is
  * byte for byte that of one thread. Dissection only reads the trace
  * (trace_dissect_frame is safe from several threads), so the two chunks
- * need no other coordination. Small traces, and traces with a dissection
- * hook (the tshark grafts keep their own state), use one thread.
+ * need no other coordination (a dissection hook, the tshark grafts, only
+ * reads its state: dissect.h). Small traces use one thread.
  */
 #define CHUNK 2048
 #define CHUNK_BYTES (1u << 20)
@@ -90,7 +90,7 @@ static void in_chunks(struct trace *t, FILE *f, range_fn *fn)
 	size_t n = trace_nframes(t);
 	struct membuf mb = { NULL, 0, 0 };
 
-	if (n <= CHUNK || trace_has_hook(t) || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+	if (n <= CHUNK || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
 		fn(t, f, 0, n);
 		return;
 	}
