@@ -460,12 +460,7 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 		for (int s = 0; s < 2; s++) {
 			det->req_sum[s] = rq[s];
 			det->rsp_sum[s] = rs[s];
-			det->key[s] = op[s] ? arena_printf(a, "%s%s%s%s%s", op_cmd_name(op[s]),
-							     op[s]->sub ? " " : "",
-							     op[s]->sub ? op[s]->sub : "",
-							     op[s]->path ? " " : "",
-							     op[s]->path ? op[s]->path : "")
-					    : NULL;
+			det->key[s] = op[s] ? op_key_text(a, op[s]) : NULL;
 		}
 	}
 	if (d->o.filter) {
