@@ -265,6 +265,19 @@ static bool sentinel(const char *v)
 	return digits && (zero || ones);
 }
 
+/*
+ * DCE/RPC context handles: one name space whatever field carries them
+ * (lsa_OpenPolicy2.handle is used again as lsa_Close.handle).
+ */
+static bool rpc_handle(const char *name)
+{
+	size_t n = strlen(name);
+	if (!strncmp(name, "smb", 3))
+		return false;
+	return (n >= 6 && !strcmp(name + n - 6, "handle")) ||
+	       (n >= 4 && (!strcmp(name + n - 4, "_hnd") || !strcmp(name + n - 4, ".hnd")));
+}
+
 /* Consistent renaming check and binding for id fields. */
 static bool id_ok(struct dconn *cn, const char *name, const char *va, const char *vb)
 {
@@ -272,6 +285,8 @@ static bool id_ok(struct dconn *cn, const char *name, const char *va, const char
 		return !strcmp(va ? va : "", vb ? vb : "");
 	if (!strcmp(name, "smb2.previous_sesid"))
 		name = "smb2.sesid";
+	else if (rpc_handle(name))
+		name = "dcerpc.context_handle";
 	uint64_t cls = hstr(3, name);
 	uint64_t ha = hstr(4, va) | 1, hb = hstr(4, vb) | 1;
 	uint64_t ka = hmap_mix(cls, ha), kb = hmap_mix(cls, hb);
