@@ -643,6 +643,8 @@ static struct rpc_carrier carrier(struct builder *b, const struct node *c,
 		const char *p = hmap_get(&b->fids, fid_key(&pm, stream));
 		path = p ? p : path;
 	}
+	while (c->parent && c->parent->parent) /* a decrypted message: its transform */
+		c = c->parent;
 	return (struct rpc_carrier){ c, fid, path };
 }
 
@@ -707,7 +709,7 @@ void ops_build(struct opset *s, struct trace *t)
 				oi = on_response(&b, &m, (uint32_t)i, member, fr);
 			else
 				oi = on_request(&b, &m, (uint32_t)i, member, fr);
-			if (oi != OP_NONE && ncar < MAX_CARRIERS && c->parent == root)
+			if (oi != OP_NONE && ncar < MAX_CARRIERS)
 				car[ncar++] = carrier(&b, c, &m, oi, fr->stream);
 			for (size_t k = 1; k < nlinks && m.has_cmd; k++) {
 				struct msg mk;

@@ -375,6 +375,8 @@ void rpc_frame(struct rpc_builder *rb, struct node *root, uint32_t frame,
 	size_t k = 0;
 	for (const struct node *c = root->child; c; c = c->next) {
 		if (k < ncar && c == car[k].msg) {
+			while (k + 1 < ncar && car[k + 1].msg == c)
+				k++; /* messages decrypted from one transform: the last */
 			cur = &car[k++];
 			fid = cur->fid;
 		} else if (is_name(c, "dcerpc")) {

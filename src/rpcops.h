@@ -19,7 +19,8 @@
 
 /* The SMB message a dcerpc PDU follows, as ops.c knows it. */
 struct rpc_carrier {
-	const struct node *msg; /* smb/smb2 member node (top level of the frame) */
+	const struct node *msg; /* top-level node of the message: its smb/smb2
+				   node, or the transform a decrypted one came from */
 	const char *fid;        /* pipe's file id, interned, or NULL */
 	const char *path;       /* pipe path ("ipc$\srvsvc"), interned, or NULL */
 };
