@@ -260,6 +260,8 @@ static void add_entry(struct diff *d, uint32_t a, uint32_t b, uint32_t conn,
 /* Operations that open / close a unit of work (for placing gaps). */
 static bool is_opener(const struct op *o)
 {
+	if (o->proto == OP_RPC)
+		return (o->cmd & 0xff00) == 0xff00 && (o->cmd & 0xff) == 11; /* bind */
 	uint16_t k = (uint16_t)(o->proto == OP_SMB2 ? o->cmd : 0xffff);
 	return o->proto == OP_SMB2 ? k == 0 || k == 1 || k == 3 || k == 5
 				   : o->cmd == 0x72 || o->cmd == 0x73 || o->cmd == 0x75 ||
@@ -268,6 +270,8 @@ static bool is_opener(const struct op *o)
 
 static bool is_closer(const struct op *o)
 {
+	if (o->proto == OP_RPC)
+		return false;
 	return o->proto == OP_SMB2 ? o->cmd == 2 || o->cmd == 4 || o->cmd == 6
 				   : o->cmd == 0x74 || o->cmd == 0x71 || o->cmd == 0x04;
 }

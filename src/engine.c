@@ -2,6 +2,7 @@
 #include "engine.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,13 +26,31 @@ static void hexs(char *out, const uint8_t *p, size_t n)
 	out[2 * n] = 0;
 }
 
-char **engine_key_args(const struct smb_keyring *ring)
+/* Appends printf output to the malloc'd string *s. 0, or -1 (out of memory). */
+static int append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int append(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	size_t old = *s ? strlen(*s) : 0;
+	char *p = n < 0 ? NULL : realloc(*s, old + (size_t)n + 1);
+	if (!p)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(p + old, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	*s = p;
+	return 0;
+}
+
+struct ts_secrets *engine_secrets(const struct smb_keyring *ring)
 {
 	if (!ring || (!ring->nkeys && !ring->npasswords))
 		return NULL;
-	char **args = calloc(2 * ring->nkeys + 3, sizeof(*args));
-	size_t k = 0;
-	if (!args)
+	struct ts_secrets *sec = calloc(1, sizeof(*sec));
+	if (!sec)
 		return NULL;
 	for (size_t i = 0; i < ring->nkeys; i++) {
 		const struct smb_key *key = &ring->keys[i];
@@ -43,34 +62,38 @@ char **engine_key_args(const struct smb_keyring *ring)
 		hexs(hsk, key->session_key, key->session_key_len);
 		hexs(hs2c, key->s2c, key->s2c_len);
 		hexs(hc2s, key->c2s, key->c2s_len);
-		size_t n = 64 + strlen(hsk) + strlen(hs2c) + strlen(hc2s) + 16;
-		args[k] = strdup("-o");
-		args[k + 1] = malloc(n);
-		if (!args[k] || !args[k + 1])
+		if (append(&sec->smb2_seskey_list, "%s,%s,%s,%s\n", hsid, hsk, hs2c, hc2s))
 			break;
-		snprintf(args[k + 1], n, "uat:smb2_seskey_list:%s,%s,%s,%s",
-			 hsid, hsk, hs2c, hc2s);
-		k += 2;
 	}
-	if (ring->npasswords) {
-		const char *pw = ring->passwords[0].password;
-		size_t n = strlen(pw) + 32;
-		args[k] = strdup("-o");
-		args[k + 1] = malloc(n);
-		if (args[k] && args[k + 1]) {
-			snprintf(args[k + 1], n, "ntlmssp.nt_password:%s", pw);
-			k += 2;
-		}
+	/* The first password that fits on a preferences line. */
+	for (size_t i = 0; i < ring->npasswords; i++) {
+		const char *pw = ring->passwords[i].password;
+		if (strpbrk(pw, "\r\n"))
+			continue;
+		append(&sec->preferences, "ntlmssp.nt_password: %s\n", pw);
+		break;
 	}
-	args[k] = NULL;
-	return args;
+	return sec;
 }
 
-void engine_free_args(char **args)
+/* Overwrites a secret before freeing it. */
+static void wipe_free(char *s)
 {
-	for (size_t i = 0; args && args[i]; i++)
-		free(args[i]);
-	free(args);
+	if (!s)
+		return;
+	volatile char *v = s;
+	for (size_t i = 0; v[i]; i++)
+		v[i] = 0;
+	free(s);
+}
+
+void engine_free_secrets(struct ts_secrets *sec)
+{
+	if (!sec)
+		return;
+	wipe_free(sec->preferences);
+	wipe_free(sec->smb2_seskey_list);
+	free(sec);
 }
 
 static int ts_next(struct frame_src *base, struct arena *a, struct out_frame *f)
@@ -153,10 +176,11 @@ static int list_src(struct frame_src *s, FILE *f)
 	return r;
 }
 
-int engine_print_tshark(const char *path, enum engine_out how, char *const *extra, FILE *f)
+int engine_print_tshark(const char *path, enum engine_out how, const struct ts_secrets *sec,
+			FILE *f)
 {
 	struct tshark_src s;
-	struct ts_opts o = { .filter = ENGINE_TSHARK_FILTER, .extra = extra };
+	struct ts_opts o = { .filter = ENGINE_TSHARK_FILTER, .secrets = sec };
 	char err[512];
 
 	if (tshark_src_open(&s, path, &o, err, sizeof(err))) {

@@ -38,13 +38,15 @@ int tshark_src_open(struct tshark_src *s, const char *path, const struct ts_opts
 int tshark_src_close(struct tshark_src *s, struct ts_stats *st, char *err, size_t errlen);
 
 /*
- * The tshark arguments that carry smbcmp's keys: one
- * -o uat:smb2_seskey_list:SESID,SESSIONKEY,S2C,C2S per SMB3 key
- * and -o ntlmssp.nt_password:PW for the first password. NULL-terminated,
- * malloc'd (engine_free_args); NULL when there are no keys.
+ * smbcmp's keys for tshark (tshark.h: they go to a private configuration
+ * directory, never on its command line): one smb2_seskey_list UAT line
+ * SESID,SESSIONKEY,S2C,C2S per SMB3 key, and the preference
+ * ntlmssp.nt_password for the first password (one without a line break).
+ * malloc'd (engine_free_secrets, which overwrites them); NULL when there
+ * are no keys.
  */
-char **engine_key_args(const struct smb_keyring *ring);
-void engine_free_args(char **args);
+struct ts_secrets *engine_secrets(const struct smb_keyring *ring);
+void engine_free_secrets(struct ts_secrets *sec);
 
 enum engine_out { EOUT_JSON, EOUT_TEXT, EOUT_LIST };
 
@@ -52,6 +54,7 @@ enum engine_out { EOUT_JSON, EOUT_TEXT, EOUT_LIST };
  * Prints the capture at path with the tshark engine. Returns the exit
  * status: 0, or 2 with one line on stderr (tshark missing or failing).
  */
-int engine_print_tshark(const char *path, enum engine_out how, char *const *extra, FILE *f);
+int engine_print_tshark(const char *path, enum engine_out how, const struct ts_secrets *sec,
+			FILE *f);
 
 #endif

@@ -274,6 +274,19 @@ static bool sentinel(const char *v)
 	return digits && (zero || ones);
 }
 
+/*
+ * DCE/RPC context handles: one name space whatever field carries them
+ * (lsa_OpenPolicy2.handle is used again as lsa_Close.handle).
+ */
+static bool rpc_handle(const char *name)
+{
+	size_t n = strlen(name);
+	if (!strncmp(name, "smb", 3))
+		return false;
+	return (n >= 6 && !strcmp(name + n - 6, "handle")) ||
+	       (n >= 4 && (!strcmp(name + n - 4, "_hnd") || !strcmp(name + n - 4, ".hnd")));
+}
+
 /* Consistent renaming check and binding for id fields. */
 static bool id_ok(struct dconn *cn, const char *name, const char *va, const char *vb)
 {
@@ -281,6 +294,8 @@ static bool id_ok(struct dconn *cn, const char *name, const char *va, const char
 		return !strcmp(va ? va : "", vb ? vb : "");
 	if (!strcmp(name, "smb2.previous_sesid"))
 		name = "smb2.sesid";
+	else if (rpc_handle(name))
+		name = "dcerpc.context_handle";
 	uint64_t cls = hstr(3, name);
 	uint64_t ha = hstr(4, va) | 1, hb = hstr(4, vb) | 1;
 	uint64_t ka = hmap_mix(cls, ha), kb = hmap_mix(cls, hb);
@@ -472,12 +487,7 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 			det->rsp[s] = rsp[s];
 			det->req_sum[s] = rq[s];
 			det->rsp_sum[s] = rs[s];
-			det->key[s] = op[s] ? arena_printf(a, "%s%s%s%s%s", op_cmd_name(op[s]),
-							     op[s]->sub ? " " : "",
-							     op[s]->sub ? op[s]->sub : "",
-							     op[s]->path ? " " : "",
-							     op[s]->path ? op[s]->path : "")
-					    : NULL;
+			det->key[s] = op[s] ? op_key_text(a, op[s]) : NULL;
 		}
 	}
 	if (d->o.filter) {

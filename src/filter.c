@@ -146,9 +146,24 @@ static void add_kid(struct fexpr *e, struct fexpr *k)
 
 static struct fexpr *parse_or(struct parser *p, unsigned depth);
 
+/*
+ * A field smbcmp knows, or one of a protocol it does not dissect itself
+ * (dcerpc.opnum, samr.rid: layers the auto engine grafts from tshark,
+ * whose names smbcmp cannot check): only names under a native protocol
+ * (smb2.*, ntlmssp.*...) must be in the registry.
+ */
 static bool known_field(const char *name)
 {
-	return field_by_name(name) != F_INVALID || strncmp(name, "smbcmp.", 7) == 0;
+	if (field_by_name(name) != F_INVALID || strncmp(name, "smbcmp.", 7) == 0)
+		return true;
+	char proto[64];
+	size_t n = strcspn(name, ".");
+	if (!name[n] || n == 0 || n >= sizeof(proto))
+		return false;
+	memcpy(proto, name, n);
+	proto[n] = 0;
+	int id = field_by_name(proto);
+	return id == F_INVALID || field_get(id)->type != FT_PROTOCOL;
 }
 
 static struct fexpr *parse_test(struct parser *p)

@@ -547,11 +547,11 @@ static void graft_clear(struct graft *g)
 }
 
 /* Runs tshark once over the capture and keeps the graft roots. */
-static int run_tshark(struct graft *g, const char *path, char *const *extra, char *err,
+static int run_tshark(struct graft *g, const char *path, const struct ts_secrets *sec, char *err,
 		      size_t errlen)
 {
 	struct tshark *ts;
-	struct ts_opts o = { .filter = GRAFT_FILTER, .extra = extra };
+	struct ts_opts o = { .filter = GRAFT_FILTER, .secrets = sec };
 	struct arena a;
 	struct ts_frame f;
 	int r;
@@ -572,7 +572,7 @@ static int run_tshark(struct graft *g, const char *path, char *const *extra, cha
 	return r < 0 ? -1 : 0;
 }
 
-int graft_attach(struct graft **out, struct trace *t, char *const *extra, char *err,
+int graft_attach(struct graft **out, struct trace *t, const struct ts_secrets *sec, char *err,
 		 size_t errlen)
 {
 	struct graft *g = graft_new();
@@ -597,8 +597,11 @@ int graft_attach(struct graft **out, struct trace *t, char *const *extra, char *
 		struct sha256_ctx h;
 		sha256_init(&h);
 		sha256_update(&h, strlen(version), (const uint8_t *)version);
-		for (size_t i = 0; extra && extra[i]; i++)
-			sha256_update(&h, strlen(extra[i]) + 1, (const uint8_t *)extra[i]);
+		const char *conf[2] = { sec ? sec->preferences : NULL,
+					sec ? sec->smb2_seskey_list : NULL };
+		for (int i = 0; i < 2; i++) /* keys change what tshark decrypts */
+			sha256_update(&h, conf[i] ? strlen(conf[i]) + 1 : 1,
+				      (const uint8_t *)(conf[i] ? conf[i] : ""));
 		sha256_digest(&h, sizeof(vd), vd);
 		hex(vh, vd, 8);
 		snprintf(cpath, sizeof(cpath), "%s/%s-%s.graft", dir, key, vh);
@@ -612,7 +615,7 @@ int graft_attach(struct graft **out, struct trace *t, char *const *extra, char *
 	} else {
 		cache = false;
 	}
-	if (run_tshark(g, trace_path(t), extra, err, errlen))
+	if (run_tshark(g, trace_path(t), sec, err, errlen))
 		goto fail;
 	if (g->debug)
 		fprintf(stderr, "smbcmp: graft: %s payload: ran tshark, %zu grafts in %zu frames%s%s\n",

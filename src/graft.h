@@ -26,7 +26,7 @@
  *    ~/.cache/smbcmp/), one file per capture named by the SHA-256 of the
  *    file content (files over 256 MiB: of size, mtime and first and last
  *    MiB, since hashing gigabytes takes seconds) and of the tshark version
- *    line and arguments (keys change what tshark decrypts); reopening the capture reads it back without starting tshark. A
+ *    line and keys (keys change what tshark decrypts); reopening the capture reads it back without starting tshark. A
  *    trace without grafts is cached too (an empty file).
  *
  * Set SMBCMP_DEBUG=graft to have each decision printed on stderr
@@ -45,10 +45,11 @@ struct graft;
  * Prepares the grafts of trace t and installs its trace hook. Returns 0
  * with *out set (possibly grafting nothing), or -1 when tshark was needed
  * but could not run: then *out is NULL and err says why in one line (the
- * caller may go on with native trees alone). extra: more tshark arguments
- * (the keys, engine_key_args()), part of the cache key; NULL for none.
+ * caller may go on with native trees alone). sec: the keys for tshark
+ * (engine_secrets()), part of the cache key; NULL for none.
  */
-int graft_attach(struct graft **out, struct trace *t, char *const *extra, char *err,
+struct ts_secrets;
+int graft_attach(struct graft **out, struct trace *t, const struct ts_secrets *sec, char *err,
 		 size_t errlen);
 
 /* Removes the hook and frees the grafts. */

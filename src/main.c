@@ -499,11 +499,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: --engine=tshark needs a capture file, not "
 					"standard input\n");
 		else if (nfiles == 1 && mode != MODE_VERIFY) {
-			char **targs = engine_key_args(keys_ring(&kopts));
+			struct ts_secrets *targs = engine_secrets(keys_ring(&kopts));
 			rc = engine_print_tshark(argv[optind], mode == MODE_JSON ? EOUT_JSON :
 						 mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, targs,
 						 stdout);
-			engine_free_args(targs);
+			engine_free_secrets(targs);
 		}
 		else
 			fprintf(stderr, "smbcmp: --engine=tshark prints one trace (--json, --text, "
@@ -532,7 +532,7 @@ int main(int argc, char **argv)
 
 	int rc = 0;
 	struct graft *grafts[2] = { NULL, NULL };
-	char **targs = engine != ENGINE_NATIVE ? engine_key_args(keys_ring(&kopts)) : NULL;
+	struct ts_secrets *targs = engine != ENGINE_NATIVE ? engine_secrets(keys_ring(&kopts)) : NULL;
 	/* Grafts show in trees (--json, --text, the UI, comparisons), not in
 	 * summary lines (--list) or counts (--stats). */
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
@@ -593,7 +593,7 @@ int main(int argc, char **argv)
 		if (both[i] && trace_note(both[i]))
 			fprintf(stderr, "smbcmp: note: %s: %s (raise with --max-memory)\n",
 				trace_path(both[i]), trace_note(both[i]));
-	engine_free_args(targs);
+	engine_free_secrets(targs);
 	graft_free(grafts[0], a);
 	graft_free(grafts[1], b);
 	trace_close(a);

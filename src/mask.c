@@ -94,9 +94,22 @@ static const struct default_rule defaults[] = {
 	{ "*.logged_in", MASK_IGNORE }, { "*.logged_out", MASK_IGNORE },
 	{ "smb2.host", MASK_IGNORE },
 	{ "smbcmp.interim", MASK_IGNORE }, { "smbcmp.limit", MASK_IGNORE },
+	{ "*.request_in", MASK_IGNORE },
+	/* DCE/RPC (tshark's layers, rpcops.c): call ids count calls, the
+	 * association group and referent ids (NDR pointers) are server or
+	 * client memory, the raw stub repeats the decoded interface layer
+	 * with its handles and pointers; context handles (policy handles)
+	 * are ids. Account state that a logon changes: logon times, counts. */
+	{ "dcerpc.cn_call_id", MASK_IGNORE }, { "dcerpc.cn_assoc_group", MASK_IGNORE },
+	{ "dcerpc.referent_id*", MASK_IGNORE }, { "dcerpc.payload_stub_data", MASK_IGNORE },
+	{ "*handle", MASK_ID }, { "*_hnd", MASK_ID }, { "*.hnd", MASK_ID },
+	{ "samr.*.last_logon", MASK_IGNORE }, { "samr.*.last_logoff", MASK_IGNORE },
+	{ "samr.*.logon_count", MASK_IGNORE }, { "samr.*.bad_password_count", MASK_IGNORE },
 	/* Caught by the patterns above but stable: compare. */
 	{ "smb.unix_info2.file.flags.*", MASK_COMPARE }, { "nt.ace.object.*", MASK_COMPARE },
 	{ "smb2.reparse_guid", MASK_COMPARE },
+	{ "smb.nt.ioctl.flags.root_handle", MASK_COMPARE },
+	{ "smb2.dh2x.flags.persistent_handle", MASK_COMPARE },
 };
 
 void masks_init(struct masks *m)

@@ -32,12 +32,14 @@
 #include <string.h>
 
 #include "../dissect/hmap.h"
+#include "rpcops.h"
 
 #define STATUS_PENDING 0x00000103u
 #define SMB2_CREATE 5
 #define SMB2_TREE_CONNECT 3
 #define SMB2_CANCEL 12
 #define MAX_LINKS 64
+#define MAX_CARRIERS 64 /* SMB messages of a frame followed by RPC PDUs */
 
 /* Field roles for reading a message. */
 enum kf {
@@ -63,6 +65,8 @@ struct builder {
 	struct hmap pending, fids, tids, strs;
 	const char *last_create; /* path of the last CREATE in this frame */
 	const char *chain_create; /* path of an open earlier in this AndX chain */
+	struct hmap opfid;  /* op index + 1 -> file id of its request (pipes) */
+	struct rpc_builder *rpc;
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -85,18 +89,23 @@ static uint64_t hash_str(uint64_t h, const char *s)
 	return hmap_mix(h, 0x5a);
 }
 
-static const char *intern(struct builder *b, const char *s)
+const char *ops_intern(struct opset *set, struct hmap *strs, const char *s)
 {
 	if (!s)
 		return NULL;
 	uint64_t k = hash_str(0, s);
-	const char *old = hmap_get(&b->strs, k);
+	const char *old = hmap_get(strs, k);
 	if (old && !strcmp(old, s))
 		return old;
-	char *copy = arena_strdup(&b->s->a, s);
+	char *copy = arena_strdup(&set->a, s);
 	if (!old)
-		hmap_put(&b->strs, k, copy);
+		hmap_put(strs, k, copy);
 	return copy;
+}
+
+static const char *intern(struct builder *b, const char *s)
+{
+	return ops_intern(b->s, &b->strs, s);
 }
 
 static void init_kinds(uint8_t *k)
@@ -403,9 +412,8 @@ static void set_keys(struct op *o)
 	o->key[2] = hmap_mix(0x636c, op_class(o->proto, o->cmd));
 }
 
-static uint32_t new_op(struct builder *b, uint32_t stream)
+uint32_t ops_new_op(struct opset *s, uint32_t stream)
 {
-	struct opset *s = b->s;
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 1024;
 		s->ops = xrealloc(s->ops, s->cap * sizeof(*s->ops));
@@ -415,6 +423,11 @@ static uint32_t new_op(struct builder *b, uint32_t stream)
 	o->req_frame = o->rsp_frame = o->interim_frame = OP_NONE;
 	o->stream = stream;
 	return (uint32_t)s->n++;
+}
+
+static uint32_t new_op(struct builder *b, uint32_t stream)
+{
+	return ops_new_op(b->s, stream);
 }
 
 static uint64_t pend_key(const struct msg *m, uint32_t stream)
@@ -494,8 +507,9 @@ static void req_path(struct builder *b, const struct msg *m, uint32_t stream,
 	}
 }
 
-static void on_request(struct builder *b, const struct msg *m, uint32_t frame,
-		       uint16_t member, const struct frame_rec *fr)
+/* Returns the new operation's index. */
+static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t frame,
+			   uint16_t member, const struct frame_rec *fr)
 {
 	uint32_t i = new_op(b, fr->stream);
 	struct op *o = &b->s->ops[i];
@@ -513,10 +527,14 @@ static void on_request(struct builder *b, const struct msg *m, uint32_t frame,
 	bool cancel = m->proto == OP_SMB2 && m->cmd == SMB2_CANCEL;
 	if (!cancel && !m->link && fr->to_server && m->has_msgid)
 		hmap_put(&b->pending, pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
+	if (m->fid && !m->link)
+		hmap_put(&b->opfid, hmap_mix(0x6f66, i), (void *)intern(b, m->fid));
+	return i;
 }
 
-static void on_response(struct builder *b, const struct msg *m, uint32_t frame,
-			uint16_t member, const struct frame_rec *fr)
+/* Returns the index of the operation the response completes or opens. */
+static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t frame,
+			    uint16_t member, const struct frame_rec *fr)
 {
 	uint64_t pk = pend_key(m, fr->stream);
 	uintptr_t v = (uintptr_t)hmap_get(&b->pending, pk);
@@ -551,17 +569,18 @@ static void on_response(struct builder *b, const struct msg *m, uint32_t frame,
 				o->flags |= OP_PATH_FROM_ID;
 		}
 		set_keys(o);
-		return;
+		return i;
 	}
+	uint32_t oi = (uint32_t)(o - b->s->ops);
 	if (m->proto == OP_SMB2 && m->async && m->status == STATUS_PENDING) {
 		if (o->interim_frame == OP_NONE)
 			o->interim_frame = frame;
 		o->ninterim++;
-		return;
+		return oi;
 	}
 	if (o->rsp_frame != OP_NONE) { /* further responses (SMB1 multi-part) */
 		o->ninterim++;
-		return;
+		return oi;
 	}
 	o->rsp_frame = frame;
 	o->rsp_member = member;
@@ -570,11 +589,12 @@ static void on_response(struct builder *b, const struct msg *m, uint32_t frame,
 	if (m->proto == OP_SMB2)
 		hmap_put(&b->pending, pk, NULL);
 	if (m->status != 0)
-		return;
+		return oi;
 	if (is_tree_connect(m) && o->path)
 		hmap_put(&b->tids, tid_key(m, fr->stream), (void *)o->path);
 	else if (is_create(m) && m->fid && o->path && !all_ff(m->fid))
 		hmap_put(&b->fids, fid_key(m, fr->stream), (void *)o->path);
+	return oi;
 }
 
 static void on_encrypted(struct builder *b, uint32_t frame, uint16_t member,
@@ -593,6 +613,39 @@ static void on_encrypted(struct builder *b, uint32_t frame, uint16_t member,
 		o->rsp_member = member;
 	}
 	set_keys(o);
+}
+
+/* The FID tshark shows in the smb_pipe layer after SMB1 message c. */
+static const char *pipe_fid(const struct node *c)
+{
+	for (c = c->next; c && !is_msg(c); c = c->next)
+		if (c->name && !strcmp(c->name, "smb_pipe"))
+			for (const struct node *x = c->child; x; x = x->next)
+				if (x->name && !strcmp(x->name, "smb.fid"))
+					return x->show;
+	return NULL;
+}
+
+/*
+ * What a dcerpc PDU after message node c needs to know of it: the pipe's
+ * file id (the message's own, else its request's, else for an SMB1
+ * transaction the one in smb_pipe) and the pipe's path.
+ */
+static struct rpc_carrier carrier(struct builder *b, const struct node *c,
+				  const struct msg *m, uint32_t oi, uint32_t stream)
+{
+	const struct op *o = &b->s->ops[oi];
+	const char *fid = m->fid ? intern(b, m->fid)
+				 : hmap_get(&b->opfid, hmap_mix(0x6f66, oi));
+	const char *path = o->path;
+	if (!fid && m->proto == OP_SMB1 && (fid = intern(b, pipe_fid(c)))) {
+		struct msg pm = { .proto = OP_SMB1, .fid = fid };
+		const char *p = hmap_get(&b->fids, fid_key(&pm, stream));
+		path = p ? p : path;
+	}
+	while (c->parent && c->parent->parent) /* a decrypted message: its transform */
+		c = c->parent;
+	return (struct rpc_carrier){ c, fid, path };
 }
 
 static void add_to_conn(struct opset *s, struct hmap *conns, uint32_t opi)
@@ -634,10 +687,14 @@ void ops_build(struct opset *s, struct trace *t)
 	hmap_init(&b.fids);
 	hmap_init(&b.tids);
 	hmap_init(&b.strs);
+	hmap_init(&b.opfid);
+	b.rpc = rpc_builder_new(s);
 	for (size_t i = 0; i < trace_nframes(t); i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
 		struct node *root = trace_dissect_frame_values(t, &scratch, i, NULL);
 		uint16_t member = 0;
+		struct rpc_carrier car[MAX_CARRIERS];
+		size_t ncar = 0;
 		b.last_create = NULL;
 		for (struct node *c = first_member(root); c; c = next_member(root, c)) {
 			const struct node *links[MAX_LINKS];
@@ -645,12 +702,15 @@ void ops_build(struct opset *s, struct trace *t)
 			struct msg m;
 			read_msg(&b, c, nlinks ? links[0] : NULL, &m);
 			b.chain_create = NULL;
+			uint32_t oi = OP_NONE;
 			if (!m.has_cmd)
 				on_encrypted(&b, (uint32_t)i, member, fr);
 			else if (m.response)
-				on_response(&b, &m, (uint32_t)i, member, fr);
+				oi = on_response(&b, &m, (uint32_t)i, member, fr);
 			else
-				on_request(&b, &m, (uint32_t)i, member, fr);
+				oi = on_request(&b, &m, (uint32_t)i, member, fr);
+			if (oi != OP_NONE && ncar < MAX_CARRIERS)
+				car[ncar++] = carrier(&b, c, &m, oi, fr->stream);
 			for (size_t k = 1; k < nlinks && m.has_cmd; k++) {
 				struct msg mk;
 				read_link(&b, &m, links[k], (unsigned)k, &mk);
@@ -662,6 +722,7 @@ void ops_build(struct opset *s, struct trace *t)
 			if (member < UINT16_MAX)
 				member++;
 		}
+		rpc_frame(b.rpc, root, (uint32_t)i, fr, car, ncar);
 		arena_reset(&scratch);
 	}
 	struct hmap conns;
@@ -673,6 +734,8 @@ void ops_build(struct opset *s, struct trace *t)
 	hmap_free(&b.fids);
 	hmap_free(&b.tids);
 	hmap_free(&b.strs);
+	hmap_free(&b.opfid);
+	rpc_builder_free(b.rpc);
 	free(b.kinds);
 	arena_free(&scratch);
 }
@@ -815,6 +878,15 @@ void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 	if (!rsp_sum)
 		rsp_sum = &dummy[1];
 	*req_sum = *rsp_sum = "";
+	if (o->proto == OP_RPC) {
+		if (o->req_frame != OP_NONE)
+			*req = rpc_pdu_view(a, o, trace_dissect_frame_cmp(s->t, a, o->req_frame, NULL),
+					    o->req_member, req_sum);
+		if (o->rsp_frame != OP_NONE)
+			*rsp = rpc_pdu_view(a, o, trace_dissect_frame_cmp(s->t, a, o->rsp_frame, NULL),
+					    o->rsp_member, rsp_sum);
+		return;
+	}
 	if (o->req_frame != OP_NONE) {
 		*req = member_node(s->t, a, o->req_frame, o->req_member, req_sum,
 				   values);
@@ -833,6 +905,8 @@ const char *op_cmd_name(const struct op *o)
 {
 	if (o->flags & OP_ENCRYPTED)
 		return "Encrypted";
+	if (o->proto == OP_RPC)
+		return o->name ? o->name : "DCE/RPC";
 	const char *n = val_lookup(field_get(o->proto == OP_SMB2 ? F_SMB2_CMD : F_SMB_CMD)->vals,
 				   o->cmd);
 	return n ? n : "Unknown";
@@ -841,4 +915,14 @@ const char *op_cmd_name(const struct op *o)
 uint32_t ops_frame_num(const struct opset *s, uint32_t frame)
 {
 	return frame == OP_NONE ? 0 : trace_frame(s->t, frame)->num;
+}
+
+const char *op_key_text(struct arena *a, const struct op *o)
+{
+	if (o->proto == OP_RPC && (o->cmd & RPC_BIND_CMD) != RPC_BIND_CMD)
+		return arena_printf(a, "%s opnum %u%s%s", op_cmd_name(o), o->cmd,
+				    o->path ? " " : "", o->path ? o->path : "");
+	return arena_printf(a, "%s%s%s%s%s", op_cmd_name(o), o->sub && o->proto != OP_RPC ? " " : "",
+			    o->sub && o->proto != OP_RPC ? o->sub : "", o->path ? " " : "",
+			    o->path ? o->path : "");
 }

@@ -11,6 +11,11 @@
  * SMB header, each later link is the operation of its own AndX block, and
  * response link k completes request link k of the same command.
  *
+ * A DCE/RPC PDU carried over a named pipe (a tshark graft, auto engine)
+ * is part of an operation of its own (proto OP_RPC, rpcops.h): request
+ * with response, bind with bind_ack, paired by call id on the pipe, keyed
+ * by interface and opnum, next to the SMB operations that carry it.
+ *
  * Only what alignment needs stays in memory: frame indexes, command,
  * status, the alignment keys and the interned normalised path. Trees are
  * rebuilt on demand with ops_trees() into an arena the caller resets, so
@@ -25,7 +30,7 @@
 
 #include "../dissect/dissect.h"
 
-enum op_proto { OP_SMB2 = 2, OP_SMB1 = 1, OP_OTHER = 0 };
+enum op_proto { OP_SMB2 = 2, OP_SMB1 = 1, OP_OTHER = 0, OP_RPC = 3 };
 
 enum op_flags {
 	OP_UNSOLICITED = 1 << 0, /* sent by the server unasked (break) */
@@ -42,8 +47,9 @@ struct op {
 	uint32_t interim_frame; /* first interim response, or OP_NONE */
 	uint32_t stream;
 	uint32_t status;        /* final NT status (0 when unknown) */
-	uint16_t cmd;           /* SMB2 or SMB1 command code */
-	uint16_t req_member;    /* ordinal of the smb/smb2 node in its frame */
+	uint16_t cmd;           /* SMB2 or SMB1 command code; RPC: opnum */
+	uint16_t req_member;    /* ordinal of the smb/smb2 node in its frame
+				   (RPC: of the dcerpc node) */
 	uint16_t rsp_member;
 	uint16_t ninterim;      /* interim responses folded in */
 	uint8_t req_link;       /* SMB1 AndX link of the request (0: first) */
@@ -51,7 +57,9 @@ struct op {
 	uint8_t proto;          /* enum op_proto */
 	uint8_t flags;          /* enum op_flags */
 	uint64_t key[3];        /* alignment keys, most to least specific */
-	const char *sub;        /* subcommand values ("0x01/0x12"), or NULL */
+	const char *sub;        /* subcommand values ("0x01/0x12"), or NULL;
+				   RPC: the interface ("srvsvc") */
+	const char *name;       /* RPC: "srvsvc NetShareEnumAll"; else NULL */
 	const char *path;       /* normalised "share\dir\file", or NULL */
 };
 
@@ -88,9 +96,18 @@ void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 	       struct node **req, struct node **rsp, const char **req_sum,
 	       const char **rsp_sum, bool values);
 
-/* Command name ("Create", "NT Create AndX"), never NULL. */
+/* Command name ("Create", "NT Create AndX", "srvsvc NetShareEnumAll"),
+ * never NULL. */
 const char *op_cmd_name(const struct op *o);
+/* The alignment key as text ("Create ipc$\\srvsvc"), in arena a. */
+const char *op_key_text(struct arena *a, const struct op *o);
 /* Frame number (1-based, as in the file) of a frame index, 0 for OP_NONE. */
 uint32_t ops_frame_num(const struct opset *s, uint32_t frame);
+
+/* Internal to ops.c and rpcops.c: a new operation (ids OP_NONE) in
+ * stream; str interned in s's arena through the map strs. */
+uint32_t ops_new_op(struct opset *s, uint32_t stream);
+struct hmap;
+const char *ops_intern(struct opset *s, struct hmap *strs, const char *str);
 
 #endif

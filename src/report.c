@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "rpcops.h"
 
 static void json_conn_side(struct jw *w, const struct diff *d, int side, int64_t ci)
 {
@@ -84,6 +85,22 @@ static void json_op(struct jw *w, const struct diff *d, int side, uint32_t opi,
 	jw_str(w, det->rsp_sum[side]);
 	jw_key(w, "key");
 	json_str_or_null(w, det->key[side]);
+	if (o->proto == OP_RPC) {
+		jw_key(w, "rpc");
+		jw_obj(w);
+		jw_key(w, "interface");
+		jw_str(w, o->sub ? o->sub : "dcerpc");
+		jw_key(w, "operation");
+		jw_str(w, rpc_operation(o));
+		jw_key(w, "opnum");
+		if ((o->cmd & RPC_BIND_CMD) == RPC_BIND_CMD)
+			jw_null(w);
+		else
+			jw_uint(w, o->cmd);
+		jw_key(w, "pipe");
+		json_str_or_null(w, o->path);
+		jw_obj_end(w);
+	}
 	if (o->flags & (OP_UNSOLICITED | OP_NO_REQUEST)) {
 		jw_key(w, "kind");
 		jw_str(w, o->flags & OP_UNSOLICITED ? "unsolicited" : "no_request");

@@ -4,7 +4,9 @@
  */
 #include "tshark.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,9 @@ struct vline {
 
 struct tshark {
 	struct tsproc pdml, vtext;
+	char confdir[4096];  /* private WIRESHARK_CONFIG_DIR, "" when none */
+	char *confvar;       /* "WIRESHARK_CONFIG_DIR=..." or NULL */
+	bool debug;
 	bool with_v;
 	xmlTextReaderPtr rd;
 	const struct xmlapi *x; /* libxml2, loaded on first use */
@@ -68,10 +73,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 
 static char **build_argv(const char *path, const struct ts_opts *o, bool v)
 {
-	size_t nextra = 0;
-	while (o->extra && o->extra[nextra])
-		nextra++;
-	char **argv = calloc(16 + nextra, sizeof(*argv));
+	char **argv = calloc(16, sizeof(*argv));
 	if (!argv)
 		return NULL;
 	size_t k = 0;
@@ -83,8 +85,6 @@ static char **build_argv(const char *path, const struct ts_opts *o, bool v)
 		argv[k++] = (char *)"-Y";
 		argv[k++] = (char *)o->filter;
 	}
-	for (size_t i = 0; i < nextra; i++)
-		argv[k++] = o->extra[i];
 	if (v) {
 		argv[k++] = (char *)"-P";
 		argv[k++] = (char *)"-V";
@@ -96,6 +96,98 @@ static char **build_argv(const char *path, const struct ts_opts *o, bool v)
 	}
 	argv[k] = NULL;
 	return argv;
+}
+
+/* Writes text to dir/name, a new file only the user can read. */
+static int write_conf(const char *dir, const char *name, const char *text, char *err,
+		      size_t errlen)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	size_t len = strlen(text), off = 0;
+	while (fd >= 0 && off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (fd < 0 || off < len || close(fd)) {
+		snprintf(err, errlen, "cannot write tshark configuration %s: %s", path,
+			 strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}
+
+/* Removes the private configuration directory and what is in it (the
+ * files written, and any tshark may have added). */
+static void conf_remove(struct tshark *ts)
+{
+	if (!ts->confdir[0])
+		return;
+	DIR *d = opendir(ts->confdir);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	if (rmdir(ts->confdir) && ts->debug)
+		fprintf(stderr, "smbcmp: tshark: cannot remove %s: %s\n", ts->confdir,
+			strerror(errno));
+	else if (ts->debug)
+		fprintf(stderr, "smbcmp: tshark: removed %s\n", ts->confdir);
+	ts->confdir[0] = 0;
+	free(ts->confvar);
+	ts->confvar = NULL;
+}
+
+/* Makes the private configuration directory holding the secrets. */
+static int conf_make(struct tshark *ts, const struct ts_secrets *sec, char *err,
+		     size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || *tmp != '/')
+		tmp = "/tmp";
+	int n = snprintf(ts->confdir, sizeof(ts->confdir), "%s/smbcmp-tshark-XXXXXX", tmp);
+	if (n < 0 || (size_t)n >= sizeof(ts->confdir) || !mkdtemp(ts->confdir)) {
+		snprintf(err, errlen, "cannot make a tshark configuration directory in %s: %s",
+			 tmp, strerror(errno ? errno : ENAMETOOLONG));
+		ts->confdir[0] = 0;
+		return -1;
+	}
+	size_t len = strlen(ts->confdir) + sizeof("WIRESHARK_CONFIG_DIR=");
+	ts->confvar = malloc(len);
+	if (!ts->confvar) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(ts->confvar, len, "WIRESHARK_CONFIG_DIR=%s", ts->confdir);
+	if (ts->debug)
+		fprintf(stderr, "smbcmp: tshark: configuration in %s\n", ts->confdir);
+	if (sec->preferences && write_conf(ts->confdir, "preferences", sec->preferences,
+					   err, errlen))
+		return -1;
+	if (sec->smb2_seskey_list && write_conf(ts->confdir, "smb2_seskey_list",
+						sec->smb2_seskey_list, err, errlen))
+		return -1;
+	return 0;
+}
+
+static int start(struct tshark *ts, struct tsproc *p, char *const *argv, char *err,
+		 size_t errlen)
+{
+	if (ts->debug) {
+		fputs("smbcmp: tshark: argv:", stderr);
+		for (size_t i = 0; argv[i]; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fputc('\n', stderr);
+	}
+	return tsproc_start_env(p, argv, ts->confvar, err, errlen);
 }
 
 int tshark_open(struct tshark **out, const char *path, const struct ts_opts *o,
@@ -116,18 +208,23 @@ int tshark_open(struct tshark **out, const char *path, const struct ts_opts *o,
 		free(ts);
 		return -1;
 	}
+	const char *dbg = getenv("SMBCMP_DEBUG");
+	ts->debug = dbg && strstr(dbg, "tshark");
 	if (access(path, R_OK)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
+	if (o->secrets && (o->secrets->preferences || o->secrets->smb2_seskey_list) &&
+	    conf_make(ts, o->secrets, err, errlen))
+		goto fail;
 	argv = build_argv(path, o, false);
-	if (!argv || tsproc_start(&ts->pdml, argv, err, errlen))
+	if (!argv || start(ts, &ts->pdml, argv, err, errlen))
 		goto fail;
 	free(argv);
 	argv = NULL;
 	if (ts->with_v) {
 		argv = build_argv(path, o, true);
-		if (!argv || tsproc_start(&ts->vtext, argv, err, errlen))
+		if (!argv || start(ts, &ts->vtext, argv, err, errlen))
 			goto fail;
 		free(argv);
 		argv = NULL;
@@ -216,6 +313,7 @@ int tshark_close(struct tshark *ts, struct ts_stats *stats, char *err,
 	}
 	if (rc && err)
 		snprintf(err, errlen, "%s", e1[0] ? e1 : e2);
+	conf_remove(ts); /* both processes are reaped: nothing reads it now */
 	free(ts->items);
 	free(ts->vbuf);
 	free(ts->lines);

@@ -27,6 +27,15 @@
  * the counts, SMBCMP_DEBUG_ALIGN=1 each unaligned label). Hidden items
  * (hide="yes") are dropped, as -V drops them.
  *
+ * Secrets (SMB3 session keys, the NTLM password) never go on tshark's
+ * command line, which `ps` shows to every user: tshark_open() writes them
+ * into a private configuration directory made for the run (mkdtemp under
+ * $TMPDIR, else /tmp; mode 0700, files 0600): a `preferences` file and the
+ * `smb2_seskey_list` UAT file, and both tshark processes find it through
+ * WIRESHARK_CONFIG_DIR (which replaces the personal configuration for that
+ * run). tshark_close() removes it, also when tshark_open() fails part way.
+ * SMBCMP_DEBUG=tshark prints each tshark argument vector and the directory.
+ *
  * Layers below SMB are not kept: a frame's root holds the protocols from
  * the first of nbss, nbdgm, smb, smb2 onwards (plus anything tshark puts
  * after them: dcerpc, samr...), like the native engine's roots. The frame
@@ -42,9 +51,15 @@
 
 struct tshark;
 
+/* Configuration files for a private WIRESHARK_CONFIG_DIR (see above). */
+struct ts_secrets {
+	char *preferences;      /* "ntlmssp.nt_password: PW\n"..., or NULL */
+	char *smb2_seskey_list; /* UAT lines "SESID,KEY,S2C,C2S\n" (hex), or NULL */
+};
+
 struct ts_opts {
 	const char *filter;  /* -Y display filter, NULL for every packet */
-	char *const *extra;  /* more arguments (-o PREF...), NULL-terminated, or NULL */
+	const struct ts_secrets *secrets; /* NULL: none, tshark's own configuration */
 	bool no_labels;      /* skip the -V run: no Info, no generated marks */
 };
 

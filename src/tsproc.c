@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +14,30 @@
 
 extern char **environ;
 
-/* environ with TZ replaced by TZ=UTC; malloc'd array, strings shared. */
-static char **utc_environ(void)
+/* Does environment entry e set the variable of "NAME=value" kv? */
+static bool same_var(const char *e, const char *kv)
+{
+	size_t n = strcspn(kv, "=");
+	return kv[n] == '=' && !strncmp(e, kv, n + 1);
+}
+
+/* environ with TZ replaced by TZ=UTC and, when set, the variable of
+ * "NAME=value" setvar replaced by it; malloc'd array, strings shared. */
+static char **utc_environ(const char *setvar)
 {
 	size_t n = 0;
 	while (environ && environ[n])
 		n++;
-	char **env = malloc((n + 2) * sizeof(*env));
+	char **env = malloc((n + 3) * sizeof(*env));
 	if (!env)
 		return NULL;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "TZ=", 3))
+		if (strncmp(environ[i], "TZ=", 3) && !(setvar && same_var(environ[i], setvar)))
 			env[k++] = environ[i];
 	env[k++] = (char *)"TZ=UTC";
+	if (setvar)
+		env[k++] = (char *)setvar;
 	env[k] = NULL;
 	return env;
 }
@@ -39,8 +50,14 @@ static void missing(const char *prog, char *err, size_t errlen)
 
 int tsproc_start(struct tsproc *p, char *const argv[], char *err, size_t errlen)
 {
+	return tsproc_start_env(p, argv, NULL, err, errlen);
+}
+
+int tsproc_start_env(struct tsproc *p, char *const argv[], const char *setvar, char *err,
+		     size_t errlen)
+{
 	int out[2], status[2];
-	char **env = utc_environ();
+	char **env = utc_environ(setvar);
 	FILE *errf = tmpfile();
 
 	p->pid = 0;

@@ -29,6 +29,10 @@ struct tsproc {
  * test errno == ENOENT).
  */
 int tsproc_start(struct tsproc *p, char *const argv[], char *err, size_t errlen);
+/* The same with one more environment variable, setvar ("NAME=value"),
+ * replacing any NAME the caller's environment has; NULL for none. */
+int tsproc_start_env(struct tsproc *p, char *const argv[], const char *setvar, char *err,
+		     size_t errlen);
 
 /*
  * Closes stdout if still open, reaps the child. Returns 0 if it exited

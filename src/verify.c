@@ -160,12 +160,12 @@ static void summary(struct verify *v)
 		(unsigned long long)v->frames_only[1], (unsigned long long)v->diffs);
 }
 
-int verify_run(struct trace *t, char *const *extra, FILE *out)
+int verify_run(struct trace *t, const struct ts_secrets *sec, FILE *out)
 {
 	struct verify v = { .out = out };
 	struct tshark_src ts;
 	struct native_src ns;
-	struct ts_opts o = { .filter = ENGINE_TSHARK_FILTER, .extra = extra };
+	struct ts_opts o = { .filter = ENGINE_TSHARK_FILTER, .secrets = sec };
 	struct arena a[2];
 	struct out_frame fr[2];
 	int have[2];

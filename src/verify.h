@@ -26,7 +26,8 @@
 
 #include "../dissect/dissect.h"
 
-/* extra: more tshark arguments (engine_key_args), or NULL. */
-int verify_run(struct trace *t, char *const *extra, FILE *out);
+struct ts_secrets;
+/* sec: keys for tshark (engine_secrets), or NULL. */
+int verify_run(struct trace *t, const struct ts_secrets *sec, FILE *out);
 
 #endif
