@@ -190,6 +190,48 @@ def pcap_file(link, frames):
     return b''.join(out)
 
 
+def pcapng_file(link, frames):
+    """The same frames as pcapng: SHB, IDB, then Enhanced Packet Blocks with
+    a Name Resolution Block and an unknown block among them and one Simple
+    Packet Block, so that fuzz_pcapfile's packet locator walks blocks."""
+    def block(btype, body):
+        body += b'\0' * (-len(body) % 4)
+        n = len(body) + 12
+        return struct.pack('<II', btype, n) + body + struct.pack('<I', n)
+    out = [block(0x0a0d0d0a, struct.pack('<IHHq', 0x1a2b3c4d, 1, 0, -1)),
+           block(1, struct.pack('<HHI', link, 0, 65535))]
+    for i, fr in enumerate(frames):
+        if i == 1:
+            out.append(block(4, struct.pack('<HH', 0, 0)))
+        if i == 2:
+            out.append(block(0x0BAD, b'x' * 5))
+        if i == 3:
+            out.append(block(3, struct.pack('<I', len(fr)) + fr))
+            continue
+        out.append(block(6, struct.pack('<IIIII', 0, 0, 1000 + i, len(fr), len(fr)) + fr))
+    return b''.join(out)
+
+
+def reasm_window(frames):
+    """Frames from the first TCP payload whose NBSS message continues in
+    later segments, as many as fit a seed: reassembled PDUs are stored as
+    lists of file pieces."""
+    for i, (link, fr) in enumerate(frames):
+        t = tcp_payload(link, fr)
+        if not t or len(t[6]) < 4 or t[6][0] != 0:
+            continue
+        if 4 + int.from_bytes(t[6][1:4], 'big') <= len(t[6]):
+            continue
+        win, size = [], 24
+        for _, f in frames[i:i + 24]:
+            if size + 16 + len(f) > MAX_SEED:
+                break
+            win.append(f)
+            size += 16 + len(f)
+        return win if len(win) > 1 else None
+    return None
+
+
 def capture(path, out):
     data = open(path, 'rb').read()
     key = os.path.basename(path)
@@ -199,6 +241,11 @@ def capture(path, out):
     if len(data) <= MAX_SEED:
         out.put('fuzz_pcap', data)
     out.put('fuzz_pcap', pcap_file(frames[0][0], [f for _, f in frames[:12]]))
+    out.put('fuzz_pcap', pcapng_file(frames[0][0], [f for _, f in frames[:12]]))
+    win = reasm_window(frames)
+    if win:
+        out.put('fuzz_pcap', pcap_file(frames[0][0], win))
+        out.put('fuzz_pcap', pcapng_file(frames[0][0], win))
     # fuzz_frame: single frames with SMB payload, and runs of 8 frames.
     run = []
     for link, fr in frames:
