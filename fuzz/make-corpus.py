@@ -232,6 +232,25 @@ def reasm_window(frames):
     return None
 
 
+def segmented(pdus, size, swap):
+    """One client connection to port 445 sending pdus (NBSS messages) in
+    segments of size bytes, every swap-th pair out of order (0: none):
+    reassembled PDUs made of many file pieces (fuzz_pcapfile; tcp.c caps
+    the pieces of one PDU, at 64 in fuzz builds)."""
+    data = b''.join(pdus)
+    segs = [(i, data[i:i + size]) for i in range(0, len(data), size)]
+    if swap:
+        for k in range(0, len(segs) - 1, swap):
+            segs[k], segs[k + 1] = segs[k + 1], segs[k]
+    frames = []
+    for off, pay in segs:
+        tcp = struct.pack('>HHIIBBHHH', 50000, 445, 1000 + off, 1, 0x50, 0x18, 65535, 0, 0)
+        ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp) + len(pay), 0, 0, 64, 6, 0,
+                         bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+        frames.append(b'\x02' * 6 + b'\x04' * 6 + b'\x08\x00' + ip + tcp + pay)
+    return frames
+
+
 def capture(path, out):
     data = open(path, 'rb').read()
     key = os.path.basename(path)
@@ -243,6 +262,15 @@ def capture(path, out):
     out.put('fuzz_pcap', pcap_file(frames[0][0], [f for _, f in frames[:12]]))
     out.put('fuzz_pcap', pcapng_file(frames[0][0], [f for _, f in frames[:12]]))
     win = reasm_window(frames)
+    msgs = []
+    for link, fr in frames[:40]:
+        t = tcp_payload(link, fr)
+        msgs += list(pdus(t[6])) if t else []
+    if msgs and key in ('reference.pcap', 'nt1.pcap', 'zeek-smb_smb2.pcap'):
+        for size, swap in ((1, 0), (3, 5), (40, 0), (7, 3)):
+            segs = segmented(msgs[:3], size, swap)[:220]
+            out.put('fuzz_pcap', pcap_file(1, segs))
+            out.put('fuzz_pcap', pcapng_file(1, segs))
     if win:
         out.put('fuzz_pcap', pcap_file(frames[0][0], win))
         out.put('fuzz_pcap', pcapng_file(frames[0][0], win))
