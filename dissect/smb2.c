@@ -136,9 +136,8 @@ static void add_header(struct dctx *d, struct node *smb2, struct cur *c,
 		t_uint(t, hn, F_SMB2_RESPONSE_IN, pos, 0, rq->rsp_frame)->flags |= N_GENERATED;
 	} else if (h->response && rq->req_frame) {
 		t_uint(t, hn, F_SMB2_RESPONSE_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
-		int64_t ns = (rq->rsp_sec - rq->req_sec) * 1000000000LL +
-			     ((int64_t)rq->rsp_nsec - (int64_t)rq->req_nsec);
-		t_reltime(t, hn, F_SMB2_TIME, pos, 0, ns)->flags |= N_GENERATED;
+		t_timedelta(t, hn, F_SMB2_TIME, pos, 0, rq->rsp_sec, rq->rsp_nsec,
+			    rq->req_sec, rq->req_nsec)->flags |= N_GENERATED;
 	}
 }
 

@@ -37,7 +37,13 @@
 #define MAX_OOO_SEGS 1024
 #define PEND_MIN 256             /* first pend allocation */
 #define PEND_KEEP (64u << 10)    /* an empty pend larger than this is freed */
+#ifdef SMBCMP_FUZZ
+/* Fuzz builds: a cap that inputs under libFuzzer's -max_len (16 KB, some
+ * 200 segments) can reach, so that losing the offsets past it is fuzzed. */
+#define MAX_PIECES 64
+#else
 #define MAX_PIECES 4096          /* file pieces of one pend */
+#endif
 
 struct ooo_seg {
 	struct ooo_seg *next;

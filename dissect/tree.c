@@ -513,15 +513,32 @@ struct node *t_filetime(struct tctx *t, struct node *parent, int fid,
 	return n;
 }
 
-struct node *t_reltime(struct tctx *t, struct node *parent, int fid,
-		       uint32_t pos, uint32_t size, int64_t ns)
+struct node *t_timedelta(struct tctx *t, struct node *parent, int fid,
+			 uint32_t pos, uint32_t size, int64_t sec1, uint32_t nsec1,
+			 int64_t sec0, uint32_t nsec0)
 {
 	if (t->dry)
 		return dry_node(t);
-	const char *sign = ns < 0 ? "-" : "";
-	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
-	const char *show = arena_printf(t->a, "%s%" PRIu64 ".%09" PRIu64, sign,
-					a / UINT64_C(1000000000), a % UINT64_C(1000000000));
+	/* Seconds and nanoseconds apart: sec * 10^9 would overflow for
+	 * timestamps a few centuries apart (fuzz_pcapfile). */
+	int64_t sec, ns = (int64_t)nsec1 - (int64_t)nsec0; /* |ns| < 2^32 */
+	if (__builtin_sub_overflow(sec1, sec0, &sec))
+		sec = sec1 < sec0 ? INT64_MIN : INT64_MAX;
+	int64_t carry = ns / 1000000000, ns_rem = ns % 1000000000;
+	if (__builtin_add_overflow(sec, carry, &sec))
+		sec = carry < 0 ? INT64_MIN : INT64_MAX;
+	/* Same sign for both parts: sec > 0 with ns < 0 borrows a second. */
+	if (sec > 0 && ns_rem < 0) {
+		sec--;
+		ns_rem += 1000000000;
+	} else if (sec < 0 && ns_rem > 0) {
+		sec++;
+		ns_rem -= 1000000000;
+	}
+	bool neg = sec < 0 || ns_rem < 0;
+	uint64_t a = sec < 0 ? (uint64_t)(-(sec + 1)) + 1 : (uint64_t)sec;
+	const char *show = arena_printf(t->a, "%s%" PRIu64 ".%09" PRId64, neg ? "-" : "",
+					a, ns_rem < 0 ? -ns_rem : ns_rem);
 
 	return add_field(t, parent, fid,
 			 arena_printf(t->a, "%s: %s seconds", field_get(fid)->label, show),

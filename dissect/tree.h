@@ -89,9 +89,13 @@ struct node *t_filetime(struct tctx *t, struct node *parent, int fid,
 /* Absolute time as seconds + nanoseconds since the Unix epoch. */
 struct node *t_abstime(struct tctx *t, struct node *parent, int fid,
 		       uint32_t pos, uint32_t size, int64_t sec, uint32_t nsec);
-/* Relative time in nanoseconds ("0.082783000"). */
-struct node *t_reltime(struct tctx *t, struct node *parent, int fid,
-		       uint32_t pos, uint32_t size, int64_t ns);
+/* Relative time from (sec0, nsec0) to (sec1, nsec1) ("0.082783000",
+ * "-1.500000000"). Capture timestamps are attacker-controlled: any values
+ * are exact (nsec need not be under 10^9), a difference beyond int64
+ * seconds shows as the int64 extreme. */
+struct node *t_timedelta(struct tctx *t, struct node *parent, int fid,
+			 uint32_t pos, uint32_t size, int64_t sec1, uint32_t nsec1,
+			 int64_t sec0, uint32_t nsec0);
 /* Name-less text item. */
 struct node *t_text(struct tctx *t, struct node *parent, uint32_t pos,
 		    uint32_t size, const char *fmt, ...)

@@ -30,7 +30,7 @@ GOAL=${GOAL:-10000000}
 SLICE=${SLICE:-3600}
 B=${FUZZ_BUILD:-build-fuzz}
 TARGETS="fuzz_gssapi fuzz_filter fuzz_config fuzz_xca fuzz_keys fuzz_pdml fuzz_frame
-	 fuzz_smb fuzz_smbkeys fuzz_pcap"
+	 fuzz_smb fuzz_smbkeys fuzz_pcap fuzz_pcapfile"
 
 # Sums one target's slices: seconds, executions, result (clean or FOUND).
 sums() {
@@ -65,6 +65,7 @@ slice() {
 	*) dict=(-dict="$DIR/bin/smb.dict") ;;
 	esac
 	[ "$t" = fuzz_smbkeys ] && seeds=$DIR/bin/seeds/fuzz_smb
+	[ "$t" = fuzz_pcapfile ] && seeds=$DIR/bin/seeds/fuzz_pcap
 	mkdir -p "$DIR/corpus/$t" "$DIR/crashes/$t" "$DIR/logs"
 	local log=$DIR/logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log start=$SECONDS rc=0
 	echo "$t since $(date -u +%FT%TZ), log $log" >"$DIR/running"

@@ -190,6 +190,67 @@ def pcap_file(link, frames):
     return b''.join(out)
 
 
+def pcapng_file(link, frames):
+    """The same frames as pcapng: SHB, IDB, then Enhanced Packet Blocks with
+    a Name Resolution Block and an unknown block among them and one Simple
+    Packet Block, so that fuzz_pcapfile's packet locator walks blocks."""
+    def block(btype, body):
+        body += b'\0' * (-len(body) % 4)
+        n = len(body) + 12
+        return struct.pack('<II', btype, n) + body + struct.pack('<I', n)
+    out = [block(0x0a0d0d0a, struct.pack('<IHHq', 0x1a2b3c4d, 1, 0, -1)),
+           block(1, struct.pack('<HHI', link, 0, 65535))]
+    for i, fr in enumerate(frames):
+        if i == 1:
+            out.append(block(4, struct.pack('<HH', 0, 0)))
+        if i == 2:
+            out.append(block(0x0BAD, b'x' * 5))
+        if i == 3:
+            out.append(block(3, struct.pack('<I', len(fr)) + fr))
+            continue
+        out.append(block(6, struct.pack('<IIIII', 0, 0, 1000 + i, len(fr), len(fr)) + fr))
+    return b''.join(out)
+
+
+def reasm_window(frames):
+    """Frames from the first TCP payload whose NBSS message continues in
+    later segments, as many as fit a seed: reassembled PDUs are stored as
+    lists of file pieces."""
+    for i, (link, fr) in enumerate(frames):
+        t = tcp_payload(link, fr)
+        if not t or len(t[6]) < 4 or t[6][0] != 0:
+            continue
+        if 4 + int.from_bytes(t[6][1:4], 'big') <= len(t[6]):
+            continue
+        win, size = [], 24
+        for _, f in frames[i:i + 24]:
+            if size + 16 + len(f) > MAX_SEED:
+                break
+            win.append(f)
+            size += 16 + len(f)
+        return win if len(win) > 1 else None
+    return None
+
+
+def segmented(pdus, size, swap):
+    """One client connection to port 445 sending pdus (NBSS messages) in
+    segments of size bytes, every swap-th pair out of order (0: none):
+    reassembled PDUs made of many file pieces (fuzz_pcapfile; tcp.c caps
+    the pieces of one PDU, at 64 in fuzz builds)."""
+    data = b''.join(pdus)
+    segs = [(i, data[i:i + size]) for i in range(0, len(data), size)]
+    if swap:
+        for k in range(0, len(segs) - 1, swap):
+            segs[k], segs[k + 1] = segs[k + 1], segs[k]
+    frames = []
+    for off, pay in segs:
+        tcp = struct.pack('>HHIIBBHHH', 50000, 445, 1000 + off, 1, 0x50, 0x18, 65535, 0, 0)
+        ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp) + len(pay), 0, 0, 64, 6, 0,
+                         bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+        frames.append(b'\x02' * 6 + b'\x04' * 6 + b'\x08\x00' + ip + tcp + pay)
+    return frames
+
+
 def capture(path, out):
     data = open(path, 'rb').read()
     key = os.path.basename(path)
@@ -199,6 +260,20 @@ def capture(path, out):
     if len(data) <= MAX_SEED:
         out.put('fuzz_pcap', data)
     out.put('fuzz_pcap', pcap_file(frames[0][0], [f for _, f in frames[:12]]))
+    out.put('fuzz_pcap', pcapng_file(frames[0][0], [f for _, f in frames[:12]]))
+    win = reasm_window(frames)
+    msgs = []
+    for link, fr in frames[:40]:
+        t = tcp_payload(link, fr)
+        msgs += list(pdus(t[6])) if t else []
+    if msgs and key in ('reference.pcap', 'nt1.pcap', 'zeek-smb_smb2.pcap'):
+        for size, swap in ((1, 0), (3, 5), (40, 0), (7, 3)):
+            segs = segmented(msgs[:3], size, swap)[:220]
+            out.put('fuzz_pcap', pcap_file(1, segs))
+            out.put('fuzz_pcap', pcapng_file(1, segs))
+    if win:
+        out.put('fuzz_pcap', pcap_file(frames[0][0], win))
+        out.put('fuzz_pcap', pcapng_file(frames[0][0], win))
     # fuzz_frame: single frames with SMB payload, and runs of 8 frames.
     run = []
     for link, fr in frames:

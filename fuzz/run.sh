@@ -27,6 +27,7 @@ exe=$B/fuzz/$T
 [ -x "$exe" ] || { echo "fuzz: no target $T in $B/fuzz" >&2; exit 1; }
 seeds=$B/fuzz-seeds/$T
 [ "$T" = fuzz_smbkeys ] && seeds=$B/fuzz-seeds/fuzz_smb
+[ "$T" = fuzz_pcapfile ] && seeds=$B/fuzz-seeds/fuzz_pcap
 # Made once; again when a new target has none yet.
 if [ ! -d "$seeds" ]; then
 	rm -rf "$B/fuzz-seeds.tmp"

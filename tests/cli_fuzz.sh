@@ -37,7 +37,7 @@ for dir in tests/crashes/*/; do
 	done
 done
 
-for t in fuzz_frame fuzz_smb fuzz_pcap fuzz_gssapi fuzz_xca fuzz_filter fuzz_config fuzz_keys fuzz_smbkeys fuzz_pdml; do
+for t in fuzz_frame fuzz_smb fuzz_pcap fuzz_gssapi fuzz_xca fuzz_filter fuzz_config fuzz_keys fuzz_smbkeys fuzz_pdml fuzz_pcapfile; do
 	if out=$(fuzz/run.sh "$t" "$SECS" "$B" 2>&1); then
 		echo "ok   $t: $(echo "$out" | awk '/number_of_executed_units/ {e=$2} /average_exec_per_sec/ {s=$2} END {print e " runs, " s "/s"}')"
 	else
