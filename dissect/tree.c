@@ -267,6 +267,19 @@ static const char *bool_label(int fid, bool b)
 }
 
 /* Integer field, raw is the whole integer read (mask applied here). */
+/* Show of an integer field's value v (sign-extended from the field's
+ * width when signed). */
+static const char *int_show(struct tctx *t, const struct field *f, uint64_t v,
+			    bool is_signed)
+{
+	if (!is_signed)
+		return fmt_show_uint(t, f, v);
+	unsigned w = 8 * type_bytes(f->type);
+	int64_t sv = w < 64 && (v >> (w - 1)) & 1 ? (int64_t)(v | ~(((uint64_t)1 << w) - 1))
+						  : (int64_t)v;
+	return arena_printf(t->a, "%" PRId64, sv);
+}
+
 static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 			    uint32_t pos, uint32_t size, uint64_t raw,
 			    bool is_signed)
@@ -303,26 +316,9 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 				   : arena_cat(t->a, bits, f->label, ": ", ts, (char *)NULL);
 	} else if (t->nolabel) {
 		/* Comparisons by value: the show is the whole story. */
-		if (is_signed) {
-			unsigned w = 8 * type_bytes(f->type);
-			int64_t sv = w < 64 && (v >> (w - 1)) & 1
-					     ? (int64_t)(v | ~(((uint64_t)1 << w) - 1))
-					     : (int64_t)v;
-			show = arena_printf(t->a, "%" PRId64, sv);
-		} else {
-			show = fmt_show_uint(t, f, v);
-		}
-		label = show;
+		show = label = int_show(t, f, v, is_signed);
 	} else {
-		if (is_signed) {
-			unsigned w = 8 * type_bytes(f->type);
-			int64_t sv = w < 64 && (v >> (w - 1)) & 1
-					     ? (int64_t)(v | ~(((uint64_t)1 << w) - 1))
-					     : (int64_t)v;
-			show = arena_printf(t->a, "%" PRId64, sv);
-		} else {
-			show = fmt_show_uint(t, f, v);
-		}
+		show = int_show(t, f, v, is_signed);
 		const char *lshow = show;
 		if (f->mask && !is_signed && (f->base == BASE_HEX || f->base == BASE_HEX_DEC))
 			lshow = arena_hex(t->a, v, label_hex_digits(f));
