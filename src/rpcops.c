@@ -118,6 +118,16 @@ static const char *label_word(const struct node *n, char *buf, size_t cap)
 	return buf;
 }
 
+/* The node after x in a pre-order walk of top's subtree, or NULL. */
+static const struct node *walk_next(const struct node *x, const struct node *top)
+{
+	if (x->child)
+		return x->child;
+	while (x != top && !x->next)
+		x = x->parent;
+	return x == top ? NULL : x->next;
+}
+
 static void read_pdu(const struct node *dce, struct rpc_pdu *p, char *tname, size_t cap)
 {
 	memset(p, 0, sizeof(*p));
@@ -141,15 +151,7 @@ static void read_pdu(const struct node *dce, struct rpc_pdu *p, char *tname, siz
 		} else if (is_name(x, "dcerpc.cn_status")) {
 			node_uint(x, &p->status);
 		}
-		if (x->child) {
-			x = x->child;
-			continue;
-		}
-		while (x != dce && !x->next)
-			x = x->parent;
-		if (x == dce)
-			break;
-		x = x->next;
+		x = walk_next(x, dce);
 	}
 	if (is_layer(dce->next)) {
 		p->layer = dce->next;
@@ -238,15 +240,7 @@ static const char *bind_contexts(struct rpc_builder *rb, const struct node *dce,
 					first = iface;
 			}
 		}
-		if (x->child) {
-			x = x->child;
-			continue;
-		}
-		while (x != dce && !x->next)
-			x = x->parent;
-		if (x == dce)
-			break;
-		x = x->next;
+		x = walk_next(x, dce);
 	}
 	return first;
 }
