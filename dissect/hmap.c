@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void hmap_init(struct hmap *m)
 {
@@ -25,6 +26,23 @@ uint64_t hmap_mix(uint64_t h, uint64_t v)
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 29;
 	return h ? h : 1;
+}
+
+uint64_t hmap_bytes(uint64_t h, const void *p, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	const unsigned char *b = p;
+	uint64_t w;
+
+	h ^= 0xcbf29ce484222325ull ^ n;
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, b, n);
+	return (h ^ w) * k;
 }
 
 static size_t slot(uint64_t key, size_t cap)

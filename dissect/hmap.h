@@ -25,5 +25,8 @@ void hmap_put(struct hmap *m, uint64_t key, void *val);
 void *hmap_get(const struct hmap *m, uint64_t key);
 /* Mixes several values into one key (never 0). */
 uint64_t hmap_mix(uint64_t h, uint64_t v);
+/* Hash of n bytes at p from seed h, 8 bytes per step (not cryptographic:
+ * it tells payloads and strings apart; callers finish it as they need). */
+uint64_t hmap_bytes(uint64_t h, const void *p, size_t n);
 
 #endif

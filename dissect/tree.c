@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "hmap.h"
+
 static const char hexdig[] = "0123456789abcdef";
 
 /* In dry mode (summaries only) every adder returns the unlinked sink. */
@@ -367,17 +369,8 @@ struct node *t_int(struct tctx *t, struct node *parent, int fid, uint32_t pos,
  * in comparisons, 8 bytes per step). */
 static uint64_t bytes_digest(const uint8_t *p, size_t n)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = 0xcbf29ce484222325ull ^ n, w;
+	uint64_t h = hmap_bytes(0, p, n);
 
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * k;
 	return h ^ h >> 32;
 }
 

@@ -32,19 +32,7 @@ static void *xrealloc(void *p, size_t n)
  * hashes of every subtree are a large part of a diff's time). */
 static uint64_t hstrn(uint64_t h, const char *s, size_t n)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t w;
-
-	h ^= 0xcbf29ce484222325ull ^ n;
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * k;
-	return hmap_mix(h, 0x17);
+	return hmap_mix(hmap_bytes(h, s, n), 0x17);
 }
 
 static uint64_t hstr(uint64_t h, const char *s)
