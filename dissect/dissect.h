@@ -206,8 +206,6 @@ void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx);
 #define TRACE_SAW_DCERPC 1u
 #define TRACE_SAW_KRB5 2u
 unsigned trace_foreign(const struct trace *t);
-/* Is a hook set (its state is not safe to share between threads)? */
-int trace_has_hook(const struct trace *t);
 
 /* The Info-column summary of frame i alone (no tree is built: fast). */
 const char *trace_summary(struct trace *t, struct arena *a, size_t i);

@@ -428,11 +428,6 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	return root;
 }
 
-int trace_has_hook(const struct trace *t)
-{
-	return t->hook != NULL;
-}
-
 void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx)
 {
 	t->hook = fn;
