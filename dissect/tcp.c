@@ -237,48 +237,52 @@ static void pend_release(struct tcp_state *s, struct half *h)
 	h->noloc = 0;
 }
 
-/* Room for n pieces in h->pp; 0 (nothing changed) when it may not grow. */
-static int pieces_reserve(struct tcp_state *s, struct half *h, size_t n)
+/*
+ * Grows the buffer *buf of *cap elements of elem bytes (first: the first
+ * capacity) to hold n, doubling; the growth counts in s->buffered. 0
+ * (nothing changed) past max_reasm.
+ */
+static int buffer_reserve(struct tcp_state *s, void **buf, size_t *cap, size_t n,
+			  size_t elem, size_t first)
 {
-	if (n <= h->cpp)
+	if (n <= *cap)
 		return 1;
-	if (n > MAX_PIECES)
+	size_t c = *cap ? *cap : first;
+	while (c < n)
+		c *= 2;
+	if (!reasm_room(s, (c - *cap) * elem))
 		return 0;
-	size_t cap = h->cpp ? h->cpp : 8;
-	while (cap < n)
-		cap *= 2;
-	if (!reasm_room(s, (cap - h->cpp) * sizeof(*h->pp)))
-		return 0;
-	struct hpiece *np = realloc(h->pp, cap * sizeof(*np));
+	void *np = realloc(*buf, c * elem);
 	if (!np) {
 		fprintf(stderr, "smbcmp: out of memory\n");
 		abort();
 	}
-	s->buffered += (cap - h->cpp) * sizeof(*h->pp);
-	h->pp = np;
-	h->cpp = cap;
+	s->buffered += (c - *cap) * elem;
+	*buf = np;
+	*cap = c;
 	return 1;
+}
+
+/* Room for n pieces in h->pp; 0 (nothing changed) when it may not grow. */
+static int pieces_reserve(struct tcp_state *s, struct half *h, size_t n)
+{
+	void *pp = h->pp;
+
+	if (n > h->cpp && n > MAX_PIECES)
+		return 0;
+	int ok = buffer_reserve(s, &pp, &h->cpp, n, sizeof(*h->pp), 8);
+	h->pp = pp;
+	return ok;
 }
 
 /* Grows pend to hold n bytes; 0 (nothing changed) past max_reasm. */
 static int pend_reserve(struct tcp_state *s, struct half *h, size_t n)
 {
-	if (n <= h->pcap)
-		return 1;
-	size_t cap = h->pcap ? h->pcap : PEND_MIN;
-	while (cap < n)
-		cap *= 2;
-	if (!reasm_room(s, cap - h->pcap))
-		return 0;
-	uint8_t *np = realloc(h->pend, cap);
-	if (!np) {
-		fprintf(stderr, "smbcmp: out of memory\n");
-		abort();
-	}
-	s->buffered += cap - h->pcap;
-	h->pend = np;
-	h->pcap = cap;
-	return 1;
+	void *pend = h->pend;
+	int ok = buffer_reserve(s, &pend, &h->pcap, n, 1, PEND_MIN);
+
+	h->pend = pend;
+	return ok;
 }
 
 static void half_free(struct tcp_state *s, struct half *h)
