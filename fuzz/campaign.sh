@@ -6,6 +6,7 @@
 #                                  run the loop below in the background
 #                                  (nohup nice -n 19), log in DIR/campaign.log
 #   fuzz/campaign.sh loop [DIR]    the loop itself, in the foreground
+#                                  (LANE=k of JOBS: only every JOBS-th target)
 #   fuzz/campaign.sh report [DIR]  per target: time, executions, exec/s,
 #                                  result, summed over the slices so far
 #
@@ -13,7 +14,8 @@
 # robin over the targets; each turn runs one target for at most SLICE
 # seconds (default 3600) or its remaining executions, whichever ends
 # first, so the fast targets finish in the first round and the slow ones
-# share the machine fairly. Corpora grow in DIR/corpus/TARGET, findings go
+# share the machine fairly. JOBS=n (default 1) starts n loops (lanes), lane
+# k running the targets at positions k, k+n, k+2n... of the list. Corpora grow in DIR/corpus/TARGET, findings go
 # to DIR/crashes/TARGET, each slice's libFuzzer output to DIR/logs/, and
 # one line per slice to DIR/stats.tsv (date, target, seconds, executions,
 # exec/s, result). A target with a finding (crash, leak, timeout, UBSan,
@@ -28,6 +30,8 @@ CMD=${1:-report}
 DIR=${2:-/work/fuzz-campaign}
 GOAL=${GOAL:-10000000}
 SLICE=${SLICE:-3600}
+JOBS=${JOBS:-1}
+LANE=${LANE:-0}
 B=${FUZZ_BUILD:-build-fuzz}
 TARGETS="fuzz_gssapi fuzz_filter fuzz_config fuzz_xca fuzz_keys fuzz_pdml fuzz_frame
 	 fuzz_smb fuzz_smbkeys fuzz_pcap fuzz_pcapfile"
@@ -50,9 +54,9 @@ report() {
 		printf '%-13s %3dh%02dm%02ds %12d %7d  %s%s\n' "$t" $((s / 3600)) $((s / 60 % 60)) \
 			$((s % 60)) "$e" "$rate" "$r" "$state"
 	done
-	if [ -f "$DIR/running" ]; then
-		echo "running: $(cat "$DIR/running")"
-	fi
+	for r in "$DIR"/running*; do
+		[ -f "$r" ] && echo "running: $(cat "$r")"
+	done
 }
 
 # One slice of target t; appends a line to stats.tsv.
@@ -68,7 +72,7 @@ slice() {
 	[ "$t" = fuzz_pcapfile ] && seeds=$DIR/bin/seeds/fuzz_pcap
 	mkdir -p "$DIR/corpus/$t" "$DIR/crashes/$t" "$DIR/logs"
 	local log=$DIR/logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log start=$SECONDS rc=0
-	echo "$t since $(date -u +%FT%TZ), log $log" >"$DIR/running"
+	echo "$t since $(date -u +%FT%TZ), log $log" >"$DIR/running.$LANE"
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:quarantine_size_mb=16 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	"$DIR/bin/$t" "$DIR/corpus/$t" "$seeds" "${dict[@]}" -runs="$runs" \
@@ -87,13 +91,15 @@ slice() {
 		mkdir -p "$DIR/stop"
 		grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5 >"$DIR/stop/$t"
 	fi
-	rm -f "$DIR/running"
+	rm -f "$DIR/running.$LANE"
 }
 
 loop() {
 	while :; do
-		local left=0
+		local left=0 i=-1
 		for t in $TARGETS; do
+			i=$((i + 1))
+			[ $((i % JOBS)) -eq "$LANE" ] || continue
 			[ -f "$DIR/stop/$t" ] && continue
 			IFS=$'\t' read -r _ e _ < <(sums "$t")
 			[ "$e" -ge "$GOAL" ] && continue
@@ -108,10 +114,13 @@ loop() {
 
 case $CMD in
 start)
-	if [ -f "$DIR/pid" ] && kill -0 "$(cat "$DIR/pid")" 2>/dev/null; then
-		echo "campaign already running (pid $(cat "$DIR/pid"))" >&2
-		exit 1
-	fi
+	for p in $(cat "$DIR/pid" 2>/dev/null); do
+		if kill -0 "$p" 2>/dev/null; then
+			echo "campaign already running (pid $p)" >&2
+			exit 1
+		fi
+	done
+	rm -f "$DIR"/running*
 	[ -f "$B/build.ninja" ] || CC=clang meson setup "$B" -Dfuzz=true >/dev/null
 	ninja -C "$B" >/dev/null || exit 1
 	mkdir -p "$DIR/bin"
@@ -121,10 +130,13 @@ start)
 	python3 fuzz/make-corpus.py "$DIR/bin/seeds" >/dev/null
 	git rev-parse HEAD >"$DIR/bin/commit"
 	cp "$SELF" "$DIR/bin/campaign.sh" # the loop must not read a script being edited
-	GOAL=$GOAL SLICE=$SLICE nohup nice -n 19 "$DIR/bin/campaign.sh" loop "$DIR" \
-		>>"$DIR/campaign.log" 2>&1 &
-	echo $! >"$DIR/pid"
-	echo "campaign started (pid $!), commit $(cat "$DIR/bin/commit")"
+	: >"$DIR/pid"
+	for ((lane = 0; lane < JOBS; lane++)); do
+		GOAL=$GOAL SLICE=$SLICE JOBS=$JOBS LANE=$lane nohup nice -n 19 \
+			"$DIR/bin/campaign.sh" loop "$DIR" >>"$DIR/campaign.log" 2>&1 &
+		echo $! >>"$DIR/pid"
+	done
+	echo "campaign started ($JOBS lanes, pids $(echo $(cat "$DIR/pid"))), commit $(cat "$DIR/bin/commit")"
 	echo "progress: fuzz/campaign.sh report $DIR"
 	;;
 loop) loop ;;
