@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "uipriv.h"
@@ -190,6 +191,26 @@ int put_fmt(int y, int x, int w, attr_t a, bool pad, const char *fmt, ...)
 int term_key(void)
 {
 	return getch();
+}
+
+int term_key_work(void (*work)(void *ctx), void *ctx)
+{
+	if (!work)
+		return getch();
+	timeout(0);
+	int k = getch();
+	timeout(-1);
+	if (k != ERR)
+		return k;
+	work(ctx);
+	return UI_KEY_WORK;
+}
+
+uint64_t ui_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* Removes the last UTF-8 character of buf. */

@@ -180,6 +180,16 @@ int text_width(const char *s);
 /* Reads a key; KEY_RESIZE on SIGWINCH. */
 int term_key(void);
 /*
+ * Background work between key presses (indexing, comparing): when a key is
+ * waiting it is returned at once; else work(ctx) runs one slice (a few
+ * tens of milliseconds) and UI_KEY_WORK is returned so that the caller
+ * redraws what the slice changed. work NULL: blocks like term_key().
+ */
+#define UI_KEY_WORK (KEY_MAX + 1)
+int term_key_work(void (*work)(void *ctx), void *ctx);
+/* Monotonic milliseconds, to bound work slices. */
+uint64_t ui_now_ms(void);
+/*
  * Line editor on the last screen line: prompt + text, Enter accepts
  * (returns 1), Escape / ^C / ^G cancels (returns 0). buf keeps the
  * initial text. hist, when not NULL, is the previous entry (Up recalls).
