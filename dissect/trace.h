@@ -63,6 +63,7 @@ struct trace {
 	struct hmap udp_ids;      /* UDP tuple hash -> index + 1 */
 
 	struct tcp_state *tcp;    /* only while indexing */
+	struct reader *rd;        /* the capture, while indexing (capture.c) */
 
 	/* Protocol state filled while indexing, read while dissecting. */
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
@@ -73,6 +74,9 @@ struct trace {
 	trace_hook_fn *hook;      /* trace_set_hook(): run after each full dissection */
 	void *hook_ctx;
 };
+
+/* Ends an unfinished index (capture.c): closes the capture. */
+void trace_reader_close(struct trace *t);
 
 enum trace_limit {
 	LIMIT_REASM = 1 << 0,   /* max_reasm: a stream declared a gap */
