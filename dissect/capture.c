@@ -383,6 +383,12 @@ void trace_add_frame_at(struct trace *t, int dlt, const uint8_t *data,
 		tcp_segment(t->tcp, &seg);
 }
 
+#ifdef SMBCMP_FUZZ
+#define CAPTURE_BUF 4096u       /* inputs are small: no 1 MiB mmap per input */
+#else
+#define CAPTURE_BUF (1u << 20)  /* stdio's 4 KiB would be a read() per 4 KiB */
+#endif
+
 /* A capture being indexed: what the packet loop needs between slices
  * (trace_index_more). Freed, with the pcap handle, when the loop ends. */
 struct reader {
@@ -564,7 +570,7 @@ int trace_open_partial(struct trace **out, const char *path,
 	 * per 4 KB of a gigabyte file. pcap_close() closes it. */
 	FILE *fp = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
 	if (fp) {
-		setvbuf(fp, NULL, _IOFBF, 1u << 20);
+		setvbuf(fp, NULL, _IOFBF, CAPTURE_BUF);
 		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
 							     ebuf);
 		if (!p)
