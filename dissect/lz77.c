@@ -29,7 +29,7 @@ ssize_t xca_lz77_decompress(const uint8_t *in, size_t in_len, uint8_t *out,
 			if (ip == in_len)
 				return (ssize_t)op;
 			if (op == cap)
-				return -1;
+				return XCA_NO_ROOM;
 			out[op++] = in[ip++];
 			continue;
 		}
@@ -77,8 +77,10 @@ ssize_t xca_lz77_decompress(const uint8_t *in, size_t in_len, uint8_t *out,
 			len += 7;
 		}
 		len += 3;
-		if (off > op || len > cap - op)
+		if (off > op)
 			return -1;
+		if (len > cap - op)
+			return XCA_NO_ROOM;
 		for (size_t i = 0; i < len; i++, op++)
 			out[op] = out[op - off];
 	}

@@ -93,8 +93,10 @@ ssize_t xca_lz77huff_decompress(const uint8_t *in, size_t in_len, uint8_t *out,
 			unsigned sym = table[b.next >> (32 - MAXBITS)];
 			consume(&b, lens[sym]);
 			if (sym < 256) {
-				if (op == cap)
+				if (op == cap) {
+					ret = XCA_NO_ROOM;
 					goto done;
+				}
 				out[op++] = (uint8_t)sym;
 				continue;
 			}
@@ -131,8 +133,12 @@ ssize_t xca_lz77huff_decompress(const uint8_t *in, size_t in_len, uint8_t *out,
 			size_t off = obits ? (size_t)(b.next >> (32 - obits)) : 0;
 			off += (size_t)1 << obits;
 			consume(&b, obits);
-			if (off > op || len > cap - op)
+			if (off > op)
 				goto done;
+			if (len > cap - op) {
+				ret = XCA_NO_ROOM;
+				goto done;
+			}
 			for (size_t i = 0; i < len; i++, op++)
 				out[op] = out[op - off];
 		}

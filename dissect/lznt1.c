@@ -19,7 +19,7 @@ static ssize_t chunk(const uint8_t *in, size_t n, uint8_t *out, size_t op,
 		for (int bit = 0; bit < 8 && ip < n; bit++, flags >>= 1) {
 			if (!(flags & 1)) {
 				if (op == cap)
-					return -1;
+					return XCA_NO_ROOM;
 				out[op++] = in[ip++];
 				continue;
 			}
@@ -33,8 +33,10 @@ static ssize_t chunk(const uint8_t *in, size_t n, uint8_t *out, size_t op,
 				shift--;
 			size_t off = (token >> shift) + 1;
 			size_t len = (token & ((1u << shift) - 1)) + 3;
-			if (off > pos || len > cap - op)
+			if (off > pos)
 				return -1;
+			if (len > cap - op)
+				return XCA_NO_ROOM;
 			for (size_t i = 0; i < len; i++, op++)
 				out[op] = out[op - off];
 		}
@@ -58,11 +60,11 @@ ssize_t xca_lznt1_decompress(const uint8_t *in, size_t in_len, uint8_t *out,
 		if (hdr & 0x8000) {
 			ssize_t r = chunk(in + ip, n, out, op, cap);
 			if (r < 0)
-				return -1;
+				return r;
 			op = (size_t)r;
 		} else {
 			if (n > cap - op)
-				return -1;
+				return XCA_NO_ROOM;
 			for (size_t i = 0; i < n; i++)
 				out[op++] = in[ip + i];
 		}

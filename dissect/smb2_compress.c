@@ -24,6 +24,7 @@
 #include "xca.h"
 
 #define SMB2_DECOMP_LIMIT (16u << 20)
+#define FIRST_OUT (64u << 10)    /* first output reservation, see decompress() */
 #define SMB2_MAX_PAYLOADS 1024
 #define SMB2_MAX_NESTING 2
 
@@ -58,25 +59,33 @@ static uint8_t *out_reserve(struct outbuf *o, size_t n)
 	return o->p + o->len;
 }
 
-/* Decompresses n bytes at in with alg into o; expect is the size the
- * header announces. Returns false on any error. */
+/*
+ * Decompresses n bytes at in with alg into o; expect is the size the
+ * header announces. Returns false on any error. The header is not trusted
+ * with memory: the output buffer starts at 64 KiB and grows fourfold,
+ * decompressing again, only while the stream fills it, so a bogus header
+ * claiming 16 MB costs 64 KiB.
+ */
 static bool decompress(struct outbuf *o, unsigned alg, const uint8_t *in,
 		       size_t n, size_t expect)
 {
-	uint8_t *dst = expect ? out_reserve(o, expect) : NULL;
+	static uint8_t none[1];
+	size_t cap = expect < FIRST_OUT ? expect : FIRST_OUT;
 	ssize_t got;
 
-	if (expect && !dst)
-		return false;
-	if (!expect) {
-		static uint8_t none[1];
-		dst = none; /* nothing may be written: cap is 0 */
-	}
-	switch (alg) {
-	case ALG_LZNT1: got = xca_lznt1_decompress(in, n, dst, expect); break;
-	case ALG_LZ77: got = xca_lz77_decompress(in, n, dst, expect); break;
-	case ALG_LZ77HUFF: got = xca_lz77huff_decompress(in, n, dst, expect); break;
-	default: return false;
+	for (;;) {
+		uint8_t *dst = cap ? out_reserve(o, cap) : none; /* none: cap 0, no write */
+		if (!dst)
+			return false;
+		switch (alg) {
+		case ALG_LZNT1: got = xca_lznt1_decompress(in, n, dst, cap); break;
+		case ALG_LZ77: got = xca_lz77_decompress(in, n, dst, cap); break;
+		case ALG_LZ77HUFF: got = xca_lz77huff_decompress(in, n, dst, cap); break;
+		default: return false;
+		}
+		if (cap == expect || !(got == XCA_NO_ROOM || (got >= 0 && (size_t)got == cap)))
+			break;
+		cap = cap > expect / 4 ? expect : cap * 4;
 	}
 	if (got < 0 || (size_t)got != expect)
 		return false;

@@ -42,6 +42,8 @@ expect asn1_deep_nesting 0 "negTokenInit"
 expect ntlmssp_av_no_terminator 0 "\[invalid NTLMSSP Target Info AvPairs\]"
 expect compression_claims_4gb 0 "\[Malformed Packet: decompressed size over 16 MB\]"
 expect compression_pattern_2gb 0 "\[Malformed Packet: decompressed size over 16 MB\]"
+expect compression_lz77_1mb 0 "Decomp. SMB3;KeepAlive Request"
+expect compression_claims_16mb 0 "\[Malformed Packet: decompression failed\]"
 
 # Every truncation of two small captures: exit 0 or 2, nothing else (leak
 # checks on the first only: they double the run time).

@@ -136,6 +136,21 @@ def main():
     chained = b'\xfcSMB' + struct.pack('<I', 0x7fffffff) + struct.pack('<HHI', 4, 0, 8) + \
         struct.pack('<BBHI', 0x41, 0, 0, 0x7fffffff)
     files['compression_pattern_2gb'] = pcap(session([nbss(chained)]))
+    # Unchained LZ77 (literals only) of an echo request padded to 1 MiB: the
+    # output outgrows the first 64 KiB reservation twice (decompressed again
+    # into 256 KiB, then 1 MiB). And a 16 MB claim on a few bytes of garbage:
+    # "decompression failed" without reserving the 16 MB.
+    big = echo + bytes((1 << 20) - len(echo))
+    lz = b''
+    for i in range(0, len(big), 32):
+        lz += struct.pack('<I', 0) + big[i:i + 32]
+    lz += struct.pack('<I', 0xffffffff)
+    comp = b'\xfcSMB' + struct.pack('<IHHI', len(big), 2, 0, 0) + lz
+    msg = nbss(comp)
+    files['compression_lz77_1mb'] = pcap(session([msg[i:i + 60000]
+                                                  for i in range(0, len(msg), 60000)]))
+    comp = b'\xfcSMB' + struct.pack('<IHHI', 16 << 20, 2, 0, 0) + bytes([0xff] * 40)
+    files['compression_claims_16mb'] = pcap(session([nbss(comp)]))
     for name, data in files.items():
         with open(os.path.join(out, name + '.pcap'), 'wb') as f:
             f.write(data)

@@ -22,6 +22,16 @@ static void check(const char *name, ssize_t got_len, const uint8_t *got,
 	}
 }
 
+static void check_status(const char *name, ssize_t got, ssize_t want)
+{
+	if (got != want) {
+		printf("FAIL %s (returned %zd, want %zd)\n", name, got, want);
+		failures++;
+	} else {
+		printf("ok   %s\n", name);
+	}
+}
+
 static void check_error(const char *name, ssize_t got_len)
 {
 	if (got_len >= 0) {
@@ -58,6 +68,12 @@ int main(void)
 	      out, abc, 300);
 	check_error("lz77 output cap", xca_lz77_decompress(lz2, sizeof(lz2), out, 299));
 	check_error("lz77 truncated", xca_lz77_decompress(lz2, 9, out, sizeof(out)));
+	/* A buffer too small says so (the caller may retry with more room),
+	 * an invalid stream does not. */
+	check_status("lz77 no room", xca_lz77_decompress(lz2, sizeof(lz2), out, 299), XCA_NO_ROOM);
+	check_status("lz77 no room for a literal", xca_lz77_decompress(lz1, sizeof(lz1), out, 10),
+		     XCA_NO_ROOM);
+	check_status("lz77 truncated is invalid", xca_lz77_decompress(lz2, 9, out, sizeof(out)), -1);
 
 	/* MS-XCA 3.2: the alphabet with LZ77+Huffman. Code lengths: 'a'-'v'
 	 * 5 bits, 'w'-'z' 4 bits, end-of-stream symbol 256 4 bits. */
@@ -91,6 +107,9 @@ int main(void)
 	check("lznt1 stored chunk", xca_lznt1_decompress(nt2, sizeof(nt2), out, sizeof(out)),
 	      out, (const uint8_t *)"xyz", 3);
 	check_error("lznt1 truncated", xca_lznt1_decompress(nt, 4, out, sizeof(out)));
+	check_status("lznt1 no room", xca_lznt1_decompress(nt, sizeof(nt), out, 100), XCA_NO_ROOM);
+	check_status("lz77+huffman no room", xca_lz77huff_decompress(hf, sizeof(hf), out, 20),
+		     XCA_NO_ROOM);
 	check_error("lznt1 bad distance",
 		    xca_lznt1_decompress((const uint8_t[]){ 0x01, 0x80, 0x01, 0x00 }, 4,
 					 out, sizeof(out)));
