@@ -37,6 +37,8 @@ struct cmpui {
 	bool follow_div;         /* until a key: to the first difference */
 	enum done_msg done_msg;
 	size_t slice;            /* entries per work slice, 0: about 30 ms */
+	unsigned slice_gap;      /* ms between two slices (tests), 0: none */
+	uint64_t last_slice;     /* when the last one ran (ui_now_ms) */
 	int hscroll;             /* columns the list is scrolled */
 	enum cpane focus;
 	int list_weight;         /* percent of the height for the list */

@@ -616,8 +616,14 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	c->o = o;
 	c->rows = rows;
 	c->opened = c->follow = SIZE_MAX;
-	const char *slice = getenv("SMBCMP_UI_SLICE"); /* entries per slice, for tests */
-	c->slice = slice ? strtoul(slice, NULL, 10) : 0;
+	/* Tests see the comparison in progress with SMBCMP_UI_SLICE=N/MS: N
+	 * entries per slice, a slice every MS milliseconds at most. */
+	const char *slice = getenv("SMBCMP_UI_SLICE");
+	if (slice) {
+		char *end;
+		c->slice = strtoul(slice, &end, 10);
+		c->slice_gap = *end == '/' ? (unsigned)strtoul(end + 1, NULL, 10) : 0;
+	}
 	c->user = d->o.masks;
 	c->masking = c->user != NULL;
 	c->cli_filter = d->o.filter;
