@@ -8,13 +8,17 @@
  * response under one root per side), changed fields highlighted, masked
  * (ignored) fields dimmed.
  *
+ * The view opens once the entries are aligned; cmprows.c compares them in
+ * the background (rows, progress, what waits for what: see there).
+ *
  * The model is read-only except for masking and filtering: toggling masks
  * (m), masking the field under the cursor (a) or a display filter (f)
- * compares the aligned entries again (diff_recompare: alignment kept) with
- * the new rules. The filter hides the entries it drops (rows keep those
- * where either side matches). Only the selected entry is dissected: its
- * diff_detail gives the two trees shown and, for each difference, the
- * differing nodes of both trees, which are highlighted by address.
+ * restarts the comparison of the aligned entries (diff_restart: alignment
+ * kept) with the new rules. The filter hides the entries it drops (rows
+ * keep those where either side matches). Only the selected entry is
+ * dissected: its diff_detail gives the two trees shown and, for each
+ * difference, the differing nodes of both trees, which are highlighted by
+ * address.
  *
  * Search (/ n N), go to frame (: and N g, on the focused side) and the
  * filter prompt share find.c with the single-trace view.
