@@ -40,7 +40,7 @@ for ((r = 0; r < RUNS; r++)); do
 	t1=$(now)
 	# the row position at the end of the status line (the rest of it may
 	# change by itself while a comparison goes on)
-	pos() { T capture-pane -p -t b | tail -1 | grep -oE '[0-9]+/[0-9]+ *$'; }
+	pos() { T capture-pane -p -t b | tail -1 | grep -oE '[0-9]+/[0-9]+ *$' || true; }
 	before=$(pos)
 	T send-keys -t b j
 	for _ in $(seq 1 60000); do
