@@ -320,9 +320,15 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		ui_done = ui_compare(&d, &uo) == 0;
 		if (!ui_done)
 			fprintf(stderr, "smbcmp: %s\n", uo.err);
+		/* The rest, for the report, --junit or the exit status (already 1
+		 * once a difference is known). */
 		const struct diff_counts *k = &d.counts;
-		if (!ui_done || junit || !(k->changed || k->only_a || k->only_b))
-			diff_compare(&d, d.n, 0); /* the rest, for the report or status */
+		if ((!ui_done || junit || !(k->changed || k->only_a || k->only_b)) &&
+		    d.ncompared < d.n) {
+			if (ui_done)
+				fputs("smbcmp: comparing the remaining operations...\n", stderr);
+			diff_compare(&d, d.n, 0);
+		}
 	}
 	if (!ui_done && mode == MODE_JSON)
 		report_json(&d, stdout);
