@@ -124,18 +124,21 @@ static void after_compare(struct cmpui *c)
 	size_t e = cmp_cur_entry(c);
 	if (moved || (e != c->opened && e != SIZE_MAX && !diff_pending(d, e)))
 		cmp_open_entry(c);
-	if (d->ncompared < d->n || c->done_msg == DONE_NONE)
+	if (d->ncompared < d->n)
 		return;
-	if (!c->m.text[0] && c->done_msg == DONE_COUNTS)
+	enum done_msg dm = c->done_msg;
+	c->done_msg = DONE_NONE;
+	if (c->m.text[0]) /* a message of the user's last key stays */
+		return;
+	if (dm == DONE_COUNTS)
 		ui_msg(&c->m, false,
 		       "%zu operations: changed %zu, only A %zu, only B %zu (] next difference, ? help)",
 		       d->n, d->counts.changed, d->counts.only_a, d->counts.only_b);
-	else if (!c->m.text[0] && c->nrows)
+	else if (dm == DONE_FILTER && c->nrows)
 		ui_msg(&c->m, false, "%zu operation%s match%s (either side)", c->nrows,
 		       c->nrows == 1 ? "" : "s", c->nrows == 1 ? "es" : "");
-	else if (!c->m.text[0])
+	else if (dm == DONE_FILTER)
 		ui_msg(&c->m, true, "No operation matches");
-	c->done_msg = DONE_NONE;
 }
 
 /* Compares entries for about ms milliseconds, or c->slice entries. */
