@@ -230,7 +230,8 @@ void cmp_next_diff(struct cmpui *c, int dir)
 				cmp_select_row(c, r);
 				return;
 			}
-		if (d->ncompared == d->n)
+		/* Without a filter every entry has its row already. */
+		if (d->ncompared == d->n || (!d->o.filter && r >= c->nrows))
 			break;
 		if (!compare_wait(c, t0, what))
 			return;
