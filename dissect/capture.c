@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cursor.h"
@@ -382,15 +383,100 @@ void trace_add_frame_at(struct trace *t, int dlt, const uint8_t *data,
 		tcp_segment(t->tcp, &seg);
 }
 
+#ifdef SMBCMP_FUZZ
+#define CAPTURE_BUF 4096u       /* inputs are small: no 1 MiB mmap per input */
+#else
+#define CAPTURE_BUF (1u << 20)  /* stdio's 4 KiB would be a read() per 4 KiB */
+#endif
+
+/* A capture being indexed: what the packet loop needs between slices
+ * (trace_index_more). Freed, with the pcap handle, when the loop ends. */
+struct reader {
+	pcap_t *p;
+	struct locator loc;
+	int dlt;
+	uint64_t size;  /* file size for trace_index_percent(), 0 unknown */
+};
+
+static void reader_end(struct trace *t)
+{
+	struct reader *r = t->rd;
+	if (!r)
+		return;
+	pcap_close(r->p);
+	free(r);
+	t->rd = NULL;
+	trace_finish(t);
+}
+
+void trace_reader_close(struct trace *t)
+{
+	reader_end(t);
+}
+
 /*
- * Indexes every packet of an opened capture into a new trace. Returns 0,
- * or -1 with a reason in err when not even the first packet is readable.
- * Closes p. reopen: path names the file p reads, which may be opened again
- * to read PDU bytes back on demand (else the index keeps them in memory).
+ * Reads packets into the index until the end of the capture, or for about
+ * ms milliseconds when ms > 0 (checked every 256 packets). Returns 1 while
+ * packets remain, 0 at the end (reader closed, index finished), -1 with a
+ * reason in err when not even the first packet is readable.
+ */
+static int read_packets(struct trace *t, unsigned ms, char *err, size_t errlen)
+{
+	struct reader *r = t->rd;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc;
+	struct timespec t0 = { 0, 0 };
+
+	if (!r)
+		return 0;
+	if (ms)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (uint32_t k = 1;; k++) {
+		int64_t before = locator_pos(&r->loc);
+		if ((rc = pcap_next_ex(r->p, &h, &data)) != 1)
+			break;
+		uint64_t off = locate_packet(&r->loc, before, data, h->caplen);
+		/* tv_usec holds nanoseconds: precision was set to NANO. */
+		trace_add_frame_at(t, r->dlt, data, h->caplen, h->ts.tv_sec,
+				   (uint32_t)h->ts.tv_usec, off);
+		if (ms && t->opts.slice_packets && k >= t->opts.slice_packets)
+			return 1;
+		if (ms && k % 256 == 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >=
+			    (long)ms)
+				return 1;
+		}
+	}
+	if (rc == -1) {
+		const char *why = pcap_geterr(r->p);
+		if (t->total_frames == 0) {
+			snprintf(err, errlen, "%s: truncated or corrupt capture file (%s)",
+				 t->path, why);
+			reader_end(t);
+			return -1;
+		}
+		snprintf(t->warning, sizeof(t->warning),
+			 "%s: truncated capture file after frame %u (%s)", t->path,
+			 t->total_frames, why);
+	}
+	reader_end(t);
+	return 0;
+}
+
+/*
+ * Indexes the packets of an opened capture into a new trace: all of them,
+ * or those read in about ms milliseconds when ms > 0 (trace_index_more()
+ * goes on). Returns 0, or -1 with a reason in err when not even the first
+ * packet is readable. Takes p. reopen: path names the file p reads, which
+ * may be opened again to read PDU bytes back on demand (else the index
+ * keeps them in memory).
  */
 static int read_capture(struct trace **out, pcap_t *p, const char *path,
-			bool reopen, const struct trace_opts *opts, char *err,
-			size_t errlen)
+			bool reopen, unsigned ms, const struct trace_opts *opts,
+			char *err, size_t errlen)
 {
 	int dlt = pcap_datalink(p);
 	if (!link_supported(dlt)) {
@@ -404,38 +490,53 @@ static int read_capture(struct trace **out, pcap_t *p, const char *path,
 		return -1;
 	}
 	struct trace *t = trace_new(path, opts);
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	int rc;
-	struct locator loc;
-	locator_init(&loc, t, p, reopen ? path : NULL);
-	for (;;) {
-		int64_t before = locator_pos(&loc);
-		if ((rc = pcap_next_ex(p, &h, &data)) != 1)
-			break;
-		uint64_t off = locate_packet(&loc, before, data, h->caplen);
-		/* tv_usec holds nanoseconds: precision was set to NANO. */
-		trace_add_frame_at(t, dlt, data, h->caplen, h->ts.tv_sec,
-				   (uint32_t)h->ts.tv_usec, off);
+	struct reader *r = calloc(1, sizeof(*r));
+	if (!r) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
 	}
-	if (rc == -1) {
-		const char *why = pcap_geterr(p);
-		if (t->total_frames == 0) {
-			snprintf(err, errlen, "%s: truncated or corrupt capture file (%s)",
-				 path, why);
-			pcap_close(p);
-			trace_finish(t);
-			trace_close(t);
-			return -1;
-		}
-		snprintf(t->warning, sizeof(t->warning),
-			 "%s: truncated capture file after frame %u (%s)", path,
-			 t->total_frames, why);
+	r->p = p;
+	r->dlt = dlt;
+	t->rd = r;
+	locator_init(&r->loc, t, p, reopen ? path : NULL);
+	struct stat st;
+	if (t->fd >= 0 && fstat(t->fd, &st) == 0 && st.st_size > 0)
+		r->size = (uint64_t)st.st_size;
+	if (read_packets(t, ms, err, errlen) < 0) {
+		trace_close(t);
+		return -1;
 	}
-	pcap_close(p);
-	trace_finish(t);
 	*out = t;
 	return 0;
+}
+
+bool trace_indexing(const struct trace *t)
+{
+	return t->rd != NULL;
+}
+
+bool trace_index_more(struct trace *t, unsigned ms)
+{
+	char err[256];
+	/* Only the first slice can fail: a later one has frames already. */
+	return read_packets(t, ms ? ms : 1, err, sizeof(err)) > 0;
+}
+
+void trace_index_all(struct trace *t)
+{
+	char err[256];
+	read_packets(t, 0, err, sizeof(err));
+}
+
+unsigned trace_index_percent(const struct trace *t)
+{
+	if (!t->rd)
+		return 100;
+	int64_t pos = t->rd->size ? ftell(pcap_file(t->rd->p)) : -1;
+	if (pos < 0)
+		return 0;
+	uint64_t pc = (uint64_t)pos * 100 / t->rd->size;
+	return pc > 99 ? 99 : (unsigned)pc;
 }
 
 static void open_problem(const char *path, const char *ebuf, char *err,
@@ -452,6 +553,13 @@ static void open_problem(const char *path, const char *ebuf, char *err,
 int trace_open(struct trace **out, const char *path,
 	       const struct trace_opts *opts, char *err, size_t errlen)
 {
+	return trace_open_partial(out, path, opts, 0, err, errlen);
+}
+
+int trace_open_partial(struct trace **out, const char *path,
+		       const struct trace_opts *opts, unsigned ms, char *err,
+		       size_t errlen)
+{
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p;
 
@@ -462,7 +570,7 @@ int trace_open(struct trace **out, const char *path,
 	 * per 4 KB of a gigabyte file. pcap_close() closes it. */
 	FILE *fp = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
 	if (fp) {
-		setvbuf(fp, NULL, _IOFBF, 1u << 20);
+		setvbuf(fp, NULL, _IOFBF, CAPTURE_BUF);
 		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
 							     ebuf);
 		if (!p)
@@ -475,7 +583,7 @@ int trace_open(struct trace **out, const char *path,
 		open_problem(path, ebuf, err, errlen);
 		return -1;
 	}
-	return read_capture(out, p, path, true, opts, err, errlen);
+	return read_capture(out, p, path, true, ms, opts, err, errlen);
 }
 
 int trace_open_file(struct trace **out, FILE *f, const char *name,
@@ -492,5 +600,5 @@ int trace_open_file(struct trace **out, FILE *f, const char *name,
 		fclose(f);
 		return -1;
 	}
-	return read_capture(out, p, name, false, opts, err, errlen);
+	return read_capture(out, p, name, false, 0, opts, err, errlen);
 }

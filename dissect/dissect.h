@@ -86,6 +86,8 @@ struct trace_opts {
 	size_t max_memory;
 	uint32_t max_nodes;
 	const struct smb_keyring *keys; /* NULL: no keys (signatures "no key") */
+	uint32_t slice_packets;  /* partial indexing: at most this many packets
+				  * per slice too (tests; 0: time only) */
 };
 
 enum pdu_flags {
@@ -141,6 +143,26 @@ struct stream_rec {
  */
 int trace_open(struct trace **out, const char *path,
 	       const struct trace_opts *opts, char *err, size_t errlen);
+/*
+ * As trace_open, but indexes only what it reads in about ms milliseconds
+ * (all when ms is 0): the UI shows the first rows while the rest is
+ * indexed in slices between key presses (trace_index_more). The frames,
+ * PDUs and streams indexed so far are complete and readable; requests may
+ * not yet know their responses. trace_warning()/trace_note() are final
+ * only once trace_indexing() is false.
+ */
+int trace_open_partial(struct trace **out, const char *path,
+		       const struct trace_opts *opts, unsigned ms, char *err,
+		       size_t errlen);
+/* True while packets of the capture remain to be indexed. */
+bool trace_indexing(const struct trace *t);
+/* Indexes for about ms milliseconds more; returns trace_indexing(). */
+bool trace_index_more(struct trace *t, unsigned ms);
+/* Indexes the rest of the capture. */
+void trace_index_all(struct trace *t);
+/* How far the index has read the file, 0..99 (100 when done; 0 when the
+ * size is unknown, as for a pipe). */
+unsigned trace_index_percent(const struct trace *t);
 void trace_close(struct trace *t);
 
 const char *trace_path(const struct trace *t);

@@ -182,6 +182,7 @@ void trace_close(struct trace *t)
 {
 	if (!t)
 		return;
+	trace_reader_close(t);
 	trace_finish(t);
 	hmap_free(&t->smb2_msgs);
 	hmap_free(&t->smb1_msgs);

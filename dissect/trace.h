@@ -24,7 +24,14 @@ struct piece {
 	uint32_t len;
 };
 
+#ifdef SMBCMP_FUZZ
+/* Fuzz builds: windows that inputs under -max_len (16 KB) span several of,
+ * so reads across window ends and replacement are fuzzed too (and no
+ * 256 KiB mmap per input under ASan). */
+#define TRACE_WINDOW 1024u
+#else
 #define TRACE_WINDOW (256u * 1024)
+#endif
 #define TRACE_WINDOWS 4
 
 /* File offset for bytes that are not in the file as they are. */
@@ -63,6 +70,7 @@ struct trace {
 	struct hmap udp_ids;      /* UDP tuple hash -> index + 1 */
 
 	struct tcp_state *tcp;    /* only while indexing */
+	struct reader *rd;        /* the capture, while indexing (capture.c) */
 
 	/* Protocol state filled while indexing, read while dissecting. */
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
@@ -73,6 +81,9 @@ struct trace {
 	trace_hook_fn *hook;      /* trace_set_hook(): run after each full dissection */
 	void *hook_ctx;
 };
+
+/* Ends an unfinished index (capture.c): closes the capture. */
+void trace_reader_close(struct trace *t);
 
 enum trace_limit {
 	LIMIT_REASM = 1 << 0,   /* max_reasm: a stream declared a gap */

@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -546,9 +549,32 @@ static void graft_clear(struct graft *g)
 	arena_init(&g->a);
 }
 
+/* graft_start(): graft_attach's work on a thread. */
+struct graft_job {
+	pthread_t th;
+	struct trace *t;
+	const struct ts_secrets *sec;
+	struct graft *g;       /* the result, when rc is 0 */
+	int rc;
+	char err[512];
+	atomic_bool done;
+	atomic_bool cancel;    /* graft_stop(): end tshark, give up */
+	atomic_int pid[2];     /* tshark's processes while they run */
+};
+
+/* Signals the job's tshark processes (the reader then sees end of input). */
+static void job_kill(struct graft_job *j)
+{
+	for (int i = 0; i < 2; i++) {
+		pid_t p = atomic_load(&j->pid[i]);
+		if (p > 0)
+			kill(p, SIGTERM);
+	}
+}
+
 /* Runs tshark once over the capture and keeps the graft roots. */
-static int run_tshark(struct graft *g, const char *path, const struct ts_secrets *sec, char *err,
-		      size_t errlen)
+static int run_tshark(struct graft *g, const char *path, const struct ts_secrets *sec,
+		      struct graft_job *j, char *err, size_t errlen)
 {
 	struct tshark *ts;
 	struct ts_opts o = { .filter = GRAFT_FILTER, .secrets = sec };
@@ -558,10 +584,27 @@ static int run_tshark(struct graft *g, const char *path, const struct ts_secrets
 
 	if (tshark_open(&ts, path, &o, err, errlen))
 		return -1;
+	if (j) {
+		pid_t p[2];
+		tshark_pids(ts, p);
+		atomic_store(&j->pid[0], p[0]);
+		atomic_store(&j->pid[1], p[1]);
+		if (atomic_load(&j->cancel)) /* graft_stop() ran before the store */
+			job_kill(j);
+	}
 	arena_init(&a);
 	while ((r = tshark_next(ts, &a, &f, err, errlen)) > 0) {
+		if (j && atomic_load(&j->cancel)) {
+			snprintf(err, errlen, "stopped");
+			r = -1;
+			break;
+		}
 		collect(g, &f);
 		arena_reset(&a);
+	}
+	if (j) {
+		atomic_store(&j->pid[0], 0);
+		atomic_store(&j->pid[1], 0);
 	}
 	arena_free(&a);
 	char cerr[512];
@@ -572,8 +615,10 @@ static int run_tshark(struct graft *g, const char *path, const struct ts_secrets
 	return r < 0 ? -1 : 0;
 }
 
-int graft_attach(struct graft **out, struct trace *t, const struct ts_secrets *sec, char *err,
-		 size_t errlen)
+/* graft_attach() but the hook: what may run on another thread (it reads
+ * only the trace's path and trigger flags). */
+static int build(struct graft **out, struct trace *t, const struct ts_secrets *sec,
+		 struct graft_job *j, char *err, size_t errlen)
 {
 	struct graft *g = graft_new();
 	char dir[4096], version[512], key[65], cpath[4300];
@@ -615,7 +660,7 @@ int graft_attach(struct graft **out, struct trace *t, const struct ts_secrets *s
 	} else {
 		cache = false;
 	}
-	if (run_tshark(g, trace_path(t), sec, err, errlen))
+	if (run_tshark(g, trace_path(t), sec, j, err, errlen))
 		goto fail;
 	if (g->debug)
 		fprintf(stderr, "smbcmp: graft: %s payload: ran tshark, %zu grafts in %zu frames%s%s\n",
@@ -623,13 +668,82 @@ int graft_attach(struct graft **out, struct trace *t, const struct ts_secrets *s
 	if (cache && save(g, cpath, version) && g->debug)
 		fprintf(stderr, "smbcmp: graft: cannot write %s: %s\n", cpath, strerror(errno));
 ok:
-	if (g->n)
-		trace_set_hook(t, hook, g);
 	*out = g;
 	return 0;
 fail:
 	graft_free(g, NULL);
 	return -1;
+}
+
+static void install(struct graft *g, struct trace *t)
+{
+	if (g->n)
+		trace_set_hook(t, hook, g);
+}
+
+int graft_attach(struct graft **out, struct trace *t, const struct ts_secrets *sec, char *err,
+		 size_t errlen)
+{
+	if (build(out, t, sec, NULL, err, errlen))
+		return -1;
+	install(*out, t);
+	return 0;
+}
+
+static void *job_thread(void *arg)
+{
+	struct graft_job *j = arg;
+	j->rc = build(&j->g, j->t, j->sec, j, j->err, sizeof(j->err));
+	atomic_store(&j->done, true);
+	return NULL;
+}
+
+struct graft_job *graft_start(struct trace *t, const struct ts_secrets *sec)
+{
+	if (!trigger(t))
+		return NULL;
+	struct graft_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->t = t;
+	j->sec = sec;
+	atomic_init(&j->done, false);
+	atomic_init(&j->cancel, false);
+	atomic_init(&j->pid[0], 0);
+	atomic_init(&j->pid[1], 0);
+	if (pthread_create(&j->th, NULL, job_thread, j)) {
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+int graft_poll(struct graft_job *j, struct graft **out, char *err, size_t errlen)
+{
+	if (!atomic_load(&j->done))
+		return 0;
+	pthread_join(j->th, NULL);
+	int rc = j->rc;
+	if (rc == 0) {
+		install(j->g, j->t);
+		*out = j->g;
+	} else {
+		snprintf(err, errlen, "%s", j->err);
+	}
+	free(j);
+	return rc == 0 ? 1 : -1;
+}
+
+void graft_stop(struct graft_job *j)
+{
+	if (!j)
+		return;
+	atomic_store(&j->cancel, true);
+	job_kill(j);
+	pthread_join(j->th, NULL);
+	if (j->rc == 0)
+		graft_free(j->g, NULL);
+	free(j);
 }
 
 void graft_free(struct graft *g, struct trace *t)

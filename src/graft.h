@@ -52,6 +52,21 @@ struct ts_secrets;
 int graft_attach(struct graft **out, struct trace *t, const struct ts_secrets *sec, char *err,
 		 size_t errlen);
 
+/*
+ * graft_attach() on a thread, for the UI: the trace stays usable (native
+ * trees) while tshark runs. Returns NULL when tshark is not needed (no
+ * trigger) or the thread cannot start. Then, from the caller's thread:
+ * graft_poll() returns 0 while running; 1 when done, with *out set and the
+ * hook installed (trees dissected from now on carry the grafts); -1 when
+ * tshark failed (err says why, one line). Either way the job is freed.
+ * graft_stop() instead ends a job early: it kills tshark, waits for the
+ * thread and frees everything.
+ */
+struct graft_job;
+struct graft_job *graft_start(struct trace *t, const struct ts_secrets *sec);
+int graft_poll(struct graft_job *j, struct graft **out, char *err, size_t errlen);
+void graft_stop(struct graft_job *j);
+
 /* Removes the hook and frees the grafts. */
 void graft_free(struct graft *g, struct trace *t);
 

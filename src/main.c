@@ -95,8 +95,10 @@ static void list_fields(void)
 	}
 }
 
+/* Opens and indexes path: all of it, or what is read in about ms
+ * milliseconds when ms > 0 (the browser indexes the rest). */
 static int open_trace(struct trace **t, const char *path,
-		      const struct trace_opts *topts)
+		      const struct trace_opts *topts, unsigned ms)
 {
 	char err[512];
 
@@ -105,7 +107,7 @@ static int open_trace(struct trace **t, const char *path,
 				"(pipe one in: tcpdump -w - ... | smbcmp -)\n");
 		return -1;
 	}
-	if (trace_open(t, path, topts, err, sizeof(err))) {
+	if (trace_open_partial(t, path, topts, ms, err, sizeof(err))) {
 		fprintf(stderr, "smbcmp: %s\n", err);
 		return -1;
 	}
@@ -131,15 +133,17 @@ static void *open_thread(void *arg)
 /* Opens A, and B when given, indexing both at once on two threads (the
  * index pass of each is independent; dissect/ keeps no mutable globals).
  * As when opened one after the other, only the first failure is reported.
+ * A alone: indexed for ms milliseconds only when ms > 0 (open_trace).
  * Returns 0 or -1 (message printed). */
 static int open_traces(struct trace **a, const char *pa, struct trace **b,
-		       const char *pb, const struct trace_opts *topts)
+		       const char *pb, const struct trace_opts *topts, unsigned ms)
 {
 	struct open_job ja = { NULL, pa, topts, 0, "" }, jb = { NULL, pb, topts, 0, "" };
 	pthread_t th;
 
 	if (!b || strcmp(pa, "-") == 0 || strcmp(pb, "-") == 0)
-		return open_trace(a, pa, topts) || (b && open_trace(b, pb, topts)) ? -1 : 0;
+		return open_trace(a, pa, topts, b ? 0 : ms) || (b && open_trace(b, pb, topts, 0))
+			       ? -1 : 0;
 	bool threaded = pthread_create(&th, NULL, open_thread, &jb) == 0;
 	open_thread(&ja);
 	if (threaded)
@@ -282,6 +286,42 @@ static void bad_option(const struct option *opts, const char *arg, int opt)
 		fprintf(stderr, "smbcmp: unknown option '%s' (try --help)\n", arg);
 }
 
+/* How long the browser's first index slice may take before the first screen. */
+#define BROWSE_FIRST_MS 200
+
+/* The auto engine's tshark run on a thread while the browser runs (ui_bg). */
+struct bg_graft {
+	struct graft_job *job;
+	struct graft **out;
+	const struct ts_secrets *sec;
+};
+
+static bool bg_start(void *ctx, struct trace *t)
+{
+	struct bg_graft *g = ctx;
+	g->job = graft_start(t, g->sec);
+	return g->job != NULL;
+}
+
+static int bg_poll(void *ctx, char *msg, size_t n)
+{
+	struct bg_graft *g = ctx;
+	char err[512];
+	int r = graft_poll(g->job, g->out, err, sizeof(err));
+	if (r)
+		g->job = NULL;
+	if (r < 0)
+		snprintf(msg, n, "note: %s; DCE/RPC and Kerberos payloads left undissected", err);
+	return r;
+}
+
+static void bg_stop(void *ctx)
+{
+	struct bg_graft *g = ctx;
+	graft_stop(g->job);
+	g->job = NULL;
+}
+
 /* Compares two traces; returns the exit status (0 same, 1 different, 2 error). */
 static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		      struct cmp_opts *c)
@@ -391,6 +431,11 @@ int main(int argc, char **argv)
 	copts.config = getenv("SMBCMP_CONFIG");
 	if (copts.config && !*copts.config)
 		copts.config = NULL;
+	/* Tests: the browser indexes this many packets per slice, so that its
+	 * incremental path runs on small captures too. */
+	const char *slice = getenv("SMBCMP_UI_SLICE");
+	if (slice)
+		topts.slice_packets = (uint32_t)strtoul(slice, NULL, 10);
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":hk:", opts, NULL)) != -1) {
@@ -534,8 +579,12 @@ int main(int argc, char **argv)
 
 	struct trace *a = NULL, *b = NULL;
 	topts.keys = keys_ring(&kopts);
+	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	/* The browser shows the first rows at once and indexes the rest
+	 * between key presses. */
+	bool browse = nfiles == 1 && mode == MODE_AUTO && tty;
 	if (open_traces(&a, argv[optind], nfiles == 2 ? &b : NULL,
-			nfiles == 2 ? argv[optind + 1] : NULL, &topts)) {
+			nfiles == 2 ? argv[optind + 1] : NULL, &topts, browse ? BROWSE_FIRST_MS : 0)) {
 		trace_close(b);
 		trace_close(a);
 		masks_free(&copts.masks);
@@ -549,9 +598,9 @@ int main(int argc, char **argv)
 	struct ts_secrets *targs = engine != ENGINE_NATIVE ? engine_secrets(keys_ring(&kopts)) : NULL;
 	/* Grafts show in trees (--json, --text, the UI, comparisons), not in
 	 * summary lines (--list) or counts (--stats). */
-	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	/* The browser runs tshark on a thread once indexing is over (bg_graft). */
 	if (engine == ENGINE_AUTO && (mode == MODE_JSON || mode == MODE_TEXT ||
-				      (mode == MODE_AUTO && (nfiles == 2 || tty)))) {
+				      (mode == MODE_AUTO && nfiles == 2))) {
 		struct trace *tt[2] = { a, b };
 		for (int i = 0; i < 2 && tt[i]; i++) {
 			char gerr[512];
@@ -577,12 +626,19 @@ int main(int argc, char **argv)
 			out_list(a, stdout);
 			break;
 		default:
-			if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-				struct ui_opts uo = { .config = copts.config };
+			if (browse) {
+				struct bg_graft bg = { .out = &grafts[0], .sec = targs };
+				struct ui_bg ub = { bg_start, bg_poll, bg_stop,
+						    "tshark: DCE/RPC and Kerberos subtrees", &bg };
+				struct ui_opts uo = { .config = copts.config,
+						      .bg = engine == ENGINE_AUTO &&
+								    strcmp(trace_path(a), "-") != 0
+							    ? &ub : NULL };
 				if (ui_browse(a, &uo) == 0)
 					break;
 				fprintf(stderr, "smbcmp: %s\n", uo.err);
 			}
+			trace_index_all(a);
 			out_list(a, stdout);
 			break;
 		}

@@ -287,6 +287,12 @@ fail:
 	return -1;
 }
 
+void tshark_pids(const struct tshark *ts, pid_t out[2])
+{
+	out[0] = ts->pdml.pid;
+	out[1] = ts->vtext.pid;
+}
+
 int tshark_close(struct tshark *ts, struct ts_stats *stats, char *err,
 		 size_t errlen)
 {

@@ -46,6 +46,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../dissect/dissect.h"
 
@@ -110,6 +111,9 @@ int tshark_next(struct tshark *ts, struct arena *a, struct ts_frame *f,
  * both processes and frees ts. Returns 0, or -1 with tshark's stderr in one
  * line in err when a tshark process failed (exit status or signal).
  */
+/* The process ids of the tshark runs (0: none), for a signal from another
+ * thread that wants the run to end (the reader then sees end of input). */
+void tshark_pids(const struct tshark *ts, pid_t out[2]);
 int tshark_close(struct tshark *ts, struct ts_stats *stats, char *err,
 		 size_t errlen);
 

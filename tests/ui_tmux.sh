@@ -161,6 +161,28 @@ else
 fi
 quit reference
 
+# --- incremental indexing: SMBCMP_UI_SLICE=1 indexes one packet per slice
+# between key presses, so the first screen comes before the index is
+# complete. Keys sent at once act on the whole trace (G, search finish the
+# index first) and the settled screen is the same as with a full index.
+incr() { # incr KEYS...: starts reference.pcap one packet per slice, sends KEYS at once
+	T kill-session -t ui 2>/dev/null
+	T new-session -d -s ui -x 100 -y 30 "SMBCMP_UI_SLICE=1 $S captures/reference.pcap; echo \"exit=\$?\"; sleep 30"
+	T set-option -t ui remain-on-exit on >/dev/null
+	[ $# -gt 0 ] && T send-keys -t ui "$@"
+	settle "help"
+}
+incr
+has "incremental: all rows once indexed" "^ smbcmp  captures/reference.pcap  80/80 frames +\? help"
+golden open
+quit incremental
+incr G
+status_has "incremental: G waits for the whole index" "80/80"
+quit incremental_last
+incr / "Tree Connect" Enter
+status_has "incremental: search at once" "frame 12 "
+quit incremental_search
+
 # --- horizontal scrolling at 80 columns: the list with l/Right, the tree
 # with L (Left/Right stay collapse/expand there), | back to column 0
 start 80 24 captures/reference.pcap

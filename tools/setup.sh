@@ -8,7 +8,9 @@ PKGS=(gcc meson ninja-build pkg-config libpcap-dev libncurses-dev nettle-dev
       # packaging and install checks (tests/cli_package.sh): dpkg-buildpackage,
       # dh, bash-completion's completionsdir, man
       dpkg-dev debhelper bash-completion man-db
-      clang libclang-rt-dev time)
+      clang libclang-rt-dev time
+      # tests/ui_valgrind.sh
+      valgrind)
 
 missing=()
 for p in "${PKGS[@]}"; do

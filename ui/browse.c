@@ -43,6 +43,7 @@ struct browse {
 #ifdef UI_HAVE_FILTER
 	struct filter *flt;
 #endif
+	bool bg_running;        /* o->bg started and not yet done */
 };
 
 /* ---- selection ---- */
@@ -100,6 +101,86 @@ static void goto_frame(struct browse *b, uint32_t num)
 	if (!exact)
 		ui_msg(&b->m, false, "Frame %u is not in the list; showing frame %u", num,
 		    trace_frame(b->t, plist_frame(&b->pl))->num);
+}
+
+/* ---- indexing in the background ---- */
+
+#define INDEX_SLICE_MS 40
+
+/* The index is complete: summaries of the last frames and the selected
+ * tree may change (flushed PDUs, responses now known), limits are known. */
+static void index_done(struct browse *b)
+{
+	b->pl.empty = "No SMB frame in this capture";
+	plist_grow(&b->pl, true);
+	open_row(b);
+	if (!b->pl.nrows)
+		ui_msg(&b->m, false, "No SMB frame in %s (q quits)", trace_path(b->t));
+	else if (trace_warning(b->t))
+		ui_msg(&b->m, true, "%s", trace_warning(b->t));
+	else if (trace_note(b->t))
+		ui_msg(&b->m, true, "%s: %s (raise with --max-memory)", trace_path(b->t),
+		       trace_note(b->t));
+	b->bg_running = b->o->bg && b->o->bg->start(b->o->bg->ctx, b->t);
+}
+
+/* One slice of what remains: indexing, then the caller's work. */
+static void browse_work(void *ctx)
+{
+	struct browse *b = ctx;
+	if (trace_indexing(b->t)) {
+		bool more = trace_index_more(b->t, INDEX_SLICE_MS);
+		plist_grow(&b->pl, false);
+		if (!more)
+			index_done(b);
+		else if (b->pl.nrows && !b->ft.root)
+			open_row(b); /* the first rows arrived */
+		return;
+	}
+	char msg[512];
+	int r = b->o->bg->poll(b->o->bg->ctx, msg, sizeof(msg));
+	if (r == 0) {
+		napms(INDEX_SLICE_MS);
+		return;
+	}
+	b->bg_running = false;
+	if (r > 0) {
+		open_row(b);
+		ui_msg(&b->m, false, "%s: done", b->o->bg->what);
+	} else {
+		ui_msg(&b->m, true, "%s", msg);
+	}
+}
+
+static bool work_left(const struct browse *b)
+{
+	return trace_indexing(b->t) || b->bg_running;
+}
+
+/* Commands over every frame wait for the whole index. */
+static void index_all(struct browse *b)
+{
+	if (!trace_indexing(b->t))
+		return;
+	ui_msg(&b->m, false, "Indexing the rest of %s...", trace_path(b->t));
+	ui_msg_draw(&b->m);
+	refresh();
+	trace_index_all(b->t);
+	b->m.text[0] = '\0';
+	index_done(b);
+}
+
+static bool needs_all(enum request req, long count)
+{
+	switch (req) {
+	case REQ_LAST: case REQ_GOTO: case REQ_SEARCH: case REQ_FIND_NEXT:
+	case REQ_FIND_PREV: case REQ_FILTER: case REQ_MATCH: case REQ_STREAM:
+		return true;
+	case REQ_FIRST:
+		return count > 0;
+	default:
+		return false;
+	}
 }
 
 /* ---- search ---- */
@@ -307,7 +388,12 @@ static void draw_title(struct browse *b)
 {
 	char left[1024];
 	int n = snprintf(left, sizeof(left), " smbcmp  %s  %zu/%zu frames", trace_path(b->t),
-			 b->pl.nrows, trace_nframes(b->t));
+			 b->pl.nrows, b->pl.nframes);
+	if (trace_indexing(b->t) && n > 0 && (size_t)n < sizeof(left))
+		n += snprintf(left + n, sizeof(left) - (size_t)n, "  [indexing %u%%]",
+			      trace_index_percent(b->t));
+	else if (b->bg_running && n > 0 && (size_t)n < sizeof(left))
+		n += snprintf(left + n, sizeof(left) - (size_t)n, "  [%s]", b->o->bg->what);
 	if (b->pl.stream_on && n > 0 && (size_t)n < sizeof(left))
 		n += snprintf(left + n, sizeof(left) - (size_t)n, "  [%s stream %u]",
 			      b->pl.udp ? "udp" : "tcp", b->pl.stream);
@@ -484,6 +570,8 @@ static unsigned dispatch(struct browse *b, enum request req, long count)
 {
 	unsigned r = EV_UNHANDLED;
 	bool counted = (req == REQ_FIRST || req == REQ_LAST) && count > 0;
+	if (needs_all(req, count))
+		index_all(b);
 	if (!counted) {
 		long times = count > 0 && (req == REQ_MOVE_DOWN || req == REQ_MOVE_UP) ? count : 1;
 		for (long i = 0; i < times; i++) {
@@ -543,15 +631,18 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 		free(b);
 		return -1;
 	}
-	open_row(b);
-	if (!b->pl.nrows)
-		ui_msg(&b->m, false, "No SMB frame in %s (q quits)", trace_path(t));
-	else if (trace_warning(t))
-		ui_msg(&b->m, true, "%s", trace_warning(t));
+	if (trace_indexing(t)) {
+		b->pl.empty = "Indexing...";
+		open_row(b);
+	} else {
+		index_done(b);
+	}
 	for (;;) {
 		if (!term_too_small())
 			draw(b);
-		int key = term_key();
+		int key = term_key_work(work_left(b) ? browse_work : NULL, b);
+		if (key == UI_KEY_WORK)
+			continue;
 		b->m.text[0] = '\0';
 		if (key == KEY_RESIZE || key == ERR)
 			continue;
@@ -581,6 +672,8 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 			break;
 	}
 	term_stop();
+	if (b->bg_running)
+		b->o->bg->stop(b->o->bg->ctx);
 #ifdef UI_HAVE_FILTER
 	filter_free(b->flt);
 #endif

@@ -25,6 +25,16 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+static void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p) {
+		fputs("smbcmp: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
 void plist_init(struct plist *pl, struct trace *t)
 {
 	memset(pl, 0, sizeof(*pl));
@@ -34,11 +44,38 @@ void plist_init(struct plist *pl, struct trace *t)
 	size_t n = trace_nframes(t);
 	pl->info = xcalloc(n, sizeof(*pl->info));
 	pl->rows = xcalloc(n, sizeof(*pl->rows));
+	pl->nframes = pl->cap = n;
 	if (n) {
 		pl->t0_sec = trace_frame(t, 0)->sec;
 		pl->t0_nsec = trace_frame(t, 0)->nsec;
 	}
 	plist_rebuild(pl, NULL, NULL);
+}
+
+void plist_grow(struct plist *pl, bool all)
+{
+	size_t old = pl->nframes, n = trace_nframes(pl->t);
+	if (all) {
+		memset(pl->info, 0, old * sizeof(*pl->info));
+		arena_reset(&pl->cache);
+	}
+	if (n <= old)
+		return;
+	if (n > pl->cap) {
+		pl->cap = n > 2 * pl->cap ? n : 2 * pl->cap;
+		pl->info = xrealloc(pl->info, pl->cap * sizeof(*pl->info));
+		pl->rows = xrealloc(pl->rows, pl->cap * sizeof(*pl->rows));
+	}
+	memset(pl->info + old, 0, (n - old) * sizeof(*pl->info));
+	pl->nframes = n;
+	if (!old) {
+		pl->t0_sec = trace_frame(pl->t, 0)->sec;
+		pl->t0_nsec = trace_frame(pl->t, 0)->nsec;
+	}
+	if (pl->stream_on)
+		return;
+	for (size_t fi = old; fi < n; fi++)
+		pl->rows[pl->nrows++] = (uint32_t)fi;
 }
 
 void plist_free(struct plist *pl)
@@ -83,7 +120,7 @@ const struct rowinfo *plist_info(struct plist *pl, size_t fi)
 size_t plist_rebuild(struct plist *pl, bool (*keep)(void *ctx, size_t fi), void *ctx)
 {
 	size_t sel = plist_frame(pl);
-	size_t n = trace_nframes(pl->t);
+	size_t n = pl->nframes;
 	pl->nrows = 0;
 	for (size_t fi = 0; fi < n; fi++) {
 		const struct frame_rec *f = trace_frame(pl->t, fi);

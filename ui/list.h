@@ -24,6 +24,7 @@ struct plist {
 	struct arena scratch;    /* one dissection at a time */
 	struct rowinfo *info;    /* per frame index, lazily filled */
 	uint32_t *rows;          /* frame indexes shown, ascending */
+	size_t nframes, cap;     /* frames taken in; room in info and rows */
 	size_t nrows, cur, top;
 	int64_t t0_sec;          /* time of the first frame */
 	uint32_t t0_nsec;
@@ -36,6 +37,13 @@ struct plist {
 
 void plist_init(struct plist *pl, struct trace *t);
 void plist_free(struct plist *pl);
+/*
+ * Takes in the frames the trace indexed since (trace_index_more): rows are
+ * added for them unless a stream is followed or a filter applies (those
+ * wait for the whole index). all: forget the cached summaries too (the
+ * index is complete: the last frames may have changed).
+ */
+void plist_grow(struct plist *pl, bool all);
 /* Summary and marks of frame fi (dissects it the first time). */
 const struct rowinfo *plist_info(struct plist *pl, size_t fi);
 /*

@@ -21,13 +21,35 @@
 struct trace;
 struct diff;
 
+/*
+ * Work the caller runs beside the browser once the whole trace is indexed
+ * (the auto engine's tshark run for DCE/RPC and Kerberos subtrees). start()
+ * begins it and returns false when there is nothing to do; poll() returns 0
+ * while it runs, 1 when it is done (trees dissected from then on change: the
+ * browser dissects the selected frame again), -1 when it failed (msg: one
+ * line); stop() ends it when the user quits first. All run on the UI's
+ * thread.
+ */
+struct ui_bg {
+	bool (*start)(void *ctx, struct trace *t);
+	int (*poll)(void *ctx, char *msg, size_t n);
+	void (*stop)(void *ctx);
+	const char *what;       /* status text while it runs */
+	void *ctx;
+};
+
 struct ui_opts {
 	const char *config;     /* key/colour config file, NULL = default path */
 	bool no_color;          /* force attributes only (NO_COLOR also does) */
+	const struct ui_bg *bg; /* browse: work after indexing, or NULL */
 	char err[256];          /* reason when an entry point returns -1 */
 };
 
-/* Browses one trace: packet list, field tree, hex pane. */
+/* Browses one trace: packet list, field tree, hex pane. The trace may be
+ * still indexing (trace_open_partial): the browser shows the rows indexed
+ * so far and indexes the rest between key presses; commands that need
+ * every frame (search, filter, go to, follow a stream, the last row,
+ * request/response jumps) finish the index first. */
 int ui_browse(struct trace *t, struct ui_opts *o);
 
 /*
