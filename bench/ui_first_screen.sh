@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ui_first_screen.sh [SMBCMP] FILE [FILE2] - time from starting the curses
 # UI in tmux to its first complete screen (the title bar and, for one
-# trace, a list row; for two, the status line with the counts), best of
+# trace, a list row; for two, the status line: progress or counts), best of
 # $RUNS runs. Also prints the time of the first key answered (j: the next
 # row's tree) so a UI that draws early but then stalls shows, and the
 # harness's own cost (tmux starting a shell that echoes a line).
@@ -28,7 +28,9 @@ wait_for() {
 	return 1
 }
 
-if [ $# -eq 2 ]; then ready='^(changed [0-9]+|[0-9]+ operations: )'; else ready='^ +[0-9]+[ !~] +[0-9]+\.[0-9]{6} '; fi
+# Two traces: the view opens after alignment, the status line showing the
+# comparison's progress ("comparing 41%  changed ...") until it ends.
+if [ $# -eq 2 ]; then ready='^(comparing [0-9]+%|changed [0-9]+|[0-9]+ operations: )'; else ready='^ +[0-9]+[ !~] +[0-9]+\.[0-9]{6} '; fi
 best1=999999 best2=999999
 for ((r = 0; r < RUNS; r++)); do
 	T kill-session -t b 2>/dev/null || true
@@ -36,10 +38,13 @@ for ((r = 0; r < RUNS; r++)); do
 	T new-session -d -s b -x 100 -y 30 "$S $*; sleep 30"
 	wait_for "$ready"
 	t1=$(now)
-	before=$(T capture-pane -p -t b | tail -1)
+	# the row position at the end of the status line (the rest of it may
+	# change by itself while a comparison goes on)
+	pos() { T capture-pane -p -t b | tail -1 | grep -oE '[0-9]+/[0-9]+ *$' || true; }
+	before=$(pos)
 	T send-keys -t b j
 	for _ in $(seq 1 60000); do
-		[ "$(T capture-pane -p -t b | tail -1)" != "$before" ] && break
+		[ "$(pos)" != "$before" ] && break
 		sleep 0.01
 	done
 	t2=$(now)

@@ -51,9 +51,14 @@
  *    STATUS_PENDING interims, masked by default).
  *
  * 5. Passes. diff_init() builds the two operation lists on two threads.
- *    diff_run() compares every entry once and keeps only its status
- *    (diff_recompare() does it again, alignment kept, when the masks or
- *    the filter change: neither takes part in alignment). Output re-runs
+ *    diff_align() aligns them; diff_compare() then compares the entries
+ *    once each, in entry order (id bindings are made on first sight, so
+ *    order matters), and keeps only their statuses; it can stop after any
+ *    entry and resume (d->ncompared), which lets the UI show the aligned
+ *    entries at once and compare the rest between key presses. diff_run()
+ *    is both at once. diff_restart() forgets the comparison (alignment
+ *    kept) when the masks or the filter change: neither takes part in
+ *    alignment; diff_recompare() restarts and compares all. Output re-runs
  *    the comparison of the entries it prints in
  *    record mode (diff_detail); because id bindings are only ever added,
  *    and an entry's bindings are made by the entry itself or earlier ones,
@@ -444,44 +449,63 @@ int diff_init(struct diff *d, struct trace *a, struct trace *b,
 	return 0;
 }
 
-/* Pass 1 over the aligned entries: statuses, counts, first_div. */
-static void compare_entries(struct diff *d)
+void diff_align(struct diff *d)
+{
+	for (uint32_t ci = 0; ci < d->nconns; ci++)
+		align_conn(d, ci);
+	memset(&d->counts, 0, sizeof(d->counts));
+	d->first_div = SIZE_MAX;
+	d->ncompared = 0;
+}
+
+/* Entry i's final status: counts and first_div. */
+static void count_entry(struct diff *d, size_t i)
+{
+	const struct dentry *e = &d->e[i];
+	struct diff_counts *c = &d->counts;
+	switch (e->status) {
+	case DS_EQUAL: c->equal++; break;
+	case DS_CHANGED: c->changed++; break;
+	case DS_ONLY_A: c->only_a++; break;
+	case DS_ONLY_B: c->only_b++; break;
+	default: c->filtered++; break;
+	}
+	if (e->status != DS_FILTERED)
+		c->compared++;
+	if (e->status != DS_FILTERED && e->status != DS_EQUAL && d->first_div == SIZE_MAX)
+		d->first_div = i;
+}
+
+size_t diff_compare(struct diff *d, size_t upto, size_t max)
 {
 	struct arena a;
 
+	if (upto > d->n)
+		upto = d->n;
+	if (upto <= d->ncompared)
+		return d->ncompared;
+	if (max && upto - d->ncompared > max)
+		upto = d->ncompared + max;
 	arena_init(&a);
-	memset(&d->counts, 0, sizeof(d->counts));
-	d->first_div = SIZE_MAX;
-	for (size_t i = 0; i < d->n; i++) {
+	for (size_t i = d->ncompared; i < upto; i++) {
 		struct dentry *e = &d->e[i];
 		if (e->status == DS_EQUAL || d->o.filter)
 			e->status = (uint8_t)diff_cmp_entry(d, e, &a, false, NULL);
 		arena_reset(&a);
-		struct diff_counts *c = &d->counts;
-		switch (e->status) {
-		case DS_EQUAL: c->equal++; break;
-		case DS_CHANGED: c->changed++; break;
-		case DS_ONLY_A: c->only_a++; break;
-		case DS_ONLY_B: c->only_b++; break;
-		default: c->filtered++; break;
-		}
-		if (e->status != DS_FILTERED)
-			c->compared++;
-		if (e->status != DS_FILTERED && e->status != DS_EQUAL &&
-		    d->first_div == SIZE_MAX)
-			d->first_div = i;
+		count_entry(d, i);
 	}
 	arena_free(&a);
+	d->ncompared = upto;
+	return upto;
 }
 
 void diff_run(struct diff *d)
 {
-	for (uint32_t ci = 0; ci < d->nconns; ci++)
-		align_conn(d, ci);
-	compare_entries(d);
+	diff_align(d);
+	diff_compare(d, d->n, 0);
 }
 
-void diff_recompare(struct diff *d)
+void diff_restart(struct diff *d)
 {
 	for (size_t i = 0; i < d->nconns; i++)
 		for (int s = 0; s < 2; s++) {
@@ -494,7 +518,15 @@ void diff_recompare(struct diff *d)
 			    : e->op[1] == OP_NONE ? DS_ONLY_A
 						  : DS_EQUAL;
 	}
-	compare_entries(d);
+	memset(&d->counts, 0, sizeof(d->counts));
+	d->first_div = SIZE_MAX;
+	d->ncompared = 0;
+}
+
+void diff_recompare(struct diff *d)
+{
+	diff_restart(d);
+	diff_compare(d, d->n, 0);
 }
 
 void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out)

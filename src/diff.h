@@ -2,7 +2,8 @@
  * diff.h - the diff engine: align two traces operation by operation and
  * compare aligned operations field by field (design: top of diff.c).
  *
- * Usage: diff_init(), diff_run() (pass 1: alignment, statuses, counts),
+ * Usage: diff_init(), diff_run() (pass 1: alignment, statuses, counts;
+ * or diff_align() then diff_compare() in steps, as the UI does),
  * then diff_detail() per entry for output (re-dissects the entry's frames
  * into the caller's arena and lists its differing fields). Entries, ops
  * and id maps are small fixed-size records; no tree outlives one entry.
@@ -83,19 +84,44 @@ struct diff {
 	size_t n, cap;
 	struct diff_counts counts;
 	size_t first_div;              /* first non-equal entry, or SIZE_MAX */
+	size_t ncompared;              /* entries [0, ncompared) are compared */
 };
 
 /* Builds both op sets. Returns 0, or -1 with a reason (bad --stream). */
 int diff_init(struct diff *d, struct trace *a, struct trace *b,
 	      const struct diff_opts *o, char *err, size_t errlen);
+/*
+ * Aligns the operations of each pair of connections into d->e[0..n).
+ * Nothing is compared yet (ncompared 0): a status is provisional, the
+ * entry's kind (DS_ONLY_A, DS_ONLY_B, or DS_EQUAL for a pair), and
+ * counts are zero. Once, after diff_init().
+ */
+void diff_align(struct diff *d);
+/*
+ * Compares entries in order from d->ncompared up to (not including) upto,
+ * at most max of them (0: no limit); each compared entry gets its final
+ * status and adds to counts and first_div. Entries are compared in order
+ * only, because ids are bound on first sight. Returns the new ncompared;
+ * when it is d->n, statuses, counts and first_div are diff_run()'s.
+ */
+size_t diff_compare(struct diff *d, size_t upto, size_t max);
+/* diff_align(), then diff_compare() of every entry. */
 void diff_run(struct diff *d);
 /*
- * Compares the aligned entries again after d->o.masks or d->o.filter
- * changed: statuses, counts and first_div as diff_run() would give, without
- * rebuilding the op sets or the alignment. Id bindings start afresh.
+ * Forgets the comparison after d->o.masks or d->o.filter changed, keeping
+ * the op sets and the alignment: provisional statuses, counts zero, no
+ * first_div, id bindings afresh, ncompared 0. diff_compare() resumes.
  */
+void diff_restart(struct diff *d);
+/* diff_restart(), then diff_compare() of every entry. */
 void diff_recompare(struct diff *d);
-/* Details of entry i; trees, strings and arrays live in arena a. */
+/* True when entry i is not compared yet (its status is provisional). */
+static inline bool diff_pending(const struct diff *d, size_t i)
+{
+	return i >= d->ncompared;
+}
+/* Details of entry i; trees, strings and arrays live in arena a. Entries
+ * [0, i] must be compared (ids bind in entry order). */
 void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
 /* As diff_detail without the differences (nf 0): the summaries and keys of
  * entry i, from trees built for values only (labels of integer fields are

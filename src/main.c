@@ -346,15 +346,29 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 			fclose(junit);
 		return 2;
 	}
-	diff_run(&d);
+	bool ui = !junit_only && mode == MODE_AUTO && isatty(STDIN_FILENO) &&
+		  isatty(STDOUT_FILENO);
 	bool ui_done = junit_only;
+	if (!ui)
+		diff_run(&d);
 	if (junit_only)
 		report_junit(&d, stdout);
-	if (!ui_done && mode == MODE_AUTO && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+	if (ui) {
+		/* The UI compares the aligned entries while it runs. */
+		diff_align(&d);
 		struct ui_opts uo = { .config = c->config };
 		ui_done = ui_compare(&d, &uo) == 0;
 		if (!ui_done)
 			fprintf(stderr, "smbcmp: %s\n", uo.err);
+		/* The rest, for the report, --junit or the exit status (already 1
+		 * once a difference is known). */
+		const struct diff_counts *k = &d.counts;
+		if ((!ui_done || junit || !(k->changed || k->only_a || k->only_b)) &&
+		    d.ncompared < d.n) {
+			if (ui_done)
+				fputs("smbcmp: comparing the remaining operations...\n", stderr);
+			diff_compare(&d, d.n, 0);
+		}
 	}
 	if (!ui_done && mode == MODE_JSON)
 		report_json(&d, stdout);

@@ -117,12 +117,29 @@ void masks_init(struct masks *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* Cached actions of names outside the field registry. */
+struct mask_name {
+	uint8_t action;
+	char name[];
+};
+
+#define NAMES_MAX 4096 /* cached names at most */
+
+static void names_free(struct masks *m)
+{
+	for (size_t i = 0; i < m->names.cap; i++)
+		if (m->names.keys[i])
+			free(m->names.vals[i]);
+	hmap_free(&m->names);
+}
+
 void masks_free(struct masks *m)
 {
 	for (size_t i = 0; i < m->n; i++)
 		free(m->r[i].pattern);
 	free(m->r);
 	free(m->cache);
+	names_free(m);
 	free(m->config_path);
 	memset(m, 0, sizeof(*m));
 }
@@ -150,6 +167,7 @@ void masks_add(struct masks *m, const char *pattern, enum mask_action action,
 	m->r[m->n++] = (struct mask_rule){ p, (uint8_t)action, (uint8_t)source };
 	free(m->cache); /* rules changed */
 	m->cache = NULL;
+	names_free(m);
 }
 
 void masks_add_defaults(struct masks *m)
@@ -240,12 +258,77 @@ int masks_read_config(struct masks *m, const char *path, bool *defaults,
 	return 0;
 }
 
+/*
+ * fnmatch(p, s, FNM_CASEFOLD) for patterns of '*', '?' and '\\' escapes,
+ * ASCII case folding, whatever the locale: glibc's fnmatch goes through
+ * wide characters in a UTF-8 locale (the UI sets one), ten times slower,
+ * and mask rules are matched for every named field of every comparison.
+ * Patterns with a bracket expression go to fnmatch.
+ */
+static int ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : (unsigned char)c;
+}
+
+static bool glob_match(const char *p, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+	for (;;) {
+		if (*p == '*') {
+			star = ++p;
+			resume = s;
+			continue;
+		}
+		if (!*s) {
+			while (*p == '*')
+				p++;
+			return !*p;
+		}
+		const char *q = p;
+		if (*q == '\\' && !*++q)
+			return false; /* a lone '\\' at the end matches nothing */
+		if (*p == '?' || (*q && ascii_lower(*q) == ascii_lower(*s))) {
+			p = q + 1;
+			s++;
+			continue;
+		}
+		if (!star)
+			return false;
+		p = star;
+		s = ++resume;
+	}
+}
+
+static bool mask_match(const char *pattern, const char *name)
+{
+	if (strchr(pattern, '['))
+		return fnmatch(pattern, name, FNM_CASEFOLD) == 0;
+	return glob_match(pattern, name);
+}
+
 enum mask_action masks_name(const struct masks *m, const char *name)
 {
 	for (size_t i = m->n; i-- > 0;)
-		if (fnmatch(m->r[i].pattern, name, FNM_CASEFOLD) == 0)
+		if (mask_match(m->r[i].pattern, name))
 			return (enum mask_action)m->r[i].action;
 	return MASK_COMPARE;
+}
+
+/* masks_name() through m->names. */
+static enum mask_action name_action(struct masks *m, const char *name)
+{
+	size_t len = strlen(name);
+	uint64_t key = hmap_mix(hmap_bytes(0, name, len), len);
+	struct mask_name *e = hmap_get(&m->names, key);
+	if (e && !strcmp(e->name, name))
+		return (enum mask_action)e->action;
+	enum mask_action a = masks_name(m, name);
+	if (!e && m->names.count < NAMES_MAX && (e = malloc(sizeof(*e) + len + 1))) {
+		e->action = (uint8_t)a;
+		memcpy(e->name, name, len + 1);
+		hmap_put(&m->names, key, e);
+	}
+	return a;
 }
 
 enum mask_action masks_node(struct masks *m, const struct node *n)
@@ -253,7 +336,7 @@ enum mask_action masks_node(struct masks *m, const struct node *n)
 	if (!n->name)
 		return MASK_COMPARE;
 	if (n->field == F_INVALID || n->field >= F_COUNT)
-		return masks_name(m, n->name);
+		return name_action(m, n->name);
 	if (!m->cache) {
 		m->cache = calloc(F_COUNT, 1);
 		if (!m->cache)

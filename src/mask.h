@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../dissect/hmap.h"
 #include "../dissect/tree.h"
 
 enum mask_action { MASK_COMPARE, MASK_IGNORE, MASK_ID };
@@ -43,6 +44,8 @@ struct masks {
 	struct mask_rule *r;
 	size_t n, cap;
 	uint8_t *cache;  /* per field id: 0 unknown, else action + 1 */
+	struct hmap names; /* names without a field id (DCE/RPC): hash of
+			      the name -> struct mask_name (malloc) */
 	char *config_path; /* config file read, or NULL */
 };
 
@@ -61,7 +64,8 @@ int masks_read_config(struct masks *m, const char *path, bool *defaults,
 		      char *err, size_t errlen);
 /* Action for a field name. */
 enum mask_action masks_name(const struct masks *m, const char *name);
-/* Action for a node (cached per field id). Nameless nodes: compare. */
+/* Action for a node (cached per field id, or per name for names outside
+ * the field registry). Nameless nodes: compare. */
 enum mask_action masks_node(struct masks *m, const struct node *n);
 const char *mask_action_name(enum mask_action a);
 const char *mask_source_name(enum mask_source s);

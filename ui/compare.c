@@ -8,13 +8,17 @@
  * response under one root per side), changed fields highlighted, masked
  * (ignored) fields dimmed.
  *
+ * The view opens once the entries are aligned; cmprows.c compares them in
+ * the background (rows, progress, what waits for what: see there).
+ *
  * The model is read-only except for masking and filtering: toggling masks
  * (m), masking the field under the cursor (a) or a display filter (f)
- * compares the aligned entries again (diff_recompare: alignment kept) with
- * the new rules. The filter hides the entries it drops (rows keep those
- * where either side matches). Only the selected entry is dissected: its
- * diff_detail gives the two trees shown and, for each difference, the
- * differing nodes of both trees, which are highlighted by address.
+ * restarts the comparison of the aligned entries (diff_restart: alignment
+ * kept) with the new rules. The filter hides the entries it drops (rows
+ * keep those where either side matches). Only the selected entry is
+ * dissected: its diff_detail gives the two trees shown and, for each
+ * difference, the differing nodes of both trees, which are highlighted by
+ * address.
  *
  * Search (/ n N), go to frame (: and N g, on the focused side) and the
  * filter prompt share find.c with the single-trace view.
@@ -38,39 +42,7 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 
 #else
 
-#include "../src/diff.h"
-
-enum cpane { C_LIST, C_TREE_A, C_TREE_B, C_COUNT };
-
-struct cmpui {
-	struct diff *d;
-	struct ui_opts *o;
-	struct keymap km;
-	struct hmap expanded;
-	struct ftree ft[2];
-	struct view v[C_COUNT];
-	struct arena da;         /* detail of the selected entry, trees included */
-	struct arena scratch;    /* one entry's trees while searching */
-	struct ddetail det;
-	struct hmap changed;     /* changed nodes (both sides) -> dfield index + 1 */
-	struct hmap inside;      /* their ancestors */
-	size_t *rows;            /* entries shown: all but filtered ones */
-	size_t nrows;
-	size_t cur, top;         /* selected row */
-	int hscroll;             /* columns the list is scrolled */
-	enum cpane focus;
-	int list_weight;         /* percent of the height for the list */
-	bool lockstep;
-	bool masking;            /* the user's masks apply */
-	struct masks *user;      /* the user's rules (d->o.masks at start) */
-	struct masks none;       /* no rules: everything compared */
-	const struct filter *cli_filter; /* d->o.filter at start (--filter) */
-	struct filter *flt;      /* the filter entered with f, owned */
-	char filter_text[512];
-	char search[256];
-	struct uimsg m;
-	long count;
-};
+#include "cmpui.h"
 
 static uint64_t node_key(const struct node *n)
 {
@@ -145,17 +117,6 @@ static enum line_type mark_node(void *ctx, const struct node *n)
 
 /* ---- the selected entry ---- */
 
-static size_t cur_entry(const struct cmpui *c)
-{
-	return c->cur < c->nrows ? c->rows[c->cur] : SIZE_MAX;
-}
-
-static const struct op *entry_op(const struct cmpui *c, size_t i, int side)
-{
-	uint32_t k = c->d->e[i].op[side];
-	return k == OP_NONE ? NULL : &c->d->s[side].ops[k];
-}
-
 static void hang(struct node *parent, struct node *child)
 {
 	child->parent = parent;
@@ -177,10 +138,10 @@ static void build_side(struct cmpui *c, int side)
 	struct ftree *ft = &c->ft[side];
 	ftree_clear(ft);
 	ft->empty = "";
-	size_t e = cur_entry(c);
+	size_t e = cmp_cur_entry(c);
 	if (e == SIZE_MAX)
 		return;
-	const struct op *op = entry_op(c, e, side);
+	const struct op *op = cmp_entry_op(c, e, side);
 	struct tctx tc = { .a = &ft->a };
 	struct node *root = tree_root(&tc);
 	for (size_t i = 0; i < c->det.nf; i++) {
@@ -223,9 +184,11 @@ static void build_side(struct cmpui *c, int side)
 /*
  * Compares the selected entry again in record mode (every difference, not
  * only the first max_fields) and shows its trees; the changed nodes are
- * the ones the differ reports, by address.
+ * the ones the differ reports, by address. An entry not compared yet
+ * waits (its earlier entries bind ids first): empty trees say so, and
+ * cmprows.c opens it when the comparison gets there.
  */
-static void open_entry(struct cmpui *c)
+void cmp_open_entry(struct cmpui *c)
 {
 	arena_reset(&c->da);
 	hmap_free(&c->changed);
@@ -233,7 +196,16 @@ static void open_entry(struct cmpui *c)
 	hmap_init(&c->changed);
 	hmap_init(&c->inside);
 	memset(&c->det, 0, sizeof(c->det));
-	size_t e = cur_entry(c);
+	size_t e = cmp_cur_entry(c);
+	c->opened = e;
+	if (e != SIZE_MAX && diff_pending(c->d, e)) {
+		c->opened = SIZE_MAX;
+		for (int s = 0; s < 2; s++) {
+			ftree_clear(&c->ft[s]);
+			c->ft[s].empty = "(comparing the operations up to this one...)";
+		}
+		return;
+	}
 	if (e != SIZE_MAX) {
 		size_t max = c->d->o.max_fields;
 		c->d->o.max_fields = SIZE_MAX;
@@ -266,158 +238,24 @@ static void open_entry(struct cmpui *c)
 	ftree_reflow(&c->ft[0]); /* the expansion state is shared */
 }
 
-static void select_row(struct cmpui *c, size_t row)
+void cmp_select_row(struct cmpui *c, size_t row)
 {
 	if (row >= c->nrows)
 		return;
 	c->cur = row;
 	size_t h = c->v[C_LIST].r.h > 0 ? (size_t)c->v[C_LIST].r.h : 1;
 	scroll_fix(c->cur, &c->top, c->nrows, h);
-	open_entry(c);
+	cmp_open_entry(c);
 }
 
-/* The rows: every entry the filter keeps. The cursor stays on the same
- * entry, or the nearest one after it. */
-static void rebuild_rows(struct cmpui *c)
-{
-	size_t sel = cur_entry(c);
-	c->nrows = 0;
-	for (size_t i = 0; i < c->d->n; i++)
-		if (c->d->e[i].status != DS_FILTERED)
-			c->rows[c->nrows++] = i;
-	c->cur = 0;
-	for (size_t r = 0; sel != SIZE_MAX && r < c->nrows; r++) {
-		c->cur = r;
-		if (c->rows[r] >= sel)
-			break;
-	}
-	c->top = c->cur > 3 ? c->cur - 3 : 0;
-}
-
-/* Compares again with the current masks and filter (alignment kept). */
+/* Compares again with the current masks and filter (alignment kept), in
+ * the background from the first entry. */
 static void recompare(struct cmpui *c)
 {
 	c->d->o.masks = c->masking ? c->user : &c->none;
-	diff_recompare(c->d);
-	rebuild_rows(c);
-	open_entry(c);
-}
-
-/* ---- rows ---- */
-
-static const char *status_name(uint32_t st, char *buf, size_t n)
-{
-	const char *s = val_lookup(field_get(F_SMB2_NT_STATUS)->vals, st);
-	if (s)
-		return s;
-	snprintf(buf, n, "0x%08x", st);
-	return buf;
-}
-
-static void side_text(const struct cmpui *c, size_t i, int side, char *out, size_t n)
-{
-	const struct op *op = entry_op(c, i, side);
-	if (!op) {
-		out[0] = '\0';
-		return;
-	}
-	const struct opset *s = &c->d->s[side];
-	uint32_t fr = op->req_frame != OP_NONE ? op->req_frame : op->rsp_frame;
-	char sb[16];
-	snprintf(out, n, "%5u %s%s%s%s%s", ops_frame_num(s, fr), op_cmd_name(op),
-		 op->path ? " " : "", op->path ? op->path : "", op->status ? " → " : "",
-		 op->status ? status_name(op->status, sb, sizeof(sb)) : "");
-}
-
-static enum line_type row_type(uint8_t st)
-{
-	switch (st) {
-	case DS_CHANGED: return LINE_DIFF_CHANGED;
-	case DS_ONLY_A: return LINE_DIFF_ONLY_A;
-	case DS_ONLY_B: return LINE_DIFF_ONLY_B;
-	case DS_FILTERED: return LINE_DIFF_FILTERED;
-	default: return LINE_DEFAULT;
-	}
-}
-
-static const char *row_mark(uint8_t st)
-{
-	switch (st) {
-	case DS_CHANGED: return "≠";
-	case DS_ONLY_A: return "<";
-	case DS_ONLY_B: return ">";
-	case DS_FILTERED: return "·";
-	default: return " ";
-	}
-}
-
-static void draw_rows(struct cmpui *c, struct rect r, bool focused)
-{
-	c->v[C_LIST].r = r;
-	scroll_fix(c->cur, &c->top, c->nrows, (size_t)(r.h > 0 ? r.h : 1));
-	int half = (r.w - 3) / 2;
-	char (*text)[2][512] = malloc((size_t)(r.h > 0 ? r.h : 1) * sizeof(*text));
-	if (!text)
-		return;
-	int maxw = 0;
-	for (int y = 0; y < r.h && c->top + (size_t)y < c->nrows; y++)
-		for (int s = 0; s < 2; s++) {
-			side_text(c, c->rows[c->top + (size_t)y], s, text[y][s], sizeof(text[y][s]));
-			int tw = text_width(text[y][s]);
-			maxw = tw > maxw ? tw : maxw;
-		}
-	c->hscroll = hscroll_clamp(c->hscroll, maxw, half);
-	for (int y = 0; y < r.h; y++) {
-		size_t k = c->top + (size_t)y;
-		if (k >= c->nrows) {
-			const char *empty = !c->d->n ? "No operation to compare"
-					    : c->flt   ? "No operation matches the filter (f to change it)"
-						       : "No operation shown";
-			put_text(r.y + y, r.x, r.w, k == 0 && y == 0 ? empty : "", A_NORMAL, true);
-			continue;
-		}
-		uint8_t st = c->d->e[c->rows[k]].status;
-		attr_t a = line_attr(row_type(st));
-		if (k == c->cur)
-			a = line_attr(focused ? LINE_CURSOR : LINE_CURSOR_IDLE) |
-			    (st != DS_EQUAL ? A_BOLD : 0);
-		int x = r.x;
-		x += put_text(r.y + y, x, 2, row_mark(st), a, true);
-		x += put_text_at(r.y + y, x, half, text[y][0], c->hscroll, a, true);
-		x += put_text(r.y + y, x, 1, "│", a, true);
-		put_text_at(r.y + y, x, r.x + r.w - x, text[y][1], c->hscroll, a, true);
-	}
-	free(text);
-}
-
-static void draw_status(struct cmpui *c)
-{
-	int y = LINES - 1;
-	if (c->m.text[0]) {
-		ui_msg_draw(&c->m);
-		return;
-	}
-	const struct diff_counts *n = &c->d->counts;
-	char left[512], right[64], field[512] = "";
-	if (c->focus != C_LIST) {
-		const struct node *sel = ftree_node(&c->ft[c->focus - C_TREE_A]);
-		field_filter_text(sel, field, sizeof(field));
-	}
-	if (field[0])
-		snprintf(left, sizeof(left), "%s", field);
-	else
-		snprintf(left, sizeof(left), "changed %zu  only A %zu  only B %zu  equal %zu%s  masks %s (%zu rules)",
-			 n->changed, n->only_a, n->only_b, n->equal,
-			 n->filtered ? "  filtered" : "", c->masking ? "on" : "off",
-			 c->masking && c->d->o.masks ? c->d->o.masks->n : 0);
-	if (c->count)
-		snprintf(right, sizeof(right), " count %ld ", c->count);
-	else
-		snprintf(right, sizeof(right), " %zu/%zu%s ", c->nrows ? c->cur + 1 : 0, c->nrows,
-			 c->lockstep ? "" : " apart");
-	int rw = text_width(right);
-	put_text(y, 0, COLS - rw, left, line_attr(LINE_STATUS), true);
-	put_text(y, COLS - rw, rw, right, line_attr(LINE_STATUS) | A_BOLD, true);
+	diff_restart(c->d);
+	cmp_rebuild_rows(c);
+	cmp_open_entry(c);
 }
 
 static void draw(struct cmpui *c)
@@ -436,14 +274,14 @@ static void draw(struct cmpui *c)
 		lh = 3;
 	if (h - lh < 3)
 		lh = h - 3;
-	draw_rows(c, (struct rect){ 2, 0, lh - 1, COLS }, c->focus == C_LIST);
+	cmp_draw_rows(c, (struct rect){ 2, 0, lh - 1, COLS }, c->focus == C_LIST);
 	snprintf(bar, sizeof(bar), "  %-*.*s│ %s", half - 1, half - 1, " A: frame operation",
 		 "B: frame operation");
 	put_text(1, 0, COLS, bar, line_attr(c->focus == C_LIST ? LINE_TITLE : LINE_HEADER), true);
 	int ty = 1 + lh, tw = (COLS - 1) / 2;
-	size_t e = cur_entry(c);
+	size_t e = cmp_cur_entry(c);
 	for (int s = 0; s < 2; s++) {
-		const struct op *op = e != SIZE_MAX ? entry_op(c, e, s) : NULL;
+		const struct op *op = e != SIZE_MAX ? cmp_entry_op(c, e, s) : NULL;
 		snprintf(bar, sizeof(bar), " %s: %s", s ? "B" : "A",
 			 op ? (c->det.key[s] ? c->det.key[s] : op_cmd_name(op)) : "(none)");
 		int x = s ? tw + 1 : 0, w = s ? COLS - tw - 1 : tw;
@@ -457,7 +295,7 @@ static void draw(struct cmpui *c)
 	put_text(ty, tw, 1, " ", line_attr(LINE_HEADER), false);
 	for (int y = ty + 1; y < LINES - 1; y++)
 		put_text(y, tw, 1, "│", line_attr(LINE_HEADER), false);
-	draw_status(c);
+	cmp_draw_status(c);
 	refresh();
 }
 
@@ -476,11 +314,11 @@ static bool entry_matches(void *ctx, size_t row)
 	size_t e = c->rows[row];
 	bool hit = false;
 	for (int s = 0; s < 2 && !hit; s++) {
-		const struct op *op = entry_op(c, e, s);
+		const struct op *op = cmp_entry_op(c, e, s);
 		if (!op)
 			continue;
 		char t[512];
-		side_text(c, e, s, t, sizeof(t));
+		cmp_side_text(c, e, s, t, sizeof(t));
 		struct node *rt[2] = { NULL, NULL };
 		const char *sum[2] = { "", "" };
 		hit = str_icase_contains(t, c->search);
@@ -552,7 +390,9 @@ static void search_step(struct cmpui *c, int dir)
 		ui_msg(&c->m, true, "Pattern not found: %s", c->search);
 		return;
 	}
-	select_row(c, r);
+	if (!cmp_compare_upto(c, c->rows[r], "Search")) /* to show its trees */
+		return;
+	cmp_select_row(c, r);
 	struct node *hit[2];
 	for (int s = 0; s < 2; s++)
 		if ((hit[s] = tree_find(c->ft[s].root, NULL, dir, c->search)))
@@ -573,11 +413,7 @@ static void filter_prompt(struct cmpui *c)
 	filter_free(c->flt);
 	c->flt = f;
 	recompare(c);
-	if (f && c->nrows)
-		ui_msg(&c->m, false, "%zu operation%s match%s (either side)", c->nrows,
-		       c->nrows == 1 ? "" : "s", c->nrows == 1 ? "es" : "");
-	else if (f)
-		ui_msg(&c->m, true, "No operation matches");
+	c->done_msg = f ? DONE_FILTER : DONE_NONE; /* how many match, once known */
 }
 
 /*
@@ -590,7 +426,7 @@ static void goto_frame(struct cmpui *c, int side, uint32_t num)
 	uint32_t best_num = UINT32_MAX;
 	const struct opset *s = &c->d->s[side];
 	for (size_t r = 0; r < c->nrows; r++) {
-		const struct op *op = entry_op(c, c->rows[r], side);
+		const struct op *op = cmp_entry_op(c, c->rows[r], side);
 		if (!op)
 			continue;
 		uint32_t fr[3] = { op->req_frame, op->rsp_frame, op->interim_frame };
@@ -599,7 +435,7 @@ static void goto_frame(struct cmpui *c, int side, uint32_t num)
 				continue;
 			uint32_t n = ops_frame_num(s, fr[k]);
 			if (n == num) {
-				select_row(c, r);
+				cmp_select_row(c, r);
 				return;
 			}
 			if (n > num && n < best_num) {
@@ -612,28 +448,12 @@ static void goto_frame(struct cmpui *c, int side, uint32_t num)
 		ui_msg(&c->m, true, "No operation of %c at or after frame %u", side ? 'B' : 'A', num);
 		return;
 	}
-	select_row(c, best);
+	cmp_select_row(c, best);
 	ui_msg(&c->m, false, "Frame %u of %c is in no operation shown; showing frame %u", num,
 	       side ? 'B' : 'A', best_num);
 }
 
 /* ---- requests ---- */
-
-static void next_diff(struct cmpui *c, int dir)
-{
-	size_t n = c->nrows;
-	for (size_t k = 1; k < n + 1; k++) {
-		long i = (long)c->cur + dir * (long)k;
-		if (i < 0 || (size_t)i >= n)
-			break;
-		uint8_t st = c->d->e[c->rows[i]].status;
-		if (st != DS_EQUAL && st != DS_FILTERED) {
-			select_row(c, (size_t)i);
-			return;
-		}
-	}
-	ui_msg(&c->m, false, dir > 0 ? "No difference below" : "No difference above");
-}
 
 static void mask_field(struct cmpui *c)
 {
@@ -681,15 +501,15 @@ static unsigned list_request(struct cmpui *c, enum request req, long count)
 	default: return EV_UNHANDLED;
 	}
 	if (c->cur != old)
-		open_entry(c);
+		cmp_open_entry(c);
 	return RD_ALL;
 }
 
 static unsigned app_request(struct cmpui *c, enum request req, long count)
 {
 	switch (req) {
-	case REQ_NEXT_DIFF: next_diff(c, 1); return RD_ALL;
-	case REQ_PREV_DIFF: next_diff(c, -1); return RD_ALL;
+	case REQ_NEXT_DIFF: cmp_next_diff(c, 1); return RD_ALL;
+	case REQ_PREV_DIFF: cmp_next_diff(c, -1); return RD_ALL;
 	case REQ_MASK:
 		if (!c->user) {
 			ui_msg(&c->m, true, "No mask rules in use");
@@ -799,6 +619,15 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	c->d = d;
 	c->o = o;
 	c->rows = rows;
+	c->opened = c->follow = SIZE_MAX;
+	/* Tests see the comparison in progress with SMBCMP_UI_SLICE=N/MS: N
+	 * entries per slice, a slice every MS milliseconds at most. */
+	const char *slice = getenv("SMBCMP_UI_SLICE");
+	if (slice) {
+		char *end;
+		c->slice = strtoul(slice, &end, 10);
+		c->slice_gap = *end == '/' ? (unsigned)strtoul(end + 1, NULL, 10) : 0;
+	}
 	c->user = d->o.masks;
 	c->masking = c->user != NULL;
 	c->cli_filter = d->o.filter;
@@ -830,20 +659,20 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 		cmpui_free(c);
 		return -1;
 	}
-	rebuild_rows(c);
-	for (size_t r = 0; d->first_div != SIZE_MAX && r < c->nrows; r++)
-		if (c->rows[r] == d->first_div)
-			c->cur = r;
-	open_entry(c);
-	if (!c->m.text[0])
-		ui_msg(&c->m, false,
-		       "%zu operations: changed %zu, only A %zu, only B %zu (] next difference, ? help)",
-		       d->n, d->counts.changed, d->counts.only_a, d->counts.only_b);
+	cmp_rebuild_rows(c);
+	c->follow_div = true;
+	c->done_msg = DONE_COUNTS;
+	cmp_open_entry(c);
+	cmp_work(c); /* the first slice, or the end message when all is done */
 	for (;;) {
 		if (!term_too_small())
 			draw(c);
-		int key = term_key();
+		int key = term_key_work(d->ncompared < d->n ? cmp_work : NULL, c);
+		if (key == UI_KEY_WORK)
+			continue;
 		c->m.text[0] = '\0';
+		c->follow_div = false; /* the user leads now */
+		c->follow = SIZE_MAX;
 		if (key == KEY_RESIZE || key == ERR)
 			continue;
 		if (term_too_small()) {
@@ -872,11 +701,12 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	}
 	term_stop();
 	/* Leave the model as it came, the command line's masks and filter
-	 * (the exit status and --junit read it). */
+	 * (the exit status and --junit read it); the caller finishes the
+	 * comparison if it needs it. */
 	if (d->o.filter != c->cli_filter || d->o.masks != c->user) {
 		d->o.filter = c->cli_filter;
 		d->o.masks = c->user;
-		diff_recompare(d);
+		diff_restart(d);
 	}
 	cmpui_free(c);
 	return 0;

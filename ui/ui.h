@@ -54,10 +54,12 @@ int ui_browse(struct trace *t, struct ui_opts *o);
 
 /*
  * Compares two traces side by side. d has been through diff_init() and
- * diff_run(); the UI reads d->e[0..n), d->counts and d->s[], and calls
- * diff_detail() for the selected row only. The user may change d->o.masks
- * and d->o.filter (then diff_recompare() runs); on return they are as they
- * came and d->counts matches them again.
+ * diff_align() (or diff_run()); the UI compares the entries not compared
+ * yet between key presses (diff_compare), reads d->e[0..n), d->counts and
+ * d->s[], and calls diff_detail() for the selected row only. The user may
+ * change d->o.masks and d->o.filter (then the comparison restarts:
+ * diff_restart()); on return they are as they came, and d->counts matches
+ * them for the entries [0, d->ncompared): diff_compare(d, d->n, 0) finishes.
  */
 int ui_compare(struct diff *d, struct ui_opts *o);
 

@@ -1,0 +1,95 @@
+/*
+ * cmpui.h - what the two halves of the comparison view share: compare.c
+ * (the trees of the selected pair, search, filter, requests, main loop) and
+ * cmprows.c (the rows of aligned operations, the status line, and the
+ * comparison done in the background between key presses).
+ */
+#ifndef SMBCMP_UI_CMPUI_H
+#define SMBCMP_UI_CMPUI_H
+
+#include "../src/diff.h"
+#include "uipriv.h"
+
+enum cpane { C_LIST, C_TREE_A, C_TREE_B, C_COUNT };
+
+/* The message shown when the comparison in progress ends. */
+enum done_msg { DONE_NONE, DONE_COUNTS, DONE_FILTER };
+
+struct cmpui {
+	struct diff *d;
+	struct ui_opts *o;
+	struct keymap km;
+	struct hmap expanded;
+	struct ftree ft[2];
+	struct view v[C_COUNT];
+	struct arena da;         /* detail of the selected entry, trees included */
+	struct arena scratch;    /* one entry's trees while searching */
+	struct ddetail det;
+	struct hmap changed;     /* changed nodes (both sides) -> dfield index + 1 */
+	struct hmap inside;      /* their ancestors */
+	size_t *rows;            /* entries shown: all but filtered ones */
+	size_t nrows;
+	size_t rows_to;          /* rows cover entries [0, rows_to) */
+	size_t cur, top;         /* selected row */
+	size_t opened;           /* entry whose trees are shown, or SIZE_MAX */
+	size_t follow;           /* until a key: the cursor goes to this entry
+				    (or the next row) when it gets a row */
+	bool follow_div;         /* until a key: to the first difference */
+	enum done_msg done_msg;
+	size_t slice;            /* entries per work slice, 0: about 30 ms */
+	unsigned slice_gap;      /* ms between two slices (tests), 0: none */
+	uint64_t last_slice;     /* when the last one ran (ui_now_ms) */
+	int hscroll;             /* columns the list is scrolled */
+	enum cpane focus;
+	int list_weight;         /* percent of the height for the list */
+	bool lockstep;
+	bool masking;            /* the user's masks apply */
+	struct masks *user;      /* the user's rules (d->o.masks at start) */
+	struct masks none;       /* no rules: everything compared */
+	const struct filter *cli_filter; /* d->o.filter at start (--filter) */
+	struct filter *flt;      /* the filter entered with f, owned */
+	char filter_text[512];
+	char search[256];
+	struct uimsg m;
+	long count;
+};
+
+static inline size_t cmp_cur_entry(const struct cmpui *c)
+{
+	return c->cur < c->nrows ? c->rows[c->cur] : SIZE_MAX;
+}
+
+static inline const struct op *cmp_entry_op(const struct cmpui *c, size_t i, int side)
+{
+	uint32_t k = c->d->e[i].op[side];
+	return k == OP_NONE ? NULL : &c->d->s[side].ops[k];
+}
+
+/* ---- compare.c ---- */
+
+/* Shows the trees of the selected entry, or, while it is not compared
+ * yet, empty trees that say so (c->opened SIZE_MAX). */
+void cmp_open_entry(struct cmpui *c);
+/* Moves the cursor to row and opens its entry. */
+void cmp_select_row(struct cmpui *c, size_t row);
+
+/* ---- cmprows.c ---- */
+
+/* Rows afresh after the comparison restarted; the cursor follows the
+ * entry it was on (c->follow) as rows come back. */
+void cmp_rebuild_rows(struct cmpui *c);
+/* One slice of background comparison (term_key_work): c->slice entries,
+ * or about 30 ms; then rows, cursor, trees and the end message. */
+void cmp_work(void *ctx);
+/* Compares up to entry e included (SIZE_MAX: nothing), blocking; the
+ * status line says what for after a moment. False when a key stopped it. */
+bool cmp_compare_upto(struct cmpui *c, size_t e, const char *what);
+/* ] and [: the next difference below or above the cursor, comparing
+ * forward as needed (a key stops it). */
+void cmp_next_diff(struct cmpui *c, int dir);
+/* "  34 Create share.snapshot.jpg → STATUS_..." for one side of entry i. */
+void cmp_side_text(const struct cmpui *c, size_t i, int side, char *out, size_t n);
+void cmp_draw_rows(struct cmpui *c, struct rect r, bool focused);
+void cmp_draw_status(struct cmpui *c);
+
+#endif
