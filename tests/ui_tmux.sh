@@ -233,6 +233,18 @@ start "$tmp/mal.pcap"
 has "malformed mark" "^ +4! "
 quit malformed
 
+# --- UTF-8 file names: shown whole in the title, cut on a character
+# boundary at 80 columns
+u="$tmp/caméra_снимок_$(printf 'ü%.0s' $(seq 1 60)).pcap"
+cp captures/reference.pcap "$u"
+start "$u"
+has "UTF-8 name in the title" "caméra_снимок_üü"
+quit utf8_name
+start 80 24 "$u"
+screen | head -1 | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 || fail "UTF-8 title cut inside a character"
+has "UTF-8 title at 80 columns" "^ smbcmp  .*caméra_снимок_ü"
+quit utf8_name_narrow
+
 # --- two traces side by side (when the diff engine is built in)
 T kill-session -t ui 2>/dev/null
 T new-session -d -s ui -x 120 -y 36 "$S captures/reference.pcap captures/change_name.pcap; echo exit=\$?; sleep 30"
