@@ -1,7 +1,9 @@
 /*
  * fuzz_pcapfile.c - the capture file read by path: PDU bytes kept as file
  * offsets (dissect.h). The input, a whole pcap or pcapng file, is written
- * to a memfd and opened by the name "/proc/self/fd/N" with trace_open(),
+ * to a memfd and opened by the name "/proc/self/fd/N" with trace_open()
+ * (or, one input in two, trace_open_partial() and trace_index_more() in
+ * slices of a few packets with a dissection between them, as the browser),
  * so capture.c's locator reopens it (t->fd >= 0), finds each packet in the
  * file (walking pcapng blocks), and tcp.c keeps where pending bytes lie
  * (piece lists, their cap, the fallbacks to copies); trace.c reads them
@@ -109,8 +111,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = fuzz_memfd(path, sizeof(path));
 	if (write_input(fd, data, size) != 0)
 		abort();
-	if (trace_open(&tf, path, opts, err, sizeof(err)))
+	if (size & 2) {
+		/* As the browser opens it: a few packets per slice, the last
+		 * frame indexed so far dissected between slices. The index
+		 * must come out the same (compare() below). */
+		struct trace_opts po = opts ? *opts : (struct trace_opts){ 0 };
+		po.slice_packets = 1 + data[size - 1] % 8;
+		if (trace_open_partial(&tf, path, &po, 1000, err, sizeof(err)))
+			return 0;
+		struct arena a;
+		arena_init(&a);
+		while (trace_indexing(tf)) {
+			size_t n = trace_nframes(tf);
+			if (n) {
+				const char *sum = NULL;
+				trace_dissect_frame(tf, &a, n - 1, &sum);
+				arena_reset(&a);
+			}
+			trace_index_more(tf, 1000);
+		}
+		arena_free(&a);
+	} else if (trace_open(&tf, path, opts, err, sizeof(err))) {
 		return 0;
+	}
 	FILE *f = fmemopen((void *)data, size, "rb");
 	if (f && trace_open_file(&tm, f, "fuzz.pcap", opts, err, sizeof(err)) == 0) {
 		compare(tf, tm);
