@@ -5,6 +5,7 @@
 #include "graft.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +24,7 @@
 #define GRAFT_FILTER "dcerpc || kerberos || smb_pipe || mailslot || browser || lanman"
 #define FULL_HASH_MAX (256u << 20) /* larger files: sampled hash, see graft.h */
 #define CACHE_MAGIC "smbcmp-graft 1"
+#define CACHE_MAX_MB 1024 /* default size cap of the cache directory */
 
 /* One graft root and where it goes. */
 struct gentry {
@@ -522,6 +526,85 @@ out:
 	return rc;
 }
 
+/* ---- cache size ---------------------------------------------------------- */
+
+struct cfile {
+	char name[256];
+	off_t size;
+	struct timespec used; /* mtime: set on every hit (touch) */
+};
+
+static int by_use(const void *x, const void *y)
+{
+	const struct cfile *a = x, *b = y;
+	if (a->used.tv_sec != b->used.tv_sec)
+		return a->used.tv_sec < b->used.tv_sec ? -1 : 1;
+	if (a->used.tv_nsec != b->used.tv_nsec)
+		return a->used.tv_nsec < b->used.tv_nsec ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* The cap in bytes: $SMBCMP_CACHE_MAX_MB, else CACHE_MAX_MB. */
+static uint64_t cache_cap(void)
+{
+	const char *v = getenv("SMBCMP_CACHE_MAX_MB");
+	char *end;
+	unsigned long mb = v && *v ? strtoul(v, &end, 10) : CACHE_MAX_MB;
+	if (v && *v && *end)
+		mb = CACHE_MAX_MB;
+	return (uint64_t)mb << 20;
+}
+
+/*
+ * Keeps the cache directory under its cap: removes the least recently used
+ * .graft files (by mtime, which a hit refreshes) until the rest fits, never
+ * keep (the file just written or read). Failures are not errors: the cache
+ * is an optimisation.
+ */
+static void cache_trim(const char *dir, const char *keep, bool debug)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct cfile *f = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t total = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		struct stat st;
+		if (len < 7 || len >= sizeof(f->name) || strcmp(de->d_name + len - 6, ".graft") ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			struct cfile *nf = realloc(f, (cap = cap ? 2 * cap : 64) * sizeof(*f));
+			if (!nf)
+				break;
+			f = nf;
+		}
+		memcpy(f[n].name, de->d_name, len + 1);
+		f[n].size = st.st_size;
+		f[n].used = st.st_mtim;
+		total += (uint64_t)st.st_size;
+		n++;
+	}
+	uint64_t max = cache_cap();
+	const char *base = strrchr(keep, '/') ? strrchr(keep, '/') + 1 : keep;
+	if (total > max && f) {
+		qsort(f, n, sizeof(*f), by_use);
+		for (size_t i = 0; i < n && total > max; i++) {
+			if (!strcmp(f[i].name, base) || unlinkat(dirfd(d), f[i].name, 0))
+				continue;
+			total -= (uint64_t)f[i].size;
+			if (debug)
+				fprintf(stderr, "smbcmp: graft: cache over %" PRIu64 " MB, removed %s\n",
+					max >> 20, f[i].name);
+		}
+	}
+	free(f);
+	closedir(d);
+}
+
 /* ---- attaching ----------------------------------------------------------- */
 
 static struct graft *graft_new(void)
@@ -654,6 +737,7 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 			if (g->debug)
 				fprintf(stderr, "smbcmp: graft: cache hit %s (%zu grafts in %zu frames)\n",
 					cpath, g->n, g->frames);
+			utimensat(AT_FDCWD, cpath, NULL, 0); /* recently used: trimmed last */
 			goto ok;
 		}
 		graft_clear(g);
@@ -667,6 +751,8 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 			why, g->n, g->frames, cache ? ", saved " : "", cache ? cpath : "");
 	if (cache && save(g, cpath, version) && g->debug)
 		fprintf(stderr, "smbcmp: graft: cannot write %s: %s\n", cpath, strerror(errno));
+	if (cache)
+		cache_trim(dir, cpath, g->debug);
 ok:
 	*out = g;
 	return 0;

@@ -27,7 +27,9 @@
  *    file content (files over 256 MiB: of size, mtime and first and last
  *    MiB, since hashing gigabytes takes seconds) and of the tshark version
  *    line and keys (keys change what tshark decrypts); reopening the capture reads it back without starting tshark. A
- *    trace without grafts is cached too (an empty file).
+ *    trace without grafts is cached too (an empty file). The directory
+ *    is kept under 1024 MB ($SMBCMP_CACHE_MAX_MB): after writing a file,
+ *    the least recently used ones (mtime, refreshed by every hit) go.
  *
  * Set SMBCMP_DEBUG=graft to have each decision printed on stderr
  * ("graft: cache hit ...").

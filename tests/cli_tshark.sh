@@ -84,6 +84,22 @@ SMBCMP_DEBUG=graft "$S" --json "$cap" >"$tmp/3.json" 2>"$tmp/3.err"
 grep -q "ran tshark" "$tmp/3.err" || fail "cache: damaged file was trusted"
 cmp -s "$tmp/1.json" "$tmp/3.json" || fail "cache: output differs after a damaged cache"
 
+# The cache stays under $SMBCMP_CACHE_MAX_MB: writing a file removes the
+# least recently used others (a hit makes a file recent).
+rm -rf "$XDG_CACHE_HOME"
+"$S" --json "$P/zeek-smb_raw_ntlm_in_smb.pcap" >/dev/null 2>&1
+sleep 0.05
+"$S" --json captures/smb311_ops.pcap >/dev/null 2>&1
+sleep 0.05
+"$S" --json "$P/zeek-smb_raw_ntlm_in_smb.pcap" >/dev/null 2>&1 # hit: now the most recent
+[ "$(ls "$XDG_CACHE_HOME"/smbcmp/*.graft | wc -l)" -eq 2 ] || fail "cache: two files expected"
+SMBCMP_CACHE_MAX_MB=0 SMBCMP_DEBUG=graft "$S" --json "$P/suricata-smb2-06_20171220_smb_net_user.pcap" \
+	>/dev/null 2>"$tmp/trim.err"
+[ "$(grep -c "cache over 0 MB, removed" "$tmp/trim.err")" -eq 2 ] || fail "cache trim: $(cat "$tmp/trim.err")"
+left=$(ls "$XDG_CACHE_HOME"/smbcmp/*.graft)
+[ "$(echo "$left" | wc -l)" -eq 1 ] && grep -q "saved $left" "$tmp/trim.err" ||
+	fail "cache trim: left $left"
+
 # 5. tshark missing: clear message, exit 2 (auto: a note, native trees, exit 0).
 NOPATH=$tmp/nopath; mkdir -p "$NOPATH"
 PATH=$NOPATH "$S" --engine=tshark --json captures/smb311_ops.pcap >/dev/null 2>"$tmp/err"; rc=$?
