@@ -12,14 +12,7 @@ set -u
 cd "$(dirname "$0")/.."
 S=${SMBCMP:?set SMBCMP to the smbcmp binary}
 case $S in /*) ;; *) S=$PWD/$S ;; esac
-export TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
-unset NO_COLOR
-sock=smbcmp-lazy-$$
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-screen() { T capture-pane -p -t ui; }
+. tests/ui_lib.sh ui_lazy
 
 # wait_for WHAT REGEX [SECONDS]: polls until a line of the screen matches.
 wait_for() {
@@ -32,8 +25,6 @@ wait_for() {
 	screen
 	return 1
 }
-has() { screen | grep -qE -- "$2" || { fail "$1: no line matching '$2'"; screen; }; }
-status_has() { screen | tail -1 | grep -qE -- "$2" || fail "$1: status '$(screen | tail -1)' lacks '$2'"; }
 keys() { T send-keys -t ui "$@"; sleep 0.3; }
 
 start() { # start SLICE: the pair in a 120x36 pane, comparison slowed down
@@ -92,5 +83,4 @@ has "cursor on the first difference" "^▾ Request, frame 34: Create Request"
 keys q
 wait_for "exit status" "exit=1"
 
-[ "$fails" -eq 0 ] && echo "ui_lazy: all passed"
-[ "$fails" -eq 0 ]
+ui_verdict

@@ -11,15 +11,7 @@ cd "$(dirname "$0")/.."
 S=${SMBCMP:?set SMBCMP to the smbcmp binary}
 case $S in /*) ;; *) S=$PWD/$S ;; esac
 G=tests/golden/ui
-export TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
-unset NO_COLOR
-sock=smbcmp-ui-$$
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-screen() { T capture-pane -p -t ui; }
+. tests/ui_lib.sh ui_tmux
 
 # Waits until the screen stops changing (and, when given, shows PATTERN).
 settle() {
@@ -72,11 +64,6 @@ golden() { # golden NAME: compares the normalised screen with $G/NAME.txt
 	rm -f "/tmp/ui-$1.$$.diff"
 }
 
-has() { # has WHAT LINE-REGEX: asserts a line of the screen matches
-	screen | grep -qE -- "$2" || { fail "$1: no line matching '$2'"; screen; }
-}
-
-status_has() { screen | tail -1 | grep -qE -- "$2" || { fail "$1: status '$(screen | tail -1)' lacks '$2'"; }; }
 
 # --- open: list, tree of the first frame, bytes
 start captures/reference.pcap
@@ -220,8 +207,6 @@ quit no_color
 
 # --- a malformed frame is marked in the list: reference.pcap with the
 # first Negotiate's DialectCount set to 255
-tmp=$(mktemp -d)
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 python3 - captures/reference.pcap "$tmp/mal.pcap" <<'PY'
 import sys
 d = bytearray(open(sys.argv[1], 'rb').read())
@@ -342,5 +327,4 @@ fi
 "$S" captures/reference.pcap </dev/null | head -1 | grep -q "Negotiate Protocol Request" ||
 	fail "no list when not on a terminal"
 
-[ "$fails" -eq 0 ] && echo "ui_tmux: all passed"
-[ "$fails" -eq 0 ]
+ui_verdict

@@ -14,19 +14,12 @@ S=${1:-build/smbcmp}
 case $S in /*) ;; *) S=$PWD/$S ;; esac
 [ -x "$S" ] || { echo "FAIL: no plain build at $S (tools/test.sh builds build/)"; exit 1; }
 command -v valgrind >/dev/null || { echo "FAIL: valgrind not installed (tools/setup.sh)"; exit 1; }
-export TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
-tmp=$(mktemp -d)
-sock=smbcmp-vg-$$
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/ui_lib.sh ui_valgrind
 # Private caches: the tshark run happens (no graft cache) and nothing is
 # left in the user's.
 export XDG_CACHE_HOME=$tmp/cache XDG_CONFIG_HOME=$tmp/config
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes --log-file=$tmp/vg.%p.log"
 
-screen() { T capture-pane -p -t ui 2>/dev/null; }
 # wait_for REGEX: up to 60 s (valgrind is slow), then the screen is stable.
 wait_for() {
 	local prev='' cur
@@ -87,9 +80,4 @@ WANT='.' keys m m a / "holiday" Enter n
 WANT='.' keys f "smb2.cmd == 5" Enter f Enter
 finish compare 1 # they differ
 
-if [ "$fails" -eq 0 ]; then
-	echo "ui_valgrind: all passed"
-else
-	echo "ui_valgrind: $fails failed"
-	exit 1
-fi
+ui_verdict

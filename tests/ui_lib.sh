@@ -1,0 +1,30 @@
+# ui_lib.sh - what the tmux-driven UI tests share (sourced, not run):
+# the locale and terminal, a private tmux server for the script (T), a
+# temporary directory removed on exit ($tmp), failure counting, screen
+# reads and the final verdict.
+#
+#   . tests/ui_lib.sh NAME     (from the repository root)
+#   ... fail "what"; screen; has WHAT REGEX; status_has WHAT REGEX ...
+#   ui_verdict                 (prints "NAME: all passed", exits 1 on failures)
+UI_NAME=$1
+export TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+unset NO_COLOR
+sock=smbcmp-$UI_NAME-$$
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+tmp=$(mktemp -d)
+trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+screen() { T capture-pane -p -t ui; }
+# has WHAT REGEX: a line of the screen matches.
+has() { screen | grep -qE -- "$2" || { fail "$1: no line matching '$2'"; screen; }; }
+# status_has WHAT REGEX: the status (last) line matches.
+status_has() { screen | tail -1 | grep -qE -- "$2" || fail "$1: status '$(screen | tail -1)' lacks '$2'"; }
+ui_verdict() {
+	if [ "$fails" -eq 0 ]; then
+		echo "$UI_NAME: all passed"
+		exit 0
+	fi
+	echo "$UI_NAME: $fails failed"
+	exit 1
+}
