@@ -25,6 +25,7 @@
 #define FULL_HASH_MAX (256u << 20) /* larger files: sampled hash, see graft.h */
 #define CACHE_MAGIC "smbcmp-graft 1"
 #define CACHE_MAX_MB 1024 /* default size cap of the cache directory */
+#define MAX_TREE (64u << 20) /* bytes of one graft tree in the cache file */
 
 /* One graft root and where it goes. */
 struct gentry {
@@ -32,7 +33,10 @@ struct gentry {
 	uint8_t nested;      /* 0: after a top-level SMB layer; 1: under a node */
 	const char *akey;    /* anchor: name, or label for a text item */
 	uint32_t apos, aocc; /* anchor pos (nested) and occurrence */
-	struct node *tree;
+	struct node *tree;   /* in memory (fresh from tshark, no cache), or */
+	uint64_t off;        /* where its first N line is in the cache file */
+	uint32_t len;        /* and the bytes of its N lines */
+	const char *name;    /* the root's protocol name */
 };
 
 struct graft {
@@ -41,6 +45,7 @@ struct graft {
 	size_t n, cap;
 	size_t frames;
 	struct hmap byframe; /* frame number -> first entry index + 1 */
+	int fd;              /* the cache file the trees are read from, or -1 */
 	bool debug;
 };
 
@@ -159,9 +164,10 @@ static void add_entry(struct graft *g, uint32_t frame, bool nested, const char *
 			abort();
 		}
 	}
+	struct node *tree = copy_tree(&g->a, src, NULL, true);
+	tree->flags |= N_GRAFT;
 	g->e[g->n++] = (struct gentry){ frame, nested, arena_strdup(&g->a, akey), apos, aocc,
-					copy_tree(&g->a, src, NULL, true) };
-	g->e[g->n - 1].tree->flags |= N_GRAFT;
+					tree, 0, 0, tree->name };
 }
 
 /* Nested grafts: unknown protocols below a native layer. */
@@ -233,6 +239,17 @@ static bool native_has_top(const struct node *anchor, const char *name)
 	return false;
 }
 
+static struct node *read_tree(const struct graft *g, const struct gentry *e, struct arena *a,
+			      struct node *parent);
+
+/* Entry e's tree for a frame's arena a, under parent: a copy of the tree in
+ * memory, or read from the cache file. NULL if the file lets us down. */
+static struct node *entry_tree(const struct graft *g, const struct gentry *e, struct arena *a,
+			       struct node *parent)
+{
+	return e->tree ? copy_tree(a, e->tree, parent, false) : read_tree(g, e, a, parent);
+}
+
 /* Nested grafts go in first, so that top-level grafts (which may hold
  * native-looking names) never shift the anchors they count. */
 static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct node *root)
@@ -250,20 +267,23 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
 			if (e->nested) {
 				uint32_t occ = e->aocc;
 				struct node *p = find_nth(root, e->akey, e->apos, &occ, NULL);
-				if (p && !has_child(p, e->tree->name))
-					append_child(p, copy_tree(a, e->tree, p, false));
+				struct node *n;
+				if (p && !has_child(p, e->name) && (n = entry_tree(g, e, a, p)))
+					append_child(p, n);
 				continue;
 			}
-			struct node *at = top_anchor(root, e->akey, e->aocc);
+			struct node *at = top_anchor(root, e->akey, e->aocc), *n;
 			if (!at) {
-				append_child(root, copy_tree(a, e->tree, root, false));
+				if ((n = entry_tree(g, e, a, root)))
+					append_child(root, n);
 				continue;
 			}
-			if (native_has_top(at, e->tree->name))
+			if (native_has_top(at, e->name))
 				continue;
 			while (at->next && !is_smb_layer(at->next->name))
 				at = at->next;
-			insert_after(root, at, copy_tree(a, e->tree, root, false));
+			if ((n = entry_tree(g, e, a, root)))
+				insert_after(root, at, n);
 		}
 	}
 }
@@ -437,29 +457,141 @@ static size_t split(char *line, char **fld, size_t max)
 	return n;
 }
 
-/* Loads a cache file into g. 0, or -1 if missing, stale or damaged. */
+/* The node of an N line split into its 9 fields, strings copied into a;
+ * its depth in *depth. */
+static struct node *line_node(struct arena *a, char **fld, unsigned *depth)
+{
+	unsigned fl = (unsigned)strtoul(fld[2], NULL, 10);
+	struct node *n = arena_zalloc(a, sizeof(*n));
+	*depth = (unsigned)strtoul(fld[1], NULL, 10);
+	n->flags = (uint16_t)(fl & 0x3fff);
+	n->pos = (uint32_t)strtoul(fld[3], NULL, 10);
+	n->size = (uint32_t)strtoul(fld[4], NULL, 10);
+	n->value = strtoull(fld[5], NULL, 10);
+	if (fl & 0x4000) {
+		int fid = field_by_name(fld[6]);
+		n->field = (uint16_t)fid;
+		n->name = fid ? field_get(fid)->name : arena_strdup(a, fld[6]);
+	}
+	n->show = fl & 0x8000 ? arena_strdup(a, fld[7]) : NULL;
+	n->label = arena_strdup(a, fld[8]);
+	return n;
+}
+
+/*
+ * Reads entry e's tree from the cache file into arena a, under parent: its
+ * e->len bytes of N lines at e->off, one pread (safe from several threads).
+ * load() checked the file's shape; if it changed since, what is read stops
+ * at the first line out of place (NULL when not even the root).
+ */
+static struct node *read_tree(const struct graft *g, const struct gentry *e, struct arena *a,
+			      struct node *parent)
+{
+	char *fld[9];
+	struct node *stack[256], *root = NULL;
+	unsigned last = 0;
+
+	if (g->fd < 0)
+		return NULL;
+	char *buf = malloc((size_t)e->len + 1);
+	ssize_t got = buf ? pread(g->fd, buf, e->len, (off_t)e->off) : -1;
+	if (got < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[got] = 0;
+	for (char *line = buf, *nl; *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			break; /* a cut line: the file changed */
+		*nl = 0;
+		if (strncmp(line, "N\t", 2) || split(line, fld, 9) != 9)
+			break;
+		unsigned depth;
+		struct node *n = line_node(a, fld, &depth);
+		if (depth >= 256 || (depth == 0) != !root || (root && depth > last + 1))
+			break;
+		stack[depth] = n;
+		last = depth;
+		if (depth == 0) {
+			root = n;
+			n->parent = parent;
+		} else {
+			append_child(stack[depth - 1], n);
+		}
+	}
+	free(buf);
+	return root;
+}
+
+/*
+ * Indexes a cache file into g: its entries (frame, anchor, the root's name
+ * and where its tree starts), not the trees, which read_tree() reads when
+ * a frame is dissected; g keeps the file open. 0, or -1 if missing, stale
+ * or damaged (checked whole: every entry has a tree of well-formed N lines,
+ * depths step down one at a time, the file ends with E).
+ */
 static int load(struct graft *g, const char *path, const char *version)
 {
-	FILE *f = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int dfd = fd >= 0 ? dup(fd) : -1;
+	FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
 	char *line = NULL, *fld[9];
 	size_t cap = 0;
 	ssize_t len;
+	uint64_t pos = 0;
 	int rc = -1;
-	struct node *stack[256];
+	unsigned last = 0;
 	uint32_t frame = 0;
 	bool ended = false;
 
-	if (!f)
+	if (!f) {
+		if (dfd >= 0)
+			close(dfd);
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
 	if ((len = getline(&line, &cap, f)) <= 0)
 		goto out;
+	pos += (uint64_t)len;
 	line[strcspn(line, "\n")] = 0;
 	if (split(line, fld, 2) != 2 || strcmp(fld[0], CACHE_MAGIC) || strcmp(fld[1], version))
 		goto out;
 	size_t cur = SIZE_MAX;
+	struct arena scratch;
+	arena_init(&scratch);
 	while ((len = getline(&line, &cap, f)) > 0) {
+		uint64_t at = pos;
+		pos += (uint64_t)len;
 		line[strcspn(line, "\n")] = 0;
+		if (line[0] == 'N' && line[1] == '\t' && cur != SIZE_MAX) {
+			/* Only the depth, and the root's name: read_tree() parses
+			 * the rest when the frame is dissected. */
+			struct gentry *e = &g->e[cur];
+			char *end;
+			unsigned long depth = strtoul(line + 2, &end, 10);
+			if (*end != '\t' || depth >= 256 || (depth == 0) != !e->name ||
+			    (e->name && depth > last + 1))
+				break;
+			last = (unsigned)depth;
+			if (depth == 0) {
+				if (split(line, fld, 9) != 9)
+					break;
+				unsigned d0;
+				struct node *n = line_node(&scratch, fld, &d0);
+				e->off = at;
+				e->name = n->name ? arena_strdup(&g->a, n->name) : "";
+				arena_reset(&scratch);
+			}
+			continue;
+		}
 		size_t k = split(line, fld, 9);
+		if (cur != SIZE_MAX && (!strcmp(fld[0], "E") || !strcmp(fld[0], "G"))) {
+			struct gentry *p = &g->e[cur];
+			if (!p->name || at - p->off > MAX_TREE)
+				break; /* the previous entry had no tree, or a huge one */
+			p->len = (uint32_t)(at - p->off);
+		}
 		if (!strcmp(fld[0], "E")) {
 			ended = true;
 			break;
@@ -472,57 +604,30 @@ static int load(struct graft *g, const char *path, const char *version)
 					abort();
 			}
 			struct gentry *e = &g->e[g->n];
-			e->frame = (uint32_t)strtoul(fld[1], NULL, 10);
-			e->nested = (uint8_t)(fld[2][0] == '1');
-			e->apos = (uint32_t)strtoul(fld[3], NULL, 10);
-			e->aocc = (uint32_t)strtoul(fld[4], NULL, 10);
-			e->akey = arena_strdup(&g->a, fld[5]);
-			e->tree = NULL;
+			*e = (struct gentry){ .frame = (uint32_t)strtoul(fld[1], NULL, 10),
+					      .nested = (uint8_t)(fld[2][0] == '1'),
+					      .apos = (uint32_t)strtoul(fld[3], NULL, 10),
+					      .aocc = (uint32_t)strtoul(fld[4], NULL, 10),
+					      .akey = arena_strdup(&g->a, fld[5]) };
 			cur = g->n++;
 			if (e->frame != frame || g->n == 1) {
 				frame = e->frame;
 				hmap_put(&g->byframe, hmap_mix(0, frame), (void *)(uintptr_t)(cur + 1));
 				g->frames++;
 			}
-		} else if (!strcmp(fld[0], "N") && k == 9 && cur != SIZE_MAX) {
-			unsigned depth = (unsigned)strtoul(fld[1], NULL, 10);
-			unsigned fl = (unsigned)strtoul(fld[2], NULL, 10);
-			struct gentry *e = &g->e[cur];
-			if (depth >= 256 || (depth == 0) != !e->tree)
-				goto out;
-			struct node *n = arena_zalloc(&g->a, sizeof(*n));
-			n->flags = (uint16_t)(fl & 0x3fff);
-			n->pos = (uint32_t)strtoul(fld[3], NULL, 10);
-			n->size = (uint32_t)strtoul(fld[4], NULL, 10);
-			n->value = strtoull(fld[5], NULL, 10);
-			if (fl & 0x4000) {
-				int fid = field_by_name(fld[6]);
-				n->field = (uint16_t)fid;
-				n->name = fid ? field_get(fid)->name : arena_strdup(&g->a, fld[6]);
-			}
-			n->show = fl & 0x8000 ? arena_strdup(&g->a, fld[7]) : NULL;
-			n->label = arena_strdup(&g->a, fld[8]);
-			stack[depth] = n;
-			if (depth == 0) {
-				e->tree = n;
-			} else {
-				if (!stack[depth - 1])
-					goto out;
-				append_child(stack[depth - 1], n);
-			}
-			if (depth + 1 < 256)
-				stack[depth + 1] = NULL;
 		} else {
-			goto out;
+			break;
 		}
 	}
-	rc = ended ? 0 : -1;
-	for (size_t i = 0; i < g->n; i++)
-		if (!g->e[i].tree)
-			rc = -1;
+	arena_free(&scratch);
+	rc = ended && (cur == SIZE_MAX || g->e[cur].len) ? 0 : -1;
 out:
 	free(line);
 	fclose(f);
+	if (rc == 0)
+		g->fd = fd;
+	else
+		close(fd);
 	return rc;
 }
 
@@ -616,6 +721,7 @@ static struct graft *graft_new(void)
 	}
 	arena_init(&g->a);
 	hmap_init(&g->byframe);
+	g->fd = -1;
 	const char *dbg = getenv("SMBCMP_DEBUG");
 	g->debug = dbg && strstr(dbg, "graft");
 	return g;
@@ -623,6 +729,9 @@ static struct graft *graft_new(void)
 
 static void graft_clear(struct graft *g)
 {
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
 	free(g->e);
 	g->e = NULL;
 	g->n = g->cap = g->frames = 0;
@@ -749,8 +858,20 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 	if (g->debug)
 		fprintf(stderr, "smbcmp: graft: %s payload: ran tshark, %zu grafts in %zu frames%s%s\n",
 			why, g->n, g->frames, cache ? ", saved " : "", cache ? cpath : "");
-	if (cache && save(g, cpath, version) && g->debug)
-		fprintf(stderr, "smbcmp: graft: cannot write %s: %s\n", cpath, strerror(errno));
+	if (cache && save(g, cpath, version)) {
+		if (g->debug)
+			fprintf(stderr, "smbcmp: graft: cannot write %s: %s\n", cpath, strerror(errno));
+	} else if (cache) {
+		/* Trees from the file from now on, not held in memory (if it
+		 * reads back: else those in memory stay). */
+		struct graft *lazy = graft_new();
+		if (load(lazy, cpath, version) == 0) {
+			graft_free(g, NULL);
+			g = lazy;
+		} else {
+			graft_free(lazy, NULL);
+		}
+	}
 	if (cache)
 		cache_trim(dir, cpath, g->debug);
 ok:
@@ -838,6 +959,8 @@ void graft_free(struct graft *g, struct trace *t)
 		return;
 	if (t)
 		trace_set_hook(t, NULL, NULL);
+	if (g->fd >= 0)
+		close(g->fd);
 	free(g->e);
 	hmap_free(&g->byframe);
 	arena_free(&g->a);

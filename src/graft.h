@@ -22,6 +22,10 @@
  *    of the node it was under (by name, pos and occurrence). A graft whose
  *    protocol the native tree already has there is skipped, so the native
  *    engine wins as it grows.
+ *  - Memory. Trees are not held: loading a cache file indexes where each
+ *    graft's tree lies in it (the file stays open) and the hook reads a
+ *    frame's trees with one pread when the frame is dissected. Only
+ *    without a usable cache directory are they kept in memory.
  *  - Cache. The grafts are written to $XDG_CACHE_HOME/smbcmp/ (default
  *    ~/.cache/smbcmp/), one file per capture named by the SHA-256 of the
  *    file content (files over 256 MiB: of size, mtime and first and last
