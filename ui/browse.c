@@ -146,7 +146,8 @@ static void browse_work(void *ctx)
 	b->bg_running = false;
 	if (r > 0) {
 		open_row(b);
-		ui_msg(&b->m, false, "%s: done", b->o->bg->what);
+		if (!b->m.text[0] || !b->m.err) /* a warning (a limit hit) stays */
+			ui_msg(&b->m, false, "%s: done", b->o->bg->what);
 	} else {
 		ui_msg(&b->m, true, "%s", msg);
 	}
