@@ -397,6 +397,8 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		show[k] = '\0';
 	}
 
+	if (t->nolabel) /* comparisons by value: the show is the whole story */
+		return add_field(t, parent, fid, show, show, pos, n);
 	/* Label: hex without separators, cut like Wireshark's tree lines. */
 	enum { MAXB = 36 };
 	char hex[2 * MAXB + 8];
@@ -407,9 +409,8 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		hex[h++] = hexdig[p[i] & 15];
 	}
 	hex[h] = '\0';
-	const char *label = n == 0 ? arena_printf(t->a, "%s: <MISSING>", f->label)
-			    : arena_printf(t->a, "%s: %s%s", f->label, hex,
-					   n > m ? "…" : "");
+	const char *label = n == 0 ? arena_cat(t->a, f->label, ": <MISSING>", (char *)NULL)
+			    : arena_cat(t->a, f->label, ": ", hex, n > m ? "…" : "", (char *)NULL);
 	return add_field(t, parent, fid, label, show, pos, n);
 }
 
@@ -422,16 +423,22 @@ struct node *t_string(struct tctx *t, struct node *parent, int fid, uint32_t pos
 	const char *show = arena_strdup(t->a, s);
 
 	return add_field(t, parent, fid,
-			 arena_printf(t->a, "%s: %s", f->label, show), show,
-			 pos, size);
+			 t->nolabel ? show : arena_cat(t->a, f->label, ": ", show, (char *)NULL),
+			 show, pos, size);
 }
 
 void fmt_guid(char out[37], const uint8_t p[16])
 {
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 p[3], p[2], p[1], p[0], p[5], p[4], p[7], p[6], p[8], p[9],
-		 p[10], p[11], p[12], p[13], p[14], p[15]);
+	/* Byte order of the text: the first three groups little-endian. */
+	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	size_t k = 0;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[k++] = '-';
+		out[k++] = hexdig[p[order[i]] >> 4];
+		out[k++] = hexdig[p[order[i]] & 15];
+	}
+	out[k] = '\0';
 }
 
 struct node *t_guid(struct tctx *t, struct node *parent, int fid, uint32_t pos,
@@ -448,16 +455,49 @@ struct node *t_guid(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
+/* Writes v as exactly w decimal digits (zero-padded) at p; returns the end. */
+static char *put_digits(char *p, unsigned v, int w)
+{
+	for (int i = w - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + w;
+}
+
+/* "Jan  2, 2006 15:04:05.000000000 UTC", as Wireshark shows absolute
+ * times (formatted by hand: this runs for every timestamp of every
+ * frame). */
 static const char *fmt_abstime(struct tctx *t, int64_t sec, uint32_t nsec)
 {
 	struct tm tm;
 	time_t tt = (time_t)sec;
 
 	if (!gmtime_r(&tt, &tm))
-		return arena_printf(t->a, "Not representable");
-	return arena_printf(t->a, "%s %2d, %d %02d:%02d:%02d.%09u UTC",
-			    months[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900,
-			    tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+		return arena_strdup(t->a, "Not representable");
+	int year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999 || nsec > 999999999u)
+		return arena_printf(t->a, "%s %2d, %d %02d:%02d:%02d.%09u UTC",
+				    months[tm.tm_mon], tm.tm_mday, year,
+				    tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+	char *out = arena_alloc(t->a, 40), *p = out;
+	memcpy(p, months[tm.tm_mon], 3);
+	p += 3;
+	*p++ = ' ';
+	if (tm.tm_mday < 10)
+		*p++ = ' ';
+	p = put_digits(p, (unsigned)tm.tm_mday, tm.tm_mday < 10 ? 1 : 2);
+	*p++ = ',';
+	*p++ = ' ';
+	p = put_digits(p, (unsigned)year, year >= 1000 ? 4 : year >= 100 ? 3 : year >= 10 ? 2 : 1);
+	*p++ = ' ';
+	p = put_digits(p, (unsigned)tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)tm.tm_sec, 2);
+	*p++ = '.';
+	p = put_digits(p, nsec, 9);
+	memcpy(p, " UTC", 5);
+	return out;
 }
 
 struct node *t_abstime(struct tctx *t, struct node *parent, int fid,
@@ -468,7 +508,8 @@ struct node *t_abstime(struct tctx *t, struct node *parent, int fid,
 	const char *show = fmt_abstime(t, sec, nsec);
 
 	return add_field(t, parent, fid,
-			 arena_printf(t->a, "%s: %s", field_get(fid)->label, show),
+			 t->nolabel ? show
+				    : arena_cat(t->a, field_get(fid)->label, ": ", show, (char *)NULL),
 			 show, pos, size);
 }
 
@@ -530,7 +571,9 @@ struct node *t_timedelta(struct tctx *t, struct node *parent, int fid,
 					a, ns_rem < 0 ? -ns_rem : ns_rem);
 
 	return add_field(t, parent, fid,
-			 arena_printf(t->a, "%s: %s seconds", field_get(fid)->label, show),
+			 t->nolabel ? show
+				    : arena_cat(t->a, field_get(fid)->label, ": ", show, " seconds",
+						(char *)NULL),
 			 show, pos, size);
 }
 
@@ -572,8 +615,8 @@ struct node *t_custom(struct tctx *t, struct node *parent, int fid,
 	if (t->dry)
 		return dry_node(t);
 	return add_field(t, parent, fid,
-			 arena_printf(t->a, "%s: %s", field_get(fid)->label,
-				      label_value ? label_value : show),
+			 arena_cat(t->a, field_get(fid)->label, ": ",
+				   label_value ? label_value : show ? show : "", (char *)NULL),
 			 show ? arena_strdup(t->a, show) : "", pos, size);
 }
 

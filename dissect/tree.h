@@ -56,7 +56,7 @@ struct tctx {
 	bool limited;       /* a node was refused by max_nodes */
 	bool dry;           /* summary only: adders format nothing, return sink */
 	uint32_t digest_over; /* byte fields longer: show a digest, not hex */
-	bool nolabel;       /* integer fields' labels are their shows (a
+	bool nolabel;       /* named fields' labels are their shows (a
 			     * comparison by value needs no more) */
 	struct node sink;   /* returned past the limit; never linked */
 };
