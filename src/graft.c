@@ -853,6 +853,11 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 	} else {
 		cache = false;
 	}
+	/* Minutes on a big trace: say why nothing seems to happen (not from
+	 * the UI's thread, whose title says it, nor into a pipe or log). */
+	if (!j && isatty(STDERR_FILENO))
+		fprintf(stderr, "smbcmp: %s: %s payloads: running tshark once (cached afterwards)...\n",
+			trace_path(t), why);
 	if (run_tshark(g, trace_path(t), sec, j, err, errlen))
 		goto fail;
 	if (g->debug)
