@@ -9,6 +9,8 @@
 #                                  (LANE=k of JOBS: only every JOBS-th target)
 #   fuzz/campaign.sh report [DIR]  per target: time, executions, exec/s,
 #                                  result, summed over the slices so far
+#   fuzz/campaign.sh recover [DIR] count the slices a stop cut short (start
+#                                  does it too)
 #
 # DIR defaults to /work/fuzz-campaign (outside git). The loop goes round
 # robin over the targets; each turn runs one target for at most SLICE
@@ -94,6 +96,34 @@ slice() {
 	rm -f "$DIR/running.$LANE"
 }
 
+# Slices cut short (the machine or the session stopped, killing the loop
+# with its fuzzer) leave a log without libFuzzer's final statistics and no
+# line in stats.tsv. Their work still counts, conservatively: the last
+# "#N" the log printed, clean unless the log reports an error. Recorded
+# once (DIR/recovered lists them); never a log a lane is still writing.
+recover() {
+	local log t secs execs start end busy
+	busy=$(cat "$DIR"/running.* 2>/dev/null)
+	for log in "$DIR"/logs/*.log; do
+		[ -f "$log" ] || continue
+		grep -q "stat::number_of_executed_units" "$log" && continue
+		grep -qxF "$log" "$DIR/recovered" 2>/dev/null && continue
+		grep -qF "$log" <<<"$busy" && continue
+		t=$(basename "$log" | sed -E 's/-[0-9]{8}T[0-9]{6}Z\.log$//')
+		execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+		start=$(basename "$log" | sed -E 's/.*-([0-9]{8})T([0-9]{2})([0-9]{2})([0-9]{2})Z\.log$/\1 \2:\3:\4/')
+		start=$(date -u -d "$start" +%s 2>/dev/null) || continue
+		end=$(stat -c %Y "$log")
+		secs=$((end > start ? end - start : 1))
+		printf '%s\t%s\t%d\t%d\t%d\t%s\tinterrupted\n' "$(date -u +%FT%TZ)" "$t" "$secs" \
+			"${execs:-0}" "$(( ${execs:-0} / secs ))" \
+			"$(grep -qE "ERROR|SUMMARY" "$log" && echo "FOUND:interrupted" || echo ok)" \
+			>>"$DIR/stats.tsv"
+		echo "$log" >>"$DIR/recovered"
+		echo "recovered $(basename "$log"): ${execs:-0} executions"
+	done
+}
+
 loop() {
 	while :; do
 		local left=0 i=-1
@@ -120,6 +150,7 @@ start)
 			exit 1
 		fi
 	done
+	recover
 	rm -f "$DIR"/running*
 	[ -f "$B/build.ninja" ] || CC=clang meson setup "$B" -Dfuzz=true >/dev/null
 	ninja -C "$B" >/dev/null || exit 1
@@ -141,5 +172,6 @@ start)
 	;;
 loop) loop ;;
 report) report ;;
-*) echo "usage: fuzz/campaign.sh start|loop|report [DIR]" >&2; exit 2 ;;
+recover) recover ;;
+*) echo "usage: fuzz/campaign.sh start|loop|report|recover [DIR]" >&2; exit 2 ;;
 esac
