@@ -2,10 +2,12 @@
  * ui.h - the interactive terminal UI (ncursesw), the only header src/
  * includes from ui/.
  *
- * The UI reads an immutable model: the trace index (dissect/dissect.h) for
- * one trace, and for two traces the aligned rows the differ built
- * (src/diff.h). It dissects nothing but what is on screen: the summaries of
- * the visible rows (cached) and the tree of the selected frame or pair.
+ * The UI reads a model that only grows: the trace index (dissect/dissect.h)
+ * for one trace, extended between key presses while the capture is still
+ * being indexed, and for two traces the aligned rows the differ built
+ * (src/diff.h), compared in order between key presses. It dissects nothing
+ * but what is on screen: the summaries of the visible rows (cached) and the
+ * tree of the selected frame or pair.
  *
  * Both entry points take over the terminal until the user quits and return
  * 0, or -1 with a one-line reason in o->err when the terminal cannot be used
