@@ -752,6 +752,8 @@ struct graft_job {
 	atomic_bool done;
 	atomic_bool cancel;    /* graft_stop(): end tshark, give up */
 	atomic_int pid[2];     /* tshark's processes while they run */
+	bool quiet;            /* no "running tshark" line (the UI's title says it) */
+	bool threaded;         /* th runs it (else it ran in graft_start) */
 };
 
 /* Signals the job's tshark processes (the reader then sees end of input). */
@@ -807,8 +809,8 @@ static int run_tshark(struct graft *g, const char *path, const struct ts_secrets
 	return r < 0 ? -1 : 0;
 }
 
-/* graft_attach() but the hook: what may run on another thread (it reads
- * only the trace's path and trigger flags). */
+/* The grafts of trace t, without installing the hook: what may run on
+ * another thread (it reads only the trace's path and trigger flags). */
 static int build(struct graft **out, struct trace *t, const struct ts_secrets *sec,
 		 struct graft_job *j, char *err, size_t errlen)
 {
@@ -817,10 +819,7 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 	const char *why = trigger(t);
 
 	*out = NULL;
-	if (!why) {
-		if (g->debug)
-			fprintf(stderr, "smbcmp: graft: %s: no DCE/RPC or Kerberos payload, tshark not needed\n",
-				trace_path(t));
+	if (!why) { /* graft_start() does not start a job then */
 		*out = g;
 		return 0;
 	}
@@ -855,7 +854,7 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 	}
 	/* Minutes on a big trace: say why nothing seems to happen (not from
 	 * the UI's thread, whose title says it, nor into a pipe or log). */
-	if (!j && isatty(STDERR_FILENO))
+	if (!(j && j->quiet) && isatty(STDERR_FILENO))
 		fprintf(stderr, "smbcmp: %s: %s payloads: running tshark once (cached afterwards)...\n",
 			trace_path(t), why);
 	if (run_tshark(g, trace_path(t), sec, j, err, errlen))
@@ -893,15 +892,6 @@ static void install(struct graft *g, struct trace *t)
 		trace_set_hook(t, hook, g);
 }
 
-int graft_attach(struct graft **out, struct trace *t, const struct ts_secrets *sec, char *err,
-		 size_t errlen)
-{
-	if (build(out, t, sec, NULL, err, errlen))
-		return -1;
-	install(*out, t);
-	return 0;
-}
-
 static void *job_thread(void *arg)
 {
 	struct graft_job *j = arg;
@@ -910,23 +900,28 @@ static void *job_thread(void *arg)
 	return NULL;
 }
 
-struct graft_job *graft_start(struct trace *t, const struct ts_secrets *sec)
+struct graft_job *graft_start(struct trace *t, const struct ts_secrets *sec, bool quiet)
 {
-	if (!trigger(t))
+	if (!trigger(t)) {
+		const char *dbg = getenv("SMBCMP_DEBUG");
+		if (dbg && strstr(dbg, "graft"))
+			fprintf(stderr, "smbcmp: graft: %s: no DCE/RPC or Kerberos payload, tshark not needed\n",
+				trace_path(t));
 		return NULL;
+	}
 	struct graft_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return NULL;
 	j->t = t;
 	j->sec = sec;
+	j->quiet = quiet;
 	atomic_init(&j->done, false);
 	atomic_init(&j->cancel, false);
 	atomic_init(&j->pid[0], 0);
 	atomic_init(&j->pid[1], 0);
-	if (pthread_create(&j->th, NULL, job_thread, j)) {
-		free(j);
-		return NULL;
-	}
+	j->threaded = pthread_create(&j->th, NULL, job_thread, j) == 0;
+	if (!j->threaded)
+		job_thread(j); /* no thread: the work is done here and now */
 	return j;
 }
 
@@ -934,7 +929,13 @@ int graft_poll(struct graft_job *j, struct graft **out, char *err, size_t errlen
 {
 	if (!atomic_load(&j->done))
 		return 0;
-	pthread_join(j->th, NULL);
+	return graft_wait(j, out, err, errlen);
+}
+
+int graft_wait(struct graft_job *j, struct graft **out, char *err, size_t errlen)
+{
+	if (j->threaded)
+		pthread_join(j->th, NULL);
 	int rc = j->rc;
 	if (rc == 0) {
 		install(j->g, j->t);
@@ -952,7 +953,8 @@ void graft_stop(struct graft_job *j)
 		return;
 	atomic_store(&j->cancel, true);
 	job_kill(j);
-	pthread_join(j->th, NULL);
+	if (j->threaded)
+		pthread_join(j->th, NULL);
 	if (j->rc == 0)
 		graft_free(j->g, NULL);
 	free(j);

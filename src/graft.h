@@ -41,6 +41,7 @@
 #ifndef SMBCMP_GRAFT_H
 #define SMBCMP_GRAFT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../dissect/dissect.h"
@@ -48,29 +49,25 @@
 struct graft;
 
 /*
- * Prepares the grafts of trace t and installs its trace hook. Returns 0
- * with *out set (possibly grafting nothing), or -1 when tshark was needed
- * but could not run: then *out is NULL and err says why in one line (the
- * caller may go on with native trees alone). sec: the keys for tshark
- * (engine_secrets()), part of the cache key; NULL for none.
- */
-struct ts_secrets;
-int graft_attach(struct graft **out, struct trace *t, const struct ts_secrets *sec, char *err,
-		 size_t errlen);
-
-/*
- * graft_attach() on a thread, for the UI: the trace stays usable (native
- * trees) while tshark runs. Returns NULL when tshark is not needed (no
- * trigger) or the thread cannot start. Then, from the caller's thread:
+ * Prepares the grafts of trace t on a thread (the cache, or one tshark run;
+ * sec: the keys for tshark, engine_secrets(), part of the cache key; NULL
+ * for none): for the UI, the trace stays usable (native trees) while
+ * tshark runs; for two traces, both tshark runs at once. quiet: no
+ * "running tshark" line on a terminal's stderr. Returns NULL when tshark is
+ * not needed (no trigger: no grafts); without a thread, the work is done
+ * before it returns. Then, from the caller's thread:
  * graft_poll() returns 0 while running; 1 when done, with *out set and the
  * hook installed (trees dissected from now on carry the grafts); -1 when
  * tshark failed (err says why, one line). Either way the job is freed.
  * graft_stop() instead ends a job early: it kills tshark, waits for the
  * thread and frees everything.
  */
+struct ts_secrets;
 struct graft_job;
-struct graft_job *graft_start(struct trace *t, const struct ts_secrets *sec);
+struct graft_job *graft_start(struct trace *t, const struct ts_secrets *sec, bool quiet);
 int graft_poll(struct graft_job *j, struct graft **out, char *err, size_t errlen);
+/* graft_poll() that waits for the job: 1 or -1. */
+int graft_wait(struct graft_job *j, struct graft **out, char *err, size_t errlen);
 void graft_stop(struct graft_job *j);
 
 /* Removes the hook and frees the grafts. */

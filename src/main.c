@@ -299,7 +299,7 @@ struct bg_graft {
 static bool bg_start(void *ctx, struct trace *t)
 {
 	struct bg_graft *g = ctx;
-	g->job = graft_start(t, g->sec);
+	g->job = graft_start(t, g->sec, true);
 	return g->job != NULL;
 }
 
@@ -601,12 +601,15 @@ int main(int argc, char **argv)
 	/* The browser runs tshark on a thread once indexing is over (bg_graft). */
 	if (engine == ENGINE_AUTO && (mode == MODE_JSON || mode == MODE_TEXT ||
 				      (mode == MODE_AUTO && nfiles == 2))) {
+		/* One tshark run per trace that needs one, both at once. */
 		struct trace *tt[2] = { a, b };
-		for (int i = 0; i < 2 && tt[i]; i++) {
+		struct graft_job *jobs[2] = { NULL, NULL };
+		for (int i = 0; i < 2 && tt[i]; i++)
+			if (strcmp(trace_path(tt[i]), "-") != 0) /* stdin cannot be read again */
+				jobs[i] = graft_start(tt[i], targs, false);
+		for (int i = 0; i < 2; i++) {
 			char gerr[512];
-			if (strcmp(trace_path(tt[i]), "-") == 0)
-				continue; /* stdin is consumed: tshark cannot read it again */
-			if (graft_attach(&grafts[i], tt[i], targs, gerr, sizeof(gerr)))
+			if (jobs[i] && graft_wait(jobs[i], &grafts[i], gerr, sizeof(gerr)) < 0)
 				fprintf(stderr, "smbcmp: note: %s; DCE/RPC and Kerberos payloads "
 						"left undissected\n", gerr);
 		}
