@@ -55,6 +55,9 @@ status_has "] compares forward to the first difference" " 15/40$"
 has "the difference's row" "^≠ +34 Create share.snapshot.jpg +│ +34 Create share.holiday.jpg"
 has "and its trees" "^▾ Request, frame 34: Create Request"
 screen | tail -1 | grep -q "^comparing" || fail "comparison finished too early to test anything"
+keys Tab
+has "progress in the title while a tree has focus" "^ smbcmp  A: .*\[comparing [0-9]+%\]"
+keys BTab
 wait_for "the usual counts at the end" "^40 operations: changed 23, only A 0, only B 0" 30
 has "no pending row left" "^ +4 Negotiate Protocol"
 screen | grep -q "^…" && fail "pending rows after the end"

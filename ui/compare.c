@@ -265,7 +265,12 @@ static void draw(struct cmpui *c)
 	int n = snprintf(bar, sizeof(bar), " smbcmp  A: %s   B: %s", trace_path(c->d->t[0]),
 			 trace_path(c->d->t[1]));
 	if (c->d->o.filter && n > 0 && (size_t)n < sizeof(bar))
-		snprintf(bar + n, sizeof(bar) - (size_t)n, "  [filter: %s]", c->filter_text);
+		n += snprintf(bar + n, sizeof(bar) - (size_t)n, "  [filter: %s]", c->filter_text);
+	/* Progress here too: the status line shows the field while a tree
+	 * has focus. */
+	if (c->d->ncompared < c->d->n && n > 0 && (size_t)n < sizeof(bar))
+		snprintf(bar + n, sizeof(bar) - (size_t)n, "  [comparing %u%%]",
+			 (unsigned)(c->d->ncompared * 100 / c->d->n));
 	put_text(0, 0, COLS, bar, line_attr(LINE_TITLE), true);
 	put_text(0, COLS - 7, 7, "? help ", line_attr(LINE_TITLE), true);
 	int h = LINES - 2, half = (COLS - 3) / 2;
