@@ -40,8 +40,9 @@ TARGETS="fuzz_gssapi fuzz_filter fuzz_config fuzz_xca fuzz_keys fuzz_pdml fuzz_f
 
 # Sums one target's slices: seconds, executions, result (clean or FOUND).
 sums() {
-	awk -F'\t' -v t="$1" '$2 == t { s += $3; e += $4; if ($6 != "ok") r = "FOUND" }
-		END { printf "%d\t%d\t%s\n", s, e, r ? r : "clean" }' "$DIR/stats.tsv" 2>/dev/null ||
+	awk -F'\t' -v t="$1" '$2 == t { s += $3; e += $4; if ($6 != "ok") f++ }
+		END { printf "%d\t%d\t%s\n", s, e, f ? f " finding" (f > 1 ? "s" : "") : "clean" }' \
+		"$DIR/stats.tsv" 2>/dev/null ||
 		printf '0\t0\tclean\n'
 }
 
@@ -53,6 +54,7 @@ report() {
 		[ "$s" -gt 0 ] && rate=$((e / s))
 		[ "$e" -ge "$GOAL" ] && state=", done"
 		[ -f "$DIR/stop/$t" ] && state=", stopped: see $DIR/crashes/$t"
+		[ ! -f "$DIR/stop/$t" ] && [ "$r" != clean ] && state="$state, resumed after the fix"
 		printf '%-13s %3dh%02dm%02ds %12d %7d  %s%s\n' "$t" $((s / 3600)) $((s / 60 % 60)) \
 			$((s % 60)) "$e" "$rate" "$r" "$state"
 	done
