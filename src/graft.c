@@ -1,11 +1,14 @@
 /*
  * graft.c - tshark subtrees grafted into native trees; the design (trigger,
- * one run per trace, anchors, cache) is described in graft.h.
+ * one run per trace, anchors, cache) is described in graft.h. Here:
+ * collecting the grafts from tshark's trees, the hook that inserts them,
+ * and the jobs that prepare them (on a thread); the cache file is
+ * graftcache.c's.
  */
 #include "graft.h"
+#include "graftpriv.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,32 +24,6 @@
 #include "tshark.h"
 
 #define GRAFT_FILTER "dcerpc || kerberos || smb_pipe || mailslot || browser || lanman"
-#define FULL_HASH_MAX (256u << 20) /* larger files: sampled hash, see graft.h */
-#define CACHE_MAGIC "smbcmp-graft 1"
-#define CACHE_MAX_MB 1024 /* default size cap of the cache directory */
-#define MAX_TREE (64u << 20) /* bytes of one graft tree in the cache file */
-
-/* One graft root and where it goes. */
-struct gentry {
-	uint32_t frame;
-	uint8_t nested;      /* 0: after a top-level SMB layer; 1: under a node */
-	const char *akey;    /* anchor: name, or label for a text item */
-	uint32_t apos, aocc; /* anchor pos (nested) and occurrence */
-	struct node *tree;   /* in memory (fresh from tshark, no cache), or */
-	uint64_t off;        /* where its first N line is in the cache file */
-	uint32_t len;        /* and the bytes of its N lines */
-	const char *name;    /* the root's protocol name */
-};
-
-struct graft {
-	struct arena a;
-	struct gentry *e;
-	size_t n, cap;
-	size_t frames;
-	struct hmap byframe; /* frame number -> first entry index + 1 */
-	int fd;              /* the cache file the trees are read from, or -1 */
-	bool debug;
-};
 
 static const char *const smb_layers[] = { "nbss", "nbdgm", "smb", "smb2", NULL };
 
@@ -122,7 +98,7 @@ static void insert_after(struct node *parent, struct node *prev, struct node *n)
 		parent->last = n;
 }
 
-static void append_child(struct node *parent, struct node *n)
+void graft_append_child(struct node *parent, struct node *n)
 {
 	insert_after(parent, parent->last, n);
 }
@@ -239,15 +215,12 @@ static bool native_has_top(const struct node *anchor, const char *name)
 	return false;
 }
 
-static struct node *read_tree(const struct graft *g, const struct gentry *e, struct arena *a,
-			      struct node *parent);
-
 /* Entry e's tree for a frame's arena a, under parent: a copy of the tree in
  * memory, or read from the cache file. NULL if the file lets us down. */
 static struct node *entry_tree(const struct graft *g, const struct gentry *e, struct arena *a,
 			       struct node *parent)
 {
-	return e->tree ? copy_tree(a, e->tree, parent, false) : read_tree(g, e, a, parent);
+	return e->tree ? copy_tree(a, e->tree, parent, false) : gcache_read_tree(g, e, a, parent);
 }
 
 /* Nested grafts go in first, so that top-level grafts (which may hold
@@ -269,13 +242,13 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
 				struct node *p = find_nth(root, e->akey, e->apos, &occ, NULL);
 				struct node *n;
 				if (p && !has_child(p, e->name) && (n = entry_tree(g, e, a, p)))
-					append_child(p, n);
+					graft_append_child(p, n);
 				continue;
 			}
 			struct node *at = top_anchor(root, e->akey, e->aocc), *n;
 			if (!at) {
 				if ((n = entry_tree(g, e, a, root)))
-					append_child(root, n);
+					graft_append_child(root, n);
 				continue;
 			}
 			if (native_has_top(at, e->name))
@@ -299,415 +272,6 @@ static const char *trigger(const struct trace *t)
 	if (seen & TRACE_SAW_KRB5)
 		return "Kerberos";
 	return NULL;
-}
-
-/* ---- cache key ---------------------------------------------------------- */
-
-int graft_cache_dir(char *buf, size_t n)
-{
-	const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
-	if (x && *x == '/')
-		snprintf(buf, n, "%s/smbcmp", x);
-	else if (h && *h)
-		snprintf(buf, n, "%s/.cache/smbcmp", h);
-	else
-		return -1;
-	return 0;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s", dir);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(tmp, 0700) && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
-}
-
-static void hex(char *out, const uint8_t *d, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", d[i]);
-}
-
-/* SHA-256 of the file (sampled above FULL_HASH_MAX, see graft.h). */
-static int file_key(const char *path, char out[65], char *err, size_t errlen)
-{
-	struct sha256_ctx h;
-	struct stat st;
-	FILE *f = fopen(path, "rb");
-	static const size_t chunk = 1 << 20;
-	uint8_t *buf = malloc(chunk), d[SHA256_DIGEST_SIZE];
-	int rc = -1;
-
-	if (!f || !buf || fstat(fileno(f), &st)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	sha256_init(&h);
-	if ((uint64_t)st.st_size > FULL_HASH_MAX) {
-		char meta[64];
-		int m = snprintf(meta, sizeof(meta), "sampled %lld %lld", (long long)st.st_size,
-				 (long long)st.st_mtim.tv_sec);
-		sha256_update(&h, (size_t)m, (const uint8_t *)meta);
-		size_t r = fread(buf, 1, chunk, f);
-		sha256_update(&h, r, buf);
-		if (fseeko(f, st.st_size - (off_t)chunk, SEEK_SET) == 0) {
-			r = fread(buf, 1, chunk, f);
-			sha256_update(&h, r, buf);
-		}
-	} else {
-		size_t r;
-		while ((r = fread(buf, 1, chunk, f)) > 0)
-			sha256_update(&h, r, buf);
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		goto out;
-	}
-	sha256_digest(&h, sizeof(d), d);
-	hex(out, d, sizeof(d));
-	rc = 0;
-out:
-	if (f)
-		fclose(f);
-	free(buf);
-	return rc;
-}
-
-/* ---- cache file --------------------------------------------------------- */
-
-static void put_str(FILE *f, const char *s)
-{
-	for (; s && *s; s++)
-		switch (*s) {
-		case '\\': fputs("\\\\", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		default: fputc(*s, f);
-		}
-}
-
-static void put_tree(FILE *f, const struct node *n, unsigned depth)
-{
-	unsigned fl = n->flags | (n->name ? 0x4000u : 0) | (n->show ? 0x8000u : 0);
-	fprintf(f, "N\t%u\t%u\t%u\t%u\t%llu\t", depth, fl, n->pos, n->size,
-		(unsigned long long)n->value);
-	put_str(f, n->name);
-	fputc('\t', f);
-	put_str(f, n->show);
-	fputc('\t', f);
-	put_str(f, n->label);
-	fputc('\n', f);
-	for (const struct node *c = n->child; c; c = c->next)
-		put_tree(f, c, depth + 1);
-}
-
-static int save(const struct graft *g, const char *path, const char *version)
-{
-	char tmp[4400];
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "%s\t", CACHE_MAGIC);
-	put_str(f, version);
-	fputc('\n', f);
-	for (size_t i = 0; i < g->n; i++) {
-		const struct gentry *e = &g->e[i];
-		fprintf(f, "G\t%u\t%u\t%u\t%u\t", e->frame, e->nested, e->apos, e->aocc);
-		put_str(f, e->akey);
-		fputc('\n', f);
-		put_tree(f, e->tree, 0);
-	}
-	fputs("E\n", f);
-	if (fclose(f) || rename(tmp, path)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/* Splits line at tabs into at most max fields (unescaped in place). */
-static size_t split(char *line, char **fld, size_t max)
-{
-	size_t n = 0;
-	char *w = line;
-	fld[n++] = w;
-	for (char *r = line; *r; r++) {
-		if (*r == '\t') {
-			*w++ = 0;
-			if (n == max)
-				return n;
-			fld[n++] = w;
-		} else if (*r == '\\' && r[1]) {
-			r++;
-			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = 0;
-	return n;
-}
-
-/* The node of an N line split into its 9 fields, strings copied into a;
- * its depth in *depth. */
-static struct node *line_node(struct arena *a, char **fld, unsigned *depth)
-{
-	unsigned fl = (unsigned)strtoul(fld[2], NULL, 10);
-	struct node *n = arena_zalloc(a, sizeof(*n));
-	*depth = (unsigned)strtoul(fld[1], NULL, 10);
-	n->flags = (uint16_t)(fl & 0x3fff);
-	n->pos = (uint32_t)strtoul(fld[3], NULL, 10);
-	n->size = (uint32_t)strtoul(fld[4], NULL, 10);
-	n->value = strtoull(fld[5], NULL, 10);
-	if (fl & 0x4000) {
-		int fid = field_by_name(fld[6]);
-		n->field = (uint16_t)fid;
-		n->name = fid ? field_get(fid)->name : arena_strdup(a, fld[6]);
-	}
-	n->show = fl & 0x8000 ? arena_strdup(a, fld[7]) : NULL;
-	n->label = arena_strdup(a, fld[8]);
-	return n;
-}
-
-/*
- * Reads entry e's tree from the cache file into arena a, under parent: its
- * e->len bytes of N lines at e->off, one pread (safe from several threads).
- * load() checked the file's shape; if it changed since, what is read stops
- * at the first line out of place (NULL when not even the root).
- */
-static struct node *read_tree(const struct graft *g, const struct gentry *e, struct arena *a,
-			      struct node *parent)
-{
-	char *fld[9];
-	struct node *stack[256], *root = NULL;
-	unsigned last = 0;
-
-	if (g->fd < 0)
-		return NULL;
-	char *buf = malloc((size_t)e->len + 1);
-	ssize_t got = buf ? pread(g->fd, buf, e->len, (off_t)e->off) : -1;
-	if (got < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[got] = 0;
-	for (char *line = buf, *nl; *line; line = nl + 1) {
-		if (!(nl = strchr(line, '\n')))
-			break; /* a cut line: the file changed */
-		*nl = 0;
-		if (strncmp(line, "N\t", 2) || split(line, fld, 9) != 9)
-			break;
-		unsigned depth;
-		struct node *n = line_node(a, fld, &depth);
-		if (depth >= 256 || (depth == 0) != !root || (root && depth > last + 1))
-			break;
-		stack[depth] = n;
-		last = depth;
-		if (depth == 0) {
-			root = n;
-			n->parent = parent;
-		} else {
-			append_child(stack[depth - 1], n);
-		}
-	}
-	free(buf);
-	return root;
-}
-
-/*
- * Indexes a cache file into g: its entries (frame, anchor, the root's name
- * and where its tree starts), not the trees, which read_tree() reads when
- * a frame is dissected; g keeps the file open. 0, or -1 if missing, stale
- * or damaged (checked whole: every entry has a tree of well-formed N lines,
- * depths step down one at a time, the file ends with E).
- */
-static int load(struct graft *g, const char *path, const char *version)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int dfd = fd >= 0 ? dup(fd) : -1;
-	FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
-	char *line = NULL, *fld[9];
-	size_t cap = 0;
-	ssize_t len;
-	uint64_t pos = 0;
-	int rc = -1;
-	unsigned last = 0;
-	uint32_t frame = 0;
-	bool ended = false;
-
-	if (!f) {
-		if (dfd >= 0)
-			close(dfd);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if ((len = getline(&line, &cap, f)) <= 0)
-		goto out;
-	pos += (uint64_t)len;
-	line[strcspn(line, "\n")] = 0;
-	if (split(line, fld, 2) != 2 || strcmp(fld[0], CACHE_MAGIC) || strcmp(fld[1], version))
-		goto out;
-	size_t cur = SIZE_MAX;
-	struct arena scratch;
-	arena_init(&scratch);
-	while ((len = getline(&line, &cap, f)) > 0) {
-		uint64_t at = pos;
-		pos += (uint64_t)len;
-		line[strcspn(line, "\n")] = 0;
-		if (line[0] == 'N' && line[1] == '\t' && cur != SIZE_MAX) {
-			/* Only the depth, and the root's name: read_tree() parses
-			 * the rest when the frame is dissected. */
-			struct gentry *e = &g->e[cur];
-			char *end;
-			unsigned long depth = strtoul(line + 2, &end, 10);
-			if (*end != '\t' || depth >= 256 || (depth == 0) != !e->name ||
-			    (e->name && depth > last + 1))
-				break;
-			last = (unsigned)depth;
-			if (depth == 0) {
-				if (split(line, fld, 9) != 9)
-					break;
-				unsigned d0;
-				struct node *n = line_node(&scratch, fld, &d0);
-				e->off = at;
-				e->name = n->name ? arena_strdup(&g->a, n->name) : "";
-				arena_reset(&scratch);
-			}
-			continue;
-		}
-		size_t k = split(line, fld, 9);
-		if (cur != SIZE_MAX && (!strcmp(fld[0], "E") || !strcmp(fld[0], "G"))) {
-			struct gentry *p = &g->e[cur];
-			if (!p->name || at - p->off > MAX_TREE)
-				break; /* the previous entry had no tree, or a huge one */
-			p->len = (uint32_t)(at - p->off);
-		}
-		if (!strcmp(fld[0], "E")) {
-			ended = true;
-			break;
-		}
-		if (!strcmp(fld[0], "G") && k == 6) {
-			if (g->n == g->cap) {
-				g->cap = g->cap ? g->cap * 2 : 64;
-				g->e = realloc(g->e, g->cap * sizeof(*g->e));
-				if (!g->e)
-					abort();
-			}
-			struct gentry *e = &g->e[g->n];
-			*e = (struct gentry){ .frame = (uint32_t)strtoul(fld[1], NULL, 10),
-					      .nested = (uint8_t)(fld[2][0] == '1'),
-					      .apos = (uint32_t)strtoul(fld[3], NULL, 10),
-					      .aocc = (uint32_t)strtoul(fld[4], NULL, 10),
-					      .akey = arena_strdup(&g->a, fld[5]) };
-			cur = g->n++;
-			if (e->frame != frame || g->n == 1) {
-				frame = e->frame;
-				hmap_put(&g->byframe, hmap_mix(0, frame), (void *)(uintptr_t)(cur + 1));
-				g->frames++;
-			}
-		} else {
-			break;
-		}
-	}
-	arena_free(&scratch);
-	rc = ended && (cur == SIZE_MAX || g->e[cur].len) ? 0 : -1;
-out:
-	free(line);
-	fclose(f);
-	if (rc == 0)
-		g->fd = fd;
-	else
-		close(fd);
-	return rc;
-}
-
-/* ---- cache size ---------------------------------------------------------- */
-
-struct cfile {
-	char name[256];
-	off_t size;
-	struct timespec used; /* mtime: set on every hit (touch) */
-};
-
-static int by_use(const void *x, const void *y)
-{
-	const struct cfile *a = x, *b = y;
-	if (a->used.tv_sec != b->used.tv_sec)
-		return a->used.tv_sec < b->used.tv_sec ? -1 : 1;
-	if (a->used.tv_nsec != b->used.tv_nsec)
-		return a->used.tv_nsec < b->used.tv_nsec ? -1 : 1;
-	return strcmp(a->name, b->name);
-}
-
-/* The cap in bytes: $SMBCMP_CACHE_MAX_MB, else CACHE_MAX_MB. */
-static uint64_t cache_cap(void)
-{
-	const char *v = getenv("SMBCMP_CACHE_MAX_MB");
-	char *end;
-	unsigned long mb = v && *v ? strtoul(v, &end, 10) : CACHE_MAX_MB;
-	if (v && *v && *end)
-		mb = CACHE_MAX_MB;
-	return (uint64_t)mb << 20;
-}
-
-/*
- * Keeps the cache directory under its cap: removes the least recently used
- * .graft files (by mtime, which a hit refreshes) until the rest fits, never
- * keep (the file just written or read). Failures are not errors: the cache
- * is an optimisation.
- */
-static void cache_trim(const char *dir, const char *keep, bool debug)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct cfile *f = NULL;
-	size_t n = 0, cap = 0;
-	uint64_t total = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		struct stat st;
-		if (len < 7 || len >= sizeof(f->name) || strcmp(de->d_name + len - 6, ".graft") ||
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
-			continue;
-		if (n == cap) {
-			struct cfile *nf = realloc(f, (cap = cap ? 2 * cap : 64) * sizeof(*f));
-			if (!nf)
-				break;
-			f = nf;
-		}
-		memcpy(f[n].name, de->d_name, len + 1);
-		f[n].size = st.st_size;
-		f[n].used = st.st_mtim;
-		total += (uint64_t)st.st_size;
-		n++;
-	}
-	uint64_t max = cache_cap();
-	const char *base = strrchr(keep, '/') ? strrchr(keep, '/') + 1 : keep;
-	if (total > max && f) {
-		qsort(f, n, sizeof(*f), by_use);
-		for (size_t i = 0; i < n && total > max; i++) {
-			if (!strcmp(f[i].name, base) || unlinkat(dirfd(d), f[i].name, 0))
-				continue;
-			total -= (uint64_t)f[i].size;
-			if (debug)
-				fprintf(stderr, "smbcmp: graft: cache over %" PRIu64 " MB, removed %s\n",
-					max >> 20, f[i].name);
-		}
-	}
-	free(f);
-	closedir(d);
 }
 
 /* ---- attaching ----------------------------------------------------------- */
@@ -824,10 +388,10 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 		return 0;
 	}
 	bool cache = graft_cache_dir(dir, sizeof(dir)) == 0;
-	if (tshark_version(cache && mkdir_p(dir) == 0 ? dir : NULL, version, sizeof(version),
+	if (tshark_version(cache && gcache_mkdir(dir) == 0 ? dir : NULL, version, sizeof(version),
 			   err, errlen))
 		goto fail;
-	if (cache && file_key(trace_path(t), key, err, errlen) == 0) {
+	if (cache && gcache_file_key(trace_path(t), key, err, errlen) == 0) {
 		uint8_t vd[SHA256_DIGEST_SIZE];
 		char vh[2 * SHA256_DIGEST_SIZE + 1];
 		struct sha256_ctx h;
@@ -839,9 +403,9 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 			sha256_update(&h, conf[i] ? strlen(conf[i]) + 1 : 1,
 				      (const uint8_t *)(conf[i] ? conf[i] : ""));
 		sha256_digest(&h, sizeof(vd), vd);
-		hex(vh, vd, 8);
+		gcache_hex(vh, vd, 8);
 		snprintf(cpath, sizeof(cpath), "%s/%s-%s.graft", dir, key, vh);
-		if (load(g, cpath, version) == 0) {
+		if (gcache_load(g, cpath, version) == 0) {
 			if (g->debug)
 				fprintf(stderr, "smbcmp: graft: cache hit %s (%zu grafts in %zu frames)\n",
 					cpath, g->n, g->frames);
@@ -862,14 +426,14 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 	if (g->debug)
 		fprintf(stderr, "smbcmp: graft: %s payload: ran tshark, %zu grafts in %zu frames%s%s\n",
 			why, g->n, g->frames, cache ? ", saved " : "", cache ? cpath : "");
-	if (cache && save(g, cpath, version)) {
+	if (cache && gcache_save(g, cpath, version)) {
 		if (g->debug)
 			fprintf(stderr, "smbcmp: graft: cannot write %s: %s\n", cpath, strerror(errno));
 	} else if (cache) {
 		/* Trees from the file from now on, not held in memory (if it
 		 * reads back: else those in memory stay). */
 		struct graft *lazy = graft_new();
-		if (load(lazy, cpath, version) == 0) {
+		if (gcache_load(lazy, cpath, version) == 0) {
 			graft_free(g, NULL);
 			g = lazy;
 		} else {
@@ -877,7 +441,7 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 		}
 	}
 	if (cache)
-		cache_trim(dir, cpath, g->debug);
+		gcache_trim(dir, cpath, g->debug);
 ok:
 	*out = g;
 	return 0;
