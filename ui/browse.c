@@ -163,10 +163,13 @@ static void index_all(struct browse *b)
 {
 	if (!trace_indexing(b->t))
 		return;
-	ui_msg(&b->m, false, "Indexing the rest of %s...", trace_path(b->t));
-	ui_msg_draw(&b->m);
-	refresh();
-	trace_index_all(b->t);
+	do { /* the progress on the status line, 5 times a second */
+		ui_msg(&b->m, false, "Indexing the rest of %s: %u%%...", trace_path(b->t),
+		       trace_index_percent(b->t));
+		ui_msg_draw(&b->m);
+		refresh();
+	} while (trace_index_more(b->t, 200));
+	plist_grow(&b->pl, false);
 	b->m.text[0] = '\0';
 	index_done(b);
 }
