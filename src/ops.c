@@ -79,14 +79,10 @@ static void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+/* A string (NULL as "") into key h: hmap_bytes, as fieldcmp.c hashes. */
 static uint64_t hash_str(uint64_t h, const char *s)
 {
-	h ^= 0xcbf29ce484222325ull;
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
-	return hmap_mix(h, 0x5a);
+	return hmap_mix(hmap_bytes(h, s ? s : "", s ? strlen(s) : 0), 0x5a);
 }
 
 const char *ops_intern(struct opset *set, struct hmap *strs, const char *s)

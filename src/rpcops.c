@@ -63,14 +63,10 @@ struct rpc_pdu {
 	const struct node *layer; /* interface layer node, or NULL */
 };
 
+/* A string (NULL as "") into key h: hmap_bytes, as fieldcmp.c hashes. */
 static uint64_t hash_str(uint64_t h, const char *s)
 {
-	h ^= 0xcbf29ce484222325ull;
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
-	return hmap_mix(h, 0x72);
+	return hmap_mix(hmap_bytes(h, s ? s : "", s ? strlen(s) : 0), 0x72);
 }
 
 static bool is_name(const struct node *n, const char *name)
