@@ -53,15 +53,22 @@ struct node *tree_add(struct tctx *t, struct node *parent, const char *name,
 	n->field = F_INVALID;
 	n->flags = 0;
 	if (parent) {
-		if (parent->last)
-			parent->last->next = n;
-		else
-			parent->child = n;
-		parent->last = n;
+		node_append(parent, n);
 		if (parent->flags & N_REASM)
 			n->flags |= N_REASM;
 	}
 	return n;
+}
+
+void node_append(struct node *parent, struct node *n)
+{
+	n->parent = parent;
+	n->next = NULL;
+	if (parent->last)
+		parent->last->next = n;
+	else
+		parent->child = n;
+	parent->last = n;
 }
 
 static unsigned type_bytes(int type)

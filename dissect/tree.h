@@ -136,6 +136,8 @@ void fmt_guid(char out[37], const uint8_t p[16]);
 
 /* Tree walking helpers. */
 struct node *node_find(struct node *root, const char *name);
+/* Links n (with its subtree) as the last child of parent. */
+void node_append(struct node *parent, struct node *n);
 unsigned node_depth(const struct node *n);
 /* Marks n and its subtree generated. */
 void node_set_generated(struct node *n);

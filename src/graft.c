@@ -71,14 +71,8 @@ static struct node *copy_tree(struct arena *a, const struct node *s, struct node
 		if (n->show)
 			n->show = arena_strdup(a, n->show);
 	}
-	for (const struct node *c = s->child; c; c = c->next) {
-		struct node *k = copy_tree(a, c, n, dup);
-		if (n->last)
-			n->last->next = k;
-		else
-			n->child = k;
-		n->last = k;
-	}
+	for (const struct node *c = s->child; c; c = c->next)
+		node_append(n, copy_tree(a, c, n, dup));
 	return n;
 }
 
@@ -96,11 +90,6 @@ static void insert_after(struct node *parent, struct node *prev, struct node *n)
 	prev->next = n;
 	if (parent->last == prev)
 		parent->last = n;
-}
-
-void graft_append_child(struct node *parent, struct node *n)
-{
-	insert_after(parent, parent->last, n);
 }
 
 /* Preorder walk for the occ-th node with key and pos below root. With
@@ -242,13 +231,13 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
 				struct node *p = find_nth(root, e->akey, e->apos, &occ, NULL);
 				struct node *n;
 				if (p && !has_child(p, e->name) && (n = entry_tree(g, e, a, p)))
-					graft_append_child(p, n);
+					node_append(p, n);
 				continue;
 			}
 			struct node *at = top_anchor(root, e->akey, e->aocc), *n;
 			if (!at) {
 				if ((n = entry_tree(g, e, a, root)))
-					graft_append_child(root, n);
+					node_append(root, n);
 				continue;
 			}
 			if (native_has_top(at, e->name))

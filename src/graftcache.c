@@ -244,7 +244,7 @@ struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, str
 			root = n;
 			n->parent = parent;
 		} else {
-			graft_append_child(stack[depth - 1], n);
+			node_append(stack[depth - 1], n);
 		}
 	}
 	free(buf);

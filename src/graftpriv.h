@@ -36,9 +36,6 @@ struct graft {
 	bool debug;
 };
 
-/* Appends n as the last child of parent. */
-void graft_append_child(struct node *parent, struct node *n);
-
 /* The cache (graftcache.c). */
 int gcache_mkdir(const char *dir);                /* mkdir -p, mode 0700 */
 void gcache_hex(char *out, const uint8_t *d, size_t n);

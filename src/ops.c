@@ -805,15 +805,8 @@ static struct node *member_node(struct trace *t, struct arena *a, uint32_t frame
 static void set_children(struct node *p, struct node **kids, size_t n)
 {
 	p->child = p->last = NULL;
-	for (size_t i = 0; i < n; i++) {
-		kids[i]->parent = p;
-		kids[i]->next = NULL;
-		if (p->last)
-			p->last->next = kids[i];
-		else
-			p->child = kids[i];
-		p->last = kids[i];
-	}
+	for (size_t i = 0; i < n; i++)
+		node_append(p, kids[i]);
 }
 
 /*

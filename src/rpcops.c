@@ -415,13 +415,7 @@ struct node *rpc_pdu_view(struct arena *a, const struct op *o, struct node *root
 	while (is_layer(after)) { /* move the interface layer under the PDU */
 		struct node *n = after;
 		after = n->next;
-		n->parent = dce;
-		n->next = NULL;
-		if (dce->last)
-			dce->last->next = n;
-		else
-			dce->child = n;
-		dce->last = n;
+		node_append(dce, n);
 		if (root->last == n)
 			root->last = dce;
 	}

@@ -117,17 +117,6 @@ static enum line_type mark_node(void *ctx, const struct node *n)
 
 /* ---- the selected entry ---- */
 
-static void hang(struct node *parent, struct node *child)
-{
-	child->parent = parent;
-	child->next = NULL;
-	if (parent->last)
-		parent->last->next = child;
-	else
-		parent->child = child;
-	parent->last = child;
-}
-
 /*
  * The tree of one side: pseudo-field differences first, then the request
  * and the response the differ compared (ddetail's trees, in c->da), each
@@ -168,7 +157,7 @@ static void build_side(struct cmpui *c, int side)
 						       ops_frame_num(s, op->req_frame),
 						       c->det.req_sum[side]),
 					  NULL, 0, 0);
-		hang(w, req);
+		node_append(w, req);
 	}
 	if (rsp) {
 		struct node *w = tree_add(&tc, root, "response",
@@ -176,7 +165,7 @@ static void build_side(struct cmpui *c, int side)
 						       ops_frame_num(s, op->rsp_frame),
 						       c->det.rsp_sum[side]),
 					  NULL, 0, 0);
-		hang(w, rsp);
+		node_append(w, rsp);
 	}
 	ftree_set(ft, root);
 }
