@@ -169,7 +169,6 @@ static void index_all(struct browse *b)
 		ui_msg_draw(&b->m);
 		refresh();
 	} while (trace_index_more(b->t, 200));
-	plist_grow(&b->pl, false);
 	b->m.text[0] = '\0';
 	index_done(b);
 }
