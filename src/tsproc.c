@@ -248,7 +248,10 @@ int tsproc_stop(struct tsproc *p, char *err, size_t errlen)
 		pid_t r = waitpid(p->pid, &st, WNOHANG);
 		if (r == p->pid) {
 			p->pid = 0;
-			rc = verdict(p, st, err, errlen);
+			/* SIGPIPE: it wrote into the pipe closed above, our
+			 * doing and no complaint of its own */
+			if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGPIPE)
+				rc = verdict(p, st, err, errlen);
 			break;
 		}
 		if (r < 0 && errno != EINTR)

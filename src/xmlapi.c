@@ -25,6 +25,47 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 		memcpy(&api.field, &p_, sizeof(p_));                       \
 	} while (0)
 
+/* libxml2 reports some errors (input encoding, I/O) on stderr in spite of
+ * XML_PARSE_NOERROR, several lines each; a failed read is already reported
+ * by tshark.c in one line. Silenced for this thread and, through the thread
+ * defaults, for the reader threads created later. Missing setters (a newer
+ * libxml2 that dropped them) are skipped. */
+static void discard(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+static void discard_structured(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+static void quiet(void *h)
+{
+	static const char *const generic[] = {
+		"xmlSetGenericErrorFunc", "xmlThrDefSetGenericErrorFunc",
+	};
+	static const char *const structured[] = {
+		"xmlSetStructuredErrorFunc", "xmlThrDefSetStructuredErrorFunc",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		void *p = dlsym(h, generic[i]);
+		void (*set)(void *, xmlGenericErrorFunc);
+		if (p) {
+			memcpy(&set, &p, sizeof(p));
+			set(NULL, discard);
+		}
+		p = dlsym(h, structured[i]);
+		void (*sset)(void *, xmlStructuredErrorFunc);
+		if (p) {
+			memcpy(&sset, &p, sizeof(p));
+			sset(NULL, discard_structured);
+		}
+	}
+}
+
 static void load(void)
 {
 	void *h = dlopen("libxml2.so.2", RTLD_NOW | RTLD_LOCAL);
@@ -48,6 +89,7 @@ static void load(void)
 	SYM(ConstLocalName, "xmlTextReaderConstLocalName");
 	SYM(ConstValue, "xmlTextReaderConstValue");
 	api.InitParser();
+	quiet(h);
 	loaded = 1;
 }
 

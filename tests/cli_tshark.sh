@@ -123,6 +123,14 @@ PATH=$FAKE:$PATH timeout 20 "$S" --engine=tshark --json captures/smb311_ops.pcap
 printf '#!/bin/sh\necho "<?xml version=\\"1.0\\"?><pdml><packet><proto name=\\"geninfo\\">"\nkill -9 $$\n' >"$FAKE/tshark"
 PATH=$FAKE:$PATH timeout 20 "$S" --engine=tshark --json captures/smb311_ops.pcap >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "signal 9\|not well-formed\|ended" "$tmp/err" || fail "dying tshark: rc=$rc $(cat "$tmp/err")"
+# Output libxml2 cannot decode: its own multi-line complaints stay quiet,
+# the one line says what broke (not "killed by signal 13": the pipe closed).
+printf '#!/bin/sh\nprintf "<?xml version=\\"1.0\\" encoding=\\"ISO-2022-JP\\"?>\\n<pdml>\\n<packet>\\n<proto name=\\"x\\" showname=\\"\\033\\044\\102\\001\\000<\\377\\376\\">\\n"\n' >"$FAKE/tshark"
+for engine in tshark auto; do
+	PATH=$FAKE:$PATH timeout 20 "$S" --engine=$engine --json "$P/zeek-smb_raw_ntlm_in_smb.pcap" >/dev/null 2>"$tmp/err"; rc=$?
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "PDML output is not well-formed XML" "$tmp/err" ||
+		fail "undecodable PDML, $engine engine: rc=$rc $(cat "$tmp/err")"
+done
 
 # libxml2 is loaded on first use (src/xmlapi.c): a broken one is a clear
 # one-line error, and the native engine does not need it at all.
