@@ -211,6 +211,13 @@ struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
 struct node *trace_dissect_frame_values(struct trace *t, struct arena *a, size_t i,
 					const char **summary);
 
+/* As trace_dissect_frame_values, for a reader of a few fields: a named
+ * field whose entry in want (indexed by field id, F_COUNT entries) is 0
+ * has its name, value, position and size but an empty label and show;
+ * the tree's shape is the same. No summary. */
+struct node *trace_dissect_frame_facts(struct trace *t, struct arena *a, size_t i,
+				       const uint8_t *want);
+
 /*
  * A hook run by trace_dissect_frame() after the native dissection of frame
  * i, before it returns: it may add items to root (nodes in arena a). The

@@ -389,12 +389,13 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 
 static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 				  const char **summary, bool dry, uint32_t digest_over,
-				  bool nolabel)
+				  bool nolabel, const uint8_t *want)
 {
 	struct dctx d;
 
 	memset(&d, 0, sizeof(d));
 	d.t.dry = dry;
+	d.t.want = want;
 	d.t.digest_over = digest_over;
 	d.t.nolabel = nolabel;
 	d.t.a = a;
@@ -438,25 +439,31 @@ void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx)
 struct node *trace_dissect_frame(struct trace *t, struct arena *a, size_t i,
 				 const char **summary)
 {
-	return dissect_frame(t, a, i, summary, false, 0, false);
+	return dissect_frame(t, a, i, summary, false, 0, false, NULL);
 }
 
 struct node *trace_dissect_frame_cmp(struct trace *t, struct arena *a, size_t i,
 				     const char **summary)
 {
-	return dissect_frame(t, a, i, summary, false, TRACE_DIGEST_OVER, false);
+	return dissect_frame(t, a, i, summary, false, TRACE_DIGEST_OVER, false, NULL);
 }
 
 struct node *trace_dissect_frame_values(struct trace *t, struct arena *a, size_t i,
 					const char **summary)
 {
-	return dissect_frame(t, a, i, summary, false, TRACE_DIGEST_OVER, true);
+	return dissect_frame(t, a, i, summary, false, TRACE_DIGEST_OVER, true, NULL);
+}
+
+struct node *trace_dissect_frame_facts(struct trace *t, struct arena *a, size_t i,
+				       const uint8_t *want)
+{
+	return dissect_frame(t, a, i, NULL, false, TRACE_DIGEST_OVER, true, want);
 }
 
 const char *trace_summary(struct trace *t, struct arena *a, size_t i)
 {
 	const char *summary;
 
-	dissect_frame(t, a, i, &summary, true, 0, false);
+	dissect_frame(t, a, i, &summary, true, 0, false, NULL);
 	return summary;
 }

@@ -221,6 +221,18 @@ static struct node *add_field(struct tctx *t, struct node *parent, int fid,
 	return n;
 }
 
+/* Bare: field fid is not wanted (tctx.want), no label or show. */
+static bool bare(const struct tctx *t, int fid)
+{
+	return t->want && fid >= 0 && fid < F_COUNT && !t->want[fid];
+}
+
+static struct node *bare_node(struct tctx *t, struct node *parent, int fid,
+			      uint32_t pos, uint32_t size)
+{
+	return add_field(t, parent, fid, "", "", pos, size);
+}
+
 struct node *t_proto(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		     uint32_t size)
 {
@@ -299,6 +311,14 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 	char bits[128] = "";
 	uint64_t v = raw;
 
+	if (bare(t, fid)) {
+		if (f->mask) /* a one-bit flag's value is 0 or 1, as below */
+			v = (raw & f->mask) >> mask_shift(f->mask);
+		struct node *n = bare_node(t, parent, fid, pos, size);
+		n->value = v;
+		n->flags |= N_HAS_VALUE;
+		return n;
+	}
 	if (f->type == FT_BOOLEAN && f->mask && !(f->mask & (f->mask - 1))) {
 		/* One-bit flag: its label is one of two fixed strings. */
 		bool b = (raw & f->mask) != 0;
@@ -386,6 +406,8 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 {
 	if (t->dry)
 		return dry_node(t);
+	if (bare(t, fid))
+		return bare_node(t, parent, fid, pos, n);
 	const struct field *f = field_get(fid);
 	char *show;
 
@@ -426,6 +448,8 @@ struct node *t_string(struct tctx *t, struct node *parent, int fid, uint32_t pos
 {
 	if (t->dry)
 		return dry_node(t);
+	if (bare(t, fid))
+		return bare_node(t, parent, fid, pos, size);
 	const struct field *f = field_get(fid);
 	const char *show = arena_strdup(t->a, s);
 
@@ -453,6 +477,8 @@ struct node *t_guid(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 {
 	if (t->dry)
 		return dry_node(t);
+	if (bare(t, fid))
+		return bare_node(t, parent, fid, pos, 16);
 	char g[37];
 
 	fmt_guid(g, p);
@@ -512,6 +538,8 @@ struct node *t_abstime(struct tctx *t, struct node *parent, int fid,
 {
 	if (t->dry)
 		return dry_node(t);
+	if (bare(t, fid))
+		return bare_node(t, parent, fid, pos, size);
 	const char *show = fmt_abstime(t, sec, nsec);
 
 	return add_field(t, parent, fid,
@@ -530,7 +558,9 @@ struct node *t_filetime(struct tctx *t, struct node *parent, int fid,
 	const struct field *f = field_get(fid);
 	struct node *n;
 
-	if (ft == 0) {
+	if (bare(t, fid)) {
+		n = bare_node(t, parent, fid, pos, size);
+	} else if (ft == 0) {
 		n = add_field(t, parent, fid,
 			      arena_printf(t->a, "%s: No time specified (0)", f->label),
 			      fmt_abstime(t, 0, 0), pos, size);
@@ -556,6 +586,8 @@ struct node *t_timedelta(struct tctx *t, struct node *parent, int fid,
 {
 	if (t->dry)
 		return dry_node(t);
+	if (bare(t, fid))
+		return bare_node(t, parent, fid, pos, size);
 	/* Seconds and nanoseconds apart: sec * 10^9 would overflow for
 	 * timestamps a few centuries apart (fuzz_pcapfile). */
 	int64_t sec, ns = (int64_t)nsec1 - (int64_t)nsec0; /* |ns| < 2^32 */
@@ -621,6 +653,8 @@ struct node *t_custom(struct tctx *t, struct node *parent, int fid,
 {
 	if (t->dry)
 		return dry_node(t);
+	if (bare(t, fid))
+		return bare_node(t, parent, fid, pos, size);
 	return add_field(t, parent, fid,
 			 arena_cat(t->a, field_get(fid)->label, ": ",
 				   label_value ? label_value : show ? show : "", (char *)NULL),
@@ -658,6 +692,11 @@ void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
 {
 	if (t->dry)
 		return;
+	if (bare(t, node->field)) { /* the subfields each as wanted */
+		for (const int *k = subs; k && *k != F_INVALID; k++)
+			t_uint(t, node, *k, pos, size, v);
+		return;
+	}
 	size_t len = strlen(node->label), extra = 0;
 
 	for (const int *k = subs; k && *k != F_INVALID; k++) {

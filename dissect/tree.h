@@ -56,6 +56,10 @@ struct tctx {
 	bool limited;       /* a node was refused by max_nodes */
 	bool dry;           /* summary only: adders format nothing, return sink */
 	uint32_t digest_over; /* byte fields longer: show a digest, not hex */
+	const uint8_t *want; /* non-NULL: a named field whose entry (by field
+			      * id) is 0 gets neither label nor show (""),
+			      * only its name, value and position: a reader
+			      * of a few fields (ops.c) skips the formatting */
 	bool nolabel;       /* named fields' labels are their shows (a
 			     * comparison by value needs no more) */
 	struct node sink;   /* returned past the limit; never linked */

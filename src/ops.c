@@ -687,7 +687,7 @@ void ops_build(struct opset *s, struct trace *t)
 	b.rpc = rpc_builder_new(s);
 	for (size_t i = 0; i < trace_nframes(t); i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
-		struct node *root = trace_dissect_frame_values(t, &scratch, i, NULL);
+		struct node *root = trace_dissect_frame_facts(t, &scratch, i, b.kinds);
 		uint16_t member = 0;
 		struct rpc_carrier car[MAX_CARRIERS];
 		size_t ncar = 0;
