@@ -537,8 +537,17 @@ void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out)
 
 void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out)
 {
+	const struct dentry *e = &d->e[i];
+
 	memset(out, 0, sizeof(*out));
-	diff_cmp_entry(d, &d->e[i], a, false, out);
+	for (int s = 0; s < 2; s++) {
+		out->req_sum[s] = out->rsp_sum[s] = "";
+		if (e->op[s] == OP_NONE)
+			continue;
+		const struct op *o = &d->s[s].ops[e->op[s]];
+		ops_summaries(&d->s[s], o, a, &out->req_sum[s], &out->rsp_sum[s]);
+		out->key[s] = op_key_text(a, o);
+	}
 }
 
 void diff_free(struct diff *d)

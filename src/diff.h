@@ -123,10 +123,9 @@ static inline bool diff_pending(const struct diff *d, size_t i)
 /* Details of entry i; trees, strings and arrays live in arena a. Entries
  * [0, i] must be compared (ids bind in entry order). */
 void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
-/* As diff_detail without the differences (nf 0): the summaries and keys of
- * entry i, from trees built for values only (labels of integer fields are
- * their shows), so much cheaper: what output needs for an entry that is
- * not DS_CHANGED. */
+/* As diff_detail without the differences (nf 0) and without trees (req,
+ * rsp NULL): the summaries and keys of entry i (ops_summaries), so much
+ * cheaper: what output needs for an entry that is not DS_CHANGED. */
 void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
 void diff_free(struct diff *d);
 

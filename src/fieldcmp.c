@@ -487,8 +487,6 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 	}
 	if (!op[0] || !op[1])
 		return op[0] ? DS_ONLY_A : DS_ONLY_B;
-	if (det && !record)
-		return e->status; /* summary mode: diff_compare() compared it */
 
 	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record };
 	c.max = d->o.max_fields ? d->o.max_fields : 64;

@@ -685,6 +685,7 @@ void ops_build(struct opset *s, struct trace *t)
 	hmap_init(&b.strs);
 	hmap_init(&b.opfid);
 	b.rpc = rpc_builder_new(s);
+	s->nmem = calloc(trace_nframes(t) ? trace_nframes(t) : 1, 1);
 	for (size_t i = 0; i < trace_nframes(t); i++) {
 		const struct frame_rec *fr = trace_frame(t, i);
 		struct node *root = trace_dissect_frame_facts(t, &scratch, i, b.kinds);
@@ -719,6 +720,8 @@ void ops_build(struct opset *s, struct trace *t)
 				member++;
 		}
 		rpc_frame(b.rpc, root, (uint32_t)i, fr, car, ncar);
+		if (s->nmem)
+			s->nmem[i] = member < 255 ? (uint8_t)member : 0;
 		arena_reset(&scratch);
 	}
 	struct hmap conns;
@@ -742,6 +745,7 @@ void ops_free(struct opset *s)
 		free(s->conns[i].ops);
 	free(s->conns);
 	free(s->ops);
+	free(s->nmem);
 	arena_free(&s->a);
 	memset(s, 0, sizeof(*s));
 }
@@ -888,6 +892,35 @@ void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 		if (*rsp)
 			*rsp = link_view(a, *rsp, o->rsp_link, rsp_sum);
 	}
+}
+
+/* The summary of member of frame as member_node() gives it, from a
+ * summary-only dissection; NULL when the member count is not known. */
+static const char *member_summary(const struct opset *s, struct arena *a,
+				  uint32_t frame, uint16_t member)
+{
+	uint8_t k = s->nmem ? s->nmem[frame] : 0;
+	if (!k)
+		return NULL;
+	const char *fsum = trace_summary(s->t, a, frame);
+	return member < k ? summary_item(a, fsum, member, k) : fsum;
+}
+
+void ops_summaries(const struct opset *s, const struct op *o, struct arena *a,
+		   const char **req_sum, const char **rsp_sum)
+{
+	const char *rq = NULL, *rs = NULL;
+	if (o->proto == OP_SMB2) { /* no AndX links, no RPC view */
+		rq = o->req_frame == OP_NONE ? "" : member_summary(s, a, o->req_frame, o->req_member);
+		rs = o->rsp_frame == OP_NONE ? "" : member_summary(s, a, o->rsp_frame, o->rsp_member);
+	}
+	if (!rq || !rs) {
+		struct node *req, *rsp;
+		ops_trees(s, o, a, &req, &rsp, req_sum, rsp_sum, true);
+		return;
+	}
+	*req_sum = rq;
+	*rsp_sum = rs;
 }
 
 const char *op_cmd_name(const struct op *o)

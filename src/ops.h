@@ -76,6 +76,8 @@ struct opset {
 	struct op_conn *conns;  /* in order of first operation */
 	size_t nconns;
 	struct arena a;         /* interned strings */
+	uint8_t *nmem;          /* per frame: its smb/smb2 messages (members),
+				   0 when none or over 254, for ops_summaries */
 };
 
 /* Builds the operations of t (dissects every frame once). */
@@ -95,6 +97,14 @@ void ops_free(struct opset *s);
 void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 	       struct node **req, struct node **rsp, const char **req_sum,
 	       const char **rsp_sum, bool values);
+
+/*
+ * The summaries ops_trees() gives, without the trees when it can: for an
+ * SMB2 operation the member's part of the frame's Info line from a
+ * summary-only dissection (trace_summary), several times cheaper.
+ */
+void ops_summaries(const struct opset *s, const struct op *o, struct arena *a,
+		   const char **req_sum, const char **rsp_sum);
 
 /* Command name ("Create", "NT Create AndX", "srvsvc NetShareEnumAll"),
  * never NULL. */
