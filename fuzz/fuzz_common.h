@@ -78,6 +78,7 @@ static inline void fuzz_check_tree(const struct node *root, uint32_t max_nodes)
 enum {
 	FUZZ_JSON = 1,    /* write the tree as JSON (the writer's code) */
 	FUZZ_SUMMARY = 2, /* dissect again, Info summary only (dry mode) */
+	FUZZ_FACTS = 4,   /* dissect again in facts mode (operation lists) */
 };
 
 /* Dissects every frame: the tree, checked, then what `what` asks. The JSON
@@ -109,6 +110,14 @@ static inline void fuzz_dissect_all(struct trace *t, uint32_t max_nodes, unsigne
 		arena_reset(&a);
 		if (what & FUZZ_SUMMARY) {
 			(void)trace_summary(t, &a, i);
+			arena_reset(&a);
+		}
+		if (what & FUZZ_FACTS) {
+			/* Every other field wanted: both kinds of adder run. */
+			static uint8_t want[F_COUNT];
+			for (size_t f = 0; !want[0] && f < F_COUNT; f += 2)
+				want[f] = 1;
+			fuzz_check_tree(trace_dissect_frame_facts(t, &a, i, want), max_nodes);
 			arena_reset(&a);
 		}
 	}

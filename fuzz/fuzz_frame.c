@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += len;
 	}
 	trace_finish(t);
-	fuzz_dissect_all(t, tiny.max_nodes, FUZZ_SUMMARY);
+	fuzz_dissect_all(t, tiny.max_nodes, FUZZ_SUMMARY | FUZZ_FACTS);
 	trace_close(t);
 	return 0;
 }

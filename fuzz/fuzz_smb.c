@@ -168,7 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += len;
 	}
 	trace_finish(t);
-	fuzz_dissect_all(t, 200000, 0);
+	fuzz_dissect_all(t, 200000, FUZZ_FACTS);
 	trace_close(t);
 	return 0;
 }
