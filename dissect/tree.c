@@ -52,6 +52,7 @@ struct node *tree_add(struct tctx *t, struct node *parent, const char *name,
 	n->size = size;
 	n->field = F_INVALID;
 	n->flags = 0;
+	n->aux = 0;
 	if (parent) {
 		node_append(parent, n);
 		if (parent->flags & N_REASM)

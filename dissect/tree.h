@@ -46,6 +46,9 @@ struct node {
 	uint32_t pos, size;
 	uint16_t field;    /* enum field_id, F_INVALID for engine-made names */
 	uint16_t flags;    /* enum node_flags */
+	uint32_t aux;      /* 0 when made; scratch for one reader of the tree
+			    * at a time (fieldcmp.c: its memo of subtree
+			    * hashes), which must not trust it blindly */
 };
 
 /* Per-dissection tree context: where nodes go and how many are allowed. */

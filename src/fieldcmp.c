@@ -52,11 +52,22 @@ struct cmp {
 	struct dfield *f;
 	size_t nf, cap, max, more;
 	size_t ndiff;
+	struct memo *memo;
+	size_t nmemo, capmemo;
 };
 
 struct item {
 	const struct node *n;
 	uint64_t content, ident;
+};
+
+/* A subtree's content hash, kept: cmp_list() hashes the children of each
+ * node it descends into, and those hashes were computed already, inside
+ * their parent's. node.aux holds the index + 1 of a node's entry. */
+struct memo {
+	const struct node *n;
+	uint64_t h;
+	bool under_ignored, has_id, vis;
 };
 
 /* Identity: field name, or a text item's label up to ':'. */
@@ -94,15 +105,35 @@ static bool value_in_children(const struct node *n)
 		field_get(n->field)->type == FT_UINT_BYTES);
 }
 
-/*
- * Content hash of a subtree: identities, compared values, children.
- * *has_id is set when an id field is inside; *vis when anything in it is
- * not ignored (an ignored node hides its own value and presence only: its
- * children follow their own rules, so a masked security blob still shows
- * the NTLMSSP fields dissected inside it).
- */
-static uint64_t content_hash(struct cmp *c, const struct node *n, bool *has_id,
-			     bool *vis, bool under_ignored, unsigned depth)
+/* The memo entry of n for under_ignored, or NULL. */
+static const struct memo *memo_get(const struct cmp *c, const struct node *n,
+				   bool under_ignored)
+{
+	if (!n->aux || n->aux > c->nmemo)
+		return NULL;
+	const struct memo *m = &c->memo[n->aux - 1];
+	return m->n == n && m->under_ignored == under_ignored ? m : NULL;
+}
+
+static void memo_put(struct cmp *c, const struct node *n, uint64_t h,
+		     bool under_ignored, bool has_id, bool vis)
+{
+	if (c->nmemo == UINT32_MAX)
+		return;
+	if (c->nmemo == c->capmemo) {
+		c->capmemo = c->capmemo ? 2 * c->capmemo : 256;
+		c->memo = xrealloc(c->memo, c->capmemo * sizeof(*c->memo));
+	}
+	c->memo[c->nmemo++] = (struct memo){ n, h, under_ignored, has_id, vis };
+	/* The trees compared are this comparison's own (ops_trees): their
+	 * aux is scratch (tree.h). */
+	((struct node *)n)->aux = (uint32_t)c->nmemo;
+}
+
+/* content_hash() below depth, and whether it reached MAX_DEPTH (a hash cut
+ * there depends on the depth it was computed at: not kept). */
+static uint64_t hash_subtree(struct cmp *c, const struct node *n, bool *has_id,
+			     bool *vis, bool under_ignored, unsigned depth, bool *cut)
 {
 	uint64_t h = ident_hash(n);
 	enum mask_action act = eff_action(c, n, under_ignored);
@@ -116,16 +147,56 @@ static uint64_t content_hash(struct cmp *c, const struct node *n, bool *has_id,
 		h = hstr(h, n->show);
 	else if (!n->name && !n->child)
 		h = hstr(h, n->label);
-	if (depth >= MAX_DEPTH)
+	if (depth >= MAX_DEPTH) {
+		*cut = n->child != NULL;
 		return h;
+	}
 	for (const struct node *k = n->child; k; k = k->next) {
 		bool kv;
-		uint64_t kh = content_hash(c, k, has_id, &kv, act == MASK_IGNORE, depth + 1);
+		uint64_t kh;
+		const struct memo *m = memo_get(c, k, act == MASK_IGNORE);
+		if (m) {
+			kh = m->h;
+			kv = m->vis;
+			*has_id |= m->has_id;
+		} else {
+			bool kid = false, kcut = false;
+			kh = hash_subtree(c, k, &kid, &kv, act == MASK_IGNORE, depth + 1, &kcut);
+			if (!kcut)
+				memo_put(c, k, kh, act == MASK_IGNORE, kid, kv);
+			*has_id |= kid;
+			*cut |= kcut;
+		}
 		if (kv) {
 			h = hmap_mix(h, kh);
 			*vis = true;
 		}
 	}
+	return h;
+}
+
+/*
+ * Content hash of a subtree: identities, compared values, children.
+ * *has_id is set when an id field is inside; *vis when anything in it is
+ * not ignored (an ignored node hides its own value and presence only: its
+ * children follow their own rules, so a masked security blob still shows
+ * the NTLMSSP fields dissected inside it). Each subtree is hashed once per
+ * comparison (struct memo).
+ */
+static uint64_t content_hash(struct cmp *c, const struct node *n, bool *has_id,
+			     bool *vis, bool under_ignored, unsigned depth)
+{
+	const struct memo *m = memo_get(c, n, under_ignored);
+	if (m) {
+		*has_id |= m->has_id;
+		*vis = m->vis;
+		return m->h;
+	}
+	bool hid = false, cut = false;
+	uint64_t h = hash_subtree(c, n, &hid, vis, under_ignored, depth, &cut);
+	if (!cut)
+		memo_put(c, n, h, under_ignored, hid, *vis);
+	*has_id |= hid;
 	return h;
 }
 
@@ -506,6 +577,7 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 			      arena_printf(a, "%u", op[1]->ninterim));
 	cmp_member(&c, "request", req[0], req[1], op[0]->req_link || op[1]->req_link);
 	cmp_member(&c, "response", rsp[0], rsp[1], op[0]->rsp_link || op[1]->rsp_link);
+	free(c.memo);
 	if (det) {
 		det->f = c.f;
 		det->nf = c.nf;

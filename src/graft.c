@@ -64,6 +64,7 @@ static struct node *copy_tree(struct arena *a, const struct node *s, struct node
 	*n = *s;
 	n->parent = parent;
 	n->next = n->child = n->last = NULL;
+	n->aux = 0;
 	if (dup) {
 		if (n->name && n->field == F_INVALID)
 			n->name = arena_strdup(a, n->name);
