@@ -104,6 +104,11 @@ static const char *intern(struct builder *b, const char *s)
 	return ops_intern(b->s, &b->strs, s);
 }
 
+/*
+ * The role of each field ops_build() reads. The table is also the want
+ * list of its facts-mode dissection (trace_dissect_frame_facts): a field
+ * not in it has an empty show there, so a field read here must be listed.
+ */
 static void init_kinds(uint8_t *k)
 {
 	static const struct { const char *name; uint8_t kind; } tab[] = {
