@@ -89,8 +89,8 @@ slice() {
 	[ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
 	execs=${execs:-0}
 	rate=$((secs > 0 ? execs / secs : 0))
-	printf '%s\t%s\t%d\t%d\t%d\t%s\n' "$(date -u +%FT%TZ)" "$t" "$secs" "$execs" "$rate" \
-		"$([ "$rc" -eq 0 ] && echo ok || echo "FOUND:rc$rc")" >>"$DIR/stats.tsv"
+	printf '%s\t%s\t%d\t%d\t%d\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$secs" "$execs" "$rate" \
+		"$([ "$rc" -eq 0 ] && echo ok || echo "FOUND:rc$rc")" "$log" >>"$DIR/stats.tsv"
 	if [ "$rc" -ne 0 ]; then
 		mkdir -p "$DIR/stop"
 		grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5 >"$DIR/stop/$t"
@@ -99,20 +99,26 @@ slice() {
 }
 
 # Slices cut short (the machine or the session stopped, killing the loop
-# with its fuzzer) leave a log without libFuzzer's final statistics and no
-# line in stats.tsv. Their work still counts, conservatively: the last
-# "#N" the log printed, clean unless the log reports an error. Recorded
-# once (DIR/recovered lists them); never a log a lane is still writing.
+# with its fuzzer) leave a log and no line in stats.tsv. Their work still
+# counts: libFuzzer's final statistics when it printed them (a SIGTERM),
+# else, conservatively, the last "#N" the log printed; clean unless the
+# log reports an error. Recorded once (DIR/recovered lists them); never a
+# log a lane is still writing. Logs of slices before stats.tsv named its
+# log (7th column) count as recorded when they have final statistics.
 recover() {
 	local log t secs execs start end busy
 	busy=$(cat "$DIR"/running.* 2>/dev/null)
 	for log in "$DIR"/logs/*.log; do
 		[ -f "$log" ] || continue
-		grep -q "stat::number_of_executed_units" "$log" && continue
+		grep -qF "$log" "$DIR/stats.tsv" 2>/dev/null && continue
 		grep -qxF "$log" "$DIR/recovered" 2>/dev/null && continue
 		grep -qF "$log" <<<"$busy" && continue
 		t=$(basename "$log" | sed -E 's/-[0-9]{8}T[0-9]{6}Z\.log$//')
-		execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+		execs=$(awk '$1 == "stat::number_of_executed_units:" {print $2}' "$log" | tail -1)
+		if [ -n "$execs" ] && [ "$(date -u -r "$log" +%s)" -lt "$(date -u -d 2026-11-23T18:40:00Z +%s)" ]; then
+			continue # recorded before stats.tsv named its logs
+		fi
+		[ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
 		start=$(basename "$log" | sed -E 's/.*-([0-9]{8})T([0-9]{2})([0-9]{2})([0-9]{2})Z\.log$/\1 \2:\3:\4/')
 		start=$(date -u -d "$start" +%s 2>/dev/null) || continue
 		end=$(stat -c %Y "$log")
