@@ -36,7 +36,14 @@ static void discard(void *ctx, const char *fmt, ...)
 	(void)fmt;
 }
 
-static void discard_structured(void *ctx, xmlErrorPtr e)
+/* libxml2 2.12 made the error argument const. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *xml_error_arg;
+#else
+typedef xmlErrorPtr xml_error_arg;
+#endif
+
+static void discard_structured(void *ctx, xml_error_arg e)
 {
 	(void)ctx;
 	(void)e;
