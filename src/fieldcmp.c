@@ -9,6 +9,7 @@
  * bijection (id_ok). In record mode the differences are listed with their
  * tree paths; otherwise only counted.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +72,25 @@ struct memo {
 };
 
 /* Identity: field name, or a text item's label up to ':'. */
+/* hstr(1, name) of every registry field, made once (pthread_once) and
+ * read-only afterwards: most nodes are registry fields, and hashing their
+ * names again for every node was a few per cent of a diff. */
+static uint64_t field_ident[F_COUNT];
+static pthread_once_t field_ident_once = PTHREAD_ONCE_INIT;
+
+static void build_field_ident(void)
+{
+	for (int f = 1; f < F_COUNT; f++)
+		field_ident[f] = hstr(1, field_get(f)->name);
+}
+
 static uint64_t ident_hash(const struct node *n)
 {
+	if (n->name && n->field > 0 && n->field < F_COUNT &&
+	    n->name == field_get(n->field)->name) {
+		pthread_once(&field_ident_once, build_field_ident);
+		return field_ident[n->field];
+	}
 	if (n->name)
 		return hstr(1, n->name);
 	const char *l = n->label ? n->label : "";
