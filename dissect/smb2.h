@@ -156,6 +156,10 @@ struct smb2_olb {
 /* StructureSize as smb2.buffer_code with its length/dynamic bits;
  * returns the value. */
 uint16_t smb2_buffer_code(struct dctx *d, struct node *body, struct cur *c);
+/* LeaseState and LeaseFlags with their bits (MS-SMB2 2.2.13.2.8, create
+ * lease contexts, and 2.2.23.2, lease break notifications). */
+void smb2_lease_state(struct dctx *d, struct node *n, struct cur *c);
+void smb2_lease_flags(struct dctx *d, struct node *n, struct cur *c);
 /* Reads an offset (off_size bytes) then a length (len_size) without
  * adding nodes. */
 void smb2_olb_read(struct cur *c, struct smb2_olb *o, unsigned off_size,

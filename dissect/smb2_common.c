@@ -235,3 +235,20 @@ void smb2_payload(struct dctx *d, struct node *parent, struct cur *c, size_t n)
 	const char *colon = strchr(b->label, ':');
 	b->label = arena_printf(t->a, "Data%s", colon ? colon : "");
 }
+
+void smb2_lease_state(struct dctx *d, struct node *n, struct cur *c)
+{
+	static const int subs[] = { F_SMB2_LEASE_LEASE_STATE_READ_CACHING,
+				    F_SMB2_LEASE_LEASE_STATE_HANDLE_CACHING,
+				    F_SMB2_LEASE_LEASE_STATE_WRITE_CACHING, F_INVALID };
+	r_bitmask(&d->t, n, F_SMB2_LEASE_LEASE_STATE, c, 4, subs);
+}
+
+void smb2_lease_flags(struct dctx *d, struct node *n, struct cur *c)
+{
+	static const int subs[] = { F_SMB2_LEASE_LEASE_STATE_BREAK_ACK_REQUIRED,
+				    F_SMB2_LEASE_LEASE_STATE_BREAK_IN_PROGRESS,
+				    F_SMB2_LEASE_LEASE_STATE_PARENT_LEASE_KEY_SET,
+				    F_INVALID };
+	r_bitmask(&d->t, n, F_SMB2_LEASE_LEASE_FLAGS, c, 4, subs);
+}

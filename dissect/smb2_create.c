@@ -73,23 +73,6 @@ struct cc_tag {
 		     const struct smb2_hdr *h);
 };
 
-static void lease_state(struct dctx *d, struct node *n, struct cur *c)
-{
-	static const int subs[] = { F_SMB2_LEASE_LEASE_STATE_READ_CACHING,
-				    F_SMB2_LEASE_LEASE_STATE_HANDLE_CACHING,
-				    F_SMB2_LEASE_LEASE_STATE_WRITE_CACHING, F_INVALID };
-	r_bitmask(&d->t, n, F_SMB2_LEASE_LEASE_STATE, c, 4, subs);
-}
-
-static void lease_flags(struct dctx *d, struct node *n, struct cur *c)
-{
-	static const int subs[] = { F_SMB2_LEASE_LEASE_STATE_BREAK_ACK_REQUIRED,
-				    F_SMB2_LEASE_LEASE_STATE_BREAK_IN_PROGRESS,
-				    F_SMB2_LEASE_LEASE_STATE_PARENT_LEASE_KEY_SET,
-				    F_INVALID };
-	r_bitmask(&d->t, n, F_SMB2_LEASE_LEASE_FLAGS, c, 4, subs);
-}
-
 /* SMB2_CREATE_REQUEST_LEASE(_V2) / RESPONSE_LEASE(_V2), 2.2.13.2.8/10. */
 static void cc_lease(struct dctx *d, struct node *n, struct cur *c, int dir,
 		     const struct smb2_hdr *h)
@@ -101,8 +84,8 @@ static void cc_lease(struct dctx *d, struct node *n, struct cur *c, int dir,
 	(void)h;
 	struct node *g = t_text(t, n, cur_pos(c), v2 ? 52 : 32, v2 ? "LEASE_V2" : "LEASE_V1");
 	r_guid(t, g, F_SMB2_LEASE_LEASE_KEY, c);
-	lease_state(d, g, c);
-	lease_flags(d, g, c);
+	smb2_lease_state(d, g, c);
+	smb2_lease_flags(d, g, c);
 	r_uint(t, g, F_SMB2_LEASE_LEASE_DURATION, c, 8);
 	if (!v2)
 		return;

@@ -213,23 +213,6 @@ void smb2_cancel_req(struct dctx *d, struct node *body, struct cur *c,
 	r_bytes(&d->t, body, F_SMB2_UNKNOWN, c, 2);
 }
 
-static void lease_state(struct dctx *d, struct node *n, struct cur *c)
-{
-	static const int subs[] = { F_SMB2_LEASE_LEASE_STATE_READ_CACHING,
-				    F_SMB2_LEASE_LEASE_STATE_HANDLE_CACHING,
-				    F_SMB2_LEASE_LEASE_STATE_WRITE_CACHING, F_INVALID };
-	r_bitmask(&d->t, n, F_SMB2_LEASE_LEASE_STATE, c, 4, subs);
-}
-
-static void lease_flags(struct dctx *d, struct node *n, struct cur *c)
-{
-	static const int subs[] = { F_SMB2_LEASE_LEASE_STATE_BREAK_ACK_REQUIRED,
-				    F_SMB2_LEASE_LEASE_STATE_BREAK_IN_PROGRESS,
-				    F_SMB2_LEASE_LEASE_STATE_PARENT_LEASE_KEY_SET,
-				    F_INVALID };
-	r_bitmask(&d->t, n, F_SMB2_LEASE_LEASE_FLAGS, c, 4, subs);
-}
-
 /* Oplock break notification/acknowledgment/response (2.2.23.1, 2.2.24.1,
  * 2.2.25.1). */
 static void break_oplock(struct dctx *d, struct node *body, struct cur *c,
@@ -251,9 +234,9 @@ static void break_lease_ack(struct dctx *d, struct node *body, struct cur *c)
 	struct tctx *t = &d->t;
 
 	r_bytes(t, body, F_SMB2_RESERVED, c, 2);
-	lease_flags(d, body, c);
+	smb2_lease_flags(d, body, c);
 	r_guid(t, body, F_SMB2_LEASE_LEASE_KEY, c);
-	lease_state(d, body, c);
+	smb2_lease_state(d, body, c);
 	r_uint(t, body, F_SMB2_LEASE_LEASE_DURATION, c, 8);
 }
 
@@ -264,12 +247,12 @@ static void break_lease_notify(struct dctx *d, struct node *body, struct cur *c)
 
 	body->label = "Lease Break Notification (0x12)";
 	r_uint(t, body, F_SMB2_LEASE_LEASE_OPLOCK, c, 2); /* NewEpoch */
-	lease_flags(d, body, c);
+	smb2_lease_flags(d, body, c);
 	r_guid(t, body, F_SMB2_LEASE_LEASE_KEY, c);
-	lease_state(d, body, c);
+	smb2_lease_state(d, body, c);
 	if (body->last)
 		body->last->label = arena_printf(t->a, "Current %s", body->last->label);
-	lease_state(d, body, c);
+	smb2_lease_state(d, body, c);
 	if (body->last)
 		body->last->label = arena_printf(t->a, "New %s", body->last->label);
 	r_uint(t, body, F_SMB2_LEASE_LEASE_BREAK_REASON, c, 4);
