@@ -181,19 +181,8 @@ void smb2_lock_req(struct dctx *d, struct node *body, struct cur *c,
 	}
 }
 
-/* LOCK response: StructureSize(4) Reserved(2), shown as unknown bytes. */
-void smb2_lock_rsp(struct dctx *d, struct node *body, struct cur *c,
-		   const struct smb2_hdr *h)
-{
-	if (smb2_is_error_rsp(h)) {
-		smb2_error_rsp(d, body, c, h);
-		return;
-	}
-	smb2_buffer_code(d, body, c);
-	r_bytes(&d->t, body, F_SMB2_UNKNOWN, c, 2);
-}
-
-/* ECHO request and response: StructureSize(4) Reserved(2). */
+/* ECHO request and response: StructureSize(4) Reserved(2), the reserved
+ * bytes shown as unknown. */
 void smb2_echo(struct dctx *d, struct node *body, struct cur *c,
 	       const struct smb2_hdr *h)
 {
@@ -203,6 +192,13 @@ void smb2_echo(struct dctx *d, struct node *body, struct cur *c,
 	}
 	smb2_buffer_code(d, body, c);
 	r_bytes(&d->t, body, F_SMB2_UNKNOWN, c, 2);
+}
+
+/* LOCK response: the same layout as ECHO. */
+void smb2_lock_rsp(struct dctx *d, struct node *body, struct cur *c,
+		   const struct smb2_hdr *h)
+{
+	smb2_echo(d, body, c, h);
 }
 
 void smb2_cancel_req(struct dctx *d, struct node *body, struct cur *c,
