@@ -35,44 +35,39 @@ const char *rval_lookup(const struct rval *rvals, uint64_t v)
 	return NULL;
 }
 
-/* Sorted index of field names, built once (pthread_once: two traces may be
- * dissected by two threads). Read-only afterwards. */
-static int *name_index;
+/* Field ids by name: an open-addressing table with room for twice the
+ * registry, built once (pthread_once: two traces may be dissected by two
+ * threads) and read-only afterwards. The registry has no duplicate names.
+ * Grafted tshark trees look up every node's name here. */
+#define NAME_SLOTS 4096u
+_Static_assert(NAME_SLOTS >= 2u * F_COUNT, "NAME_SLOTS too small for the registry");
+static uint16_t name_slot[NAME_SLOTS]; /* field id, 0 = empty */
 static pthread_once_t name_once = PTHREAD_ONCE_INIT;
 
-static int cmp_name(const void *a, const void *b)
+static uint32_t name_hash(const char *s)
 {
-	return strcmp(field_table[*(const int *)a].name,
-		      field_table[*(const int *)b].name);
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
 static void build_name_index(void)
 {
-	int *idx = malloc(sizeof(int) * F_COUNT);
-
-	if (!idx)
-		return;
-	for (int i = 0; i < F_COUNT; i++)
-		idx[i] = i;
-	qsort(idx, F_COUNT, sizeof(int), cmp_name);
-	name_index = idx;
+	for (int i = 1; i < F_COUNT; i++) {
+		uint32_t j = name_hash(field_table[i].name) & (NAME_SLOTS - 1);
+		while (name_slot[j])
+			j = (j + 1) & (NAME_SLOTS - 1);
+		name_slot[j] = (uint16_t)i;
+	}
 }
 
 int field_by_name(const char *name)
 {
 	pthread_once(&name_once, build_name_index);
-	if (!name_index)
-		return F_INVALID;
-	size_t lo = 0, hi = F_COUNT;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(field_table[name_index[mid]].name, name);
-		if (c == 0)
-			return name_index[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	for (uint32_t j = name_hash(name) & (NAME_SLOTS - 1); name_slot[j];
+	     j = (j + 1) & (NAME_SLOTS - 1))
+		if (!strcmp(field_table[name_slot[j]].name, name))
+			return name_slot[j];
 	return F_INVALID;
 }

@@ -187,22 +187,34 @@ static size_t split(char *line, char **fld, size_t max)
 
 /* The node of an N line split into its 9 fields, strings copied into a;
  * its depth in *depth. */
+/* A decimal number (the cache writes plain ones); stops at the first
+ * non-digit. */
+static uint64_t dec(const char *s)
+{
+	uint64_t v = 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	return v;
+}
+
+/* The node of an "N" line split into fld; its strings are fld's (the
+ * caller keeps the line as long as the node). */
 static struct node *line_node(struct arena *a, char **fld, unsigned *depth)
 {
-	unsigned fl = (unsigned)strtoul(fld[2], NULL, 10);
+	unsigned fl = (unsigned)dec(fld[2]);
 	struct node *n = arena_zalloc(a, sizeof(*n));
-	*depth = (unsigned)strtoul(fld[1], NULL, 10);
+	*depth = (unsigned)dec(fld[1]);
 	n->flags = (uint16_t)(fl & 0x3fff);
-	n->pos = (uint32_t)strtoul(fld[3], NULL, 10);
-	n->size = (uint32_t)strtoul(fld[4], NULL, 10);
-	n->value = strtoull(fld[5], NULL, 10);
+	n->pos = (uint32_t)dec(fld[3]);
+	n->size = (uint32_t)dec(fld[4]);
+	n->value = dec(fld[5]);
 	if (fl & 0x4000) {
 		int fid = field_by_name(fld[6]);
 		n->field = (uint16_t)fid;
-		n->name = fid ? field_get(fid)->name : arena_strdup(a, fld[6]);
+		n->name = fid ? field_get(fid)->name : fld[6];
 	}
-	n->show = fl & 0x8000 ? arena_strdup(a, fld[7]) : NULL;
-	n->label = arena_strdup(a, fld[8]);
+	n->show = fl & 0x8000 ? fld[7] : NULL;
+	n->label = fld[8];
 	return n;
 }
 
@@ -221,12 +233,11 @@ struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, str
 
 	if (g->fd < 0)
 		return NULL;
-	char *buf = malloc((size_t)e->len + 1);
-	ssize_t got = buf ? pread(g->fd, buf, e->len, (off_t)e->off) : -1;
-	if (got < 0) {
-		free(buf);
+	/* In a's memory: the nodes' strings stay in their lines. */
+	char *buf = arena_alloc(a, (size_t)e->len + 1);
+	ssize_t got = pread(g->fd, buf, e->len, (off_t)e->off);
+	if (got < 0)
 		return NULL;
-	}
 	buf[got] = 0;
 	for (char *line = buf, *nl; *line; line = nl + 1) {
 		if (!(nl = strchr(line, '\n')))
@@ -247,7 +258,6 @@ struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, str
 			node_append(stack[depth - 1], n);
 		}
 	}
-	free(buf);
 	return root;
 }
 
