@@ -166,19 +166,28 @@ int gcache_save(const struct graft *g, const char *path, const char *version)
 static size_t split(char *line, char **fld, size_t max)
 {
 	size_t n = 0;
-	char *w = line;
+	char *w = line, *r = line;
 	fld[n++] = w;
-	for (char *r = line; *r; r++) {
+	for (;;) {
+		size_t k = strcspn(r, "\t\\"); /* a run without tab or backslash */
+		if (w != r)
+			memmove(w, r, k);
+		w += k;
+		r += k;
+		if (!*r)
+			break;
 		if (*r == '\t') {
 			*w++ = 0;
+			r++;
 			if (n == max)
 				return n;
 			fld[n++] = w;
-		} else if (*r == '\\' && r[1]) {
+		} else if (r[1]) {
 			r++;
 			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
+			r++;
 		} else {
-			*w++ = *r;
+			*w++ = *r++; /* a backslash ending the line */
 		}
 	}
 	*w = 0;
