@@ -50,9 +50,14 @@ static uint8_t *out_reserve(struct outbuf *o, size_t n)
 		size_t cap = o->cap ? o->cap : 4096;
 		while (cap < o->len + n)
 			cap *= 2;
-		uint8_t *p = realloc(o->p, cap);
+		/* Not realloc: only the o->len bytes kept need copying, the
+		 * rest is a failed attempt's scratch (decompress()). */
+		uint8_t *p = malloc(cap);
 		if (!p)
 			return NULL;
+		if (o->len)
+			memcpy(p, o->p, o->len);
+		free(o->p);
 		o->p = p;
 		o->cap = cap;
 	}
