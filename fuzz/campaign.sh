@@ -11,6 +11,9 @@
 #                                  result, summed over the slices so far
 #   fuzz/campaign.sh recover [DIR] count the slices a stop cut short (start
 #                                  does it too)
+#   fuzz/campaign.sh save [DIR]    copy DIR/stats.tsv to fuzz/campaign-stats.tsv
+#                                  (committed; start resumes from it when DIR
+#                                  has no stats.tsv, e.g. on a new machine)
 #
 # DIR defaults to /work/fuzz-campaign (outside git). The loop goes round
 # robin over the targets; each turn runs one target for at most SLICE
@@ -38,20 +41,22 @@ B=${FUZZ_BUILD:-build-fuzz}
 TARGETS="fuzz_gssapi fuzz_filter fuzz_config fuzz_xca fuzz_keys fuzz_pdml fuzz_frame
 	 fuzz_smb fuzz_smbkeys fuzz_pcap fuzz_pcapfile"
 
-# Sums one target's slices: seconds, executions, result (clean or FOUND).
+# Sums one target's slices: seconds, executions, result (clean or FOUND),
+# and the executions of the slices whose time is known (carried lines,
+# from a campaign directory that did not survive its machine, have 0 s).
 sums() {
-	awk -F'\t' -v t="$1" '$2 == t { s += $3; e += $4; if ($6 != "ok") f++ }
-		END { printf "%d\t%d\t%s\n", s, e, f ? f " finding" (f > 1 ? "s" : "") : "clean" }' \
+	awk -F'\t' -v t="$1" '$2 == t { s += $3; e += $4; if ($3 > 0) te += $4; if ($6 != "ok") f++ }
+		END { printf "%d\t%d\t%s\t%d\n", s, e, f ? f " finding" (f > 1 ? "s" : "") : "clean", te }' \
 		"$DIR/stats.tsv" 2>/dev/null ||
-		printf '0\t0\tclean\n'
+		printf '0\t0\tclean\t0\n'
 }
 
 report() {
 	printf '%-13s %9s %12s %7s  %s\n' target time executions exec/s result
 	for t in $TARGETS; do
-		IFS=$'\t' read -r s e r < <(sums "$t")
+		IFS=$'\t' read -r s e r te < <(sums "$t")
 		local rate=0 state=
-		[ "$s" -gt 0 ] && rate=$((e / s))
+		[ "$s" -gt 0 ] && rate=$((te / s))
 		[ "$e" -ge "$GOAL" ] && state=", done"
 		[ -f "$DIR/stop/$t" ] && state=", stopped: see $DIR/crashes/$t"
 		[ ! -f "$DIR/stop/$t" ] && [ "$r" != clean ] && state="$state, resumed after the fix"
@@ -139,7 +144,7 @@ loop() {
 			i=$((i + 1))
 			[ $((i % JOBS)) -eq "$LANE" ] || continue
 			[ -f "$DIR/stop/$t" ] && continue
-			IFS=$'\t' read -r _ e _ < <(sums "$t")
+			IFS=$'\t' read -r _ e _ _ < <(sums "$t")
 			[ "$e" -ge "$GOAL" ] && continue
 			left=1
 			slice "$t" $((GOAL - e))
@@ -158,6 +163,9 @@ start)
 			exit 1
 		fi
 	done
+	mkdir -p "$DIR"
+	# The record lives in git too: a new machine resumes from it.
+	[ -s "$DIR/stats.tsv" ] || cp fuzz/campaign-stats.tsv "$DIR/stats.tsv"
 	recover
 	rm -f "$DIR"/running*
 	[ -f "$B/build.ninja" ] || CC=clang meson setup "$B" -Dfuzz=true >/dev/null
@@ -181,5 +189,6 @@ start)
 loop) loop ;;
 report) report ;;
 recover) recover ;;
-*) echo "usage: fuzz/campaign.sh start|loop|report|recover [DIR]" >&2; exit 2 ;;
+save) recover && cp "$DIR/stats.tsv" fuzz/campaign-stats.tsv ;;
+*) echo "usage: fuzz/campaign.sh start|loop|report|recover|save [DIR]" >&2; exit 2 ;;
 esac
