@@ -344,6 +344,27 @@ void smb1_extra(struct dctx *d, struct node *body, struct cur *b)
 		r_bytes(&d->t, body, F_SMB_EXTRA_BYTE_PARAMETERS, b, cur_left(b));
 }
 
+void smb1_no_bytes(struct dctx *d, struct node *body, struct cur *c)
+{
+	uint16_t bcc;
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+
+	smb1_extra(d, body, &b);
+}
+
+void smb1_path_bytes(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb1_hdr *h, int fid, const char *label)
+{
+	uint16_t bcc;
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+
+	if (cur_left(&b)) {
+		const char *s = smb1_fmt_string(d, body, fid, &b, h);
+		dctx_summary_more(d, ", %s: %s", label, s);
+	}
+	smb1_extra(d, body, &b);
+}
+
 void smb1_generic(struct dctx *d, struct node *body, struct cur *c,
 		  struct smb1_hdr *h)
 {
@@ -537,6 +558,16 @@ void smb1_dos_datetime(struct dctx *d, struct node *parent, int ftime,
 	}
 }
 
+void smb1_dos_times3(struct dctx *d, struct node *parent, struct cur *w)
+{
+	smb1_dos_datetime(d, parent, F_SMB_CREATE_TIME, F_SMB_CREATE_SMB_DATE,
+			  F_SMB_CREATE_SMB_TIME, w, false);
+	smb1_dos_datetime(d, parent, F_SMB_ACCESS_TIME, F_SMB_ACCESS_SMB_DATE,
+			  F_SMB_ACCESS_SMB_TIME, w, false);
+	smb1_dos_datetime(d, parent, F_SMB_LAST_WRITE_TIME, F_SMB_LAST_WRITE_SMB_DATE,
+			  F_SMB_LAST_WRITE_SMB_TIME, w, false);
+}
+
 void smb1_utime(struct dctx *d, struct node *parent, int fid, struct cur *w)
 {
 	uint32_t pos = cur_pos(w);
@@ -565,24 +596,20 @@ void smb1_blob(struct dctx *d, struct node *parent, struct cur *b, size_t len)
 SMB1_BODY(smb1_empty)
 {
 	uint8_t wct;
-	uint16_t bcc;
 
 	(void)h;
 	smb1_words(d, body, c, &wct);
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 SMB1_BODY(smb1_andx_only)
 {
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (wct)
 		smb1_andx(d, body, &w, h);
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 /* ---- the walk ---- */

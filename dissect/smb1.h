@@ -80,6 +80,14 @@ struct cur smb1_bytes(struct dctx *d, struct node *body, struct cur *c,
 		      uint16_t *bcc);
 /* Shows bytes of b left unread as smb.extra_byte_parameters. */
 void smb1_extra(struct dctx *d, struct node *body, struct cur *b);
+/* The data block of a body that has no byte fields: ByteCount, and any
+ * bytes as extra byte parameters. */
+void smb1_no_bytes(struct dctx *d, struct node *body, struct cur *c);
+/* The data block of a core body holding one path: ByteCount, buffer
+ * format and string (field fid, summary ", label: path") when present,
+ * then any extra bytes. */
+void smb1_path_bytes(struct dctx *d, struct node *body, struct cur *c,
+		     const struct smb1_hdr *h, int fid, const char *label);
 /* Generic block for commands without a dissector. */
 void smb1_generic(struct dctx *d, struct node *body, struct cur *c,
 		  struct smb1_hdr *h);
@@ -108,6 +116,8 @@ uint32_t smb1_access_mask(struct dctx *d, struct node *parent, struct cur *w);
 void smb1_dos_datetime(struct dctx *d, struct node *parent, int ftime,
 		       int fdate_child, int ftime_child, struct cur *w,
 		       bool time_first);
+/* Creation, last access and last write DOS date/time pairs (date first). */
+void smb1_dos_times3(struct dctx *d, struct node *parent, struct cur *w);
 /* UTIME (seconds since 1970) field. */
 void smb1_utime(struct dctx *d, struct node *parent, int fid, struct cur *w);
 /* Security blob: bytes node + gssapi_dissect on exactly its window. */

@@ -16,26 +16,19 @@
 SMB1_BODY(smb1_open_req)
 {
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (wct) {
 		smb1_access16(d, body, F_SMB_ACCESS_DESIRED, &w);
 		smb1_attr16(d, body, F_SMB_SEARCH_ATTRIBUTE, &w);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	if (cur_left(&b)) {
-		const char *s = smb1_fmt_string(d, body, F_SMB_FILE, &b, h);
-		dctx_summary_more(d, ", Path: %s", s);
-	}
-	smb1_extra(d, body, &b);
+	smb1_path_bytes(d, body, c, h, F_SMB_FILE, "Path");
 }
 
 SMB1_BODY(smb1_open_rsp)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	(void)h;
@@ -46,33 +39,25 @@ SMB1_BODY(smb1_open_rsp)
 		r_uint(t, body, F_SMB_FILE_SIZE, &w, 4);
 		smb1_access16(d, body, F_SMB_ACCESS_GRANTED, &w);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 SMB1_BODY(smb1_create_req)
 {
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (wct) {
 		smb1_attr16(d, body, F_SMB_FILE_ATTRIBUTE, &w);
 		smb1_utime(d, body, F_SMB_CREATE_TIME, &w);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	if (cur_left(&b)) {
-		const char *s = smb1_fmt_string(d, body, F_SMB_FILE, &b, h);
-		dctx_summary_more(d, ", Path: %s", s);
-	}
-	smb1_extra(d, body, &b);
+	smb1_path_bytes(d, body, c, h, F_SMB_FILE, "Path");
 }
 
 SMB1_BODY(smb1_read_req)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	(void)h;
@@ -84,8 +69,7 @@ SMB1_BODY(smb1_read_req)
 		dctx_summary_more(d, ", %llu bytes at offset %llu",
 				  (unsigned long long)cnt, (unsigned long long)off);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 /* Core data block: BufferFormat (1) DataLength, data. */
@@ -144,7 +128,6 @@ SMB1_BODY(smb1_write_rsp)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	smb1_req_fid_summary(d, h);
@@ -152,8 +135,7 @@ SMB1_BODY(smb1_write_rsp)
 		uint64_t cnt = r_uint(t, body, F_SMB_COUNT_LOW, &w, 2);
 		dctx_summary_more(d, ", %llu bytes", (unsigned long long)cnt);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 /* ---- SEARCH / FIND / FIND_UNIQUE / FIND_CLOSE (core directory search) ---- */
@@ -246,21 +228,18 @@ SMB1_BODY(smb1_search_rsp)
 SMB1_BODY(smb1_findclose2_req)
 {
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	(void)h;
 	if (wct)
 		r_uint(&d->t, body, F_SMB_SEARCH_ID, &w, 2);
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 SMB1_BODY(smb1_qfsinfo_disk_rsp)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	(void)h;
@@ -271,6 +250,5 @@ SMB1_BODY(smb1_qfsinfo_disk_rsp)
 		r_uint(t, body, F_SMB_FREE_UNITS, &w, 2);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 2);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }

@@ -119,7 +119,6 @@ SMB1_BODY(smb1_ntcreate_rsp)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (wct == 42) {
@@ -151,8 +150,7 @@ SMB1_BODY(smb1_ntcreate_rsp)
 		m = t_text(t, body, cur_pos(&w), 4, "Guest Maximal Access Rights");
 		smb1_access_mask(d, m, &w);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 /* ---- OPEN_ANDX ---- */
@@ -188,7 +186,6 @@ SMB1_BODY(smb1_openx_rsp)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (wct) {
@@ -204,8 +201,7 @@ SMB1_BODY(smb1_openx_rsp)
 		r_uint(t, body, F_SMB_SERVER_FID, &w, 4);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 2);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 /* ---- READ_ANDX / WRITE_ANDX ---- */
@@ -214,7 +210,6 @@ SMB1_BODY(smb1_readx_req)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (wct) {
@@ -232,8 +227,7 @@ SMB1_BODY(smb1_readx_req)
 		dctx_summary_more(d, ", %u bytes at offset %llu", (hi & 0xffff) << 16 | lo,
 				  (unsigned long long)off);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 /* Padding (the ByteCount bytes beyond the data length, as Wireshark
@@ -310,7 +304,6 @@ SMB1_BODY(smb1_writex_rsp)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	smb1_req_fid_summary(d, h);
@@ -322,8 +315,7 @@ SMB1_BODY(smb1_writex_rsp)
 		r_bytes(t, body, F_SMB_RESERVED, &w, 2);
 		dctx_summary_more(d, ", %u bytes", hi << 16 | lo);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 /* ---- CLOSE, FLUSH, QUERY_INFORMATION2 (FID only requests) ---- */
@@ -331,7 +323,6 @@ SMB1_BODY(smb1_writex_rsp)
 SMB1_BODY(smb1_close_req)
 {
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	(void)h;
@@ -339,22 +330,19 @@ SMB1_BODY(smb1_close_req)
 		smb1_fid(d, body, &w);
 		smb1_utime(d, body, F_SMB_LAST_WRITE_TIME, &w);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 /* A block holding just a FID (request or response alike). */
 SMB1_BODY(smb1_fid_block)
 {
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	(void)h;
 	if (wct)
 		smb1_fid(d, body, &w);
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 SMB1_BODY(smb1_reqfid_rsp)
@@ -367,43 +355,29 @@ SMB1_BODY(smb1_qinfo2_rsp)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	smb1_req_fid_summary(d, h);
 	if (wct) {
-		smb1_dos_datetime(d, body, F_SMB_CREATE_TIME, F_SMB_CREATE_SMB_DATE,
-				  F_SMB_CREATE_SMB_TIME, &w, false);
-		smb1_dos_datetime(d, body, F_SMB_ACCESS_TIME, F_SMB_ACCESS_SMB_DATE,
-				  F_SMB_ACCESS_SMB_TIME, &w, false);
-		smb1_dos_datetime(d, body, F_SMB_LAST_WRITE_TIME, F_SMB_LAST_WRITE_SMB_DATE,
-				  F_SMB_LAST_WRITE_SMB_TIME, &w, false);
+		smb1_dos_times3(d, body, &w);
 		r_uint(t, body, F_SMB_DATA_SIZE, &w, 4);
 		r_uint(t, body, F_SMB_ALLOC_SIZE_2, &w, 4);
 		smb1_attr16(d, body, F_SMB_FILE_ATTRIBUTE, &w);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 SMB1_BODY(smb1_setinfo2_req)
 {
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	(void)h;
 	if (wct) {
 		smb1_fid(d, body, &w);
-		smb1_dos_datetime(d, body, F_SMB_CREATE_TIME, F_SMB_CREATE_SMB_DATE,
-				  F_SMB_CREATE_SMB_TIME, &w, false);
-		smb1_dos_datetime(d, body, F_SMB_ACCESS_TIME, F_SMB_ACCESS_SMB_DATE,
-				  F_SMB_ACCESS_SMB_TIME, &w, false);
-		smb1_dos_datetime(d, body, F_SMB_LAST_WRITE_TIME, F_SMB_LAST_WRITE_SMB_DATE,
-				  F_SMB_LAST_WRITE_SMB_TIME, &w, false);
+		smb1_dos_times3(d, body, &w);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 /* ---- path commands: directories, delete, rename, query/set info ---- */
@@ -426,17 +400,11 @@ SMB1_BODY(smb1_path_req)
 SMB1_BODY(smb1_delete_req)
 {
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (wct)
 		smb1_attr16(d, body, F_SMB_SEARCH_ATTRIBUTE, &w);
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	if (cur_left(&b)) {
-		const char *s = smb1_fmt_string(d, body, F_SMB_FILE, &b, h);
-		dctx_summary_more(d, ", Path: %s", s);
-	}
-	smb1_extra(d, body, &b);
+	smb1_path_bytes(d, body, c, h, F_SMB_FILE, "Path");
 }
 
 SMB1_BODY(smb1_rename_req)
@@ -461,7 +429,6 @@ SMB1_BODY(smb1_qinfo_rsp)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	(void)h;
@@ -471,15 +438,13 @@ SMB1_BODY(smb1_qinfo_rsp)
 		r_uint(t, body, F_SMB_FILE_SIZE, &w, 4);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 10);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	smb1_extra(d, body, &b);
+	smb1_no_bytes(d, body, c);
 }
 
 SMB1_BODY(smb1_setinfo_req)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc;
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (wct) {
@@ -487,12 +452,7 @@ SMB1_BODY(smb1_setinfo_req)
 		smb1_utime(d, body, F_SMB_LAST_WRITE_TIME, &w);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 10);
 	}
-	struct cur b = smb1_bytes(d, body, c, &bcc);
-	if (cur_left(&b)) {
-		const char *s = smb1_fmt_string(d, body, F_SMB_FILE, &b, h);
-		dctx_summary_more(d, ", Path: %s", s);
-	}
-	smb1_extra(d, body, &b);
+	smb1_path_bytes(d, body, c, h, F_SMB_FILE, "Path");
 }
 
 /* ---- LOCKING_ANDX ---- */

@@ -219,12 +219,7 @@ static const char *find_entry(struct dctx *d, struct node *data, struct cur *s,
 		e = t_text(t, data, cur_pos(s), 0, "Info Standard");
 		if (resume)
 			r_uint(t, e, F_SMB_RESUME, s, 4);
-		smb1_dos_datetime(d, e, F_SMB_CREATE_TIME, F_SMB_CREATE_SMB_DATE,
-				  F_SMB_CREATE_SMB_TIME, s, false);
-		smb1_dos_datetime(d, e, F_SMB_ACCESS_TIME, F_SMB_ACCESS_SMB_DATE,
-				  F_SMB_ACCESS_SMB_TIME, s, false);
-		smb1_dos_datetime(d, e, F_SMB_LAST_WRITE_TIME, F_SMB_LAST_WRITE_SMB_DATE,
-				  F_SMB_LAST_WRITE_SMB_TIME, s, false);
+		smb1_dos_times3(d, e, s);
 		r_uint(t, e, F_SMB_DATA_SIZE, s, 4);
 		r_uint(t, e, F_SMB_ALLOC_SIZE_2, s, 4);
 		smb1_attr16(d, e, F_SMB_FILE_ATTRIBUTE, s);
