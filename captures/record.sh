@@ -86,6 +86,14 @@
 #   impacket_encrypted.pcap  the same with impacket's default: encrypted
 #                        (SMB 3.0, AES-128-CCM); keys in keys.txt, taken from
 #                        impacket's session state.
+#   gosmb2.pcap          go-smb2 (captures/gosmb2/main.go, Go; Debian
+#                        golang-github-hirochachacha-go-smb2-dev), SMB 3.1.1:
+#                        NetShareEnumAll over IPC$\srvsvc, the job, then mkdir,
+#                        server-side copy (resume key + COPYCHUNK), SET_INFO
+#                        end of file / basic information / attributes, a
+#                        file-system QUERY_INFO, rename, symlink (Samba
+#                        refuses it), recursive delete, logoff.
+#   gosmb2_202_signed.pcap  the same with dialect 2.0.2 and signing required.
 #   signed_300.pcap      the job, --client-protection=sign, -m SMB3_00
 #   signed_302.pcap      same with -m SMB3_02
 #   signed_311.pcap      same with -m SMB3_11 (AES-128-GMAC signing)
@@ -136,6 +144,9 @@ command -v tcpdump >/dev/null || need_pkgs+=(tcpdump)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v ss >/dev/null || need_pkgs+=(iproute2)
 /usr/bin/python3 -c 'import impacket' 2>/dev/null || need_pkgs+=(python3-impacket)
+command -v go >/dev/null || need_pkgs+=(golang-go)
+[ -d /usr/share/gocode/src/github.com/hirochachacha/go-smb2 ] ||
+    need_pkgs+=(golang-github-hirochachacha-go-smb2-dev)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     log "installing ${need_pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -328,6 +339,13 @@ stop_cap() {
     kill "$TCPDUMP_PID" 2>/dev/null || true
     wait "$TCPDUMP_PID" 2>/dev/null || true
     TCPDUMP_PID=
+    if grep -qE '^[1-9][0-9]* packets? dropped by kernel' "$TMP/tcpdump.err"; then
+        die "$CUR: tcpdump lost packets ($(grep 'dropped by kernel' "$TMP/tcpdump.err")); record it again"
+    fi
+    if command -v tshark >/dev/null &&
+        [ -n "$(tshark -r "$TMP/cap.pcap" -Y 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment' 2>/dev/null)" ]; then
+        die "$CUR: the capture misses TCP segments; record it again"
+    fi
     mv "$TMP/cap.pcap" "$OUT/$CUR.pcap"
     chown 0:0 "$OUT/$CUR.pcap"; chmod 644 "$OUT/$CUR.pcap"
     log "$CUR.pcap: $(stat -c %s "$OUT/$CUR.pcap") bytes"
@@ -678,6 +696,26 @@ if want compound; then
     imp compound
     stop_cap
 fi
+
+# ================================================================ go-smb2
+# A fourth, independent SMB2/3 client (Go): the job plus share enumeration
+# over srvsvc, SET_INFO (end of file, basic information, attributes),
+# server-side copy, a file-system QUERY_INFO, rename, symlink, rmdir.
+gosmb2() { # gosmb2 NAME [FLAGS...]: build once, run in $LOCAL, check the download
+    local name=$1; shift
+    if [ ! -x "$TMP/gosmb2" ]; then
+        GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$TMP/gocache" GOFLAGS= \
+            go build -o "$TMP/gosmb2" "$HERE/gosmb2/main.go" || die "$name: go build failed"
+    fi
+    start_cap "$name"
+    (cd "$LOCAL" && "$TMP/gosmb2" "$@" 127.0.0.1 "$USER_NAME" "$USER_PASS" "$SHARE") \
+        >"$TMP/client.out" 2>&1 || die "$name: go-smb2 failed: $(tail -5 "$TMP/client.out")"
+    log "$name: $(cat "$TMP/client.out")"
+    check_get
+    stop_cap
+}
+want gosmb2 && gosmb2 gosmb2
+want gosmb2_202_signed && gosmb2 gosmb2_202_signed -dialect 0x0202 -sign
 
 # ================================================================ signing / encryption
 # keys.txt   : FILE SESSIONID SESSIONKEY [S2C C2S]   (S2C/C2S only if encrypted)

@@ -123,6 +123,9 @@ void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c)
 			break;
 		if (!m) {
 			t_malformed(t, nb, cur_pos(c), "payload shorter than NBSS length");
+			dctx_summary(d, pdu->flags & PDU_INCOMPLETE
+				     ? "Session message [incomplete: bytes lost in capture]"
+				     : "Session message [cut short]");
 			break;
 		}
 		if (m[0] == 0xff && m[1] == 'S' && m[2] == 'M' && m[3] == 'B')

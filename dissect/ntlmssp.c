@@ -415,13 +415,17 @@ static void authenticate(struct nmsg *n)
 	uint64_t data_start, start = 0, end = 0;
 	uint32_t flags = 0;
 
-	/* The flags decide Unicode when the header has room for them. */
+	/* The flags decide Unicode when the header has room for them: the
+	 * payload starts past them (an empty field's offset, often 0, does
+	 * not count). */
 	if (fits(n, 60, 4)) {
-		uint64_t ds = rd32(n, 16);
-		for (size_t h = 24; h <= 48; h += 8)
-			if (rd32(n, h) < ds)
-				ds = rd32(n, h);
-		if (52 < ds)
+		uint64_t ds = n->len;
+		for (size_t h = 12; h <= 44; h += 8) {
+			uint64_t s = data_start_of(n, h, rd32(n, h + 4));
+			if (s < ds)
+				ds = s;
+		}
+		if (60 < ds)
 			n->unicode = rd32(n, 60) & NTLM_UNICODE;
 	}
 

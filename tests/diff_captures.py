@@ -156,6 +156,25 @@ def case_dialects(smbcmp):
           f"file operations not aligned: {len(paired)}/{len(file_ops)} paired")
 
 
+def case_clients(smbcmp):
+    """Two real clients doing the same job: smbclient (A) and go-smb2 (B)."""
+    rc, doc = diff_json(smbcmp, "reference.pcap", "gosmb2.pcap")
+    check(rc == 1, f"exit {rc}")
+    ops = doc["operations"]
+    check(doc["summary"]["first_divergence"] == 0, "first divergence is not the negotiate")
+    check("smb2.capabilities" in diff_names(ops[0]), "negotiate capabilities not compared")
+    auth = [o for o in ops if "NTLMSSP_AUTH" in req(o, "b")]
+    check(len(auth) == 1 and auth[0]["status"] == "changed", "AUTHENTICATE not paired")
+    check("User: WORKGROUP\\smbuser" in req(auth[0], "b"),
+          f"go-smb2's user (Unicode, empty workstation at offset 0): {req(auth[0], 'b')!r}")
+    writes = [o for o in ops if req(o, "a").startswith("Write Request")]
+    check(len(writes) == 1 and writes[0]["status"] == "changed", "the upload is not paired")
+    check("smb2.flags.signature" in diff_names(writes[0]), "B signs, A does not: not shown")
+    only_b = " ".join(req(o, "b") for o in ops if o["status"] == "only_b")
+    for what in ("FSCTL_SRV_COPYCHUNK", "NetShareEnumAll", "SMB2_FILE_ENDOFFILE_INFO"):
+        check(what in only_b, f"{what} not among B's own operations")
+
+
 def case_filter(smbcmp):
     rc, doc = diff_json(smbcmp, "same_1.pcap", "change_extra.pcap", "--filter", "smb2.cmd == 16")
     ops = doc["operations"]
@@ -212,6 +231,7 @@ CASES = {
     "change_badpass": case_change_badpass,
     "camera": case_camera,
     "dialects": case_dialects,
+    "clients": case_clients,
     "filter": case_filter,
     "andx": case_andx,
 }
