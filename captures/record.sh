@@ -94,6 +94,9 @@
 #                        file-system QUERY_INFO, rename, symlink (Samba
 #                        refuses it), recursive delete, logoff.
 #   gosmb2_202_signed.pcap  the same with dialect 2.0.2 and signing required.
+#   gosmb2_encrypted.pcap   the same, SMB 3.1.1, against a server with "server
+#                        smb encrypt = required": AES-128-GCM; tshark decrypts
+#                        it with the password (ntlmssp.nt_password).
 #   signed_300.pcap      the job, --client-protection=sign, -m SMB3_00
 #   signed_302.pcap      same with -m SMB3_02
 #   signed_311.pcap      same with -m SMB3_11 (AES-128-GMAC signing)
@@ -322,7 +325,7 @@ start_cap() { # start_cap NAME
     reset_share
     rm -f "$TMP/cap.pcap" "$TMP/tcpdump.err"
     set -m
-    tcpdump -i lo -s 0 -U --immediate-mode -n -w "$TMP/cap.pcap" 'tcp port 445' \
+    tcpdump -i lo -s 0 -B 65536 -U --immediate-mode -n -w "$TMP/cap.pcap" 'tcp port 445' \
         </dev/null 2>"$TMP/tcpdump.err" &
     TCPDUMP_PID=$!
     set +m
@@ -716,6 +719,17 @@ gosmb2() { # gosmb2 NAME [FLAGS...]: build once, run in $LOCAL, check the downlo
 }
 want gosmb2 && gosmb2 gosmb2
 want gosmb2_202_signed && gosmb2 gosmb2_202_signed -dialect 0x0202 -sign
+if want gosmb2_encrypted; then # the server insists: go-smb2 encrypts (AES-128-GCM)
+    start_smbd 'server smb encrypt = required'
+    gosmb2 gosmb2_encrypted
+    if command -v tshark >/dev/null; then
+        tshark -r "$OUT/gosmb2_encrypted.pcap" -Y 'smb2.cmd == 5' 2>/dev/null | grep -q 'Create Request' &&
+            die "gosmb2_encrypted: Create Request visible without keys (not encrypted?)"
+        tshark -r "$OUT/gosmb2_encrypted.pcap" -o "ntlmssp.nt_password:$USER_PASS" -Y 'smb2.cmd == 5' 2>/dev/null |
+            grep -q 'Create Request' || die "gosmb2_encrypted: tshark cannot decrypt it with the password"
+    fi
+    start_smbd
+fi
 
 # ================================================================ signing / encryption
 # keys.txt   : FILE SESSIONID SESSIONKEY [S2C C2S]   (S2C/C2S only if encrypted)
