@@ -69,6 +69,10 @@
 #   nt1_lmauth.pcap      -m NT1 with client lanman auth = yes, ntlmv2 auth =
 #                        no, use spnego = no: no extended security, 24-byte
 #                        LM and NTLM responses in SESSION_SETUP_ANDX.
+#   nt1_posix.pcap       -m NT1 with CIFS UNIX extensions (smbclient "posix"):
+#                        UNIX info levels (chmod, chown, symlink, readlink,
+#                        hardlink, stat), setmode, utimes, POSIX
+#                        open/mkdir/rmdir/unlink, getfacl.
 #   nt1_signed.pcap      -m NT1 --client-protection=sign: SMB1 MD5 signing
 #                        (MS-SMB 3.1.4.1) after an NTLMSSP/NTLMv2 logon.
 #   lanman2_lmauth.pcap  -m LANMAN2 with client lanman auth = yes, ntlmv2
@@ -648,6 +652,17 @@ if want nt1_lmauth; then
     start_cap nt1_lmauth
     run_job OK "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' "${OLDAUTH[@]}" \
         --option='client use spnego=no' -c "$SIMPLE"
+    check_get
+    stop_cap
+fi
+
+# CIFS UNIX extensions (what Linux cifs.ko and many NAS clients speak over
+# SMB1): smbclient's "posix" command (TRANS2 QUERY_FS_INFO 0x200, SET_FS_INFO
+# 0x200), then POSIX open/mkdir/unlink and UNIX info levels.
+if want nt1_posix; then
+    start_cap nt1_posix
+    run_job OK "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' \
+        -c 'posix; ls; put snapshot.jpg; chmod 0600 snapshot.jpg; chown 1001 1001 snapshot.jpg; symlink snapshot.jpg link.jpg; readlink link.jpg; hardlink snapshot.jpg hard.jpg; setmode snapshot.jpg +r; setmode snapshot.jpg -r; utimes snapshot.jpg 24:01:02-03:04:05 -1 24:01:02-03:04:05 -1; rm link.jpg; rm hard.jpg; posix_mkdir work 0755; posix_open snapshot.jpg 0; getfacl snapshot.jpg; stat snapshot.jpg; get snapshot.jpg snapshot.out; posix_rmdir work; posix_unlink snapshot.jpg'
     check_get
     stop_cap
 fi

@@ -87,7 +87,7 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0xa1] = { "NT Trans Secondary", NULL, NULL },
 	[0xa2] = { "NT Create AndX", smb1_ntcreate_req, smb1_ntcreate_rsp },
 	[0xa4] = { "NT Cancel", smb1_empty, smb1_empty },
-	[0xa5] = { "NT Rename", NULL, NULL },
+	[0xa5] = { "NT Rename", smb1_ntrename_req, smb1_empty },
 	[0xc0] = { "Open Print File", NULL, NULL },
 	[0xc1] = { "Write Print File", NULL, NULL },
 	[0xc2] = { "Close Print File", NULL, NULL },
@@ -575,10 +575,10 @@ void smb1_utime(struct dctx *d, struct node *parent, int fid, struct cur *w)
 
 	if (w->err)
 		return;
-	if (v == 0)
-		t_custom(&d->t, parent, fid, pos, 4, "0", "No time specified (0)");
-	else
-		t_abstime(&d->t, parent, fid, pos, 4, v, 0);
+	struct node *n = t_abstime(&d->t, parent, fid, pos, 4, v, 0);
+	if (v == 0xffffffffu && !d->t.dry && n->label && *n->label) /* as dissect_smb_UTIME */
+		n->label = arena_printf(d->t.a, "%s: No time specified (0xffffffff)",
+					field_get(fid)->label);
 }
 
 void smb1_blob(struct dctx *d, struct node *parent, struct cur *b, size_t len)

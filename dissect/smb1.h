@@ -136,7 +136,7 @@ SMB1_BODY(smb1_readx_req); SMB1_BODY(smb1_readx_rsp);
 SMB1_BODY(smb1_writex_req); SMB1_BODY(smb1_writex_rsp);
 SMB1_BODY(smb1_close_req); SMB1_BODY(smb1_fid_block);
 SMB1_BODY(smb1_path_req); SMB1_BODY(smb1_delete_req);
-SMB1_BODY(smb1_rename_req);
+SMB1_BODY(smb1_rename_req); SMB1_BODY(smb1_ntrename_req);
 SMB1_BODY(smb1_locking_req); SMB1_BODY(smb1_locking_rsp);
 SMB1_BODY(smb1_qinfo_rsp); SMB1_BODY(smb1_setinfo_req);
 SMB1_BODY(smb1_qinfo2_rsp); SMB1_BODY(smb1_setinfo2_req);

@@ -407,22 +407,44 @@ SMB1_BODY(smb1_delete_req)
 	smb1_path_bytes(d, body, c, h, F_SMB_FILE, "Path");
 }
 
-SMB1_BODY(smb1_rename_req)
+/* The data block of RENAME and NT_RENAME: the old and the new name. */
+static void rename_names(struct dctx *d, struct node *body, struct cur *c,
+			 const struct smb1_hdr *h)
 {
-	uint8_t wct;
 	uint16_t bcc;
-	struct cur w = smb1_words(d, body, c, &wct);
-
-	if (wct)
-		smb1_attr16(d, body, F_SMB_SEARCH_ATTRIBUTE, &w);
 	struct cur b = smb1_bytes(d, body, c, &bcc);
 	const char *old = "", *new = "";
+
 	if (cur_left(&b))
 		old = smb1_fmt_string(d, body, F_SMB_OLD_FILE, &b, h);
 	if (cur_left(&b))
 		new = smb1_fmt_string(d, body, F_SMB_FILE, &b, h);
 	dctx_summary_more(d, ", Old Name: %s, New Name: %s", old, new);
 	smb1_extra(d, body, &b);
+}
+
+SMB1_BODY(smb1_rename_req)
+{
+	uint8_t wct;
+	struct cur w = smb1_words(d, body, c, &wct);
+
+	if (wct)
+		smb1_attr16(d, body, F_SMB_SEARCH_ATTRIBUTE, &w);
+	rename_names(d, body, c, h);
+}
+
+/* NT_RENAME (MS-CIFS 2.2.4.66): rename, hard link or copy by level. */
+SMB1_BODY(smb1_ntrename_req)
+{
+	uint8_t wct;
+	struct cur w = smb1_words(d, body, c, &wct);
+
+	if (wct) {
+		smb1_attr16(d, body, F_SMB_SEARCH_ATTRIBUTE, &w);
+		r_uint(&d->t, body, F_SMB_NTR_LOI, &w, 2);
+		r_uint(&d->t, body, F_SMB_NTR_CLU, &w, 4);
+	}
+	rename_names(d, body, c, h);
 }
 
 SMB1_BODY(smb1_qinfo_rsp)

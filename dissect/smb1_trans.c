@@ -18,7 +18,7 @@
 
 enum {
 	T2_FIND_FIRST2 = 0x01, T2_FIND_NEXT2 = 0x02, T2_QUERY_FS_INFO = 0x03,
-	T2_QUERY_PATH_INFO = 0x05, T2_SET_PATH_INFO = 0x06,
+	T2_SET_FS_INFO = 0x04, T2_QUERY_PATH_INFO = 0x05, T2_SET_PATH_INFO = 0x06,
 	T2_QUERY_FILE_INFO = 0x07, T2_SET_FILE_INFO = 0x08,
 	T2_GET_DFS_REFERRAL = 0x10,
 };
@@ -84,6 +84,146 @@ static struct cur window(struct cur *b, const struct smb1_hdr *h, uint32_t off,
 
 /* ---- info levels ---- */
 
+/* Bytes an info level left undissected: smb.unknown_data, as Wireshark. */
+static void unknown_rest(struct dctx *d, struct node *n, struct cur *s)
+{
+	if (cur_left(s))
+		r_bytes(&d->t, n, F_SMB_UNKNOWN_DATA, s, cur_left(s));
+}
+
+/* ---- CIFS UNIX extensions (Samba's UNIX_INFO levels 0x200-0x20b) ---- */
+
+static const int unix_cap_subs[] = {
+	F_SMB_UNIX_CAPABILITY_FCNTL, F_SMB_UNIX_CAPABILITY_POSIX_ACL,
+	F_SMB_UNIX_CAPABILITY_EA, F_SMB_UNIX_CAPABILITY_ATTR,
+	F_SMB_UNIX_CAPABILITY_POSIX_PATHS, F_SMB_UNIX_CAPABILITY_POSIX_PATH_OPS,
+	F_SMB_UNIX_CAPABILITY_LARGE_READ, F_SMB_UNIX_CAPABILITY_LARGE_WRITE,
+	F_SMB_UNIX_CAPABILITY_ENCRYPTION, F_SMB_UNIX_CAPABILITY_MANDATORY_CRYPTO,
+	F_SMB_UNIX_CAPABILITY_PROXY, F_INVALID
+};
+
+static const int acl_perm_subs[] = {
+	F_SMB_POSIX_ACL_ACE_PERMS_READ, F_SMB_POSIX_ACL_ACE_PERMS_WRITE,
+	F_SMB_POSIX_ACL_ACE_PERMS_EXECUTE, F_INVALID
+};
+
+/* SMB_QUERY_CIFS_UNIX_INFO: version and a 64-bit capability word whose
+ * flags Wireshark shows on its low 32 bits (and without appending them). */
+static void unix_fs_info(struct dctx *d, struct node *n, struct cur *s)
+{
+	struct tctx *t = &d->t;
+
+	r_uint(t, n, F_SMB_UNIX_MAJOR_VERSION, s, 2);
+	r_uint(t, n, F_SMB_UNIX_MINOR_VERSION, s, 2);
+	uint32_t pos = cur_pos(s);
+	uint64_t v = cur_le64(s);
+	if (s->err)
+		return;
+	struct node *cn = t_uint(t, n, F_SMB_UNIX_CAPABILITY, pos, 8, v);
+	for (const int *k = unix_cap_subs; *k != F_INVALID; k++)
+		t_uint(t, cn, *k, pos, 4, v);
+}
+
+/* SMB_QUERY_FILE_UNIX_BASIC / SMB_SET_FILE_UNIX_BASIC (100 bytes). */
+static void unix_basic(struct dctx *d, struct node *n, struct cur *s)
+{
+	struct tctx *t = &d->t;
+
+	r_uint(t, n, F_SMB_UNIX_FILE_SIZE, s, 8);
+	r_uint(t, n, F_SMB_UNIX_FILE_NUM_BYTES, s, 8);
+	r_filetime(t, n, F_SMB_UNIX_FILE_STIME, s);
+	r_filetime(t, n, F_SMB_UNIX_FILE_ATIME, s);
+	r_filetime(t, n, F_SMB_UNIX_FILE_MTIME, s);
+	r_uint(t, n, F_SMB_UNIX_FILE_UID, s, 8);
+	r_uint(t, n, F_SMB_UNIX_FILE_GID, s, 8);
+	r_uint(t, n, F_SMB_UNIX_FILE_FILE_TYPE, s, 4);
+	r_uint(t, n, F_SMB_UNIX_FILE_DEV_MAJOR, s, 8);
+	r_uint(t, n, F_SMB_UNIX_FILE_DEV_MINOR, s, 8);
+	r_uint(t, n, F_SMB_UNIX_FILE_UNIQUE_ID, s, 8);
+	r_uint(t, n, F_SMB_UNIX_FILE_PERMS, s, 8);
+	r_uint(t, n, F_SMB_UNIX_FILE_NUM_LINKS, s, 8);
+}
+
+/* SMB_QUERY/SET_FILE_UNIX_LINK: Wireshark reads the target as an 8-bit
+ * NUL-terminated string whatever flags2 says (so a Unicode target shows
+ * its first character), the rest as unknown data; we show what it shows. */
+static void unix_link(struct dctx *d, struct node *n, struct cur *s)
+{
+	size_t len = 0;
+	const uint8_t *p = cur_peek(s, cur_left(s));
+
+	while (p && len < cur_left(s) && p[len])
+		len++;
+	if (len < cur_left(s))
+		len++; /* the terminator */
+	r_ascii(&d->t, n, F_SMB_UNIX_FILE_LINK_DEST, s, (uint32_t)len);
+}
+
+/* SMB_QUERY/SET_POSIX_ACL: version, counts, 10-byte entries. */
+static void posix_acl(struct dctx *d, struct node *n, struct cur *s)
+{
+	struct tctx *t = &d->t;
+
+	r_uint(t, n, F_SMB_POSIX_ACL_VERSION, s, 2);
+	unsigned nf = (unsigned)r_uint(t, n, F_SMB_POSIX_ACL_NUM_FILE_ACES, s, 2);
+	unsigned nd = (unsigned)r_uint(t, n, F_SMB_POSIX_ACL_NUM_DEF_ACES, s, 2);
+	for (unsigned i = 0; i < nf + nd && cur_left(s) >= 10; i++) {
+		size_t start = s->off;
+		struct node *e = t_text(t, n, cur_pos(s), 10, "ACE");
+		uint8_t type = (uint8_t)r_uint(t, e, F_SMB_POSIX_ACL_ACE_TYPE, s, 1);
+		r_bitmask(t, e, F_SMB_POSIX_ACL_ACE_PERMS, s, 1, acl_perm_subs);
+		switch (type) {
+		case 0x01: r_uint(t, e, F_SMB_POSIX_ACL_ACE_PERMS_OWNER_UID, s, 4); break;
+		case 0x02: r_uint(t, e, F_SMB_POSIX_ACL_ACE_PERMS_UID, s, 4); break;
+		case 0x04: r_uint(t, e, F_SMB_POSIX_ACL_ACE_PERMS_OWNER_GID, s, 4); break;
+		case 0x08: r_uint(t, e, F_SMB_POSIX_ACL_ACE_PERMS_GID, s, 4); break;
+		case 0x10: case 0x20: break;
+		default:
+			t_custom(t, e, F_SMB_POSIX_ACL_ACE_TYPE_UNKNOWN, cur_pos(s), 8, "", NULL);
+			break;
+		}
+		cur_seek(s, start + 10);
+	}
+}
+
+/* Request data of TRANS2 SET_PATH_INFO / SET_FILE_INFO. */
+static void spi_data(struct dctx *d, struct node *n, struct cur *s, uint16_t level)
+{
+	struct tctx *t = &d->t;
+
+	switch (level) {
+	case 0x0101: case 1004: /* BASIC_INFO */
+		r_filetime(t, n, F_SMB_CREATE_TIME, s);
+		r_filetime(t, n, F_SMB_ACCESS_TIME, s);
+		r_filetime(t, n, F_SMB_LAST_WRITE_TIME, s);
+		r_filetime(t, n, F_SMB_CHANGE_TIME, s);
+		smb1_attr32(d, n, s);
+		break;
+	case 0x0102: case 1013: /* DISPOSITION_INFO */
+		r_uint(t, n, F_SMB_DISPOSITION_DELETE_ON_CLOSE, s, 1);
+		break;
+	case 0x0103: case 1019: /* ALLOCATION_INFO */
+		r_uint(t, n, F_SMB_ALLOC_SIZE64, s, 8);
+		break;
+	case 0x0104: case 1020: /* END_OF_FILE_INFO */
+		r_uint(t, n, F_SMB_END_OF_FILE, s, 8);
+		break;
+	case 0x0200:
+		unix_basic(d, n, s);
+		break;
+	case 0x0201:
+		unix_link(d, n, s);
+		break;
+	case 0x0204:
+		posix_acl(d, n, s);
+		break;
+	default:
+		break;
+	}
+	s->err = false;
+	unknown_rest(d, n, s);
+}
+
 static void qfs_data(struct dctx *d, struct node *n, struct cur *s,
 		     const struct smb1_hdr *h, uint16_t level)
 {
@@ -134,6 +274,9 @@ static void qfs_data(struct dctx *d, struct node *n, struct cur *s,
 		r_uint(t, n, F_SMB_FS_UNITS, s, 4);
 		r_uint(t, n, F_SMB_AVAIL_UNITS, s, 4);
 		r_uint(t, n, F_SMB_FS_BYTES_PER_SECTOR, s, 2);
+		break;
+	case 0x0200:
+		unix_fs_info(d, n, s);
 		break;
 	default:
 		break;
@@ -199,6 +342,17 @@ static void qpi_data(struct dctx *d, struct node *n, struct cur *s,
 			if (!next || next < s->off - start || !cur_seek(s, start + next))
 				break;
 		}
+		break;
+	case 0x0200:
+		unix_basic(d, n, s);
+		break;
+	case 0x0201:
+		unix_link(d, n, s);
+		s->err = false;
+		unknown_rest(d, n, s);
+		break;
+	case 0x0204:
+		posix_acl(d, n, s);
 		break;
 	default:
 		break;
@@ -314,7 +468,7 @@ static void dfs_req(struct dctx *d, struct node *n, struct cur *s,
 
 /* Request parameters of a TRANS2 subcommand. */
 static void t2_req_params(struct dctx *d, struct node *n, struct cur *s,
-			  const struct smb1_hdr *h, uint16_t sub)
+			  const struct smb1_hdr *h, uint16_t sub, uint16_t *level)
 {
 	struct tctx *t = &d->t;
 	const struct field *qpi = field_get(F_SMB_QPI_LOI);
@@ -340,11 +494,18 @@ static void t2_req_params(struct dctx *d, struct node *n, struct cur *s,
 		dctx_summary_more(d, ", Continue after: %s", p);
 		break;
 	}
-	case T2_QUERY_FS_INFO: {
-		uint16_t l = (uint16_t)r_uint(t, n, F_SMB_QFSI_LOI, s, 2);
-		const char *ln = val_lookup(field_get(F_SMB_QFSI_LOI)->vals, l);
-		if (ln)
+	case T2_QUERY_FS_INFO: case T2_SET_FS_INFO: {
+		int f = sub == T2_QUERY_FS_INFO ? F_SMB_QFSI_LOI : F_SMB_SFSI_LOI;
+		if (sub == T2_SET_FS_INFO)
+			cur_skip(s, 2); /* FID, which Wireshark does not show */
+		uint32_t pos = cur_pos(s);
+		uint16_t l = (uint16_t)r_uint(t, n, f, s, 2);
+		const char *ln = val_lookup(field_get(f)->vals, l);
+		if (cur_pos(s) > pos && ln)
 			dctx_summary_more(d, ", %s", ln);
+		else if (cur_pos(s) > pos)
+			dctx_summary_more(d, ", Unknown (0x%x)", l);
+		*level = l;
 		break;
 	}
 	case T2_QUERY_PATH_INFO: case T2_SET_PATH_INFO: {
@@ -353,9 +514,10 @@ static void t2_req_params(struct dctx *d, struct node *n, struct cur *s,
 		r_bytes(t, n, F_SMB_RESERVED, s, 4);
 		const char *ln = val_lookup(qpi->vals, l);
 		const char *p = smb1_string(d, n, F_SMB_FILE, s, h, h->unicode, true);
-		if (ln)
+		if (ln && sub == T2_QUERY_PATH_INFO)
 			dctx_summary_more(d, ", %s", ln);
 		dctx_summary_more(d, ", Path: %s", p);
+		*level = l;
 		break;
 	}
 	case T2_QUERY_FILE_INFO: case T2_SET_FILE_INFO: {
@@ -365,8 +527,9 @@ static void t2_req_params(struct dctx *d, struct node *n, struct cur *s,
 		if (sub == T2_SET_FILE_INFO)
 			r_bytes(t, n, F_SMB_RESERVED, s, 2);
 		const char *ln = val_lookup(qpi->vals, l);
-		if (ln)
+		if (ln && sub == T2_QUERY_FILE_INFO)
 			dctx_summary_more(d, ", %s", ln);
+		*level = l;
 		break;
 	}
 	case T2_GET_DFS_REFERRAL:
@@ -445,15 +608,26 @@ static void trans_common_req(struct dctx *d, struct node *body, struct cur *c,
 		name = smb1_string(d, body, F_SMB_TRANS_NAME, &b, h, h->unicode, false);
 	pad_to(d, body, &b, h, x.po);
 	struct cur p = window(&b, h, x.po, x.pc);
+	uint16_t level = 0xffff;
 	if (t2 && !secondary && x.sc && x.pc) {
 		struct node *pn = t_text(t, body, cur_pos(&p), x.pc, "%s Parameters",
 					 t2_name(sub));
-		t2_req_params(d, pn, &p, h, sub);
+		t2_req_params(d, pn, &p, h, sub, &level);
 	}
 	if (x.pc && cur_pos(&b) < cur_pos(&p) + x.pc)
 		cur_seek(&b, p.end);
 	pad_to(d, body, &b, h, x.doff);
 	struct cur dd = window(&b, h, x.doff, x.dc);
+	if (t2 && !secondary && x.sc && x.dc && cur_left(&dd) &&
+	    (sub == T2_SET_PATH_INFO || sub == T2_SET_FILE_INFO || sub == T2_SET_FS_INFO)) {
+		struct cur sd = dd;
+		struct node *dn = t_text(t, body, cur_pos(&sd), (uint32_t)cur_left(&sd),
+					 "%s Data", t2_name(sub));
+		if (sub == T2_SET_FS_INFO)
+			unknown_rest(d, dn, &sd);
+		else
+			spi_data(d, dn, &sd, level);
+	}
 	if (x.dc)
 		cur_seek(&b, dd.end);
 	if (!t2 && name && strncmp(name, "\\PIPE\\", 6) && strncmp(name, "\\MAILSLOT\\", 10))
@@ -520,6 +694,9 @@ static void t2_rsp(struct dctx *d, struct node *body, struct cur *b,
 	case T2_QUERY_PATH_INFO: case T2_QUERY_FILE_INFO:
 		qpi_data(d, dn, dd, h, level);
 		break;
+	case T2_SET_PATH_INFO: case T2_SET_FILE_INFO:
+		unknown_rest(d, dn, dd);
+		break;
 	default:
 		break;
 	}
@@ -544,6 +721,7 @@ static void trans_common_rsp(struct dctx *d, struct node *body, struct cur *c,
 		dctx_summary_more(d, ", %s", t2_name(rq->subcmd));
 		struct node *sn = t_uint(t, body, F_SMB_TRANS2_CMD, pos, 0, rq->subcmd);
 		int lf = rq->subcmd == T2_QUERY_FS_INFO ? F_SMB_QFSI_LOI
+			 : rq->subcmd == T2_SET_FS_INFO ? F_SMB_SFSI_LOI
 			 : rq->subcmd == T2_QUERY_PATH_INFO || rq->subcmd == T2_QUERY_FILE_INFO ? F_SMB_QPI_LOI
 			 : rq->subcmd == T2_SET_PATH_INFO || rq->subcmd == T2_SET_FILE_INFO ? F_SMB_SPI_LOI
 			 : F_INVALID;
@@ -764,6 +942,10 @@ void smb1_index_req(struct arena *a, struct smb1_req *rq, struct cur *c,
 			rq->extra[0] = (uint8_t)cur_le16(&p);
 			break;
 		case T2_QUERY_FS_INFO: case T2_QUERY_PATH_INFO: case T2_SET_PATH_INFO:
+			rq->level = cur_le16(&p);
+			break;
+		case T2_SET_FS_INFO:
+			cur_skip(&p, 2);
 			rq->level = cur_le16(&p);
 			break;
 		case T2_QUERY_FILE_INFO: case T2_SET_FILE_INFO:

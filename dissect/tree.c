@@ -565,9 +565,11 @@ struct node *t_filetime(struct tctx *t, struct node *parent, int fid,
 		n = add_field(t, parent, fid,
 			      arena_printf(t->a, "%s: No time specified (0)", f->label),
 			      fmt_abstime(t, 0, 0), pos, size);
-	} else if (ft == UINT64_MAX || ft == 0x7fffffffffffffffULL) {
+	} else if (ft == 0x7fffffffffffffffULL) {
 		/* Wireshark: "Infinity (absolute time)"; the show value is the
-		 * epoch because the time cannot be represented. */
+		 * epoch because the time cannot be represented. All ones (-1,
+		 * "do not change" in SET_INFO) is an ordinary time to it, in
+		 * the year 60056. */
 		n = add_field(t, parent, fid,
 			      arena_printf(t->a, "%s: Infinity (absolute time)", f->label),
 			      fmt_abstime(t, 0, 0), pos, size);

@@ -70,7 +70,7 @@ DEFAULT_CONF = os.path.join(TESTS_DIR, "difftest.conf")
 CACHE_DIR = os.environ.get("DIFFTEST_CACHE_DIR") or os.path.join(
     REPO, "build", "difftest-cache")
 FRAME_FILTER = "nbss || smb || smb2"
-TOP_N = 20          # -v: how many missing/extra pairs to list
+TOP_N = int(os.environ.get("DIFFTEST_TOP", "20"))          # -v: how many missing/extra pairs to list
 KEEP_PAIRS = 200    # pairs kept per capture for the -v ranking
 FRAMES_SHOWN = 8    # -v: frame numbers listed per pair
 LOOKAHEAD = 400     # -V lines searched forward when the alignment drifts
