@@ -6,7 +6,7 @@
 #                                  run the loop below in the background
 #                                  (nohup nice -n 19), log in DIR/campaign.log
 #   fuzz/campaign.sh loop [DIR]    the loop itself, in the foreground
-#                                  (LANE=k of JOBS: only every JOBS-th target)
+#                                  (LANE=k names its running.k file)
 #   fuzz/campaign.sh report [DIR]  per target: time, executions, exec/s,
 #                                  result, summed over the slices so far
 #   fuzz/campaign.sh recover [DIR] count the slices a stop cut short (start
@@ -19,8 +19,8 @@
 # robin over the targets; each turn runs one target for at most SLICE
 # seconds (default 3600) or its remaining executions, whichever ends
 # first, so the fast targets finish in the first round and the slow ones
-# share the machine fairly. JOBS=n (default 1) starts n loops (lanes), lane
-# k running the targets at positions k, k+n, k+2n... of the list. Corpora grow in DIR/corpus/TARGET, findings go
+# share the machine fairly. JOBS=n (default 1) starts n loops (lanes); each
+# takes the next unfinished target no other lane is running. Corpora grow in DIR/corpus/TARGET, findings go
 # to DIR/crashes/TARGET, each slice's libFuzzer output to DIR/logs/, and
 # one line per slice to DIR/stats.tsv (date, target, seconds, executions,
 # exec/s, result). A target with a finding (crash, leak, timeout, UBSan,
@@ -137,19 +137,24 @@ recover() {
 	done
 }
 
+# Each lane takes the next target that is not done and that no other lane
+# holds (DIR/lock.TARGET, made atomically by mkdir), so a lane whose own
+# targets are done goes on with the others' instead of idling.
 loop() {
 	while :; do
-		local left=0 i=-1
+		local left=0 ran=0
 		for t in $TARGETS; do
-			i=$((i + 1))
-			[ $((i % JOBS)) -eq "$LANE" ] || continue
 			[ -f "$DIR/stop/$t" ] && continue
 			IFS=$'\t' read -r _ e _ _ < <(sums "$t")
 			[ "$e" -ge "$GOAL" ] && continue
 			left=1
-			slice "$t" $((GOAL - e))
+			mkdir "$DIR/lock.$t" 2>/dev/null || continue
+			IFS=$'\t' read -r _ e _ _ < <(sums "$t") # final: another lane may have just run it
+			[ "$e" -lt "$GOAL" ] && slice "$t" $((GOAL - e)) && ran=1
+			rmdir "$DIR/lock.$t"
 		done
 		[ $left -eq 1 ] || break
+		[ $ran -eq 1 ] || sleep 5
 	done
 	echo "campaign over: $(date -u +%FT%TZ)"
 	report
@@ -168,6 +173,7 @@ start)
 	[ -s "$DIR/stats.tsv" ] || cp fuzz/campaign-stats.tsv "$DIR/stats.tsv"
 	recover
 	rm -f "$DIR"/running*
+	rm -rf "$DIR"/lock.*
 	[ -f "$B/build.ninja" ] || CC=clang meson setup "$B" -Dfuzz=true >/dev/null
 	ninja -C "$B" >/dev/null || exit 1
 	mkdir -p "$DIR/bin"
