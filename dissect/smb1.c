@@ -532,6 +532,29 @@ static int64_t dos_to_unix(uint16_t date, uint16_t tm)
 	return (int64_t)timegm(&x);
 }
 
+/* Replaces n's label value, keeping the field label ("Created: ..."). */
+static void relabel(struct tctx *t, struct node *n, int fid, const char *value)
+{
+	if (!t->dry && n && n->label && *n->label)
+		n->label = arena_printf(t->a, "%s: %s", field_get(fid)->label, value);
+}
+
+/* Whether a DOS date/time is one Wireshark shows as a time: the fields in
+ * range and the day within its month (day 0 is the day before the 1st, as
+ * mktime() has it). */
+static bool dos_valid(uint16_t date, uint16_t tm)
+{
+	static const uint8_t mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	unsigned year = 1980u + (date >> 9), mon = (date >> 5) & 0x0f, day = date & 0x1f;
+
+	if ((tm & 0x1f) * 2 > 59 || ((tm >> 5) & 0x3f) > 59 || (tm >> 11) > 23)
+		return false;
+	if (mon < 1 || mon > 12 || day > mdays[mon - 1])
+		return false;
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return !(mon == 2 && day == 29 && !leap);
+}
+
 void smb1_dos_datetime(struct dctx *d, struct node *parent, int ftime,
 		       int fdate_child, int ftime_child, struct cur *w,
 		       bool time_first)
@@ -543,12 +566,22 @@ void smb1_dos_datetime(struct dctx *d, struct node *parent, int ftime,
 	if (w->err)
 		return;
 	uint16_t tm = time_first ? a : b, date = time_first ? b : a;
+	uint32_t raw = (uint32_t)date << 16 | tm;
+	char v[40];
 	struct node *n;
 	if ((date == 0 && tm == 0) || (date == 0xffff && tm == 0xffff)) {
-		n = t_custom(t, parent, ftime, pos, 4, "0", "No time specified (0)");
+		n = t_abstime(t, parent, ftime, pos, 4, 0, 0);
+		snprintf(v, sizeof(v), "No time specified (0x%08x)", raw);
+		relabel(t, n, ftime, v);
 		return;
 	}
-	n = t_abstime(t, parent, ftime, pos, 4, dos_to_unix(date, tm), 0);
+	if (dos_valid(date, tm)) {
+		n = t_abstime(t, parent, ftime, pos, 4, dos_to_unix(date, tm), 0);
+	} else {
+		n = t_abstime(t, parent, ftime, pos, 4, 0, 0);
+		snprintf(v, sizeof(v), "Invalid time (0x%08x)", raw);
+		relabel(t, n, ftime, v);
+	}
 	if (time_first) {
 		t_uint(t, n, ftime_child, pos, 2, tm);
 		t_uint(t, n, fdate_child, pos + 2, 2, date);
@@ -576,9 +609,8 @@ void smb1_utime(struct dctx *d, struct node *parent, int fid, struct cur *w)
 	if (w->err)
 		return;
 	struct node *n = t_abstime(&d->t, parent, fid, pos, 4, v, 0);
-	if (v == 0xffffffffu && !d->t.dry && n->label && *n->label) /* as dissect_smb_UTIME */
-		n->label = arena_printf(d->t.a, "%s: No time specified (0xffffffff)",
-					field_get(fid)->label);
+	if (v == 0xffffffffu) /* as Wireshark's dissect_smb_UTIME */
+		relabel(&d->t, n, fid, "No time specified (0xffffffff)");
 }
 
 void smb1_blob(struct dctx *d, struct node *parent, struct cur *b, size_t len)

@@ -144,30 +144,32 @@ static void unix_basic(struct dctx *d, struct node *n, struct cur *s)
 	r_uint(t, n, F_SMB_UNIX_FILE_NUM_LINKS, s, 8);
 }
 
-/* SMB_QUERY/SET_FILE_UNIX_LINK: Wireshark reads the target as an 8-bit
- * NUL-terminated string whatever flags2 says (so a Unicode target shows
- * its first character), the rest as unknown data; we show what it shows. */
-static void unix_link(struct dctx *d, struct node *n, struct cur *s)
+/* SMB_QUERY/SET_FILE_UNIX_LINK: the target is a NUL-terminated string, but
+ * Wireshark (4.0) shows one UTF-16 unit of it when Unicode (nothing when not)
+ * and the rest as unknown data; we show what it shows, so that filters and
+ * comparisons agree (the rest still compares as unknown_data). */
+static void unix_link(struct dctx *d, struct node *n, struct cur *s,
+		      const struct smb1_hdr *h)
 {
-	size_t len = 0;
-	const uint8_t *p = cur_peek(s, cur_left(s));
-
-	while (p && len < cur_left(s) && p[len])
-		len++;
-	if (len < cur_left(s))
-		len++; /* the terminator */
-	r_ascii(&d->t, n, F_SMB_UNIX_FILE_LINK_DEST, s, (uint32_t)len);
+	if (h->unicode)
+		r_utf16(&d->t, n, F_SMB_UNIX_FILE_LINK_DEST, s,
+			cur_left(s) < 2 ? (uint32_t)cur_left(s) : 2);
+	else
+		t_string(&d->t, n, F_SMB_UNIX_FILE_LINK_DEST, cur_pos(s), 0, "");
+	s->err = false;
+	unknown_rest(d, n, s);
 }
 
-/* SMB_QUERY/SET_POSIX_ACL: version, counts, 10-byte entries. */
+/* SMB_QUERY/SET_POSIX_ACL: version, counts, 10-byte entries. Wireshark
+ * shows the file ACEs only; the default ACEs stay unknown data. */
 static void posix_acl(struct dctx *d, struct node *n, struct cur *s)
 {
 	struct tctx *t = &d->t;
 
 	r_uint(t, n, F_SMB_POSIX_ACL_VERSION, s, 2);
 	unsigned nf = (unsigned)r_uint(t, n, F_SMB_POSIX_ACL_NUM_FILE_ACES, s, 2);
-	unsigned nd = (unsigned)r_uint(t, n, F_SMB_POSIX_ACL_NUM_DEF_ACES, s, 2);
-	for (unsigned i = 0; i < nf + nd && cur_left(s) >= 10; i++) {
+	r_uint(t, n, F_SMB_POSIX_ACL_NUM_DEF_ACES, s, 2);
+	for (unsigned i = 0; i < nf && cur_left(s) >= 10; i++) {
 		size_t start = s->off;
 		struct node *e = t_text(t, n, cur_pos(s), 10, "ACE");
 		uint8_t type = (uint8_t)r_uint(t, e, F_SMB_POSIX_ACL_ACE_TYPE, s, 1);
@@ -177,21 +179,48 @@ static void posix_acl(struct dctx *d, struct node *n, struct cur *s)
 		case 0x02: r_uint(t, e, F_SMB_POSIX_ACL_ACE_PERMS_UID, s, 4); break;
 		case 0x04: r_uint(t, e, F_SMB_POSIX_ACL_ACE_PERMS_OWNER_GID, s, 4); break;
 		case 0x08: r_uint(t, e, F_SMB_POSIX_ACL_ACE_PERMS_GID, s, 4); break;
-		case 0x10: case 0x20: break;
-		default:
-			t_custom(t, e, F_SMB_POSIX_ACL_ACE_TYPE_UNKNOWN, cur_pos(s), 8, "", NULL);
-			break;
+		default: break;
 		}
 		cur_seek(s, start + 10);
 	}
+	s->err = false;
+	unknown_rest(d, n, s);
 }
 
-/* Request data of TRANS2 SET_PATH_INFO / SET_FILE_INFO. */
-static void spi_data(struct dctx *d, struct node *n, struct cur *s, uint16_t level)
+static const int info2_flag_subs[] = {
+	F_SMB_UNIX_INFO2_FILE_FLAGS_SECURE_DELETE, F_SMB_UNIX_INFO2_FILE_FLAGS_ENABLE_UNDELETE,
+	F_SMB_UNIX_INFO2_FILE_FLAGS_SYNCHRONOUS, F_SMB_UNIX_INFO2_FILE_FLAGS_IMMUTABLE,
+	F_SMB_UNIX_INFO2_FILE_FLAGS_APPEND_ONLY, F_SMB_UNIX_INFO2_FILE_FLAGS_DO_NOT_BACKUP,
+	F_SMB_UNIX_INFO2_FILE_FLAGS_NO_UPDATE_ATIME, F_SMB_UNIX_INFO2_FILE_FLAGS_HIDDEN,
+	F_INVALID
+};
+
+/* SMB_QUERY/SET_FILE_UNIX_INFO2: UNIX_BASIC, creation time, BSD flags. */
+static void unix_info2(struct dctx *d, struct node *n, struct cur *s)
+{
+	struct tctx *t = &d->t;
+
+	unix_basic(d, n, s);
+	r_filetime(t, n, F_SMB_UNIX_FILE_CRTIME, s);
+	r_bitmask(t, n, F_SMB_UNIX_INFO2_FILE_FLAGS, s, 4, info2_flag_subs);
+	r_bitmask(t, n, F_SMB_UNIX_INFO2_FILE_FLAGS_MASK, s, 4, info2_flag_subs);
+}
+
+/* Request data of TRANS2 SET_PATH_INFO / SET_FILE_INFO, as Wireshark shows
+ * it: what a level leaves is unknown data, except that levels it does not
+ * know or does not understand show nothing at all. */
+static void spi_data(struct dctx *d, struct node *n, struct cur *s,
+		     const struct smb1_hdr *h, uint16_t level)
 {
 	struct tctx *t = &d->t;
 
 	switch (level) {
+	case 1: /* INFO_STANDARD */
+		smb1_dos_times3(d, n, s);
+		r_uint(t, n, F_SMB_DATA_SIZE, s, 4);
+		r_uint(t, n, F_SMB_ALLOC_SIZE_2, s, 4);
+		smb1_attr16(d, n, F_SMB_FILE_ATTRIBUTE, s);
+		break;
 	case 0x0101: case 1004: /* BASIC_INFO */
 		r_filetime(t, n, F_SMB_CREATE_TIME, s);
 		r_filetime(t, n, F_SMB_ACCESS_TIME, s);
@@ -199,7 +228,10 @@ static void spi_data(struct dctx *d, struct node *n, struct cur *s, uint16_t lev
 		r_filetime(t, n, F_SMB_CHANGE_TIME, s);
 		smb1_attr32(d, n, s);
 		break;
-	case 0x0102: case 1013: /* DISPOSITION_INFO */
+	case 0x0102:
+		r_uint(t, n, F_SMB_MARKED_FOR_DELETION, s, 1);
+		break;
+	case 1013: /* DISPOSITION_INFO */
 		r_uint(t, n, F_SMB_DISPOSITION_DELETE_ON_CLOSE, s, 1);
 		break;
 	case 0x0103: case 1019: /* ALLOCATION_INFO */
@@ -208,17 +240,35 @@ static void spi_data(struct dctx *d, struct node *n, struct cur *s, uint16_t lev
 	case 0x0104: case 1020: /* END_OF_FILE_INFO */
 		r_uint(t, n, F_SMB_END_OF_FILE, s, 8);
 		break;
+	case 1010: { /* RENAME_INFORMATION */
+		r_uint(t, n, F_SMB_REPLACE, s, 4);
+		r_uint(t, n, F_SMB_ROOT_DIR_HANDLE, s, 4);
+		uint32_t len = (uint32_t)r_uint(t, n, F_SMB_TARGET_NAME_LEN, s, 4);
+		if (len > cur_left(s))
+			len = (uint32_t)cur_left(s);
+		if (len)
+			r_utf16(t, n, F_SMB_TARGET_NAME, s, len);
+		break;
+	}
+	case 1023: /* PIPE_INFORMATION */
+		r_uint(t, n, F_SMB_PIPE_INFO_FLAG, s, 1);
+		break;
 	case 0x0200:
 		unix_basic(d, n, s);
 		break;
-	case 0x0201:
-		unix_link(d, n, s);
-		break;
+	case 0x0201: case 0x0202:
+		unix_link(d, n, s, h);
+		return;
 	case 0x0204:
 		posix_acl(d, n, s);
+		return;
+	case 0x0205: case 0x0206: case 0x0208: case 0x0209: case 0x020a:
+		break; /* "Not Implemented yet": all unknown data */
+	case 0x020b:
+		unix_info2(d, n, s);
 		break;
-	default:
-		break;
+	default: /* unknown or "not understood": nothing shown */
+		return;
 	}
 	s->err = false;
 	unknown_rest(d, n, s);
@@ -347,12 +397,13 @@ static void qpi_data(struct dctx *d, struct node *n, struct cur *s,
 		unix_basic(d, n, s);
 		break;
 	case 0x0201:
-		unix_link(d, n, s);
-		s->err = false;
-		unknown_rest(d, n, s);
+		unix_link(d, n, s, h);
 		break;
 	case 0x0204:
 		posix_acl(d, n, s);
+		break;
+	case 0x020b:
+		unix_info2(d, n, s);
 		break;
 	default:
 		break;
@@ -626,7 +677,7 @@ static void trans_common_req(struct dctx *d, struct node *body, struct cur *c,
 		if (sub == T2_SET_FS_INFO)
 			unknown_rest(d, dn, &sd);
 		else
-			spi_data(d, dn, &sd, level);
+			spi_data(d, dn, &sd, h, level);
 	}
 	if (x.dc)
 		cur_seek(&b, dd.end);
