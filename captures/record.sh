@@ -69,6 +69,8 @@
 #   nt1_lmauth.pcap      -m NT1 with client lanman auth = yes, ntlmv2 auth =
 #                        no, use spnego = no: no extended security, 24-byte
 #                        LM and NTLM responses in SESSION_SETUP_ANDX.
+#   nt1_ops.pcap         -m NT1 doing more: ls, mkdir, rename, allinfo,
+#                        showacls, volume, du, reget, rmdir, deltree.
 #   nt1_posix.pcap       -m NT1 with CIFS UNIX extensions (smbclient "posix"):
 #                        UNIX info levels (chmod, chown, symlink, readlink,
 #                        hardlink, stat), setmode, utimes, POSIX
@@ -653,6 +655,17 @@ if want nt1_lmauth; then
     run_job OK "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' "${OLDAUTH[@]}" \
         --option='client use spnego=no' -c "$SIMPLE"
     check_get
+    stop_cap
+fi
+
+# SMB1 doing more (the counterpart of smb311_ops): directory listings, mkdir,
+# rename, allinfo (every QUERY_PATH_INFO level smbclient asks), volume and
+# disk usage (QUERY_FS_INFO), security descriptors (NT_TRANSACT
+# QUERY_SECURITY_DESC), reget (READ at an offset), deltree.
+if want nt1_ops; then
+    start_cap nt1_ops
+    run_job OK "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' \
+        -c 'ls; cd photos; ls; cd /; mkdir work; put snapshot.jpg work/snapshot.jpg; rename work/snapshot.jpg work/renamed.jpg; allinfo work/renamed.jpg; showacls; ls work/*; volume; du; reget work/renamed.jpg snapshot.out; mkdir empty; rmdir empty; deltree work; ls'
     stop_cap
 fi
 

@@ -57,6 +57,20 @@ static const int specific_subs[] = {
 	F_NT_ACCESS_MASK_SPECIFIC_1, F_NT_ACCESS_MASK_SPECIFIC_0, F_INVALID
 };
 
+static const int file_rights_subs[] = {
+	F_SMB_FILE_ACCESSMASK_WRITE_ATTRIBUTE, F_SMB_FILE_ACCESSMASK_READ_ATTRIBUTE,
+	F_SMB_FILE_ACCESSMASK_EXECUTE, F_SMB_FILE_ACCESSMASK_WRITE_EA,
+	F_SMB_FILE_ACCESSMASK_READ_EA, F_SMB_FILE_ACCESSMASK_APPEND_DATA,
+	F_SMB_FILE_ACCESSMASK_WRITE_DATA, F_SMB_FILE_ACCESSMASK_READ_DATA, F_INVALID
+};
+static const int dir_rights_subs[] = {
+	F_SMB_DIR_ACCESSMASK_WRITE_ATTRIBUTE, F_SMB_DIR_ACCESSMASK_READ_ATTRIBUTE,
+	F_SMB_DIR_ACCESSMASK_DELETE_CHILD, F_SMB_DIR_ACCESSMASK_TRAVERSE,
+	F_SMB_DIR_ACCESSMASK_WRITE_EA, F_SMB_DIR_ACCESSMASK_READ_EA,
+	F_SMB_DIR_ACCESSMASK_ADD_SUBDIR, F_SMB_DIR_ACCESSMASK_ADD_FILE,
+	F_SMB_DIR_ACCESSMASK_LIST, F_INVALID
+};
+
 /* Integer with its bit children, label left as the integer alone. */
 static uint64_t bits(struct tctx *t, struct node *parent, int fid, struct cur *c,
 		     unsigned size, const int *subs)
@@ -124,7 +138,8 @@ const char *secdesc_sid(struct dctx *d, struct node *parent, struct cur *c,
 	return sid;
 }
 
-static void access_mask(struct tctx *t, struct node *parent, struct cur *c)
+static void access_mask(struct tctx *t, struct node *parent, struct cur *c,
+			enum secdesc_rights rights)
 {
 	uint32_t pos = cur_pos(c);
 	uint32_t v = cur_le32(c);
@@ -139,9 +154,21 @@ static void access_mask(struct tctx *t, struct node *parent, struct cur *c)
 	struct node *s = t_text(t, n, pos, 4, "Standard rights: 0x%08x", v & 0x00ff0000u);
 	t_bitmask_subs(t, s, pos, 4, v, standard_subs);
 	s->label = arena_printf(t->a, "Standard rights: 0x%08x", v & 0x00ff0000u);
-	struct node *sp = t_text(t, n, pos, 4, "Specific rights: 0x%08x", v & 0xffffu);
-	t_bitmask_subs(t, sp, pos, 4, v, specific_subs);
-	sp->label = arena_printf(t->a, "Specific rights: 0x%08x", v & 0xffffu);
+	if (rights == SD_RIGHTS_NT) {
+		struct node *sp = t_text(t, n, pos, 4, "Specific rights: 0x%08x", v & 0xffffu);
+		t_bitmask_subs(t, sp, pos, 4, v, specific_subs);
+		sp->label = arena_printf(t->a, "Specific rights: 0x%08x", v & 0xffffu);
+		return;
+	}
+	bool dir = rights == SD_RIGHTS_DIR;
+	struct node *sp = t_text(t, n, pos, 4, "%s specific rights: 0x%08x",
+				 dir ? "DIR" : "FILE", v & 0xffffu);
+	const char *label = sp->label;
+	if ((v & 0x1ffu) == 0x1ffu)
+		t_uint(t, sp, dir ? F_SMB_DIR_ACCESSMASK_FULL_CONTROL
+			       : F_SMB_FILE_ACCESSMASK_FULL_CONTROL, pos, 4, v);
+	t_bitmask_subs(t, sp, pos, 4, v, dir ? dir_rights_subs : file_rights_subs);
+	sp->label = label;
 }
 
 /* ACE types with an object part (MS-DTYP 2.4.4.3 and friends). */
@@ -151,7 +178,8 @@ static bool object_ace(unsigned type)
 	       type == 0x0b || type == 0x0c || type == 0x0f || type == 0x10;
 }
 
-static void ace(struct dctx *d, struct node *parent, struct cur *c)
+static void ace(struct dctx *d, struct node *parent, struct cur *c,
+		enum secdesc_rights rights)
 {
 	struct tctx *t = &d->t;
 	uint32_t pos = cur_pos(c);
@@ -173,7 +201,7 @@ static void ace(struct dctx *d, struct node *parent, struct cur *c)
 		return;
 	}
 	struct cur a = cur_split(c, size - 4);
-	access_mask(t, n, &a);
+	access_mask(t, n, &a, rights);
 	if (object_ace(type)) {
 		static const int of_subs[] = {
 			F_NT_ACE_OBJECT_FLAGS_OBJECT_TYPE_PRESENT,
@@ -194,7 +222,7 @@ static void ace(struct dctx *d, struct node *parent, struct cur *c)
 }
 
 static void acl(struct dctx *d, struct node *parent, struct cur *c,
-		const char *what)
+		const char *what, enum secdesc_rights rights)
 {
 	struct tctx *t = &d->t;
 	uint32_t pos = cur_pos(c);
@@ -211,10 +239,16 @@ static void acl(struct dctx *d, struct node *parent, struct cur *c,
 		return;
 	}
 	for (uint32_t i = 0; i < count && i < MAX_ACES && !c->err; i++)
-		ace(d, n, c);
+		ace(d, n, c, rights);
 }
 
 void secdesc_dissect(struct dctx *d, struct node *parent, struct cur *c)
+{
+	secdesc_dissect_rights(d, parent, c, SD_RIGHTS_NT);
+}
+
+void secdesc_dissect_rights(struct dctx *d, struct node *parent, struct cur *c,
+			    enum secdesc_rights rights)
 {
 	struct tctx *t = &d->t;
 	size_t base = c->off;
@@ -247,8 +281,8 @@ void secdesc_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		switch (i) {
 		case 0: secdesc_sid(d, n, &s, "Owner"); break;
 		case 1: secdesc_sid(d, n, &s, "Group"); break;
-		case 2: acl(d, n, &s, "System (SACL)"); break;
-		case 3: acl(d, n, &s, "User (DACL)"); break;
+		case 2: acl(d, n, &s, "System (SACL)", rights); break;
+		case 3: acl(d, n, &s, "User (DACL)", rights); break;
 		}
 	}
 	c->off = c->end;

@@ -16,6 +16,13 @@
  * item, never a crash. */
 void secdesc_dissect(struct dctx *d, struct node *parent, struct cur *c);
 
+/* How ACE access masks name their specific rights: nt.access_mask.specific_N
+ * (SMB2), or SMB1's smb.file.accessmask.* / smb.dir.accessmask.*, which
+ * Wireshark uses when it knows the FID is a file or a directory. */
+enum secdesc_rights { SD_RIGHTS_NT, SD_RIGHTS_FILE, SD_RIGHTS_DIR };
+void secdesc_dissect_rights(struct dctx *d, struct node *parent, struct cur *c,
+			    enum secdesc_rights rights);
+
 /* One SID at c->off (advances past it); adds nt.sid labelled
  * "<label>: S-1-..." with its parts. Returns the SID string ("" when cut
  * short). */

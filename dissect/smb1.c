@@ -239,6 +239,11 @@ uint64_t smb1_req_key(uint32_t stream, const struct smb1_hdr *h)
 	return hmap_mix(k, (uint64_t)h->pid_high << 16 | h->pid);
 }
 
+uint64_t smb1_fid_key(uint32_t stream, uint16_t fid)
+{
+	return hmap_mix(hmap_mix(0x46494431, stream), fid);
+}
+
 static bool parse_hdr(struct cur *c, struct smb1_hdr *h)
 {
 	struct cur r = cur_sub(c, c->off, 32);
@@ -751,5 +756,21 @@ void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 		rq->rsp_frame = p->frame;
 		rq->rsp_sec = sec;
 		rq->rsp_nsec = nsec;
+	}
+	/* NT Create AndX responses say whether the FID is a directory (the
+	 * security descriptors of NT_TRANSACT name their rights by it). */
+	if (h.response && h.cmd == 0xa2 && h.nt_status && h.status == 0) {
+		cur_seek(&c, h.off + 32);
+		uint8_t wct = cur_u8(&c);
+		struct cur w = cur_split(&c, (size_t)wct * 2);
+		if (wct >= 34 && !w.err) {
+			cur_skip(&w, 5);
+			uint16_t fid = cur_le16(&w);
+			cur_skip(&w, 60);
+			uint8_t dir = cur_u8(&w);
+			if (!w.err)
+				hmap_put(&t->smb1_fids, smb1_fid_key(p->stream, fid),
+					 (void *)(uintptr_t)(dir ? 2 : 1));
+		}
 	}
 }

@@ -69,6 +69,8 @@ struct smb1_cmd_desc {
 extern const struct smb1_cmd_desc smb1_cmds[256];
 
 uint64_t smb1_req_key(uint32_t stream, const struct smb1_hdr *h);
+/* Key of a FID in trace.smb1_fids. */
+uint64_t smb1_fid_key(uint32_t stream, uint16_t fid);
 
 /* Reads WordCount (smb.wct) and returns a cursor over the 2*wct parameter
  * bytes; c moves past them. */

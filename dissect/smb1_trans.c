@@ -14,7 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "secdesc.h"
+#include "smb2.h"
 #include "strings.h"
+
+enum { NT_IOCTL = 2, NT_SET_SECURITY_DESC = 3, NT_NOTIFY = 4, NT_QUERY_SECURITY_DESC = 6 };
 
 enum {
 	T2_FIND_FIRST2 = 0x01, T2_FIND_NEXT2 = 0x02, T2_QUERY_FS_INFO = 0x03,
@@ -393,21 +397,29 @@ static void qpi_data(struct dctx *d, struct node *n, struct cur *s,
 				break;
 		}
 		break;
+	case 0x0104: case 1009: /* NAME_INFO */
+	case 0x0108: case 1021: /* ALT_NAME_INFO */
+		fixed_name(d, n, F_SMB_FILE, s, h,
+			   (uint32_t)r_uint(t, n, F_SMB_FILE_NAME_LEN, s, 4));
+		break;
 	case 0x0200:
 		unix_basic(d, n, s);
 		break;
 	case 0x0201:
 		unix_link(d, n, s, h);
-		break;
+		return;
 	case 0x0204:
 		posix_acl(d, n, s);
-		break;
+		return;
 	case 0x020b:
 		unix_info2(d, n, s);
 		break;
 	default:
-		break;
+		return;
 	}
+	/* what the level leaves, as Wireshark shows it */
+	s->err = false;
+	unknown_rest(d, n, s);
 }
 
 /* One FIND_FIRST2/FIND_NEXT2 entry; returns the file name or NULL. */
@@ -851,6 +863,12 @@ SMB1_BODY(smb1_nttrans_req)
 		fn = (uint16_t)r_uint(t, body, F_SMB_NT_FUNCTION, &w, 2);
 		const char *fname = val_lookup(field_get(F_SMB_NT_FUNCTION)->vals, fn);
 		dctx_summary_more(d, ", %s", fname ? fname : "Unknown");
+		if (fn == NT_IOCTL && x.sc >= 2) {
+			const uint8_t *p = cur_peek(&w, 4);
+			if (p && (p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24))
+				smb2_ctl_code_summary(d, (uint32_t)(p[0] | p[1] << 8 | p[2] << 16) |
+						      (uint32_t)p[3] << 24);
+		}
 		if (x.sc) {
 			struct node *sn = t_text(t, body, cur_pos(&w), (uint32_t)x.sc * 2,
 						 "%s Setup", fname ? fname : "Unknown");
@@ -862,12 +880,20 @@ SMB1_BODY(smb1_nttrans_req)
 				r_uint(t, sn, F_SMB_NT_NOTIFY_WATCH_TREE, &s, 1);
 				r_bytes(t, sn, F_SMB_RESERVED, &s, 1);
 				break;
-			case 2: /* IOCTL */
-				r_uint(t, sn, F_SMB2_IOCTL_FUNCTION, &s, 4);
+			case NT_IOCTL: {
+				static const int ioctl_flag_subs[] = {
+					F_SMB_NT_IOCTL_FLAGS_ROOT_HANDLE, F_INVALID
+				};
+				uint32_t pos = cur_pos(&s);
+				uint32_t code = cur_le32(&s);
+				if (!s.err)
+					smb2_ctl_code_node(t, sn, pos, code);
 				smb1_fid(d, sn, &s);
 				r_uint(t, sn, F_SMB_NT_IOCTL_ISFSCTL, &s, 1);
-				r_uint(t, sn, F_SMB_NT_IOCTL_COMPLETION_FILTER, &s, 1);
+				r_bitmask(t, sn, F_SMB_NT_IOCTL_COMPLETION_FILTER, &s, 1,
+					  ioctl_flag_subs);
 				break;
+			}
 			default:
 				break;
 			}
@@ -877,6 +903,18 @@ SMB1_BODY(smb1_nttrans_req)
 	pad_to(d, body, &b, h, x.po);
 	if (x.pc) {
 		struct cur p = window(&b, h, x.po, x.pc);
+		if (fn == NT_QUERY_SECURITY_DESC) {
+			static const int qsd_subs[] = {
+				F_SMB_NT_QSD_OWNER, F_SMB_NT_QSD_GROUP, F_SMB_NT_QSD_DACL,
+				F_SMB_NT_QSD_SACL, F_INVALID
+			};
+			struct cur q = p;
+			struct node *pn = t_text(t, body, cur_pos(&q), (uint32_t)cur_left(&q),
+						 "NT QUERY SECURITY DESC Parameters");
+			smb1_fid(d, pn, &q);
+			r_bytes(t, pn, F_SMB_RESERVED, &q, 2);
+			r_bitmask(t, pn, F_SMB_NT_QSD, &q, 4, qsd_subs);
+		}
 		cur_seek(&b, p.end);
 	}
 	pad_to(d, body, &b, h, x.doff);
@@ -893,6 +931,15 @@ SMB1_BODY(smb1_nttrans_rsp)
 	uint8_t wct;
 	uint16_t bcc;
 	struct trans x = { 0 };
+	const struct smb1_req *rq = h->req && h->req->has_subcmd ? h->req : NULL;
+
+	if (rq) {
+		t_uint(t, body, F_SMB_NT_FUNCTION, cur_pos(c), 0, rq->subcmd);
+		const char *fname = val_lookup(field_get(F_SMB_NT_FUNCTION)->vals, rq->subcmd);
+		if (rq->has_fid)
+			dctx_summary_more(d, ", FID: 0x%04x", rq->fid);
+		dctx_summary_more(d, ", %s", fname ? fname : "Unknown");
+	}
 	struct cur w = smb1_words(d, body, c, &wct);
 
 	if (wct) {
@@ -908,12 +955,31 @@ SMB1_BODY(smb1_nttrans_rsp)
 		x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
 	}
 	struct cur b = smb1_bytes(d, body, c, &bcc);
+	bool qsd = rq && rq->subcmd == NT_QUERY_SECURITY_DESC;
 	pad_to(d, body, &b, h, x.po);
-	if (x.pc)
-		cur_seek(&b, window(&b, h, x.po, x.pc).end);
+	if (x.pc) {
+		struct cur p = window(&b, h, x.po, x.pc);
+		if (qsd) {
+			struct node *pn = t_text(t, body, cur_pos(&p), (uint32_t)cur_left(&p),
+						 "NT QUERY SECURITY DESC Parameters");
+			r_uint(t, pn, F_SMB_SEC_DESC_LEN, &p, 4);
+		}
+		cur_seek(&b, p.end);
+	}
 	pad_to(d, body, &b, h, x.doff);
-	if (x.dc)
-		cur_seek(&b, window(&b, h, x.doff, x.dc).end);
+	if (x.dc) {
+		struct cur dd = window(&b, h, x.doff, x.dc);
+		if (qsd && cur_left(&dd)) {
+			struct node *dn = t_text(t, body, cur_pos(&dd), (uint32_t)cur_left(&dd),
+						 "NT QUERY SECURITY DESC Data");
+			uintptr_t kind = rq->has_fid ? (uintptr_t)hmap_get(&d->trace->smb1_fids,
+						smb1_fid_key(d->pdu->stream, rq->fid)) : 0;
+			struct cur sd = dd;
+			secdesc_dissect_rights(d, dn, &sd, kind == 2 ? SD_RIGHTS_DIR
+						: kind == 1 ? SD_RIGHTS_FILE : SD_RIGHTS_NT);
+		}
+		cur_seek(&b, dd.end);
+	}
 	smb1_extra(d, body, &b);
 }
 
@@ -1006,6 +1072,28 @@ void smb1_index_req(struct arena *a, struct smb1_req *rq, struct cur *c,
 			break;
 		default:
 			break;
+		}
+		break;
+	}
+	case 0xa0: { /* NT_TRANSACT: the function, and the FID of the
+		      * security-descriptor calls */
+		if (wct < 19)
+			break;
+		cur_skip(&w, 19);
+		uint32_t pc = cur_le32(&w), po = cur_le32(&w);
+		cur_skip(&w, 9);
+		rq->subcmd = cur_le16(&w);
+		rq->has_subcmd = !w.err;
+		if (rq->has_subcmd && (rq->subcmd == NT_IOCTL || rq->subcmd == NT_NOTIFY)) {
+			cur_skip(&w, 4); /* setup: function code / completion filter */
+			rq->fid = cur_le16(&w);
+			rq->has_fid = !w.err;
+		} else if (rq->has_subcmd && (rq->subcmd == NT_QUERY_SECURITY_DESC ||
+				       rq->subcmd == NT_SET_SECURITY_DESC) && pc >= 2 &&
+		    po <= 0xffff) {
+			struct cur p = cur_sub(&b, h->off + po, 2);
+			rq->fid = cur_le16(&p);
+			rq->has_fid = !p.err;
 		}
 		break;
 	}

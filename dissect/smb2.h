@@ -284,4 +284,12 @@ void smb2_index_compressed(struct trace *t, const struct pdu *p, int64_t sec,
 			   uint32_t nsec);
 void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
 
+/* FSCTL/IOCTL code (smb2.ioctl.function) with its device, access, function
+ * and method parts, under parent; also used by SMB1 NT_TRANSACT IOCTL. */
+struct node *smb2_ctl_code_node(struct tctx *t, struct node *parent, uint32_t pos,
+				uint32_t code);
+/* Appends " NAME" (or " DEVICE Function:0x...") for a non-zero code to the
+ * summary, as Wireshark names FSCTLs in its Info column. */
+void smb2_ctl_code_summary(struct dctx *d, uint32_t code);
+
 #endif

@@ -430,36 +430,50 @@ static void ioctl_data(struct dctx *d, struct node *n, struct cur *c,
 	r_bytes(&d->t, n, F_SMB2_UNKNOWN, c, cur_left(c));
 }
 
-/* CtlCode with its parts; names the control in the summary. */
-static uint32_t ctl_code(struct dctx *d, struct node *body, struct cur *c)
+struct node *smb2_ctl_code_node(struct tctx *t, struct node *parent, uint32_t pos,
+				uint32_t code)
 {
 	static const int subs[] = {
 		F_SMB2_IOCTL_FUNCTION_DEVICE, F_SMB2_IOCTL_FUNCTION_ACCESS,
 		F_SMB2_IOCTL_FUNCTION_FUNCTION, F_SMB2_IOCTL_FUNCTION_METHOD,
 		F_INVALID
 	};
-	struct tctx *t = &d->t;
-	uint32_t pos = cur_pos(c);
-	uint32_t code = cur_le32(c);
+	struct node *n = t_uint(t, parent, F_SMB2_IOCTL_FUNCTION, pos, 4, code);
 
-	if (c->err)
-		return 0;
-	struct node *n = t_uint(t, body, F_SMB2_IOCTL_FUNCTION, pos, 4, code);
-	if (!code)
-		return 0;
+	if (code) {
+		const char *label = n->label;
+		t_bitmask_subs(t, n, pos, 4, code, subs);
+		n->label = label;
+	}
+	return n;
+}
+
+void smb2_ctl_code_summary(struct dctx *d, uint32_t code)
+{
 	const char *name = val_lookup(field_get(F_SMB2_IOCTL_FUNCTION)->vals, code);
-	const char *label = n->label;
-	t_bitmask_subs(t, n, pos, 4, code, subs);
-	n->label = label;
+
 	if (name) {
 		dctx_summary_more(d, " %s", name);
 	} else {
 		const char *dev = val_lookup(field_get(F_SMB2_IOCTL_FUNCTION_DEVICE)->vals,
 					     code >> 16);
 		dctx_summary_more(d, " %s Function:0x%04x",
-				  dev ? dev : arena_printf(t->a, "Unknown (0x%08X)", code >> 16),
+				  dev ? dev : arena_printf(d->t.a, "Unknown (0x%08X)", code >> 16),
 				  (code >> 2) & 0x0fff);
 	}
+}
+
+/* CtlCode with its parts; names the control in the summary. */
+static uint32_t ctl_code(struct dctx *d, struct node *body, struct cur *c)
+{
+	uint32_t pos = cur_pos(c);
+	uint32_t code = cur_le32(c);
+
+	if (c->err)
+		return 0;
+	smb2_ctl_code_node(&d->t, body, pos, code);
+	if (code)
+		smb2_ctl_code_summary(d, code);
 	return code;
 }
 

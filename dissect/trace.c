@@ -165,6 +165,7 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts)
 		t->opts.max_reasm = t->opts.max_memory / 4;
 	hmap_init(&t->smb2_msgs);
 	hmap_init(&t->smb1_msgs);
+	hmap_init(&t->smb1_fids);
 	t->ks = ks_new();
 	t->tcp = tcp_new(t);
 	return t;
@@ -186,6 +187,7 @@ void trace_close(struct trace *t)
 	trace_finish(t);
 	hmap_free(&t->smb2_msgs);
 	hmap_free(&t->smb1_msgs);
+	hmap_free(&t->smb1_fids);
 	ks_free(t->ks);
 	hmap_free(&t->udp_ids);
 	free(t->ustreams);
@@ -244,7 +246,7 @@ size_t trace_mem(const struct trace *t)
 	       t->npdus * sizeof(*t->pdus) + t->nstreams * sizeof(*t->streams) +
 	       t->npieces * sizeof(*t->pieces) +
 	       t->nustreams * sizeof(*t->ustreams) +
-	       (t->smb2_msgs.cap + t->smb1_msgs.cap + t->udp_ids.cap) *
+	       (t->smb2_msgs.cap + t->smb1_msgs.cap + t->smb1_fids.cap + t->udp_ids.cap) *
 		       (sizeof(uint64_t) + sizeof(void *)) +
 	       (t->tcp ? tcp_mem(t->tcp) : 0);
 }

@@ -75,6 +75,8 @@ struct trace {
 	/* Protocol state filled while indexing, read while dissecting. */
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
+	struct hmap smb1_fids;    /* smb1_fid_key(stream, fid) -> 1 file, 2 directory
+				     (from NT Create AndX responses) */
 	struct smb_keystate *ks;  /* keys, preauth hashes, decrypted messages */
 
 	unsigned foreign;         /* TRACE_SAW_*: seen at index time */
