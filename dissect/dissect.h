@@ -173,6 +173,8 @@ const char *trace_warning(const struct trace *t);
 const char *trace_note(const struct trace *t);
 size_t trace_nframes(const struct trace *t);
 const struct frame_rec *trace_frame(const struct trace *t, size_t i);
+/* The indexed frame numbered num (1-based, as in the file), or NULL. */
+const struct frame_rec *trace_frame_by_num(const struct trace *t, uint32_t num);
 size_t trace_npdus(const struct trace *t);
 const struct pdu *trace_pdu(const struct trace *t, size_t i);
 /* The len bytes of PDU i: p->data when kept in memory, else read from the

@@ -239,6 +239,14 @@ uint64_t smb1_req_key(uint32_t stream, const struct smb1_hdr *h)
 	return hmap_mix(k, (uint64_t)h->pid_high << 16 | h->pid);
 }
 
+/* The message at frame in stream with h's mid and pid: a client may reuse
+ * a mid once its response has come (old ones use one for everything), so
+ * the dissector finds a message's request by its own frame. */
+static uint64_t frame_key(uint32_t stream, uint32_t frame, const struct smb1_hdr *h)
+{
+	return hmap_mix(smb1_req_key(stream, h), (uint64_t)frame << 1 | h->response);
+}
+
 uint64_t smb1_fid_key(uint32_t stream, uint16_t fid)
 {
 	return hmap_mix(hmap_mix(0x46494431, stream), fid);
@@ -288,8 +296,12 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 		t_uint(t, hn, F_SMB_RESPONSE_IN, pos, 0, rq->rsp_frame)->flags |= N_GENERATED;
 	} else if (rq && h->response && rq->req_frame) {
 		t_uint(t, hn, F_SMB_RESPONSE_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
-		t_timedelta(t, hn, F_SMB_TIME, pos, 0, rq->rsp_sec, rq->rsp_nsec,
-			    rq->req_sec, rq->req_nsec)->flags |= N_GENERATED;
+		/* as Wireshark: this response's time (an interim one's too) */
+		const struct frame_rec *q = trace_frame_by_num(d->trace, rq->req_frame);
+		const struct frame_rec *r = d->frame;
+		if (q && r)
+			t_timedelta(t, hn, F_SMB_TIME, pos, 0, r->sec, r->nsec, q->sec,
+				    q->nsec)->flags |= N_GENERATED;
 	}
 	r_uint(t, hn, F_SMB_CMD, c, 1);
 	if (h->nt_status) {
@@ -684,7 +696,7 @@ void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		t_malformed(t, smb, cur_pos(c), "SMB header cut short");
 		return;
 	}
-	h.req = hmap_get(&d->trace->smb1_msgs, smb1_req_key(d->pdu->stream, &h));
+	h.req = hmap_get(&d->trace->smb1_msgs, frame_key(d->pdu->stream, d->pdu->frame, &h));
 	if (h.req && h.req->cmd != h.cmd)
 		h.req = NULL;
 	add_header(d, smb, c, &h);
@@ -727,8 +739,8 @@ void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c)
 
 /* Index pass: pair requests and responses, and record what responses need
  * from their request. */
-void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
-void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec)
+void smb1_index(struct trace *t, const struct pdu *p);
+void smb1_index(struct trace *t, const struct pdu *p)
 {
 	struct cur c = cur_make(p->data, p->len, 0);
 	struct smb1_hdr h;
@@ -748,14 +760,13 @@ void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 		}
 		rq->cmd = h.cmd;
 		rq->req_frame = p->frame;
-		rq->req_sec = sec;
-		rq->req_nsec = nsec;
+		hmap_put(&t->smb1_msgs, frame_key(p->stream, p->frame, &h), rq);
 		cur_skip(&c, 32);
 		smb1_index_req(&t->a, rq, &c, &h);
-	} else if (rq && rq->cmd == h.cmd && !rq->rsp_frame) {
-		rq->rsp_frame = p->frame;
-		rq->rsp_sec = sec;
-		rq->rsp_nsec = nsec;
+	} else if (rq && rq->cmd == h.cmd) {
+		if (!rq->rsp_frame)
+			rq->rsp_frame = p->frame;
+		hmap_put(&t->smb1_msgs, frame_key(p->stream, p->frame, &h), rq);
 	}
 	/* NT Create AndX responses say whether the FID is a directory (the
 	 * security descriptors of NT_TRANSACT name their rights by it). */

@@ -25,9 +25,7 @@
 /* Request facts kept per trace (filled at index time from the request),
  * found again by the response. */
 struct smb1_req {
-	uint32_t req_frame, rsp_frame;
-	int64_t req_sec, rsp_sec;
-	uint32_t req_nsec, rsp_nsec;
+	uint32_t req_frame, rsp_frame; /* their times: trace_frame_by_num() */
 	uint8_t cmd;
 	uint16_t subcmd;       /* TRANS2 / NT_TRANSACT subcommand */
 	uint16_t level;        /* TRANS2 information level */

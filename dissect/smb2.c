@@ -136,8 +136,12 @@ static void add_header(struct dctx *d, struct node *smb2, struct cur *c,
 		t_uint(t, hn, F_SMB2_RESPONSE_IN, pos, 0, rq->rsp_frame)->flags |= N_GENERATED;
 	} else if (h->response && rq->req_frame) {
 		t_uint(t, hn, F_SMB2_RESPONSE_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
-		t_timedelta(t, hn, F_SMB2_TIME, pos, 0, rq->rsp_sec, rq->rsp_nsec,
-			    rq->req_sec, rq->req_nsec)->flags |= N_GENERATED;
+		/* as Wireshark: this response's time (an interim one's too) */
+		const struct frame_rec *q = trace_frame_by_num(d->trace, rq->req_frame);
+		const struct frame_rec *r = d->frame;
+		if (q && r)
+			t_timedelta(t, hn, F_SMB2_TIME, pos, 0, r->sec, r->nsec, q->sec,
+				    q->nsec)->flags |= N_GENERATED;
 	}
 }
 
@@ -314,8 +318,7 @@ void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
 
 /* Index pass over the messages of c (plaintext SMB2, possibly a compound):
  * pair requests and responses by (stream, message id), feed the key state. */
-static void index_msgs(struct trace *t, const struct pdu *p, struct cur c,
-		       int64_t sec, uint32_t nsec)
+static void index_msgs(struct trace *t, const struct pdu *p, struct cur c)
 {
 	for (int i = 0; i < SMB2_MAX_CHAIN; i++) {
 		struct smb2_hdr h;
@@ -334,15 +337,11 @@ static void index_msgs(struct trace *t, const struct pdu *p, struct cur c,
 			}
 			rq->cmd = h.cmd;
 			rq->req_frame = p->frame;
-			rq->req_sec = sec;
-			rq->req_nsec = nsec;
 			h.req = rq;
 		} else if (h.response && rq && rq->cmd == h.cmd &&
 			   !(h.async && h.status == 0x00000103)) {
 			if (!rq->rsp_frame) {
 				rq->rsp_frame = p->frame;
-				rq->rsp_sec = sec;
-				rq->rsp_nsec = nsec;
 			}
 			h.req = rq;
 		}
@@ -359,7 +358,7 @@ static void index_msgs(struct trace *t, const struct pdu *p, struct cur c,
 
 /* Index pass of one PDU; transform messages are decrypted here (with keys)
  * so their plaintext is paired like clear messages. */
-void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec)
+void smb2_index(struct trace *t, const struct pdu *p)
 {
 	struct cur c = cur_make(p->data, p->len, 0);
 
@@ -376,15 +375,15 @@ void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec
 			struct pdu plain = *p;
 			plain.data = pl->data - 4;
 			plain.len = pl->len + 4;
-			smb2_index(t, &plain, sec, nsec);
+			smb2_index(t, &plain);
 		}
 		return;
 	}
 	if (m[0] == 0xfc && p->len <= (64u << 20)) {
-		smb2_index_compressed(t, p, sec, nsec);
+		smb2_index_compressed(t, p);
 		return;
 	}
 	if (m[0] != 0xfe)
 		return;
-	index_msgs(t, p, c, sec, nsec);
+	index_msgs(t, p, c);
 }

@@ -28,9 +28,7 @@ enum smb2_cmd {
 
 /* Request facts kept per trace, found again by the response. */
 struct smb2_req {
-	uint32_t req_frame, rsp_frame;
-	int64_t req_sec, rsp_sec;
-	uint32_t req_nsec, rsp_nsec;
+	uint32_t req_frame, rsp_frame; /* their times: trace_frame_by_num() */
 	uint16_t cmd;
 	/* Filled by command index hooks (smb2_cmds[].index): */
 	const char *filename;  /* CREATE name; names for file ids */
@@ -280,9 +278,8 @@ void smb2_info_buffer(struct dctx *d, struct node *parent, struct cur *c,
 void smb2_compressed(struct dctx *d, struct node *parent, struct cur *c);
 /* Index pass over a compressed PDU: decompresses it and indexes the
  * message inside (request/response pairing, index hooks). */
-void smb2_index_compressed(struct trace *t, const struct pdu *p, int64_t sec,
-			   uint32_t nsec);
-void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
+void smb2_index_compressed(struct trace *t, const struct pdu *p);
+void smb2_index(struct trace *t, const struct pdu *p);
 
 /* FSCTL/IOCTL code (smb2.ioctl.function) with its device, access, function
  * and method parts, under parent; also used by SMB1 NT_TRANSACT IOCTL. */

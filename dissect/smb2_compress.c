@@ -248,8 +248,7 @@ void smb2_compressed(struct dctx *d, struct node *parent, struct cur *c)
 	free(o.p);
 }
 
-void smb2_index_compressed(struct trace *t, const struct pdu *p, int64_t sec,
-			   uint32_t nsec)
+void smb2_index_compressed(struct trace *t, const struct pdu *p)
 {
 	struct dctx d = { 0 };
 	struct outbuf o = { 0 };
@@ -271,7 +270,7 @@ void smb2_index_compressed(struct trace *t, const struct pdu *p, int64_t sec,
 			struct pdu plain = *p;
 			plain.data = o.p;
 			plain.len = (uint32_t)o.len;
-			smb2_index(t, &plain, sec, nsec);
+			smb2_index(t, &plain);
 		}
 	}
 	free(o.p);

@@ -10,8 +10,8 @@
 #include "tcp.h"
 #include "trace.h"
 
-void smb2_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
-void smb1_index(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec);
+void smb2_index(struct trace *t, const struct pdu *p);
+void smb1_index(struct trace *t, const struct pdu *p);
 
 /* Grows arr to hold need elements (doubling); zero: clear the new ones
  * (the big arrays are written whole: clearing them only costs faults). */
@@ -134,8 +134,8 @@ void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
 	if (!(p->flags & (PDU_CONT | PDU_INCOMPLETE))) {
 		struct pdu lp = *p;
 		lp.data = bytes; /* the stored copy if any */
-		smb2_index(t, &lp, sec, nsec);
-		smb1_index(t, &lp, sec, nsec);
+		smb2_index(t, &lp);
+		smb1_index(t, &lp);
 	}
 }
 
@@ -252,6 +252,20 @@ size_t trace_mem(const struct trace *t)
 }
 size_t trace_nframes(const struct trace *t) { return t->nframes; }
 const struct frame_rec *trace_frame(const struct trace *t, size_t i) { return &t->frames[i]; }
+
+const struct frame_rec *trace_frame_by_num(const struct trace *t, uint32_t num)
+{
+	size_t lo = 0, hi = t->nframes;
+
+	while (lo < hi) { /* frames are indexed in capture order */
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->frames[mid].num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->nframes && t->frames[lo].num == num ? &t->frames[lo] : NULL;
+}
 size_t trace_npdus(const struct trace *t) { return t->npdus; }
 const struct pdu *trace_pdu(const struct trace *t, size_t i) { return &t->pdus[i]; }
 size_t trace_nstreams(const struct trace *t) { return t->nstreams; }

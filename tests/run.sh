@@ -33,6 +33,7 @@ t fieldnames python3 tests/fieldnames.py --smbcmp "$SMBCMP"
 for scope in header smb2 smb auth; do
 	t "difftest:$scope" python3 tests/difftest.py --smbcmp "$SMBCMP" --scope "$scope"
 done
+t pairing python3 tests/pairing.py --smbcmp "$SMBCMP"
 # Every SMB1 TRANS2 SET_*_INFO level, built from a real request (tests/smb1_levels/mkpcap.py).
 t difftest:smb1_levels python3 tests/difftest.py --smbcmp "$SMBCMP" tests/smb1_levels/levels.pcap
 [ -f tests/difftest_selftest.py ] && t difftest_selftest python3 tests/difftest_selftest.py
