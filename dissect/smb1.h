@@ -123,6 +123,20 @@ void smb1_utime(struct dctx *d, struct node *parent, int fid, struct cur *w);
 /* Security blob: bytes node + gssapi_dissect on exactly its window. */
 void smb1_blob(struct dctx *d, struct node *parent, struct cur *b, size_t len);
 
+/* TRANS2 information levels (smb1_info.c); s's window is the data. */
+void smb1_qfs_data(struct dctx *d, struct node *n, struct cur *s,
+		   const struct smb1_hdr *h, uint16_t level);
+void smb1_qpi_data(struct dctx *d, struct node *n, struct cur *s,
+		   const struct smb1_hdr *h, uint16_t level);
+void smb1_spi_data(struct dctx *d, struct node *n, struct cur *s,
+		   const struct smb1_hdr *h, uint16_t level);
+/* count FIND entries of level; their names go to the summary. */
+void smb1_find_data(struct dctx *d, struct node *n, struct cur *s,
+		    const struct smb1_hdr *h, uint16_t level, unsigned count,
+		    bool resume);
+/* The bytes of s left: smb.unknown_data. */
+void smb1_info_unknown(struct dctx *d, struct node *n, struct cur *s);
+
 /* Per-family body functions (smb1_negotiate.c, smb1_file.c, smb1_trans.c). */
 #define SMB1_BODY(fn) void fn(struct dctx *d, struct node *body, struct cur *c, struct smb1_hdr *h)
 SMB1_BODY(smb1_negprot_req); SMB1_BODY(smb1_negprot_rsp);
