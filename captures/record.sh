@@ -71,6 +71,8 @@
 #                        LM and NTLM responses in SESSION_SETUP_ANDX.
 #   nt1_ops.pcap         -m NT1 doing more: ls, mkdir, rename, allinfo,
 #                        showacls, volume, du, reget, rmdir, deltree.
+#   nt1_notify.pcap      -m NT1: NT_TRANSACT NOTIFY on photos/ completed by a
+#                        second client's put; the first is then killed.
 #   nt1_posix.pcap       -m NT1 with CIFS UNIX extensions (smbclient "posix"):
 #                        UNIX info levels (chmod, chown, symlink, readlink,
 #                        hardlink, stat), setmode, utimes, POSIX
@@ -666,6 +668,26 @@ if want nt1_ops; then
     start_cap nt1_ops
     run_job OK "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' \
         -c 'ls; cd photos; ls; cd /; mkdir work; put snapshot.jpg work/snapshot.jpg; rename work/snapshot.jpg work/renamed.jpg; allinfo work/renamed.jpg; showacls; ls work/*; volume; du; reget work/renamed.jpg snapshot.out; mkdir empty; rmdir empty; deltree work; ls'
+    stop_cap
+fi
+
+# SMB1 change notification: NT_TRANSACT NOTIFY on photos/, completed by a
+# second client's put (the SMB1 counterpart of smb311_ops' notify).
+if want nt1_notify; then
+    start_cap nt1_notify
+    : >"$TMP/notify.out"
+    (cd "$LOCAL" && exec stdbuf -oL smbclient -s "$TMP/client.conf" "//127.0.0.1/$SHARE" \
+        "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' -c 'notify photos') \
+        >"$TMP/notify.out" 2>&1 &
+    NPID=$!; BG_PIDS+=("$NPID")
+    sleep 2
+    run_job OK "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' -c 'put new.jpg photos/new.jpg'
+    for i in $(seq 50); do grep -q 'new.jpg' "$TMP/notify.out" && break; sleep 0.1; done
+    sleep 0.5
+    kill "$NPID" 2>/dev/null || true
+    wait "$NPID" 2>/dev/null || true
+    BG_PIDS=()
+    grep -q 'new.jpg' "$TMP/notify.out" || die "$CUR: notify saw nothing: $(cat "$TMP/notify.out")"
     stop_cap
 fi
 

@@ -481,6 +481,29 @@ SMB1_BODY(smb1_nttrans_req)
 	smb1_extra(d, body, &b);
 }
 
+/* NOTIFY response parameters: FILE_NOTIFY_INFORMATION entries (MS-FSCC
+ * 2.4.42), chained by NextEntryOffset from each entry's start. */
+static void notify_changes(struct dctx *d, struct node *body, struct cur *p,
+			   const struct smb1_hdr *h)
+{
+	struct tctx *t = &d->t;
+	struct node *pn = t_text(t, body, cur_pos(p), (uint32_t)cur_left(p),
+				 "NT NOTIFY Parameters");
+
+	for (unsigned i = 0; i < 4096 && cur_left(p) >= 12; i++) {
+		size_t start = p->off;
+		uint32_t next = (uint32_t)r_uint(t, pn, F_SMB_NEXT_ENTRY_OFFSET, p, 4);
+		r_uint(t, pn, F_SMB_NT_NOTIFY_ACTION, p, 4);
+		uint32_t len = (uint32_t)r_uint(t, pn, F_SMB_FILE_NAME_LEN, p, 4);
+		if (len > cur_left(p))
+			len = (uint32_t)cur_left(p);
+		if (len)
+			(h->unicode ? r_utf16 : r_ascii)(t, pn, F_SMB_FILE, p, len);
+		if (!next || next < p->off - start || !cur_seek(p, start + next))
+			break;
+	}
+}
+
 SMB1_BODY(smb1_nttrans_rsp)
 {
 	struct tctx *t = &d->t;
@@ -519,6 +542,9 @@ SMB1_BODY(smb1_nttrans_rsp)
 			struct node *pn = t_text(t, body, cur_pos(&p), (uint32_t)cur_left(&p),
 						 "NT QUERY SECURITY DESC Parameters");
 			r_uint(t, pn, F_SMB_SEC_DESC_LEN, &p, 4);
+		} else if (rq && rq->subcmd == NT_NOTIFY) {
+			struct cur q = p;
+			notify_changes(d, body, &q, h);
 		}
 		cur_seek(&b, p.end);
 	}
