@@ -139,11 +139,20 @@ static void put_tree(FILE *f, const struct node *n, unsigned depth)
 
 int gcache_save(const struct graft *g, const char *path, const char *version)
 {
+	/* A name of its own for every writer: the two sides of a diff of a
+	 * trace with itself (or with a copy: same content, same cache key)
+	 * save the same path at the same time, from one process. */
 	char tmp[4400];
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
 		return -1;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
 	fprintf(f, "%s\t", CACHE_MAGIC);
 	put_str(f, version);
 	fputc('\n', f);

@@ -94,6 +94,17 @@ for spec in "$ZEEK srvsvc:NetShareEnumAll:15 lsarpc:lsa_OpenPolicy2:44" \
 			fail "$cap: no $iface $op (opnum $opnum) request/response operation"
 	done
 done
+# A trace against an identical copy, each time with an empty cache: both
+# sides run tshark and save the same cache file at the same time (two
+# threads of one process); the saves must not mix (they shared one temp
+# name once, and a side then read a garbled cache).
+cp "$NETUSER" "$tmp/copy.pcap"
+for i in 1 2 3 4; do
+	XDG_CACHE_HOME=$tmp/cold$i "$S" --json "$NETUSER" "$tmp/copy.pcap" >"$tmp/copy.json"; rc=$?
+	[ $rc -eq 0 ] || fail "copy, cold cache (run $i): exit $rc"
+	ls "$tmp/cold$i"/smbcmp/ 2>/dev/null | grep -q '\.graft\.' &&
+		fail "copy, cold cache (run $i): temporary files left: $(ls "$tmp/cold$i"/smbcmp)"
+done
 # the native engine has no RPC layers, hence no RPC operations
 "$S" --engine=native --json "$ZEEK" "$ZEEK" >"$tmp/native.json" || fail "native self diff"
 check "$tmp/native.json" 'not any(rpc(o) for o in ops)' || fail "native engine made RPC operations"
