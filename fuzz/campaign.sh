@@ -11,6 +11,8 @@
 #                                  result, summed over the slices so far
 #   fuzz/campaign.sh recover [DIR] count the slices a stop cut short (start
 #                                  does it too)
+#   TARGET=t LANE=k fuzz/campaign.sh extra [DIR]
+#                                  one more slice of t beside its lane
 #   fuzz/campaign.sh save [DIR]    copy DIR/stats.tsv to fuzz/campaign-stats.tsv
 #                                  (committed; start resumes from it when DIR
 #                                  has no stats.tsv, e.g. on a new machine)
@@ -196,5 +198,9 @@ loop) loop ;;
 report) report ;;
 recover) recover ;;
 save) recover && cp "$DIR/stats.tsv" fuzz/campaign-stats.tsv ;;
-*) echo "usage: fuzz/campaign.sh start|loop|report|recover|save [DIR]" >&2; exit 2 ;;
+extra) # TARGET=t LANE=k: one more slice of t beside the lane holding it
+	# (when the other lane has nothing left); libFuzzer shares the corpus.
+	IFS=$'\t' read -r _ e _ _ < <(sums "$TARGET")
+	[ "$e" -lt "$GOAL" ] && slice "$TARGET" $((GOAL - e)) ;;
+*) echo "usage: fuzz/campaign.sh start|loop|report|recover|save|extra [DIR]" >&2; exit 2 ;;
 esac
