@@ -27,6 +27,19 @@ static const int fs_attr_subs[] = {
 	F_SMB_FS_ATTR_SIS, F_SMB_FS_ATTR_SBR, F_SMB_FS_ATTR_SSV, F_INVALID
 };
 
+/* FILE_BASIC_INFORMATION's fields: four times and the 32-bit attributes
+ * (SET requests, QUERY responses, the start of ALL_INFO). */
+static void basic_info(struct dctx *d, struct node *n, struct cur *s)
+{
+	struct tctx *t = &d->t;
+
+	r_filetime(t, n, F_SMB_CREATE_TIME, s);
+	r_filetime(t, n, F_SMB_ACCESS_TIME, s);
+	r_filetime(t, n, F_SMB_LAST_WRITE_TIME, s);
+	r_filetime(t, n, F_SMB_CHANGE_TIME, s);
+	smb1_attr32(d, n, s);
+}
+
 /* Bytes an info level left undissected: smb.unknown_data, as Wireshark. */
 void smb1_info_unknown(struct dctx *d, struct node *n, struct cur *s)
 {
@@ -165,11 +178,7 @@ void smb1_spi_data(struct dctx *d, struct node *n, struct cur *s,
 		smb1_attr16(d, n, F_SMB_FILE_ATTRIBUTE, s);
 		break;
 	case 0x0101: case 1004: /* BASIC_INFO */
-		r_filetime(t, n, F_SMB_CREATE_TIME, s);
-		r_filetime(t, n, F_SMB_ACCESS_TIME, s);
-		r_filetime(t, n, F_SMB_LAST_WRITE_TIME, s);
-		r_filetime(t, n, F_SMB_CHANGE_TIME, s);
-		smb1_attr32(d, n, s);
+		basic_info(d, n, s);
 		break;
 	case 0x0102:
 		r_uint(t, n, F_SMB_MARKED_FOR_DELETION, s, 1);
@@ -292,11 +301,7 @@ void smb1_qpi_data(struct dctx *d, struct node *n, struct cur *s,
 
 	switch (level) {
 	case 0x0107: case 1018: /* ALL_INFO */
-		r_filetime(t, n, F_SMB_CREATE_TIME, s);
-		r_filetime(t, n, F_SMB_ACCESS_TIME, s);
-		r_filetime(t, n, F_SMB_LAST_WRITE_TIME, s);
-		r_filetime(t, n, F_SMB_CHANGE_TIME, s);
-		smb1_attr32(d, n, s);
+		basic_info(d, n, s);
 		cur_skip(s, 4);
 		r_uint(t, n, F_SMB_ALLOC_SIZE64, s, 8);
 		r_uint(t, n, F_SMB_END_OF_FILE, s, 8);
@@ -309,11 +314,7 @@ void smb1_qpi_data(struct dctx *d, struct node *n, struct cur *s,
 			   (uint32_t)r_uint(t, n, F_SMB_FILE_NAME_LEN, s, 4));
 		break;
 	case 0x0101: case 1004: /* BASIC_INFO */
-		r_filetime(t, n, F_SMB_CREATE_TIME, s);
-		r_filetime(t, n, F_SMB_ACCESS_TIME, s);
-		r_filetime(t, n, F_SMB_LAST_WRITE_TIME, s);
-		r_filetime(t, n, F_SMB_CHANGE_TIME, s);
-		smb1_attr32(d, n, s);
+		basic_info(d, n, s);
 		break;
 	case 0x0102: case 1005: /* STANDARD_INFO */
 		r_uint(t, n, F_SMB_ALLOC_SIZE64, s, 8);
