@@ -107,10 +107,12 @@ static bool listed(const struct dentry *e)
 	return e->status != DS_FILTERED;
 }
 
-static bool failed(const struct dentry *e)
+/* A similar entry passes: its differences fail in their findings' cases. */
+static bool failed(const struct report_opts *ro, const struct diff *d, size_t i)
 {
-	return e->status == DS_CHANGED || e->status == DS_ONLY_A ||
-	       e->status == DS_ONLY_B;
+	(void)d;
+	uint8_t st = ro->F->status[i];
+	return st == FS_CHANGED || st == FS_ONLY_A || st == FS_ONLY_B;
 }
 
 /* "A stream 0 (10.0.0.2:49152 -> 10.0.0.1:445)" or "A -". */
@@ -190,12 +192,13 @@ static void failure(FILE *f, struct diff *d, const struct dentry *e,
 	fputs("</failure>\n", f);
 }
 
-static void testcase(FILE *f, struct diff *d, size_t i, struct arena *a)
+static void testcase(FILE *f, struct diff *d, const struct report_opts *ro, size_t i,
+		     struct arena *a)
 {
 	const struct dentry *e = &d->e[i];
 	struct ddetail det;
 
-	if (e->status == DS_CHANGED)
+	if (failed(ro, d, i) && e->status == DS_CHANGED)
 		diff_detail(d, i, a, &det);
 	else
 		diff_summary(d, i, a, &det);
@@ -203,7 +206,7 @@ static void testcase(FILE *f, struct diff *d, size_t i, struct arena *a)
 	fputs("    <testcase", f);
 	xml_attr(f, "classname", arena_printf(a, "smbcmp.connection%u", e->conn));
 	xml_attr(f, "name", arena_printf(a, "#%zu %s", i, op_text(&det, side, a)));
-	if (!failed(e)) {
+	if (!failed(ro, d, i)) {
 		fputs("/>\n", f);
 		return;
 	}
@@ -212,7 +215,46 @@ static void testcase(FILE *f, struct diff *d, size_t i, struct arena *a)
 	fputs("    </testcase>\n", f);
 }
 
-void report_junit(struct diff *d, FILE *f)
+/* One testcase per finding, in rank order; each one fails. */
+static void findings_suite(FILE *f, const struct findings *F, struct arena *a)
+{
+	fputs("  <testsuite", f);
+	xml_attr(f, "name", "findings");
+	xml_attr_num(f, "tests", F->n);
+	xml_attr_num(f, "failures", F->n);
+	xml_attr_num(f, "errors", 0);
+	xml_attr_num(f, "skipped", 0);
+	fputs(">\n", f);
+	for (size_t i = 0; i < F->n; i++) {
+		const struct finding *x = F->v[i];
+		fputs("    <testcase", f);
+		xml_attr(f, "classname", arena_printf(a, "smbcmp.findings.%s", fkind_name(x->kind)));
+		xml_attr(f, "name", arena_printf(a, "%zu. %s", i + 1, x->msg));
+		fputs(">\n      <failure", f);
+		xml_attr(f, "type", x->check);
+		xml_attr(f, "message", x->msg);
+		fputc('>', f);
+		for (int s = 0; s < 2; s++) {
+			fprintf(f, "%c frames:", s ? 'B' : 'A');
+			for (size_t k = 0; k < x->nframes[s]; k++)
+				fprintf(f, " %u", x->frames[s][k]);
+			fputc('\n', f);
+		}
+		for (size_t k = 0; k < x->nf; k++) {
+			xml_escape(f, x->f[k].name, false);
+			fputs(": A ", f);
+			xml_escape(f, x->f[k].a ? x->f[k].a : "(absent)", false);
+			fputs(", B ", f);
+			xml_escape(f, x->f[k].b ? x->f[k].b : "(absent)", false);
+			fputc('\n', f);
+		}
+		fputs("</failure>\n    </testcase>\n", f);
+		arena_reset(a);
+	}
+	fputs("  </testsuite>\n", f);
+}
+
+void report_junit(struct diff *d, const struct report_opts *ro, FILE *f)
 {
 	struct arena a;
 	size_t nc = d->nconns, tests = 0, fails = 0;
@@ -233,10 +275,12 @@ void report_junit(struct diff *d, FILE *f)
 		if (!listed(e) || e->conn >= nc)
 			continue;
 		start[e->conn + 1]++;
-		fail[e->conn] += failed(e);
+		fail[e->conn] += failed(ro, d, i);
 		tests++;
-		fails += failed(e);
+		fails += failed(ro, d, i);
 	}
+	tests += ro->F->n;
+	fails += ro->F->n;
 	for (size_t c = 0; c < nc; c++)
 		start[c + 1] += start[c];
 	memcpy(pos, start, (nc + 1) * sizeof(*pos));
@@ -251,6 +295,8 @@ void report_junit(struct diff *d, FILE *f)
 	xml_attr_num(f, "failures", fails);
 	xml_attr_num(f, "errors", 0);
 	fputs(">\n", f);
+	if (ro->F->n)
+		findings_suite(f, ro->F, &a);
 	for (size_t c = 0; c < nc; c++) {
 		fputs("  <testsuite", f);
 		xml_attr(f, "name", arena_printf(&a, "connection %zu: %s, %s", c,
@@ -276,7 +322,7 @@ void report_junit(struct diff *d, FILE *f)
 		fputs("    </properties>\n", f);
 		arena_reset(&a);
 		for (size_t k = start[c]; k < start[c + 1]; k++) {
-			testcase(f, d, order[k], &a);
+			testcase(f, d, ro, order[k], &a);
 			arena_reset(&a);
 		}
 		fputs("  </testsuite>\n", f);

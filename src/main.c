@@ -35,7 +35,7 @@
 #include "version.h"
 #include "../ui/ui.h"
 
-enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS, MODE_VERIFY };
+enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS, MODE_VERIFY, MODE_CHECK };
 
 static void usage(FILE *f)
 {
@@ -66,6 +66,9 @@ static void usage(FILE *f)
 	      "  --engine=E      native, tshark or auto (default): auto adds tshark's\n"
 	      "                  dissection of DCE/RPC and Kerberos to the native trees\n"
 	      "  --verify        check the native dissection of one trace against tshark\n"
+	      "  --check         state checks of one trace (ids no response issued,\n"
+	      "                  handles leaked or closed twice, unanswered requests...)\n"
+	      "  --all-fields    list the differences of \"similar\" operations too\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
@@ -188,6 +191,8 @@ struct cmp_opts {
 	size_t npicks;
 	const char *junit;      /* --junit FILE, "-" for stdout */
 	const char *config;     /* $SMBCMP_CONFIG, NULL: the XDG default */
+	bool all_fields;        /* --all-fields: detail similar entries too */
+	bool check;             /* --check: state checks of one trace */
 };
 
 static int add_mask_arg(struct cmp_opts *c, const char *pat, enum mask_action act)
@@ -322,6 +327,20 @@ static void bg_stop(void *ctx)
 	g->job = NULL;
 }
 
+/* --check: state checks of one trace; 0 nothing found, 1 findings. */
+static int check_trace(struct trace *t, bool json)
+{
+	struct opset s;
+	struct findings F;
+	ops_build(&s, t);
+	findings_check(&F, &s);
+	report_check(&F, json, stdout);
+	int rc = F.n ? 1 : 0;
+	findings_free(&F);
+	ops_free(&s);
+	return rc;
+}
+
 /* Compares two traces; returns the exit status (0 same, 1 different, 2 error). */
 static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		      struct cmp_opts *c)
@@ -349,10 +368,16 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 	bool ui = !junit_only && mode == MODE_AUTO && isatty(STDIN_FILENO) &&
 		  isatty(STDOUT_FILENO);
 	bool ui_done = junit_only;
-	if (!ui)
+	struct findings F;
+	struct report_opts ro = { .F = &F, .all_fields = c->all_fields, .context = 3 };
+	bool have_findings = false;
+	if (!ui) {
 		diff_run(&d);
+		findings_diff(&F, &d);
+		have_findings = true;
+	}
 	if (junit_only)
-		report_junit(&d, stdout);
+		report_junit(&d, &ro, stdout);
 	if (ui) {
 		/* The UI compares the aligned entries while it runs. */
 		diff_align(&d);
@@ -369,20 +394,26 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 				fputs("smbcmp: comparing the remaining operations...\n", stderr);
 			diff_compare(&d, d.n, 0);
 		}
+		if (!ui_done || junit) {
+			findings_diff(&F, &d);
+			have_findings = true;
+		}
 	}
 	if (!ui_done && mode == MODE_JSON)
-		report_json(&d, stdout);
+		report_json(&d, &ro, stdout);
 	else if (!ui_done)
-		report_text(&d, stdout, 3);
+		report_text(&d, &ro, stdout);
 	const struct diff_counts *n = &d.counts;
 	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
 	if (junit) {
-		report_junit(&d, junit);
+		report_junit(&d, &ro, junit);
 		if (ferror(junit) | fclose(junit)) {
 			fprintf(stderr, "smbcmp: --junit %s: write error\n", c->junit);
 			rc = 2;
 		}
 	}
+	if (have_findings)
+		findings_free(&F);
 	diff_free(&d);
 	return rc;
 }
@@ -395,7 +426,8 @@ int main(int argc, char **argv)
 	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
 	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
 	       OPT_PASSWORD_FILE };
-	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY };
+	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY,
+	       OPT_CHECK, OPT_ALL_FIELDS };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -418,6 +450,8 @@ int main(int argc, char **argv)
 		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
 		{ "engine", required_argument, NULL, OPT_ENGINE },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "all-fields", no_argument, NULL, OPT_ALL_FIELDS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
@@ -455,6 +489,8 @@ int main(int argc, char **argv)
 		case OPT_LIST_MASKS: copts.list_masks = true; break;
 		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
 		case OPT_VERIFY: mode = MODE_VERIFY; break;
+		case OPT_CHECK: copts.check = true; break;
+		case OPT_ALL_FIELDS: copts.all_fields = true; break;
 		case OPT_ENGINE:
 			if (engine_parse(optarg, &engine)) {
 				fprintf(stderr, "smbcmp: --engine wants native, tshark or auto, not '%s'\n",
@@ -545,6 +581,14 @@ int main(int argc, char **argv)
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
+	if (copts.check && (nfiles != 1 || (mode != MODE_AUTO && mode != MODE_TEXT &&
+					    mode != MODE_JSON))) {
+		fprintf(stderr, "smbcmp: --check takes one capture file (with --text or --json)\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		return 2;
+	}
 	if (mode == MODE_VERIFY && nfiles != 1) {
 		fprintf(stderr, "smbcmp: --verify takes one capture file\n");
 		masks_free(&copts.masks);
@@ -616,6 +660,8 @@ int main(int argc, char **argv)
 	}
 	if (mode == MODE_VERIFY) {
 		rc = verify_run(a, targs, stdout);
+	} else if (copts.check) {
+		rc = check_trace(a, mode == MODE_JSON);
 	} else if (nfiles == 1) {
 		switch (mode) {
 		case MODE_JSON: out_json_frames(a, stdout); break;

@@ -140,11 +140,18 @@ static void json_fields(struct jw *w, const struct ddetail *det)
 	}
 }
 
-void report_json(struct diff *d, FILE *f)
+/* Lists the differences of entry i: changed, or similar with --all-fields. */
+static bool detailed(const struct report_opts *ro, const struct diff *d, size_t i)
+{
+	return d->e[i].status == DS_CHANGED &&
+	       (ro->all_fields || ro->F->status[i] != FS_SIMILAR);
+}
+
+void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 {
 	struct jw w;
 	struct arena a;
-	const struct diff_counts *c = &d->counts;
+	const struct fcounts *c = &ro->F->counts;
 
 	arena_init(&a);
 	jw_init(&w, f, false);
@@ -180,6 +187,8 @@ void report_json(struct diff *d, FILE *f)
 	jw_uint(&w, c->compared);
 	jw_key(&w, "equal");
 	jw_uint(&w, c->equal);
+	jw_key(&w, "similar");
+	jw_uint(&w, c->similar);
 	jw_key(&w, "changed");
 	jw_uint(&w, c->changed);
 	jw_key(&w, "only_a");
@@ -191,7 +200,13 @@ void report_json(struct diff *d, FILE *f)
 		jw_null(&w);
 	else
 		jw_uint(&w, d->first_div);
+	jw_key(&w, "first_failure");
+	if (ro->F->first_failure == SIZE_MAX)
+		jw_null(&w);
+	else
+		jw_uint(&w, ro->F->first_failure);
 	jw_obj_end(&w);
+	report_findings_json(ro->F, &w);
 	jw_key(&w, "connections");
 	jw_arr(&w);
 	for (size_t i = 0; i < d->nconns; i++) {
@@ -214,7 +229,8 @@ void report_json(struct diff *d, FILE *f)
 		if (e->status == DS_FILTERED)
 			continue;
 		struct ddetail det;
-		if (e->status == DS_CHANGED)
+		bool detail = detailed(ro, d, i);
+		if (detail)
 			diff_detail(d, i, &a, &det);
 		else
 			diff_summary(d, i, &a, &det);
@@ -224,12 +240,12 @@ void report_json(struct diff *d, FILE *f)
 		jw_key(&w, "connection");
 		jw_uint(&w, e->conn);
 		jw_key(&w, "status");
-		jw_str(&w, dstatus_name(e->status));
+		jw_str(&w, fstatus_name(ro->F->status[i]));
 		jw_key(&w, "a");
 		json_op(&w, d, 0, e->op[0], &det);
 		jw_key(&w, "b");
 		json_op(&w, d, 1, e->op[1], &det);
-		if (e->status == DS_CHANGED)
+		if (detail)
 			json_fields(&w, &det);
 		jw_obj_end(&w);
 		arena_reset(&a);
@@ -281,24 +297,27 @@ static void text_fields(FILE *f, const struct ddetail *det)
 		fprintf(f, "      ... %zu more differences\n", det->more);
 }
 
-static void text_entry(struct diff *d, FILE *f, size_t i, struct arena *a)
+static void text_entry(struct diff *d, const struct report_opts *ro, FILE *f,
+		       size_t i, struct arena *a)
 {
 	const struct dentry *e = &d->e[i];
 	struct ddetail det;
 	char fa[32], fb[32];
-	static const char marks[] = { [DS_EQUAL] = ' ', [DS_CHANGED] = '!',
-				      [DS_ONLY_A] = '-', [DS_ONLY_B] = '+' };
+	static const char marks[] = { [FS_EQUAL] = ' ', [FS_CHANGED] = '!',
+				      [FS_ONLY_A] = '-', [FS_ONLY_B] = '+',
+				      [FS_FILTERED] = ' ', [FS_SIMILAR] = '~' };
+	bool detail = detailed(ro, d, i);
 
-	if (e->status == DS_CHANGED)
+	if (detail)
 		diff_detail(d, i, a, &det);
 	else
 		diff_summary(d, i, a, &det);
 	frames_text(fa, sizeof(fa), d, 0, e->op[0]);
 	frames_text(fb, sizeof(fb), d, 1, e->op[1]);
 	int side = e->op[0] != OP_NONE ? 0 : 1;
-	fprintf(f, "%c #%-5zu %-12s %-12s %s\n", marks[e->status], i, fa, fb,
+	fprintf(f, "%c #%-5zu %-12s %-12s %s\n", marks[ro->F->status[i]], i, fa, fb,
 		op_line(&det, side, a));
-	if (e->status == DS_CHANGED) {
+	if (detail) {
 		const char *la = op_line(&det, 0, a), *lb = op_line(&det, 1, a);
 		if (strcmp(la, lb))
 			fprintf(f, "%*s B: %s\n", 34, "", lb);
@@ -328,14 +347,18 @@ static void text_conns(struct diff *d, FILE *f)
 	}
 }
 
-static bool visible_change(const struct dentry *e)
+/* An entry the hunks list with context around it: a change other than a
+ * similar one (its differences are named in the findings). */
+static bool visible_change(const struct report_opts *ro, size_t i)
 {
-	return e->status != DS_EQUAL && e->status != DS_FILTERED;
+	uint8_t st = ro->F->status[i];
+	return st != FS_EQUAL && st != FS_FILTERED && (st != FS_SIMILAR || ro->all_fields);
 }
 
-void report_text(struct diff *d, FILE *f, unsigned context)
+void report_text(struct diff *d, const struct report_opts *ro, FILE *f)
 {
-	const struct diff_counts *c = &d->counts;
+	const struct fcounts *c = &ro->F->counts;
+	unsigned context = ro->context;
 	struct arena a;
 
 	arena_init(&a);
@@ -343,28 +366,32 @@ void report_text(struct diff *d, FILE *f, unsigned context)
 	text_conns(d, f);
 	if (d->o.filter)
 		fprintf(f, "# filter: %s\n", filter_text(d->o.filter));
-	fprintf(f, "# %zu operations compared: %zu equal, %zu changed, %zu only in A, "
-		   "%zu only in B\n",
-		c->compared, c->equal, c->changed, c->only_a, c->only_b);
+	fprintf(f, "# %zu operations compared: %zu equal, %zu similar, %zu changed, "
+		   "%zu only in A, %zu only in B\n",
+		c->compared, c->equal, c->similar, c->changed, c->only_a, c->only_b);
 	if (d->first_div == SIZE_MAX) {
 		fputs("# no differences\n", f);
 		arena_free(&a);
 		return;
 	}
-	fprintf(f, "\nfirst divergence: operation #%zu (%s)\n", d->first_div,
-		dstatus_name(d->e[d->first_div].status));
-	text_entry(d, f, d->first_div, &a);
+	report_findings_text(ro->F, f);
+	fprintf(f, "\nfirst divergence: operation #%zu (%s)", d->first_div,
+		fstatus_name(ro->F->status[d->first_div]));
+	if (ro->F->first_failure != SIZE_MAX)
+		fprintf(f, ", first failure: operation #%zu", ro->F->first_failure);
+	fputc('\n', f);
+	text_entry(d, ro, f, d->first_div, &a);
 
 	/* Hunks: runs of differences with context equal operations around. */
 	size_t i = 0;
 	while (i < d->n) {
-		if (!visible_change(&d->e[i])) {
+		if (!visible_change(ro, i)) {
 			i++;
 			continue;
 		}
 		size_t start = i, end = i, quiet = 0;
 		for (size_t k = i + 1; k < d->n; k++) {
-			if (visible_change(&d->e[k])) {
+			if (visible_change(ro, k)) {
 				end = k;
 				quiet = 0;
 			} else if (d->e[k].status != DS_FILTERED && ++quiet > 2 * context) {
@@ -383,7 +410,7 @@ void report_text(struct diff *d, FILE *f, unsigned context)
 			d->e[start].conn);
 		for (size_t k = lo; k < hi; k++)
 			if (d->e[k].status != DS_FILTERED)
-				text_entry(d, f, k, &a);
+				text_entry(d, ro, f, k, &a);
 		i = end + 1;
 	}
 	arena_free(&a);

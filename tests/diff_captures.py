@@ -37,9 +37,9 @@ def diff_json(smbcmp, a, b, *extra):
     rc, out, err = run(smbcmp, "--json", *extra, os.path.join(CAP, a), os.path.join(CAP, b))
     check(rc in (0, 1), f"exit {rc}: {err.strip()}")
     doc = json.loads(out)
-    check(doc.get("schema_version") == 1, "schema_version != 1")
+    check(doc.get("schema_version") == 2, "schema_version != 2")
     s = doc["summary"]
-    check(s["compared"] == s["equal"] + s["changed"] + s["only_a"] + s["only_b"],
+    check(s["compared"] == s["equal"] + s["similar"] + s["changed"] + s["only_a"] + s["only_b"],
           "summary counts do not add up")
     check(len(doc["operations"]) == s["compared"], "operations list != compared")
     return rc, doc

@@ -69,7 +69,7 @@ rm -f "$tmp/config/smbcmp/config"
 "$smbcmp" --json "$cap/same_1.pcap" "$cap/change_extra.pcap" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert d["schema_version"] == 1 and d["summary"]["only_b"] > 0
+assert d["schema_version"] == 2 and d["summary"]["only_b"] > 0
 assert {"a", "b"} <= set(d["inputs"]) and d["masks"] and d["connections"]
 ' && echo "PASS json document" || { echo "FAIL json document"; fails=$((fails + 1)); }
 

@@ -1,0 +1,267 @@
+/*
+ * findings.c - the findings layer's driver and its small helpers; see
+ * findings.h for the passes and their order.
+ */
+#include "findings.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("smbcmp: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+/* Grows an arena array of elements of size sz to hold n + 1. */
+static void *grow(struct arena *a, void *v, size_t n, size_t *cap, size_t sz)
+{
+	if (n < *cap)
+		return v;
+	size_t nc = *cap ? 2 * *cap : 4;
+	void *nv = arena_alloc(a, nc * sz);
+	if (n)
+		memcpy(nv, v, n * sz);
+	*cap = nc;
+	return nv;
+}
+
+const char *fkind_name(enum fkind k)
+{
+	static const char *const names[FK_NKINDS] = {
+		[FK_DIAGNOSIS] = "diagnosis", [FK_FAILURE] = "failure",
+		[FK_MISUSE] = "misuse", [FK_SYSTEMATIC] = "systematic",
+		[FK_PATTERN] = "pattern",
+	};
+	return k < FK_NKINDS ? names[k] : "?";
+}
+
+const char *fstatus_name(enum fstatus s)
+{
+	return s == FS_SIMILAR ? "similar" : dstatus_name((enum dstatus)s);
+}
+
+struct finding *finding_new(struct findings *F, enum fkind k, const char *check,
+			    const char *fmt, ...)
+{
+	va_list ap;
+	char buf[1024];
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	struct finding *x = arena_alloc(&F->a, sizeof(*x));
+	memset(x, 0, sizeof(*x));
+	x->kind = k;
+	x->side = -1;
+	x->check = check;
+	x->msg = arena_strdup(&F->a, buf);
+	x->order = SIZE_MAX;
+	if (F->n == F->cap) {
+		F->cap = F->cap ? 2 * F->cap : 16;
+		F->v = xrealloc(F->v, F->cap * sizeof(*F->v));
+	}
+	F->v[F->n++] = x;
+	return x;
+}
+
+void finding_frame(struct findings *F, struct finding *x, int side, uint32_t num)
+{
+	if (!num || side < 0 || side > 1)
+		return;
+	for (size_t k = 0; k < x->nframes[side]; k++)
+		if (x->frames[side][k] == num)
+			return;
+	x->frames[side] = grow(&F->a, x->frames[side], x->nframes[side],
+			       &x->capframes[side], sizeof(uint32_t));
+	x->frames[side][x->nframes[side]++] = num;
+	if (F->nsides == 1 && num < x->order)
+		x->order = num;
+}
+
+static void op_frames(struct findings *F, struct finding *x, int side, uint32_t opi)
+{
+	const struct opset *s = F->s[side];
+	const struct op *o = &s->ops[opi];
+	finding_frame(F, x, side, ops_frame_num(s, o->req_frame));
+	finding_frame(F, x, side, ops_frame_num(s, o->rsp_frame));
+}
+
+void finding_entry(struct findings *F, struct finding *x, size_t i)
+{
+	if (!F->d || i >= F->d->n)
+		return;
+	if (!x->nops || x->ops[x->nops - 1] != i) {
+		x->ops = grow(&F->a, x->ops, x->nops, &x->capops, sizeof(size_t));
+		x->ops[x->nops++] = i;
+	}
+	if (i < x->order)
+		x->order = i;
+	for (int s = 0; s < 2; s++)
+		if (F->d->e[i].op[s] != OP_NONE)
+			op_frames(F, x, s, F->d->e[i].op[s]);
+}
+
+void finding_op(struct findings *F, struct finding *x, int side, uint32_t opi)
+{
+	if (F->d && F->entry_of[side] && F->entry_of[side][opi] != UINT32_MAX) {
+		size_t i = F->entry_of[side][opi];
+		if (!x->nops || x->ops[x->nops - 1] != i) {
+			x->ops = grow(&F->a, x->ops, x->nops, &x->capops, sizeof(size_t));
+			x->ops[x->nops++] = i;
+		}
+		if (i < x->order)
+			x->order = i;
+	}
+	op_frames(F, x, side, opi);
+}
+
+void finding_field(struct findings *F, struct finding *x, const char *name,
+		   const char *a, const char *b)
+{
+	x->f = grow(&F->a, x->f, x->nf, &x->capf, sizeof(*x->f));
+	x->f[x->nf++] = (struct ffield){
+		arena_strdup(&F->a, name),
+		a ? arena_strdup(&F->a, a) : NULL,
+		b ? arena_strdup(&F->a, b) : NULL,
+	};
+}
+
+void findings_prow(struct findings *F, const char *name, const char *a, const char *b)
+{
+	F->prof = grow(&F->a, F->prof, F->nprof, &F->capprof, sizeof(*F->prof));
+	struct prow *r = &F->prof[F->nprof++];
+	r->name = arena_strdup(&F->a, name);
+	r->v[0] = arena_strdup(&F->a, a ? a : "");
+	r->v[1] = arena_strdup(&F->a, b ? b : "");
+	r->differs = F->nsides == 2 && strcmp(r->v[0], r->v[1]) != 0;
+}
+
+const char *fnd_status(struct findings *F, uint32_t status)
+{
+	if (!status)
+		return "success";
+	const char *n = val_lookup(field_get(F_SMB2_NT_STATUS)->vals, status);
+	return n ? n : arena_printf(&F->a, "0x%08x", status);
+}
+
+static int cmp_finding(const void *x, const void *y)
+{
+	const struct finding *a = *(struct finding *const *)x;
+	const struct finding *b = *(struct finding *const *)y;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return 0;
+}
+
+static void sort_findings(struct findings *F)
+{
+	/* qsort is not stable: make order a total key by insertion order. */
+	for (size_t i = 0; i < F->n; i++)
+		if (F->v[i]->order == SIZE_MAX)
+			F->v[i]->order = SIZE_MAX / 2 + i;
+	qsort(F->v, F->n, sizeof(*F->v), cmp_finding);
+}
+
+/* A misuse both traces show (same check, same message) is not a
+ * difference between them: a comparison drops it. */
+static void drop_shared_misuse(struct findings *F)
+{
+	bool *drop = xrealloc(NULL, F->n ? F->n : 1);
+	memset(drop, 0, F->n);
+	for (size_t i = 0; i < F->n; i++) {
+		const struct finding *x = F->v[i];
+		if (x->kind != FK_MISUSE || x->side != 0)
+			continue;
+		for (size_t j = 0; j < F->n; j++) {
+			const struct finding *y = F->v[j];
+			if (!drop[j] && y->kind == FK_MISUSE && y->side == 1 &&
+			    !strcmp(x->check, y->check) && !strcmp(x->msg, y->msg)) {
+				drop[i] = drop[j] = true;
+				break;
+			}
+		}
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < F->n; i++)
+		if (!drop[i])
+			F->v[m++] = F->v[i];
+	F->n = m;
+	free(drop);
+}
+
+static void init(struct findings *F)
+{
+	memset(F, 0, sizeof(*F));
+	arena_init(&F->a);
+	F->first_failure = SIZE_MAX;
+}
+
+void findings_diff(struct findings *F, struct diff *d)
+{
+	init(F);
+	F->nsides = 2;
+	F->d = d;
+	F->s[0] = &d->s[0];
+	F->s[1] = &d->s[1];
+	F->status = xrealloc(NULL, d->n ? d->n : 1);
+	for (int s = 0; s < 2; s++) {
+		F->entry_of[s] = xrealloc(NULL, (d->s[s].n ? d->s[s].n : 1) * sizeof(uint32_t));
+		memset(F->entry_of[s], 0xff, d->s[s].n * sizeof(uint32_t));
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		F->status[i] = d->e[i].status;
+		for (int s = 0; s < 2; s++)
+			if (d->e[i].op[s] != OP_NONE && i < UINT32_MAX)
+				F->entry_of[s][d->e[i].op[s]] = (uint32_t)i;
+	}
+	failures_pass(F);
+	diagnose_pass(F);
+	check_pass(F, 0);
+	check_pass(F, 1);
+	drop_shared_misuse(F);
+	systematic_pass(F);
+	patterns_pass(F);
+	profile_pass(F);
+	sort_findings(F);
+
+	struct fcounts *c = &F->counts;
+	for (size_t i = 0; i < d->n; i++) {
+		switch (F->status[i]) {
+		case FS_EQUAL: c->equal++; break;
+		case FS_SIMILAR: c->similar++; break;
+		case FS_CHANGED: c->changed++; break;
+		case FS_ONLY_A: c->only_a++; break;
+		case FS_ONLY_B: c->only_b++; break;
+		default: continue;
+		}
+		c->compared++;
+	}
+}
+
+void findings_check(struct findings *F, const struct opset *s)
+{
+	init(F);
+	F->nsides = 1;
+	F->s[0] = s;
+	check_pass(F, 0);
+	profile_pass(F);
+	sort_findings(F);
+}
+
+void findings_free(struct findings *F)
+{
+	free(F->v);
+	free(F->status);
+	free(F->entry_of[0]);
+	free(F->entry_of[1]);
+	arena_free(&F->a);
+	memset(F, 0, sizeof(*F));
+}
