@@ -46,6 +46,7 @@ static uint64_t hstr(uint64_t h, const char *s)
 struct cmp {
 	struct diff *d;
 	struct dconn *conn;
+	const struct op *op[2]; /* the operations compared */
 	struct arena *a;     /* record mode: strings, fields */
 	bool record;
 	const char *side;    /* "request" / "response" */
@@ -364,6 +365,40 @@ static bool rpc_handle(const char *name)
 	       (n >= 4 && (!strcmp(name + n - 4, "_hnd") || !strcmp(name + n - 4, ".hnd")));
 }
 
+/* Length of the share part of a normalised path ("share\\dir" -> 5). */
+static size_t share_len(const char *p)
+{
+	const char *s = strchr(p, '\\');
+	return s ? (size_t)(s - p) : strlen(p);
+}
+
+/*
+ * Ids are compared by what they name. A tree id names the share of the
+ * operation's path, a file id the file it acts on (ops.c traces file ids
+ * back to the CREATE that opened them, and marks ops whose path came so).
+ * When both sides' objects are known, the ids are consistent: the objects
+ * themselves are compared as fields (the path, the file name), and a
+ * client that connects the tree again per file or opens a file three
+ * times names the same share and file with new ids. Returns 1 consistent,
+ * 0 inconsistent, -1 unknown (the bijection decides).
+ */
+static int id_by_object(const struct cmp *c, const char *name)
+{
+	const struct op *a = c->op[0], *b = c->op[1];
+	if (!a || !b || !a->path || !b->path)
+		return -1;
+	if (!strcmp(name, "smb2.tid") || !strcmp(name, "smb.tid")) {
+		size_t la = share_len(a->path), lb = share_len(b->path);
+		return la == lb && !strncmp(a->path, b->path, la);
+	}
+	if (!strcmp(name, "smb2.fid") || !strcmp(name, "smb.fid")) {
+		bool ka = a->flags & OP_PATH_FROM_ID || op_opens(a);
+		bool kb = b->flags & OP_PATH_FROM_ID || op_opens(b);
+		return ka && kb ? 1 : -1;
+	}
+	return -1;
+}
+
 /* Consistent renaming check and binding for id fields. */
 static bool id_ok(struct dconn *cn, const char *name, const char *va, const char *vb)
 {
@@ -424,7 +459,8 @@ static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb
 		enum mask_action act = masks_node(c->d->o.masks, na);
 		const char *va = na->show ? na->show : "", *vb = nb->show ? nb->show : "";
 		if (act == MASK_ID) {
-			if (!id_ok(c->conn, na->name, va, vb))
+			int obj = sentinel(va) || sentinel(vb) ? -1 : id_by_object(c, na->name);
+			if (obj == 0 || (obj < 0 && !id_ok(c->conn, na->name, va, vb)))
 				record(c, na, nb, "id used inconsistently");
 		} else if (act == MASK_COMPARE && !value_in_children(na) &&
 			   !value_in_children(nb) && strcmp(va, vb) != 0) {
@@ -577,7 +613,8 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 	if (!op[0] || !op[1])
 		return op[0] ? DS_ONLY_A : DS_ONLY_B;
 
-	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record };
+	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record,
+			 .op = { op[0], op[1] } };
 	c.max = d->o.max_fields ? d->o.max_fields : 64;
 	c.side = "operation";
 	if (!req[0] != !req[1])

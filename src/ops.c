@@ -928,6 +928,12 @@ void ops_summaries(const struct opset *s, const struct op *o, struct arena *a,
 	*rsp_sum = rs;
 }
 
+bool op_opens(const struct op *o)
+{
+	struct msg m = { .proto = o->proto, .cmd = o->cmd };
+	return o->proto != OP_RPC && is_create(&m);
+}
+
 const char *op_cmd_name(const struct op *o)
 {
 	if (o->flags & OP_ENCRYPTED)

@@ -106,6 +106,9 @@ void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 void ops_summaries(const struct opset *s, const struct op *o, struct arena *a,
 		   const char **req_sum, const char **rsp_sum);
 
+/* True when o opens a file (SMB2 CREATE, SMB1 NT Create AndX, Open AndX,
+ * core Open/Create...): its response's file id names o->path. */
+bool op_opens(const struct op *o);
 /* Command name ("Create", "NT Create AndX", "srvsvc NetShareEnumAll"),
  * never NULL. */
 const char *op_cmd_name(const struct op *o);

@@ -74,9 +74,6 @@ void finding_frame(struct findings *F, struct finding *x, int side, uint32_t num
 {
 	if (!num || side < 0 || side > 1)
 		return;
-	for (size_t k = 0; k < x->nframes[side]; k++)
-		if (x->frames[side][k] == num)
-			return;
 	x->frames[side] = grow(&F->a, x->frames[side], x->nframes[side],
 			       &x->capframes[side], sizeof(uint32_t));
 	x->frames[side][x->nframes[side]++] = num;
@@ -161,8 +158,40 @@ static int cmp_finding(const void *x, const void *y)
 	return 0;
 }
 
+static int cmp_size(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+void finding_tidy(struct finding *x)
+{
+	qsort(x->ops, x->nops, sizeof(*x->ops), cmp_size);
+	size_t m = 0;
+	for (size_t k = 0; k < x->nops; k++)
+		if (!m || x->ops[m - 1] != x->ops[k])
+			x->ops[m++] = x->ops[k];
+	x->nops = m;
+	for (int s = 0; s < 2; s++) {
+		qsort(x->frames[s], x->nframes[s], sizeof(uint32_t), cmp_u32);
+		m = 0;
+		for (size_t k = 0; k < x->nframes[s]; k++)
+			if (!m || x->frames[s][m - 1] != x->frames[s][k])
+				x->frames[s][m++] = x->frames[s][k];
+		x->nframes[s] = m;
+	}
+}
+
 static void sort_findings(struct findings *F)
 {
+	for (size_t i = 0; i < F->n; i++)
+		finding_tidy(F->v[i]);
 	/* qsort is not stable: make order a total key by insertion order. */
 	for (size_t i = 0; i < F->n; i++)
 		if (F->v[i]->order == SIZE_MAX)
@@ -222,6 +251,7 @@ void findings_diff(struct findings *F, struct diff *d)
 			if (d->e[i].op[s] != OP_NONE && i < UINT32_MAX)
 				F->entry_of[s][d->e[i].op[s]] = (uint32_t)i;
 	}
+	profile_pass(F);
 	failures_pass(F);
 	diagnose_pass(F);
 	check_pass(F, 0);
@@ -229,7 +259,6 @@ void findings_diff(struct findings *F, struct diff *d)
 	drop_shared_misuse(F);
 	systematic_pass(F);
 	patterns_pass(F);
-	profile_pass(F);
 	sort_findings(F);
 
 	struct fcounts *c = &F->counts;
@@ -251,8 +280,8 @@ void findings_check(struct findings *F, const struct opset *s)
 	init(F);
 	F->nsides = 1;
 	F->s[0] = s;
-	check_pass(F, 0);
 	profile_pass(F);
+	check_pass(F, 0);
 	sort_findings(F);
 }
 

@@ -10,17 +10,17 @@
  * exact layer says: every difference it rolls up is named in a finding.
  *
  * Passes, run in this order by findings_diff() (each in its own file):
- *   diagnose.c   diagnoses at the first failure (no common dialect,
- *                logon failure, access denied...)              FK_DIAGNOSIS
+ *   profile.c    the session profile side by side (rows, not findings)
  *   failures.c   aligned operations whose outcome differs,
  *                errors with no counterpart                    FK_FAILURE
+ *   diagnose.c   diagnoses at the first failure (no common dialect,
+ *                logon failure, access denied...)              FK_DIAGNOSIS
  *   check.c      state checks on each trace (ids no response
  *                issued, leaks, double close, use after close,
  *                message ids, unanswered requests...)          FK_MISUSE
  *   systematic.c one field change repeated on many operations  FK_SYSTEMATIC
  *   patterns.c   behaviour: I/O per open, extra round trips,
  *                reconnects, retries, runs of one-sided ops    FK_PATTERN
- *   profile.c    the session profile side by side (rows, not findings)
  * findings_check() runs check.c (and the profile of one trace) alone.
  *
  * Memory: everything lives in the findings' arena; findings_free() frees it.
@@ -126,6 +126,9 @@ void finding_op(struct findings *F, struct finding *x, int side, uint32_t opi);
 void finding_frame(struct findings *F, struct finding *x, int side, uint32_t num);
 void finding_field(struct findings *F, struct finding *x, const char *name,
 		   const char *a, const char *b);
+/* Sorts a finding's operations and frames, each once (done for all at
+ * the end of a run; a pass that counts them calls it first). */
+void finding_tidy(struct finding *x);
 /* A profile row (values copied). */
 void findings_prow(struct findings *F, const char *name, const char *a, const char *b);
 
@@ -136,6 +139,29 @@ void check_pass(struct findings *F, int side);
 void systematic_pass(struct findings *F);
 void patterns_pass(struct findings *F);
 void profile_pass(struct findings *F);
+
+/* explain.c: the fields of diff entry i that differ (the request's only
+ * when request_only), worded "Name A-value (B B-value)", or NULL. */
+const char *fnd_explain(struct findings *F, size_t i, bool request_only);
+/* How two names differ ("only case", "only slash direction", ...), NULL
+ * when in no such simple way. */
+const char *fnd_strdiff(struct arena *a, const char *x, const char *y);
+/* The value part of a field's label ("Open (1)" of "Disposition: Open
+ * (1)", "Set" of a bit's ".... ..1. = Sign: Set"), else show. */
+const char *fnd_label_value(const char *label, const char *show);
+/* The subcommand of o by name ("FSCTL_DFS_GET_REFERRALS",
+ * "FileAllInformation"), or NULL. */
+const char *fnd_subname(struct arena *a, const struct op *o);
+/* "Create share\dir\file" of op opi of side. */
+const char *fnd_opname(struct findings *F, int side, uint32_t opi);
+
+/* failures.c: o failed with the expected negative answer to a probe (a
+ * DFS referral NOT_FOUND, snapshots not supported, a read at EOF...). */
+bool fnd_probe_answer(struct findings *F, const struct op *o);
+
+/* diagnose.c: the dialect side negotiated ("SMB 3.1.1 (0x0311)", "NT LM
+ * 0.12"), NULL when none. */
+const char *fnd_dialect(struct findings *F, int side);
 
 /* NT status as "STATUS_ACCESS_DENIED" (or "0xc0000022"), "success" for 0. */
 const char *fnd_status(struct findings *F, uint32_t status);
