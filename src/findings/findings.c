@@ -226,6 +226,32 @@ static void drop_shared_misuse(struct findings *F)
 	free(drop);
 }
 
+/* A pattern or a one-operation failure whose operations a diagnosis
+ * names already says it again (a retried logon): dropped. */
+static void drop_diagnosed(struct findings *F)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < F->n; i++) {
+		struct finding *x = F->v[i];
+		bool said = false;
+		if ((x->kind == FK_PATTERN || (x->kind == FK_FAILURE && x->nops == 1)) && x->nops) {
+			for (size_t j = 0; j < F->n && !said; j++) {
+				const struct finding *y = F->v[j];
+				if (y->kind != FK_DIAGNOSIS)
+					continue;
+				size_t hit = 0;
+				for (size_t k = 0; k < x->nops; k++)
+					for (size_t l = 0; l < y->nops; l++)
+						hit += x->ops[k] == y->ops[l];
+				said = hit == x->nops;
+			}
+		}
+		if (!said)
+			F->v[m++] = x;
+	}
+	F->n = m;
+}
+
 static void init(struct findings *F)
 {
 	memset(F, 0, sizeof(*F));
@@ -260,6 +286,7 @@ void findings_diff(struct findings *F, struct diff *d)
 	systematic_pass(F);
 	patterns_pass(F);
 	sort_findings(F);
+	drop_diagnosed(F);
 
 	struct fcounts *c = &F->counts;
 	for (size_t i = 0; i < d->n; i++) {

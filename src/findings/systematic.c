@@ -29,6 +29,7 @@ struct sig {
 	char *parent;              /* name of the field it is a bit of, or NULL */
 	bool bit_a, bit_b;         /* a bit: set in A, in B */
 	bool cross;                /* absent on one side of an SMB1/SMB2 pair */
+	bool header;               /* an SMB/SMB2 header field */
 	uint64_t set;              /* hash of its entry list */
 	size_t count;
 	size_t *entries;           /* every entry it occurs on */
@@ -105,6 +106,7 @@ static uint32_t sig_of(struct sysctx *c, const struct dfield *f, size_t entry, u
 		s->parent = n && n->parent && n->parent->name && !(n->parent->flags & N_PROTO)
 				    ? xstrdup(n->parent->name) : NULL;
 		s->cross = cross && (!f->a || !f->b);
+		s->header = strstr(f->path, " Header/") != NULL;
 		s->bit_a = f->a && (!strcmp(f->a, "1") || !strcmp(f->a, "True"));
 		s->bit_b = f->b && (!strcmp(f->b, "1") || !strcmp(f->b, "True"));
 		k = c->n;
@@ -260,7 +262,9 @@ void systematic_pass(struct findings *F)
 		uint64_t h = 0x736574;
 		for (size_t j = 0; j < s->count; j++)
 			h = hmap_mix(h, s->entries[j]);
-		s->set = hmap_mix(h, s->count);
+		s->set = s->header ? 0x68656164
+			 : s->cmd_class < 0xfffe ? hmap_mix(0x636d64, s->cmd_class)
+						 : hmap_mix(h, s->count);
 	}
 	bool *done = calloc(c.n ? c.n : 1, 1);
 	if (!done)
@@ -270,20 +274,16 @@ void systematic_pass(struct findings *F)
 		if (!s->systematic || done[k])
 			continue;
 		const struct op *o = &F->s[0]->ops[d->e[s->entries[0]].op[0]];
-		const char *where = s->cmd_class == 0xffff
-			? arena_printf(&F->a, "%zu operations", s->count)
-			: arena_printf(&F->a, "%s%zu %s", s->count == per_cmd[s->cmd_class] ? "all " : "",
-				       s->count, op_cmd_name(o));
 		struct finding *x = finding_new(F, FK_SYSTEMATIC, "field", "%s", "");
-		list_entries(F, x, s);
 		char what[600] = "";
 		size_t shown = 0, more = 0;
 		for (size_t j = k; j < c.n; j++) {
 			struct sig *t = &c.v[j];
-			if (!t->systematic || done[j] || t->set != s->set || t->count != s->count)
+			if (!t->systematic || done[j] || t->set != s->set)
 				continue;
 			done[j] = true;
 			finding_field(F, x, t->name, t->a, t->b);
+			list_entries(F, x, t);
 			bool bit = false; /* a bit of a field listed here too */
 			for (size_t m = k; m < c.n && t->parent && !bit; m++)
 				bit = c.v[m].set == s->set && c.v[m].systematic &&
@@ -332,6 +332,11 @@ void systematic_pass(struct findings *F)
 			snprintf(what + len, sizeof(what) - len, "; %zu more field%s", more,
 				 more == 1 ? "" : "s");
 		}
+		finding_tidy(x);
+		const char *where = s->header || s->cmd_class == 0xffff
+			? arena_printf(&F->a, "%zu operations", x->nops)
+			: arena_printf(&F->a, "%s%zu %s", x->nops == per_cmd[s->cmd_class] ? "all " : "",
+				       x->nops, op_cmd_name(o));
 		x->msg = arena_printf(&F->a, "%s on %s", what, where);
 	}
 	free(done);
