@@ -118,7 +118,7 @@ done
 "$S" "${PW[@]}" captures/encrypted_311_aes128gcm.pcap captures/encrypted_311_aes256gcm.pcap >"$tmp/diff"
 grep -q '40 operations compared: 39 equal, 0 similar, 1 changed' "$tmp/diff" ||
 	fail "encrypted vs encrypted: $(grep 'operations compared' "$tmp/diff")"
-"$S" "${PW[@]}" captures/encrypted_311_aes128gcm.pcap captures/signed_311.pcap >"$tmp/diff"
+"$S" "${PW[@]}" --all-fields captures/encrypted_311_aes128gcm.pcap captures/signed_311.pcap >"$tmp/diff"
 grep -q 'Decrypted SMB3;Create Request' "$tmp/diff" || fail "diff of encrypted traces shows no plaintext operation"
 grep -A30 'Decrypted SMB3;Create Request' "$tmp/diff" | grep -q 'smb2.create.disposition\|smb2.filename' &&
 	fail "encrypted vs signed: the plaintext CREATE bodies differ"

@@ -19,16 +19,24 @@ check() {
 	python3 - "$tmp/j.xml" "$tmp/r.json" <<'PY' || fail "--junit $a $b: XML check"
 import json, sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()          # raises on malformed XML
-s = json.load(open(sys.argv[2]))["summary"]
-cases = root.findall("./testsuite/testcase")
+doc = json.load(open(sys.argv[2]))
+s = doc["summary"]
+nfind = len(doc["findings"])
+# One testcase per finding (suite "findings", each a failure), then one
+# per compared operation; similar operations pass (their findings fail).
+fsuite = [t for t in root.findall("testsuite") if t.get("name") == "findings"]
+fcases = [c for t in fsuite for c in t.findall("testcase")]
+cases = [c for t in root.findall("testsuite") if t.get("name") != "findings"
+         for c in t.findall("testcase")]
 failed = [c for c in cases if c.find("failure") is not None]
 want_fail = s["changed"] + s["only_a"] + s["only_b"]
 ok = (root.tag == "testsuites" and len(cases) == s["compared"]
-      and int(root.get("tests")) == s["compared"]
-      and len(failed) == want_fail and int(root.get("failures")) == want_fail
-      and sum(int(t.get("tests")) for t in root.findall("testsuite")) == len(cases)
-      and all(c.get("name") and c.get("classname") for c in cases))
-print(f"{sys.argv[1]}: {len(cases)} testcases, {len(failed)} failures; "
+      and len(fcases) == nfind and all(c.find("failure") is not None for c in fcases)
+      and int(root.get("tests")) == s["compared"] + nfind
+      and len(failed) == want_fail and int(root.get("failures")) == want_fail + nfind
+      and sum(int(t.get("tests")) for t in root.findall("testsuite")) == len(cases) + nfind
+      and all(c.get("name") and c.get("classname") for c in cases + fcases))
+print(f"{sys.argv[1]}: {len(cases)} testcases, {len(failed)} failures, {nfind} findings; "
       f"json compared {s['compared']}, differing {want_fail}")
 sys.exit(0 if ok else 1)
 PY
@@ -36,8 +44,9 @@ PY
 
 # The project's captures: the same job with 12 extra operations in B.
 check captures/same_1.pcap captures/change_extra.pcap 1
-grep -c '<testcase ' "$tmp/j.xml" | grep -qx 52 || fail "same_1 vs change_extra: want 52 testcases"
-grep -c '<failure ' "$tmp/j.xml" | grep -qx 12 || fail "same_1 vs change_extra: want 12 failures"
+grep -c '<testcase classname="smbcmp.connection' "$tmp/j.xml" | grep -qx 52 ||
+	fail "same_1 vs change_extra: want 52 operation testcases"
+grep -c '<failure type="only_b"' "$tmp/j.xml" | grep -qx 12 || fail "same_1 vs change_extra: want 12 failures"
 check captures/same_1.pcap captures/same_2.pcap 0
 grep -q '<failure' "$tmp/j.xml" && fail "same_1 vs same_2: no failure expected"
 check captures/same_1.pcap captures/change_name.pcap 1

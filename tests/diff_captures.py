@@ -151,7 +151,7 @@ def case_dialects(smbcmp):
     check(any("dialect" in n for n in names), f"no dialect difference: {sorted(names)[:10]}")
     # The file operations align (paired), not gaps.
     file_ops = [o for o in ops if re.match(r"(Create|Write|Read|Close|GetInfo|Find)", req(o, "a") or req(o, "b"))]
-    paired = [o for o in file_ops if o["status"] in ("equal", "changed")]
+    paired = [o for o in file_ops if o["status"] in ("equal", "similar", "changed")]
     check(len(file_ops) >= 20 and len(paired) >= len(file_ops) - 2,
           f"file operations not aligned: {len(paired)}/{len(file_ops)} paired")
 
@@ -168,8 +168,12 @@ def case_clients(smbcmp):
     check("User: WORKGROUP\\smbuser" in req(auth[0], "b"),
           f"go-smb2's user (Unicode, empty workstation at offset 0): {req(auth[0], 'b')!r}")
     writes = [o for o in ops if req(o, "a").startswith("Write Request")]
-    check(len(writes) == 1 and writes[0]["status"] == "changed", "the upload is not paired")
-    check("smb2.flags.signature" in diff_names(writes[0]), "B signs, A does not: not shown")
+    check(len(writes) == 1 and writes[0]["status"] in ("changed", "similar"), "the upload is not paired")
+    # B signs every message, A does not: one systematic finding names it
+    # (with the upload among its operations), not every operation.
+    sig = [f for f in doc["findings"] if f["kind"] == "systematic"
+           and any(x["name"] == "smb2.flags.signature" for x in f["fields"])]
+    check(sig and writes[0]["index"] in sig[0]["operations"], "B signs, A does not: not a systematic finding")
     only_b = " ".join(req(o, "b") for o in ops if o["status"] == "only_b")
     for what in ("FSCTL_SRV_COPYCHUNK", "NetShareEnumAll", "SMB2_FILE_ENDOFFILE_INFO"):
         check(what in only_b, f"{what} not among B's own operations")
@@ -224,6 +228,84 @@ def case_andx(smbcmp):
     check(rc == 0, f"chained vs itself: exit {rc}, {doc['summary']}")
 
 
+# ---- findings (src/findings/) ----
+
+def text_findings(smbcmp, a, b):
+    """The findings section of --text: from '# findings' to the blank line."""
+    rc, out, err = run(smbcmp, "--text", os.path.join(CAP, a), os.path.join(CAP, b))
+    lines = out.splitlines()
+    start = next((i for i, l in enumerate(lines) if l.startswith("# findings")), None)
+    if start is None:
+        return rc, []
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    return rc, lines[start:end]
+
+
+def case_findings_same(smbcmp):
+    rc, doc = diff_json(smbcmp, "same_1.pcap", "same_2.pcap")
+    check(rc == 0, f"exit {rc}")
+    check(doc["findings"] == [], f"findings on the same client twice: {doc['findings'][:2]}")
+    check(not any(r.get("differs") for r in doc["profile"]), "profile rows differ")
+    check(doc["summary"]["first_failure"] is None, "a first failure")
+
+
+def case_findings_dialect(smbcmp):
+    """SMB 3.1.1 against 2.0.2 smbclient: the dialect is one systematic
+    finding; the file operations are similar or equal, none changed."""
+    rc, doc = diff_json(smbcmp, "reference.pcap", "smb2_02.pcap")
+    check(rc == 1, f"exit {rc}")
+    f = doc["findings"]
+    check(f and f[0]["check"] == "dialect" and "3.1.1" in f[0]["message"]
+          and "2.0.2" in f[0]["message"], f"first finding is not the dialect: {f[:1]}")
+    check(any(x["name"] == "smb2.flags.priority_mask" for x in f[0]["fields"]),
+          "the Priority flag is not in the dialect finding")
+    changed = [o for o in doc["operations"] if o["status"] == "changed"]
+    check(all(req(o, "a").startswith("Negotiate") for o in changed),
+          f"changed beyond the negotiate: {[req(o, 'a') for o in changed]}")
+    check(doc["summary"]["similar"] >= 30, f"similar {doc['summary']['similar']}")
+    rc, lines = text_findings(smbcmp, "reference.pcap", "smb2_02.pcap")
+    check(0 < len(lines) <= 20, f"findings section is {len(lines)} lines")
+    # --all-fields: the similar operations' differences listed again.
+    rc, out, err = run(smbcmp, "--all-fields", "--json", os.path.join(CAP, "reference.pcap"),
+                       os.path.join(CAP, "smb2_02.pcap"))
+    sim = [o for o in json.loads(out)["operations"] if o["status"] == "similar"]
+    check(sim and all(o.get("differences") for o in sim), "--all-fields lists no differences")
+
+
+def case_findings_camera(smbcmp):
+    """An SMB1-only client against an SMB2-only server: no common dialect,
+    said first, with what each side offered."""
+    rc, doc = diff_json(smbcmp, "camera.pcap", "reference.pcap")
+    f = doc["findings"]
+    check(f and f[0]["check"] == "no_common_dialect", f"first finding: {f[:1]}")
+    m = f[0]["message"]
+    check("only SMB1" in m and "NT LM 0.12" in m and "3.1.1" in m, m)
+    check(f[0]["frames"]["a"], "no frames for the failed negotiate")
+    rc, lines = text_findings(smbcmp, "camera.pcap", "reference.pcap")
+    check(len(lines) > 1 and "no common dialect" in lines[1], f"text: {lines[:2]}")
+
+
+def case_findings_logon(smbcmp):
+    rc, doc = diff_json(smbcmp, "reference.pcap", "change_badpass.pcap")
+    f = doc["findings"]
+    check(f and f[0]["check"] == "logon_failure", f"first finding: {f[:1]}")
+    check("password" in f[0]["message"], f[0]["message"])
+    check(doc["summary"]["first_failure"] is not None, "no first failure")
+
+
+def case_findings_ids(smbcmp):
+    """impacket connects the tree again per file: its tree ids name the same
+    share, so no 'id used inconsistently'; the reconnects are one pattern."""
+    rc, out, err = run(smbcmp, "--json", "--all-fields", os.path.join(CAP, "reference.pcap"),
+                       os.path.join(CAP, "impacket.pcap"))
+    doc = json.loads(out)
+    notes = [d for o in doc["operations"] for d in o.get("differences", [])
+             if d.get("note") == "id used inconsistently"]
+    check(not notes, f"{len(notes)} ids used inconsistently: {notes[:1]}")
+    check(any(f["check"] == "connects" and "B 4 times" in f["message"] for f in doc["findings"]),
+          "tree reconnects not a pattern")
+
+
 CASES = {
     "same": case_same,
     "change_name": case_change_name,
@@ -234,6 +316,11 @@ CASES = {
     "clients": case_clients,
     "filter": case_filter,
     "andx": case_andx,
+    "findings_same": case_findings_same,
+    "findings_dialect": case_findings_dialect,
+    "findings_camera": case_findings_camera,
+    "findings_logon": case_findings_logon,
+    "findings_ids": case_findings_ids,
 }
 
 
