@@ -158,6 +158,8 @@ command -v ss >/dev/null || need_pkgs+=(iproute2)
 command -v go >/dev/null || need_pkgs+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/hirochachacha/go-smb2 ] ||
     need_pkgs+=(golang-github-hirochachacha-go-smb2-dev)
+command -v node >/dev/null || need_pkgs+=(nodejs)
+command -v npm >/dev/null || need_pkgs+=(npm)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     log "installing ${need_pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -213,6 +215,7 @@ mkdir -p "$LOCAL" "$TMP/share" "$TMP/state"
 stream 0 4096 >"$LOCAL/snapshot.jpg"
 cp "$LOCAL/snapshot.jpg" "$LOCAL/holiday.jpg"
 stream 4096 1500 >"$LOCAL/new.jpg"
+stream 0 65536 >"$LOCAL/big.jpg"
 [ "$(stat -c %s "$LOCAL/snapshot.jpg")" = 4096 ] || die "openssl keystream failed"
 
 reset_share() {
@@ -546,7 +549,7 @@ if want reference; then
     stop_cap
 fi
 
-for d in smb2_02:SMB2_02 smb3_11:SMB3_11; do
+for d in smb2_02:SMB2_02 smb3_11:SMB3_11 job_smb3_02:SMB3_02 job_smb2_10:SMB2_10; do
     if want "${d%%:*}"; then
         start_cap "${d%%:*}"
         run_job OK "${AUTH[@]}" -m "${d#*:}" -c "$JOB"; check_get
@@ -619,6 +622,20 @@ fi
 if want lanman2; then
     start_cap lanman2
     run_job OK "${AUTH[@]}" -m LANMAN2 --option='client min protocol=LANMAN1' "${OLDAUTH[@]}" -c "$SIMPLE"
+    check_get
+    stop_cap
+fi
+
+# the full job (with allinfo) at SMB1 dialects, to pair with reference.pcap
+if want job_lanman2; then
+    start_cap job_lanman2
+    run_job OK "${AUTH[@]}" -m LANMAN2 --option='client min protocol=LANMAN1' "${OLDAUTH[@]}" -c "$JOB"
+    check_get
+    stop_cap
+fi
+if want job_nt1; then
+    start_cap job_nt1
+    run_job OK "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' -c "$JOB"
     check_get
     stop_cap
 fi
@@ -780,6 +797,52 @@ if want gosmb2_encrypted; then # the server insists: go-smb2 encrypts (AES-128-G
     fi
     start_smbd
 fi
+
+# go-smb2 writing a 65536-byte file (big.jpg) in 64 WRITEs of 1024 bytes,
+# and the same client writing it in one 65536-byte WRITE
+gochunk() { # gochunk NAME CHUNK
+    if [ ! -x "$TMP/gosmb2_chunked" ]; then
+        GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$TMP/gocache" GOFLAGS= \
+            go build -o "$TMP/gosmb2_chunked" "$HERE/gosmb2_chunked/main.go" || die "$1: go build failed"
+    fi
+    start_cap "$1"
+    (cd "$LOCAL" && "$TMP/gosmb2_chunked" -chunk "$2" 127.0.0.1 "$USER_NAME" "$USER_PASS" "$SHARE") \
+        >"$TMP/client.out" 2>&1 || die "$1: gosmb2_chunked failed: $(tail -5 "$TMP/client.out")"
+    log "$1: $(cat "$TMP/client.out")"
+    check_get big.jpg big.out
+    stop_cap
+}
+want chunked_gosmb2 && gochunk chunked_gosmb2 1024
+want whole_gosmb2 && gochunk whole_gosmb2 0
+
+# ================================================================ npm clients
+# Two more independent SMB2 clients, both pure JavaScript from npm: the
+# @marsaud/smb2 family (bchelli's node-smb2 and its forks) and the
+# @awo00/smb2 family (ardean's TypeScript smb2 / node-smb2).  Each driver
+# (captures/<dir>/job.js, pinned by package-lock.json) is installed with
+# "npm ci" into the temp dir and does the job (upload, stat, download,
+# delete, disconnect); a failing step is printed and recorded as it
+# happens, only a wrong download is fatal.
+npmjob() { # npmjob NAME DIR
+    local name=$1 dir=$2
+    if [ ! -d "$TMP/npm/$dir/node_modules" ]; then
+        mkdir -p "$TMP/npm/$dir"
+        cp "$HERE/$dir/package.json" "$HERE/$dir/package-lock.json" "$HERE/$dir/job.js" "$TMP/npm/$dir/"
+        (cd "$TMP/npm/$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm.log" 2>&1 ||
+            die "$name: npm ci failed: $(tail -5 "$TMP/npm.log")"
+    fi
+    start_cap "$name"
+    # --openssl-legacy-provider: @marsaud/smb2's "ntlm" module hashes with MD4,
+    # which Node >= 17 (OpenSSL 3) only offers through the legacy provider
+    (cd "$LOCAL" && timeout 60 node --openssl-legacy-provider "$TMP/npm/$dir/job.js" 127.0.0.1 "$USER_NAME" "$USER_PASS" "$SHARE") \
+        >"$TMP/client.out" 2>&1 || die "$name: $dir/job.js failed: $(tail -5 "$TMP/client.out")"
+    log "$name: $(tr '\n' ';' <"$TMP/client.out")"
+    grep -q '^download: ok' "$TMP/client.out" || die "$name: download failed: $(cat "$TMP/client.out")"
+    check_get
+    stop_cap
+}
+want marsaud_smb2 && npmjob marsaud_smb2 marsaud_smb2
+want awo_smb2 && npmjob awo_smb2 awo_smb2
 
 # ================================================================ signing / encryption
 # keys.txt   : FILE SESSIONID SESSIONKEY [S2C C2S]   (S2C/C2S only if encrypted)
