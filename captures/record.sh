@@ -159,6 +159,8 @@ command -v go >/dev/null || need_pkgs+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/hirochachacha/go-smb2 ] ||
     need_pkgs+=(golang-github-hirochachacha-go-smb2-dev)
 command -v node >/dev/null || need_pkgs+=(nodejs)
+[ -f /usr/share/java/jcifs.jar ] || need_pkgs+=(libjcifs-java)
+command -v javac >/dev/null || need_pkgs+=(default-jdk-headless)
 command -v npm >/dev/null || need_pkgs+=(npm)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     log "installing ${need_pkgs[*]}"
@@ -843,6 +845,27 @@ npmjob() { # npmjob NAME DIR
 }
 want marsaud_smb2 && npmjob marsaud_smb2 marsaud_smb2
 want awo_smb2 && npmjob awo_smb2 awo_smb2
+
+# ================================================================ JCIFS
+# A pure Java SMB1 client (JCIFS 1.3.19, Debian libjcifs-java): NT LM 0.12,
+# its own NTLMSSP, the job via SmbFile streams (captures/jcifs/Job.java).
+# JCIFS 1.3 has no logoff/disconnect call: the TCP connection ends when the
+# JVM exits.  A failing step is printed and recorded as it happens.
+if want jcifs; then
+    if [ ! -f "$TMP/jcifs/Job.class" ]; then
+        mkdir -p "$TMP/jcifs"
+        javac --release 17 -cp /usr/share/java/jcifs.jar -d "$TMP/jcifs" "$HERE/jcifs/Job.java" ||
+            die "jcifs: javac failed"
+    fi
+    start_cap jcifs
+    (cd "$LOCAL" && timeout 60 java -cp "/usr/share/java/jcifs.jar:$TMP/jcifs" Job \
+        127.0.0.1 "$USER_NAME" "$USER_PASS" "$SHARE") >"$TMP/client.out" 2>&1 ||
+        die "jcifs: Job failed: $(tail -5 "$TMP/client.out")"
+    log "jcifs: $(tr '\n' ';' <"$TMP/client.out")"
+    grep -q '^download: ok' "$TMP/client.out" || die "jcifs: download failed: $(cat "$TMP/client.out")"
+    check_get
+    stop_cap
+fi
 
 # ================================================================ signing / encryption
 # keys.txt   : FILE SESSIONID SESSIONKEY [S2C C2S]   (S2C/C2S only if encrypted)
