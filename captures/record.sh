@@ -7,8 +7,11 @@
 # Runs a throw-away Samba 4.17 server (smbd) on 127.0.0.1:445, with all of its
 # state in a temp dir, and records client sessions on the loopback interface
 # with tcpdump.  Needs root.  Nothing else may listen on port 445.
-# Installs samba, smbclient, tcpdump, python3-impacket (and openssl, iproute2)
-# with apt-get if missing; tshark is optional (extra checks if present).  Cleans up on exit, also on failure: stops only its own smbd and
+# Installs samba, smbclient, tcpdump, python3-impacket, golang-go +
+# golang-github-hirochachacha-go-smb2-dev, nodejs + npm, libjcifs-java +
+# default-jdk-headless (and openssl, iproute2) with apt-get if missing; the
+# npm drivers are installed with "npm ci" into the temp dir (needs the npm
+# registry); tshark is optional (extra checks if present).  Cleans up on exit, also on failure: stops only its own smbd and
 # tcpdump (by PID), removes the temp dir and the Unix user it created.
 #
 # Credentials: user "smbuser", password "smbpass123", share "share"
@@ -105,6 +108,36 @@
 #   gosmb2_encrypted.pcap   the same, SMB 3.1.1, against a server with "server
 #                        smb encrypt = required": AES-128-GCM; tshark decrypts
 #                        it with the password (ntlmssp.nt_password).
+#   chunked_gosmb2.pcap  go-smb2 (captures/gosmb2_chunked/main.go), SMB 3.1.1,
+#                        signed: big.jpg (65536 bytes, the same keystream)
+#                        written in 64 WRITEs of 1024 bytes, then stat, read
+#                        back, delete, logoff.
+#   whole_gosmb2.pcap    the same client writing big.jpg in one 65536-byte
+#                        WRITE (the reference-size counterpart).
+#   marsaud_smb2.pcap    @marsaud/smb2 0.18.0 (npm, pure JavaScript, dialects
+#                        2.0.2/2.1 offered, 2.1 chosen, unsigned, NTLMv1;
+#                        captures/marsaud_smb2/job.js): upload, stat,
+#                        download, delete, disconnect.  Its delete fails:
+#                        CREATE (Overwrite If, share access Delete only)
+#                        answered STATUS_ACCESS_DENIED; it then closes the
+#                        socket without TREE_DISCONNECT or LOGOFF.
+#   awo_smb2.pcap        @awo00/smb2 1.1.1 (npm, TypeScript, 2.0.2/2.1, 2.1
+#                        chosen, unsigned, NTLMv1; captures/awo_smb2/job.js):
+#                        the same steps, all succeed, ends with
+#                        TREE_DISCONNECT and LOGOFF.
+#   jcifs.pcap           JCIFS 1.3.19 (Debian libjcifs-java, pure Java,
+#                        SMB1 NT LM 0.12 only, NTLMv2 in NTLMSSP;
+#                        captures/jcifs/Job.java): upload, stat, download,
+#                        delete; no TREE_DISCONNECT or LOGOFF (JCIFS 1.3 has
+#                        no call for them), the socket closes when the JVM
+#                        exits.
+#   job_smb3_02.pcap     smbclient -m SMB3_02, default signing, no encryption:
+#                        the job (pair with reference.pcap, SMB3_11).
+#   job_smb2_10.pcap     smbclient -m SMB2_10: the job.
+#   job_nt1.pcap         smbclient -m NT1: the job with allinfo (nt1.pcap is
+#                        the simple job).
+#   job_lanman2.pcap     smbclient -m LANMAN2 (lanman auth options as for
+#                        lanman2.pcap): the job with allinfo.
 #   signed_300.pcap      the job, --client-protection=sign, -m SMB3_00
 #   signed_302.pcap      same with -m SMB3_02
 #   signed_311.pcap      same with -m SMB3_11 (AES-128-GMAC signing)
