@@ -7,8 +7,11 @@
 # Runs a throw-away Samba 4.17 server (smbd) on 127.0.0.1:445, with all of its
 # state in a temp dir, and records client sessions on the loopback interface
 # with tcpdump.  Needs root.  Nothing else may listen on port 445.
-# Installs samba, smbclient, tcpdump, python3-impacket (and openssl, iproute2)
-# with apt-get if missing; tshark is optional (extra checks if present).  Cleans up on exit, also on failure: stops only its own smbd and
+# Installs samba, smbclient, tcpdump, python3-impacket, golang-go +
+# golang-github-hirochachacha-go-smb2-dev, nodejs + npm, libjcifs-java +
+# default-jdk-headless (and openssl, iproute2) with apt-get if missing; the
+# npm drivers are installed with "npm ci" into the temp dir (needs the npm
+# registry); tshark is optional (extra checks if present).  Cleans up on exit, also on failure: stops only its own smbd and
 # tcpdump (by PID), removes the temp dir and the Unix user it created.
 #
 # Credentials: user "smbuser", password "smbpass123", share "share"
@@ -105,6 +108,36 @@
 #   gosmb2_encrypted.pcap   the same, SMB 3.1.1, against a server with "server
 #                        smb encrypt = required": AES-128-GCM; tshark decrypts
 #                        it with the password (ntlmssp.nt_password).
+#   chunked_gosmb2.pcap  go-smb2 (captures/gosmb2_chunked/main.go), SMB 3.1.1,
+#                        signed: big.jpg (65536 bytes, the same keystream)
+#                        written in 64 WRITEs of 1024 bytes, then stat, read
+#                        back, delete, logoff.
+#   whole_gosmb2.pcap    the same client writing big.jpg in one 65536-byte
+#                        WRITE (the reference-size counterpart).
+#   marsaud_smb2.pcap    @marsaud/smb2 0.18.0 (npm, pure JavaScript, dialects
+#                        2.0.2/2.1 offered, 2.1 chosen, unsigned, NTLMv1;
+#                        captures/marsaud_smb2/job.js): upload, stat,
+#                        download, delete, disconnect.  Its delete fails:
+#                        CREATE (Overwrite If, share access Delete only)
+#                        answered STATUS_ACCESS_DENIED; it then closes the
+#                        socket without TREE_DISCONNECT or LOGOFF.
+#   awo_smb2.pcap        @awo00/smb2 1.1.1 (npm, TypeScript, 2.0.2/2.1, 2.1
+#                        chosen, unsigned, NTLMv1; captures/awo_smb2/job.js):
+#                        the same steps, all succeed, ends with
+#                        TREE_DISCONNECT and LOGOFF.
+#   jcifs.pcap           JCIFS 1.3.19 (Debian libjcifs-java, pure Java,
+#                        SMB1 NT LM 0.12 only, NTLMv2 in NTLMSSP;
+#                        captures/jcifs/Job.java): upload, stat, download,
+#                        delete; no TREE_DISCONNECT or LOGOFF (JCIFS 1.3 has
+#                        no call for them), the socket closes when the JVM
+#                        exits.
+#   job_smb3_02.pcap     smbclient -m SMB3_02, default signing, no encryption:
+#                        the job (pair with reference.pcap, SMB3_11).
+#   job_smb2_10.pcap     smbclient -m SMB2_10: the job.
+#   job_nt1.pcap         smbclient -m NT1: the job with allinfo (nt1.pcap is
+#                        the simple job).
+#   job_lanman2.pcap     smbclient -m LANMAN2 (lanman auth options as for
+#                        lanman2.pcap): the job with allinfo.
 #   signed_300.pcap      the job, --client-protection=sign, -m SMB3_00
 #   signed_302.pcap      same with -m SMB3_02
 #   signed_311.pcap      same with -m SMB3_11 (AES-128-GMAC signing)
@@ -158,6 +191,10 @@ command -v ss >/dev/null || need_pkgs+=(iproute2)
 command -v go >/dev/null || need_pkgs+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/hirochachacha/go-smb2 ] ||
     need_pkgs+=(golang-github-hirochachacha-go-smb2-dev)
+command -v node >/dev/null || need_pkgs+=(nodejs)
+[ -f /usr/share/java/jcifs.jar ] || need_pkgs+=(libjcifs-java)
+command -v javac >/dev/null || need_pkgs+=(default-jdk-headless)
+command -v npm >/dev/null || need_pkgs+=(npm)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     log "installing ${need_pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -213,6 +250,7 @@ mkdir -p "$LOCAL" "$TMP/share" "$TMP/state"
 stream 0 4096 >"$LOCAL/snapshot.jpg"
 cp "$LOCAL/snapshot.jpg" "$LOCAL/holiday.jpg"
 stream 4096 1500 >"$LOCAL/new.jpg"
+stream 0 65536 >"$LOCAL/big.jpg"
 [ "$(stat -c %s "$LOCAL/snapshot.jpg")" = 4096 ] || die "openssl keystream failed"
 
 reset_share() {
@@ -546,7 +584,7 @@ if want reference; then
     stop_cap
 fi
 
-for d in smb2_02:SMB2_02 smb3_11:SMB3_11; do
+for d in smb2_02:SMB2_02 smb3_11:SMB3_11 job_smb3_02:SMB3_02 job_smb2_10:SMB2_10; do
     if want "${d%%:*}"; then
         start_cap "${d%%:*}"
         run_job OK "${AUTH[@]}" -m "${d#*:}" -c "$JOB"; check_get
@@ -619,6 +657,20 @@ fi
 if want lanman2; then
     start_cap lanman2
     run_job OK "${AUTH[@]}" -m LANMAN2 --option='client min protocol=LANMAN1' "${OLDAUTH[@]}" -c "$SIMPLE"
+    check_get
+    stop_cap
+fi
+
+# the full job (with allinfo) at SMB1 dialects, to pair with reference.pcap
+if want job_lanman2; then
+    start_cap job_lanman2
+    run_job OK "${AUTH[@]}" -m LANMAN2 --option='client min protocol=LANMAN1' "${OLDAUTH[@]}" -c "$JOB"
+    check_get
+    stop_cap
+fi
+if want job_nt1; then
+    start_cap job_nt1
+    run_job OK "${AUTH[@]}" -m NT1 --option='client min protocol=NT1' -c "$JOB"
     check_get
     stop_cap
 fi
@@ -779,6 +831,73 @@ if want gosmb2_encrypted; then # the server insists: go-smb2 encrypts (AES-128-G
             grep -q 'Create Request' || die "gosmb2_encrypted: tshark cannot decrypt it with the password"
     fi
     start_smbd
+fi
+
+# go-smb2 writing a 65536-byte file (big.jpg) in 64 WRITEs of 1024 bytes,
+# and the same client writing it in one 65536-byte WRITE
+gochunk() { # gochunk NAME CHUNK
+    if [ ! -x "$TMP/gosmb2_chunked" ]; then
+        GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$TMP/gocache" GOFLAGS= \
+            go build -o "$TMP/gosmb2_chunked" "$HERE/gosmb2_chunked/main.go" || die "$1: go build failed"
+    fi
+    start_cap "$1"
+    (cd "$LOCAL" && "$TMP/gosmb2_chunked" -chunk "$2" 127.0.0.1 "$USER_NAME" "$USER_PASS" "$SHARE") \
+        >"$TMP/client.out" 2>&1 || die "$1: gosmb2_chunked failed: $(tail -5 "$TMP/client.out")"
+    log "$1: $(cat "$TMP/client.out")"
+    check_get big.jpg big.out
+    stop_cap
+}
+want chunked_gosmb2 && gochunk chunked_gosmb2 1024
+want whole_gosmb2 && gochunk whole_gosmb2 0
+
+# ================================================================ npm clients
+# Two more independent SMB2 clients, both pure JavaScript from npm: the
+# @marsaud/smb2 family (bchelli's node-smb2 and its forks) and the
+# @awo00/smb2 family (ardean's TypeScript smb2 / node-smb2).  Each driver
+# (captures/<dir>/job.js, pinned by package-lock.json) is installed with
+# "npm ci" into the temp dir and does the job (upload, stat, download,
+# delete, disconnect); a failing step is printed and recorded as it
+# happens, only a wrong download is fatal.
+npmjob() { # npmjob NAME DIR
+    local name=$1 dir=$2
+    if [ ! -d "$TMP/npm/$dir/node_modules" ]; then
+        mkdir -p "$TMP/npm/$dir"
+        cp "$HERE/$dir/package.json" "$HERE/$dir/package-lock.json" "$HERE/$dir/job.js" "$TMP/npm/$dir/"
+        (cd "$TMP/npm/$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm.log" 2>&1 ||
+            die "$name: npm ci failed: $(tail -5 "$TMP/npm.log")"
+    fi
+    start_cap "$name"
+    # --openssl-legacy-provider: @marsaud/smb2's "ntlm" module hashes with MD4,
+    # which Node >= 17 (OpenSSL 3) only offers through the legacy provider
+    (cd "$LOCAL" && timeout 60 node --openssl-legacy-provider "$TMP/npm/$dir/job.js" 127.0.0.1 "$USER_NAME" "$USER_PASS" "$SHARE") \
+        >"$TMP/client.out" 2>&1 || die "$name: $dir/job.js failed: $(tail -5 "$TMP/client.out")"
+    log "$name: $(tr '\n' ';' <"$TMP/client.out")"
+    grep -q '^download: ok' "$TMP/client.out" || die "$name: download failed: $(cat "$TMP/client.out")"
+    check_get
+    stop_cap
+}
+want marsaud_smb2 && npmjob marsaud_smb2 marsaud_smb2
+want awo_smb2 && npmjob awo_smb2 awo_smb2
+
+# ================================================================ JCIFS
+# A pure Java SMB1 client (JCIFS 1.3.19, Debian libjcifs-java): NT LM 0.12,
+# its own NTLMSSP, the job via SmbFile streams (captures/jcifs/Job.java).
+# JCIFS 1.3 has no logoff/disconnect call: the TCP connection ends when the
+# JVM exits.  A failing step is printed and recorded as it happens.
+if want jcifs; then
+    if [ ! -f "$TMP/jcifs/Job.class" ]; then
+        mkdir -p "$TMP/jcifs"
+        javac --release 17 -cp /usr/share/java/jcifs.jar -d "$TMP/jcifs" "$HERE/jcifs/Job.java" ||
+            die "jcifs: javac failed"
+    fi
+    start_cap jcifs
+    (cd "$LOCAL" && timeout 60 java -cp "/usr/share/java/jcifs.jar:$TMP/jcifs" Job \
+        127.0.0.1 "$USER_NAME" "$USER_PASS" "$SHARE") >"$TMP/client.out" 2>&1 ||
+        die "jcifs: Job failed: $(tail -5 "$TMP/client.out")"
+    log "jcifs: $(tr '\n' ';' <"$TMP/client.out")"
+    grep -q '^download: ok' "$TMP/client.out" || die "jcifs: download failed: $(cat "$TMP/client.out")"
+    check_get
+    stop_cap
 fi
 
 # ================================================================ signing / encryption
