@@ -306,6 +306,32 @@ def case_findings_ids(smbcmp):
           "tree reconnects not a pattern")
 
 
+def case_findings_failure(smbcmp):
+    """@marsaud/smb2 deletes by opening with Overwrite If, its access mask
+    and share access Delete only: STATUS_ACCESS_DENIED where smbclient's
+    delete succeeds. That failure is the first finding, with the request
+    fields that differ."""
+    rc, doc = diff_json(smbcmp, "reference.pcap", "marsaud_smb2.pcap")
+    f = doc["findings"]
+    check(f and f[0]["kind"] == "failure" and f[0]["check"] == "outcome", f"first: {f[:1]}")
+    m = f[0]["message"]
+    for what in ("Create share\\snapshot.jpg", "STATUS_ACCESS_DENIED", "Disposition",
+                 "Overwrite If", "Access Mask", "Share Access", "Delete On Close"):
+        check(what in m, f"{what!r} not in {m!r}")
+    check(doc["summary"]["first_failure"] == f[0]["operations"][0], "first_failure")
+
+
+def case_findings_chunks(smbcmp):
+    """go-smb2 writing 64 KiB in 64 WRITEs of 1 KiB against one WRITE: one
+    I/O pattern finding with the sizes, and nothing else."""
+    rc, doc = diff_json(smbcmp, "whole_gosmb2.pcap", "chunked_gosmb2.pcap")
+    io = [f for f in doc["findings"] if f["check"] == "io"]
+    check(len(io) == 1, f"io findings: {io}")
+    m = io[0]["message"]
+    check("65,536 bytes in 1 request of 65,536" in m and "64 requests of 1,024" in m, m)
+    check(len(doc["findings"]) <= 2, f"{len(doc['findings'])} findings")
+
+
 CASES = {
     "same": case_same,
     "change_name": case_change_name,
@@ -321,6 +347,8 @@ CASES = {
     "findings_camera": case_findings_camera,
     "findings_logon": case_findings_logon,
     "findings_ids": case_findings_ids,
+    "findings_failure": case_findings_failure,
+    "findings_chunks": case_findings_chunks,
 }
 
 

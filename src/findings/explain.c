@@ -122,6 +122,42 @@ const char *fnd_strdiff(struct arena *a, const char *x, const char *y)
 	return NULL;
 }
 
+/* A value for one line: a flags field's number alone when it names more
+ * than three bits ("0x001701df"), a value name without its description
+ * ("Open (if file exists open it, else fail) (1)" -> "Open (1)"). */
+static const char *brief(struct arena *a, const char *v)
+{
+	const char *comma = strstr(v, ", ");
+	if (!strncmp(v, "0x", 2) && comma) {
+		size_t names = 0;
+		for (const char *p = comma; p; p = strstr(p + 2, ", "))
+			names++;
+		return names > 3 ? arena_strndup(a, v, (size_t)(comma - v)) : v;
+	}
+	const char *open = strstr(v, " (");
+	const char *last = strrchr(v, '(');
+	if (open && last && last > open + 1 && strchr(open + 2, ' ') < last)
+		return arena_printf(a, "%.*s %s", (int)(open - v), v, last);
+	return v;
+}
+
+/* "Read, Write, Append and 8 more" of a list of names. */
+static const char *names_brief(struct arena *a, const char *list)
+{
+	const char *p = list;
+	for (int k = 0; k < 3 && p; k++) {
+		p = strstr(p, ", ");
+		if (p)
+			p += 2;
+	}
+	if (!p)
+		return list;
+	size_t more = 1;
+	for (const char *q = strstr(p, ", "); q; q = strstr(q + 2, ", "))
+		more++;
+	return arena_printf(a, "%.*s and %zu more", (int)(p - 2 - list), list, more);
+}
+
 /* One clause: "Disposition Overwrite If (5) (B Open (1))". */
 static void clause(struct arena *a, char *buf, size_t cap, const struct ddetail *det,
 		   size_t k)
@@ -131,11 +167,12 @@ static void clause(struct arena *a, char *buf, size_t cap, const struct ddetail 
 	size_t len = strlen(buf);
 	if (!f->a || !f->b) {
 		snprintf(buf + len, cap - len, "%s%s %s only in %s", len ? ", " : "", name,
-			 fnd_label_value(f->a ? f->la : f->lb, f->a ? f->a : f->b), f->a ? "A" : "B");
+			 brief(a, fnd_label_value(f->a ? f->la : f->lb, f->a ? f->a : f->b)),
+			 f->a ? "A" : "B");
 		return;
 	}
 	snprintf(buf + len, cap - len, "%s%s %s (B %s", len ? ", " : "", name,
-		 fnd_label_value(f->la, f->a), fnd_label_value(f->lb, f->b));
+		 brief(a, fnd_label_value(f->la, f->a)), brief(a, fnd_label_value(f->lb, f->b)));
 	len = strlen(buf);
 	const char *how = fnd_strdiff(a, f->a, f->b);
 	if (how && strchr(f->name, '.') && !isdigit((unsigned char)f->a[0])) {
@@ -159,7 +196,8 @@ static void clause(struct arena *a, char *buf, size_t cap, const struct ddetail 
 	for (int s = 0; s < 2; s++)
 		if (*sets[s]) {
 			len = strlen(buf);
-			snprintf(buf + len, cap - len, "; only %c sets %s", s ? 'B' : 'A', sets[s]);
+			snprintf(buf + len, cap - len, "; only %c sets %s", s ? 'B' : 'A',
+				 names_brief(a, sets[s]));
 		}
 	len = strlen(buf);
 	snprintf(buf + len, cap - len, ")");

@@ -138,12 +138,16 @@ static bool rw_of(const struct opset *s, const struct op *o, struct arena *a, bo
 		*w = o->cmd == 9;
 		*off = val0(rq, "smb2.file_offset");
 		*len = val0(rq, *w ? "smb2.write_length" : "smb2.read_length");
+		if (!*w && rs) /* what was read: the response's data */
+			*len = val0(rs, "smb2.olb.length");
 		return true;
 	}
 	*w = o->cmd == 0x2f || o->cmd == 0x0b;
 	*off = val0(rq, "smb.offset") | val0(rq, "smb.offset_high") << 32;
 	if (o->cmd == 0x2f)
 		*len = val0(rq, "smb.data_len_low") | val0(rq, "smb.data_len_high") << 16;
+	else if (o->cmd == 0x2e && rs)
+		*len = val0(rs, "smb.data_len_low") | val0(rs, "smb.data_len_high") << 16;
 	else if (o->cmd == 0x2e)
 		*len = val0(rq, "smb.maxcount_low");
 	else
@@ -252,6 +256,16 @@ static const char *one_sided_on(struct findings *F, const char *path, int side, 
 		const struct op *o = &F->s[side]->ops[d->e[i].op[side]];
 		if (!o->path || strcmp(o->path, path) || fnd_probe_answer(F, o))
 			continue;
+		bool w;
+		uint64_t off, len;
+		struct arena a;
+		arena_init(&a);
+		bool rw = rw_of(F->s[side], o, &a, &w, &off, &len);
+		arena_free(&a);
+		if (rw) { /* the I/O pattern says it */
+			covered[i] = true;
+			continue;
+		}
 		covered[i] = true;
 		const char *sub = fnd_subname(&F->a, o);
 		const char *nm = sub ? arena_printf(&F->a, "%s %s", op_cmd_name(o), sub)
