@@ -9,7 +9,7 @@
 # with tcpdump.  Needs root.  Nothing else may listen on port 445.
 # Installs samba, smbclient, tcpdump, python3-impacket, golang-go +
 # golang-github-hirochachacha-go-smb2-dev, nodejs + npm, libjcifs-java +
-# default-jdk-headless (and openssl, iproute2) with apt-get if missing; the
+# default-jdk-headless, nmap (and openssl, iproute2) with apt-get if missing; the
 # npm drivers are installed with "npm ci" into the temp dir (needs the npm
 # registry); tshark is optional (extra checks if present).  Cleans up on exit, also on failure: stops only its own smbd and
 # tcpdump (by PID), removes the temp dir and the Unix user it created.
@@ -131,6 +131,13 @@
 #                        delete; no TREE_DISCONNECT or LOGOFF (JCIFS 1.3 has
 #                        no call for them), the socket closes when the JVM
 #                        exits.
+#   nmap_smb.pcap        Nmap 7.93's SMB1 library (nselib/smb.lua) driven by
+#                        captures/nmap_smb/smbcmp-job.nse: the -sT scan of
+#                        port 445, then one TCP connection + session + tree
+#                        per operation: upload (4 WRITEs of 1024 bytes),
+#                        stat (FIND_FIRST2), download (1024-byte READs),
+#                        delete.  Its NTLMSSP AUTHENTICATE gives the NT
+#                        response length as 8 for a 24-byte response.
 #   job_smb3_02.pcap     smbclient -m SMB3_02, default signing, no encryption:
 #                        the job (pair with reference.pcap, SMB3_11).
 #   job_smb2_10.pcap     smbclient -m SMB2_10: the job.
@@ -192,6 +199,7 @@ command -v go >/dev/null || need_pkgs+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/hirochachacha/go-smb2 ] ||
     need_pkgs+=(golang-github-hirochachacha-go-smb2-dev)
 command -v node >/dev/null || need_pkgs+=(nodejs)
+command -v nmap >/dev/null || need_pkgs+=(nmap)
 [ -f /usr/share/java/jcifs.jar ] || need_pkgs+=(libjcifs-java)
 command -v javac >/dev/null || need_pkgs+=(default-jdk-headless)
 command -v npm >/dev/null || need_pkgs+=(npm)
@@ -896,6 +904,24 @@ if want jcifs; then
         die "jcifs: Job failed: $(tail -5 "$TMP/client.out")"
     log "jcifs: $(tr '\n' ';' <"$TMP/client.out")"
     grep -q '^download: ok' "$TMP/client.out" || die "jcifs: download failed: $(cat "$TMP/client.out")"
+    check_get
+    stop_cap
+fi
+
+# ================================================================ Nmap
+# Nmap's own SMB1 client (nselib/smb.lua) driven by an NSE script
+# (captures/nmap_smb/smbcmp-job.nse): every library call (upload, the
+# find_files stat, download, delete) opens its own TCP connection and
+# session; upload and download go in 1024-byte WRITEs and READs.  The
+# capture also holds Nmap's connect scan of port 445 (-sT), which the
+# library needs to know the port is open.
+if want nmap_smb; then
+    start_cap nmap_smb
+    (cd "$LOCAL" && timeout 120 nmap -n -Pn -sT -p445 --script "$HERE/nmap_smb/smbcmp-job.nse" \
+        --script-args "smbusername=$USER_NAME,smbpassword=$USER_PASS,smbdomain=WORKGROUP,smbcmpshare=$SHARE" \
+        127.0.0.1) >"$TMP/client.out" 2>&1 || die "nmap_smb: nmap failed: $(tail -5 "$TMP/client.out")"
+    log "nmap_smb: $(grep -E '^\|' "$TMP/client.out" | tr '\n' ';')"
+    grep -q 'download: ok' "$TMP/client.out" || die "nmap_smb: download failed: $(cat "$TMP/client.out")"
     check_get
     stop_cap
 fi
