@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/tshark.h"
-#include "../src/xmlapi.h"
+#include "tshark.h"
+#include "xmlapi.h"
 #include "fuzz_common.h"
 
 /* src/tshark.c drops PDML items deeper than 256 levels; +1 for the root. */

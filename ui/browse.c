@@ -17,7 +17,7 @@
 #include "ui.h"
 
 #ifdef UI_HAVE_FILTER
-#include "../src/filter.h"
+#include "filter.h"
 #endif
 
 enum pane { P_LIST, P_TREE, P_HEX, P_COUNT };

@@ -15,7 +15,7 @@
 #include "uipriv.h"
 
 #ifdef UI_HAVE_FILTER
-#include "../src/filter.h"
+#include "filter.h"
 #endif
 
 void ui_msg(struct uimsg *m, bool err, const char *fmt, ...)

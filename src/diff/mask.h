@@ -28,8 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../dissect/hmap.h"
-#include "../dissect/tree.h"
+#include "hmap.h"
+#include "tree.h"
 
 enum mask_action { MASK_COMPARE, MASK_IGNORE, MASK_ID };
 enum mask_source { MSRC_DEFAULT, MSRC_CONFIG, MSRC_FLAG };

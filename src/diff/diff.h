@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../dissect/hmap.h"
+#include "hmap.h"
 #include "filter.h"
 #include "mask.h"
 #include "ops.h"

@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../dissect/hmap.h"
+#include "hmap.h"
 
 #define MAX_WALK 4096 /* nodes read per PDU */
 

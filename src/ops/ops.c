@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../dissect/hmap.h"
+#include "hmap.h"
 #include "rpcops.h"
 
 #define STATUS_PENDING 0x00000103u

@@ -1,16 +1,16 @@
 /*
- * keys.h - the key options: -k, --keys-from, --password, --password-file.
+ * smb3keys.h - the SMB3 key options: -k, --keys-from, --password, --password-file.
  *
  * They fill a keyring (struct smb_keyring, dissect/dissect.h) handed to
  * trace_open(). Error messages name the option, file and line, never the
  * secret itself.
  */
-#ifndef SMBCMP_KEYS_H
-#define SMBCMP_KEYS_H
+#ifndef SMBCMP_SMB3KEYS_H
+#define SMBCMP_SMB3KEYS_H
 
 #include <stddef.h>
 
-#include "../dissect/dissect.h"
+#include "dissect.h"
 
 struct keyopts {
 	struct smb_key *keys;

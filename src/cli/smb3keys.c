@@ -1,10 +1,10 @@
 /*
- * keys.c - parsing of the key options and key files; see keys.h.
+ * smb3keys.c - parsing of the SMB3 key options and key files; see smb3keys.h.
  *
  * Secrets are copied into the keyring and never echoed: errors say which
  * option or file line is wrong and what was expected.
  */
-#include "keys.h"
+#include "smb3keys.h"
 
 #include <ctype.h>
 #include <errno.h>

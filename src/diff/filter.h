@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../dissect/tree.h"
+#include "tree.h"
 
 #define FILTER_MAX_DEPTH 64
 

@@ -48,7 +48,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../dissect/dissect.h"
+#include "dissect.h"
 
 struct tshark;
 

@@ -44,7 +44,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../dissect/dissect.h"
+#include "dissect.h"
 
 struct graft;
 

@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../dissect/dissect.h"
+#include "dissect.h"
 
 enum op_proto { OP_SMB2 = 2, OP_SMB1 = 1, OP_OTHER = 0, OP_RPC = 3 };
 

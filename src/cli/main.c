@@ -22,18 +22,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../dissect/dissect.h"
+#include "dissect.h"
 #include "diff.h"
 #include "engine.h"
 #include "filter.h"
 #include "graft.h"
-#include "keys.h"
+#include "smb3keys.h"
 #include "mask.h"
 #include "output.h"
 #include "report.h"
 #include "verify.h"
 #include "version.h"
-#include "../ui/ui.h"
+#include "ui.h"
 
 enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS, MODE_VERIFY };
 

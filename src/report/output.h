@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "../dissect/dissect.h"
+#include "dissect.h"
 #include "json.h"
 
 /*

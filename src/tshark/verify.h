@@ -24,7 +24,7 @@
 
 #include <stdio.h>
 
-#include "../dissect/dissect.h"
+#include "dissect.h"
 
 struct ts_secrets;
 /* sec: keys for tshark (engine_secrets), or NULL. */

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../dissect/hmap.h"
+#include "hmap.h"
 #include "tshark.h"
 
 #define GRAFT_FILTER "dcerpc || kerberos || smb_pipe || mailslot || browser || lanman"

@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../dissect/arena.h"
-#include "../dissect/hmap.h"
-#include "../dissect/tree.h"
+#include "arena.h"
+#include "hmap.h"
+#include "tree.h"
 
 /* One graft root and where it goes. */
 struct gentry {

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../dissect/field.h"
+#include "field.h"
 #include "graft.h"
 #include "graftpriv.h"
 
