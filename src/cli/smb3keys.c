@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_LINE 4096
 
@@ -186,16 +187,6 @@ static const struct {
 	{ "app key", KL_OTHER }, { "application key", KL_OTHER },
 };
 
-/* ASCII case-insensitive prefix test (<strings.h> is shadowed by
- * dissect/strings.h on the include path). */
-static bool prefix_ci(const char *s, const char *prefix)
-{
-	for (; *prefix; s++, prefix++)
-		if (tolower((unsigned char)*s) != *prefix)
-			return false;
-	return true;
-}
-
 /* Finds a label at the start of line (after blanks) or after ": " (the
  * "CIFS: VFS: " prefix of kernel lines); *rest gets the text after it. */
 static enum klabel find_label(const char *line, const char **rest)
@@ -209,7 +200,7 @@ static enum klabel find_label(const char *line, const char **rest)
 			continue;
 		for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 			size_t n = strlen(labels[i].text);
-			if (prefix_ci(p, labels[i].text)) {
+			if (!strncasecmp(p, labels[i].text, n)) {
 				*rest = p + n;
 				return labels[i].l;
 			}

@@ -72,6 +72,7 @@
 #include <string.h>
 
 #include "align.h"
+#include "diffpriv.h"
 
 #define DP_MAX_CELLS 1000000u
 #define PAIR_BONUS 0.01

@@ -131,8 +131,4 @@ void diff_free(struct diff *d);
 
 const char *dstatus_name(enum dstatus s);
 
-/* Internal (fieldcmp.c): compares entry e; in record mode fills det. */
-enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
-			    struct arena *a, bool record, struct ddetail *det);
-
 #endif

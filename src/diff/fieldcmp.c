@@ -16,6 +16,7 @@
 
 #include "align.h"
 #include "diff.h"
+#include "diffpriv.h"
 
 #define MAX_DEPTH 64
 

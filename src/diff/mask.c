@@ -15,7 +15,7 @@
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ctype.h>
+#include <strings.h>
 
 struct default_rule {
 	const char *pattern;
@@ -181,15 +181,6 @@ struct cfg {
 	bool *defaults;
 	char bad[160];
 };
-
-/* ASCII case-insensitive equality (dissect/strings.h shadows <strings.h>). */
-static int strcasecmp_(const char *a, const char *b)
-{
-	for (; *a && tolower((unsigned char)*a) == tolower((unsigned char)*b); a++, b++)
-		;
-	return tolower((unsigned char)*a) - tolower((unsigned char)*b);
-}
-#define strcasecmp strcasecmp_
 
 static bool is_no(const char *v)
 {

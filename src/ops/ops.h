@@ -114,6 +114,14 @@ const char *op_key_text(struct arena *a, const struct op *o);
 /* Frame number (1-based, as in the file) of a frame index, 0 for OP_NONE. */
 uint32_t ops_frame_num(const struct opset *s, uint32_t frame);
 
+/* op->cmd of a bind-like RPC operation: RPC_BIND_CMD | packet type;
+ * RPC_BIND that of a bind (packet type 11). */
+#define RPC_BIND_CMD 0xff00u
+#define RPC_BIND (RPC_BIND_CMD | 11u)
+/* An RPC operation's name without its interface ("NetShareEnumAll",
+ * "Bind"; rpcops.c). */
+const char *rpc_operation(const struct op *o);
+
 /* Internal to ops.c and rpcops.c: a new operation (ids OP_NONE) in
  * stream; str interned in s's arena through the map strs. */
 uint32_t ops_new_op(struct opset *s, uint32_t stream);

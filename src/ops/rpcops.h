@@ -7,15 +7,13 @@
  * an operation of its own (proto OP_RPC), next to the SMB operations that
  * carry it, so two clients' RPC calls are aligned by interface and opnum
  * and compared field by field like SMB operations. Design at the top of
- * rpcops.c. Internal to ops.c.
+ * rpcops.c. Internal to ops/ (ops.c and rpcops.c): what the other stages
+ * read of an RPC operation is in ops.h (RPC_BIND_CMD, rpc_operation).
  */
 #ifndef SMBCMP_RPCOPS_H
 #define SMBCMP_RPCOPS_H
 
 #include "ops.h"
-
-/* op->cmd of a bind-like operation: RPC_BIND_CMD | packet type. */
-#define RPC_BIND_CMD 0xff00u
 
 /* The SMB message a dcerpc PDU follows, as ops.c knows it. */
 struct rpc_carrier {
@@ -45,8 +43,5 @@ void rpc_frame(struct rpc_builder *rb, struct node *root, uint32_t frame,
  */
 struct node *rpc_pdu_view(struct arena *a, const struct op *o, struct node *root,
 			  uint16_t ordinal, const char **sum);
-
-/* The operation's name without its interface ("NetShareEnumAll", "Bind"). */
-const char *rpc_operation(const struct op *o);
 
 #endif

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "json.h"
-#include "rpcops.h"
 
 static void json_conn_side(struct jw *w, const struct diff *d, int side, int64_t ci)
 {

@@ -1,5 +1,5 @@
-/* strings.c - UTF-16LE and 8-bit string readers; see strings.h. */
-#include "strings.h"
+/* wirestr.c - UTF-16LE and 8-bit string readers; see wirestr.h. */
+#include "wirestr.h"
 
 #include <string.h>
 

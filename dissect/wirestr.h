@@ -1,13 +1,13 @@
 /*
- * strings.h - string readers shared by SMB1, SMB2 and NTLMSSP.
+ * wirestr.h - string readers shared by SMB1, SMB2 and NTLMSSP.
  *
  * UTF-16LE is converted to UTF-8 (unpaired surrogates become U+FFFD); the
  * result stops at the first NUL, as Wireshark shows it. OEM/ASCII strings
  * are copied with bytes >= 0x80 mapped from Latin-1, so output is always
  * valid UTF-8. All results live in the given arena.
  */
-#ifndef SMBCMP_STRINGS_H
-#define SMBCMP_STRINGS_H
+#ifndef SMBCMP_WIRESTR_H
+#define SMBCMP_WIRESTR_H
 
 #include <stddef.h>
 #include <stdint.h>
