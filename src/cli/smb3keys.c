@@ -5,6 +5,7 @@
  * option or file line is wrong and what was expected.
  */
 #include "smb3keys.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,17 +15,6 @@
 #include <strings.h>
 
 #define MAX_LINE 4096
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (!q) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 void keys_init(struct keyopts *k)
 {

@@ -10,6 +10,7 @@
  * explicit stack, so recursion depth does not depend on the input.
  */
 #include "align.h"
+#include "xalloc.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,16 +28,6 @@ struct split {
 	int64_t i1, i2;
 	bool min_lo, min_hi;
 };
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p) {
-		fprintf(stderr, "smbcmp: out of memory\n");
-		abort();
-	}
-	return p;
-}
 
 static void split(const uint64_t *a, int64_t off1, int64_t lim1,
 		  const uint64_t *b, int64_t off2, int64_t lim2, int64_t *kvdf,
@@ -176,12 +167,7 @@ void align_keys(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
 		      bx.need_min, mxcost, &spl);
 		if (top + 2 > cap) {
 			cap *= 2;
-			struct box *ns = realloc(st, sizeof(*st) * cap);
-			if (!ns) {
-				fprintf(stderr, "smbcmp: out of memory\n");
-				abort();
-			}
-			st = ns;
+			st = xrealloc(st, sizeof(*st) * cap);
 		}
 		st[top++] = (struct box){ spl.i1, bx.lim1, spl.i2, bx.lim2, spl.min_hi };
 		st[top++] = (struct box){ bx.off1, spl.i1, bx.off2, spl.i2, spl.min_lo };

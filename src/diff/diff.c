@@ -73,19 +73,10 @@
 
 #include "align.h"
 #include "diffpriv.h"
+#include "xalloc.h"
 
 #define DP_MAX_CELLS 1000000u
 #define PAIR_BONUS 0.01
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 const char *dstatus_name(enum dstatus s)
 {

@@ -17,18 +17,9 @@
 #include "align.h"
 #include "diff.h"
 #include "diffpriv.h"
+#include "xalloc.h"
 
 #define MAX_DEPTH 64
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 /* String hashes for the alignment of children: 8 bytes per step (the
  * hashes of every subtree are a large part of a diff's time). */

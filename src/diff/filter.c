@@ -7,6 +7,7 @@
  * nodes by name.
  */
 #include "filter.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,16 +43,6 @@ struct parser {
 	size_t errlen;
 	bool failed;
 };
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-	if (!p) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 static void fail(struct parser *p, const char *what)
 {
@@ -135,11 +126,7 @@ static void free_expr(struct fexpr *e)
 
 static void add_kid(struct fexpr *e, struct fexpr *k)
 {
-	struct fexpr **nk = realloc(e->kids, (e->nkids + 1) * sizeof(*nk));
-	if (!nk) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
+	struct fexpr **nk = xrealloc(e->kids, (e->nkids + 1) * sizeof(*nk));
 	e->kids = nk;
 	e->kids[e->nkids++] = k;
 }

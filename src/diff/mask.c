@@ -10,6 +10,7 @@
  * they compare equal.
  */
 #include "mask.h"
+#include "xalloc.h"
 
 #include <fnmatch.h>
 #include <ini.h>
@@ -142,16 +143,6 @@ void masks_free(struct masks *m)
 	names_free(m);
 	free(m->config_path);
 	memset(m, 0, sizeof(*m));
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-	if (!q) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
-	return q;
 }
 
 void masks_add(struct masks *m, const char *pattern, enum mask_action action,

@@ -33,6 +33,7 @@
 
 #include "hmap.h"
 #include "rpcops.h"
+#include "xalloc.h"
 
 #define STATUS_PENDING 0x00000103u
 #define SMB2_CREATE 5
@@ -68,16 +69,6 @@ struct builder {
 	struct hmap opfid;  /* op index + 1 -> file id of its request (pipes) */
 	struct rpc_builder *rpc;
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-	if (!q) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 /* A string (NULL as "") into key h: hmap_bytes, as fieldcmp.c hashes. */
 static uint64_t hash_str(uint64_t h, const char *s)
@@ -678,11 +669,7 @@ void ops_build(struct opset *s, struct trace *t)
 	s->t = t;
 	arena_init(&s->a);
 	arena_init(&scratch);
-	b.kinds = calloc(F_COUNT, 1);
-	if (!b.kinds) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
+	b.kinds = xcalloc(F_COUNT, 1);
 	init_kinds(b.kinds);
 	hmap_init(&b.pending);
 	hmap_init(&b.fids);

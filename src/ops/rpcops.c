@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "hmap.h"
+#include "xalloc.h"
 
 #define MAX_WALK 4096 /* nodes read per PDU */
 
@@ -379,11 +380,7 @@ void rpc_frame(struct rpc_builder *rb, struct node *root, uint32_t frame,
 
 struct rpc_builder *rpc_builder_new(struct opset *s)
 {
-	struct rpc_builder *rb = calloc(1, sizeof(*rb));
-	if (!rb) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
+	struct rpc_builder *rb = xcalloc(1, sizeof(*rb));
 	rb->s = s;
 	hmap_init(&rb->pending);
 	hmap_init(&rb->ctx);

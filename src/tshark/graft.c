@@ -22,6 +22,7 @@
 
 #include "hmap.h"
 #include "tshark.h"
+#include "xalloc.h"
 
 #define GRAFT_FILTER "dcerpc || kerberos || smb_pipe || mailslot || browser || lanman"
 
@@ -124,11 +125,7 @@ static void add_entry(struct graft *g, uint32_t frame, bool nested, const char *
 {
 	if (g->n == g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 64;
-		g->e = realloc(g->e, g->cap * sizeof(*g->e));
-		if (!g->e) {
-			fputs("smbcmp: out of memory\n", stderr);
-			abort();
-		}
+		g->e = xrealloc(g->e, g->cap * sizeof(*g->e));
 	}
 	struct node *tree = copy_tree(&g->a, src, NULL, true);
 	tree->flags |= N_GRAFT;
@@ -268,11 +265,7 @@ static const char *trigger(const struct trace *t)
 
 static struct graft *graft_new(void)
 {
-	struct graft *g = calloc(1, sizeof(*g));
-	if (!g) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
+	struct graft *g = xcalloc(1, sizeof(*g));
 	arena_init(&g->a);
 	hmap_init(&g->byframe);
 	g->fd = -1;

@@ -16,6 +16,7 @@
 
 #include "tsproc.h"
 #include "xmlapi.h"
+#include "xalloc.h"
 
 #define MAX_DEPTH 256     /* deeper PDML items are dropped with their subtree */
 #define LOOKAHEAD 400     /* -V lines searched forward for one PDML item */
@@ -60,11 +61,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 	size_t n = *cap ? *cap : 64;
 	while (n < need)
 		n *= 2;
-	void *q = realloc(p, n * size);
-	if (!q) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
+	void *q = xrealloc(p, n * size);
 	*cap = n;
 	return q;
 }

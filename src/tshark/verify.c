@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "graft.h"
+#include "xalloc.h"
 
 #define MAX_PROTOS 64
 #define VALUE_MAX 80
@@ -34,11 +35,7 @@ static void add(struct verify *v, const char *name, const char *show, const char
 {
 	if (v->n == v->cap) {
 		v->cap = v->cap ? v->cap * 2 : 1024;
-		v->it = realloc(v->it, v->cap * sizeof(*v->it));
-		if (!v->it) {
-			fputs("smbcmp: out of memory\n", stderr);
-			abort();
-		}
+		v->it = xrealloc(v->it, v->cap * sizeof(*v->it));
 	}
 	v->it[v->n++] = (struct vitem){ name, show ? show : "", proto ? proto : "-",
 					(uint8_t)side };
