@@ -31,8 +31,12 @@
 
 struct trace;
 
+/* NT status of an SMB2 interim response (async, the final one follows):
+ * MS-ERREF 2.3.1. */
+#define STATUS_PENDING 0x00000103u
+
 /*
- * Key material for SMB3 decryption and signature checks (src/keys.c fills
+ * Key material for SMB3 decryption and signature checks (src/cli/smb3keys.c fills
  * it from -k, --keys-from and --password). The caller owns it and keeps it
  * alive while the trace is open; the dissector only reads it, and never
  * prints it.

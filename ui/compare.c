@@ -31,17 +31,6 @@
 #include "ui.h"
 #include "uipriv.h"
 
-#ifndef UI_HAVE_DIFF
-
-int ui_compare(struct diff *d, struct ui_opts *o)
-{
-	(void)d;
-	snprintf(o->err, sizeof(o->err), "the comparison UI needs src/diff.c");
-	return -1;
-}
-
-#else
-
 #include "cmpui.h"
 
 static uint64_t node_key(const struct node *n)
@@ -705,5 +694,3 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	cmpui_free(c);
 	return 0;
 }
-
-#endif

@@ -37,7 +37,7 @@ static void split(const uint64_t *a, int64_t off1, int64_t lim1,
 	int64_t fmid = off1 - off2, bmid = lim1 - lim2;
 	bool odd = (fmid - bmid) & 1;
 	int64_t fmin = fmid, fmax = fmid, bmin = bmid, bmax = bmid;
-	int64_t i1, i2, prev1, d;
+	int64_t i1, i2, d;
 
 	kvdf[fmid] = off1;
 	kvdb[bmid] = lim1;
@@ -55,13 +55,11 @@ static void split(const uint64_t *a, int64_t off1, int64_t lim1,
 				i1 = kvdf[d - 1] + 1;
 			else
 				i1 = kvdf[d + 1];
-			prev1 = i1;
 			i2 = i1 - d;
 			while (i1 < lim1 && i2 < lim2 && a[i1] == b[i2]) {
 				i1++;
 				i2++;
 			}
-			(void)prev1;
 			kvdf[d] = i1;
 			if (odd && bmin <= d && d <= bmax && kvdb[d] <= i1) {
 				*spl = (struct split){ i1, i2, true, true };

@@ -258,7 +258,7 @@ static void add_entry(struct diff *d, uint32_t a, uint32_t b, uint32_t conn,
 static bool is_opener(const struct op *o)
 {
 	if (o->proto == OP_RPC)
-		return (o->cmd & 0xff00) == 0xff00 && (o->cmd & 0xff) == 11; /* bind */
+		return o->cmd == RPC_BIND;
 	uint16_t k = (uint16_t)(o->proto == OP_SMB2 ? o->cmd : 0xffff);
 	return o->proto == OP_SMB2 ? k == 0 || k == 1 || k == 3 || k == 5
 				   : o->cmd == 0x72 || o->cmd == 0x73 || o->cmd == 0x75 ||

@@ -35,7 +35,6 @@
 #include "rpcops.h"
 #include "xalloc.h"
 
-#define STATUS_PENDING 0x00000103u
 #define SMB2_CREATE 5
 #define SMB2_TREE_CONNECT 3
 #define SMB2_CANCEL 12
