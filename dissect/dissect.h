@@ -227,10 +227,10 @@ struct node *trace_dissect_frame_facts(struct trace *t, struct arena *a, size_t 
 /*
  * A hook run by trace_dissect_frame() after the native dissection of frame
  * i, before it returns: it may add items to root (nodes in arena a). The
- * tshark fallback (src/graft.c) grafts the layers the native engine leaves
+ * tshark fallback (src/tshark/graft.c) grafts the layers the native engine leaves
  * undissected this way, so every consumer of trees sees them. Summaries
  * (trace_summary) do not run it. One hook per trace; NULL removes it.
- * Frames may be dissected on several threads at once (src/output.c): a
+ * Frames may be dissected on several threads at once (src/report/output.c): a
  * hook only reads its ctx and writes into a.
  */
 typedef void trace_hook_fn(void *ctx, struct trace *t, struct arena *a, size_t i,

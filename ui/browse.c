@@ -2,7 +2,7 @@
  * browse.c - one trace: packet list, field tree and hex pane, like
  * Wireshark's main window, driven by less/vi keys.
  *
- * The main loop reads a key, maps it to a request (keys.c), offers it to
+ * The main loop reads a key, maps it to a request (ui/keys.c), offers it to
  * the focused view, then to the application (search, filters, jumps,
  * layout), and redraws what the handlers flagged. Selecting a row
  * re-dissects that one frame into the tree's arena; nothing else is

@@ -1,7 +1,7 @@
 /*
  * compare.c - two traces side by side.
  *
- * Top: the aligned operations of the diff model (src/diff.h), one row per
+ * Top: the aligned operations of the diff model (src/diff/diff.h), one row per
  * entry, A on the left and B on the right, a gap where one side has no
  * counterpart; equal rows plain, changed rows highlighted, one-side rows
  * marked. Bottom: the field trees of the selected pair (request and

@@ -6,9 +6,9 @@
  *   smbcmp --json FILE     JSON Lines, one object per NBSS/SMB frame
  *   smbcmp --text FILE     indented trees, like tshark -V
  *   smbcmp --json A B      one JSON document: the aligned operations
- *   smbcmp --text A B      unified-diff style report (src/report.c)
- *   smbcmp --junit F A B   also a JUnit XML report for CI (src/junit.c)
- *   smbcmp --verify FILE   native engine against tshark (src/verify.c)
+ *   smbcmp --text A B      unified-diff style report (src/report/report.c)
+ *   smbcmp --junit F A B   also a JUnit XML report for CI (src/report/junit.c)
+ *   smbcmp --verify FILE   native engine against tshark (src/tshark/verify.c)
  *
  * A file name "-" reads that capture from standard input (libpcap does).
  *

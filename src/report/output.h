@@ -26,7 +26,7 @@ struct out_frame {
 
 /*
  * A stream of frames (the "frame source"): the native index
- * (out_native_src) or a tshark run (src/engine.c). next() fills f with
+ * (out_native_src) or a tshark run (src/tshark/engine.c). next() fills f with
  * nodes in a, which the caller resets after each frame, and returns 1, 0
  * at the end, or -1 on an error the source reports itself.
  */
