@@ -31,7 +31,7 @@ MAY = {
     "findings": BASE + ["ops", "diff"],
     "report": BASE + ["ops", "diff", "findings"],
     "tshark": BASE + ["ops", "diff", "findings", "report"],
-    "ui": BASE + ["ops", "diff", "findings"],
+    "ui": BASE + ["ops", "diff", "findings", "report"],
     "cli": BASE + ["ops", "diff", "findings", "report", "tshark", "ui"],
 }
 
