@@ -31,8 +31,12 @@
 
 struct trace;
 
+/* NT status of an SMB2 interim response (async, the final one follows):
+ * MS-ERREF 2.3.1. */
+#define STATUS_PENDING 0x00000103u
+
 /*
- * Key material for SMB3 decryption and signature checks (src/keys.c fills
+ * Key material for SMB3 decryption and signature checks (src/cli/smb3keys.c fills
  * it from -k, --keys-from and --password). The caller owns it and keeps it
  * alive while the trace is open; the dissector only reads it, and never
  * prints it.
@@ -223,10 +227,10 @@ struct node *trace_dissect_frame_facts(struct trace *t, struct arena *a, size_t 
 /*
  * A hook run by trace_dissect_frame() after the native dissection of frame
  * i, before it returns: it may add items to root (nodes in arena a). The
- * tshark fallback (src/graft.c) grafts the layers the native engine leaves
+ * tshark fallback (src/tshark/graft.c) grafts the layers the native engine leaves
  * undissected this way, so every consumer of trees sees them. Summaries
  * (trace_summary) do not run it. One hook per trace; NULL removes it.
- * Frames may be dissected on several threads at once (src/output.c): a
+ * Frames may be dissected on several threads at once (src/report/output.c): a
  * hook only reads its ctx and writes into a.
  */
 typedef void trace_hook_fn(void *ctx, struct trace *t, struct arena *a, size_t i,

@@ -26,7 +26,7 @@
 
 #include <string.h>
 
-#include "strings.h"
+#include "wirestr.h"
 
 #define NTLM_UNICODE 0x00000001u
 #define NTLM_VERSION 0x02000000u

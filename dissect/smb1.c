@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "strings.h"
+#include "wirestr.h"
 
 #define SMB1_MAX_ANDX 32
 

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "strings.h"
+#include "wirestr.h"
 
 /* ---- core OPEN / CREATE / READ / WRITE ---- */
 

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-#include "strings.h"
+#include "wirestr.h"
 
 static const int create_flags_subs[] = {
 	F_SMB_NT_CREATE_OPLOCK, F_SMB_NT_CREATE_BATCH_OPLOCK, F_SMB_NT_CREATE_DIR,

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "strings.h"
+#include "wirestr.h"
 
 static const int fs_attr_subs[] = {
 	F_SMB_FS_ATTR_CSS, F_SMB_FS_ATTR_CPN, F_SMB_FS_ATTR_UOD,

@@ -19,7 +19,7 @@
 
 #include <stdio.h>
 
-#include "strings.h"
+#include "wirestr.h"
 
 #define CAP_UNICODE 0x00000004
 #define CAP_EXTENDED_SECURITY 0x80000000

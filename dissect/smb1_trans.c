@@ -16,7 +16,7 @@
 
 #include "secdesc.h"
 #include "smb2.h"
-#include "strings.h"
+#include "wirestr.h"
 
 enum { NT_IOCTL = 2, NT_SET_SECURITY_DESC = 3, NT_NOTIFY = 4, NT_QUERY_SECURITY_DESC = 6 };
 

@@ -339,7 +339,7 @@ static void index_msgs(struct trace *t, const struct pdu *p, struct cur c)
 			rq->req_frame = p->frame;
 			h.req = rq;
 		} else if (h.response && rq && rq->cmd == h.cmd &&
-			   !(h.async && h.status == 0x00000103)) {
+			   !(h.async && h.status == STATUS_PENDING)) {
 			if (!rq->rsp_frame) {
 				rq->rsp_frame = p->frame;
 			}

@@ -7,7 +7,7 @@
  * capabilities of NEGOTIATE/SESSION_SETUP).
  */
 #include "smb2.h"
-#include "strings.h"
+#include "wirestr.h"
 
 #include <string.h>
 

@@ -21,7 +21,7 @@
  */
 #include "secdesc.h"
 #include "smb2.h"
-#include "strings.h"
+#include "wirestr.h"
 
 #include <string.h>
 

@@ -20,7 +20,7 @@
  */
 #include "smb2.h"
 
-#include "strings.h"
+#include "wirestr.h"
 
 #define MAX_ENTRIES 65536
 

@@ -14,7 +14,7 @@
 #include "smb2.h"
 
 #include "secdesc.h"
-#include "strings.h"
+#include "wirestr.h"
 
 enum { INFO_FILE = 1, INFO_FS = 2, INFO_SEC = 3, INFO_QUOTA = 4 };
 

@@ -20,7 +20,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
-#include "strings.h"
+#include "wirestr.h"
 
 #define MAX_ITEMS 4096
 

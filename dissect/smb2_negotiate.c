@@ -17,7 +17,7 @@
  * the 1-byte SecurityMode of the request with its second byte skipped.
  */
 #include "smb2.h"
-#include "strings.h"
+#include "wirestr.h"
 
 #define SMB2_MAX_DIALECTS 64
 #define SMB2_MAX_NEG_CONTEXTS 32

@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "asn1.h"
-#include "strings.h"
+#include "wirestr.h"
 
 static const struct {
 	const char *oid, *name;

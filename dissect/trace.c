@@ -52,7 +52,7 @@ uint64_t trace_add_pieces(struct trace *t, const struct piece *p, size_t n)
 	return first;
 }
 
-/* ---- payloads the native engine leaves to tshark (src/graft.c) ---- */
+/* ---- payloads the native engine leaves to tshark (src/tshark/graft.c) ---- */
 
 #define FOREIGN_SCAN 4096 /* bytes of each PDU looked at */
 

@@ -34,7 +34,7 @@ enum node_flags {
 	N_HAS_VALUE = 1 << 5, /* value holds a typed integer */
 	N_ANDX = 1 << 6,      /* an SMB1 AndX block (one per chain link, the
 				 first included); value holds its command */
-	N_GRAFT = 1 << 7,     /* root of a subtree grafted from tshark (src/graft.h) */
+	N_GRAFT = 1 << 7,     /* root of a subtree grafted from tshark (src/tshark/graft.h) */
 };
 
 struct node {

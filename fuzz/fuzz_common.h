@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../dissect/trace.h"
-#include "../src/output.h"
+#include "trace.h"
+#include "output.h"
 
 /* Deepest tree any dissector may build (see fuzz/README.md). */
 #define FUZZ_MAX_TREE_DEPTH 64

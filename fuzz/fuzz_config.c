@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../src/mask.h"
+#include "mask.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../dissect/dctx.h"
+#include "dctx.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,5 +1,5 @@
 /*
- * fuzz_keys.c - the key options' parsers (src/keys.c): the input is read
+ * fuzz_keys.c - the key options' parsers (src/cli/smb3keys.c): the input is read
  * as a --keys-from file and as a --password-file (through a memfd, so the
  * real fopen path runs), and its first line as a -k argument and a
  * --password argument.
@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../src/keys.h"
+#include "smb3keys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

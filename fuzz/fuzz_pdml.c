@@ -1,5 +1,5 @@
 /*
- * fuzz_pdml.c - the tshark engine's reader (src/tshark.c): `tshark -T pdml`
+ * fuzz_pdml.c - the tshark engine's reader (src/tshark/tshark.c): `tshark -T pdml`
  * output parsed with libxml2's xmlTextReader into field trees, and the
  * `-P -V` text whose "[label]" lines mark generated items.
  *
@@ -12,11 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/tshark.h"
-#include "../src/xmlapi.h"
+#include "tshark.h"
+#include "xmlapi.h"
 #include "fuzz_common.h"
 
-/* src/tshark.c drops PDML items deeper than 256 levels; +1 for the root. */
+/* src/tshark/tshark.c drops PDML items deeper than 256 levels; +1 for the root. */
 #define PDML_MAX_DEPTH 257
 /* More packets than any input of -max_len bytes can hold. */
 #define PDML_MAX_PACKETS 1000000

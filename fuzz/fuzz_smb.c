@@ -29,7 +29,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../src/keys.h"
+#include "smb3keys.h"
 
 static const char fuzz_key_lines[] =
 	"encrypted_300.pcap a4698afb00000000 8944f295071bfabdea9da9d4851a69db dc5ea4c5c43e214f38cb19c7a4d807e0 a2d9383cd9d5b5eb7ab6558fd82b0095\n"

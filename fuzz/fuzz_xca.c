@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../dissect/xca.h"
+#include "xca.h"
 
 #define XCA_MAX_CAP ((size_t)0xffff * 4)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make-pdml-seeds.sh - regenerates fuzz/seeds/fuzz_pdml/: for a few small
 # captures, `tshark -T pdml` of the first packets, a NUL byte, then the
-# matching `-P -V` text with the Info column (what src/tshark.c reads; see
+# matching `-P -V` text with the Info column (what src/tshark/tshark.c reads; see
 # fuzz/fuzz_pdml.c). The link layer protos (frame, eth: half the bytes) are
 # left out of the PDML, and the packet count is lowered until a seed fits
 # in 32 KB (the fuzz_pdml -max_len, fuzz/run.sh). A display filter
@@ -12,7 +12,7 @@ out=fuzz/seeds/fuzz_pdml
 pub=../shared/captures/public
 mkdir -p "$out"
 # PDML without the link layer (frame, eth) and, of IP/TCP/UDP, only the
-# fields src/tshark.c reads (addresses, ports, stream): they are most of
+# fields src/tshark/tshark.c reads (addresses, ports, stream): they are most of
 # the bytes of a packet and none of the reader's logic; the same for the
 # -V text.
 strip_lower() {

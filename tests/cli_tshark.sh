@@ -132,7 +132,7 @@ for engine in tshark auto; do
 		fail "undecodable PDML, $engine engine: rc=$rc $(cat "$tmp/err")"
 done
 
-# libxml2 is loaded on first use (src/xmlapi.c): a broken one is a clear
+# libxml2 is loaded on first use (src/tshark/xmlapi.c): a broken one is a clear
 # one-line error, and the native engine does not need it at all.
 mkdir -p "$tmp/lib" && echo junk >"$tmp/lib/libxml2.so.2"
 LD_LIBRARY_PATH=$tmp/lib "$S" --engine=tshark --json captures/nt1.pcap >/dev/null 2>"$tmp/err"; rc=$?

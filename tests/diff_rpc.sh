@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # diff_rpc.sh - DCE/RPC calls over named pipes as diff operations (auto
-# engine, src/rpcops.c): a trace against itself is equal, RPC operations
+# engine, src/ops/rpcops.c): a trace against itself is equal, RPC operations
 # show in --json with interface and opnum, two traces align RPC calls by
 # opnum and report a changed RPC field, context handles are ids.
 # B traces are copies of public captures with a few bytes patched.

@@ -319,7 +319,7 @@ if screen | grep -q "B: frame operation"; then
 	has "list back" "^ +8 Session Setup → STATUS_MORE_PROC"
 	quit compare 1 # the traces differ: diff(1) status 1
 else
-	echo "SKIP compare: smbcmp built without src/diff.c"
+	fail "compare view: no line 'B: frame operation'"; screen
 	T kill-session -t ui 2>/dev/null
 fi
 

@@ -2,7 +2,7 @@
  * browse.c - one trace: packet list, field tree and hex pane, like
  * Wireshark's main window, driven by less/vi keys.
  *
- * The main loop reads a key, maps it to a request (keys.c), offers it to
+ * The main loop reads a key, maps it to a request (ui/keys.c), offers it to
  * the focused view, then to the application (search, filters, jumps,
  * layout), and redraws what the handlers flagged. Selecting a row
  * re-dissects that one frame into the tree's arena; nothing else is
@@ -16,9 +16,7 @@
 #include "list.h"
 #include "ui.h"
 
-#ifdef UI_HAVE_FILTER
-#include "../src/filter.h"
-#endif
+#include "filter.h"
 
 enum pane { P_LIST, P_TREE, P_HEX, P_COUNT };
 enum layout { L_STACKED, L_SIDE, L_NO_HEX, L_ZOOM, L_COUNT };
@@ -40,9 +38,7 @@ struct browse {
 	struct uimsg m;
 	long count;             /* numeric prefix, 0 when none */
 	char filter_text[512];
-#ifdef UI_HAVE_FILTER
 	struct filter *flt;
-#endif
 	bool bg_running;        /* o->bg started and not yet done */
 };
 
@@ -280,7 +276,6 @@ static void jump_pair(struct browse *b)
 
 static bool keep_filtered(void *ctx, size_t fi)
 {
-#ifdef UI_HAVE_FILTER
 	struct browse *b = ctx;
 	if (!b->flt)
 		return true;
@@ -288,11 +283,6 @@ static bool keep_filtered(void *ctx, size_t fi)
 	bool ok = filter_match(b->flt, &root, 1);
 	arena_reset(&b->pl.scratch);
 	return ok;
-#else
-	(void)ctx;
-	(void)fi;
-	return true;
-#endif
 }
 
 static void rebuild(struct browse *b)
@@ -327,10 +317,8 @@ static void filter_prompt(struct browse *b)
 	struct filter *f;
 	if (ask_filter(b->filter_text, sizeof(b->filter_text), &f, &b->m) <= 0)
 		return;
-#ifdef UI_HAVE_FILTER
 	filter_free(b->flt);
 	b->flt = f;
-#endif
 	rebuild(b);
 	if (f && b->pl.nrows)
 		ui_msg(&b->m, false, "%zu frames match", b->pl.nrows);
@@ -677,9 +665,7 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 	term_stop();
 	if (b->bg_running)
 		b->o->bg->stop(b->o->bg->ctx);
-#ifdef UI_HAVE_FILTER
 	filter_free(b->flt);
-#endif
 	plist_free(&b->pl);
 	ftree_free(&b->ft);
 	hmap_free(&b->expanded);

@@ -28,8 +28,6 @@
 #include "ui.h"
 #include "uipriv.h"
 
-#ifdef UI_HAVE_DIFF
-
 #include "cmpui.h"
 
 #define SLICE_MS 30
@@ -367,5 +365,3 @@ void cmp_draw_status(struct cmpui *c)
 	put_text(y, 0, COLS - rw, left, line_attr(LINE_STATUS), true);
 	put_text(y, COLS - rw, rw, right, line_attr(LINE_STATUS) | A_BOLD, true);
 }
-
-#endif

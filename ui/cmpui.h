@@ -7,7 +7,7 @@
 #ifndef SMBCMP_UI_CMPUI_H
 #define SMBCMP_UI_CMPUI_H
 
-#include "../src/diff.h"
+#include "diff.h"
 #include "uipriv.h"
 
 enum cpane { C_LIST, C_TREE_A, C_TREE_B, C_COUNT };

@@ -1,7 +1,7 @@
 /*
  * compare.c - two traces side by side.
  *
- * Top: the aligned operations of the diff model (src/diff.h), one row per
+ * Top: the aligned operations of the diff model (src/diff/diff.h), one row per
  * entry, A on the left and B on the right, a gap where one side has no
  * counterpart; equal rows plain, changed rows highlighted, one-side rows
  * marked. Bottom: the field trees of the selected pair (request and
@@ -30,17 +30,6 @@
 
 #include "ui.h"
 #include "uipriv.h"
-
-#ifndef UI_HAVE_DIFF
-
-int ui_compare(struct diff *d, struct ui_opts *o)
-{
-	(void)d;
-	snprintf(o->err, sizeof(o->err), "the comparison UI needs src/diff.c");
-	return -1;
-}
-
-#else
 
 #include "cmpui.h"
 
@@ -705,5 +694,3 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	cmpui_free(c);
 	return 0;
 }
-
-#endif

@@ -14,9 +14,7 @@
 
 #include "uipriv.h"
 
-#ifdef UI_HAVE_FILTER
-#include "../src/filter.h"
-#endif
+#include "filter.h"
 
 void ui_msg(struct uimsg *m, bool err, const char *fmt, ...)
 {
@@ -96,7 +94,6 @@ int ask_frame(const char *prompt, uint32_t *num, struct uimsg *m)
 
 int ask_filter(char *text, size_t n, struct filter **out, struct uimsg *m)
 {
-#ifdef UI_HAVE_FILTER
 	char buf[512];
 	snprintf(buf, sizeof(buf), "%s", text);
 	if (!term_prompt("filter: ", buf, sizeof(buf)))
@@ -112,11 +109,4 @@ int ask_filter(char *text, size_t n, struct filter **out, struct uimsg *m)
 	}
 	snprintf(text, n, "%s", buf);
 	return 1;
-#else
-	(void)text;
-	(void)n;
-	(void)out;
-	ui_msg(m, true, "Display filters need src/filter.c (not built in yet)");
-	return -1;
-#endif
 }

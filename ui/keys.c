@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "uipriv.h"
 
@@ -46,15 +47,6 @@ enum request keymap_get(const struct keymap *km, int key)
 	if (key <= 0 || key >= KEYMAP_SIZE)
 		return REQ_NONE;
 	return (enum request)km->req[key];
-}
-
-/* ASCII case-insensitive equality (<strings.h> is shadowed by dissect/). */
-static bool name_eq(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++)
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return false;
-	return *a == *b;
 }
 
 static const struct {
@@ -90,7 +82,7 @@ const char *ui_key_name(int key, char *buf, size_t n)
 static int key_parse(const char *s)
 {
 	for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
-		if (name_eq(s, key_names[i].name))
+		if (!strcasecmp(s, key_names[i].name))
 			return key_names[i].key;
 	if ((s[0] == 'F' || s[0] == 'f') && isdigit((unsigned char)s[1])) {
 		int f = atoi(s + 1);

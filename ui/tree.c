@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "uipriv.h"
+#include "xalloc.h"
 
 #define MAX_DEPTH 256
 
@@ -74,11 +75,7 @@ static void push_row(struct ftree *ft, struct node *n, uint64_t key, unsigned de
 {
 	if (ft->nrows == ft->cap) {
 		ft->cap = ft->cap ? ft->cap * 2 : 256;
-		ft->rows = realloc(ft->rows, ft->cap * sizeof(*ft->rows));
-		if (!ft->rows) {
-			fputs("smbcmp: out of memory\n", stderr);
-			abort();
-		}
+		ft->rows = xrealloc(ft->rows, ft->cap * sizeof(*ft->rows));
 	}
 	ft->rows[ft->nrows++] = (struct frow){ n, key, (uint16_t)depth };
 }

@@ -5,7 +5,7 @@
  * The UI reads a model that only grows: the trace index (dissect/dissect.h)
  * for one trace, extended between key presses while the capture is still
  * being indexed, and for two traces the aligned rows the differ built
- * (src/diff.h), compared in order between key presses. It dissects nothing
+ * (src/diff/diff.h), compared in order between key presses. It dissects nothing
  * but what is on screen: the summaries of the visible rows (cached) and the
  * tree of the selected frame or pair.
  *

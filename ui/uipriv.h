@@ -23,8 +23,8 @@
 
 #include <curses.h>
 
-#include "../dissect/dissect.h"
-#include "../dissect/hmap.h"
+#include "dissect.h"
+#include "hmap.h"
 
 #define CTRL(c) ((c) & 0x1f)
 

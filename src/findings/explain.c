@@ -9,13 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "findings.h"
-
-/* <strings.h> is shadowed by dissect/strings.h on the include path until
- * that header is renamed (issue 25): the POSIX declarations. */
-int strcasecmp(const char *s1, const char *s2);
-int strncasecmp(const char *s1, const char *s2, size_t n);
 
 #define MAX_CLAUSES 6
 

@@ -3,21 +3,12 @@
  * findings.h for the passes and their order.
  */
 #include "findings.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 /* Grows an arena array of elements of size sz to hold n + 1. */
 static void *grow(struct arena *a, void *v, size_t n, size_t *cap, size_t sz)

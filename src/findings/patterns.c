@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "findings.h"
+#include "xalloc.h"
 
 #define RUN_NAMES 5
 #define SIZE_SLOTS 4
@@ -45,16 +46,6 @@ struct side {
 	struct file *v;
 	size_t n, cap;
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 static uint64_t path_key(const char *p)
 {
@@ -507,9 +498,7 @@ void patterns_pass(struct findings *F)
 {
 	struct side sd[2];
 	memset(sd, 0, sizeof(sd));
-	bool *covered = calloc(F->d->n ? F->d->n : 1, 1);
-	if (!covered)
-		abort();
+	bool *covered = xcalloc(F->d->n ? F->d->n : 1, 1);
 	gather(F, 0, &sd[0]);
 	gather(F, 1, &sd[1]);
 	probes_only(F, covered);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "findings.h"
+#include "xalloc.h"
 
 #define SYS_MIN 3
 #define MAX_FIELDS 4096
@@ -45,16 +46,6 @@ struct sysctx {
 	size_t n, cap;
 	uint32_t **esig;  /* per entry: its signature numbers, [0] = count */
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("smbcmp: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 static char *xstrdup(const char *s)
 {
@@ -182,15 +173,11 @@ void systematic_pass(struct findings *F)
 	struct diff *d = F->d;
 	struct sysctx c = { .F = F };
 	struct arena scratch;
-	size_t *per_cmd = calloc(1 << 16, sizeof(size_t));
-	if (!per_cmd)
-		abort();
+	size_t *per_cmd = xcalloc(1 << 16, sizeof(size_t));
 
 	hmap_init(&c.map);
 	arena_init(&scratch);
-	c.esig = calloc(d->n ? d->n : 1, sizeof(*c.esig));
-	if (!c.esig)
-		abort();
+	c.esig = xcalloc(d->n ? d->n : 1, sizeof(*c.esig));
 	size_t maxf = d->o.max_fields;
 	d->o.max_fields = MAX_FIELDS;
 	for (size_t i = 0; i < d->n; i++) {
@@ -266,9 +253,7 @@ void systematic_pass(struct findings *F)
 			 : s->cmd_class < 0xfffe ? hmap_mix(0x636d64, s->cmd_class)
 						 : hmap_mix(h, s->count);
 	}
-	bool *done = calloc(c.n ? c.n : 1, 1);
-	if (!done)
-		abort();
+	bool *done = xcalloc(c.n ? c.n : 1, 1);
 	for (size_t k = 0; k < c.n; k++) {
 		struct sig *s = &c.v[k];
 		if (!s->systematic || done[k])

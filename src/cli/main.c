@@ -1,0 +1,722 @@
+/*
+ * main.c - smbcmp command line.
+ *
+ *   smbcmp FILE            browse one trace (UI on a terminal, list otherwise)
+ *   smbcmp A B             compare two traces
+ *   smbcmp --json FILE     JSON Lines, one object per NBSS/SMB frame
+ *   smbcmp --text FILE     indented trees, like tshark -V
+ *   smbcmp --json A B      one JSON document: the aligned operations
+ *   smbcmp --text A B      unified-diff style report (src/report/report.c)
+ *   smbcmp --junit F A B   also a JUnit XML report for CI (src/report/junit.c)
+ *   smbcmp --verify FILE   native engine against tshark (src/tshark/verify.c)
+ *
+ * A file name "-" reads that capture from standard input (libpcap does).
+ *
+ * Exit status follows diff(1): 0 same / success, 1 different, 2 trouble.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dissect.h"
+#include "diff.h"
+#include "engine.h"
+#include "filter.h"
+#include "graft.h"
+#include "smb3keys.h"
+#include "mask.h"
+#include "output.h"
+#include "report.h"
+#include "verify.h"
+#include "version.h"
+#include "ui.h"
+
+enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS, MODE_VERIFY, MODE_CHECK };
+
+static void usage(FILE *f)
+{
+	fputs("usage: smbcmp [options] A.pcap [B.pcap]\n"
+	      "Compare two SMB captures, or browse one (\"-\" reads standard input).\n\n"
+	      "  --json          machine-readable output (JSON Lines for one trace)\n"
+	      "  --text          plain-text output (field trees for one trace)\n"
+	      "  --list          one summary line per SMB frame\n"
+	      "  --list-fields   print the field names smbcmp knows\n"
+	      "  --stats         index the trace only and print its counts\n"
+	      "  --mask PATTERN  ignore fields matching the glob PATTERN (repeatable)\n"
+	      "  --unmask PATTERN  compare fields matching PATTERN after all\n"
+	      "  --no-default-masks  drop the built-in mask rules\n"
+	      "  --list-masks    print the active mask rules\n"
+	      "  --filter EXPR   compare only operations matching EXPR\n"
+	      "                  (smb2.cmd == 5 && smb2.filename contains \"jpg\")\n"
+	      "  --stream N[:M]  compare stream N of A with stream M (default N) of B\n"
+	      "  -k SESSIONID:SESSIONKEY[:S2C:C2S]\n"
+	      "                  SMB3 keys (hex; SESSIONID = the 8 SessionId bytes as on\n"
+	      "                  the wire), to decrypt and check signatures (repeatable)\n"
+	      "  --keys-from FILE  keys from a Samba 'debug encryption' log, cifs.ko key\n"
+	      "                  dump, Wireshark smb2_seskey_list file or key lines\n"
+	      "  --password USER:PASSWORD  derive the keys from the captured NTLM logon\n"
+	      "  --password-file FILE  USER:PASSWORD lines\n"
+	      "  --junit FILE    also write the comparison as JUnit XML (\"-\": stdout)\n"
+	      "  --max-memory MB  memory one trace's index may hold (default 384)\n"
+	      "  --max-nodes N   fields per frame tree (default 200000)\n"
+	      "  --engine=E      native, tshark or auto (default): auto adds tshark's\n"
+	      "                  dissection of DCE/RPC and Kerberos to the native trees\n"
+	      "  --verify        check the native dissection of one trace against tshark\n"
+	      "  --check         state checks of one trace (ids no response issued,\n"
+	      "                  handles leaked or closed twice, unanswered requests...)\n"
+	      "  --all-fields    list the differences of \"similar\" operations too\n"
+	      "  -h, --help      this help\n"
+	      "  --version       version and library versions\n\n"
+	      "examples:\n"
+	      "  smbcmp camera.pcap reference.pcap\n"
+	      "  smbcmp --text --junit report.xml --mask 'smb2.create.*' new.pcap ref.pcap\n"
+	      "  tcpdump -i any -w - port 445 | smbcmp --list -\n\n"
+	      "exit status: 0 same, 1 different, 2 error.  See smbcmp(1).\n",
+	      f);
+}
+
+static void list_fields(void)
+{
+	static const char *const types[] = {
+		[FT_NONE] = "FT_NONE", [FT_PROTOCOL] = "FT_PROTOCOL",
+		[FT_UINT8] = "FT_UINT8", [FT_UINT16] = "FT_UINT16",
+		[FT_UINT24] = "FT_UINT24", [FT_UINT32] = "FT_UINT32",
+		[FT_UINT64] = "FT_UINT64", [FT_BOOLEAN] = "FT_BOOLEAN",
+		[FT_STRING] = "FT_STRING", [FT_BYTES] = "FT_BYTES",
+		[FT_GUID] = "FT_GUID", [FT_ABSOLUTE_TIME] = "FT_ABSOLUTE_TIME",
+		[FT_RELATIVE_TIME] = "FT_RELATIVE_TIME", [FT_FRAMENUM] = "FT_FRAMENUM",
+	};
+	for (int i = 1; i < (int)field_count(); i++) {
+		const struct field *f = field_get(i);
+		const char *ty = f->type < sizeof(types) / sizeof(types[0]) && types[f->type]
+					 ? types[f->type] : "FT_OTHER";
+		printf("%s\t%s\t%s\n", f->name, ty, f->label);
+	}
+}
+
+/* Opens and indexes path: all of it, or what is read in about ms
+ * milliseconds when ms > 0 (the browser indexes the rest). */
+static int open_trace(struct trace **t, const char *path,
+		      const struct trace_opts *topts, unsigned ms)
+{
+	char err[512];
+
+	if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO)) {
+		fprintf(stderr, "smbcmp: -: standard input is a terminal, not a capture "
+				"(pipe one in: tcpdump -w - ... | smbcmp -)\n");
+		return -1;
+	}
+	if (trace_open_partial(t, path, topts, ms, err, sizeof(err))) {
+		fprintf(stderr, "smbcmp: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+struct open_job {
+	struct trace *t;
+	const char *path;
+	const struct trace_opts *topts;
+	int rc;
+	char err[512];
+};
+
+static void *open_thread(void *arg)
+{
+	struct open_job *j = arg;
+
+	j->rc = trace_open(&j->t, j->path, j->topts, j->err, sizeof(j->err));
+	return NULL;
+}
+
+/* Opens A, and B when given, indexing both at once on two threads (the
+ * index pass of each is independent; dissect/ keeps no mutable globals).
+ * As when opened one after the other, only the first failure is reported.
+ * A alone: indexed for ms milliseconds only when ms > 0 (open_trace).
+ * Returns 0 or -1 (message printed). */
+static int open_traces(struct trace **a, const char *pa, struct trace **b,
+		       const char *pb, const struct trace_opts *topts, unsigned ms)
+{
+	struct open_job ja = { NULL, pa, topts, 0, "" }, jb = { NULL, pb, topts, 0, "" };
+	pthread_t th;
+
+	if (!b || strcmp(pa, "-") == 0 || strcmp(pb, "-") == 0)
+		return open_trace(a, pa, topts, b ? 0 : ms) || (b && open_trace(b, pb, topts, 0))
+			       ? -1 : 0;
+	bool threaded = pthread_create(&th, NULL, open_thread, &jb) == 0;
+	open_thread(&ja);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (!ja.rc)
+		open_thread(&jb);
+	*a = ja.t;
+	*b = jb.t;
+	if (ja.rc || jb.rc) {
+		fprintf(stderr, "smbcmp: %s\n", ja.rc ? ja.err : jb.err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parses a positive limit in [min, max] units of `unit` bytes/items. */
+static int limit_arg(const char *arg, const char *flag, unsigned long min,
+		     unsigned long max, size_t *out, size_t unit)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (end == arg || *end || arg[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "smbcmp: %s wants a number from %lu to %lu, not '%s'\n",
+			flag, min, max, arg);
+		return -1;
+	}
+	*out = (size_t)v * unit;
+	return 0;
+}
+
+/* Options of the two-trace comparison. */
+struct cmp_opts {
+	struct masks masks;
+	const char *mask_args[256];
+	uint8_t mask_act[256];
+	size_t nmask_args;
+	bool no_defaults;
+	bool list_masks;
+	struct filter *filter;
+	struct stream_pick picks[64];
+	size_t npicks;
+	const char *junit;      /* --junit FILE, "-" for stdout */
+	const char *config;     /* $SMBCMP_CONFIG, NULL: the XDG default */
+	bool all_fields;        /* --all-fields: detail similar entries too */
+	bool check;             /* --check: state checks of one trace */
+};
+
+static int add_mask_arg(struct cmp_opts *c, const char *pat, enum mask_action act)
+{
+	if (c->nmask_args == sizeof(c->mask_args) / sizeof(c->mask_args[0])) {
+		fprintf(stderr, "smbcmp: too many --mask/--unmask options\n");
+		return -1;
+	}
+	c->mask_args[c->nmask_args] = pat;
+	c->mask_act[c->nmask_args++] = (uint8_t)act;
+	return 0;
+}
+
+static int add_stream_arg(struct cmp_opts *c, const char *arg)
+{
+	char *end;
+	unsigned long a = strtoul(arg, &end, 10), b = a;
+	if (end != arg && *end == ':')
+		b = strtoul(end + 1, &end, 10);
+	if (end == arg || *end || a > UINT32_MAX || b > UINT32_MAX || arg[0] == '-') {
+		fprintf(stderr, "smbcmp: --stream wants N or N:M, not '%s'\n", arg);
+		return -1;
+	}
+	if (c->npicks == sizeof(c->picks) / sizeof(c->picks[0])) {
+		fprintf(stderr, "smbcmp: too many --stream options\n");
+		return -1;
+	}
+	c->picks[c->npicks++] = (struct stream_pick){ (uint32_t)a, (uint32_t)b };
+	return 0;
+}
+
+/* Rules in order: defaults, config file, flags. */
+static int build_masks(struct cmp_opts *c)
+{
+	char err[512];
+	bool defaults = !c->no_defaults;
+	struct masks cfg;
+
+	masks_init(&c->masks);
+	masks_init(&cfg);
+	if (masks_read_config(&cfg, c->config, &defaults, err, sizeof(err))) {
+		fprintf(stderr, "smbcmp: %s\n", err);
+		masks_free(&cfg);
+		return -1;
+	}
+	if (defaults && !c->no_defaults)
+		masks_add_defaults(&c->masks);
+	for (size_t i = 0; i < cfg.n; i++)
+		masks_add(&c->masks, cfg.r[i].pattern, cfg.r[i].action, MSRC_CONFIG);
+	if (cfg.config_path)
+		c->masks.config_path = strdup(cfg.config_path);
+	masks_free(&cfg);
+	for (size_t i = 0; i < c->nmask_args; i++)
+		masks_add(&c->masks, c->mask_args[i], c->mask_act[i], MSRC_FLAG);
+	return 0;
+}
+
+/* Explains a rejected option in one line: arg is the argv element getopt
+ * stopped at, optopt its optopt (the option's val, or the short letter). */
+static void bad_option(const struct option *opts, const char *arg, int opt)
+{
+	if (strncmp(arg, "--", 2) == 0 && arg[2]) {
+		const char *name = arg + 2;
+		size_t len = strcspn(name, "=");
+		const struct option *hit = NULL;
+		int nhits = 0;
+		for (const struct option *o = opts; o->name; o++) {
+			if (strncmp(o->name, name, len) != 0)
+				continue;
+			if (strlen(o->name) == len) { /* exact beats prefixes */
+				hit = o, nhits = 1;
+				break;
+			}
+			hit = o, nhits++;
+		}
+		if (nhits == 1 && name[len] == '=' && hit->has_arg == no_argument &&
+		    (opt == 0 || opt == hit->val)) {
+			fprintf(stderr, "smbcmp: option '--%s' takes no value (try --help)\n",
+				hit->name);
+			return;
+		}
+		if (nhits > 1 && opt == 0) {
+			fprintf(stderr, "smbcmp: option '--%.*s' is ambiguous (try --help)\n",
+				(int)len, name);
+			return;
+		}
+		if (opt == 0 || (hit && opt == hit->val)) {
+			fprintf(stderr, "smbcmp: unknown option '--%.*s' (try --help)\n",
+				(int)len, name);
+			return;
+		}
+	}
+	if (opt > 0 && opt < 128)
+		fprintf(stderr, "smbcmp: unknown option '-%c' (try --help)\n", opt);
+	else
+		fprintf(stderr, "smbcmp: unknown option '%s' (try --help)\n", arg);
+}
+
+/* How long the browser's first index slice may take before the first screen. */
+#define BROWSE_FIRST_MS 200
+
+/* The auto engine's tshark run on a thread while the browser runs (ui_bg). */
+struct bg_graft {
+	struct graft_job *job;
+	struct graft **out;
+	const struct ts_secrets *sec;
+};
+
+static bool bg_start(void *ctx, struct trace *t)
+{
+	struct bg_graft *g = ctx;
+	g->job = graft_start(t, g->sec, true);
+	return g->job != NULL;
+}
+
+static int bg_poll(void *ctx, char *msg, size_t n)
+{
+	struct bg_graft *g = ctx;
+	char err[512];
+	int r = graft_poll(g->job, g->out, err, sizeof(err));
+	if (r)
+		g->job = NULL;
+	if (r < 0)
+		snprintf(msg, n, "note: %s; DCE/RPC and Kerberos payloads left undissected", err);
+	return r;
+}
+
+static void bg_stop(void *ctx)
+{
+	struct bg_graft *g = ctx;
+	graft_stop(g->job);
+	g->job = NULL;
+}
+
+/* --check: state checks of one trace; 0 nothing found, 1 findings. */
+static int check_trace(struct trace *t, bool json)
+{
+	struct opset s;
+	struct findings F;
+	ops_build(&s, t);
+	findings_check(&F, &s);
+	report_check(&F, json, stdout);
+	int rc = F.n ? 1 : 0;
+	findings_free(&F);
+	ops_free(&s);
+	return rc;
+}
+
+/* Compares two traces; returns the exit status (0 same, 1 different, 2 error). */
+static int two_traces(struct trace *a, struct trace *b, enum mode mode,
+		      struct cmp_opts *c)
+{
+	struct diff d;
+	struct diff_opts o = {
+		.masks = &c->masks, .filter = c->filter,
+		.picks = c->picks, .npicks = c->npicks,
+	};
+	char err[512];
+	FILE *junit = NULL;
+	bool junit_only = c->junit && strcmp(c->junit, "-") == 0;
+
+	if (c->junit && !junit_only && !(junit = fopen(c->junit, "w"))) {
+		fprintf(stderr, "smbcmp: --junit %s: %s\n", c->junit, strerror(errno));
+		return 2;
+	}
+	if (diff_init(&d, a, b, &o, err, sizeof(err))) {
+		fprintf(stderr, "smbcmp: %s\n", err);
+		diff_free(&d);
+		if (junit)
+			fclose(junit);
+		return 2;
+	}
+	bool ui = !junit_only && mode == MODE_AUTO && isatty(STDIN_FILENO) &&
+		  isatty(STDOUT_FILENO);
+	bool ui_done = junit_only;
+	struct findings F;
+	struct report_opts ro = { .F = &F, .all_fields = c->all_fields, .context = 3 };
+	bool have_findings = false;
+	if (!ui) {
+		diff_run(&d);
+		findings_diff(&F, &d);
+		have_findings = true;
+	}
+	if (junit_only)
+		report_junit(&d, &ro, stdout);
+	if (ui) {
+		/* The UI compares the aligned entries while it runs. */
+		diff_align(&d);
+		struct ui_opts uo = { .config = c->config };
+		ui_done = ui_compare(&d, &uo) == 0;
+		if (!ui_done)
+			fprintf(stderr, "smbcmp: %s\n", uo.err);
+		/* The rest, for the report, --junit or the exit status (already 1
+		 * once a difference is known). */
+		const struct diff_counts *k = &d.counts;
+		if ((!ui_done || junit || !(k->changed || k->only_a || k->only_b)) &&
+		    d.ncompared < d.n) {
+			if (ui_done)
+				fputs("smbcmp: comparing the remaining operations...\n", stderr);
+			diff_compare(&d, d.n, 0);
+		}
+		if (!ui_done || junit) {
+			findings_diff(&F, &d);
+			have_findings = true;
+		}
+	}
+	if (!ui_done && mode == MODE_JSON)
+		report_json(&d, &ro, stdout);
+	else if (!ui_done)
+		report_text(&d, &ro, stdout);
+	const struct diff_counts *n = &d.counts;
+	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
+	if (junit) {
+		report_junit(&d, &ro, junit);
+		if (ferror(junit) | fclose(junit)) {
+			fprintf(stderr, "smbcmp: --junit %s: write error\n", c->junit);
+			rc = 2;
+		}
+	}
+	if (have_findings)
+		findings_free(&F);
+	diff_free(&d);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	enum mode mode = MODE_AUTO;
+	struct cmp_opts copts;
+	char ferr[256];
+	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
+	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
+	       OPT_PASSWORD_FILE };
+	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY,
+	       OPT_CHECK, OPT_ALL_FIELDS };
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "text", no_argument, NULL, 't' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "list-fields", no_argument, NULL, 'F' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "mask", required_argument, NULL, OPT_MASK },
+		{ "unmask", required_argument, NULL, OPT_UNMASK },
+		{ "no-default-masks", no_argument, NULL, OPT_NO_DEFAULT_MASKS },
+		{ "list-masks", no_argument, NULL, OPT_LIST_MASKS },
+		{ "filter", required_argument, NULL, OPT_FILTER },
+		{ "stream", required_argument, NULL, OPT_STREAM },
+		{ "keys-from", required_argument, NULL, OPT_KEYS_FROM },
+		{ "password", required_argument, NULL, OPT_PASSWORD },
+		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
+		{ "engine", required_argument, NULL, OPT_ENGINE },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "all-fields", no_argument, NULL, OPT_ALL_FIELDS },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, bad = 0;
+	struct keyopts kopts;
+	char kerr[512];
+	struct trace_opts topts = { 0 };
+	enum engine engine = ENGINE_AUTO;
+
+	memset(&copts, 0, sizeof(copts));
+	keys_init(&kopts);
+	copts.config = getenv("SMBCMP_CONFIG");
+	if (copts.config && !*copts.config)
+		copts.config = NULL;
+	/* Tests: the browser indexes this many packets per slice, so that its
+	 * incremental path runs on small captures too. */
+	const char *slice = getenv("SMBCMP_UI_SLICE");
+	if (slice)
+		topts.slice_packets = (uint32_t)strtoul(slice, NULL, 10);
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hk:", opts, NULL)) != -1) {
+		int krc = 0;
+		switch (ch) {
+		case 'j': mode = MODE_JSON; break;
+		case 't': mode = MODE_TEXT; break;
+		case 'l': mode = MODE_LIST; break;
+		case 'S': mode = MODE_STATS; break;
+		case 'F': list_fields(); return 0;
+		case 'h': usage(stdout); return 0;
+		case 'V': version_print(stdout); return 0;
+		case OPT_JUNIT: copts.junit = optarg; break;
+		case OPT_MASK: bad |= add_mask_arg(&copts, optarg, MASK_IGNORE); break;
+		case OPT_UNMASK: bad |= add_mask_arg(&copts, optarg, MASK_COMPARE); break;
+		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
+		case OPT_LIST_MASKS: copts.list_masks = true; break;
+		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
+		case OPT_VERIFY: mode = MODE_VERIFY; break;
+		case OPT_CHECK: copts.check = true; break;
+		case OPT_ALL_FIELDS: copts.all_fields = true; break;
+		case OPT_ENGINE:
+			if (engine_parse(optarg, &engine)) {
+				fprintf(stderr, "smbcmp: --engine wants native, tshark or auto, not '%s'\n",
+					optarg);
+				bad = 1;
+			}
+			break;
+		case 'k': krc = keys_add_arg(&kopts, optarg, kerr, sizeof(kerr)); break;
+		case OPT_KEYS_FROM: krc = keys_add_file(&kopts, optarg, kerr, sizeof(kerr)); break;
+		case OPT_PASSWORD: krc = keys_add_password(&kopts, optarg, kerr, sizeof(kerr)); break;
+		case OPT_PASSWORD_FILE:
+			krc = keys_add_password_file(&kopts, optarg, kerr, sizeof(kerr));
+			break;
+		case OPT_MAX_MEMORY: bad |= limit_arg(optarg, "--max-memory", 16, 1 << 20,
+						      &topts.max_memory, 1 << 20); break;
+		case OPT_MAX_NODES: {
+			size_t n;
+			bad |= limit_arg(optarg, "--max-nodes", 100, UINT32_MAX, &n, 1);
+			topts.max_nodes = (uint32_t)n;
+			break;
+		}
+		case OPT_FILTER:
+			filter_free(copts.filter);
+			copts.filter = filter_parse(optarg, ferr, sizeof(ferr));
+			if (!copts.filter) {
+				fprintf(stderr, "smbcmp: %s\n", ferr);
+				bad = 1;
+			}
+			break;
+		case ':':
+			fprintf(stderr, "smbcmp: option '%s' needs an argument (try --help)\n",
+				argv[optind - 1]);
+			filter_free(copts.filter);
+			keys_free(&kopts);
+			return 2;
+		default:
+			filter_free(copts.filter);
+			keys_free(&kopts);
+			bad_option(opts, argv[optind - 1], optopt);
+			return 2;
+		}
+		if (krc) {
+			fprintf(stderr, "smbcmp: %s\n", kerr);
+			bad = 1;
+		}
+	}
+	if (copts.config && access(copts.config, R_OK) != 0) {
+		fprintf(stderr, "smbcmp: SMBCMP_CONFIG=%s: %s\n", copts.config, strerror(errno));
+		bad = 1;
+	}
+	if (bad) {
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		return 2;
+	}
+	if (build_masks(&copts)) {
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		return 2;
+	}
+	int nfiles = argc - optind;
+	if (copts.list_masks) {
+		masks_print(&copts.masks, stdout);
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		return 0;
+	}
+	if (nfiles < 1 || nfiles > 2) {
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		fprintf(stderr, "smbcmp: expected one or two capture files (try --help)\n");
+		return 2;
+	}
+	const char *why = NULL;
+	if (nfiles == 2 && !strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-"))
+		why = "standard input can hold one capture, not both ('-' given twice)";
+	else if (copts.junit && nfiles != 2)
+		why = "--junit reports a comparison: give two capture files";
+	if (why) {
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		fprintf(stderr, "smbcmp: %s\n", why);
+		return 2;
+	}
+
+	static char obuf[1 << 16];
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+
+	if (copts.check && (nfiles != 1 || (mode != MODE_AUTO && mode != MODE_TEXT &&
+					    mode != MODE_JSON))) {
+		fprintf(stderr, "smbcmp: --check takes one capture file (with --text or --json)\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		return 2;
+	}
+	if (mode == MODE_VERIFY && nfiles != 1) {
+		fprintf(stderr, "smbcmp: --verify takes one capture file\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		return 2;
+	}
+	if (engine == ENGINE_TSHARK) {
+		int rc = 2;
+		if (strcmp(argv[optind], "-") == 0)
+			fprintf(stderr, "smbcmp: --engine=tshark needs a capture file, not "
+					"standard input\n");
+		else if (nfiles == 1 && mode != MODE_VERIFY) {
+			struct ts_secrets *targs = engine_secrets(keys_ring(&kopts));
+			rc = engine_print_tshark(argv[optind], mode == MODE_JSON ? EOUT_JSON :
+						 mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, targs,
+						 stdout);
+			engine_free_secrets(targs);
+		}
+		else
+			fprintf(stderr, "smbcmp: --engine=tshark prints one trace (--json, --text, "
+					"--list); comparisons use --engine=auto or native\n");
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "smbcmp: error writing output\n");
+			rc = 2;
+		}
+		return rc;
+	}
+
+	struct trace *a = NULL, *b = NULL;
+	topts.keys = keys_ring(&kopts);
+	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	/* The browser shows the first rows at once and indexes the rest
+	 * between key presses. */
+	bool browse = nfiles == 1 && mode == MODE_AUTO && tty;
+	if (open_traces(&a, argv[optind], nfiles == 2 ? &b : NULL,
+			nfiles == 2 ? argv[optind + 1] : NULL, &topts, browse ? BROWSE_FIRST_MS : 0)) {
+		trace_close(b);
+		trace_close(a);
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		return 2;
+	}
+
+	int rc = 0;
+	struct graft *grafts[2] = { NULL, NULL };
+	struct ts_secrets *targs = engine != ENGINE_NATIVE ? engine_secrets(keys_ring(&kopts)) : NULL;
+	/* Grafts show in trees (--json, --text, the UI, comparisons), not in
+	 * summary lines (--list) or counts (--stats). */
+	/* The browser runs tshark on a thread once indexing is over (bg_graft). */
+	if (engine == ENGINE_AUTO && (mode == MODE_JSON || mode == MODE_TEXT ||
+				      (mode == MODE_AUTO && nfiles == 2))) {
+		/* One tshark run per trace that needs one, both at once. */
+		struct trace *tt[2] = { a, b };
+		struct graft_job *jobs[2] = { NULL, NULL };
+		for (int i = 0; i < 2 && tt[i]; i++)
+			if (strcmp(trace_path(tt[i]), "-") != 0) /* stdin cannot be read again */
+				jobs[i] = graft_start(tt[i], targs, false);
+		for (int i = 0; i < 2; i++) {
+			char gerr[512];
+			if (jobs[i] && graft_wait(jobs[i], &grafts[i], gerr, sizeof(gerr)) < 0)
+				fprintf(stderr, "smbcmp: note: %s; DCE/RPC and Kerberos payloads "
+						"left undissected\n", gerr);
+		}
+	}
+	if (mode == MODE_VERIFY) {
+		rc = verify_run(a, targs, stdout);
+	} else if (copts.check) {
+		rc = check_trace(a, mode == MODE_JSON);
+	} else if (nfiles == 1) {
+		switch (mode) {
+		case MODE_JSON: out_json_frames(a, stdout); break;
+		case MODE_TEXT: out_text_frames(a, stdout); break;
+		case MODE_STATS:
+			printf("frames %u\nsmb_frames %zu\npdus %zu\ntcp_streams %zu\n",
+			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
+			       trace_nstreams(a));
+			break;
+		case MODE_LIST:
+			out_list(a, stdout);
+			break;
+		default:
+			if (browse) {
+				struct bg_graft bg = { .out = &grafts[0], .sec = targs };
+				struct ui_bg ub = { bg_start, bg_poll, bg_stop,
+						    "tshark: DCE/RPC and Kerberos subtrees", &bg };
+				struct ui_opts uo = { .config = copts.config,
+						      .bg = engine == ENGINE_AUTO &&
+								    strcmp(trace_path(a), "-") != 0
+							    ? &ub : NULL };
+				if (ui_browse(a, &uo) == 0)
+					break;
+				fprintf(stderr, "smbcmp: %s\n", uo.err);
+			}
+			trace_index_all(a);
+			out_list(a, stdout);
+			break;
+		}
+	} else {
+		rc = two_traces(a, b, mode, &copts);
+	}
+	masks_free(&copts.masks);
+	filter_free(copts.filter);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "smbcmp: error writing output\n");
+		rc = 2;
+	}
+	const char *warn[2] = { trace_warning(a), b ? trace_warning(b) : NULL };
+	for (int i = 0; i < 2; i++)
+		if (warn[i]) {
+			fprintf(stderr, "smbcmp: %s\n", warn[i]);
+			rc = 2;
+		}
+	/* Limits cut the index: say so, the output is partial. */
+	struct trace *both[2] = { a, b };
+	for (int i = 0; i < 2; i++)
+		if (both[i] && trace_note(both[i]))
+			fprintf(stderr, "smbcmp: note: %s: %s (raise with --max-memory)\n",
+				trace_path(both[i]), trace_note(both[i]));
+	engine_free_secrets(targs);
+	graft_free(grafts[0], a);
+	graft_free(grafts[1], b);
+	trace_close(a);
+	trace_close(b);
+	keys_free(&kopts);
+	return rc;
+}

@@ -1,0 +1,134 @@
+/*
+ * diff.h - the diff engine: align two traces operation by operation and
+ * compare aligned operations field by field (design: top of diff.c).
+ *
+ * Usage: diff_init(), diff_run() (pass 1: alignment, statuses, counts;
+ * or diff_align() then diff_compare() in steps, as the UI does),
+ * then diff_detail() per entry for output (re-dissects the entry's frames
+ * into the caller's arena and lists its differing fields). Entries, ops
+ * and id maps are small fixed-size records; no tree outlives one entry.
+ */
+#ifndef SMBCMP_DIFF_H
+#define SMBCMP_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmap.h"
+#include "filter.h"
+#include "mask.h"
+#include "ops.h"
+
+enum dstatus { DS_EQUAL, DS_CHANGED, DS_ONLY_A, DS_ONLY_B, DS_FILTERED };
+
+/* One aligned operation (or an operation present on one side only). */
+struct dentry {
+	uint32_t op[2];   /* op index in A / B, OP_NONE when absent */
+	uint32_t conn;    /* index into diff.conns */
+	uint8_t status;   /* enum dstatus */
+	uint8_t level;    /* key level that paired them: 0 exact, 1 same
+			     command/subcommand, 2 same kind of command */
+};
+
+/* A pair of matched connections, or a connection on one side only. */
+struct dconn {
+	int64_t c[2];      /* index into opset.conns of A / B, -1 if none */
+	double similarity; /* 0..1, shared operation kinds */
+	struct hmap ids[2]; /* id renaming: A->B and B->A */
+};
+
+struct dfield {
+	const char *name;     /* field name, or the label of a text item */
+	const char *path;     /* "request/smb2/SMB2 Header/smb2.nt_status" */
+	const char *a, *b;    /* show values, NULL when absent on that side */
+	const char *la, *lb;  /* labels ("NT Status: STATUS_SUCCESS (0x0)") */
+	const char *note;     /* NULL, or why ("id used inconsistently") */
+	/* The differing nodes of A and B in ddetail's trees (NULL on the side
+	 * where the field is absent, both NULL for a pseudo-field). */
+	const struct node *node[2];
+};
+
+struct ddetail {
+	const char *req_sum[2], *rsp_sum[2]; /* summaries, "" when absent */
+	const char *key[2];                  /* alignment key as text, or NULL */
+	struct node *req[2], *rsp[2];        /* the trees compared (ops_trees) */
+	struct dfield *f;
+	size_t nf, more;                     /* fields listed, and beyond max */
+};
+
+/* --stream: compare A's stream a with B's stream b. */
+struct stream_pick {
+	uint32_t a, b;
+};
+
+struct diff_opts {
+	struct masks *masks;
+	const struct filter *filter;   /* NULL: everything */
+	const struct stream_pick *picks;
+	size_t npicks;                 /* 0: match connections automatically */
+	size_t max_fields;             /* per entry in details, 0 = 64 */
+};
+
+struct diff_counts {
+	size_t compared, equal, changed, only_a, only_b, filtered;
+};
+
+struct diff {
+	struct trace *t[2];
+	struct opset s[2];
+	struct diff_opts o;
+	struct dconn *conns;
+	size_t nconns;
+	struct dentry *e;
+	size_t n, cap;
+	struct diff_counts counts;
+	size_t first_div;              /* first non-equal entry, or SIZE_MAX */
+	size_t ncompared;              /* entries [0, ncompared) are compared */
+};
+
+/* Builds both op sets. Returns 0, or -1 with a reason (bad --stream). */
+int diff_init(struct diff *d, struct trace *a, struct trace *b,
+	      const struct diff_opts *o, char *err, size_t errlen);
+/*
+ * Aligns the operations of each pair of connections into d->e[0..n).
+ * Nothing is compared yet (ncompared 0): a status is provisional, the
+ * entry's kind (DS_ONLY_A, DS_ONLY_B, or DS_EQUAL for a pair), and
+ * counts are zero. Once, after diff_init().
+ */
+void diff_align(struct diff *d);
+/*
+ * Compares entries in order from d->ncompared up to (not including) upto,
+ * at most max of them (0: no limit); each compared entry gets its final
+ * status and adds to counts and first_div. Entries are compared in order
+ * only, because ids are bound on first sight. Returns the new ncompared;
+ * when it is d->n, statuses, counts and first_div are diff_run()'s.
+ */
+size_t diff_compare(struct diff *d, size_t upto, size_t max);
+/* diff_align(), then diff_compare() of every entry. */
+void diff_run(struct diff *d);
+/*
+ * Forgets the comparison after d->o.masks or d->o.filter changed, keeping
+ * the op sets and the alignment: provisional statuses, counts zero, no
+ * first_div, id bindings afresh, ncompared 0. diff_compare() resumes.
+ */
+void diff_restart(struct diff *d);
+/* diff_restart(), then diff_compare() of every entry. */
+void diff_recompare(struct diff *d);
+/* True when entry i is not compared yet (its status is provisional). */
+static inline bool diff_pending(const struct diff *d, size_t i)
+{
+	return i >= d->ncompared;
+}
+/* Details of entry i; trees, strings and arrays live in arena a. Entries
+ * [0, i] must be compared (ids bind in entry order). */
+void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
+/* As diff_detail without the differences (nf 0) and without trees (req,
+ * rsp NULL): the summaries and keys of entry i (ops_summaries), so much
+ * cheaper: what output needs for an entry that is not DS_CHANGED. */
+void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
+void diff_free(struct diff *d);
+
+const char *dstatus_name(enum dstatus s);
+
+#endif

@@ -1,0 +1,947 @@
+/*
+ * ops.c - operations of a trace; see ops.h.
+ *
+ * One pass over the frames: each frame is dissected into a scratch arena,
+ * each smb/smb2 protocol node (one per compound member) is read by field
+ * name into a struct msg, and the message either opens an operation
+ * (request), completes one (final response), is folded into one (interim)
+ * or stands alone (break, orphan response). The scratch arena is reset
+ * after every frame.
+ *
+ * Paths: TREE_CONNECT maps (session, tree id) to the share name (last
+ * component of \\server\share, so the server's name or address does not
+ * matter); a successful CREATE (or SMB1 open) maps its file id to
+ * share\name; later operations on the file id get that path. A related
+ * compound member using the file id 0xff..ff gets the path of the CREATE
+ * before it. Paths are case-folded (ASCII), '/' becomes '\', repeated and
+ * leading/trailing separators go.
+ *
+ * SMB1 AndX chains: each AndX block (node flagged N_ANDX) is a link; link 0
+ * is read with the header, link k >= 1 with the header's ids and its own
+ * block only, and becomes an operation of its own (keyed like the same
+ * command sent alone). Response link k completes request link k when the
+ * command matches, else it stands alone. A later link acting on a file id
+ * after an open in the same chain acts on that open's file (the server
+ * uses the chain's new FID whatever the block says).
+ */
+#include "ops.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmap.h"
+#include "rpcops.h"
+#include "xalloc.h"
+
+#define SMB2_CREATE 5
+#define SMB2_TREE_CONNECT 3
+#define SMB2_CANCEL 12
+#define MAX_LINKS 64
+#define MAX_CARRIERS 64 /* SMB messages of a frame followed by RPC PDUs */
+
+/* Field roles for reading a message. */
+enum kf {
+	KF_NONE, KF_CMD2, KF_FLAGS2, KF_MSGID2, KF_STATUS2, KF_SESID2, KF_TID2,
+	KF_AID2, KF_FID, KF_NAME2, KF_TREE2, KF_SUB, KF_CMD1, KF_FLAGS1, KF_MID1,
+	KF_PID1, KF_PIDH1, KF_STATUS1, KF_TID1, KF_UID1, KF_NAME1, KF_PATH1,
+};
+
+struct msg {
+	uint8_t proto, link;
+	bool response, async, has_cmd, has_msgid;
+	uint16_t cmd;
+	uint32_t status;
+	uint64_t msg_id, sesid, tid, pid;
+	const char *fid, *name, *tree, *path1;
+	char sub[160];
+	size_t sublen;
+};
+
+struct builder {
+	struct opset *s;
+	uint8_t *kinds;     /* F_COUNT roles */
+	struct hmap pending, fids, tids, strs;
+	const char *last_create; /* path of the last CREATE in this frame */
+	const char *chain_create; /* path of an open earlier in this AndX chain */
+	struct hmap opfid;  /* op index + 1 -> file id of its request (pipes) */
+	struct rpc_builder *rpc;
+};
+
+/* A string (NULL as "") into key h: hmap_bytes, as fieldcmp.c hashes. */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	return hmap_mix(hmap_bytes(h, s ? s : "", s ? strlen(s) : 0), 0x5a);
+}
+
+const char *ops_intern(struct opset *set, struct hmap *strs, const char *s)
+{
+	if (!s)
+		return NULL;
+	uint64_t k = hash_str(0, s);
+	const char *old = hmap_get(strs, k);
+	if (old && !strcmp(old, s))
+		return old;
+	char *copy = arena_strdup(&set->a, s);
+	if (!old)
+		hmap_put(strs, k, copy);
+	return copy;
+}
+
+static const char *intern(struct builder *b, const char *s)
+{
+	return ops_intern(b->s, &b->strs, s);
+}
+
+/*
+ * The role of each field ops_build() reads. The table is also the want
+ * list of its facts-mode dissection (trace_dissect_frame_facts): a field
+ * not in it has an empty show there, so a field read here must be listed.
+ */
+static void init_kinds(uint8_t *k)
+{
+	static const struct { const char *name; uint8_t kind; } tab[] = {
+		{ "smb2.cmd", KF_CMD2 }, { "smb2.flags", KF_FLAGS2 },
+		{ "smb2.msg_id", KF_MSGID2 }, { "smb2.nt_status", KF_STATUS2 },
+		{ "smb2.sesid", KF_SESID2 }, { "smb2.tid", KF_TID2 },
+		{ "smb2.aid", KF_AID2 }, { "smb2.fid", KF_FID },
+		{ "smb2.filename", KF_NAME2 }, { "smb2.tree", KF_TREE2 },
+		{ "smb2.class", KF_SUB }, { "smb2.find.infolevel", KF_SUB },
+		{ "smb2.find.pattern", KF_SUB }, { "smb2.ioctl.function", KF_SUB },
+		{ "smb.cmd", KF_CMD1 }, { "smb.flags", KF_FLAGS1 },
+		{ "smb.mid", KF_MID1 }, { "smb.pid", KF_PID1 },
+		{ "smb.pid.high", KF_PIDH1 }, { "smb.nt_status", KF_STATUS1 },
+		{ "smb.tid", KF_TID1 }, { "smb.uid", KF_UID1 }, { "smb.fid", KF_FID },
+		{ "smb.file", KF_NAME1 }, { "smb.dir_name", KF_NAME1 },
+		{ "smb.path", KF_PATH1 }, { "smb.trans2.cmd", KF_SUB },
+		{ "smb.nt.function", KF_SUB }, { "smb.trans_name", KF_SUB },
+		{ "smb.search_pattern", KF_SUB },
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		int id = field_by_name(tab[i].name);
+		if (id != F_INVALID)
+			k[id] = tab[i].kind;
+	}
+	/* Information levels: smb2.file_info.infolevel, smb.qpi_loi, ... */
+	for (int id = 1; id < F_COUNT; id++) {
+		const char *n = field_get(id)->name;
+		size_t len = n ? strlen(n) : 0;
+		if (len > 10 && !strcmp(n + len - 10, ".infolevel") && !k[id])
+			k[id] = KF_SUB;
+		if (len > 4 && !strncmp(n, "smb.", 4) && !strcmp(n + len - 4, "_loi"))
+			k[id] = KF_SUB;
+	}
+}
+
+static void add_sub(struct msg *m, const struct node *n)
+{
+	const char *v = n->show ? n->show : "";
+	int w = snprintf(m->sub + m->sublen, sizeof(m->sub) - m->sublen, "%s%s",
+			 m->sublen ? "/" : "", v);
+	if (w > 0 && (size_t)w < sizeof(m->sub) - m->sublen)
+		m->sublen += (size_t)w;
+}
+
+static bool is_msg(const struct node *n)
+{
+	return n->name && (!strcmp(n->name, "smb2") || !strcmp(n->name, "smb"));
+}
+
+/* The item of an smb2 transform node that holds its decrypted messages
+ * (dissect/smb2.c: "Encrypted SMB3 data" with smb2 children), or NULL. */
+static struct node *decrypted(const struct node *n)
+{
+	if (!n->name || strcmp(n->name, "smb2"))
+		return NULL;
+	for (struct node *c = n->child; c; c = c->next)
+		if (!c->name && c->child && c->child->name && !strcmp(c->child->name, "smb2"))
+			return c;
+	return NULL;
+}
+
+/*
+ * Message nodes of a frame tree, in order: the top-level smb/smb2 nodes,
+ * except that a decrypted transform message stands for the plaintext smb2
+ * messages inside it, so encrypted traces compare by their operations.
+ */
+static struct node *next_top(struct node *c)
+{
+	for (; c; c = c->next) {
+		if (!is_msg(c))
+			continue;
+		struct node *d = decrypted(c);
+		if (!d)
+			return c;
+		for (struct node *x = d->child; x; x = x->next)
+			if (is_msg(x))
+				return x;
+	}
+	return NULL;
+}
+
+static struct node *first_member(struct node *root)
+{
+	return next_top(root->child);
+}
+
+static struct node *next_member(struct node *root, struct node *m)
+{
+	if (m->parent != root) { /* inside a decrypted transform */
+		for (struct node *x = m->next; x; x = x->next)
+			if (is_msg(x))
+				return x;
+		m = m->parent->parent; /* the transform's smb2 node */
+	}
+	return next_top(m->next);
+}
+
+/*
+ * Reads the facts of the subtree under root into m, skipping AndX blocks
+ * other than keep (the later links of a chain are operations of their own).
+ */
+static void read_facts(const struct builder *b, const struct node *root,
+		       const struct node *keep, struct msg *m)
+{
+	unsigned pidh = (unsigned)(m->pid >> 16);
+	unsigned seen = m->has_msgid ? ~0u : 0; /* header ids: first wins */
+	const struct node *x = root->child;
+	while (x) {
+		if ((x->flags & N_ANDX) && x != keep) {
+			while (x != root && !x->next)
+				x = x->parent;
+			if (x == root)
+				break;
+			x = x->next;
+			continue;
+		}
+		uint8_t k = x->field < F_COUNT ? b->kinds[x->field] : KF_NONE;
+		switch (k) {
+		case KF_CMD2: case KF_CMD1:
+			if (!m->has_cmd) {
+				m->cmd = (uint16_t)x->value;
+				m->has_cmd = true;
+			}
+			break;
+		case KF_FLAGS2:
+			if (!(seen & 32)) {
+				m->response = x->value & 1;
+				m->async = x->value & 2;
+			}
+			seen |= 32;
+			break;
+		case KF_FLAGS1:
+			if (!(seen & 32))
+				m->response = x->value & 0x80;
+			seen |= 32;
+			break;
+		case KF_MSGID2: case KF_MID1:
+			if (!m->has_msgid)
+				m->msg_id = x->value;
+			m->has_msgid = true;
+			break;
+		case KF_STATUS2: case KF_STATUS1:
+			if (!(seen & 1))
+				m->status = (uint32_t)x->value;
+			seen |= 1;
+			break;
+		case KF_SESID2: case KF_UID1:
+			if (!(seen & 2))
+				m->sesid = x->value;
+			seen |= 2;
+			break;
+		case KF_TID2: case KF_TID1:
+			if (!(seen & 4))
+				m->tid = x->value;
+			seen |= 4;
+			break;
+		case KF_PID1: /* lock ranges have PIDs too */
+			if (!(seen & 8))
+				m->pid = x->value;
+			seen |= 8;
+			break;
+		case KF_PIDH1:
+			if (!(seen & 16))
+				pidh = (unsigned)x->value;
+			seen |= 16;
+			break;
+		case KF_FID:
+			if (!m->fid)
+				m->fid = x->show;
+			break;
+		case KF_NAME2: case KF_NAME1:
+			if (!m->name)
+				m->name = x->show;
+			break;
+		case KF_TREE2:
+			if (!m->tree)
+				m->tree = x->show;
+			break;
+		case KF_PATH1:
+			if (!m->path1)
+				m->path1 = x->show;
+			break;
+		case KF_SUB:
+			add_sub(m, x);
+			break;
+		default:
+			break;
+		}
+		if (x->child) {
+			x = x->child;
+			continue;
+		}
+		while (x != root && !x->next)
+			x = x->parent;
+		if (x == root)
+			break;
+		x = x->next;
+	}
+	m->pid = (m->pid & 0xffff) | (uint64_t)pidh << 16;
+}
+
+/* The AndX blocks of an SMB1 message node, in order; returns their count. */
+static size_t andx_links(const struct node *smb, const struct node **out, size_t max)
+{
+	size_t n = 0;
+	for (const struct node *c = smb->child; c && n < max; c = c->next)
+		if (c->flags & N_ANDX)
+			out[n++] = c;
+	return n;
+}
+
+/* Reads one smb/smb2 member tree (for SMB1: the header and link 0). */
+static void read_msg(const struct builder *b, const struct node *root,
+		     const struct node *link0, struct msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->proto = !strcmp(root->name, "smb2") ? OP_SMB2 : OP_SMB1;
+	read_facts(b, root, link0, m);
+}
+
+/* Link k >= 1 of an SMB1 chain: the header's ids, the block's own facts. */
+static void read_link(const struct builder *b, const struct msg *m0,
+		      const struct node *blk, unsigned k, struct msg *m)
+{
+	*m = *m0;
+	m->link = (uint8_t)k;
+	m->cmd = (uint16_t)blk->value;
+	m->has_cmd = true; /* the block's AndXCommand is not its command */
+	m->fid = m->name = m->tree = m->path1 = NULL;
+	m->sub[0] = 0;
+	m->sublen = 0;
+	read_facts(b, blk, blk, m);
+}
+
+/* Normalises a path into out: '\' separators, no repeats, ASCII lower case. */
+static void norm_path(char *out, size_t cap, const char *share, const char *name)
+{
+	size_t n = 0;
+	const char *parts[2] = { share, name };
+
+	for (int p = 0; p < 2; p++) {
+		const char *s = parts[p];
+		if (!s)
+			continue;
+		for (; *s && n + 2 < cap; s++) {
+			char c = *s == '/' ? '\\' : *s;
+			if (c == '\\' && (n == 0 || out[n - 1] == '\\'))
+				continue;
+			out[n++] = (char)tolower((unsigned char)c);
+		}
+		if (n && out[n - 1] != '\\' && p == 0 && name && *name)
+			out[n++] = '\\';
+	}
+	while (n && out[n - 1] == '\\')
+		n--;
+	out[n] = 0;
+}
+
+/* Share name: the last component of \\server\share. */
+static const char *share_of(const char *tree)
+{
+	if (!tree)
+		return NULL;
+	const char *s = strrchr(tree, '\\');
+	return s ? s + 1 : tree;
+}
+
+static bool all_ff(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (*s != 'f' && *s != 'F' && *s != '-' && *s != ':')
+			return false;
+	return true;
+}
+
+/* SMB1 commands mapped to the SMB2 command doing the same job. */
+static uint16_t op_class(uint8_t proto, uint16_t cmd)
+{
+	static const uint8_t smb1_to_smb2[256] = {
+		[0x72] = 0 + 1, [0x73] = 1 + 1, [0x74] = 2 + 1, [0x75] = 3 + 1,
+		[0x70] = 3 + 1, [0x71] = 4 + 1, [0xa2] = 5 + 1, [0x2d] = 5 + 1,
+		[0x02] = 5 + 1, [0x03] = 5 + 1, [0x04] = 6 + 1, [0x05] = 7 + 1,
+		[0x0a] = 8 + 1, [0x2e] = 8 + 1, [0x0b] = 9 + 1, [0x2f] = 9 + 1,
+		[0x24] = 10 + 1, [0xa0] = 11 + 1, [0xa4] = 12 + 1, [0x2b] = 13 + 1,
+	};
+	if (proto == OP_SMB2)
+		return cmd;
+	if (proto == OP_SMB1 && cmd < 256 && smb1_to_smb2[cmd])
+		return (uint16_t)(smb1_to_smb2[cmd] - 1);
+	return (uint16_t)(0x1000 + proto * 0x100 + cmd);
+}
+
+static void set_keys(struct op *o)
+{
+	uint64_t k1 = hmap_mix(hmap_mix(0x6f70, o->proto), o->cmd);
+	k1 = hash_str(k1, o->sub);
+	k1 = hmap_mix(k1, o->flags & (OP_UNSOLICITED | OP_ENCRYPTED));
+	o->key[1] = k1;
+	o->key[0] = hash_str(k1, o->path);
+	o->key[2] = hmap_mix(0x636c, op_class(o->proto, o->cmd));
+}
+
+uint32_t ops_new_op(struct opset *s, uint32_t stream)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->ops = xrealloc(s->ops, s->cap * sizeof(*s->ops));
+	}
+	struct op *o = &s->ops[s->n];
+	memset(o, 0, sizeof(*o));
+	o->req_frame = o->rsp_frame = o->interim_frame = OP_NONE;
+	o->stream = stream;
+	return (uint32_t)s->n++;
+}
+
+static uint32_t new_op(struct builder *b, uint32_t stream)
+{
+	return ops_new_op(b->s, stream);
+}
+
+static uint64_t pend_key(const struct msg *m, uint32_t stream)
+{
+	uint64_t k = hmap_mix(hmap_mix(0x70656e64, m->proto), stream);
+	k = hmap_mix(k, m->msg_id);
+	return m->proto == OP_SMB1 ? hmap_mix(k, m->pid) : k;
+}
+
+static uint64_t fid_key(const struct msg *m, uint32_t stream)
+{
+	uint64_t k = hash_str(hmap_mix(0x666964, m->proto), m->fid);
+	return m->proto == OP_SMB1 ? hmap_mix(k, stream) : k;
+}
+
+static uint64_t tid_key(const struct msg *m, uint32_t stream)
+{
+	uint64_t k = hmap_mix(hmap_mix(0x746964, m->proto), m->tid);
+	return m->proto == OP_SMB1 ? hmap_mix(k, stream) : hmap_mix(k, m->sesid);
+}
+
+static bool is_tree_connect(const struct msg *m)
+{
+	return m->proto == OP_SMB2 ? m->cmd == SMB2_TREE_CONNECT
+				   : m->cmd == 0x75 || m->cmd == 0x70;
+}
+
+static bool is_create(const struct msg *m)
+{
+	return m->proto == OP_SMB2 ? m->cmd == SMB2_CREATE
+				   : m->cmd == 0xa2 || m->cmd == 0x2d || m->cmd == 0x02 ||
+				     m->cmd == 0x03 || m->cmd == 0x0f;
+}
+
+/* Path an operation acts on, from its request. */
+static void req_path(struct builder *b, const struct msg *m, uint32_t stream,
+		     struct op *o)
+{
+	char buf[1024];
+	const char *share = m->tree && !is_tree_connect(m) ? share_of(m->tree) : NULL;
+
+	if (!share)
+		share = hmap_get(&b->tids, tid_key(m, stream));
+	if (is_tree_connect(m)) {
+		const char *t = share_of(m->proto == OP_SMB2 ? m->tree : m->path1);
+		if (t) {
+			norm_path(buf, sizeof(buf), t, NULL);
+			o->path = intern(b, buf);
+		}
+		return;
+	}
+	const char *name = m->proto == OP_SMB2 && m->cmd != SMB2_CREATE ? NULL : m->name;
+	if (name) {
+		norm_path(buf, sizeof(buf), share, name);
+		o->path = intern(b, buf);
+		if (is_create(m)) {
+			b->last_create = o->path;
+			if (m->proto == OP_SMB1)
+				b->chain_create = o->path;
+		}
+		return;
+	}
+	if (m->fid) {
+		const char *p = m->proto == OP_SMB1 && m->link && b->chain_create
+					? b->chain_create
+				: all_ff(m->fid) ? b->last_create
+						 : hmap_get(&b->fids, fid_key(m, stream));
+		if (p) {
+			o->path = p;
+			o->flags |= OP_PATH_FROM_ID;
+			return;
+		}
+	}
+	if (share) {
+		norm_path(buf, sizeof(buf), share, NULL);
+		o->path = intern(b, buf);
+	}
+}
+
+/* Returns the new operation's index. */
+static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t frame,
+			   uint16_t member, const struct frame_rec *fr)
+{
+	uint32_t i = new_op(b, fr->stream);
+	struct op *o = &b->s->ops[i];
+	o->proto = m->proto;
+	o->cmd = m->cmd;
+	o->req_frame = frame;
+	o->req_member = member;
+	o->req_link = m->link;
+	if (!fr->to_server)
+		o->flags |= OP_UNSOLICITED; /* SMB1 oplock break from the server */
+	if (m->sublen)
+		o->sub = intern(b, m->sub);
+	req_path(b, m, fr->stream, o);
+	set_keys(o);
+	bool cancel = m->proto == OP_SMB2 && m->cmd == SMB2_CANCEL;
+	if (!cancel && !m->link && fr->to_server && m->has_msgid)
+		hmap_put(&b->pending, pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
+	if (m->fid && !m->link)
+		hmap_put(&b->opfid, hmap_mix(0x6f66, i), (void *)intern(b, m->fid));
+	return i;
+}
+
+/* Returns the index of the operation the response completes or opens. */
+static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t frame,
+			    uint16_t member, const struct frame_rec *fr)
+{
+	uint64_t pk = pend_key(m, fr->stream);
+	uintptr_t v = (uintptr_t)hmap_get(&b->pending, pk);
+	struct op *o = v ? &b->s->ops[v - 1] : NULL;
+
+	if (o && m->link) { /* request link k follows link 0 */
+		size_t k = v - 1 + m->link;
+		const struct op *o0 = o;
+		o = k < b->s->n ? &b->s->ops[k] : NULL;
+		if (o && (o->req_frame != o0->req_frame || o->req_member != o0->req_member ||
+			  o->req_link != m->link))
+			o = NULL;
+	}
+	if (o && o->cmd != m->cmd)
+		o = NULL;
+	if (!o) {
+		uint32_t i = new_op(b, fr->stream);
+		o = &b->s->ops[i];
+		o->proto = m->proto;
+		o->cmd = m->cmd;
+		o->rsp_frame = frame;
+		o->rsp_member = member;
+		o->rsp_link = m->link;
+		o->status = m->status;
+		bool brk = m->proto == OP_SMB2 && m->msg_id == UINT64_MAX;
+		o->flags |= brk ? OP_UNSOLICITED : OP_NO_REQUEST;
+		if (m->sublen)
+			o->sub = intern(b, m->sub);
+		if (m->fid) {
+			o->path = hmap_get(&b->fids, fid_key(m, fr->stream));
+			if (o->path)
+				o->flags |= OP_PATH_FROM_ID;
+		}
+		set_keys(o);
+		return i;
+	}
+	uint32_t oi = (uint32_t)(o - b->s->ops);
+	if (m->proto == OP_SMB2 && m->async && m->status == STATUS_PENDING) {
+		if (o->interim_frame == OP_NONE)
+			o->interim_frame = frame;
+		o->ninterim++;
+		return oi;
+	}
+	if (o->rsp_frame != OP_NONE) { /* further responses (SMB1 multi-part) */
+		o->ninterim++;
+		return oi;
+	}
+	o->rsp_frame = frame;
+	o->rsp_member = member;
+	o->rsp_link = m->link;
+	o->status = m->status;
+	if (m->proto == OP_SMB2)
+		hmap_put(&b->pending, pk, NULL);
+	if (m->status != 0)
+		return oi;
+	if (is_tree_connect(m) && o->path)
+		hmap_put(&b->tids, tid_key(m, fr->stream), (void *)o->path);
+	else if (is_create(m) && m->fid && o->path && !all_ff(m->fid))
+		hmap_put(&b->fids, fid_key(m, fr->stream), (void *)o->path);
+	return oi;
+}
+
+static void on_encrypted(struct builder *b, uint32_t frame, uint16_t member,
+			 const struct frame_rec *fr)
+{
+	uint32_t i = new_op(b, fr->stream);
+	struct op *o = &b->s->ops[i];
+	o->proto = OP_SMB2;
+	o->cmd = 0xffff;
+	o->flags = OP_ENCRYPTED;
+	if (fr->to_server) {
+		o->req_frame = frame;
+		o->req_member = member;
+	} else {
+		o->rsp_frame = frame;
+		o->rsp_member = member;
+	}
+	set_keys(o);
+}
+
+/* The FID tshark shows in the smb_pipe layer after SMB1 message c. */
+static const char *pipe_fid(const struct node *c)
+{
+	for (c = c->next; c && !is_msg(c); c = c->next)
+		if (c->name && !strcmp(c->name, "smb_pipe"))
+			for (const struct node *x = c->child; x; x = x->next)
+				if (x->name && !strcmp(x->name, "smb.fid"))
+					return x->show;
+	return NULL;
+}
+
+/*
+ * What a dcerpc PDU after message node c needs to know of it: the pipe's
+ * file id (the message's own, else its request's, else for an SMB1
+ * transaction the one in smb_pipe) and the pipe's path.
+ */
+static struct rpc_carrier carrier(struct builder *b, const struct node *c,
+				  const struct msg *m, uint32_t oi, uint32_t stream)
+{
+	const struct op *o = &b->s->ops[oi];
+	const char *fid = m->fid ? intern(b, m->fid)
+				 : hmap_get(&b->opfid, hmap_mix(0x6f66, oi));
+	const char *path = o->path;
+	if (!fid && m->proto == OP_SMB1 && (fid = intern(b, pipe_fid(c)))) {
+		struct msg pm = { .proto = OP_SMB1, .fid = fid };
+		const char *p = hmap_get(&b->fids, fid_key(&pm, stream));
+		path = p ? p : path;
+	}
+	while (c->parent && c->parent->parent) /* a decrypted message: its transform */
+		c = c->parent;
+	return (struct rpc_carrier){ c, fid, path };
+}
+
+static void add_to_conn(struct opset *s, struct hmap *conns, uint32_t opi)
+{
+	uint32_t stream = s->ops[opi].stream;
+	uint64_t k = hmap_mix(0x636f6e6e, stream);
+	uintptr_t v = (uintptr_t)hmap_get(conns, k);
+	if (!v) {
+		s->conns = xrealloc(s->conns, (s->nconns + 1) * sizeof(*s->conns));
+		memset(&s->conns[s->nconns], 0, sizeof(*s->conns));
+		s->conns[s->nconns].stream = stream;
+		v = ++s->nconns;
+		hmap_put(conns, k, (void *)v);
+	}
+	struct op_conn *c = &s->conns[v - 1];
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->ops = xrealloc(c->ops, c->cap * sizeof(*c->ops));
+	}
+	c->ops[c->n++] = opi;
+}
+
+void ops_build(struct opset *s, struct trace *t)
+{
+	struct builder b = { .s = s };
+	struct arena scratch;
+
+	memset(s, 0, sizeof(*s));
+	s->t = t;
+	arena_init(&s->a);
+	arena_init(&scratch);
+	b.kinds = xcalloc(F_COUNT, 1);
+	init_kinds(b.kinds);
+	hmap_init(&b.pending);
+	hmap_init(&b.fids);
+	hmap_init(&b.tids);
+	hmap_init(&b.strs);
+	hmap_init(&b.opfid);
+	b.rpc = rpc_builder_new(s);
+	s->nmem = calloc(trace_nframes(t) ? trace_nframes(t) : 1, 1);
+	for (size_t i = 0; i < trace_nframes(t); i++) {
+		const struct frame_rec *fr = trace_frame(t, i);
+		struct node *root = trace_dissect_frame_facts(t, &scratch, i, b.kinds);
+		uint16_t member = 0;
+		struct rpc_carrier car[MAX_CARRIERS];
+		size_t ncar = 0;
+		b.last_create = NULL;
+		for (struct node *c = first_member(root); c; c = next_member(root, c)) {
+			const struct node *links[MAX_LINKS];
+			size_t nlinks = andx_links(c, links, MAX_LINKS);
+			struct msg m;
+			read_msg(&b, c, nlinks ? links[0] : NULL, &m);
+			b.chain_create = NULL;
+			uint32_t oi = OP_NONE;
+			if (!m.has_cmd)
+				on_encrypted(&b, (uint32_t)i, member, fr);
+			else if (m.response)
+				oi = on_response(&b, &m, (uint32_t)i, member, fr);
+			else
+				oi = on_request(&b, &m, (uint32_t)i, member, fr);
+			if (oi != OP_NONE && ncar < MAX_CARRIERS)
+				car[ncar++] = carrier(&b, c, &m, oi, fr->stream);
+			for (size_t k = 1; k < nlinks && m.has_cmd; k++) {
+				struct msg mk;
+				read_link(&b, &m, links[k], (unsigned)k, &mk);
+				if (mk.response)
+					on_response(&b, &mk, (uint32_t)i, member, fr);
+				else
+					on_request(&b, &mk, (uint32_t)i, member, fr);
+			}
+			if (member < UINT16_MAX)
+				member++;
+		}
+		rpc_frame(b.rpc, root, (uint32_t)i, fr, car, ncar);
+		if (s->nmem)
+			s->nmem[i] = member < 255 ? (uint8_t)member : 0;
+		arena_reset(&scratch);
+	}
+	struct hmap conns;
+	hmap_init(&conns);
+	for (size_t i = 0; i < s->n; i++)
+		add_to_conn(s, &conns, (uint32_t)i);
+	hmap_free(&conns);
+	hmap_free(&b.pending);
+	hmap_free(&b.fids);
+	hmap_free(&b.tids);
+	hmap_free(&b.strs);
+	hmap_free(&b.opfid);
+	rpc_builder_free(b.rpc);
+	free(b.kinds);
+	arena_free(&scratch);
+}
+
+void ops_free(struct opset *s)
+{
+	for (size_t i = 0; i < s->nconns; i++)
+		free(s->conns[i].ops);
+	free(s->conns);
+	free(s->ops);
+	free(s->nmem);
+	arena_free(&s->a);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Splits s at separators: ';' not followed by a space between members of a
+ * frame (sep_space false), "; " between the links of an SMB1 chain (true).
+ * Returns the number of items; item k is [b[k], e[k]).
+ */
+static size_t split_items(const char *s, bool sep_space, const char **b,
+			  const char **e, size_t max)
+{
+	size_t n = 0;
+	const char *p = s;
+	for (const char *q = s;; q++) {
+		bool sep = *q == ';' && ((q[1] == ' ') == sep_space);
+		if (!*q || sep) {
+			if (n < max) {
+				b[n] = p;
+				e[n] = q;
+			}
+			n++;
+			if (!*q)
+				break;
+			p = q + (sep_space ? 2 : 1);
+			q = p - 1;
+		}
+	}
+	return n;
+}
+
+/* The member-th summary item of a ';'-joined frame summary. */
+static const char *summary_item(struct arena *a, const char *sum, uint16_t member,
+				uint16_t nmembers)
+{
+	const char *b[MAX_LINKS], *e[MAX_LINKS];
+	size_t items = split_items(sum, false, b, e, MAX_LINKS);
+	if (items != nmembers || member >= MAX_LINKS)
+		return sum;
+	return arena_strndup(a, b[member], (size_t)(e[member] - b[member]));
+}
+
+static struct node *member_node(struct trace *t, struct arena *a, uint32_t frame,
+				uint16_t member, const char **sum, bool values)
+{
+	const char *fsum;
+	struct node *root = values ? trace_dissect_frame_values(t, a, frame, &fsum)
+				   : trace_dissect_frame_cmp(t, a, frame, &fsum);
+	struct node *found = NULL;
+	uint16_t k = 0;
+	for (struct node *c = first_member(root); c; c = next_member(root, c)) {
+		if (k == member)
+			found = c;
+		k++;
+	}
+	if (sum)
+		*sum = found ? summary_item(a, fsum, member, k) : fsum;
+	return found;
+}
+
+static void set_children(struct node *p, struct node **kids, size_t n)
+{
+	p->child = p->last = NULL;
+	for (size_t i = 0; i < n; i++)
+		node_append(p, kids[i]);
+}
+
+/*
+ * The view of link k of an SMB1 chain (see ops_trees); *sum becomes the
+ * link's part of the message summary, named like a request or response
+ * sent alone ("Tree Connect AndX Request, Path: ...").
+ */
+static struct node *link_view(struct arena *a, struct node *smb, uint8_t link,
+			      const char **sum)
+{
+	const struct node *lk[MAX_LINKS];
+	size_t nl = andx_links(smb, lk, MAX_LINKS);
+	if (strcmp(smb->name, "smb") || nl < 2 || link >= nl)
+		return smb;
+	size_t n = 0;
+	for (struct node *c = smb->child; c; c = c->next)
+		n++;
+	struct node **kids = arena_alloc(a, n * sizeof(*kids)), **keep = kids;
+	size_t nk = 0;
+	bool before = true; /* the header: what comes before the first block */
+	for (struct node *c = smb->child; c; c = c->next) {
+		if (c->flags & N_ANDX)
+			before = false;
+		bool mine = c == lk[link] || before ||
+			    (link == 0 && !(c->flags & N_ANDX));
+		if (mine)
+			keep[nk++] = c;
+	}
+	set_children(smb, keep, nk);
+	if (sum && *sum) {
+		const char *b[MAX_LINKS], *e[MAX_LINKS];
+		size_t np = split_items(*sum, true, b, e, MAX_LINKS);
+		if (np == nl) {
+			const char *p = b[link];
+			size_t len = (size_t)(e[link] - p);
+			const char *lbl = lk[link]->label ? lk[link]->label : "";
+			const char *rr = strstr(lbl, " Request (") ? " Request" : " Response";
+			const char *cut = strstr(lbl, rr);
+			size_t nlen = cut ? (size_t)(cut - lbl) : 0;
+			if (link && nlen && nlen <= len && !strncmp(p, lbl, nlen))
+				*sum = arena_printf(a, "%.*s%s%.*s", (int)nlen, p, rr,
+						    (int)(len - nlen), p + nlen);
+			else
+				*sum = arena_strndup(a, p, len);
+		}
+	}
+	return smb;
+}
+
+void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
+	       struct node **req, struct node **rsp, const char **req_sum,
+	       const char **rsp_sum, bool values)
+{
+	const char *dummy[2];
+	*req = *rsp = NULL;
+	if (!req_sum)
+		req_sum = &dummy[0];
+	if (!rsp_sum)
+		rsp_sum = &dummy[1];
+	*req_sum = *rsp_sum = "";
+	if (o->proto == OP_RPC) {
+		if (o->req_frame != OP_NONE)
+			*req = rpc_pdu_view(a, o, trace_dissect_frame_cmp(s->t, a, o->req_frame, NULL),
+					    o->req_member, req_sum);
+		if (o->rsp_frame != OP_NONE)
+			*rsp = rpc_pdu_view(a, o, trace_dissect_frame_cmp(s->t, a, o->rsp_frame, NULL),
+					    o->rsp_member, rsp_sum);
+		return;
+	}
+	if (o->req_frame != OP_NONE) {
+		*req = member_node(s->t, a, o->req_frame, o->req_member, req_sum,
+				   values);
+		if (*req)
+			*req = link_view(a, *req, o->req_link, req_sum);
+	}
+	if (o->rsp_frame != OP_NONE) {
+		*rsp = member_node(s->t, a, o->rsp_frame, o->rsp_member, rsp_sum,
+				   values);
+		if (*rsp)
+			*rsp = link_view(a, *rsp, o->rsp_link, rsp_sum);
+	}
+}
+
+/* The summary of member of frame as member_node() gives it, from a
+ * summary-only dissection; NULL when the member count is not known. */
+static const char *member_summary(const struct opset *s, struct arena *a,
+				  uint32_t frame, uint16_t member)
+{
+	uint8_t k = s->nmem ? s->nmem[frame] : 0;
+	if (!k)
+		return NULL;
+	const char *fsum = trace_summary(s->t, a, frame);
+	return member < k ? summary_item(a, fsum, member, k) : fsum;
+}
+
+void ops_summaries(const struct opset *s, const struct op *o, struct arena *a,
+		   const char **req_sum, const char **rsp_sum)
+{
+	const char *rq = NULL, *rs = NULL;
+	if (o->proto == OP_SMB2) { /* no AndX links, no RPC view */
+		rq = o->req_frame == OP_NONE ? "" : member_summary(s, a, o->req_frame, o->req_member);
+		rs = o->rsp_frame == OP_NONE ? "" : member_summary(s, a, o->rsp_frame, o->rsp_member);
+	}
+	if (!rq || !rs) {
+		struct node *req, *rsp;
+		ops_trees(s, o, a, &req, &rsp, req_sum, rsp_sum, true);
+		return;
+	}
+	*req_sum = rq;
+	*rsp_sum = rs;
+}
+
+bool op_opens(const struct op *o)
+{
+	struct msg m = { .proto = o->proto, .cmd = o->cmd };
+	return o->proto != OP_RPC && is_create(&m);
+}
+
+const char *op_cmd_name(const struct op *o)
+{
+	if (o->flags & OP_ENCRYPTED)
+		return "Encrypted";
+	if (o->proto == OP_RPC)
+		return o->name ? o->name : "DCE/RPC";
+	const char *n = val_lookup(field_get(o->proto == OP_SMB2 ? F_SMB2_CMD : F_SMB_CMD)->vals,
+				   o->cmd);
+	return n ? n : "Unknown";
+}
+
+uint32_t ops_frame_num(const struct opset *s, uint32_t frame)
+{
+	return frame == OP_NONE ? 0 : trace_frame(s->t, frame)->num;
+}
+
+const char *op_key_text(struct arena *a, const struct op *o)
+{
+	if (o->proto == OP_RPC && (o->cmd & RPC_BIND_CMD) != RPC_BIND_CMD)
+		return arena_printf(a, "%s opnum %u%s%s", op_cmd_name(o), o->cmd,
+				    o->path ? " " : "", o->path ? o->path : "");
+	return arena_printf(a, "%s%s%s%s%s", op_cmd_name(o), o->sub && o->proto != OP_RPC ? " " : "",
+			    o->sub && o->proto != OP_RPC ? o->sub : "", o->path ? " " : "",
+			    o->path ? o->path : "");
+}

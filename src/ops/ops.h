@@ -1,0 +1,134 @@
+/*
+ * ops.h - the operations of a trace, the unit the differ aligns.
+ *
+ * An operation is a request with its response: SMB2 messages are paired
+ * by (TCP stream, MessageId), interim STATUS_PENDING responses folded in;
+ * SMB1 by (stream, MID, PID). A request never answered, a response whose
+ * request was not captured and an unsolicited message (SMB2 oplock/lease
+ * break with MessageId 0xffffffffffffffff, SMB1 oplock break sent by the
+ * server) are operations too. Each compound member is its own operation,
+ * and so is each link of an SMB1 AndX chain: the first link carries the
+ * SMB header, each later link is the operation of its own AndX block, and
+ * response link k completes request link k of the same command.
+ *
+ * A DCE/RPC PDU carried over a named pipe (a tshark graft, auto engine)
+ * is part of an operation of its own (proto OP_RPC, rpcops.h): request
+ * with response, bind with bind_ack, paired by call id on the pipe, keyed
+ * by interface and opnum, next to the SMB operations that carry it.
+ *
+ * Only what alignment needs stays in memory: frame indexes, command,
+ * status, the alignment keys and the interned normalised path. Trees are
+ * rebuilt on demand with ops_trees() into an arena the caller resets, so
+ * memory does not grow with the size of the trees.
+ */
+#ifndef SMBCMP_OPS_H
+#define SMBCMP_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dissect.h"
+
+enum op_proto { OP_SMB2 = 2, OP_SMB1 = 1, OP_OTHER = 0, OP_RPC = 3 };
+
+enum op_flags {
+	OP_UNSOLICITED = 1 << 0, /* sent by the server unasked (break) */
+	OP_NO_REQUEST = 1 << 1,  /* response whose request is not in the trace */
+	OP_PATH_FROM_ID = 1 << 2, /* path found through the file id */
+	OP_ENCRYPTED = 1 << 3,   /* transform header: contents unknown */
+};
+
+#define OP_NONE UINT32_MAX
+
+struct op {
+	uint32_t req_frame;     /* frame index of the request, OP_NONE if none */
+	uint32_t rsp_frame;     /* frame index of the final response, or OP_NONE */
+	uint32_t interim_frame; /* first interim response, or OP_NONE */
+	uint32_t stream;
+	uint32_t status;        /* final NT status (0 when unknown) */
+	uint16_t cmd;           /* SMB2 or SMB1 command code; RPC: opnum */
+	uint16_t req_member;    /* ordinal of the smb/smb2 node in its frame
+				   (RPC: of the dcerpc node) */
+	uint16_t rsp_member;
+	uint16_t ninterim;      /* interim responses folded in */
+	uint8_t req_link;       /* SMB1 AndX link of the request (0: first) */
+	uint8_t rsp_link;       /* and of the response */
+	uint8_t proto;          /* enum op_proto */
+	uint8_t flags;          /* enum op_flags */
+	uint64_t key[3];        /* alignment keys, most to least specific */
+	const char *sub;        /* subcommand values ("0x01/0x12"), or NULL;
+				   RPC: the interface ("srvsvc") */
+	const char *name;       /* RPC: "srvsvc NetShareEnumAll"; else NULL */
+	const char *path;       /* normalised "share\dir\file", or NULL */
+};
+
+struct op_conn {
+	uint32_t stream;
+	uint32_t *ops;          /* indexes into opset.ops, in order */
+	size_t n, cap;
+};
+
+struct opset {
+	struct trace *t;
+	struct op *ops;
+	size_t n, cap;
+	struct op_conn *conns;  /* in order of first operation */
+	size_t nconns;
+	struct arena a;         /* interned strings */
+	uint8_t *nmem;          /* per frame: its smb/smb2 messages (members),
+				   0 when none or over 254, for ops_summaries */
+};
+
+/* Builds the operations of t (dissects every frame once). */
+void ops_build(struct opset *s, struct trace *t);
+void ops_free(struct opset *s);
+
+/*
+ * Dissects op o's request and response again into arena a. *req and *rsp
+ * get the smb/smb2 protocol nodes (NULL when absent); *req_sum and *rsp_sum,
+ * when not NULL, the Info summary of that member ("" when absent). For an
+ * SMB1 AndX chain the smb node is the view of the op's link: the SMB header
+ * and that link's block only (the first link also keeps what follows the
+ * blocks, such as a malformed-chain note), and the summary is the link's.
+ * values: trees for a comparison of values only (integer fields labelled
+ * by their shows; trace_dissect_frame_values), much cheaper to build.
+ */
+void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
+	       struct node **req, struct node **rsp, const char **req_sum,
+	       const char **rsp_sum, bool values);
+
+/*
+ * The summaries ops_trees() gives, without the trees when it can: for an
+ * SMB2 operation the member's part of the frame's Info line from a
+ * summary-only dissection (trace_summary), several times cheaper.
+ */
+void ops_summaries(const struct opset *s, const struct op *o, struct arena *a,
+		   const char **req_sum, const char **rsp_sum);
+
+/* True when o opens a file (SMB2 CREATE, SMB1 NT Create AndX, Open AndX,
+ * core Open/Create...): its response's file id names o->path. */
+bool op_opens(const struct op *o);
+/* Command name ("Create", "NT Create AndX", "srvsvc NetShareEnumAll"),
+ * never NULL. */
+const char *op_cmd_name(const struct op *o);
+/* The alignment key as text ("Create ipc$\\srvsvc"), in arena a. */
+const char *op_key_text(struct arena *a, const struct op *o);
+/* Frame number (1-based, as in the file) of a frame index, 0 for OP_NONE. */
+uint32_t ops_frame_num(const struct opset *s, uint32_t frame);
+
+/* op->cmd of a bind-like RPC operation: RPC_BIND_CMD | packet type;
+ * RPC_BIND that of a bind (packet type 11). */
+#define RPC_BIND_CMD 0xff00u
+#define RPC_BIND (RPC_BIND_CMD | 11u)
+/* An RPC operation's name without its interface ("NetShareEnumAll",
+ * "Bind"; rpcops.c). */
+const char *rpc_operation(const struct op *o);
+
+/* Internal to ops.c and rpcops.c: a new operation (ids OP_NONE) in
+ * stream; str interned in s's arena through the map strs. */
+uint32_t ops_new_op(struct opset *s, uint32_t stream);
+struct hmap;
+const char *ops_intern(struct opset *s, struct hmap *strs, const char *str);
+
+#endif

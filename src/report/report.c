@@ -1,0 +1,416 @@
+/*
+ * report.c - diff output; see report.h. The JSON schema is documented in
+ * README.md ("Comparing two traces"); bump REPORT_SCHEMA_VERSION on any
+ * incompatible change.
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "json.h"
+
+static void json_conn_side(struct jw *w, const struct diff *d, int side, int64_t ci)
+{
+	if (ci < 0) {
+		jw_null(w);
+		return;
+	}
+	const struct op_conn *c = &d->s[side].conns[ci];
+	const struct stream_rec *s = trace_stream(d->t[side], c->stream);
+	jw_obj(w);
+	jw_key(w, "stream");
+	jw_uint(w, c->stream);
+	jw_key(w, "client");
+	jw_str(w, s->client);
+	jw_key(w, "server");
+	jw_str(w, s->server);
+	jw_key(w, "operations");
+	jw_uint(w, c->n);
+	jw_obj_end(w);
+}
+
+static void json_input(struct jw *w, const struct diff *d, int side)
+{
+	jw_obj(w);
+	jw_key(w, "path");
+	jw_str(w, trace_path(d->t[side]));
+	jw_key(w, "frames");
+	jw_uint(w, trace_total_frames(d->t[side]));
+	jw_key(w, "operations");
+	jw_uint(w, d->s[side].n);
+	jw_key(w, "connections");
+	jw_uint(w, d->s[side].nconns);
+	jw_obj_end(w);
+}
+
+static void json_str_or_null(struct jw *w, const char *s)
+{
+	if (s)
+		jw_str(w, s);
+	else
+		jw_null(w);
+}
+
+static void json_frame(struct jw *w, const struct opset *s, uint32_t frame)
+{
+	if (frame == OP_NONE)
+		jw_null(w);
+	else
+		jw_uint(w, ops_frame_num(s, frame));
+}
+
+static void json_op(struct jw *w, const struct diff *d, int side, uint32_t opi,
+		    const struct ddetail *det)
+{
+	if (opi == OP_NONE) {
+		jw_null(w);
+		return;
+	}
+	const struct opset *s = &d->s[side];
+	const struct op *o = &s->ops[opi];
+	jw_obj(w);
+	jw_key(w, "request_frame");
+	json_frame(w, s, o->req_frame);
+	jw_key(w, "response_frame");
+	json_frame(w, s, o->rsp_frame);
+	if (o->ninterim) {
+		jw_key(w, "interim_frame");
+		json_frame(w, s, o->interim_frame);
+	}
+	jw_key(w, "request");
+	jw_str(w, det->req_sum[side]);
+	jw_key(w, "response");
+	jw_str(w, det->rsp_sum[side]);
+	jw_key(w, "key");
+	json_str_or_null(w, det->key[side]);
+	if (o->proto == OP_RPC) {
+		jw_key(w, "rpc");
+		jw_obj(w);
+		jw_key(w, "interface");
+		jw_str(w, o->sub ? o->sub : "dcerpc");
+		jw_key(w, "operation");
+		jw_str(w, rpc_operation(o));
+		jw_key(w, "opnum");
+		if ((o->cmd & RPC_BIND_CMD) == RPC_BIND_CMD)
+			jw_null(w);
+		else
+			jw_uint(w, o->cmd);
+		jw_key(w, "pipe");
+		json_str_or_null(w, o->path);
+		jw_obj_end(w);
+	}
+	if (o->flags & (OP_UNSOLICITED | OP_NO_REQUEST)) {
+		jw_key(w, "kind");
+		jw_str(w, o->flags & OP_UNSOLICITED ? "unsolicited" : "no_request");
+	}
+	jw_obj_end(w);
+}
+
+static void json_fields(struct jw *w, const struct ddetail *det)
+{
+	jw_key(w, "differences");
+	jw_arr(w);
+	for (size_t k = 0; k < det->nf; k++) {
+		const struct dfield *f = &det->f[k];
+		jw_obj(w);
+		jw_key(w, "name");
+		jw_str(w, f->name);
+		jw_key(w, "path");
+		jw_str(w, f->path);
+		jw_key(w, "a");
+		json_str_or_null(w, f->a);
+		jw_key(w, "b");
+		json_str_or_null(w, f->b);
+		jw_key(w, "a_label");
+		json_str_or_null(w, f->la);
+		jw_key(w, "b_label");
+		json_str_or_null(w, f->lb);
+		if (f->note) {
+			jw_key(w, "note");
+			jw_str(w, f->note);
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	if (det->more) {
+		jw_key(w, "more_differences");
+		jw_uint(w, det->more);
+	}
+}
+
+/* Lists the differences of entry i: changed, or similar with --all-fields. */
+static bool detailed(const struct report_opts *ro, const struct diff *d, size_t i)
+{
+	return d->e[i].status == DS_CHANGED &&
+	       (ro->all_fields || ro->F->status[i] != FS_SIMILAR);
+}
+
+void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
+{
+	struct jw w;
+	struct arena a;
+	const struct fcounts *c = &ro->F->counts;
+
+	arena_init(&a);
+	jw_init(&w, f, false);
+	jw_obj(&w);
+	jw_key(&w, "schema_version");
+	jw_uint(&w, REPORT_SCHEMA_VERSION);
+	jw_key(&w, "inputs");
+	jw_obj(&w);
+	jw_key(&w, "a");
+	json_input(&w, d, 0);
+	jw_key(&w, "b");
+	json_input(&w, d, 1);
+	jw_obj_end(&w);
+	jw_key(&w, "masks");
+	jw_arr(&w);
+	for (size_t i = 0; i < d->o.masks->n; i++) {
+		const struct mask_rule *r = &d->o.masks->r[i];
+		jw_obj(&w);
+		jw_key(&w, "pattern");
+		jw_str(&w, r->pattern);
+		jw_key(&w, "action");
+		jw_str(&w, mask_action_name(r->action));
+		jw_key(&w, "source");
+		jw_str(&w, mask_source_name(r->source));
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_key(&w, "filter");
+	json_str_or_null(&w, filter_text(d->o.filter));
+	jw_key(&w, "summary");
+	jw_obj(&w);
+	jw_key(&w, "compared");
+	jw_uint(&w, c->compared);
+	jw_key(&w, "equal");
+	jw_uint(&w, c->equal);
+	jw_key(&w, "similar");
+	jw_uint(&w, c->similar);
+	jw_key(&w, "changed");
+	jw_uint(&w, c->changed);
+	jw_key(&w, "only_a");
+	jw_uint(&w, c->only_a);
+	jw_key(&w, "only_b");
+	jw_uint(&w, c->only_b);
+	jw_key(&w, "first_divergence");
+	if (d->first_div == SIZE_MAX)
+		jw_null(&w);
+	else
+		jw_uint(&w, d->first_div);
+	jw_key(&w, "first_failure");
+	if (ro->F->first_failure == SIZE_MAX)
+		jw_null(&w);
+	else
+		jw_uint(&w, ro->F->first_failure);
+	jw_obj_end(&w);
+	report_findings_json(ro->F, &w);
+	jw_key(&w, "connections");
+	jw_arr(&w);
+	for (size_t i = 0; i < d->nconns; i++) {
+		jw_obj(&w);
+		jw_key(&w, "a");
+		json_conn_side(&w, d, 0, d->conns[i].c[0]);
+		jw_key(&w, "b");
+		json_conn_side(&w, d, 1, d->conns[i].c[1]);
+		char sim[32];
+		snprintf(sim, sizeof(sim), "%.3f", d->conns[i].similarity);
+		jw_key(&w, "similarity");
+		jw_raw(&w, sim);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_key(&w, "operations");
+	jw_arr(&w);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dentry *e = &d->e[i];
+		if (e->status == DS_FILTERED)
+			continue;
+		struct ddetail det;
+		bool detail = detailed(ro, d, i);
+		if (detail)
+			diff_detail(d, i, &a, &det);
+		else
+			diff_summary(d, i, &a, &det);
+		jw_obj(&w);
+		jw_key(&w, "index");
+		jw_uint(&w, i);
+		jw_key(&w, "connection");
+		jw_uint(&w, e->conn);
+		jw_key(&w, "status");
+		jw_str(&w, fstatus_name(ro->F->status[i]));
+		jw_key(&w, "a");
+		json_op(&w, d, 0, e->op[0], &det);
+		jw_key(&w, "b");
+		json_op(&w, d, 1, e->op[1], &det);
+		if (detail)
+			json_fields(&w, &det);
+		jw_obj_end(&w);
+		arena_reset(&a);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_line(&w);
+	arena_free(&a);
+}
+
+/* ---- text ---- */
+
+static void frames_text(char *buf, size_t n, const struct diff *d, int side,
+			uint32_t opi)
+{
+	if (opi == OP_NONE) {
+		snprintf(buf, n, "%s", "");
+		return;
+	}
+	const struct opset *s = &d->s[side];
+	const struct op *o = &s->ops[opi];
+	uint32_t rq = ops_frame_num(s, o->req_frame), rs = ops_frame_num(s, o->rsp_frame);
+	if (rq && rs)
+		snprintf(buf, n, "%c%u,%u", side ? 'B' : 'A', rq, rs);
+	else
+		snprintf(buf, n, "%c%u", side ? 'B' : 'A', rq ? rq : rs);
+}
+
+static const char *op_line(const struct ddetail *det, int side, struct arena *a)
+{
+	const char *rq = det->req_sum[side], *rs = det->rsp_sum[side];
+	if (*rq && *rs)
+		return arena_printf(a, "%s -> %s", rq, rs);
+	return *rq ? rq : rs;
+}
+
+static void text_fields(FILE *f, const struct ddetail *det)
+{
+	for (size_t k = 0; k < det->nf; k++) {
+		const struct dfield *x = &det->f[k];
+		fprintf(f, "      %s%s%s\n", x->path, x->note ? "  # " : "",
+			x->note ? x->note : "");
+		if (x->la || x->a)
+			fprintf(f, "      - %s\n", x->la ? x->la : x->a);
+		if (x->lb || x->b)
+			fprintf(f, "      + %s\n", x->lb ? x->lb : x->b);
+	}
+	if (det->more)
+		fprintf(f, "      ... %zu more differences\n", det->more);
+}
+
+static void text_entry(struct diff *d, const struct report_opts *ro, FILE *f,
+		       size_t i, struct arena *a)
+{
+	const struct dentry *e = &d->e[i];
+	struct ddetail det;
+	char fa[32], fb[32];
+	static const char marks[] = { [FS_EQUAL] = ' ', [FS_CHANGED] = '!',
+				      [FS_ONLY_A] = '-', [FS_ONLY_B] = '+',
+				      [FS_FILTERED] = ' ', [FS_SIMILAR] = '~' };
+	bool detail = detailed(ro, d, i);
+
+	if (detail)
+		diff_detail(d, i, a, &det);
+	else
+		diff_summary(d, i, a, &det);
+	frames_text(fa, sizeof(fa), d, 0, e->op[0]);
+	frames_text(fb, sizeof(fb), d, 1, e->op[1]);
+	int side = e->op[0] != OP_NONE ? 0 : 1;
+	fprintf(f, "%c #%-5zu %-12s %-12s %s\n", marks[ro->F->status[i]], i, fa, fb,
+		op_line(&det, side, a));
+	if (detail) {
+		const char *la = op_line(&det, 0, a), *lb = op_line(&det, 1, a);
+		if (strcmp(la, lb))
+			fprintf(f, "%*s B: %s\n", 34, "", lb);
+		text_fields(f, &det);
+	}
+	arena_reset(a);
+}
+
+static void text_conns(struct diff *d, FILE *f)
+{
+	for (size_t i = 0; i < d->nconns; i++) {
+		const struct dconn *c = &d->conns[i];
+		fprintf(f, "# connection %zu:", i);
+		for (int s = 0; s < 2; s++) {
+			if (c->c[s] < 0) {
+				fprintf(f, " %c -", s ? 'B' : 'A');
+				continue;
+			}
+			const struct op_conn *oc = &d->s[s].conns[c->c[s]];
+			const struct stream_rec *r = trace_stream(d->t[s], oc->stream);
+			fprintf(f, " %c stream %u (%s -> %s, %zu ops)", s ? 'B' : 'A',
+				oc->stream, r->client, r->server, oc->n);
+		}
+		if (c->c[0] >= 0 && c->c[1] >= 0)
+			fprintf(f, " similarity %.2f", c->similarity);
+		fputc('\n', f);
+	}
+}
+
+/* An entry the hunks list with context around it: a change other than a
+ * similar one (its differences are named in the findings). */
+static bool visible_change(const struct report_opts *ro, size_t i)
+{
+	uint8_t st = ro->F->status[i];
+	return st != FS_EQUAL && st != FS_FILTERED && (st != FS_SIMILAR || ro->all_fields);
+}
+
+void report_text(struct diff *d, const struct report_opts *ro, FILE *f)
+{
+	const struct fcounts *c = &ro->F->counts;
+	unsigned context = ro->context;
+	struct arena a;
+
+	arena_init(&a);
+	fprintf(f, "--- A %s\n+++ B %s\n", trace_path(d->t[0]), trace_path(d->t[1]));
+	text_conns(d, f);
+	if (d->o.filter)
+		fprintf(f, "# filter: %s\n", filter_text(d->o.filter));
+	fprintf(f, "# %zu operations compared: %zu equal, %zu similar, %zu changed, "
+		   "%zu only in A, %zu only in B\n",
+		c->compared, c->equal, c->similar, c->changed, c->only_a, c->only_b);
+	if (d->first_div == SIZE_MAX) {
+		fputs("# no differences\n", f);
+		arena_free(&a);
+		return;
+	}
+	report_findings_text(ro->F, f);
+	fprintf(f, "\nfirst divergence: operation #%zu (%s)", d->first_div,
+		fstatus_name(ro->F->status[d->first_div]));
+	if (ro->F->first_failure != SIZE_MAX)
+		fprintf(f, ", first failure: operation #%zu", ro->F->first_failure);
+	fputc('\n', f);
+	text_entry(d, ro, f, d->first_div, &a);
+
+	/* Hunks: runs of differences with context equal operations around. */
+	size_t i = 0;
+	while (i < d->n) {
+		if (!visible_change(ro, i)) {
+			i++;
+			continue;
+		}
+		size_t start = i, end = i, quiet = 0;
+		for (size_t k = i + 1; k < d->n; k++) {
+			if (visible_change(ro, k)) {
+				end = k;
+				quiet = 0;
+			} else if (d->e[k].status != DS_FILTERED && ++quiet > 2 * context) {
+				break;
+			}
+		}
+		size_t lo = start, hi = end + 1, n = 0;
+		while (lo > 0 && n < context && d->e[lo - 1].conn == d->e[start].conn)
+			if (d->e[--lo].status != DS_FILTERED)
+				n++;
+		n = 0;
+		while (hi < d->n && n < context && d->e[hi].conn == d->e[end].conn)
+			if (d->e[hi++].status != DS_FILTERED)
+				n++;
+		fprintf(f, "\n@@ operations #%zu-#%zu, connection %u @@\n", lo, hi - 1,
+			d->e[start].conn);
+		for (size_t k = lo; k < hi; k++)
+			if (d->e[k].status != DS_FILTERED)
+				text_entry(d, ro, f, k, &a);
+		i = end + 1;
+	}
+	arena_free(&a);
+}

@@ -1,0 +1,41 @@
+/*
+ * report.h - printing a diff: one JSON document or a unified-diff-style
+ * text report, and JUnit XML for CI. All re-dissect only the entries they print.
+ */
+#ifndef SMBCMP_REPORT_H
+#define SMBCMP_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diff.h"
+#include "findings.h"
+#include "json.h"
+
+/* 2: findings, profile, first_failure and the "similar" status (an entry
+ * changed only by systematic findings, counted apart from "changed"). */
+#define REPORT_SCHEMA_VERSION 2
+
+/*
+ * What a diff report shows beside the exact diff. F: the findings of the
+ * diff (findings_diff), never NULL. all_fields: list the differences of
+ * "similar" entries too (otherwise named once, in their findings).
+ */
+struct report_opts {
+	const struct findings *F;
+	bool all_fields;
+	unsigned context; /* text: equal operations around each difference */
+};
+
+void report_json(struct diff *d, const struct report_opts *ro, FILE *f);
+void report_text(struct diff *d, const struct report_opts *ro, FILE *f);
+/* JUnit XML (src/junit.c): a testcase per failure finding, then one per
+ * listed operation, a failure per difference. */
+void report_junit(struct diff *d, const struct report_opts *ro, FILE *f);
+
+/* report_findings.c: the findings section; --check of one trace. */
+void report_findings_text(const struct findings *F, FILE *f);
+void report_findings_json(const struct findings *F, struct jw *w);
+void report_check(const struct findings *F, bool json, FILE *f);
+
+#endif
