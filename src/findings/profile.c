@@ -52,23 +52,23 @@ static const char *const row_names[R_NROWS] = {
 	[R_CONNECTIONS] = "connections",
 	[R_DIALECTS_OFFERED] = "dialects offered",
 	[R_DIALECT] = "dialect chosen",
-	[R_CLIENT_CAPS] = "client capabilities",
-	[R_SERVER_CAPS] = "server capabilities",
-	[R_CLIENT_SEC] = "client security mode",
-	[R_SERVER_SEC] = "server security mode",
-	[R_CONTEXTS] = "negotiate contexts",
+	[R_CLIENT_CAPS] = "client caps",
+	[R_SERVER_CAPS] = "server caps",
+	[R_CLIENT_SEC] = "client security",
+	[R_SERVER_SEC] = "server security",
+	[R_CONTEXTS] = "contexts offered",
 	[R_PREAUTH] = "preauth hash",
 	[R_CIPHERS_OFFERED] = "ciphers offered",
 	[R_CIPHER] = "cipher chosen",
-	[R_SIGNING_OFFERED] = "signing algs offered",
-	[R_SIGNING_ALG] = "signing alg chosen",
-	[R_COMP_OFFERED] = "compression offered",
-	[R_COMP] = "compression chosen",
+	[R_SIGNING_OFFERED] = "signing offered",
+	[R_SIGNING_ALG] = "signing chosen",
+	[R_COMP_OFFERED] = "compress offered",
+	[R_COMP] = "compress chosen",
 	[R_MAX_READ] = "max read size",
 	[R_MAX_WRITE] = "max write size",
-	[R_MAX_TRANS] = "max transact size",
-	[R_CLIENT_MAXBUF] = "client max buffer",
-	[R_SERVER_MAXBUF] = "server max buffer",
+	[R_MAX_TRANS] = "max transact",
+	[R_CLIENT_MAXBUF] = "client max buf",
+	[R_SERVER_MAXBUF] = "server max buf",
 	[R_SERVER_MAXMPX] = "server max mpx",
 	[R_AUTH] = "auth mechanism",
 	[R_NTLM_FLAGS] = "NTLMSSP flags",
@@ -673,13 +673,10 @@ static size_t max_outstanding(const struct opset *s)
 	return best;
 }
 
-static const char *count_of(struct prof *p, size_t k, size_t n, const char *what)
+/* "37/40" */
+static const char *count_of(struct prof *p, size_t k, size_t n)
 {
-	if (!n)
-		return arena_printf(&p->scratch, "no %s", what);
-	if (k == n)
-		return arena_printf(&p->scratch, "all %zu %s", n, what);
-	return arena_printf(&p->scratch, "%zu of %zu %s", k, n, what);
+	return arena_printf(&p->scratch, "%zu/%zu", k, n);
 }
 
 static void trace_facts(struct prof *p)
@@ -721,7 +718,7 @@ static void trace_facts(struct prof *p)
 		}
 	}
 	if (nsmb2) {
-		set(p, R_CREDITS_REQ, arena_printf(&p->scratch, "first %llu, total %llu",
+		set(p, R_CREDITS_REQ, arena_printf(&p->scratch, "first %llu; total %llu",
 						   (unsigned long long)cfirst,
 						   (unsigned long long)creq));
 		set(p, R_CREDITS_GRANTED, arena_printf(&p->scratch, "total %llu",
@@ -741,16 +738,16 @@ static void trace_facts(struct prof *p)
 	if (!sreq && !srsp)
 		set(p, R_SIGNING, "none");
 	else
-		set(p, R_SIGNING, arena_printf(&p->scratch, "%s, %s", count_of(p, sreq, nreq, "requests"),
-					       count_of(p, srsp, nrsp, "responses")));
+		set(p, R_SIGNING, arena_printf(&p->scratch, "req %s; rsp %s", count_of(p, sreq, nreq),
+					       count_of(p, srsp, nrsp)));
 	if (!ereq && !ersp && !opaque)
 		set(p, R_ENCRYPTION, "none");
 	else if (!ereq && !ersp)
 		set(p, R_ENCRYPTION, arena_printf(&p->scratch, "%zu messages (not decrypted)", opaque));
 	else
-		set(p, R_ENCRYPTION, arena_printf(&p->scratch, "%s, %s%s", count_of(p, ereq, nreq, "requests"),
-						  count_of(p, ersp, nrsp, "responses"),
-						  opaque ? arena_printf(&p->scratch, ", %zu not decrypted", opaque) : ""));
+		set(p, R_ENCRYPTION, arena_printf(&p->scratch, "req %s; rsp %s%s", count_of(p, ereq, nreq),
+						  count_of(p, ersp, nrsp),
+						  opaque ? arena_printf(&p->scratch, "; %zu not decrypted", opaque) : ""));
 }
 
 /* Session setups and tree connects of the whole trace. */
@@ -806,7 +803,7 @@ static void profile_side(struct prof *p)
 	if (c == SIZE_MAX)
 		return;
 	if (s->nconns > 1) {
-		set(p, R_CONNECTIONS, c ? arena_printf(&p->scratch, "%zu (profile of #%zu, the first "
+		set(p, R_CONNECTIONS, c ? arena_printf(&p->scratch, "%zu (profile of #%zu: the first "
 						       "to log on)", s->nconns, c + 1)
 					: arena_printf(&p->scratch, "%zu", s->nconns));
 	} else {
