@@ -796,19 +796,58 @@ static void trace_setups_trees(struct prof *p)
 		set(p, R_TREES, arena_printf(&p->scratch, "%zu", ntree));
 }
 
+/*
+ * The connections row: their number, the one profiled when it is not the
+ * first, and, when the connections negotiate different dialects or their
+ * logons end differently, each one's (the first MAX_CONNS_SHOWN).
+ */
+#define MAX_CONNS_SHOWN 8
+static void connections_row(struct prof *p, size_t picked)
+{
+	const struct opset *s = p->s;
+	const char *dia[MAX_CONNS_SHOWN], *ses[MAX_CONNS_SHOWN];
+	size_t n = s->nconns < MAX_CONNS_SHOWN ? s->nconns : MAX_CONNS_SHOWN;
+	bool dia_differ = false, ses_differ = false;
+	for (size_t c = 0; c < n; c++) {
+		struct prof *q = calloc(1, sizeof(*q));
+		if (!q)
+			abort();
+		q->F = p->F;
+		q->s = s;
+		arena_init(&q->scratch);
+		profile_conn(q, &s->conns[c]);
+		dia[c] = q->v[R_DIALECT] ? q->v[R_DIALECT] : "no negotiate";
+		ses[c] = q->v[R_SESSION] ? q->v[R_SESSION] : "no logon";
+		arena_free(&q->scratch);
+		free(q);
+		dia_differ |= c && strcmp(dia[c], dia[0]);
+		ses_differ |= c && strcmp(ses[c], ses[0]);
+	}
+	struct list l = { .n = 0 };
+	char buf[160];
+	snprintf(buf, sizeof(buf), "%zu", s->nconns);
+	if (picked)
+		snprintf(buf, sizeof(buf), "%zu (profile of #%zu: the first to log on)",
+			 s->nconns, picked + 1);
+	list_add(&l, buf);
+	for (size_t c = 0; c < n && (dia_differ || ses_differ); c++) {
+		snprintf(buf, sizeof(buf), "#%zu %s%s%s", c + 1, dia_differ ? dia[c] : "",
+			 dia_differ && ses_differ ? " " : "", ses_differ ? ses[c] : "");
+		list_add(&l, buf);
+	}
+	set(p, R_CONNECTIONS, l.buf);
+}
+
 static void profile_side(struct prof *p)
 {
 	const struct opset *s = p->s;
 	size_t c = pick_conn(s);
 	if (c == SIZE_MAX)
 		return;
-	if (s->nconns > 1) {
-		set(p, R_CONNECTIONS, c ? arena_printf(&p->scratch, "%zu (profile of #%zu: the first "
-						       "to log on)", s->nconns, c + 1)
-					: arena_printf(&p->scratch, "%zu", s->nconns));
-	} else {
+	if (s->nconns > 1)
+		connections_row(p, c);
+	else
 		set(p, R_CONNECTIONS, "1");
-	}
 	profile_conn(p, &s->conns[c]);
 	trace_setups_trees(p);
 	trace_facts(p);
