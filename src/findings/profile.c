@@ -35,6 +35,7 @@
 #define NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY 0x00080000u
 #define MAX_SMB1_DIALECTS 64
 #define MAX_SHARES_SHOWN 4
+#define MAX_SHARES_SEEN 64 /* distinct shares counted exactly */
 
 /* The rows, in output order. */
 enum prow_id {
@@ -756,7 +757,7 @@ static void trace_setups_trees(struct prof *p)
 	const struct opset *s = p->s;
 	size_t nset = 0, nfail = 0, ntree = 0, nshares = 0;
 	struct list shares = { .n = 0 };
-	char seen[MAX_SHARES_SHOWN][256];
+	char seen[MAX_SHARES_SEEN][256];
 	for (size_t i = 0; i < s->n; i++) {
 		const struct op *o = &s->ops[i];
 		if (is_session_setup(o) && o->rsp_frame != OP_NONE &&
@@ -773,13 +774,13 @@ static void trace_setups_trees(struct prof *p)
 		struct node *t = find(req, o->proto == OP_SMB2 ? "smb2.tree" : "smb.path");
 		if (t && t->show) {
 			bool dup = false;
-			for (size_t k = 0; k < nshares && k < MAX_SHARES_SHOWN; k++)
+			for (size_t k = 0; k < nshares && k < MAX_SHARES_SEEN; k++)
 				dup |= same_ci(seen[k], t->show);
 			if (!dup) {
-				if (nshares < MAX_SHARES_SHOWN) {
+				if (nshares < MAX_SHARES_SEEN)
 					snprintf(seen[nshares], sizeof(seen[nshares]), "%s", t->show);
+				if (nshares < MAX_SHARES_SHOWN)
 					list_add(&shares, t->show);
-				}
 				nshares++;
 			}
 		}
