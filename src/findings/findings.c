@@ -189,7 +189,7 @@ static void sort_findings(struct findings *F)
 	for (size_t i = 0; i < F->n; i++)
 		if (F->v[i]->order == SIZE_MAX)
 			F->v[i]->order = SIZE_MAX / 2 + i;
-	if (F->n > 1)
+	if (F->n) /* qsort(NULL, 0) is undefined */
 		qsort(F->v, F->n, sizeof(*F->v), cmp_finding);
 }
 

@@ -131,6 +131,10 @@ void finding_field(struct findings *F, struct finding *x, const char *name,
 void finding_tidy(struct finding *x);
 /* A profile row (values copied). */
 void findings_prow(struct findings *F, const char *name, const char *a, const char *b);
+/* The value of profile row row_name ("dialect chosen", "dialects offered":
+ * the names profile.c and doc/diff.md list) on side 0 (A) or 1 (B); NULL
+ * when the row is absent or that side's value is empty. */
+const char *profile_get(const struct findings *F, const char *row_name, int side);
 
 /* Passes (each in its own file). */
 void diagnose_pass(struct findings *F);

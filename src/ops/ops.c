@@ -46,12 +46,15 @@ enum kf {
 	KF_NONE, KF_CMD2, KF_FLAGS2, KF_MSGID2, KF_STATUS2, KF_SESID2, KF_TID2,
 	KF_AID2, KF_FID, KF_NAME2, KF_TREE2, KF_SUB, KF_CMD1, KF_FLAGS1, KF_MID1,
 	KF_PID1, KF_PIDH1, KF_STATUS1, KF_TID1, KF_UID1, KF_NAME1, KF_PATH1,
+	KF_FLAGS2_1, KF_CREDITS2, KF_CHAIN2,
 };
 
 struct msg {
 	uint8_t proto, link;
 	bool response, async, has_cmd, has_msgid;
-	uint16_t cmd;
+	bool is_signed, sealed, compound;
+	uint16_t cmd, credits;
+	uint32_t chain_offset;
 	uint32_t status;
 	uint64_t msg_id, sesid, tid, pid;
 	const char *fid, *name, *tree, *path1;
@@ -116,7 +119,10 @@ static void init_kinds(uint8_t *k)
 		{ "smb.file", KF_NAME1 }, { "smb.dir_name", KF_NAME1 },
 		{ "smb.path", KF_PATH1 }, { "smb.trans2.cmd", KF_SUB },
 		{ "smb.nt.function", KF_SUB }, { "smb.trans_name", KF_SUB },
-		{ "smb.search_pattern", KF_SUB },
+		{ "smb.search_pattern", KF_SUB }, { "smb.flags2", KF_FLAGS2_1 },
+		{ "smb2.credits.requested", KF_CREDITS2 },
+		{ "smb2.credits.granted", KF_CREDITS2 },
+		{ "smb2.chain_offset", KF_CHAIN2 },
 	};
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		int id = field_by_name(tab[i].name);
@@ -227,8 +233,24 @@ static void read_facts(const struct builder *b, const struct node *root,
 			if (!(seen & 32)) {
 				m->response = x->value & 1;
 				m->async = x->value & 2;
+				m->is_signed = x->value & 8;
 			}
 			seen |= 32;
+			break;
+		case KF_FLAGS2_1: /* SMB_FLAGS2_SMB_SECURITY_SIGNATURE */
+			if (!(seen & 64))
+				m->is_signed = x->value & 4;
+			seen |= 64;
+			break;
+		case KF_CREDITS2:
+			if (!(seen & 128))
+				m->credits = (uint16_t)x->value;
+			seen |= 128;
+			break;
+		case KF_CHAIN2:
+			if (!(seen & 256))
+				m->chain_offset = (uint32_t)x->value;
+			seen |= 256;
 			break;
 		case KF_FLAGS1:
 			if (!(seen & 32))
@@ -509,6 +531,10 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 	o->req_frame = frame;
 	o->req_member = member;
 	o->req_link = m->link;
+	o->credits_req = m->credits;
+	o->facts = (uint8_t)((m->is_signed ? OPF_REQ_SIGNED : 0) |
+			     (m->sealed ? OPF_REQ_SEALED : 0) |
+			     (m->compound ? OPF_COMPOUND : 0));
 	if (!fr->to_server)
 		o->flags |= OP_UNSOLICITED; /* SMB1 oplock break from the server */
 	if (m->sublen)
@@ -521,6 +547,22 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 	if (m->fid && !m->link)
 		hmap_put(&b->opfid, hmap_mix(0x6f66, i), (void *)intern(b, m->fid));
 	return i;
+}
+
+static void add_granted(struct op *o, const struct msg *m)
+{
+	unsigned g = (unsigned)o->credits_granted + m->credits;
+	o->credits_granted = (uint16_t)(g > UINT16_MAX ? UINT16_MAX : g);
+}
+
+/* The profile facts of a final response. */
+static void rsp_facts(struct op *o, const struct msg *m)
+{
+	add_granted(o, m);
+	if (m->is_signed)
+		o->facts |= OPF_RSP_SIGNED;
+	if (m->sealed)
+		o->facts |= OPF_RSP_SEALED;
 }
 
 /* Returns the index of the operation the response completes or opens. */
@@ -550,6 +592,7 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 		o->rsp_member = member;
 		o->rsp_link = m->link;
 		o->status = m->status;
+		rsp_facts(o, m);
 		bool brk = m->proto == OP_SMB2 && m->msg_id == UINT64_MAX;
 		o->flags |= brk ? OP_UNSOLICITED : OP_NO_REQUEST;
 		if (m->sublen)
@@ -564,6 +607,7 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 	}
 	uint32_t oi = (uint32_t)(o - b->s->ops);
 	if (m->proto == OP_SMB2 && m->async && m->status == STATUS_PENDING) {
+		add_granted(o, m);
 		if (o->interim_frame == OP_NONE)
 			o->interim_frame = frame;
 		o->ninterim++;
@@ -577,6 +621,7 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 	o->rsp_member = member;
 	o->rsp_link = m->link;
 	o->status = m->status;
+	rsp_facts(o, m);
 	if (m->proto == OP_SMB2)
 		hmap_put(&b->pending, pk, NULL);
 	if (m->status != 0)
@@ -684,11 +729,15 @@ void ops_build(struct opset *s, struct trace *t)
 		struct rpc_carrier car[MAX_CARRIERS];
 		size_t ncar = 0;
 		b.last_create = NULL;
+		bool chained = false; /* the previous member had a NextCommand */
 		for (struct node *c = first_member(root); c; c = next_member(root, c)) {
 			const struct node *links[MAX_LINKS];
 			size_t nlinks = andx_links(c, links, MAX_LINKS);
 			struct msg m;
 			read_msg(&b, c, nlinks ? links[0] : NULL, &m);
+			m.sealed = c->parent != root;
+			m.compound = m.proto == OP_SMB2 && (chained || m.chain_offset);
+			chained = m.proto == OP_SMB2 && m.chain_offset;
 			b.chain_create = NULL;
 			uint32_t oi = OP_NONE;
 			if (!m.has_cmd)

@@ -39,6 +39,16 @@ enum op_flags {
 	OP_ENCRYPTED = 1 << 3,   /* transform header: contents unknown */
 };
 
+/* Per-message facts the session profile counts (findings/profile.c). */
+enum op_facts {
+	OPF_REQ_SIGNED = 1 << 0, /* request: SMB2 Signed flag / SMB1 Flags2
+				    security signature */
+	OPF_RSP_SIGNED = 1 << 1, /* final response signed */
+	OPF_REQ_SEALED = 1 << 2, /* request came in a decrypted transform */
+	OPF_RSP_SEALED = 1 << 3, /* final response came in one */
+	OPF_COMPOUND = 1 << 4,   /* request is a member of an SMB2 compound */
+};
+
 #define OP_NONE UINT32_MAX
 
 struct op {
@@ -56,6 +66,10 @@ struct op {
 	uint8_t rsp_link;       /* and of the response */
 	uint8_t proto;          /* enum op_proto */
 	uint8_t flags;          /* enum op_flags */
+	uint16_t credits_req;   /* SMB2 CreditRequest of the request */
+	uint16_t credits_granted; /* SMB2 credits granted by its responses
+				     (interim and final; saturates) */
+	uint8_t facts;          /* enum op_facts */
 	uint64_t key[3];        /* alignment keys, most to least specific */
 	const char *sub;        /* subcommand values ("0x01/0x12"), or NULL;
 				   RPC: the interface ("srvsvc") */
