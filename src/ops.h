@@ -39,6 +39,15 @@ enum op_flags {
 	OP_ENCRYPTED = 1 << 3,   /* transform header: contents unknown */
 };
 
+/* What the state checks (findings/check.c) need of the messages. */
+enum op_facts {
+	OPF_REQ_SIGNED = 1 << 0,  /* SMB2 request with the Signed flag */
+	OPF_REQ_SEALED = 1 << 1,  /* request came in a decrypted transform */
+	OPF_OPENED = 1 << 2,      /* fid is the one a successful open returned */
+	OPF_REQ_SIG_BAD = 1 << 3, /* signature checked with keys: bad */
+	OPF_RSP_SIG_BAD = 1 << 4,
+};
+
 #define OP_NONE UINT32_MAX
 
 struct op {
@@ -56,11 +65,21 @@ struct op {
 	uint8_t rsp_link;       /* and of the response */
 	uint8_t proto;          /* enum op_proto */
 	uint8_t flags;          /* enum op_flags */
+	uint32_t msg_id;        /* SMB2 MessageId (UINT32_MAX when over 32 bits
+				   or none) or SMB1 MID; of the request, else
+				   of the response */
+	uint32_t ses;           /* SessionId folded to 32 bits (SMB1: UID) */
+	uint16_t charge;        /* SMB2 CreditCharge of the request */
+	uint16_t granted;       /* SMB2 credits granted by all its responses */
+	uint8_t facts;          /* enum op_facts */
 	uint64_t key[3];        /* alignment keys, most to least specific */
 	const char *sub;        /* subcommand values ("0x01/0x12"), or NULL;
 				   RPC: the interface ("srvsvc") */
 	const char *name;       /* RPC: "srvsvc NetShareEnumAll"; else NULL */
 	const char *path;       /* normalised "share\dir\file", or NULL */
+	const char *fid;        /* file id the request names (its show,
+				   interned), or for an open (OPF_OPENED) the
+				   one its response returned; NULL if none */
 };
 
 struct op_conn {
