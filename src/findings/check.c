@@ -405,7 +405,7 @@ static const char *leak_end(const struct chk *c, const struct op *o, uint32_t op
 				       ? "left open until process exit"
 				       : "left open until logoff";
 	}
-	return "still open at the end of the capture";
+	return "no Close in the capture";
 }
 
 static void report_leaks(struct chk *c, struct fstate *v, size_t nv)
