@@ -34,8 +34,8 @@ cat "$tmp/out"
 grep -qx '# findings: 4 misuse' "$tmp/out" || fail "synthetic: want 4 misuse findings"
 want "$tmp/out" 'misuse: Handle on share never closed (left open until tree disconnect) [frames A20,21]'
 want "$tmp/out" 'misuse: Close of a FileId no open returned (share: STATUS_FILE_CLOSED) [frames A26,27]'
-want "$tmp/out" 'misuse: Find 37/snapshot.jpg share never answered [frames A80]'
-want "$tmp/out" 'misuse: MessageId reused: Tree Disconnect share sent with the id of Close share [frames A84,85,82,83]'
+want "$tmp/out" 'misuse: Find SMB2_FIND_ID_BOTH_DIRECTORY_INFO snapshot.jpg share never answered [frames A80]'
+want "$tmp/out" 'misuse: MessageId reused: Tree Disconnect share sent with the id of Close share [frames A82,83,84,85]'
 
 # JSON: check ids and frames.
 "$S" --check --json tests/check/synthetic.pcap >"$tmp/j.json" 2>/dev/null
@@ -45,7 +45,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 got = {(f["check"], tuple(f["frames"]["a"])) for f in d["findings"]}
 want = {("fid_leak", (20, 21)), ("fid_unknown", (26, 27)), ("unanswered", (80,)),
-        ("msgid_reused", (84, 85, 82, 83))}
+        ("msgid_reused", (82, 83, 84, 85))}
 assert all(f["kind"] == "misuse" for f in d["findings"]), d["findings"]
 assert got == want, got
 unk = [f for f in d["findings"] if f["check"] == "fid_unknown"][0]

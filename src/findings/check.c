@@ -586,17 +586,15 @@ static void check_msgids(struct chk *c, size_t k, struct mid *m, size_t n)
 	uint32_t top = 0;      /* end of the ids used so far */
 	uint32_t top_op = OP_NONE;
 	for (size_t j = 0; j < n; j++) {
-		const struct op *o = op_at(c, m[j].op);
 		if (top_op != OP_NONE && m[j].id < top) {
-			const struct op *p = op_at(c, top_op);
 			struct finding *x = report(c, "msgid_reused", m[j].op,
 				"MessageId reused: %s sent with the id of %s",
-				op_key_text(&c->F->a, o), op_key_text(&c->F->a, p));
+				fnd_opname(c->F, c->side, m[j].op), fnd_opname(c->F, c->side, top_op));
 			finding_op(c->F, x, c->side, top_op);
 		} else if ((top_op != OP_NONE || c->ci[k].started) && m[j].id > top) {
 			report(c, "msgid_skipped", m[j].op,
 			       "MessageIds skipped: %u ids unused before %s", m[j].id - top,
-			       op_key_text(&c->F->a, o));
+			       fnd_opname(c->F, c->side, m[j].op));
 		}
 		if (m[j].end > top || top_op == OP_NONE) {
 			top = m[j].end;
@@ -801,7 +799,7 @@ static void check_unanswered(struct chk *c)
 			continue;
 		uint32_t last = conn(c, i)->last_rsp;
 		bool at_end = last == OP_NONE || last < o->req_frame;
-		report(c, "unanswered", i, "%s never answered%s", op_key_text(&c->F->a, o),
+		report(c, "unanswered", i, "%s never answered%s", fnd_opname(c->F, c->side, i),
 		       at_end ? " (at the end of the capture)" : "");
 	}
 }
