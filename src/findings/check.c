@@ -667,6 +667,12 @@ struct ses_sign {
 	bool exempt;         /* guest, anonymous or encrypted session */
 };
 
+static int cmp_ses_sign(const void *x, const void *y)
+{
+	const struct ses_sign *a = x, *b = y;
+	return a->frame < b->frame ? -1 : a->frame > b->frame;
+}
+
 static bool sign_exempt_cmd(const struct op *o)
 {
 	return o->cmd == SMB2_NEGOTIATE || o->cmd == SMB2_SESSION_SETUP ||
@@ -694,36 +700,41 @@ static void check_signing_conn(struct chk *c, const struct op_conn *cn)
 						       (fl & SES_GUEST_NULL_ENCRYPT) != 0 };
 		}
 	}
-	size_t nreq = 0, nbad = 0;
-	struct finding *x = NULL;
-	for (size_t pass = 0; pass < 2 && who && nss; pass++) {
-		for (size_t j = 0; j < cn->n; j++) {
-			uint32_t i = cn->ops[j];
-			const struct op *o = op_at(c, i);
-			if (o->proto != OP_SMB2 || o->req_frame == OP_NONE || !o->ses ||
-			    (o->facts & OPF_REQ_SEALED) || sign_exempt_cmd(o))
-				continue;
-			const struct ses_sign *e = NULL;
-			for (size_t q = 0; q < nss; q++)
-				if (ss[q].ses == o->ses && ss[q].frame < o->req_frame)
-					e = &ss[q];
-			if (!e || e->exempt)
-				continue;
-			if (!pass) {
-				nreq++;
-				nbad += !(o->facts & OPF_REQ_SIGNED);
-			} else if (!(o->facts & OPF_REQ_SIGNED)) {
-				if (!x)
-					x = report(c, "unsigned", OP_NONE,
-						   "Requests unsigned though %s requires signing "
-						   "(%zu of %zu requests after session setup)",
-						   who, nbad, nreq);
-				finding_op(c->F, x, c->side, i);
-			}
-		}
-		if (!nbad)
-			break;
+	if (!who || !nss) {
+		free(ss);
+		return;
 	}
+	/* Requests in wire order against the sessions set up before them. */
+	qsort(ss, nss, sizeof(*ss), cmp_ses_sign);
+	struct hmap ses;
+	hmap_init(&ses);
+	uint32_t *bad = xcalloc(cn->n, sizeof(uint32_t));
+	size_t nreq = 0, nbad = 0, q = 0;
+	for (size_t j = 0; j < cn->n; j++) {
+		uint32_t i = cn->ops[j];
+		const struct op *o = op_at(c, i);
+		if (o->proto != OP_SMB2 || o->req_frame == OP_NONE || !o->ses ||
+		    (o->facts & OPF_REQ_SEALED) || sign_exempt_cmd(o))
+			continue;
+		for (; q < nss && ss[q].frame < o->req_frame; q++)
+			hmap_put(&ses, hmap_mix(0x7373, ss[q].ses), &ss[q]);
+		const struct ses_sign *e = hmap_get(&ses, hmap_mix(0x7373, o->ses));
+		if (!e || e->exempt)
+			continue;
+		nreq++;
+		if (!(o->facts & OPF_REQ_SIGNED))
+			bad[nbad++] = i;
+	}
+	if (nbad) {
+		struct finding *x = report(c, "unsigned", OP_NONE,
+					   "Requests unsigned though %s requires signing "
+					   "(%zu of %zu requests after session setup)",
+					   who, nbad, nreq);
+		for (size_t k = 0; k < nbad; k++)
+			finding_op(c->F, x, c->side, bad[k]);
+	}
+	free(bad);
+	hmap_free(&ses);
 	free(ss);
 }
 
