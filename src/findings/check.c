@@ -90,6 +90,7 @@ struct chk {
 	struct conn_info *ci;
 	uint32_t *conn_of;   /* op -> connection index */
 	struct hmap groups;  /* check + message -> finding */
+	struct hmap known;   /* what a message is made of -> finding */
 	struct arena scratch;
 };
 
@@ -132,6 +133,24 @@ static struct finding *report(struct chk *c, const char *check, uint32_t opi,
 	if (opi != OP_NONE)
 		finding_op(c->F, x, c->side, opi);
 	return x;
+}
+
+/*
+ * The finding of the message made of what gk hashes (op keys, counts),
+ * with op opi added; NULL when none yet: the caller formats the message
+ * (names are costly on huge traces) and remembers it with remember().
+ */
+static struct finding *known(struct chk *c, uint64_t gk, uint32_t opi)
+{
+	struct finding *x = hmap_get(&c->known, gk);
+	if (x)
+		finding_op(c->F, x, c->side, opi);
+	return x;
+}
+
+static void remember(struct chk *c, uint64_t gk, struct finding *x)
+{
+	hmap_put(&c->known, gk, x);
 }
 
 /* A field of a new finding (value on its side). */
@@ -586,15 +605,25 @@ static void check_msgids(struct chk *c, size_t k, struct mid *m, size_t n)
 	uint32_t top = 0;      /* end of the ids used so far */
 	uint32_t top_op = OP_NONE;
 	for (size_t j = 0; j < n; j++) {
+		const struct op *o = op_at(c, m[j].op);
 		if (top_op != OP_NONE && m[j].id < top) {
-			struct finding *x = report(c, "msgid_reused", m[j].op,
-				"MessageId reused: %s sent with the id of %s",
-				fnd_opname(c->F, c->side, m[j].op), fnd_opname(c->F, c->side, top_op));
+			uint64_t gk = hmap_mix(hmap_mix(0x7275, o->key[0]), op_at(c, top_op)->key[0]);
+			struct finding *x = known(c, gk, m[j].op);
+			if (!x) {
+				x = report(c, "msgid_reused", m[j].op,
+					   "MessageId reused: %s sent with the id of %s",
+					   fnd_opname(c->F, c->side, m[j].op),
+					   fnd_opname(c->F, c->side, top_op));
+				remember(c, gk, x);
+			}
 			finding_op(c->F, x, c->side, top_op);
 		} else if ((top_op != OP_NONE || c->ci[k].started) && m[j].id > top) {
-			report(c, "msgid_skipped", m[j].op,
-			       "MessageIds skipped: %u ids unused before %s", m[j].id - top,
-			       fnd_opname(c->F, c->side, m[j].op));
+			uint64_t gk = hmap_mix(hmap_mix(0x736b, o->key[0]), m[j].id - top);
+			if (!known(c, gk, m[j].op))
+				remember(c, gk, report(c, "msgid_skipped", m[j].op,
+						       "MessageIds skipped: %u ids unused before %s",
+						       m[j].id - top,
+						       fnd_opname(c->F, c->side, m[j].op)));
 		}
 		if (m[j].end > top || top_op == OP_NONE) {
 			top = m[j].end;
@@ -810,8 +839,11 @@ static void check_unanswered(struct chk *c)
 			continue;
 		uint32_t last = conn(c, i)->last_rsp;
 		bool at_end = last == OP_NONE || last < o->req_frame;
-		report(c, "unanswered", i, "%s never answered%s", fnd_opname(c->F, c->side, i),
-		       at_end ? " (at the end of the capture)" : "");
+		uint64_t gk = hmap_mix(hmap_mix(0x756e, o->key[0]), at_end);
+		if (!known(c, gk, i))
+			remember(c, gk, report(c, "unanswered", i, "%s never answered%s",
+					       fnd_opname(c->F, c->side, i),
+					       at_end ? " (at the end of the capture)" : ""));
 	}
 }
 
@@ -821,6 +853,7 @@ void check_pass(struct findings *F, int side)
 	if (!c.s || !c.s->n)
 		return;
 	hmap_init(&c.groups);
+	hmap_init(&c.known);
 	arena_init(&c.scratch);
 	conns_init(&c);
 	check_handles(&c);
@@ -830,4 +863,5 @@ void check_pass(struct findings *F, int side)
 	conns_free(&c);
 	arena_free(&c.scratch);
 	hmap_free(&c.groups);
+	hmap_free(&c.known);
 }
