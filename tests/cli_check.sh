@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # The generator reproduces the committed captures byte for byte.
 python3 tests/check/mkmisuse.py "$tmp" || fail "mkmisuse.py failed"
-for f in synthetic.pcap synthetic_signed.pcap; do
+for f in synthetic.pcap synthetic_signed.pcap synthetic_state.pcap; do
 	cmp -s "$tmp/$f" "tests/check/$f" || fail "tests/check/$f differs from mkmisuse.py's output"
 done
 
@@ -52,6 +52,15 @@ unk = [f for f in d["findings"] if f["check"] == "fid_unknown"][0]
 assert unk["fields"] == [{"name": "smb2.fid", "a": "a3a2a1a0-a5a4-a7a6-a8a9-aaabacadaeaf"}], unk
 print("json ok:", sorted(got))
 PY
+
+# Handles used after close and closed twice, MessageIds and credits.
+check_rc 1 tests/check/synthetic_state.pcap
+grep -qx '# findings: 5 misuse' "$tmp/out" || fail "synthetic_state: want 5 misuse findings"
+want "$tmp/out" 'misuse: GetInfo of share\snapshot.jpg after its Close (STATUS_FILE_CLOSED) [frames A38,39,42,43]'
+want "$tmp/out" 'misuse: Handle on share\snapshot.jpg closed twice (second Close: STATUS_FILE_CLOSED) [frames A44,45,50,51]'
+want "$tmp/out" 'misuse: Handle on share\snapshot.jpg never closed (left open until tree disconnect) [frames A46,47]'
+want "$tmp/out" 'misuse: MessageIds skipped: 100000 ids unused before Tree Disconnect share [frames A84,85]'
+want "$tmp/out" 'misuse: Credits overdrawn: requests beyond the credits the server granted [frames A84,85]'
 
 # Signing: an unsigned request where the negotiate requires signing; a bad
 # signature is seen only with the keys.

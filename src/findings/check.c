@@ -153,11 +153,14 @@ static void remember(struct chk *c, uint64_t gk, struct finding *x)
 	hmap_put(&c->known, gk, x);
 }
 
-/* A field of a new finding (value on its side). */
+/* A field of a finding, value on its side: the first value of each name
+ * (a group's first occurrence). */
 static void field(struct chk *c, struct finding *x, const char *name, const char *v)
 {
-	if (x->nf < 4)
-		finding_field(c->F, x, name, c->side ? NULL : v, c->side ? v : NULL);
+	for (size_t k = 0; k < x->nf; k++)
+		if (!strcmp(x->f[k].name, name))
+			return;
+	finding_field(c->F, x, name, c->side ? NULL : v, c->side ? v : NULL);
 }
 
 static const struct op *op_at(const struct chk *c, uint32_t i)
@@ -528,7 +531,8 @@ static void check_handles(struct chk *c)
 				x = report(c, "fid_unknown", i, "%s of a %s no open returned (%s: %s)",
 					   cmd, id_name(o), path_of(o), outcome(c, o));
 		} else if (f->state == FS_CLOSED && ev[k].kind == EV_CLOSE) {
-			x = report(c, "fid_closed_twice", i, "%s closed twice (%s)", path_of(o),
+			x = report(c, "fid_closed_twice", i,
+				   "Handle on %s closed twice (second Close: %s)", path_of(o),
 				   outcome(c, o));
 			if (f->close_op != OP_NONE)
 				finding_op(c->F, x, c->side, f->close_op);
@@ -663,10 +667,13 @@ static void check_credits(struct chk *c, const struct op_conn *cn, struct mid *m
 		if (m[j].end > granted) {
 			struct finding *x = report(c, "credits_overdrawn", m[j].op,
 				"Credits overdrawn: requests beyond the credits the server granted");
-			char buf[64];
-			snprintf(buf, sizeof(buf), "%u-%u of %llu", m[j].id, m[j].end - 1,
-				 (unsigned long long)granted);
-			field(c, x, "smb2.msg_id", buf);
+			char buf[3][24];
+			snprintf(buf[0], sizeof(buf[0]), "%u", m[j].id);
+			snprintf(buf[1], sizeof(buf[1]), "%u", m[j].end - m[j].id);
+			snprintf(buf[2], sizeof(buf[2]), "%llu", (unsigned long long)granted);
+			field(c, x, "smb2.msg_id", buf[0]);
+			field(c, x, "smb2.credit.charge", buf[1]);
+			field(c, x, "credits granted before", buf[2]);
 		}
 	}
 	free(g);

@@ -26,6 +26,16 @@ tests/check/synthetic_signed.pcap: captures/signed_311.pcap (smbclient
   frame 22     a Find request whose signature does not match (one byte
                changed; seen with --password smbuser:smbpass123)
 
+tests/check/synthetic_state.pcap: captures/reference.pcap with
+
+  frame 42/43  a GetInfo on the handle the Close of frame 38 closed
+               (STATUS_FILE_CLOSED)
+  frame 50/51  a Close of the handle the Close of frame 44 closed
+               (STATUS_FILE_CLOSED), so the Create of frame 46/47 is
+               never closed
+  frame 84/85  the Tree Disconnect's MessageId 100,000 higher: ids skipped,
+               and beyond the credits the server granted
+
 Usage: tests/check/mkmisuse.py [DIR]   (default tests/check)
 """
 import os
@@ -36,7 +46,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CAPS = os.path.join(HERE, "..", "..", "captures")
 
 STATUS_FILE_CLOSED = 0xC0000128
-SMB2_CREATE, SMB2_CLOSE, SMB2_FIND, SMB2_TREE_DISCONNECT = 5, 6, 14, 4
+SMB2_CREATE, SMB2_CLOSE, SMB2_FIND, SMB2_GETINFO, SMB2_TREE_DISCONNECT = 5, 6, 14, 16, 4
 SMB2_FLAGS_SIGNED = 0x08
 
 
@@ -131,10 +141,7 @@ def misuse(out):
 
     # 1. Close with a FileId no Create returned; STATUS_FILE_CLOSED error.
     msgs[26][64 + 8:64 + 24] = bytes(range(0xA0, 0xB0))
-    err = bytearray(msgs[27][:64])
-    struct.pack_into("<I", err, 8, STATUS_FILE_CLOSED)
-    err += struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"  # MS-SMB2 2.2.2 ERROR
-    msgs[27] = err
+    msgs[27] = error(msgs[27], STATUS_FILE_CLOSED)
     # 2. The Find of frame 80 is never answered.
     msgs[81] = b""
     # 3. Tree Disconnect with the MessageId of the Close of frame 82.
@@ -155,10 +162,36 @@ def signed(out):
     write(out, hdr, fr, msgs)
 
 
+def error(msg, status):
+    """msg, a response, turned into an ERROR response with status."""
+    err = bytearray(msg[:64])
+    struct.pack_into("<I", err, 8, status)
+    return err + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"  # MS-SMB2 2.2.2
+
+
+def state(out):
+    hdr, fr, msgs = load(os.path.join(CAPS, "reference.pcap"))
+    cmd = lambda n: struct.unpack_from("<H", msgs[n], 12)[0]
+    assert [cmd(n) for n in (38, 42, 44, 50)] == [SMB2_CLOSE, SMB2_GETINFO, SMB2_CLOSE, SMB2_CLOSE]
+    fid = lambda n: bytes(msgs[n][64 + 8:64 + 24])  # a Close request's FileId
+    # 6. GetInfo on the handle the Close of frame 38 closed.
+    msgs[42][64 + 24:64 + 40] = fid(38)
+    msgs[43] = error(msgs[43], STATUS_FILE_CLOSED)
+    # 7. The Close of frame 50 closes the handle frame 44 closed ...
+    msgs[50][64 + 8:64 + 24] = fid(44)
+    msgs[51] = error(msgs[51], STATUS_FILE_CLOSED)
+    # ... so the Create of frame 46/47 is never closed.
+    # 8. The Tree Disconnect skips 100,000 MessageIds: beyond the credits.
+    for n in (84, 85):
+        struct.pack_into("<Q", msgs[n], 24, struct.unpack_from("<Q", msgs[n], 24)[0] + 100000)
+    write(out, hdr, fr, msgs)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else HERE
     misuse(os.path.join(out, "synthetic.pcap"))
     signed(os.path.join(out, "synthetic_signed.pcap"))
+    state(os.path.join(out, "synthetic_state.pcap"))
 
 
 if __name__ == "__main__":
