@@ -73,10 +73,10 @@ grep -q 'Bad signature' "$tmp/out" && fail "bad signature reported without keys"
 # Real clients: captures whose client was killed keep its open handle (the
 # connection ends with a TCP FIN, no Close); every other capture is clean.
 check_rc 1 captures/nt1_notify.pcap
-want "$tmp/out" 'misuse: Handle on share\photos never closed (no Close in the capture) [frames A20,21]'
+want "$tmp/out" 'misuse: Handle on share\photos never closed (left open until the connection closed) [frames A20,21]'
 grep -qx '# findings: 1 misuse' "$tmp/out" || fail "nt1_notify: want 1 finding"
 check_rc 1 captures/smb311_ops.pcap
-want "$tmp/out" 'misuse: Handle on share\photos never closed (no Close in the capture) [frames A285,286]'
+want "$tmp/out" 'misuse: Handle on share\photos never closed (left open until the connection closed) [frames A285,286]'
 grep -qx '# findings: 1 misuse' "$tmp/out" || fail "smb311_ops: want 1 finding"
 for f in captures/*.pcap; do
 	case $f in captures/nt1_notify.pcap | captures/smb311_ops.pcap) continue ;; esac

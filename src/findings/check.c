@@ -79,6 +79,7 @@ struct conn_info {
 	bool started;  /* its negotiate is in the capture */
 	bool blind;    /* holds messages that could not be decrypted */
 	uint32_t last_rsp; /* last frame with a response, or OP_NONE */
+	uint32_t end_num;  /* frame number of its TCP FIN or RST, 0 if none */
 	uint32_t *ends; /* Logoff / Tree Disconnect ops, in order */
 	size_t nends;
 };
@@ -284,6 +285,11 @@ static void conns_init(struct chk *c)
 				ci->blind = true;
 			if (o->proto != OP_SMB2 && o->proto != OP_SMB1)
 				continue;
+			uint32_t fi = o->req_frame != OP_NONE ? o->req_frame : o->rsp_frame;
+			if (first && fi != OP_NONE) {
+				const struct frame_rec *fr = trace_frame(s->t, fi);
+				ci->end_num = fr->udp ? 0 : trace_frame_stream(s->t, fr)->end_frame;
+			}
 			if (first)
 				ci->started = o->proto == OP_SMB2 ? o->cmd == SMB2_NEGOTIATE
 								  : o->cmd == SMB1_NEGOTIATE;
@@ -427,6 +433,8 @@ static const char *leak_end(const struct chk *c, const struct op *o, uint32_t op
 				       ? "left open until process exit"
 				       : "left open until logoff";
 	}
+	if (ci->end_num && ci->end_num > ops_frame_num(c->s, o->rsp_frame))
+		return "left open until the connection closed";
 	return "no Close in the capture";
 }
 
@@ -844,13 +852,17 @@ static void check_unanswered(struct chk *c)
 			continue;
 		if (o->proto == OP_SMB2 ? o->cmd == SMB2_CANCEL : smb1_no_response(c, i))
 			continue;
-		uint32_t last = conn(c, i)->last_rsp;
-		bool at_end = last == OP_NONE || last < o->req_frame;
-		uint64_t gk = hmap_mix(hmap_mix(0x756e, o->key[0]), at_end);
+		const struct conn_info *ci = conn(c, i);
+		int why = 0; /* 1: the connection closed, 2: the capture ended */
+		if (ci->last_rsp == OP_NONE || ci->last_rsp < o->req_frame)
+			why = ci->end_num > ops_frame_num(c->s, o->req_frame) ? 1 : 2;
+		static const char *const whys[] = {
+			"", " (the connection closed first)", " (at the end of the capture)",
+		};
+		uint64_t gk = hmap_mix(hmap_mix(0x756e, o->key[0]), (uint64_t)why);
 		if (!known(c, gk, i))
 			remember(c, gk, report(c, "unanswered", i, "%s never answered%s",
-					       fnd_opname(c->F, c->side, i),
-					       at_end ? " (at the end of the capture)" : ""));
+					       fnd_opname(c->F, c->side, i), whys[why]));
 	}
 }
 
