@@ -46,7 +46,7 @@ enum kf {
 	KF_NONE, KF_CMD2, KF_FLAGS2, KF_MSGID2, KF_STATUS2, KF_SESID2, KF_TID2,
 	KF_AID2, KF_FID, KF_NAME2, KF_TREE2, KF_SUB, KF_CMD1, KF_FLAGS1, KF_MID1,
 	KF_PID1, KF_PIDH1, KF_STATUS1, KF_TID1, KF_UID1, KF_NAME1, KF_PATH1,
-	KF_CHARGE2, KF_GRANT2, KF_SIGST,
+	KF_CHARGE2, KF_GRANT2, KF_SIGST, KF_FLAGS2_1,
 };
 
 struct msg {
@@ -131,7 +131,7 @@ static void init_kinds(uint8_t *k)
 		{ "smb.search_pattern", KF_SUB },
 		{ "smb2.credit.charge", KF_CHARGE2 },
 		{ "smb2.credits.granted", KF_GRANT2 },
-		{ "smb2.signature.status", KF_SIGST },
+		{ "smb2.signature.status", KF_SIGST }, { "smb.flags2", KF_FLAGS2_1 },
 		{ "smb.signature.status", KF_SIGST },
 	};
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
@@ -310,6 +310,11 @@ static void read_facts(const struct builder *b, const struct node *root,
 			if (!(seen & 128))
 				m->granted = (uint16_t)x->value;
 			seen |= 128;
+			break;
+		case KF_FLAGS2_1: /* SMB_FLAGS2_SMB_SECURITY_SIGNATURE */
+			if (!(seen & 256))
+				m->is_signed = x->value & 4;
+			seen |= 256;
 			break;
 		case KF_SIGST:
 			if (x->show && !strcmp(x->show, "bad"))

@@ -41,7 +41,8 @@ enum op_flags {
 
 /* What the state checks (findings/check.c) need of the messages. */
 enum op_facts {
-	OPF_REQ_SIGNED = 1 << 0,  /* SMB2 request with the Signed flag */
+	OPF_REQ_SIGNED = 1 << 0,  /* request with the SMB2 Signed flag, SMB1
+				     SMB_FLAGS2_SMB_SECURITY_SIGNATURE */
 	OPF_REQ_SEALED = 1 << 1,  /* request came in a decrypted transform */
 	OPF_OPENED = 1 << 2,      /* fid is the one a successful open returned */
 	OPF_REQ_SIG_BAD = 1 << 3, /* signature checked with keys: bad */

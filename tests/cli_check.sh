@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # The generator reproduces the committed captures byte for byte.
 python3 tests/check/mkmisuse.py "$tmp" || fail "mkmisuse.py failed"
-for f in synthetic.pcap synthetic_signed.pcap synthetic_state.pcap; do
+for f in synthetic.pcap synthetic_signed.pcap synthetic_state.pcap synthetic_signed1.pcap; do
 	cmp -s "$tmp/$f" "tests/check/$f" || fail "tests/check/$f differs from mkmisuse.py's output"
 done
 
@@ -69,6 +69,10 @@ want "$tmp/out" 'misuse: Requests unsigned though the client requires signing (1
 want "$tmp/out" 'misuse: Bad signature on a Find request [frames A22,23]'
 check_rc 1 tests/check/synthetic_signed.pcap
 grep -q 'Bad signature' "$tmp/out" && fail "bad signature reported without keys"
+# SMB1: the client's SESSION_SETUP Flags2 asks for signing.
+check_rc 1 tests/check/synthetic_signed1.pcap
+grep -qx '# findings: 1 misuse' "$tmp/out" || fail "synthetic_signed1: want 1 finding"
+want "$tmp/out" 'misuse: Requests unsigned though the client requires signing (1 of 16 requests after session setup) [frames A19,20]'
 
 # Real clients: captures whose client was killed keep its open handle (the
 # connection ends with a TCP FIN, no Close); every other capture is clean.

@@ -66,6 +66,7 @@
 #define SMB1_TRANS2_SECONDARY 0x33
 #define SMB1_TREE_DISCONNECT 0x71
 #define SMB1_NEGOTIATE 0x72
+#define SMB1_SESSION_SETUP 0x73
 #define SMB1_LOGOFF_ANDX 0x74
 #define SMB1_NT_TRANS 0xa0
 #define SMB1_NT_TRANS_SECONDARY 0xa1
@@ -73,6 +74,9 @@
 
 #define SES_GUEST_NULL_ENCRYPT 0x7u /* MS-SMB2 2.2.6 SessionFlags */
 #define SIGNING_REQUIRED 0x2u       /* MS-SMB2 2.2.4 SecurityMode */
+#define SMB1_SIGNATURES_REQUIRED 0x8u /* MS-CIFS 2.2.4.52.2 SecurityMode */
+#define SMB1_FLAGS2_SIG_REQUIRED 0x10u /* MS-SMB 2.2.3.1 Flags2 */
+#define SMB1_ACTION_GUEST 0x1u      /* MS-CIFS 2.2.4.53.2 Action */
 #define MAX_LEAK_PATHS 10           /* above: leaks grouped by directory */
 
 struct conn_info {
@@ -717,31 +721,71 @@ static int cmp_ses_sign(const void *x, const void *y)
 	return a->frame < b->frame ? -1 : a->frame > b->frame;
 }
 
+/* Requests signing does not cover (MS-SMB2 3.2.4.1.1, MS-SMB 3.2.4.1.1). */
 static bool sign_exempt_cmd(const struct op *o)
 {
+	if (o->proto == OP_SMB1)
+		return o->cmd == SMB1_NEGOTIATE || o->cmd == SMB1_SESSION_SETUP ||
+		       o->cmd == SMB1_NT_CANCEL || o->req_link;
 	return o->cmd == SMB2_NEGOTIATE || o->cmd == SMB2_SESSION_SETUP ||
 	       o->cmd == SMB2_CANCEL || o->cmd == SMB2_OPLOCK_BREAK;
+}
+
+/* Who requires signing on a connection, from its negotiate op o (NULL:
+ * nobody): SMB2 SecurityMode of the response, then the request's; SMB1
+ * SecurityMode of the response, then the request's Flags2. */
+static const char *sign_required(struct chk *c, const struct op *o)
+{
+	if (o->proto == OP_SMB2) {
+		if (tree_value(c, o, true, F_SMB2_SEC_MODE, 0) & SIGNING_REQUIRED)
+			return "the server";
+		if (o->req_frame != OP_NONE &&
+		    tree_value(c, o, false, F_SMB2_SEC_MODE, 0) & SIGNING_REQUIRED)
+			return "the client";
+		return NULL;
+	}
+	if (tree_value(c, o, true, F_SMB_SM, 0) & SMB1_SIGNATURES_REQUIRED)
+		return "the server";
+	if (o->req_frame != OP_NONE &&
+	    tree_value(c, o, false, F_SMB_FLAGS2, 0) & SMB1_FLAGS2_SIG_REQUIRED)
+		return "the client";
+	return NULL;
+}
+
+/* A guest, anonymous or encrypted session, whose requests are not signed. */
+static bool sign_exempt_session(struct chk *c, const struct op *o)
+{
+	if (o->proto == OP_SMB2)
+		return tree_value(c, o, true, F_SMB2_SESSION_FLAGS, 0) & SES_GUEST_NULL_ENCRYPT;
+	return tree_value(c, o, true, F_SMB_SETUP_ACTION, 0) & SMB1_ACTION_GUEST;
 }
 
 static void check_signing_conn(struct chk *c, const struct op_conn *cn)
 {
 	const char *who = NULL;
+	uint8_t proto = 0; /* of the negotiate the server answered */
 	struct ses_sign *ss = xcalloc(cn->n, sizeof(*ss));
 	size_t nss = 0;
 	for (size_t j = 0; j < cn->n; j++) {
 		const struct op *o = op_at(c, cn->ops[j]);
-		if (o->proto != OP_SMB2 || o->rsp_frame == OP_NONE)
+		if (o->rsp_frame == OP_NONE || (o->proto != OP_SMB2 && o->proto != OP_SMB1))
 			continue;
-		if (o->cmd == SMB2_NEGOTIATE && !who) {
-			if (tree_value(c, o, true, F_SMB2_SEC_MODE, 0) & SIGNING_REQUIRED)
-				who = "the server";
-			else if (o->req_frame != OP_NONE &&
-				 tree_value(c, o, false, F_SMB2_SEC_MODE, 0) & SIGNING_REQUIRED)
+		bool neg = o->proto == OP_SMB2 ? o->cmd == SMB2_NEGOTIATE
+					       : o->cmd == SMB1_NEGOTIATE;
+		bool setup = o->proto == OP_SMB2 ? o->cmd == SMB2_SESSION_SETUP
+						 : o->cmd == SMB1_SESSION_SETUP;
+		if (neg && !proto) {
+			proto = o->proto;
+			who = sign_required(c, o);
+		} else if (setup && o->proto == proto && o->status == 0) {
+			/* an SMB1 client says it requires signing from its
+			 * SESSION_SETUP on (MS-SMB 2.2.3.1) */
+			if (!who && proto == OP_SMB1 && o->req_frame != OP_NONE &&
+			    tree_value(c, o, false, F_SMB_FLAGS2, 0) & SMB1_FLAGS2_SIG_REQUIRED)
 				who = "the client";
-		} else if (o->cmd == SMB2_SESSION_SETUP && o->status == 0 && who) {
-			uint64_t fl = tree_value(c, o, true, F_SMB2_SESSION_FLAGS, 0);
-			ss[nss++] = (struct ses_sign){ o->ses, o->rsp_frame,
-						       (fl & SES_GUEST_NULL_ENCRYPT) != 0 };
+			if (who)
+				ss[nss++] = (struct ses_sign){ o->ses, o->rsp_frame,
+							       sign_exempt_session(c, o) };
 		}
 	}
 	if (!who || !nss) {
@@ -757,8 +801,9 @@ static void check_signing_conn(struct chk *c, const struct op_conn *cn)
 	for (size_t j = 0; j < cn->n; j++) {
 		uint32_t i = cn->ops[j];
 		const struct op *o = op_at(c, i);
-		if (o->proto != OP_SMB2 || o->req_frame == OP_NONE || !o->ses ||
-		    (o->facts & OPF_REQ_SEALED) || sign_exempt_cmd(o))
+		if (o->proto != proto || o->req_frame == OP_NONE || !o->ses ||
+		    (o->facts & OPF_REQ_SEALED) || (o->flags & OP_UNSOLICITED) ||
+		    sign_exempt_cmd(o))
 			continue;
 		for (; q < nss && ss[q].frame < o->req_frame; q++)
 			hmap_put(&ses, hmap_mix(0x7373, ss[q].ses), &ss[q]);

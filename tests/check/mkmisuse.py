@@ -36,6 +36,13 @@ tests/check/synthetic_state.pcap: captures/reference.pcap with
   frame 84/85  the Tree Disconnect's MessageId 100,000 higher: ids skipped,
                and beyond the credits the server granted
 
+tests/check/synthetic_signed1.pcap: captures/nt1_signed.pcap (smbclient -m NT1
+--client-protection=sign: Flags2 "signatures required" from its
+SESSION_SETUP on) with
+
+  frame 19     a Tree Connect AndX request without the Security Signatures
+               flag (signature zeroed)
+
 Usage: tests/check/mkmisuse.py [DIR]   (default tests/check)
 """
 import os
@@ -48,6 +55,7 @@ CAPS = os.path.join(HERE, "..", "..", "captures")
 STATUS_FILE_CLOSED = 0xC0000128
 SMB2_CREATE, SMB2_CLOSE, SMB2_FIND, SMB2_GETINFO, SMB2_TREE_DISCONNECT = 5, 6, 14, 16, 4
 SMB2_FLAGS_SIGNED = 0x08
+SMB1_TREE_CONNECT_ANDX = 0x75
 
 
 def frames(path):
@@ -162,6 +170,27 @@ def signed(out):
     write(out, hdr, fr, msgs)
 
 
+def load1(path):
+    """As load, for SMB1 messages."""
+    hdr, fr = frames(path)
+    msgs = {}
+    for n, f in enumerate(fr, 1):
+        p = split(f[2])[2]
+        if len(p) >= 36 and p[4:8] == b"\xffSMB":
+            msgs[n] = bytearray(p[4:])
+    return hdr, fr, msgs
+
+
+def signed1(out):
+    hdr, fr, msgs = load1(os.path.join(CAPS, "nt1_signed.pcap"))
+    assert msgs[19][4] == SMB1_TREE_CONNECT_ANDX, "not the expected source capture"
+    # 9. An SMB1 request without SMB_FLAGS2_SMB_SECURITY_SIGNATURE, though
+    # the client's SESSION_SETUP says it requires signing.
+    struct.pack_into("<H", msgs[19], 10, struct.unpack_from("<H", msgs[19], 10)[0] & ~0x0004)
+    msgs[19][14:22] = bytes(8)
+    write(out, hdr, fr, msgs)
+
+
 def error(msg, status):
     """msg, a response, turned into an ERROR response with status."""
     err = bytearray(msg[:64])
@@ -192,6 +221,7 @@ def main():
     misuse(os.path.join(out, "synthetic.pcap"))
     signed(os.path.join(out, "synthetic_signed.pcap"))
     state(os.path.join(out, "synthetic_state.pcap"))
+    signed1(os.path.join(out, "synthetic_signed1.pcap"))
 
 
 if __name__ == "__main__":
