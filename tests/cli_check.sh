@@ -62,6 +62,16 @@ want "$tmp/out" 'misuse: Handle on share\snapshot.jpg never closed (left open un
 want "$tmp/out" 'misuse: MessageIds skipped: 100000 ids unused before Tree Disconnect share [frames A84,85]'
 want "$tmp/out" 'misuse: Credits overdrawn: requests beyond the credits the server granted [frames A84,85]'
 
+# tests/check/misuse.pcap (tests/check/mkpcap.py, branch rec: its README
+# lists the defects), when present.
+if [ -f tests/check/misuse.pcap ]; then
+	check_rc 1 tests/check/misuse.pcap
+	grep -qx '# findings: 3 misuse' "$tmp/out" || fail "misuse.pcap: want 3 misuse findings"
+	want "$tmp/out" 'misuse: GetInfo SMB2_FILE_ALTERNATE_NAME_INFO share\snapshot.jpg never answered [frames A40]'
+	want "$tmp/out" 'misuse: Handle on share\snapshot.jpg never closed (left open until tree disconnect) [frames A49,50]'
+	want "$tmp/out" 'misuse: Close of a FileId no open returned (share: STATUS_FILE_CLOSED) [frames A53,54]'
+fi
+
 # Signing: an unsigned request where the negotiate requires signing; a bad
 # signature is seen only with the keys.
 check_rc 1 --password smbuser:smbpass123 tests/check/synthetic_signed.pcap
