@@ -211,6 +211,13 @@ static bool is_close_cmd(const struct op *o)
 				   : o->cmd == SMB1_CLOSE || o->cmd == SMB1_CLOSE_AND_TREE_DISC;
 }
 
+/* An SMB2 oplock break acknowledgement: the server's break may cross the
+ * client's Close, so one after the Close is a race, not misuse. */
+static bool is_break_ack(const struct op *o)
+{
+	return o->proto == OP_SMB2 && o->cmd == SMB2_OPLOCK_BREAK;
+}
+
 static const char *id_name(const struct op *o)
 {
 	return o->proto == OP_SMB2 ? "FileId" : "FID";
@@ -548,7 +555,7 @@ static void check_handles(struct chk *c)
 				   outcome(c, o));
 			if (f->close_op != OP_NONE)
 				finding_op(c->F, x, c->side, f->close_op);
-		} else if (f->state == FS_CLOSED) {
+		} else if (f->state == FS_CLOSED && !is_break_ack(o)) {
 			x = report(c, "fid_after_close", i, "%s of %s after its Close (%s)", cmd,
 				   path_of(o), outcome(c, o));
 			if (f->close_op != OP_NONE)
