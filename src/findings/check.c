@@ -17,10 +17,12 @@
  *   credits_overdrawn a request beyond the credits granted so far (one
  *                    credit to start with, then CreditResponse of every
  *                    response: MS-SMB2 3.2.4.1.5)
- *   unsigned         requests without the Signed flag in a session whose
- *                    negotiate requires signing (MS-SMB2 3.2.4.1.1)
+ *   unsigned         requests without the Signed flag in a session where
+ *                    signing is required (MS-SMB2 3.2.4.1.1; SMB1: Flags2
+ *                    Security Signatures, MS-SMB 3.2.4.1.1)
  *   bad_signature    a signature the dissector checked with keys: bad
  *   unanswered       a request with neither a response nor an interim
+ *                    (SMB1 requests that get none by design excepted)
  *
  * Handles are followed as events in wire order: an open at its response,
  * a use or close at its request. SMB2 FileIds are global to the trace (a
