@@ -138,6 +138,7 @@ struct stream_rec {
 	char server[64];
 	uint32_t first_frame;
 	uint32_t npdus;
+	uint32_t end_frame; /* first FIN or RST (frame number), 0 when none */
 };
 
 /*

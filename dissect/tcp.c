@@ -178,6 +178,14 @@ static void conn_set_server(struct tcp_state *s, struct conn *c, int server)
 	fmt_endpoint(r->client, sizeof(r->client), c, !server);
 }
 
+/* The stream's first FIN or RST (stream_rec.end_frame). */
+static void mark_end(struct tcp_state *s, struct conn *c, uint32_t frame)
+{
+	struct stream_rec *r = trace_stream_at(s->t, c->stream);
+	if (!r->end_frame)
+		r->end_frame = frame;
+}
+
 static struct conn *conn_new(struct tcp_state *s, const struct tcp_seg *g,
 			     uint64_t h)
 {
@@ -772,6 +780,8 @@ void tcp_segment(struct tcp_state *s, const struct tcp_seg *g)
 			conn_set_server(s, c, dir);
 		return;
 	}
+	if (g->flags & (TCP_RST | TCP_FIN))
+		mark_end(s, c, g->frame);
 	if (g->flags & TCP_RST)
 		c->closed = 1;
 

@@ -715,7 +715,7 @@ static void trace_facts(struct prof *p)
 			srsp += !!(o->facts & OPF_RSP_SIGNED);
 			ersp += !!(o->facts & OPF_RSP_SEALED);
 			if (o->proto == OP_SMB2)
-				cgr += o->credits_granted;
+				cgr += o->granted;
 		}
 	}
 	if (nsmb2) {

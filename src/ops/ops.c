@@ -46,14 +46,14 @@ enum kf {
 	KF_NONE, KF_CMD2, KF_FLAGS2, KF_MSGID2, KF_STATUS2, KF_SESID2, KF_TID2,
 	KF_AID2, KF_FID, KF_NAME2, KF_TREE2, KF_SUB, KF_CMD1, KF_FLAGS1, KF_MID1,
 	KF_PID1, KF_PIDH1, KF_STATUS1, KF_TID1, KF_UID1, KF_NAME1, KF_PATH1,
-	KF_FLAGS2_1, KF_CREDITS2, KF_CHAIN2,
+	KF_FLAGS2_1, KF_CREDITS2, KF_CHAIN2, KF_CHARGE2, KF_GRANT2, KF_SIGST,
 };
 
 struct msg {
 	uint8_t proto, link;
 	bool response, async, has_cmd, has_msgid;
-	bool is_signed, sealed, compound;
-	uint16_t cmd, credits;
+	bool is_signed, sealed, compound, sig_bad; /* see enum op_facts */
+	uint16_t cmd, credits, charge, granted;
 	uint32_t chain_offset;
 	uint32_t status;
 	uint64_t msg_id, sesid, tid, pid;
@@ -121,8 +121,10 @@ static void init_kinds(uint8_t *k)
 		{ "smb.nt.function", KF_SUB }, { "smb.trans_name", KF_SUB },
 		{ "smb.search_pattern", KF_SUB }, { "smb.flags2", KF_FLAGS2_1 },
 		{ "smb2.credits.requested", KF_CREDITS2 },
-		{ "smb2.credits.granted", KF_CREDITS2 },
+		{ "smb2.credits.granted", KF_GRANT2 },
 		{ "smb2.chain_offset", KF_CHAIN2 },
+		{ "smb2.credit.charge", KF_CHARGE2 },
+		{ "smb2.signature.status", KF_SIGST }, { "smb.signature.status", KF_SIGST },
 	};
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		int id = field_by_name(tab[i].name);
@@ -305,6 +307,20 @@ static void read_facts(const struct builder *b, const struct node *root,
 			break;
 		case KF_SUB:
 			add_sub(m, x);
+			break;
+		case KF_CHARGE2:
+			if (!(seen & 512))
+				m->charge = (uint16_t)x->value;
+			seen |= 512;
+			break;
+		case KF_GRANT2:
+			if (!(seen & 1024))
+				m->granted = (uint16_t)x->value;
+			seen |= 1024;
+			break;
+		case KF_SIGST:
+			if (x->show && !strcmp(x->show, "bad"))
+				m->sig_bad = true;
 			break;
 		default:
 			break;
@@ -520,6 +536,33 @@ static void req_path(struct builder *b, const struct msg *m, uint32_t stream,
 	}
 }
 
+/* The header facts the state checks read (ops.h: msg_id to facts). */
+static void set_ids(struct op *o, const struct msg *m)
+{
+	o->msg_id = m->has_msgid && m->msg_id < UINT32_MAX ? (uint32_t)m->msg_id
+							    : UINT32_MAX;
+	o->ses = (uint32_t)(m->sesid ^ (m->sesid >> 32));
+}
+
+static void add_granted(struct op *o, const struct msg *m)
+{
+	unsigned g = (unsigned)o->granted + m->granted;
+	o->granted = g > UINT16_MAX ? UINT16_MAX : (uint16_t)g;
+	if (m->sig_bad)
+		o->facts |= OPF_RSP_SIG_BAD;
+}
+
+/* A successful response returning the file id of an open. */
+static bool opens_fid(const struct msg *m, const struct op *o)
+{
+	if (m->status || !m->fid || m->link != o->rsp_link)
+		return false;
+	if (m->proto == OP_SMB2)
+		return m->cmd == SMB2_CREATE;
+	return is_create(m) || (!o->fid && (m->cmd == 0x32 || m->cmd == 0xa0 ||
+					    m->cmd == 0x0e));
+}
+
 /* Returns the new operation's index. */
 static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t frame,
 			   uint16_t member, const struct frame_rec *fr)
@@ -531,10 +574,15 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 	o->req_frame = frame;
 	o->req_member = member;
 	o->req_link = m->link;
+	set_ids(o, m);
 	o->credits_req = m->credits;
+	o->charge = m->charge;
 	o->facts = (uint8_t)((m->is_signed ? OPF_REQ_SIGNED : 0) |
 			     (m->sealed ? OPF_REQ_SEALED : 0) |
-			     (m->compound ? OPF_COMPOUND : 0));
+			     (m->compound ? OPF_COMPOUND : 0) |
+			     (m->sig_bad ? OPF_REQ_SIG_BAD : 0));
+	if (m->fid)
+		o->fid = intern(b, m->fid);
 	if (!fr->to_server)
 		o->flags |= OP_UNSOLICITED; /* SMB1 oplock break from the server */
 	if (m->sublen)
@@ -545,14 +593,8 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 	if (!cancel && !m->link && fr->to_server && m->has_msgid)
 		hmap_put(&b->pending, pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
 	if (m->fid && !m->link)
-		hmap_put(&b->opfid, hmap_mix(0x6f66, i), (void *)intern(b, m->fid));
+		hmap_put(&b->opfid, hmap_mix(0x6f66, i), (void *)o->fid);
 	return i;
-}
-
-static void add_granted(struct op *o, const struct msg *m)
-{
-	unsigned g = (unsigned)o->credits_granted + m->credits;
-	o->credits_granted = (uint16_t)(g > UINT16_MAX ? UINT16_MAX : g);
 }
 
 /* The profile facts of a final response. */
@@ -592,7 +634,12 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 		o->rsp_member = member;
 		o->rsp_link = m->link;
 		o->status = m->status;
+		set_ids(o, m);
 		rsp_facts(o, m);
+		if (opens_fid(m, o))
+			o->facts |= OPF_OPENED;
+		if (m->fid)
+			o->fid = intern(b, m->fid);
 		bool brk = m->proto == OP_SMB2 && m->msg_id == UINT64_MAX;
 		o->flags |= brk ? OP_UNSOLICITED : OP_NO_REQUEST;
 		if (m->sublen)
@@ -622,6 +669,10 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 	o->rsp_link = m->link;
 	o->status = m->status;
 	rsp_facts(o, m);
+	if (opens_fid(m, o)) {
+		o->fid = intern(b, m->fid);
+		o->facts |= OPF_OPENED;
+	}
 	if (m->proto == OP_SMB2)
 		hmap_put(&b->pending, pk, NULL);
 	if (m->status != 0)

@@ -39,14 +39,18 @@ enum op_flags {
 	OP_ENCRYPTED = 1 << 3,   /* transform header: contents unknown */
 };
 
-/* Per-message facts the session profile counts (findings/profile.c). */
+/* Per-message facts the session profile (findings/profile.c) counts and
+ * the state checks (findings/check.c) test. */
 enum op_facts {
-	OPF_REQ_SIGNED = 1 << 0, /* request: SMB2 Signed flag / SMB1 Flags2
-				    security signature */
-	OPF_RSP_SIGNED = 1 << 1, /* final response signed */
-	OPF_REQ_SEALED = 1 << 2, /* request came in a decrypted transform */
-	OPF_RSP_SEALED = 1 << 3, /* final response came in one */
-	OPF_COMPOUND = 1 << 4,   /* request is a member of an SMB2 compound */
+	OPF_REQ_SIGNED = 1 << 0,  /* request: SMB2 Signed flag / SMB1 Flags2
+				     security signature */
+	OPF_RSP_SIGNED = 1 << 1,  /* final response signed */
+	OPF_REQ_SEALED = 1 << 2,  /* request came in a decrypted transform */
+	OPF_RSP_SEALED = 1 << 3,  /* final response came in one */
+	OPF_COMPOUND = 1 << 4,    /* request is a member of an SMB2 compound */
+	OPF_OPENED = 1 << 5,      /* fid is the one a successful open returned */
+	OPF_REQ_SIG_BAD = 1 << 6, /* signature checked with keys: bad */
+	OPF_RSP_SIG_BAD = 1 << 7,
 };
 
 #define OP_NONE UINT32_MAX
@@ -67,14 +71,22 @@ struct op {
 	uint8_t proto;          /* enum op_proto */
 	uint8_t flags;          /* enum op_flags */
 	uint16_t credits_req;   /* SMB2 CreditRequest of the request */
-	uint16_t credits_granted; /* SMB2 credits granted by its responses
-				     (interim and final; saturates) */
+	uint16_t granted;       /* SMB2 credits granted by all its responses
+				   (interim and final; saturates) */
+	uint32_t msg_id;        /* SMB2 MessageId (UINT32_MAX when over 32 bits
+				   or none) or SMB1 MID; of the request, else
+				   of the response */
+	uint32_t ses;           /* SessionId folded to 32 bits (SMB1: UID) */
+	uint16_t charge;        /* SMB2 CreditCharge of the request */
 	uint8_t facts;          /* enum op_facts */
 	uint64_t key[3];        /* alignment keys, most to least specific */
 	const char *sub;        /* subcommand values ("0x01/0x12"), or NULL;
 				   RPC: the interface ("srvsvc") */
 	const char *name;       /* RPC: "srvsvc NetShareEnumAll"; else NULL */
 	const char *path;       /* normalised "share\dir\file", or NULL */
+	const char *fid;        /* file id the request names (its show,
+				   interned), or for an open (OPF_OPENED) the
+				   one its response returned; NULL if none */
 };
 
 struct op_conn {

@@ -332,9 +332,10 @@ void report_check(const struct findings *F, bool json, FILE *f)
 	if (!json) {
 		fprintf(f, "--- %s\n", trace_path(F->s[0]->t));
 		fprintf(f, "# %zu operations, %zu connections\n", F->s[0]->n, F->s[0]->nconns);
+		report_findings_text(F, f);
+		fputs("# session profile\n", f);
 		for (size_t i = 0; i < F->nprof; i++)
 			fprintf(f, "  %-24s %s\n", F->prof[i].name, F->prof[i].v[0]);
-		report_findings_text(F, f);
 		return;
 	}
 	struct jw w;
