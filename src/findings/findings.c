@@ -172,14 +172,16 @@ static int cmp_u32(const void *x, const void *y)
 
 void finding_tidy(struct finding *x)
 {
-	qsort(x->ops, x->nops, sizeof(*x->ops), cmp_size);
+	if (x->nops) /* qsort(NULL, 0...) is undefined */
+		qsort(x->ops, x->nops, sizeof(*x->ops), cmp_size);
 	size_t m = 0;
 	for (size_t k = 0; k < x->nops; k++)
 		if (!m || x->ops[m - 1] != x->ops[k])
 			x->ops[m++] = x->ops[k];
 	x->nops = m;
 	for (int s = 0; s < 2; s++) {
-		qsort(x->frames[s], x->nframes[s], sizeof(uint32_t), cmp_u32);
+		if (x->nframes[s])
+			qsort(x->frames[s], x->nframes[s], sizeof(uint32_t), cmp_u32);
 		m = 0;
 		for (size_t k = 0; k < x->nframes[s]; k++)
 			if (!m || x->frames[s][m - 1] != x->frames[s][k])
@@ -196,7 +198,8 @@ static void sort_findings(struct findings *F)
 	for (size_t i = 0; i < F->n; i++)
 		if (F->v[i]->order == SIZE_MAX)
 			F->v[i]->order = SIZE_MAX / 2 + i;
-	qsort(F->v, F->n, sizeof(*F->v), cmp_finding);
+	if (F->n)
+		qsort(F->v, F->n, sizeof(*F->v), cmp_finding);
 }
 
 /* A misuse both traces show (same check, same message) is not a
