@@ -541,7 +541,7 @@ static void enter(struct cmpui *c)
 		const struct finding *f = NULL;
 		for (size_t i = 0; i < cf->F.n && !f; i++)
 			if (cf->F.v[i]->nops && cf->F.v[i]->ops[0] == x->i &&
-			    cf->F.v[i]->kind == FK_FAILURE)
+			    cf->F.v[i]->kind <= FK_FAILURE) /* or its diagnosis */
 				f = cf->F.v[i];
 		go_to(c, x->i, f && f->nf ? f->f[0].name : NULL, "First failure");
 		return;
