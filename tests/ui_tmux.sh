@@ -234,7 +234,7 @@ quit utf8_name_narrow
 T kill-session -t ui 2>/dev/null
 T new-session -d -s ui -x 120 -y 36 "$S captures/reference.pcap captures/change_name.pcap; echo exit=\$?; sleep 30"
 T set-option -t ui remain-on-exit on >/dev/null
-settle
+settle "B: frame operation\|built without" # slow to start under ASan
 if screen | grep -q "B: frame operation"; then
 	# the file's 23 operations differ by its name only, systematically:
 	# similar (~), apart from the 5 changed ones (the findings, F)
