@@ -262,7 +262,7 @@ static void item_text(struct cmpui *c, size_t k, char *out, size_t n, enum line_
 		break;
 	case FL_FINDING: {
 		const struct finding *f = F->v[x->i];
-		snprintf(out, n, "%2zu. %-10s %s", x->i + 1, fkind_name(f->kind), f->msg);
+		snprintf(out, n, "%2zu. %-11s %s", x->i + 1, fkind_name(f->kind), f->msg);
 		*lt = kind_line[f->kind];
 		break;
 	}
@@ -362,8 +362,9 @@ static void draw_detail(struct cmpui *c, struct rect r)
 			char fa[300], fb[300];
 			frames_list(f, 0, fa, sizeof(fa));
 			frames_list(f, 1, fb, sizeof(fb));
-			put_fmt(y++, r.x + 1, r.w - 1, line_attr(LINE_DEFAULT), true,
-				"frames: %s  %s", f->nframes[0] ? fa : "", f->nframes[1] ? fb : "");
+			put_fmt(y++, r.x + 1, r.w - 1, line_attr(LINE_DEFAULT), true, "frames: %s%s%s",
+				f->nframes[0] ? fa : "", f->nframes[0] && f->nframes[1] ? "  " : "",
+				f->nframes[1] ? fb : "");
 		}
 		for (size_t k = 0; k < f->nf && y < end; k++)
 			put_fmt(y++, r.x + 1, r.w - 1, line_attr(LINE_GENERATED), true,
