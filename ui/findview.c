@@ -523,6 +523,7 @@ static void go_to(struct cmpui *c, size_t e, const char *field, const char *what
 	c->fnd->shown = false;
 	c->focus = C_LIST;
 	cmp_select_row(c, lo);
+	c->top = lo > 3 ? lo - 3 : 0; /* a little context above it */
 	bool sel = field && select_field(c, field);
 	ui_msg(&c->m, false, "%s: operation #%zu%s%s", what, e, sel ? ", field " : "",
 	       sel ? field : "");
