@@ -234,17 +234,19 @@ quit utf8_name_narrow
 T kill-session -t ui 2>/dev/null
 T new-session -d -s ui -x 120 -y 36 "$S captures/reference.pcap captures/change_name.pcap; echo exit=\$?; sleep 30"
 T set-option -t ui remain-on-exit on >/dev/null
-settle
+settle "B: frame operation\|built without" # slow to start under ASan
 if screen | grep -q "B: frame operation"; then
-	has "counts" "^40 operations: changed 23, only A 0, only B 0"
-	has "changed row" "^≠ +34 Create share.snapshot.jpg +│ +34 Create share.holiday.jpg"
+	# the file's 23 operations differ by its name only, systematically:
+	# similar (~), apart from the 5 changed ones (the findings, F)
+	has "counts" "^40 operations: changed 5, similar 18, only A 0, only B 0"
+	has "similar row" "^~ +34 Create share.snapshot.jpg +│ +34 Create share.holiday.jpg"
 	has "equal row" "^ +4 Negotiate Protocol +│ +4 Negotiate Protocol"
 	has "tree A" "^▾ Request, frame 34: Create Request"
 	keys ']'
 	status_has "next difference" " 16/40$"
 	keys '['
 	status_has "previous difference" " 15/40$"
-	status_has "counts on the status line" "^changed 23  only A 0  only B 0  equal 17  masks on"
+	status_has "counts on the status line" "^changed 5  similar 18  only A 0  only B 0  equal 17  masks on"
 	keys Tab
 	status_has "changed field selected in A" '^smb2.filename == "snapshot.jpg"'
 	keys Tab
@@ -253,7 +255,7 @@ if screen | grep -q "B: frame operation"; then
 	status_has "masks off" "^Masks off"
 	keys j k
 	status_has "more changes unmasked" "^changed [0-9]+ .*masks off"
-	screen | tail -1 | grep -q "^changed 23 " && fail "masks off changed nothing"
+	screen | tail -1 | grep -q "^changed 5  similar 18 " && fail "masks off changed nothing"
 	keys m
 	keys '?'
 	has "compare help" "next-diff +Next difference"
@@ -268,7 +270,7 @@ if screen | grep -q "B: frame operation"; then
 	status_has "compare search prev" " 4/40$"
 	keys / "holiday" Enter
 	status_has "search finds B's side" " 15/40$"
-	has "search row" "^≠ +34 Create share.snapshot.jpg +│ +34 Create share.holiday.jpg"
+	has "search row" "^~ +34 Create share.snapshot.jpg +│ +34 Create share.holiday.jpg"
 	keys Tab / "smb2.tid" Enter
 	status_has "search a field in tree A" "^smb2.tid == 0x[0-9a-f]{8} +15/40$"
 	keys / "no such text anywhere" Enter

@@ -77,6 +77,9 @@ finish browse_quit
 run compare -- captures/reference.pcap captures/change_name.pcap
 WANT='.' keys ']' ']' '[' Tab j j e Tab
 WANT='.' keys m m a / "holiday" Enter n
+WANT='smbcmp findings' keys F j j k
+WANT='.' keys Enter m F
+WANT='.' keys Escape m '!' q
 WANT='.' keys f "smb2.cmd == 5" Enter f Enter
 finish compare 1 # they differ
 

@@ -16,6 +16,9 @@
  *  - with a display filter, rows are the entries the filter keeps, so they
  *    appear as entries get compared (the rows only ever grow at the end:
  *    comparison goes in entry order).
+ * Once every entry is compared, one more slice computes the findings
+ * (findview.c): rows whose only differences are systematic ones are then
+ * marked similar (~) apart from changed ones, and counted apart.
  * Until the user presses a key, the cursor goes to the first difference
  * once it is found (as when the whole comparison came first), and after a
  * filter or mask change it goes back to the entry it was on as soon as that
@@ -29,6 +32,7 @@
 #include "uipriv.h"
 
 #include "cmpui.h"
+#include "findings.h"
 
 #define SLICE_MS 30
 #define SLICE_STEP 16     /* entries between two looks at the clock */
@@ -39,12 +43,12 @@
 
 static int row_state(const struct cmpui *c, size_t e)
 {
-	return diff_pending(c->d, e) ? ROW_PENDING : c->d->e[e].status;
+	return diff_pending(c->d, e) ? ROW_PENDING : cmp_entry_status(c, e);
 }
 
 static bool is_diff(int st)
 {
-	return st == DS_CHANGED || st == DS_ONLY_A || st == DS_ONLY_B;
+	return st == DS_CHANGED || st == DS_ONLY_A || st == DS_ONLY_B || st == FS_SIMILAR;
 }
 
 /* First row whose entry is >= e (rows ascend), nrows when none. */
@@ -113,7 +117,8 @@ void cmp_rebuild_rows(struct cmpui *c)
 }
 
 /* After entries were compared: new rows, the cursor, the trees of the
- * selected entry once compared, the message when all is done. */
+ * selected entry once compared (cmp_work gives the message when all is
+ * done and the findings are known). */
 static void after_compare(struct cmpui *c)
 {
 	const struct diff *d = c->d;
@@ -122,13 +127,29 @@ static void after_compare(struct cmpui *c)
 	size_t e = cmp_cur_entry(c);
 	if (moved || (e != c->opened && e != SIZE_MAX && !diff_pending(d, e)))
 		cmp_open_entry(c);
+}
+
+bool cmp_busy(const struct cmpui *c)
+{
+	return c->d->ncompared < c->d->n || !cmp_findings_known(c);
+}
+
+void cmp_done_message(struct cmpui *c)
+{
+	const struct diff *d = c->d;
 	if (d->ncompared < d->n)
 		return;
 	enum done_msg dm = c->done_msg;
 	c->done_msg = DONE_NONE;
 	if (c->m.text[0]) /* a message of the user's last key stays */
 		return;
-	if (dm == DONE_COUNTS)
+	const struct fcounts *fc = cmp_fcounts(c);
+	if (dm == DONE_COUNTS && fc)
+		ui_msg(&c->m, false,
+		       "%zu operations: changed %zu, similar %zu, only A %zu, only B %zu "
+		       "(] next difference, F findings, ? help)",
+		       d->n, fc->changed, fc->similar, fc->only_a, fc->only_b);
+	else if (dm == DONE_COUNTS)
 		ui_msg(&c->m, false,
 		       "%zu operations: changed %zu, only A %zu, only B %zu (] next difference, ? help)",
 		       d->n, d->counts.changed, d->counts.only_a, d->counts.only_b);
@@ -164,7 +185,12 @@ void cmp_work(void *ctx)
 		}
 		c->last_slice = now;
 	}
-	compare_for(c, SLICE_MS);
+	/* The findings come in a slice of their own, after the last entry:
+	 * the end message waits for them (it counts similar apart). */
+	if (c->d->ncompared < c->d->n)
+		compare_for(c, SLICE_MS);
+	else if (cmp_findings_work(c))
+		cmp_done_message(c);
 }
 
 static unsigned percent(const struct diff *d)
@@ -270,6 +296,7 @@ static enum line_type row_type(int st)
 	case DS_ONLY_A: return LINE_DIFF_ONLY_A;
 	case DS_ONLY_B: return LINE_DIFF_ONLY_B;
 	case DS_FILTERED: return LINE_DIFF_FILTERED;
+	case FS_SIMILAR: return LINE_DIFF_SIMILAR;
 	default: return LINE_DEFAULT; /* equal, pending */
 	}
 }
@@ -281,6 +308,7 @@ static const char *row_mark(int st)
 	case DS_ONLY_A: return "<";
 	case DS_ONLY_B: return ">";
 	case DS_FILTERED: return "·";
+	case FS_SIMILAR: return "~";
 	case ROW_PENDING: return "…";
 	default: return " ";
 	}
@@ -348,8 +376,15 @@ void cmp_draw_status(struct cmpui *c)
 	}
 	if (c->d->ncompared < c->d->n)
 		snprintf(progress, sizeof(progress), "comparing %u%%  ", percent(c->d));
+	const struct fcounts *fc = cmp_fcounts(c);
 	if (field[0])
 		snprintf(left, sizeof(left), "%s", field);
+	else if (fc)
+		snprintf(left, sizeof(left),
+			 "changed %zu  similar %zu  only A %zu  only B %zu  equal %zu%s  masks %s (%zu rules)",
+			 fc->changed, fc->similar, fc->only_a, fc->only_b, fc->equal,
+			 n->filtered ? "  filtered" : "", c->masking ? "on" : "off",
+			 c->masking && c->d->o.masks ? c->d->o.masks->n : 0);
 	else
 		snprintf(left, sizeof(left),
 			 "%schanged %zu  only A %zu  only B %zu  equal %zu%s  masks %s (%zu rules)",

@@ -52,6 +52,8 @@ struct cmpui {
 	char search[256];
 	struct uimsg m;
 	long count;
+	struct cmpfind *fnd;     /* findings and their view (findview.c),
+				    NULL until first needed */
 };
 
 static inline size_t cmp_cur_entry(const struct cmpui *c)
@@ -91,5 +93,37 @@ void cmp_next_diff(struct cmpui *c, int dir);
 void cmp_side_text(const struct cmpui *c, size_t i, int side, char *out, size_t n);
 void cmp_draw_rows(struct cmpui *c, struct rect r, bool focused);
 void cmp_draw_status(struct cmpui *c);
+/* The end-of-comparison message (counts, or what the filter matched),
+ * once everything is compared and the findings are known. */
+void cmp_done_message(struct cmpui *c);
+/* True while background work remains: comparing, then the findings. */
+bool cmp_busy(const struct cmpui *c);
+
+/* ---- findview.c: the findings of the comparison and their view ---- */
+
+struct fcounts;
+
+/* Computes the findings once every entry is compared (src/findings,
+ * blocking: one call after the background comparison). True when it ran. */
+bool cmp_findings_work(struct cmpui *c);
+/* Whether the findings of the current comparison are known. */
+bool cmp_findings_known(const struct cmpui *c);
+/* Forgets them (masks or filter changed: the comparison restarts); closes
+ * the view. */
+void cmp_findings_reset(struct cmpui *c);
+void cmp_findings_free(struct cmpui *c);
+/* Entry i's status: the findings' (FS_SIMILAR apart from FS_CHANGED) once
+ * known, else the diff's. */
+int cmp_entry_status(const struct cmpui *c, size_t i);
+/* The findings' counts (similar apart), NULL until known. */
+const struct fcounts *cmp_fcounts(const struct cmpui *c);
+/* The findings view: F opens it (comparing what remains first, a key
+ * stops that), it takes the whole screen until q / Esc. */
+bool cmp_findings_shown(const struct cmpui *c);
+void cmp_findings_open(struct cmpui *c);
+void cmp_findings_draw(struct cmpui *c);
+/* Requests while it is shown; EV_UNHANDLED for the comparison's own
+ * (help, redraw). */
+unsigned cmp_findings_request(struct cmpui *c, enum request req, long count);
 
 #endif

@@ -21,7 +21,8 @@
  * address.
  *
  * Search (/ n N), go to frame (: and N g, on the focused side) and the
- * filter prompt share find.c with the single-trace view.
+ * filter prompt share find.c with the single-trace view. F shows the
+ * findings (findview.c) in place of the comparison.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -231,6 +232,7 @@ void cmp_select_row(struct cmpui *c, size_t row)
 static void recompare(struct cmpui *c)
 {
 	c->d->o.masks = c->masking ? c->user : &c->none;
+	cmp_findings_reset(c);
 	diff_restart(c->d);
 	cmp_rebuild_rows(c);
 	cmp_open_entry(c);
@@ -240,6 +242,11 @@ static void draw(struct cmpui *c)
 {
 	char bar[1024];
 	erase();
+	if (cmp_findings_shown(c)) {
+		cmp_findings_draw(c);
+		refresh();
+		return;
+	}
 	int n = snprintf(bar, sizeof(bar), " smbcmp  A: %s   B: %s", trace_path(c->d->t[0]),
 			 trace_path(c->d->t[1]));
 	if (c->d->o.filter && n > 0 && (size_t)n < sizeof(bar))
@@ -493,6 +500,7 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 	switch (req) {
 	case REQ_NEXT_DIFF: cmp_next_diff(c, 1); return RD_ALL;
 	case REQ_PREV_DIFF: cmp_next_diff(c, -1); return RD_ALL;
+	case REQ_FINDINGS: cmp_findings_open(c); return RD_ALL;
 	case REQ_MASK:
 		if (!c->user) {
 			ui_msg(&c->m, true, "No mask rules in use");
@@ -553,7 +561,9 @@ static unsigned dispatch(struct cmpui *c, enum request req, long count)
 {
 	unsigned r = EV_UNHANDLED;
 	bool counted = (req == REQ_FIRST || req == REQ_LAST) && count > 0;
-	if (counted) {
+	if (cmp_findings_shown(c)) {
+		r = cmp_findings_request(c, req, count);
+	} else if (counted) {
 		/* go to frame N: app_request */
 	} else if (c->focus == C_LIST) {
 		r = list_request(c, req, count);
@@ -584,6 +594,7 @@ static void cmpui_free(struct cmpui *c)
 	arena_free(&c->da);
 	arena_free(&c->scratch);
 	masks_free(&c->none);
+	cmp_findings_free(c);
 	filter_free(c->flt);
 	free(c->rows);
 	free(c);
@@ -650,7 +661,7 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	for (;;) {
 		if (!term_too_small())
 			draw(c);
-		int key = term_key_work(d->ncompared < d->n ? cmp_work : NULL, c);
+		int key = term_key_work(cmp_busy(c) ? cmp_work : NULL, c);
 		if (key == UI_KEY_WORK)
 			continue;
 		c->m.text[0] = '\0';
@@ -669,6 +680,8 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 				c->count = c->count * 10 + (key - '0');
 			continue;
 		}
+		if (req == REQ_NONE && key == 27 && cmp_findings_shown(c))
+			req = REQ_QUIT; /* Esc: back from the findings */
 		long count = c->count;
 		c->count = 0;
 		if (req == REQ_NONE) {

@@ -53,6 +53,7 @@
 	_(STREAM, "stream", 2, "Follow this connection only (again: all)", 's')          \
 	_(NEXT_DIFF, "next-diff", 3, "Next difference", ']')                             \
 	_(PREV_DIFF, "prev-diff", 3, "Previous difference", '[')                         \
+	_(FINDINGS, "findings", 3, "Findings: session profile, what differs ranked (Enter: go to it)", 'F', '!') \
 	_(MASK, "mask", 3, "Toggle masking of volatile fields", 'm')                     \
 	_(MASK_FIELD, "mask-field", 3, "Ignore/compare the field under the cursor", 'a') \
 	_(LOCKSTEP, "lockstep", 3, "Scroll both trees together or apart", 'y')           \
@@ -125,6 +126,7 @@ const char *ui_key_name(int key, char *buf, size_t n);
 	_(DIFF_ONLY_A, COLOR_RED, -1, A_NORMAL, A_UNDERLINE)                     \
 	_(DIFF_ONLY_B, COLOR_GREEN, -1, A_NORMAL, A_UNDERLINE)                   \
 	_(DIFF_FILTERED, -1, -1, A_DIM, A_DIM)                                   \
+	_(DIFF_SIMILAR, COLOR_CYAN, -1, A_NORMAL, A_DIM)                         \
 	_(FIELD_CHANGED, COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_BOLD | A_REVERSE) \
 	_(FIELD_MASKED, -1, -1, A_DIM, A_DIM)                                    \
 	_(HELP_KEY, COLOR_GREEN, -1, A_BOLD, A_BOLD)

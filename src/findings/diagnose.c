@@ -170,6 +170,9 @@ static void no_common_dialect(struct findings *F)
 		finding_field(F, x, "chosen", s ? o->dialect : ng[s].answer,
 			      s ? ng[s].answer : o->dialect);
 		x->order = 0;
+		/* The failed negotiate is the first failure. */
+		if (x->nops && x->ops[0] < F->first_failure)
+			F->first_failure = x->ops[0];
 	}
 }
 

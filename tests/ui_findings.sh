@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# ui_findings.sh - the findings in the comparison UI (ui/findview.c): the
+# view on F / ! (session profile, first divergence and failure, findings
+# in rank order), Enter going to the operation and its field, Esc back;
+# similar rows (~) and counts once the findings are known.
+#
+#   SMBCMP=build/smbcmp bash tests/ui_findings.sh
+set -u
+cd "$(dirname "$0")/.."
+S=${SMBCMP:?set SMBCMP to the smbcmp binary}
+case $S in /*) ;; *) S=$PWD/$S ;; esac
+. tests/ui_lib.sh ui_findings
+
+# wait_for WHAT REGEX [SECONDS]: polls until a line of the screen matches,
+# then until the screen is stable.
+wait_for() {
+	local i prev='' cur
+	for i in $(seq 1 $((${3:-20} * 20))); do
+		sleep 0.05
+		cur=$(screen 2>/dev/null) || continue
+		if grep -qE -- "$2" <<<"$cur" && [ "$cur" = "$prev" ]; then
+			return 0
+		fi
+		prev=$cur
+	done
+	fail "$1: no line matching '$2' after ${3:-20} s"
+	screen
+	return 1
+}
+keys() { T send-keys -t ui "$@"; sleep 0.3; wait_for "keys $*" "."; }
+
+start() { # start A B: the pair in a 120x36 pane
+	T kill-session -t ui 2>/dev/null
+	T new-session -d -s ui -x 120 -y 36 "$S $1 $2; echo exit=\$?; sleep 30"
+	T set-option -t ui remain-on-exit on >/dev/null
+}
+
+quit() { # quit NAME STATUS
+	T send-keys -t ui q
+	wait_for "$1: exit" "exit="
+	screen | grep -q "exit=$2" || { fail "$1: exit status"; screen | tail -20; }
+}
+
+# --- the SMB1-only camera against the SMB 3.1.1 reference
+start captures/camera.pcap captures/reference.pcap
+wait_for "view opens" "B: frame operation|built without" || exit 1
+if screen | grep -q "built without"; then
+	echo "SKIP: smbcmp built without src/diff.c"
+	exit 0
+fi
+wait_for "counts with similar, once the findings are known" \
+	"^40 operations: changed 1, similar 0, only A 0, only B 39 \(\] next difference, F findings"
+keys F
+has "findings title" "^ smbcmp findings  A: captures/camera.pcap   B: captures/reference.pcap"
+has "profile table" "^  Session profile +A +B"
+has "profile rows (differing ones marked), or none" "^(≠ |    \(no session profile rows\))"
+has "first divergence" "^→ first divergence: operation #0 \(changed\)"
+screen | grep -m1 -E '^ +[0-9]+\. ' | grep -qE '^ +1\. diagnosis +no common dialect: A offers only SMB1' ||
+	{ fail "the first finding is not 'no common dialect'"; screen; }
+has "the selected finding in full" "^ Finding 1 of [0-9]+: diagnosis"
+has "its fields" "^ offered: A SMB1: .*\| B SMB2: "
+keys Escape
+has "Esc: back to the comparison" "B: frame operation"
+keys '!'
+has "! opens the findings too" "^ smbcmp findings"
+keys Enter
+status_has "Enter goes to the finding's operation" "^Finding 1 \(diagnosis\): operation #0$"
+has "its row" "^≠ +4 Negotiate Protocol +│ +4 Negotiate Protocol"
+keys '?'
+has "help lists the findings key" "F !.* findings +Findings: session profile"
+keys q
+quit camera 1
+
+# --- SMB 3.1.1 against 2.0.2: everything but the negotiate is similar
+start captures/reference.pcap captures/smb2_02.pcap
+wait_for "counts" "^42 operations: changed 1, similar 39, only A 0, only B 2"
+has "similar rows" "^~ +8 Session Setup → STATUS_MORE_PROCESSING_REQUIRED +│"
+has "the changed row apart" "^≠ +4 Negotiate Protocol"
+keys j k
+status_has "similar counted apart" "^changed 1  similar 39  only A 0  only B 2  equal 0  masks on"
+keys F
+has "first finding" "^ +1\. systematic +dialect: A SMB 3.1.1"
+keys j Enter
+status_has "Enter on a finding: its first operation, its field" \
+	"^Finding 2 \(systematic\): operation #10, field smb2.output_buffer_len$"
+has "tree of that operation" "^ A: Find .*share +B: Find"
+keys C-l
+status_has "the field selected in tree A" "^smb2.output_buffer_len == 8388608 +11/42$"
+# masks off: the comparison restarts, the findings come again after it
+keys m
+status_has "masks off" "^Masks off"
+keys Tab Tab
+wait_for "counts again" "^changed [0-9]+  similar [0-9]+  only A [0-9]+  only B [0-9]+  equal [0-9]+  masks off"
+keys F
+has "findings after the restart" "^ smbcmp findings"
+keys q m
+quit smb2_02 1
+
+# --- a bad password: the first failure, beside the first divergence
+start captures/reference.pcap captures/change_badpass.pcap
+wait_for "counts" "^43 operations: changed 0, similar 0, only A 0, only B 3"
+keys F
+has "first failure" "^→ first failure: operation #2$"
+keys k Enter
+status_has "Enter on the first failure" "^First failure: operation #2"
+quit badpass 1
+
+ui_verdict
