@@ -52,6 +52,8 @@ static void usage(FILE *f)
 	      "  --list-masks    print the active mask rules\n"
 	      "  --filter EXPR   compare only operations matching EXPR\n"
 	      "                  (smb2.cmd == 5 && smb2.filename contains \"jpg\")\n"
+	      "  --allow-empty   a comparison of no operation (none in either trace, or\n"
+	      "                  none matching --filter) exits 0, not 2\n"
 	      "  --stream N[:M]  compare stream N of A with stream M (default N) of B\n"
 	      "  -k SESSIONID:SESSIONKEY[:S2C:C2S]\n"
 	      "                  SMB3 keys (hex; SESSIONID = the 8 SessionId bytes as on\n"
@@ -186,6 +188,7 @@ struct cmp_opts {
 	struct filter *filter;
 	struct stream_pick picks[64];
 	size_t npicks;
+	bool allow_empty;       /* --allow-empty: comparing nothing is no error */
 	const char *junit;      /* --junit FILE, "-" for stdout */
 	const char *config;     /* $SMBCMP_CONFIG, NULL: the XDG default */
 };
@@ -286,6 +289,41 @@ static void bad_option(const struct option *opts, const char *arg, int opt)
 		fprintf(stderr, "smbcmp: unknown option '%s' (try --help)\n", arg);
 }
 
+/*
+ * --filter names only fields some dissector registers: smbcmp's own, or
+ * tshark's, which the auto engine grafts (dcerpc.opnum, winreg): those are
+ * looked up in tshark's registry. Returns 0, or -1 (one line printed).
+ */
+static int check_filter_fields(const struct filter *f, enum engine engine)
+{
+	const char *names[16];
+	bool known[16] = { false };
+	char err[512];
+	size_t n = filter_foreign(f, names, 16);
+
+	if (n == 0)
+		return 0;
+	if (n > 16)
+		n = 16;
+	if (engine == ENGINE_NATIVE) {
+		fprintf(stderr, "smbcmp: filter: unknown field '%s' (--engine=native dissects "
+				"smbcmp's own fields only; see --list-fields)\n", names[0]);
+		return -1;
+	}
+	if (engine_tshark_fields(names, n, known, err, sizeof(err))) {
+		fprintf(stderr, "smbcmp: filter: unknown field '%s' (not one of smbcmp's; "
+				"tshark's could not be checked: %s)\n", names[0], err);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!known[i]) {
+			fprintf(stderr, "smbcmp: filter: unknown field '%s' (neither smbcmp "
+					"nor tshark has it)\n", names[i]);
+			return -1;
+		}
+	return 0;
+}
+
 /* How long the browser's first index slice may take before the first screen. */
 #define BROWSE_FIRST_MS 200
 
@@ -376,6 +414,16 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		report_text(&d, stdout, 3);
 	const struct diff_counts *n = &d.counts;
 	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
+	/* A run that compared nothing must not pass (a filter typo in CI). */
+	if (d.ncompared == d.n && n->compared == 0 && !c->allow_empty) {
+		if (c->filter)
+			fprintf(stderr, "smbcmp: --filter '%s' matches no operation in either trace "
+					"(--allow-empty to accept that)\n", filter_text(c->filter));
+		else
+			fputs("smbcmp: no SMB operation in either trace, nothing compared "
+			      "(--allow-empty to accept that)\n", stderr);
+		rc = 2;
+	}
 	if (junit) {
 		report_junit(&d, junit);
 		if (ferror(junit) | fclose(junit)) {
@@ -395,7 +443,8 @@ int main(int argc, char **argv)
 	enum { OPT_MASK = 256, OPT_UNMASK, OPT_NO_DEFAULT_MASKS, OPT_LIST_MASKS,
 	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
 	       OPT_PASSWORD_FILE };
-	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY };
+	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY,
+	       OPT_ALLOW_EMPTY };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -418,6 +467,7 @@ int main(int argc, char **argv)
 		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
 		{ "engine", required_argument, NULL, OPT_ENGINE },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
@@ -455,6 +505,7 @@ int main(int argc, char **argv)
 		case OPT_LIST_MASKS: copts.list_masks = true; break;
 		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
 		case OPT_VERIFY: mode = MODE_VERIFY; break;
+		case OPT_ALLOW_EMPTY: copts.allow_empty = true; break;
 		case OPT_ENGINE:
 			if (engine_parse(optarg, &engine)) {
 				fprintf(stderr, "smbcmp: --engine wants native, tshark or auto, not '%s'\n",
@@ -505,6 +556,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smbcmp: SMBCMP_CONFIG=%s: %s\n", copts.config, strerror(errno));
 		bad = 1;
 	}
+	if (!bad && copts.filter && check_filter_fields(copts.filter, engine))
+		bad = 1;
 	if (bad) {
 		filter_free(copts.filter);
 		keys_free(&kopts);
