@@ -171,6 +171,9 @@ const char *trace_warning(const struct trace *t);
 /* What the resource limits cut while indexing ("memory limit (384 MB)
  * reached at frame 812345: ..."), one clause per limit, or NULL. */
 const char *trace_note(const struct trace *t);
+/* True once a frame tree dissected from t was cut by max_nodes (its
+ * smbcmp.limit item): a comparison of such trees is incomplete. */
+bool trace_trees_cut(const struct trace *t);
 size_t trace_nframes(const struct trace *t);
 const struct frame_rec *trace_frame(const struct trace *t, size_t i);
 /* The indexed frame numbered num (1-based, as in the file), or NULL. */

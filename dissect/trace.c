@@ -207,6 +207,7 @@ void trace_close(struct trace *t)
 const char *trace_path(const struct trace *t) { return t->path; }
 const char *trace_warning(const struct trace *t) { return t->warning[0] ? t->warning : NULL; }
 const char *trace_note(const struct trace *t) { return t->note[0] ? t->note : NULL; }
+bool trace_trees_cut(const struct trace *t) { return __atomic_load_n(&t->trees_cut, __ATOMIC_RELAXED); }
 
 void trace_limit(struct trace *t, enum trace_limit which)
 {
@@ -434,6 +435,7 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 			nbss_dissect(&d, root, &c);
 	}
 	if (d.t.limited) {
+		__atomic_store_n(&t->trees_cut, true, __ATOMIC_RELAXED);
 		d.t.max_nodes = 0; /* room for the note itself */
 		struct node *n = tree_add(&d.t, root, field_get(F_SMBCMP_LIMIT)->name,
 					  "Node limit reached: tree cut short (raise with --max-nodes)", "", 0, 0);

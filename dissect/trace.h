@@ -43,6 +43,7 @@ struct trace {
 	char note[512];           /* limits hit, see trace_note() */
 	unsigned limits_hit;      /* enum trace_limit bits */
 	bool stopped;             /* max_memory reached: frames no longer indexed */
+	bool trees_cut;           /* a dissection hit max_nodes (atomic: threads) */
 	struct trace_opts opts;
 	struct arena a;           /* index, in-memory PDU bytes, per-trace state */
 	int fd;                   /* capture file for PDU_FILE bytes, or -1 */

@@ -713,12 +713,29 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: %s\n", warn[i]);
 			rc = 2;
 		}
-	/* Limits cut the index: say so, the output is partial. */
+	/* Limits cut the index: say so, the output is partial. A comparison
+	 * cut short must not pass: exit 2 (README "Security"). */
 	struct trace *both[2] = { a, b };
-	for (int i = 0; i < 2; i++)
-		if (both[i] && trace_note(both[i]))
+	bool cut = false;
+	for (int i = 0; i < 2; i++) {
+		if (!both[i])
+			continue;
+		if (nfiles == 2 && mode != MODE_VERIFY &&
+		    (trace_note(both[i]) || trace_trees_cut(both[i]))) {
+			fprintf(stderr, "%s%s: %s%s%s", cut ? "; " : "smbcmp: comparison incomplete: ",
+				trace_path(both[i]), trace_note(both[i]) ? trace_note(both[i]) : "",
+				trace_note(both[i]) && trace_trees_cut(both[i]) ? "; " : "",
+				trace_trees_cut(both[i]) ? "frame trees cut by the node limit" : "");
+			cut = true;
+		} else if (trace_note(both[i])) {
 			fprintf(stderr, "smbcmp: note: %s: %s (raise with --max-memory)\n",
 				trace_path(both[i]), trace_note(both[i]));
+		}
+	}
+	if (cut) {
+		fputs(" (raise with --max-memory, --max-nodes)\n", stderr);
+		rc = 2;
+	}
 	engine_free_secrets(targs);
 	graft_free(grafts[0], a);
 	graft_free(grafts[1], b);
