@@ -37,6 +37,23 @@
 
 enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS, MODE_VERIFY };
 
+static const char *const mode_opt[] = {
+	[MODE_AUTO] = "", [MODE_JSON] = "--json", [MODE_TEXT] = "--text",
+	[MODE_LIST] = "--list", [MODE_STATS] = "--stats", [MODE_VERIFY] = "--verify",
+};
+
+/* One output mode per run: a second, different one is refused (-1). */
+static int set_mode(enum mode *mode, enum mode m)
+{
+	if (*mode != MODE_AUTO && *mode != m) {
+		fprintf(stderr, "smbcmp: %s and %s cannot be combined: one output per run\n",
+			mode_opt[*mode], mode_opt[m]);
+		return -1;
+	}
+	*mode = m;
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: smbcmp [options] A.pcap [B.pcap]\n"
@@ -475,6 +492,9 @@ int main(int argc, char **argv)
 	char kerr[512];
 	struct trace_opts topts = { 0 };
 	enum engine engine = ENGINE_AUTO;
+	/* The first option given that only a comparison uses, and the
+	 * last limit given: for refusing what a run would ignore. */
+	const char *cmp_only = NULL, *limit_opt = NULL;
 
 	memset(&copts, 0, sizeof(copts));
 	keys_init(&kopts);
@@ -491,20 +511,32 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":hk:", opts, NULL)) != -1) {
 		int krc = 0;
 		switch (ch) {
-		case 'j': mode = MODE_JSON; break;
-		case 't': mode = MODE_TEXT; break;
-		case 'l': mode = MODE_LIST; break;
-		case 'S': mode = MODE_STATS; break;
+		case 'j': bad |= set_mode(&mode, MODE_JSON); break;
+		case 't': bad |= set_mode(&mode, MODE_TEXT); break;
+		case 'l': bad |= set_mode(&mode, MODE_LIST); break;
+		case 'S': bad |= set_mode(&mode, MODE_STATS); break;
 		case 'F': list_fields(); return 0;
 		case 'h': usage(stdout); return 0;
 		case 'V': version_print(stdout); return 0;
 		case OPT_JUNIT: copts.junit = optarg; break;
-		case OPT_MASK: bad |= add_mask_arg(&copts, optarg, MASK_IGNORE); break;
-		case OPT_UNMASK: bad |= add_mask_arg(&copts, optarg, MASK_COMPARE); break;
-		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
+		case OPT_MASK:
+			bad |= add_mask_arg(&copts, optarg, MASK_IGNORE);
+			cmp_only = cmp_only ? cmp_only : "--mask";
+			break;
+		case OPT_UNMASK:
+			bad |= add_mask_arg(&copts, optarg, MASK_COMPARE);
+			cmp_only = cmp_only ? cmp_only : "--unmask";
+			break;
+		case OPT_NO_DEFAULT_MASKS:
+			copts.no_defaults = true;
+			cmp_only = cmp_only ? cmp_only : "--no-default-masks";
+			break;
 		case OPT_LIST_MASKS: copts.list_masks = true; break;
-		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
-		case OPT_VERIFY: mode = MODE_VERIFY; break;
+		case OPT_STREAM:
+			bad |= add_stream_arg(&copts, optarg);
+			cmp_only = cmp_only ? cmp_only : "--stream";
+			break;
+		case OPT_VERIFY: bad |= set_mode(&mode, MODE_VERIFY); break;
 		case OPT_ALLOW_EMPTY: copts.allow_empty = true; break;
 		case OPT_ENGINE:
 			if (engine_parse(optarg, &engine)) {
@@ -519,10 +551,13 @@ int main(int argc, char **argv)
 		case OPT_PASSWORD_FILE:
 			krc = keys_add_password_file(&kopts, optarg, kerr, sizeof(kerr));
 			break;
-		case OPT_MAX_MEMORY: bad |= limit_arg(optarg, "--max-memory", 16, 1 << 20,
+		case OPT_MAX_MEMORY:
+			limit_opt = "--max-memory";
+			bad |= limit_arg(optarg, "--max-memory", 16, 1 << 20,
 						      &topts.max_memory, 1 << 20); break;
 		case OPT_MAX_NODES: {
 			size_t n;
+			limit_opt = "--max-nodes";
 			bad |= limit_arg(optarg, "--max-nodes", 100, UINT32_MAX, &n, 1);
 			topts.max_nodes = (uint32_t)n;
 			break;
@@ -569,6 +604,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int nfiles = argc - optind;
+	if (copts.list_masks && nfiles > 0) {
+		masks_free(&copts.masks);
+		filter_free(copts.filter);
+		keys_free(&kopts);
+		fprintf(stderr, "smbcmp: --list-masks prints the mask rules only: no capture file\n");
+		return 2;
+	}
 	if (copts.list_masks) {
 		masks_print(&copts.masks, stdout);
 		masks_free(&copts.masks);
@@ -583,12 +625,38 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smbcmp: expected one or two capture files (try --help)\n");
 		return 2;
 	}
-	const char *why = NULL;
+	/* Every option is honoured, or the run is refused (tests/cli_matrix.sh). */
+	char why[256] = "";
+	bool junit_stdout = copts.junit && strcmp(copts.junit, "-") == 0;
 	if (nfiles == 2 && !strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-"))
-		why = "standard input can hold one capture, not both ('-' given twice)";
+		snprintf(why, sizeof(why), "standard input can hold one capture, not both "
+					   "('-' given twice)");
 	else if (copts.junit && nfiles != 2)
-		why = "--junit reports a comparison: give two capture files";
-	if (why) {
+		snprintf(why, sizeof(why), "--junit reports a comparison: give two capture files");
+	else if (nfiles == 2 && (mode == MODE_LIST || mode == MODE_STATS))
+		snprintf(why, sizeof(why), "%s takes one capture file (two are compared "
+					   "without it)", mode_opt[mode]);
+	else if (nfiles == 1 && cmp_only)
+		snprintf(why, sizeof(why), "%s applies to a comparison: give two capture files",
+			 cmp_only);
+	else if (junit_stdout && (mode == MODE_JSON || mode == MODE_TEXT))
+		snprintf(why, sizeof(why), "--junit - writes the XML to standard output: "
+					   "%s would too (--junit FILE)", mode_opt[mode]);
+	else if (copts.filter && (mode == MODE_STATS || mode == MODE_VERIFY))
+		snprintf(why, sizeof(why), "%s covers the whole capture: --filter does not "
+					   "apply", mode_opt[mode]);
+	else if (mode == MODE_VERIFY && engine != ENGINE_AUTO)
+		snprintf(why, sizeof(why), "--verify runs both engines: drop --engine");
+	else if (engine == ENGINE_TSHARK && copts.filter)
+		snprintf(why, sizeof(why), "--filter selects with smbcmp's trees: use "
+					   "--engine=auto or native");
+	else if (engine == ENGINE_TSHARK && limit_opt)
+		snprintf(why, sizeof(why), "%s bounds smbcmp's own index: --engine=tshark "
+					   "does not use it", limit_opt);
+	else if (engine == ENGINE_TSHARK && mode == MODE_STATS)
+		snprintf(why, sizeof(why), "--stats counts smbcmp's own index: use "
+					   "--engine=auto or native");
+	if (why[0]) {
 		masks_free(&copts.masks);
 		filter_free(copts.filter);
 		fprintf(stderr, "smbcmp: %s\n", why);
@@ -652,8 +720,11 @@ int main(int argc, char **argv)
 	/* Grafts show in trees (--json, --text, the UI, comparisons), not in
 	 * summary lines (--list) or counts (--stats). */
 	/* The browser runs tshark on a thread once indexing is over (bg_graft). */
+	const char *foreign[1];
+	bool filter_foreign_fields = filter_foreign(copts.filter, foreign, 1) > 0;
 	if (engine == ENGINE_AUTO && (mode == MODE_JSON || mode == MODE_TEXT ||
-				      (mode == MODE_AUTO && nfiles == 2))) {
+				      (mode == MODE_AUTO && nfiles == 2) ||
+				      (!browse && filter_foreign_fields))) {
 		/* One tshark run per trace that needs one, both at once. */
 		struct trace *tt[2] = { a, b };
 		struct graft_job *jobs[2] = { NULL, NULL };
@@ -670,16 +741,17 @@ int main(int argc, char **argv)
 	if (mode == MODE_VERIFY) {
 		rc = verify_run(a, targs, stdout);
 	} else if (nfiles == 1) {
+		size_t printed = SIZE_MAX;
 		switch (mode) {
-		case MODE_JSON: out_json_frames(a, stdout); break;
-		case MODE_TEXT: out_text_frames(a, stdout); break;
+		case MODE_JSON: printed = out_json_frames(a, copts.filter, stdout); break;
+		case MODE_TEXT: printed = out_text_frames(a, copts.filter, stdout); break;
 		case MODE_STATS:
 			printf("frames %u\nsmb_frames %zu\npdus %zu\ntcp_streams %zu\n",
 			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
 			       trace_nstreams(a));
 			break;
 		case MODE_LIST:
-			out_list(a, stdout);
+			printed = out_list(a, copts.filter, stdout);
 			break;
 		default:
 			if (browse) {
@@ -687,6 +759,7 @@ int main(int argc, char **argv)
 				struct ui_bg ub = { bg_start, bg_poll, bg_stop,
 						    "tshark: DCE/RPC and Kerberos subtrees", &bg };
 				struct ui_opts uo = { .config = copts.config,
+						      .filter = filter_text(copts.filter),
 						      .bg = engine == ENGINE_AUTO &&
 								    strcmp(trace_path(a), "-") != 0
 							    ? &ub : NULL };
@@ -695,9 +768,12 @@ int main(int argc, char **argv)
 				fprintf(stderr, "smbcmp: %s\n", uo.err);
 			}
 			trace_index_all(a);
-			out_list(a, stdout);
+			printed = out_list(a, copts.filter, stdout);
 			break;
 		}
+		if (copts.filter && printed == 0 && !copts.allow_empty)
+			fprintf(stderr, "smbcmp: note: --filter '%s' matches no frame of %s\n",
+				filter_text(copts.filter), trace_path(a));
 	} else {
 		rc = two_traces(a, b, mode, &copts);
 	}

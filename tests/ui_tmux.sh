@@ -148,6 +148,12 @@ else
 fi
 quit reference
 
+# --- --filter on the command line: the browser starts with it applied
+start "--filter 'smb2.cmd == 5'" captures/reference.pcap
+has "--filter applied at start" "\[filter: smb2.cmd == 5\]"
+screen | sed -n '3,12p' | grep -v "Create" | grep -qE "^ +[0-9]+ " && fail "--filter let other commands through"
+quit filter_flag
+
 # --- incremental indexing: SMBCMP_UI_SLICE=1 indexes one packet per slice
 # between key presses, so the first screen comes before the index is
 # complete. Keys sent at once act on the whole trace (G, search finish the

@@ -640,6 +640,18 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 	} else {
 		index_done(b);
 	}
+#ifdef UI_HAVE_FILTER
+	if (o->filter) { /* --filter: the rows it keeps, as the f prompt would */
+		b->flt = filter_parse(o->filter, err, sizeof(err));
+		if (b->flt) {
+			snprintf(b->filter_text, sizeof(b->filter_text), "%s", o->filter);
+			index_all(b);
+			rebuild(b);
+			if (b->pl.nrows)
+				ui_msg(&b->m, false, "%zu frames match", b->pl.nrows);
+		}
+	}
+#endif
 	for (;;) {
 		if (!term_too_small())
 			draw(b);
