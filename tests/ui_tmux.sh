@@ -176,6 +176,21 @@ incr / "Tree Connect" Enter
 status_has "incremental: search at once" "frame 12 "
 quit incremental_search
 
+# --- frame order after capture loss (tests/gap/gap.pcap): the client's
+# PDUs that reassembly completed last are in their place, also when the
+# browser indexes one packet per slice
+for slice in "" 1; do
+	T kill-session -t ui 2>/dev/null
+	T new-session -d -s ui -x 100 -y 30 "SMBCMP_UI_SLICE=$slice $S tests/gap/gap.pcap; echo \"exit=\$?\"; sleep 30"
+	T set-option -t ui remain-on-exit on >/dev/null
+	settle "help"
+	keys : 1 2 Enter
+	status_has "gap$slice: go to frame 12" "frame 12  7/80"
+	keys k
+	status_has "gap$slice: frame 11 before 12" "frame 11  6/80"
+	quit "gap$slice"
+done
+
 # --- horizontal scrolling at 80 columns: the list with l/Right, the tree
 # with L (Left/Right stay collapse/expand there), | back to column 0
 start 80 24 captures/reference.pcap

@@ -109,10 +109,15 @@ static void goto_frame(struct browse *b, uint32_t num)
 
 /* The index is complete: summaries of the last frames and the selected
  * tree may change (flushed PDUs, responses now known), limits are known. */
+static bool keep_filtered(void *ctx, size_t fi);
+
 static void index_done(struct browse *b)
 {
 	b->pl.empty = "No SMB frame in this capture";
+	/* Finishing the index puts its frames in frame order (PDUs that
+	 * reassembly completed late take their place): rows afresh. */
 	plist_grow(&b->pl, true);
+	plist_rebuild(&b->pl, keep_filtered, b);
 	open_row(b);
 	if (!b->pl.nrows)
 		ui_msg(&b->m, false, "No SMB frame in %s (q quits)", trace_path(b->t));

@@ -58,6 +58,14 @@ void plist_grow(struct plist *pl, bool all)
 	if (all) {
 		memset(pl->info, 0, old * sizeof(*pl->info));
 		arena_reset(&pl->cache);
+		/* The finished index is in frame order, its records merged:
+		 * the list may have fewer frames, and another first one. */
+		if (n < old)
+			pl->nframes = old = n;
+		if (n) {
+			pl->t0_sec = trace_frame(pl->t, 0)->sec;
+			pl->t0_nsec = trace_frame(pl->t, 0)->nsec;
+		}
 	}
 	if (n <= old)
 		return;
