@@ -170,10 +170,9 @@ static int list_src(struct frame_src *s, FILE *f)
 			n0 = fr.nsec;
 			first = false;
 		}
-		int64_t ns = (fr.sec - t0) * 1000000000 + ((int64_t)fr.nsec - n0);
-		fprintf(f, "%6u %4" PRId64 ".%06" PRId64 " %s -> %s %s\n", fr.num,
-			(int64_t)(ns / 1000000000), (int64_t)((ns % 1000000000) / 1000),
-			fr.src, fr.dst, fr.summary);
+		char rel[48];
+		out_fmt_reltime(rel, sizeof(rel), (fr.sec - t0) * 1000000000 + ((int64_t)fr.nsec - n0));
+		fprintf(f, "%6u %s %s -> %s %s\n", fr.num, rel, fr.src, fr.dst, fr.summary);
 		arena_reset(&a);
 	}
 	arena_free(&a);

@@ -128,6 +128,15 @@ void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
 	}
 }
 
+void out_fmt_reltime(char *buf, size_t n, int64_t ns)
+{
+	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
+	char sec[24];
+
+	snprintf(sec, sizeof(sec), "%s%" PRIu64, ns < 0 ? "-" : "", a / 1000000000);
+	snprintf(buf, n, "%4s.%06" PRIu64, sec, a % 1000000000 / 1000);
+}
+
 void out_json_node(struct jw *w, const struct node *n)
 {
 	jw_obj(w);
@@ -350,10 +359,10 @@ static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, siz
 		const struct frame_rec *fr = trace_frame(t, i);
 		const struct stream_rec *s = trace_frame_stream(t, fr);
 		const char *summary = trace_summary(t, &a, i);
-		int64_t ns = (fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0);
-		fprintf(f, "%6u %4" PRId64 ".%06" PRId64 " %s -> %s %s\n", fr->num,
-			(int64_t)(ns / 1000000000), (int64_t)((ns % 1000000000) / 1000),
-			fr->to_server ? s->client : s->server,
+		char rel[48];
+		out_fmt_reltime(rel, sizeof(rel),
+				(fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0));
+		fprintf(f, "%6u %s %s -> %s %s\n", fr->num, rel, fr->to_server ? s->client : s->server,
 			fr->to_server ? s->server : s->client, summary);
 		arena_reset(&a);
 	}

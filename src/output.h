@@ -57,5 +57,8 @@ size_t out_list(struct trace *t, const struct filter *flt, FILE *f);
 void out_json_node(struct jw *w, const struct node *n);
 /* Frame time as "1510000000.123456789". */
 void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec);
+/* A time relative to the first frame, ns nanoseconds, as the list's column:
+ * seconds right-aligned in 4, then microseconds ("   0.000123", "  -4.877065"). */
+void out_fmt_reltime(char *buf, size_t n, int64_t ns);
 
 #endif

@@ -25,6 +25,15 @@ for e in native auto; do
 	awk '{print $1}' "$tmp/list" | cmp -s - "$tmp/json" || fail "$e: --list and --json frames differ"
 	cmp -s "$tmp/json" "$tmp/text" || fail "$e: --json and --text frames differ"
 done
+# The PDU cut by the loss: on frame 10, labelled; no row without a label.
+grep -q '^    10 .* SMB2 \[incomplete: bytes lost in capture\]$' "$tmp/list" ||
+	fail "frame 10: $(grep '^    10 ' "$tmp/list")"
+awk 'NF < 6' "$tmp/list" | grep -q . && fail "rows without Info: $(awk 'NF < 6' "$tmp/list")"
+# Negative relative time: one sign, whole microseconds.
+grep -q '^    85   -4\.877065 127' "$tmp/list" || fail "frame 85: $(grep '^    85 ' "$tmp/list")"
+grep -q '\.-' "$tmp/list" && fail "garbled time: $(grep '\.-' "$tmp/list")"
+# Positive times are as before (4 columns for the seconds).
+grep -q '^     4    0\.000000 127' "$tmp/list" || fail "frame 4: $(grep '^     4 ' "$tmp/list")"
 # The same capture read from a pipe (the PDU bytes copied, not offsets).
 "$S" --list - <"$G" | cmp -s - "$tmp/list" || fail "--list - differs from --list FILE"
 # A comparison with the capture it was cut from: runs, differs.

@@ -188,6 +188,8 @@ for slice in "" 1; do
 	status_has "gap$slice: go to frame 12" "frame 12  7/80"
 	keys k
 	status_has "gap$slice: frame 11 before 12" "frame 11  6/80"
+	keys G
+	has "gap$slice: negative time" "^ +85  +-4\.877065 "
 	quit "gap$slice"
 done
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "list.h"
+#include "../src/output.h"
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -200,11 +201,13 @@ void plist_format(struct plist *pl, size_t fi, int w, char *out, size_t n,
 	char src[72], dst[72];
 	addr(src, sizeof(src), f->to_server ? s->client : s->server, port);
 	addr(dst, sizeof(dst), f->to_server ? s->server : s->client, port);
-	int64_t ns = (f->sec - pl->t0_sec) * 1000000000 + ((int64_t)f->nsec - pl->t0_nsec);
+	char rel[48];
+	out_fmt_reltime(rel, sizeof(rel),
+			(f->sec - pl->t0_sec) * 1000000000 + ((int64_t)f->nsec - pl->t0_nsec));
 	const char *mark = ri->flags & RF_MALFORMED ? "!" : ri->flags & RF_INCOMPLETE ? "~" : " ";
 	int aw = port ? 21 : 15;
-	snprintf(out, n, "%6u%s%4" PRId64 ".%06" PRId64 " %*.*s → %-*.*s %s", f->num, mark,
-		 ns / 1000000000, (ns % 1000000000) / 1000, aw, aw, src, aw, aw, dst, ri->sum);
+	snprintf(out, n, "%6u%s%s %*.*s → %-*.*s %s", f->num, mark, rel, aw, aw, src, aw, aw,
+		 dst, ri->sum);
 	*lt = ri->flags & (RF_MALFORMED | RF_INCOMPLETE) ? LINE_MALFORMED
 	      : ri->flags & RF_ERROR			? LINE_ERROR
 							: LINE_DEFAULT;
