@@ -272,6 +272,7 @@ void trace_close(struct trace *t)
 const char *trace_path(const struct trace *t) { return t->path; }
 const char *trace_warning(const struct trace *t) { return t->warning[0] ? t->warning : NULL; }
 const char *trace_note(const struct trace *t) { return t->note[0] ? t->note : NULL; }
+const struct trace_crypt *trace_crypt(const struct trace *t) { return &t->crypt; }
 bool trace_trees_cut(const struct trace *t) { return __atomic_load_n(&t->trees_cut, __ATOMIC_RELAXED); }
 
 void trace_limit(struct trace *t, enum trace_limit which)

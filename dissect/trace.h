@@ -81,6 +81,7 @@ struct trace {
 	struct smb_keystate *ks;  /* keys, preauth hashes, decrypted messages */
 
 	unsigned foreign;         /* TRACE_SAW_*: seen at index time */
+	struct trace_crypt crypt; /* transform messages seen at index time */
 	trace_hook_fn *hook;      /* trace_set_hook(): run after each full dissection */
 	void *hook_ctx;
 };

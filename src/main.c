@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,6 +340,43 @@ static int check_filter_fields(const struct filter *f, enum engine engine)
 			return -1;
 		}
 	return 0;
+}
+
+/*
+ * Says once, on one line, how many SMB3 messages of t could not be
+ * decrypted and why; for a trace mostly encrypted without any key source,
+ * how to give one. Silent when everything was decrypted.
+ */
+static void crypt_note(const struct trace *t, bool have_keys)
+{
+	const struct trace_crypt *c = trace_crypt(t);
+	size_t failed = c->no_key + c->tag_mismatch + c->bad_header;
+
+	if (!failed)
+		return;
+	if (!have_keys) {
+		fprintf(stderr, "smbcmp: note: %s: %zu of %zu SMB messages are encrypted and no key "
+				"was given%s\n", trace_path(t), c->total, trace_npdus(t),
+			2 * c->total > trace_npdus(t)
+				? ": give --password USER:PASSWORD or --keys-from FILE to decrypt them"
+				: " (--password, --keys-from)");
+		return;
+	}
+	char why[256];
+	size_t n = 0;
+	why[0] = 0;
+	if (c->no_key)
+		n += (size_t)snprintf(why + n, sizeof(why) - n, "%zu with no key for session "
+					"0x%016" PRIx64, c->no_key, c->no_key_sesid);
+	if (c->tag_mismatch && n < sizeof(why))
+		n += (size_t)snprintf(why + n, sizeof(why) - n, "%s%zu failing the authentication "
+					"tag (wrong password or key) for session 0x%016" PRIx64,
+				      n ? ", " : "", c->tag_mismatch, c->mismatch_sesid);
+	if (c->bad_header && n < sizeof(why))
+		snprintf(why + n, sizeof(why) - n, "%s%zu with a malformed transform header",
+			 n ? ", " : "", c->bad_header);
+	fprintf(stderr, "smbcmp: note: %s: %zu of %zu encrypted SMB messages not decrypted: %s\n",
+		trace_path(t), failed, c->total, why);
 }
 
 /* How long the browser's first index slice may take before the first screen. */
@@ -789,6 +827,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: %s\n", warn[i]);
 			rc = 2;
 		}
+	for (int i = 0; i < 2; i++)
+		if (i == 0 || b)
+			crypt_note(i ? b : a, topts.keys != NULL);
 	/* Limits cut the index: say so, the output is partial. A comparison
 	 * cut short must not pass: exit 2 (README "Security"). */
 	struct trace *both[2] = { a, b };
