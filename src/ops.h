@@ -37,6 +37,7 @@ enum op_flags {
 	OP_NO_REQUEST = 1 << 1,  /* response whose request is not in the trace */
 	OP_PATH_FROM_ID = 1 << 2, /* path found through the file id */
 	OP_ENCRYPTED = 1 << 3,   /* transform header: contents unknown */
+	OP_HAS_OFFSET = 1 << 4,  /* offset holds the request's file offset */
 };
 
 #define OP_NONE UINT32_MAX
@@ -61,6 +62,8 @@ struct op {
 				   RPC: the interface ("srvsvc") */
 	const char *name;       /* RPC: "srvsvc NetShareEnumAll"; else NULL */
 	const char *path;       /* normalised "share\dir\file", or NULL */
+	uint64_t offset;        /* READ/WRITE: the request's file offset
+				   (OP_HAS_OFFSET), for alignment (diff.c) */
 };
 
 struct op_conn {
