@@ -533,6 +533,12 @@ int main(int argc, char **argv)
 	/* The first option given that only a comparison uses, and the
 	 * last limit given: for refusing what a run would ignore. */
 	const char *cmp_only = NULL, *limit_opt = NULL;
+	/* Everything main() holds, released at one place (out:) on every
+	 * path, so the keys and passwords are always scrubbed (keys_free). */
+	struct trace *a = NULL, *b = NULL;
+	struct graft *grafts[2] = { NULL, NULL };
+	struct ts_secrets *targs = NULL;
+	int rc = 2;
 
 	memset(&copts, 0, sizeof(copts));
 	keys_init(&kopts);
@@ -553,9 +559,9 @@ int main(int argc, char **argv)
 		case 't': bad |= set_mode(&mode, MODE_TEXT); break;
 		case 'l': bad |= set_mode(&mode, MODE_LIST); break;
 		case 'S': bad |= set_mode(&mode, MODE_STATS); break;
-		case 'F': list_fields(); return 0;
-		case 'h': usage(stdout); return 0;
-		case 'V': version_print(stdout); return 0;
+		case 'F': list_fields(); rc = 0; goto out;
+		case 'h': usage(stdout); rc = 0; goto out;
+		case 'V': version_print(stdout); rc = 0; goto out;
 		case OPT_JUNIT: copts.junit = optarg; break;
 		case OPT_MASK:
 			bad |= add_mask_arg(&copts, optarg, MASK_IGNORE);
@@ -611,14 +617,10 @@ int main(int argc, char **argv)
 		case ':':
 			fprintf(stderr, "smbcmp: option '%s' needs an argument (try --help)\n",
 				argv[optind - 1]);
-			filter_free(copts.filter);
-			keys_free(&kopts);
-			return 2;
+			goto out;
 		default:
-			filter_free(copts.filter);
-			keys_free(&kopts);
 			bad_option(opts, argv[optind - 1], optopt);
-			return 2;
+			goto out;
 		}
 		if (krc) {
 			fprintf(stderr, "smbcmp: %s\n", kerr);
@@ -631,37 +633,21 @@ int main(int argc, char **argv)
 	}
 	if (!bad && copts.filter && check_filter_fields(copts.filter, engine))
 		bad = 1;
-	if (bad) {
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 2;
-	}
-	if (build_masks(&copts)) {
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 2;
-	}
+	if (bad || build_masks(&copts))
+		goto out;
 	int nfiles = argc - optind;
 	if (copts.list_masks && nfiles > 0) {
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
 		fprintf(stderr, "smbcmp: --list-masks prints the mask rules only: no capture file\n");
-		return 2;
+		goto out;
 	}
 	if (copts.list_masks) {
 		masks_print(&copts.masks, stdout);
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	if (nfiles < 1 || nfiles > 2) {
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
 		fprintf(stderr, "smbcmp: expected one or two capture files (try --help)\n");
-		return 2;
+		goto out;
 	}
 	/* Every option is honoured, or the run is refused (tests/cli_matrix.sh). */
 	char why[256] = "";
@@ -695,10 +681,8 @@ int main(int argc, char **argv)
 		snprintf(why, sizeof(why), "--stats counts smbcmp's own index: use "
 					   "--engine=auto or native");
 	if (why[0]) {
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
 		fprintf(stderr, "smbcmp: %s\n", why);
-		return 2;
+		goto out;
 	}
 
 	static char obuf[1 << 16];
@@ -706,55 +690,39 @@ int main(int argc, char **argv)
 
 	if (mode == MODE_VERIFY && nfiles != 1) {
 		fprintf(stderr, "smbcmp: --verify takes one capture file\n");
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 2;
+		goto out;
 	}
 	if (engine == ENGINE_TSHARK) {
-		int rc = 2;
 		if (strcmp(argv[optind], "-") == 0)
 			fprintf(stderr, "smbcmp: --engine=tshark needs a capture file, not "
 					"standard input\n");
 		else if (nfiles == 1 && mode != MODE_VERIFY) {
-			struct ts_secrets *targs = engine_secrets(keys_ring(&kopts));
+			targs = engine_secrets(keys_ring(&kopts));
 			rc = engine_print_tshark(argv[optind], mode == MODE_JSON ? EOUT_JSON :
 						 mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, targs,
 						 stdout);
-			engine_free_secrets(targs);
 		}
 		else
 			fprintf(stderr, "smbcmp: --engine=tshark prints one trace (--json, --text, "
 					"--list); comparisons use --engine=auto or native\n");
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "smbcmp: error writing output\n");
 			rc = 2;
 		}
-		return rc;
+		goto out;
 	}
 
-	struct trace *a = NULL, *b = NULL;
 	topts.keys = keys_ring(&kopts);
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	/* The browser shows the first rows at once and indexes the rest
 	 * between key presses. */
 	bool browse = nfiles == 1 && mode == MODE_AUTO && tty;
 	if (open_traces(&a, argv[optind], nfiles == 2 ? &b : NULL,
-			nfiles == 2 ? argv[optind + 1] : NULL, &topts, browse ? BROWSE_FIRST_MS : 0)) {
-		trace_close(b);
-		trace_close(a);
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 2;
-	}
+			nfiles == 2 ? argv[optind + 1] : NULL, &topts, browse ? BROWSE_FIRST_MS : 0))
+		goto out;
 
-	int rc = 0;
-	struct graft *grafts[2] = { NULL, NULL };
-	struct ts_secrets *targs = engine != ENGINE_NATIVE ? engine_secrets(keys_ring(&kopts)) : NULL;
+	rc = 0;
+	targs = engine != ENGINE_NATIVE ? engine_secrets(keys_ring(&kopts)) : NULL;
 	/* Grafts show in trees (--json, --text, the UI, comparisons), not in
 	 * summary lines (--list) or counts (--stats). */
 	/* The browser runs tshark on a thread once indexing is over (bg_graft). */
@@ -815,8 +783,6 @@ int main(int argc, char **argv)
 	} else {
 		rc = two_traces(a, b, mode, &copts);
 	}
-	masks_free(&copts.masks);
-	filter_free(copts.filter);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "smbcmp: error writing output\n");
 		rc = 2;
@@ -853,11 +819,14 @@ int main(int argc, char **argv)
 		fputs(" (raise with --max-memory, --max-nodes)\n", stderr);
 		rc = 2;
 	}
+out:
 	engine_free_secrets(targs);
 	graft_free(grafts[0], a);
 	graft_free(grafts[1], b);
 	trace_close(a);
 	trace_close(b);
+	masks_free(&copts.masks);
+	filter_free(copts.filter);
 	keys_free(&kopts);
 	return rc;
 }
