@@ -20,6 +20,9 @@ expect 2 "not a pcap" -- --json "$tmp/text.pcap"
 expect 2 "truncated" -- --json "$tmp/header-cut.pcap"
 expect 2 "truncated" -- --json "$tmp/cut.pcap"
 expect 2 "is a directory" -- --json "$tmp"
+: >"$tmp/empty.pcap"
+expect 2 "empty.pcap: empty file, not a capture$" -- --list "$tmp/empty.pcap"
+expect 2 "empty file, not a capture$" -- --list - <"$tmp/empty.pcap"
 expect 2 "unknown option" -- --bogus captures/reference.pcap
 expect 2 "expected one or two" -- --json
 expect 2 "No such file" -- captures/reference.pcap "$tmp/missing.pcap"
