@@ -153,6 +153,9 @@ start "--filter 'smb2.cmd == 5'" captures/reference.pcap
 has "--filter applied at start" "\[filter: smb2.cmd == 5\]"
 screen | sed -n '3,12p' | grep -v "Create" | grep -qE "^ +[0-9]+ " && fail "--filter let other commands through"
 quit filter_flag
+start "--filter 'smb2.cmd == 99'" captures/reference.pcap
+has "a filter that hides every frame says so" "No frame matches the filter"
+quit filter_none
 
 # --- incremental indexing: SMBCMP_UI_SLICE=1 indexes one packet per slice
 # between key presses, so the first screen comes before the index is
