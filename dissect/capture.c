@@ -542,7 +542,9 @@ unsigned trace_index_percent(const struct trace *t)
 static void open_problem(const char *path, const char *ebuf, char *err,
 			 size_t errlen)
 {
-	if (strstr(ebuf, "truncated") || strstr(ebuf, "too short"))
+	if (strstr(ebuf, "file header bytes, only got 0"))
+		snprintf(err, errlen, "%s: empty file, not a capture", path);
+	else if (strstr(ebuf, "truncated") || strstr(ebuf, "too short"))
 		snprintf(err, errlen, "%s: truncated capture file (%s)", path, ebuf);
 	else if (strstr(ebuf, "unknown file format"))
 		snprintf(err, errlen, "%s: not a pcap or pcapng capture file", path);

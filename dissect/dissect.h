@@ -176,6 +176,22 @@ const char *trace_warning(const struct trace *t);
 /* What the resource limits cut while indexing ("memory limit (384 MB)
  * reached at frame 812345: ..."), one clause per limit, or NULL. */
 const char *trace_note(const struct trace *t);
+/*
+ * SMB3 transform (encrypted) messages met while indexing, and why those
+ * not decrypted were not: no key for their session (the first such
+ * session id kept), a key that fails the authentication tag, or a
+ * malformed transform header. Without any key source nothing is tried:
+ * all count as no_key.
+ */
+struct trace_crypt {
+	size_t total, no_key, tag_mismatch, bad_header;
+	uint64_t no_key_sesid, mismatch_sesid; /* first ones, as on the wire (LE) */
+};
+const struct trace_crypt *trace_crypt(const struct trace *t);
+
+/* True once a frame tree dissected from t was cut by max_nodes (its
+ * smbcmp.limit item): a comparison of such trees is incomplete. */
+bool trace_trees_cut(const struct trace *t);
 size_t trace_nframes(const struct trace *t);
 const struct frame_rec *trace_frame(const struct trace *t, size_t i);
 /* The indexed frame numbered num (1-based, as in the file), or NULL. */

@@ -76,6 +76,8 @@ void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c)
 	const struct pdu *pdu = d->pdu;
 	struct tctx *t = &d->t;
 	uint32_t start = cur_pos(c);
+	int items = d->sum_items;
+	const char *what = NULL; /* the label of a message nothing else labels */
 	struct node *nb = t_proto(t, parent, F_NBSS, start, (uint32_t)cur_left(c));
 
 	if (pdu->flags & PDU_REASM)
@@ -88,6 +90,8 @@ void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c)
 	const uint8_t *h = cur_peek(c, 4);
 	if (!h) {
 		t_malformed(t, nb, start, "NBSS header cut short");
+		dctx_summary(d, pdu->flags & PDU_INCOMPLETE ? "NBSS [incomplete: bytes lost in capture]"
+							    : "NBSS [cut short]");
 		return;
 	}
 	uint8_t type = h[0];
@@ -128,13 +132,16 @@ void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c)
 				     : "Session message [cut short]");
 			break;
 		}
-		if (m[0] == 0xff && m[1] == 'S' && m[2] == 'M' && m[3] == 'B')
+		if (m[0] == 0xff && m[1] == 'S' && m[2] == 'M' && m[3] == 'B') {
+			what = "SMB";
 			smb1_dissect(d, parent, c);
-		else if ((m[0] == 0xfe || m[0] == 0xfd || m[0] == 0xfc) &&
-			 m[1] == 'S' && m[2] == 'M' && m[3] == 'B')
+		} else if ((m[0] == 0xfe || m[0] == 0xfd || m[0] == 0xfc) &&
+			   m[1] == 'S' && m[2] == 'M' && m[3] == 'B') {
+			what = "SMB2";
 			smb2_dissect(d, parent, c);
-		else
+		} else {
 			dctx_summary(d, "Session message");
+		}
 		break;
 	}
 	case 0x81:
@@ -165,8 +172,16 @@ void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		dctx_summary(d, "NBSS Session Keep Alive");
 		break;
 	default:
+		what = arena_printf(t->a, "NBSS message of unknown type 0x%02x", type);
 		break;
 	}
+	/* Never an empty Info column: an SMB message cut before its command
+	 * is known, an empty session message, an unknown type (tshark labels
+	 * them too). */
+	if (d->sum_items == items)
+		dctx_summary(d, "%s%s", what ? what : "Session message",
+			     pdu->flags & PDU_INCOMPLETE ? " [incomplete: bytes lost in capture]"
+			     : pdu->flags & PDU_TRUNC ? " [cut short]" : "");
 	if (c->err && !(pdu->flags & (PDU_INCOMPLETE | PDU_TRUNC)))
 		t_malformed(t, nb, cur_pos(c), "NBSS message cut short");
 }

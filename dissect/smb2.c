@@ -366,9 +366,25 @@ void smb2_index(struct trace *t, const struct pdu *p)
 	const uint8_t *m = cur_peek(&c, 4);
 	if (!m)
 		return;
-	if (m[0] == 0xfd && t->opts.keys) {
+	if (m[0] == 0xfd) {
+		struct trace_crypt *cs = &t->crypt;
+		struct cur sc = cur_make(m, cur_left(&c), 0);
+		cur_skip(&sc, 44); /* SessionId (0 when cut short) */
+		uint64_t sesid = cur_le64(&sc);
+		cs->total++;
+		if (!t->opts.keys) {
+			if (!cs->no_key++)
+				cs->no_key_sesid = sesid;
+			return;
+		}
 		const struct ks_plain *pl = ks_smb2_decrypt(t, p->stream, p->to_server,
 							    m, cur_left(&c));
+		if (pl->status == KS_NO_KEY && !cs->no_key++)
+			cs->no_key_sesid = sesid;
+		else if (pl->status == KS_TAG_MISMATCH && !cs->tag_mismatch++)
+			cs->mismatch_sesid = sesid;
+		else if (pl->status == KS_BAD_HEADER)
+			cs->bad_header++;
 		/* The plaintext (clear or compressed) is indexed as a PDU of its
 		 * own: ks keeps 4 spare bytes before it for the NBSS prefix. */
 		if (pl->status == KS_DECRYPTED && pl->len >= 64 && pl->data[0] != 0xfd) {

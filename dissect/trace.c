@@ -171,11 +171,76 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts)
 	return t;
 }
 
+struct frame_order {
+	uint32_t num, idx;
+};
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct frame_order *x = a, *y = b;
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Puts the frame list in frame order. Reassembly hands PDUs over in the
+ * order it completes them: segments queued behind a hole come out when the
+ * hole is declared a gap (later, or at the end), and a PDU cut by the gap
+ * is flushed on the frame of its last byte, which may already have a
+ * record. Frames are sorted by number (stable) and records of one number
+ * merged, the PDU array rewritten so that each frame's PDUs stay
+ * contiguous (in the order they were completed). Nothing else holds a
+ * frame or PDU index while indexing.
+ */
+static void sort_frames(struct trace *t)
+{
+	size_t n = t->nframes, i;
+
+	for (i = 1; i < n; i++)
+		if (t->frames[i].num <= t->frames[i - 1].num)
+			break;
+	if (i >= n)
+		return;
+	struct frame_order *ord = malloc(n * sizeof(*ord));
+	struct frame_rec *nf = malloc(n * sizeof(*nf));
+	struct pdu *np = malloc((t->npdus ? t->npdus : 1) * sizeof(*np));
+	if (!ord || !nf || !np) {
+		fprintf(stderr, "smbcmp: out of memory\n");
+		abort();
+	}
+	for (i = 0; i < n; i++)
+		ord[i] = (struct frame_order){ t->frames[i].num, (uint32_t)i };
+	qsort(ord, n, sizeof(*ord), cmp_order);
+	size_t nn = 0, npd = 0;
+	for (i = 0; i < n; i++) {
+		const struct frame_rec *f = &t->frames[ord[i].idx];
+		if (nn && nf[nn - 1].num == f->num) {
+			nf[nn - 1].npdus += f->npdus;
+		} else {
+			nf[nn] = *f;
+			nf[nn].first_pdu = (uint32_t)npd;
+			nn++;
+		}
+		memcpy(np + npd, t->pdus + f->first_pdu, f->npdus * sizeof(*np));
+		npd += f->npdus;
+	}
+	free(ord);
+	free(t->frames);
+	free(t->pdus);
+	t->frames = nf;
+	t->nframes = nn;
+	t->capframes = n;
+	t->pdus = np;
+	t->cappdus = t->npdus ? t->npdus : 1;
+}
+
 void trace_finish(struct trace *t)
 {
 	if (t->tcp) {
 		tcp_finish(t->tcp);
 		t->tcp = NULL;
+		sort_frames(t);
 	}
 }
 
@@ -207,6 +272,8 @@ void trace_close(struct trace *t)
 const char *trace_path(const struct trace *t) { return t->path; }
 const char *trace_warning(const struct trace *t) { return t->warning[0] ? t->warning : NULL; }
 const char *trace_note(const struct trace *t) { return t->note[0] ? t->note : NULL; }
+const struct trace_crypt *trace_crypt(const struct trace *t) { return &t->crypt; }
+bool trace_trees_cut(const struct trace *t) { return __atomic_load_n(&t->trees_cut, __ATOMIC_RELAXED); }
 
 void trace_limit(struct trace *t, enum trace_limit which)
 {
@@ -434,6 +501,7 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 			nbss_dissect(&d, root, &c);
 	}
 	if (d.t.limited) {
+		__atomic_store_n(&t->trees_cut, true, __ATOMIC_RELAXED);
 		d.t.max_nodes = 0; /* room for the note itself */
 		struct node *n = tree_add(&d.t, root, field_get(F_SMBCMP_LIMIT)->name,
 					  "Node limit reached: tree cut short (raise with --max-nodes)", "", 0, 0);

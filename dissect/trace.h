@@ -43,6 +43,7 @@ struct trace {
 	char note[512];           /* limits hit, see trace_note() */
 	unsigned limits_hit;      /* enum trace_limit bits */
 	bool stopped;             /* max_memory reached: frames no longer indexed */
+	bool trees_cut;           /* a dissection hit max_nodes (atomic: threads) */
 	struct trace_opts opts;
 	struct arena a;           /* index, in-memory PDU bytes, per-trace state */
 	int fd;                   /* capture file for PDU_FILE bytes, or -1 */
@@ -80,6 +81,7 @@ struct trace {
 	struct smb_keystate *ks;  /* keys, preauth hashes, decrypted messages */
 
 	unsigned foreign;         /* TRACE_SAW_*: seen at index time */
+	struct trace_crypt crypt; /* transform messages seen at index time */
 	trace_hook_fn *hook;      /* trace_set_hook(): run after each full dissection */
 	void *hook_ctx;
 };

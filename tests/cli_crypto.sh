@@ -151,5 +151,21 @@ grep -qi '2bfffe18f08cd0643fc40ce1df1827dd\|2b:ff:fe:18:f0:8c:d0:64' "$tmp/out.j
 	fail "session key in --json output"
 grep -q '"show":"good"' "$tmp/out.json" || fail "--password-file: no good signature"
 
+# -- decryption failures are said once on stderr, with the reason (issue 24 item 5)
+E=captures/encrypted_311_aes256gcm.pcap
+note() { # note WHAT PATTERN ARGS...: exit 0 (1 comparing), one stderr line matching PATTERN
+	local what=$1 pat=$2; shift 2
+	"$S" "$@" >/dev/null 2>"$tmp/err"; local rc=$?
+	[ $rc -eq 0 ] || { [ $rc -eq 1 ] && [ $# -eq 3 ]; } || fail "$what: exit status $rc"
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q -- "$pat" "$tmp/err" ||
+		fail "$what: stderr $(cat "$tmp/err")"
+}
+note "no key source" "$E: 74 of 80 SMB messages are encrypted and no key was given: give --password USER:PASSWORD or --keys-from FILE" --list "$E"
+note "no key source, compared" "$E: 74 of 80 SMB messages are encrypted .*--password" --json "$E" captures/smb3_11.pcap
+note "wrong password" "$E: 74 of 74 encrypted SMB messages not decrypted: 74 failing the authentication tag (wrong password or key) for session 0x0000000050a90e9b" --password smbuser:wrong --list "$E"
+note "key of another session" "74 with no key for session 0x0000000050a90e9b" -k 0100000000000000:00112233445566778899aabbccddeeff --list "$E"
+"$S" "${PW[@]}" --list "$E" >/dev/null 2>"$tmp/err"; [ ! -s "$tmp/err" ] || fail "decrypted: stderr $(cat "$tmp/err")"
+"$S" --list captures/smb3_11.pcap >/dev/null 2>"$tmp/err"; [ ! -s "$tmp/err" ] || fail "clear: stderr $(cat "$tmp/err")"
+
 [ "$fails" -eq 0 ] && echo "cli_crypto: all passed"
 [ "$fails" -eq 0 ]

@@ -148,6 +148,15 @@ else
 fi
 quit reference
 
+# --- --filter on the command line: the browser starts with it applied
+start "--filter 'smb2.cmd == 5'" captures/reference.pcap
+has "--filter applied at start" "\[filter: smb2.cmd == 5\]"
+screen | sed -n '3,12p' | grep -v "Create" | grep -qE "^ +[0-9]+ " && fail "--filter let other commands through"
+quit filter_flag
+start "--filter 'smb2.cmd == 99'" captures/reference.pcap
+has "a filter that hides every frame says so" "No frame matches the filter"
+quit filter_none
+
 # --- incremental indexing: SMBCMP_UI_SLICE=1 indexes one packet per slice
 # between key presses, so the first screen comes before the index is
 # complete. Keys sent at once act on the whole trace (G, search finish the
@@ -169,6 +178,23 @@ quit incremental_last
 incr / "Tree Connect" Enter
 status_has "incremental: search at once" "frame 12 "
 quit incremental_search
+
+# --- frame order after capture loss (tests/gap/gap.pcap): the client's
+# PDUs that reassembly completed last are in their place, also when the
+# browser indexes one packet per slice
+for slice in "" 1; do
+	T kill-session -t ui 2>/dev/null
+	T new-session -d -s ui -x 100 -y 30 "SMBCMP_UI_SLICE=$slice $S tests/gap/gap.pcap; echo \"exit=\$?\"; sleep 30"
+	T set-option -t ui remain-on-exit on >/dev/null
+	settle "help"
+	keys : 1 2 Enter
+	status_has "gap$slice: go to frame 12" "frame 12  7/80"
+	keys k
+	status_has "gap$slice: frame 11 before 12" "frame 11  6/80"
+	keys G
+	has "gap$slice: negative time" "^ +85  +-4\.877065 "
+	quit "gap$slice"
+done
 
 # --- horizontal scrolling at 80 columns: the list with l/Right, the tree
 # with L (Left/Right stay collapse/expand there), | back to column 0

@@ -105,10 +105,22 @@ static void goto_frame(struct browse *b, uint32_t num)
 
 /* The index is complete: summaries of the last frames and the selected
  * tree may change (flushed PDUs, responses now known), limits are known. */
+static bool keep_filtered(void *ctx, size_t fi);
+
+/* What the empty list says: the filter or stream hid every frame, or
+ * there is none. */
+static const char *empty_text(const struct browse *b)
+{
+	return trace_nframes(b->t) ? "No frame matches the filter" : "No SMB frame in this capture";
+}
+
 static void index_done(struct browse *b)
 {
-	b->pl.empty = "No SMB frame in this capture";
+	/* Finishing the index puts its frames in frame order (PDUs that
+	 * reassembly completed late take their place): rows afresh. */
 	plist_grow(&b->pl, true);
+	plist_rebuild(&b->pl, keep_filtered, b);
+	b->pl.empty = empty_text(b);
 	open_row(b);
 	if (!b->pl.nrows)
 		ui_msg(&b->m, false, "No SMB frame in %s (q quits)", trace_path(b->t));
@@ -288,6 +300,7 @@ static bool keep_filtered(void *ctx, size_t fi)
 static void rebuild(struct browse *b)
 {
 	size_t n = plist_rebuild(&b->pl, keep_filtered, b);
+	b->pl.empty = empty_text(b);
 	open_row(b);
 	if (!n)
 		ui_msg(&b->m, true, "No frame matches");
@@ -628,6 +641,18 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 	} else {
 		index_done(b);
 	}
+#ifdef UI_HAVE_FILTER
+	if (o->filter) { /* --filter: the rows it keeps, as the f prompt would */
+		b->flt = filter_parse(o->filter, err, sizeof(err));
+		if (b->flt) {
+			snprintf(b->filter_text, sizeof(b->filter_text), "%s", o->filter);
+			index_all(b);
+			rebuild(b);
+			if (b->pl.nrows)
+				ui_msg(&b->m, false, "%zu frames match", b->pl.nrows);
+		}
+	}
+#endif
 	for (;;) {
 		if (!term_too_small())
 			draw(b);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "list.h"
+#include "output.h"
 #include "xalloc.h"
 
 void plist_init(struct plist *pl, struct trace *t)
@@ -39,6 +40,14 @@ void plist_grow(struct plist *pl, bool all)
 	if (all) {
 		memset(pl->info, 0, old * sizeof(*pl->info));
 		arena_reset(&pl->cache);
+		/* The finished index is in frame order, its records merged:
+		 * the list may have fewer frames, and another first one. */
+		if (n < old)
+			pl->nframes = old = n;
+		if (n) {
+			pl->t0_sec = trace_frame(pl->t, 0)->sec;
+			pl->t0_nsec = trace_frame(pl->t, 0)->nsec;
+		}
 	}
 	if (n <= old)
 		return;
@@ -173,11 +182,13 @@ void plist_format(struct plist *pl, size_t fi, int w, char *out, size_t n,
 	char src[72], dst[72];
 	addr(src, sizeof(src), f->to_server ? s->client : s->server, port);
 	addr(dst, sizeof(dst), f->to_server ? s->server : s->client, port);
-	int64_t ns = (f->sec - pl->t0_sec) * 1000000000 + ((int64_t)f->nsec - pl->t0_nsec);
+	char rel[48];
+	out_fmt_reltime(rel, sizeof(rel),
+			(f->sec - pl->t0_sec) * 1000000000 + ((int64_t)f->nsec - pl->t0_nsec));
 	const char *mark = ri->flags & RF_MALFORMED ? "!" : ri->flags & RF_INCOMPLETE ? "~" : " ";
 	int aw = port ? 21 : 15;
-	snprintf(out, n, "%6u%s%4" PRId64 ".%06" PRId64 " %*.*s → %-*.*s %s", f->num, mark,
-		 ns / 1000000000, (ns % 1000000000) / 1000, aw, aw, src, aw, aw, dst, ri->sum);
+	snprintf(out, n, "%6u%s%s %*.*s → %-*.*s %s", f->num, mark, rel, aw, aw, src, aw, aw,
+		 dst, ri->sum);
 	*lt = ri->flags & (RF_MALFORMED | RF_INCOMPLETE) ? LINE_MALFORMED
 	      : ri->flags & RF_ERROR			? LINE_ERROR
 							: LINE_DEFAULT;

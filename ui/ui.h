@@ -44,6 +44,8 @@ struct ui_opts {
 	const char *config;     /* key/colour config file, NULL = default path */
 	bool no_color;          /* force attributes only (NO_COLOR also does) */
 	const struct ui_bg *bg; /* browse: work after indexing, or NULL */
+	const char *filter;     /* browse: display filter to start with (--filter),
+				   valid (filter_parse), or NULL */
 	char err[256];          /* reason when an entry point returns -1 */
 };
 

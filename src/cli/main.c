@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,23 @@
 
 enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS, MODE_VERIFY, MODE_CHECK };
 
+static const char *const mode_opt[] = {
+	[MODE_AUTO] = "", [MODE_JSON] = "--json", [MODE_TEXT] = "--text",
+	[MODE_LIST] = "--list", [MODE_STATS] = "--stats", [MODE_VERIFY] = "--verify",
+};
+
+/* One output mode per run: a second, different one is refused (-1). */
+static int set_mode(enum mode *mode, enum mode m)
+{
+	if (*mode != MODE_AUTO && *mode != m) {
+		fprintf(stderr, "smbcmp: %s and %s cannot be combined: one output per run\n",
+			mode_opt[*mode], mode_opt[m]);
+		return -1;
+	}
+	*mode = m;
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: smbcmp [options] A.pcap [B.pcap]\n"
@@ -52,6 +70,8 @@ static void usage(FILE *f)
 	      "  --list-masks    print the active mask rules\n"
 	      "  --filter EXPR   compare only operations matching EXPR\n"
 	      "                  (smb2.cmd == 5 && smb2.filename contains \"jpg\")\n"
+	      "  --allow-empty   a comparison of no operation (none in either trace, or\n"
+	      "                  none matching --filter) exits 0, not 2\n"
 	      "  --stream N[:M]  compare stream N of A with stream M (default N) of B\n"
 	      "  -k SESSIONID:SESSIONKEY[:S2C:C2S]\n"
 	      "                  SMB3 keys (hex; SESSIONID = the 8 SessionId bytes as on\n"
@@ -189,6 +209,7 @@ struct cmp_opts {
 	struct filter *filter;
 	struct stream_pick picks[64];
 	size_t npicks;
+	bool allow_empty;       /* --allow-empty: comparing nothing is no error */
 	const char *junit;      /* --junit FILE, "-" for stdout */
 	const char *config;     /* $SMBCMP_CONFIG, NULL: the XDG default */
 	bool all_fields;        /* --all-fields: detail similar entries too */
@@ -289,6 +310,78 @@ static void bad_option(const struct option *opts, const char *arg, int opt)
 		fprintf(stderr, "smbcmp: unknown option '-%c' (try --help)\n", opt);
 	else
 		fprintf(stderr, "smbcmp: unknown option '%s' (try --help)\n", arg);
+}
+
+/*
+ * --filter names only fields some dissector registers: smbcmp's own, or
+ * tshark's, which the auto engine grafts (dcerpc.opnum, winreg): those are
+ * looked up in tshark's registry. Returns 0, or -1 (one line printed).
+ */
+static int check_filter_fields(const struct filter *f, enum engine engine)
+{
+	const char *names[16];
+	bool known[16] = { false };
+	char err[512];
+	size_t n = filter_foreign(f, names, 16);
+
+	if (n == 0)
+		return 0;
+	if (n > 16)
+		n = 16;
+	if (engine == ENGINE_NATIVE) {
+		fprintf(stderr, "smbcmp: filter: unknown field '%s' (--engine=native dissects "
+				"smbcmp's own fields only; see --list-fields)\n", names[0]);
+		return -1;
+	}
+	if (engine_tshark_fields(names, n, known, err, sizeof(err))) {
+		fprintf(stderr, "smbcmp: filter: unknown field '%s' (not one of smbcmp's; "
+				"tshark's could not be checked: %s)\n", names[0], err);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!known[i]) {
+			fprintf(stderr, "smbcmp: filter: unknown field '%s' (neither smbcmp "
+					"nor tshark has it)\n", names[i]);
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * Says once, on one line, how many SMB3 messages of t could not be
+ * decrypted and why; for a trace mostly encrypted without any key source,
+ * how to give one. Silent when everything was decrypted.
+ */
+static void crypt_note(const struct trace *t, bool have_keys)
+{
+	const struct trace_crypt *c = trace_crypt(t);
+	size_t failed = c->no_key + c->tag_mismatch + c->bad_header;
+
+	if (!failed)
+		return;
+	if (!have_keys) {
+		fprintf(stderr, "smbcmp: note: %s: %zu of %zu SMB messages are encrypted and no key "
+				"was given%s\n", trace_path(t), c->total, trace_npdus(t),
+			2 * c->total > trace_npdus(t)
+				? ": give --password USER:PASSWORD or --keys-from FILE to decrypt them"
+				: " (--password, --keys-from)");
+		return;
+	}
+	char why[256];
+	size_t n = 0;
+	why[0] = 0;
+	if (c->no_key)
+		n += (size_t)snprintf(why + n, sizeof(why) - n, "%zu with no key for session "
+					"0x%016" PRIx64, c->no_key, c->no_key_sesid);
+	if (c->tag_mismatch && n < sizeof(why))
+		n += (size_t)snprintf(why + n, sizeof(why) - n, "%s%zu failing the authentication "
+					"tag (wrong password or key) for session 0x%016" PRIx64,
+				      n ? ", " : "", c->tag_mismatch, c->mismatch_sesid);
+	if (c->bad_header && n < sizeof(why))
+		snprintf(why + n, sizeof(why) - n, "%s%zu with a malformed transform header",
+			 n ? ", " : "", c->bad_header);
+	fprintf(stderr, "smbcmp: note: %s: %zu of %zu encrypted SMB messages not decrypted: %s\n",
+		trace_path(t), failed, c->total, why);
 }
 
 /* How long the browser's first index slice may take before the first screen. */
@@ -405,6 +498,16 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		report_text(&d, &ro, stdout);
 	const struct diff_counts *n = &d.counts;
 	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
+	/* A run that compared nothing must not pass (a filter typo in CI). */
+	if (d.ncompared == d.n && n->compared == 0 && !c->allow_empty) {
+		if (c->filter)
+			fprintf(stderr, "smbcmp: --filter '%s' matches no operation in either trace "
+					"(--allow-empty to accept that)\n", filter_text(c->filter));
+		else
+			fputs("smbcmp: no SMB operation in either trace, nothing compared "
+			      "(--allow-empty to accept that)\n", stderr);
+		rc = 2;
+	}
 	if (junit) {
 		report_junit(&d, &ro, junit);
 		if (ferror(junit) | fclose(junit)) {
@@ -427,7 +530,7 @@ int main(int argc, char **argv)
 	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
 	       OPT_PASSWORD_FILE };
 	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY,
-	       OPT_CHECK, OPT_ALL_FIELDS };
+	       OPT_CHECK, OPT_ALL_FIELDS, OPT_ALLOW_EMPTY };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -452,6 +555,7 @@ int main(int argc, char **argv)
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "all-fields", no_argument, NULL, OPT_ALL_FIELDS },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
@@ -459,6 +563,15 @@ int main(int argc, char **argv)
 	char kerr[512];
 	struct trace_opts topts = { 0 };
 	enum engine engine = ENGINE_AUTO;
+	/* The first option given that only a comparison uses, and the
+	 * last limit given: for refusing what a run would ignore. */
+	const char *cmp_only = NULL, *limit_opt = NULL;
+	/* Everything main() holds, released at one place (out:) on every
+	 * path, so the keys and passwords are always scrubbed (keys_free). */
+	struct trace *a = NULL, *b = NULL;
+	struct graft *grafts[2] = { NULL, NULL };
+	struct ts_secrets *targs = NULL;
+	int rc = 2;
 
 	memset(&copts, 0, sizeof(copts));
 	keys_init(&kopts);
@@ -475,22 +588,38 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":hk:", opts, NULL)) != -1) {
 		int krc = 0;
 		switch (ch) {
-		case 'j': mode = MODE_JSON; break;
-		case 't': mode = MODE_TEXT; break;
-		case 'l': mode = MODE_LIST; break;
-		case 'S': mode = MODE_STATS; break;
-		case 'F': list_fields(); return 0;
-		case 'h': usage(stdout); return 0;
-		case 'V': version_print(stdout); return 0;
+		case 'j': bad |= set_mode(&mode, MODE_JSON); break;
+		case 't': bad |= set_mode(&mode, MODE_TEXT); break;
+		case 'l': bad |= set_mode(&mode, MODE_LIST); break;
+		case 'S': bad |= set_mode(&mode, MODE_STATS); break;
+		case 'F': list_fields(); rc = 0; goto out;
+		case 'h': usage(stdout); rc = 0; goto out;
+		case 'V': version_print(stdout); rc = 0; goto out;
 		case OPT_JUNIT: copts.junit = optarg; break;
-		case OPT_MASK: bad |= add_mask_arg(&copts, optarg, MASK_IGNORE); break;
-		case OPT_UNMASK: bad |= add_mask_arg(&copts, optarg, MASK_COMPARE); break;
-		case OPT_NO_DEFAULT_MASKS: copts.no_defaults = true; break;
+		case OPT_MASK:
+			bad |= add_mask_arg(&copts, optarg, MASK_IGNORE);
+			cmp_only = cmp_only ? cmp_only : "--mask";
+			break;
+		case OPT_UNMASK:
+			bad |= add_mask_arg(&copts, optarg, MASK_COMPARE);
+			cmp_only = cmp_only ? cmp_only : "--unmask";
+			break;
+		case OPT_NO_DEFAULT_MASKS:
+			copts.no_defaults = true;
+			cmp_only = cmp_only ? cmp_only : "--no-default-masks";
+			break;
 		case OPT_LIST_MASKS: copts.list_masks = true; break;
-		case OPT_STREAM: bad |= add_stream_arg(&copts, optarg); break;
-		case OPT_VERIFY: mode = MODE_VERIFY; break;
+		case OPT_STREAM:
+			bad |= add_stream_arg(&copts, optarg);
+			cmp_only = cmp_only ? cmp_only : "--stream";
+			break;
+		case OPT_VERIFY: bad |= set_mode(&mode, MODE_VERIFY); break;
+		case OPT_ALLOW_EMPTY: copts.allow_empty = true; break;
 		case OPT_CHECK: copts.check = true; break;
-		case OPT_ALL_FIELDS: copts.all_fields = true; break;
+		case OPT_ALL_FIELDS:
+			copts.all_fields = true;
+			cmp_only = cmp_only ? cmp_only : "--all-fields";
+			break;
 		case OPT_ENGINE:
 			if (engine_parse(optarg, &engine)) {
 				fprintf(stderr, "smbcmp: --engine wants native, tshark or auto, not '%s'\n",
@@ -504,10 +633,13 @@ int main(int argc, char **argv)
 		case OPT_PASSWORD_FILE:
 			krc = keys_add_password_file(&kopts, optarg, kerr, sizeof(kerr));
 			break;
-		case OPT_MAX_MEMORY: bad |= limit_arg(optarg, "--max-memory", 16, 1 << 20,
+		case OPT_MAX_MEMORY:
+			limit_opt = "--max-memory";
+			bad |= limit_arg(optarg, "--max-memory", 16, 1 << 20,
 						      &topts.max_memory, 1 << 20); break;
 		case OPT_MAX_NODES: {
 			size_t n;
+			limit_opt = "--max-nodes";
 			bad |= limit_arg(optarg, "--max-nodes", 100, UINT32_MAX, &n, 1);
 			topts.max_nodes = (uint32_t)n;
 			break;
@@ -523,14 +655,10 @@ int main(int argc, char **argv)
 		case ':':
 			fprintf(stderr, "smbcmp: option '%s' needs an argument (try --help)\n",
 				argv[optind - 1]);
-			filter_free(copts.filter);
-			keys_free(&kopts);
-			return 2;
+			goto out;
 		default:
-			filter_free(copts.filter);
-			keys_free(&kopts);
 			bad_option(opts, argv[optind - 1], optopt);
-			return 2;
+			goto out;
 		}
 		if (krc) {
 			fprintf(stderr, "smbcmp: %s\n", kerr);
@@ -541,110 +669,114 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smbcmp: SMBCMP_CONFIG=%s: %s\n", copts.config, strerror(errno));
 		bad = 1;
 	}
-	if (bad) {
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 2;
-	}
-	if (build_masks(&copts)) {
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 2;
-	}
+	if (!bad && copts.filter && check_filter_fields(copts.filter, engine))
+		bad = 1;
+	if (bad || build_masks(&copts))
+		goto out;
 	int nfiles = argc - optind;
+	if (copts.list_masks && nfiles > 0) {
+		fprintf(stderr, "smbcmp: --list-masks prints the mask rules only: no capture file\n");
+		goto out;
+	}
 	if (copts.list_masks) {
 		masks_print(&copts.masks, stdout);
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	if (nfiles < 1 || nfiles > 2) {
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
 		fprintf(stderr, "smbcmp: expected one or two capture files (try --help)\n");
-		return 2;
+		goto out;
 	}
-	const char *why = NULL;
+	/* Every option is honoured, or the run is refused (tests/cli_matrix.sh). */
+	char why[256] = "";
+	bool junit_stdout = copts.junit && strcmp(copts.junit, "-") == 0;
 	if (nfiles == 2 && !strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-"))
-		why = "standard input can hold one capture, not both ('-' given twice)";
+		snprintf(why, sizeof(why), "standard input can hold one capture, not both "
+					   "('-' given twice)");
 	else if (copts.junit && nfiles != 2)
-		why = "--junit reports a comparison: give two capture files";
-	if (why) {
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
+		snprintf(why, sizeof(why), "--junit reports a comparison: give two capture files");
+	else if (nfiles == 2 && (mode == MODE_LIST || mode == MODE_STATS))
+		snprintf(why, sizeof(why), "%s takes one capture file (two are compared "
+					   "without it)", mode_opt[mode]);
+	else if (nfiles == 1 && cmp_only)
+		snprintf(why, sizeof(why), "%s applies to a comparison: give two capture files",
+			 cmp_only);
+	else if (junit_stdout && (mode == MODE_JSON || mode == MODE_TEXT))
+		snprintf(why, sizeof(why), "--junit - writes the XML to standard output: "
+					   "%s would too (--junit FILE)", mode_opt[mode]);
+	else if (copts.filter && (mode == MODE_STATS || mode == MODE_VERIFY))
+		snprintf(why, sizeof(why), "%s covers the whole capture: --filter does not "
+					   "apply", mode_opt[mode]);
+	else if (mode == MODE_VERIFY && engine != ENGINE_AUTO)
+		snprintf(why, sizeof(why), "--verify runs both engines: drop --engine");
+	else if (engine == ENGINE_TSHARK && copts.filter)
+		snprintf(why, sizeof(why), "--filter selects with smbcmp's trees: use "
+					   "--engine=auto or native");
+	else if (engine == ENGINE_TSHARK && limit_opt)
+		snprintf(why, sizeof(why), "%s bounds smbcmp's own index: --engine=tshark "
+					   "does not use it", limit_opt);
+	else if (copts.check && (nfiles != 1 || (mode != MODE_AUTO && mode != MODE_TEXT &&
+						  mode != MODE_JSON)))
+		snprintf(why, sizeof(why), "--check takes one capture file (with --text or --json)");
+	else if (copts.check && copts.filter)
+		snprintf(why, sizeof(why), "--check looks at every operation: --filter does not apply");
+	else if (copts.check && engine == ENGINE_TSHARK)
+		snprintf(why, sizeof(why), "--check reads smbcmp's own operations: use "
+					   "--engine=auto or native");
+	else if (engine == ENGINE_TSHARK && mode == MODE_STATS)
+		snprintf(why, sizeof(why), "--stats counts smbcmp's own index: use "
+					   "--engine=auto or native");
+	if (why[0]) {
 		fprintf(stderr, "smbcmp: %s\n", why);
-		return 2;
+		goto out;
 	}
 
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 
-	if (copts.check && (nfiles != 1 || (mode != MODE_AUTO && mode != MODE_TEXT &&
-					    mode != MODE_JSON))) {
-		fprintf(stderr, "smbcmp: --check takes one capture file (with --text or --json)\n");
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 2;
-	}
 	if (mode == MODE_VERIFY && nfiles != 1) {
 		fprintf(stderr, "smbcmp: --verify takes one capture file\n");
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 2;
+		goto out;
 	}
 	if (engine == ENGINE_TSHARK) {
-		int rc = 2;
 		if (strcmp(argv[optind], "-") == 0)
 			fprintf(stderr, "smbcmp: --engine=tshark needs a capture file, not "
 					"standard input\n");
 		else if (nfiles == 1 && mode != MODE_VERIFY) {
-			struct ts_secrets *targs = engine_secrets(keys_ring(&kopts));
+			targs = engine_secrets(keys_ring(&kopts));
 			rc = engine_print_tshark(argv[optind], mode == MODE_JSON ? EOUT_JSON :
 						 mode == MODE_TEXT ? EOUT_TEXT : EOUT_LIST, targs,
 						 stdout);
-			engine_free_secrets(targs);
 		}
 		else
 			fprintf(stderr, "smbcmp: --engine=tshark prints one trace (--json, --text, "
 					"--list); comparisons use --engine=auto or native\n");
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "smbcmp: error writing output\n");
 			rc = 2;
 		}
-		return rc;
+		goto out;
 	}
 
-	struct trace *a = NULL, *b = NULL;
 	topts.keys = keys_ring(&kopts);
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	/* The browser shows the first rows at once and indexes the rest
 	 * between key presses. */
 	bool browse = nfiles == 1 && mode == MODE_AUTO && tty;
 	if (open_traces(&a, argv[optind], nfiles == 2 ? &b : NULL,
-			nfiles == 2 ? argv[optind + 1] : NULL, &topts, browse ? BROWSE_FIRST_MS : 0)) {
-		trace_close(b);
-		trace_close(a);
-		masks_free(&copts.masks);
-		filter_free(copts.filter);
-		keys_free(&kopts);
-		return 2;
-	}
+			nfiles == 2 ? argv[optind + 1] : NULL, &topts, browse ? BROWSE_FIRST_MS : 0))
+		goto out;
 
-	int rc = 0;
-	struct graft *grafts[2] = { NULL, NULL };
-	struct ts_secrets *targs = engine != ENGINE_NATIVE ? engine_secrets(keys_ring(&kopts)) : NULL;
+	rc = 0;
+	targs = engine != ENGINE_NATIVE ? engine_secrets(keys_ring(&kopts)) : NULL;
 	/* Grafts show in trees (--json, --text, the UI, comparisons), not in
 	 * summary lines (--list) or counts (--stats). */
 	/* The browser runs tshark on a thread once indexing is over (bg_graft). */
+	const char *foreign[1];
+	bool filter_foreign_fields = filter_foreign(copts.filter, foreign, 1) > 0;
 	if (engine == ENGINE_AUTO && (mode == MODE_JSON || mode == MODE_TEXT ||
-				      (mode == MODE_AUTO && nfiles == 2))) {
+				      (mode == MODE_AUTO && nfiles == 2) ||
+				      (!browse && filter_foreign_fields))) {
 		/* One tshark run per trace that needs one, both at once. */
 		struct trace *tt[2] = { a, b };
 		struct graft_job *jobs[2] = { NULL, NULL };
@@ -663,16 +795,17 @@ int main(int argc, char **argv)
 	} else if (copts.check) {
 		rc = check_trace(a, mode == MODE_JSON);
 	} else if (nfiles == 1) {
+		size_t printed = SIZE_MAX;
 		switch (mode) {
-		case MODE_JSON: out_json_frames(a, stdout); break;
-		case MODE_TEXT: out_text_frames(a, stdout); break;
+		case MODE_JSON: printed = out_json_frames(a, copts.filter, stdout); break;
+		case MODE_TEXT: printed = out_text_frames(a, copts.filter, stdout); break;
 		case MODE_STATS:
 			printf("frames %u\nsmb_frames %zu\npdus %zu\ntcp_streams %zu\n",
 			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
 			       trace_nstreams(a));
 			break;
 		case MODE_LIST:
-			out_list(a, stdout);
+			printed = out_list(a, copts.filter, stdout);
 			break;
 		default:
 			if (browse) {
@@ -680,6 +813,7 @@ int main(int argc, char **argv)
 				struct ui_bg ub = { bg_start, bg_poll, bg_stop,
 						    "tshark: DCE/RPC and Kerberos subtrees", &bg };
 				struct ui_opts uo = { .config = copts.config,
+						      .filter = filter_text(copts.filter),
 						      .bg = engine == ENGINE_AUTO &&
 								    strcmp(trace_path(a), "-") != 0
 							    ? &ub : NULL };
@@ -688,14 +822,15 @@ int main(int argc, char **argv)
 				fprintf(stderr, "smbcmp: %s\n", uo.err);
 			}
 			trace_index_all(a);
-			out_list(a, stdout);
+			printed = out_list(a, copts.filter, stdout);
 			break;
 		}
+		if (copts.filter && printed == 0 && !copts.allow_empty)
+			fprintf(stderr, "smbcmp: note: --filter '%s' matches no frame of %s\n",
+				filter_text(copts.filter), trace_path(a));
 	} else {
 		rc = two_traces(a, b, mode, &copts);
 	}
-	masks_free(&copts.masks);
-	filter_free(copts.filter);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "smbcmp: error writing output\n");
 		rc = 2;
@@ -706,17 +841,40 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smbcmp: %s\n", warn[i]);
 			rc = 2;
 		}
-	/* Limits cut the index: say so, the output is partial. */
-	struct trace *both[2] = { a, b };
 	for (int i = 0; i < 2; i++)
-		if (both[i] && trace_note(both[i]))
+		if (i == 0 || b)
+			crypt_note(i ? b : a, topts.keys != NULL);
+	/* Limits cut the index: say so, the output is partial. A comparison
+	 * cut short must not pass: exit 2 (README "Security"). */
+	struct trace *both[2] = { a, b };
+	bool cut = false;
+	for (int i = 0; i < 2; i++) {
+		if (!both[i])
+			continue;
+		if (nfiles == 2 && mode != MODE_VERIFY &&
+		    (trace_note(both[i]) || trace_trees_cut(both[i]))) {
+			fprintf(stderr, "%s%s: %s%s%s", cut ? "; " : "smbcmp: comparison incomplete: ",
+				trace_path(both[i]), trace_note(both[i]) ? trace_note(both[i]) : "",
+				trace_note(both[i]) && trace_trees_cut(both[i]) ? "; " : "",
+				trace_trees_cut(both[i]) ? "frame trees cut by the node limit" : "");
+			cut = true;
+		} else if (trace_note(both[i])) {
 			fprintf(stderr, "smbcmp: note: %s: %s (raise with --max-memory)\n",
 				trace_path(both[i]), trace_note(both[i]));
+		}
+	}
+	if (cut) {
+		fputs(" (raise with --max-memory, --max-nodes)\n", stderr);
+		rc = 2;
+	}
+out:
 	engine_free_secrets(targs);
 	graft_free(grafts[0], a);
 	graft_free(grafts[1], b);
 	trace_close(a);
 	trace_close(b);
+	masks_free(&copts.masks);
+	filter_free(copts.filter);
 	keys_free(&kopts);
 	return rc;
 }

@@ -29,7 +29,9 @@
  *    dissimilar ones); each gap between two matches is aligned again on
  *    key[1], and the remaining gaps on key[2]. An inserted or missing
  *    operation is one gap; an operation done on another file pairs with
- *    its counterpart at level 1 and shows as "changed".
+ *    its counterpart at level 1 and shows as "changed". Among READs or
+ *    WRITEs of one key next to a gap, the pair at the same file offset
+ *    wins (prefer_same_offset).
  *
  * 4. Field comparison (fieldcmp.c). Aligned requests are compared with requests,
  *    responses with responses, walking the trees by field name: the
@@ -357,6 +359,49 @@ static void slide_gaps(struct diff *d, size_t lo, size_t hi)
 	}
 }
 
+/*
+ * Among candidates of one class, the pair at the same offset: a READ or
+ * WRITE paired with one at another offset gives its partner to an
+ * unpaired operation of the same key[0] at the partner's offset, when only
+ * one-sided entries of that side lie between them (so both sides stay in
+ * order). A client writing 65,423 + 113 bytes against a reference's one
+ * 64 KiB write then pairs the two writes at offset 0, and the 113 bytes
+ * at 65,423 are the extra operation.
+ */
+static void prefer_same_offset(struct diff *d, size_t lo, size_t hi)
+{
+	for (size_t p = lo; p < hi; p++) {
+		struct dentry *e = &d->e[p];
+		if (e->op[0] == OP_NONE || e->op[1] == OP_NONE)
+			continue;
+		const struct op *o[2] = { &d->s[0].ops[e->op[0]], &d->s[1].ops[e->op[1]] };
+		if (!(o[0]->flags & o[1]->flags & OP_HAS_OFFSET) || o[0]->offset == o[1]->offset)
+			continue;
+		bool moved = false;
+		for (int s = 0; s < 2 && !moved; s++) { /* s: the side of the unpaired one */
+			uint8_t only = s ? DS_ONLY_B : DS_ONLY_A;
+			for (int dir = -1; dir <= 1 && !moved; dir += 2) {
+				for (size_t q = p + (size_t)(ptrdiff_t)dir;
+				     q >= lo && q < hi && d->e[q].status == only;
+				     q += (size_t)(ptrdiff_t)dir) {
+					const struct op *c = &d->s[s].ops[d->e[q].op[s]];
+					if (c->key[0] != o[s]->key[0] || !(c->flags & OP_HAS_OFFSET) ||
+					    c->offset != o[1 - s]->offset)
+						continue;
+					d->e[q].op[1 - s] = e->op[1 - s];
+					d->e[q].status = DS_EQUAL;
+					d->e[q].level = e->level;
+					e->op[1 - s] = OP_NONE;
+					e->status = only;
+					e->level = 0;
+					moved = true;
+					break;
+				}
+			}
+		}
+	}
+}
+
 static void align_conn(struct diff *d, uint32_t ci)
 {
 	const struct dconn *c = &d->conns[ci];
@@ -393,6 +438,7 @@ static void align_conn(struct diff *d, uint32_t ci)
 	for (; j < m; j++)
 		add_entry(d, OP_NONE, oc[1]->ops[j], ci, 0);
 	slide_gaps(d, first, d->n);
+	prefer_same_offset(d, first, d->n);
 	free(match);
 	free(lvl);
 	free(keys);

@@ -135,22 +135,80 @@ static struct fexpr *parse_or(struct parser *p, unsigned depth);
 
 /*
  * A field smbcmp knows, or one of a protocol it does not dissect itself
- * (dcerpc.opnum, samr.rid: layers the auto engine grafts from tshark,
- * whose names smbcmp cannot check): only names under a native protocol
- * (smb2.*, ntlmssp.*...) must be in the registry.
+ * (dcerpc.opnum, samr.rid, or the bare protocol name winreg: layers the
+ * auto engine grafts from tshark, which filter_foreign() lists for the
+ * caller to check against tshark's registry): only names under a native
+ * protocol (smb2.*, ntlmssp.*...) must be in the registry here.
  */
+static bool native_name(const char *name)
+{
+	return field_by_name(name) != F_INVALID || strncmp(name, "smbcmp.", 7) == 0;
+}
+
 static bool known_field(const char *name)
 {
-	if (field_by_name(name) != F_INVALID || strncmp(name, "smbcmp.", 7) == 0)
+	if (native_name(name))
 		return true;
 	char proto[64];
 	size_t n = strcspn(name, ".");
-	if (!name[n] || n == 0 || n >= sizeof(proto))
+	if (n == 0 || n >= sizeof(proto) || name[strlen(name) - 1] == '.')
 		return false;
 	memcpy(proto, name, n);
 	proto[n] = 0;
 	int id = field_by_name(proto);
 	return id == F_INVALID || field_get(id)->type != FT_PROTOCOL;
+}
+
+/* ASCII case-insensitive equality (<strings.h> is shadowed by dissect/strings.h). */
+static bool same_icase(const char *a, const char *b)
+{
+	while (*a && tolower((unsigned char)*a) == tolower((unsigned char)*b))
+		a++, b++;
+	return *a == *b;
+}
+
+static bool is_int_type(uint8_t type)
+{
+	return (type >= FT_UINT8 && type <= FT_UINT64) || type == FT_FRAMENUM;
+}
+
+/*
+ * A value for a native integer or boolean field must be a number, a name
+ * of the field's value table ("smb2.cmd == Create", as Wireshark takes
+ * it) or, for a boolean, true/false; it becomes e->num. Returns false when
+ * it is none of them ("smb2.cmd == 5x"): such a test could never match.
+ */
+static bool typed_value(struct fexpr *e)
+{
+	int id = field_by_name(e->field);
+	if (id == F_INVALID || e->is_num)
+		return true;
+	const struct field *f = field_get(id);
+	if (f->type == FT_BOOLEAN) {
+		if (same_icase(e->value, "true") || same_icase(e->value, "false")) {
+			e->is_num = true;
+			e->num = same_icase(e->value, "true");
+			return true;
+		}
+		return false;
+	}
+	if (!is_int_type(f->type))
+		return true;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(e->value, &end, 0);
+	if (e->value[0] && !*end && !errno && e->value[0] != '-') { /* quoted "5" */
+		e->is_num = true;
+		e->num = n;
+		return true;
+	}
+	for (const struct val *v = f->vals; v && v->s; v++)
+		if (same_icase(v->s, e->value)) {
+			e->is_num = true;
+			e->num = v->v;
+			return true;
+		}
+	return false;
 }
 
 static struct fexpr *parse_test(struct parser *p)
@@ -206,6 +264,16 @@ static struct fexpr *parse_test(struct parser *p)
 			e->is_num = true;
 			e->num = v;
 		}
+	}
+	if (e->op != OP_CONTAINS && !typed_value(e)) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "'%.100s' is not a value of %.100s (a number%s)",
+			 e->value, e->field,
+			 field_get(field_by_name(e->field))->type == FT_BOOLEAN ? ", true or false"
+			 : field_get(field_by_name(e->field))->vals ? " or a value name" : "");
+		fail(p, msg);
+		free_expr(e);
+		return NULL;
 	}
 	if (e->op != OP_EQ && e->op != OP_NE && e->op != OP_CONTAINS && !e->is_num) {
 		fail(p, "ordering comparisons need a number");
@@ -306,6 +374,26 @@ void filter_free(struct filter *f)
 const char *filter_text(const struct filter *f)
 {
 	return f ? f->text : NULL;
+}
+
+static size_t foreign_walk(const struct fexpr *e, const char **names, size_t n, size_t max)
+{
+	if (e->kind == K_TEST && !native_name(e->field)) {
+		for (size_t i = 0; i < n && i < max; i++)
+			if (!strcmp(names[i], e->field))
+				return n;
+		if (n < max)
+			names[n] = e->field;
+		return n + 1;
+	}
+	for (size_t i = 0; i < e->nkids; i++)
+		n = foreign_walk(e->kids[i], names, n, max);
+	return n;
+}
+
+size_t filter_foreign(const struct filter *f, const char **names, size_t max)
+{
+	return f ? foreign_walk(f->root, names, 0, max) : 0;
 }
 
 static bool test_node(const struct fexpr *e, const struct node *n)

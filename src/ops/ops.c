@@ -47,16 +47,17 @@ enum kf {
 	KF_AID2, KF_FID, KF_NAME2, KF_TREE2, KF_SUB, KF_CMD1, KF_FLAGS1, KF_MID1,
 	KF_PID1, KF_PIDH1, KF_STATUS1, KF_TID1, KF_UID1, KF_NAME1, KF_PATH1,
 	KF_FLAGS2_1, KF_CREDITS2, KF_CHAIN2, KF_CHARGE2, KF_GRANT2, KF_SIGST,
+	KF_OFFSET,
 };
 
 struct msg {
 	uint8_t proto, link;
-	bool response, async, has_cmd, has_msgid;
+	bool response, async, has_cmd, has_msgid, has_offset;
 	bool is_signed, sealed, compound, sig_bad; /* see enum op_facts */
 	uint16_t cmd, credits, charge, granted;
 	uint32_t chain_offset;
 	uint32_t status;
-	uint64_t msg_id, sesid, tid, pid;
+	uint64_t msg_id, sesid, tid, pid, offset;
 	const char *fid, *name, *tree, *path1;
 	char sub[160];
 	size_t sublen;
@@ -118,6 +119,7 @@ static void init_kinds(uint8_t *k)
 		{ "smb.tid", KF_TID1 }, { "smb.uid", KF_UID1 }, { "smb.fid", KF_FID },
 		{ "smb.file", KF_NAME1 }, { "smb.dir_name", KF_NAME1 },
 		{ "smb.path", KF_PATH1 }, { "smb.trans2.cmd", KF_SUB },
+		{ "smb2.file_offset", KF_OFFSET }, { "smb.offset", KF_OFFSET },
 		{ "smb.nt.function", KF_SUB }, { "smb.trans_name", KF_SUB },
 		{ "smb.search_pattern", KF_SUB }, { "smb.flags2", KF_FLAGS2_1 },
 		{ "smb2.credits.requested", KF_CREDITS2 },
@@ -321,6 +323,12 @@ static void read_facts(const struct builder *b, const struct node *root,
 		case KF_SIGST:
 			if (x->show && !strcmp(x->show, "bad"))
 				m->sig_bad = true;
+			break;
+		case KF_OFFSET: /* the first: READ/WRITE's own, not a lock range's */
+			if (!m->has_offset && (x->flags & N_HAS_VALUE)) {
+				m->offset = x->value;
+				m->has_offset = true;
+			}
 			break;
 		default:
 			break;
@@ -588,6 +596,10 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 	if (m->sublen)
 		o->sub = intern(b, m->sub);
 	req_path(b, m, fr->stream, o);
+	if (m->has_offset) {
+		o->offset = m->offset;
+		o->flags |= OP_HAS_OFFSET;
+	}
 	set_keys(o);
 	bool cancel = m->proto == OP_SMB2 && m->cmd == SMB2_CANCEL;
 	if (!cancel && !m->link && fr->to_server && m->has_msgid)

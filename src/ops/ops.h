@@ -37,6 +37,7 @@ enum op_flags {
 	OP_NO_REQUEST = 1 << 1,  /* response whose request is not in the trace */
 	OP_PATH_FROM_ID = 1 << 2, /* path found through the file id */
 	OP_ENCRYPTED = 1 << 3,   /* transform header: contents unknown */
+	OP_HAS_OFFSET = 1 << 4,  /* offset holds the request's file offset */
 };
 
 /* Per-message facts the session profile (findings/profile.c) counts and
@@ -87,6 +88,8 @@ struct op {
 	const char *fid;        /* file id the request names (its show,
 				   interned), or for an open (OPF_OPENED) the
 				   one its response returned; NULL if none */
+	uint64_t offset;        /* READ/WRITE: the request's file offset
+				   (OP_HAS_OFFSET), for alignment (diff.c) */
 };
 
 struct op_conn {

@@ -19,7 +19,10 @@
 #define CHUNK 2048
 #define CHUNK_BYTES (1u << 20)
 
-typedef void range_fn(struct trace *t, FILE *f, size_t lo, size_t hi);
+/* Prints the frames [lo, hi) of t that match flt (all when NULL); returns
+ * how many it printed. */
+typedef size_t range_fn(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
+			size_t hi);
 
 /* Output of a chunk in memory; the buffer is reused from chunk to chunk
  * (growing it anew each time costs page faults and copies). */
@@ -49,10 +52,12 @@ static ssize_t membuf_write(void *cookie, const char *b, size_t n)
 
 struct chunk_job {
 	struct trace *t;
+	const struct filter *flt;
 	range_fn *fn;
 	size_t lo, hi;
 	struct membuf *out;
 	bool ok;
+	size_t printed;
 };
 
 static void *chunk_thread(void *arg)
@@ -65,7 +70,7 @@ static void *chunk_thread(void *arg)
 	j->ok = m != NULL;
 	if (m) {
 		setvbuf(m, NULL, _IOFBF, 1u << 16);
-		j->fn(j->t, m, j->lo, j->hi);
+		j->printed = j->fn(j->t, j->flt, m, j->lo, j->hi);
 		j->ok = fclose(m) == 0;
 	}
 	return NULL;
@@ -85,30 +90,31 @@ static size_t chunk_end(const struct trace *t, size_t lo)
 	return i;
 }
 
-static void in_chunks(struct trace *t, FILE *f, range_fn *fn)
+static size_t in_chunks(struct trace *t, const struct filter *flt, FILE *f, range_fn *fn)
 {
-	size_t n = trace_nframes(t);
+	size_t n = trace_nframes(t), printed = 0;
 	struct membuf mb = { NULL, 0, 0 };
 
-	if (n <= CHUNK || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-		fn(t, f, 0, n);
-		return;
-	}
+	if (n <= CHUNK || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return fn(t, flt, f, 0, n);
 	for (size_t lo = 0, hi; lo < n; lo = hi) {
 		size_t mid = chunk_end(t, lo);
 		hi = chunk_end(t, mid);
-		struct chunk_job j = { t, fn, mid, hi, &mb, false };
+		struct chunk_job j = { t, flt, fn, mid, hi, &mb, false, 0 };
 		pthread_t th;
 		bool threaded = mid < hi && pthread_create(&th, NULL, chunk_thread, &j) == 0;
-		fn(t, f, lo, mid);
+		printed += fn(t, flt, f, lo, mid);
 		if (threaded)
 			pthread_join(th, NULL);
-		if (threaded && j.ok)
+		if (threaded && j.ok) {
 			fwrite(mb.p, 1, mb.len, f);
-		else if (mid < hi)
-			fn(t, f, mid, hi);
+			printed += j.printed;
+		} else if (mid < hi) {
+			printed += fn(t, flt, f, mid, hi);
+		}
 	}
 	free(mb.p);
+	return printed;
 }
 
 void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
@@ -120,6 +126,15 @@ void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
 	} else {
 		snprintf(buf, n, "%" PRId64 ".%09u", sec, nsec);
 	}
+}
+
+void out_fmt_reltime(char *buf, size_t n, int64_t ns)
+{
+	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
+	char sec[24];
+
+	snprintf(sec, sizeof(sec), "%s%" PRIu64, ns < 0 ? "-" : "", a / 1000000000);
+	snprintf(buf, n, "%4s.%06" PRIu64, sec, a % 1000000000 / 1000);
 }
 
 void out_json_node(struct jw *w, const struct node *n)
@@ -187,8 +202,16 @@ static void frame_head(struct jw *w, const struct out_frame *fr)
 static int native_next(struct frame_src *base, struct arena *a, struct out_frame *f)
 {
 	struct native_src *s = (struct native_src *)base;
-	if (s->i >= s->end)
-		return 0;
+	struct node *root = NULL;
+	const char *summary = "";
+	for (;; s->i++) {
+		if (s->i >= s->end)
+			return 0;
+		root = trace_dissect_frame(s->t, a, s->i, &summary);
+		if (!s->flt || filter_match(s->flt, &root, 1))
+			break;
+		arena_reset(a);
+	}
 	const struct frame_rec *fr = trace_frame(s->t, s->i);
 	const struct stream_rec *st = trace_frame_stream(s->t, fr);
 	f->num = fr->num;
@@ -198,8 +221,10 @@ static int native_next(struct frame_src *base, struct arena *a, struct out_frame
 	f->udp = fr->udp;
 	f->src = fr->to_server ? st->client : st->server;
 	f->dst = fr->to_server ? st->server : st->client;
-	f->root = trace_dissect_frame(s->t, a, s->i, &f->summary);
+	f->root = root;
+	f->summary = summary;
 	s->i++;
+	s->printed++;
 	return 1;
 }
 
@@ -207,16 +232,19 @@ struct frame_src *out_native_src(struct native_src *s, struct trace *t)
 {
 	s->base.next = native_next;
 	s->t = t;
+	s->flt = NULL;
 	s->i = 0;
 	s->end = trace_nframes(t);
+	s->printed = 0;
 	return &s->base;
 }
 
 /* The frames [lo, hi) of t as a source. */
 static struct frame_src *range_src(struct native_src *s, struct trace *t,
-				   size_t lo, size_t hi)
+				   const struct filter *flt, size_t lo, size_t hi)
 {
 	out_native_src(s, t);
+	s->flt = flt;
 	s->i = lo;
 	s->end = hi;
 	return &s->base;
@@ -247,15 +275,17 @@ int out_json_src(struct frame_src *s, FILE *f)
 	return r;
 }
 
-static void json_range(struct trace *t, FILE *f, size_t lo, size_t hi)
+static size_t json_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
+			 size_t hi)
 {
 	struct native_src s;
-	out_json_src(range_src(&s, t, lo, hi), f);
+	out_json_src(range_src(&s, t, flt, lo, hi), f);
+	return s.printed;
 }
 
-void out_json_frames(struct trace *t, FILE *f)
+size_t out_json_frames(struct trace *t, const struct filter *flt, FILE *f)
 {
-	in_chunks(t, f, json_range);
+	return in_chunks(t, flt, f, json_range);
 }
 
 static void text_node(FILE *f, const struct node *n, int depth)
@@ -291,20 +321,24 @@ int out_text_src(struct frame_src *s, FILE *f)
 	return r;
 }
 
-static void text_range(struct trace *t, FILE *f, size_t lo, size_t hi)
+static size_t text_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
+			 size_t hi)
 {
 	struct native_src s;
-	out_text_src(range_src(&s, t, lo, hi), f);
+	out_text_src(range_src(&s, t, flt, lo, hi), f);
+	return s.printed;
 }
 
-void out_text_frames(struct trace *t, FILE *f)
+size_t out_text_frames(struct trace *t, const struct filter *flt, FILE *f)
 {
-	in_chunks(t, f, text_range);
+	return in_chunks(t, flt, f, text_range);
 }
 
-static void list_range(struct trace *t, FILE *f, size_t lo, size_t hi)
+static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
+			 size_t hi)
 {
 	struct arena a;
+	size_t printed = 0;
 	int64_t t0 = 0;
 	uint32_t n0 = 0;
 
@@ -314,20 +348,29 @@ static void list_range(struct trace *t, FILE *f, size_t lo, size_t hi)
 	}
 	arena_init(&a);
 	for (size_t i = lo; i < hi; i++) {
+		if (flt) {
+			struct node *root = trace_dissect_frame(t, &a, i, NULL);
+			bool keep = filter_match(flt, &root, 1);
+			arena_reset(&a);
+			if (!keep)
+				continue;
+		}
+		printed++;
 		const struct frame_rec *fr = trace_frame(t, i);
 		const struct stream_rec *s = trace_frame_stream(t, fr);
 		const char *summary = trace_summary(t, &a, i);
-		int64_t ns = (fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0);
-		fprintf(f, "%6u %4" PRId64 ".%06" PRId64 " %s -> %s %s\n", fr->num,
-			(int64_t)(ns / 1000000000), (int64_t)((ns % 1000000000) / 1000),
-			fr->to_server ? s->client : s->server,
+		char rel[48];
+		out_fmt_reltime(rel, sizeof(rel),
+				(fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0));
+		fprintf(f, "%6u %s %s -> %s %s\n", fr->num, rel, fr->to_server ? s->client : s->server,
 			fr->to_server ? s->server : s->client, summary);
 		arena_reset(&a);
 	}
 	arena_free(&a);
+	return printed;
 }
 
-void out_list(struct trace *t, FILE *f)
+size_t out_list(struct trace *t, const struct filter *flt, FILE *f)
 {
-	in_chunks(t, f, list_range);
+	return in_chunks(t, flt, f, list_range);
 }

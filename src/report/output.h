@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "dissect.h"
+#include "filter.h"
 #include "json.h"
 
 /*
@@ -37,7 +38,9 @@ struct frame_src {
 struct native_src {
 	struct frame_src base;
 	struct trace *t;
+	const struct filter *flt; /* frames matching it only; NULL: all */
 	size_t i, end; /* next frame, one past the last */
+	size_t printed; /* frames returned so far */
 };
 struct frame_src *out_native_src(struct native_src *s, struct trace *t);
 
@@ -45,12 +48,17 @@ struct frame_src *out_native_src(struct native_src *s, struct trace *t);
 int out_json_src(struct frame_src *s, FILE *f);
 int out_text_src(struct frame_src *s, FILE *f);
 
-void out_json_frames(struct trace *t, FILE *f);
-void out_text_frames(struct trace *t, FILE *f);
-void out_list(struct trace *t, FILE *f);
+/* Every frame of t, in frame order, or those whose tree matches flt (--filter
+ * of one trace) when it is not NULL; each returns how many it printed. */
+size_t out_json_frames(struct trace *t, const struct filter *flt, FILE *f);
+size_t out_text_frames(struct trace *t, const struct filter *flt, FILE *f);
+size_t out_list(struct trace *t, const struct filter *flt, FILE *f);
 /* One node (and subtree) as a JSON object. */
 void out_json_node(struct jw *w, const struct node *n);
 /* Frame time as "1510000000.123456789". */
 void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec);
+/* A time relative to the first frame, ns nanoseconds, as the list's column:
+ * seconds right-aligned in 4, then microseconds ("   0.000123", "  -4.877065"). */
+void out_fmt_reltime(char *buf, size_t n, int64_t ns);
 
 #endif

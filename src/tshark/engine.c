@@ -1,10 +1,14 @@
 /* engine.c - engine selection and the tshark frame source; see engine.h. */
 #include "engine.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "tsproc.h"
 
 int engine_parse(const char *s, enum engine *e)
 {
@@ -166,10 +170,9 @@ static int list_src(struct frame_src *s, FILE *f)
 			n0 = fr.nsec;
 			first = false;
 		}
-		int64_t ns = (fr.sec - t0) * 1000000000 + ((int64_t)fr.nsec - n0);
-		fprintf(f, "%6u %4" PRId64 ".%06" PRId64 " %s -> %s %s\n", fr.num,
-			(int64_t)(ns / 1000000000), (int64_t)((ns % 1000000000) / 1000),
-			fr.src, fr.dst, fr.summary);
+		char rel[48];
+		out_fmt_reltime(rel, sizeof(rel), (fr.sec - t0) * 1000000000 + ((int64_t)fr.nsec - n0));
+		fprintf(f, "%6u %s %s -> %s %s\n", fr.num, rel, fr.src, fr.dst, fr.summary);
 		arena_reset(&a);
 	}
 	arena_free(&a);
@@ -198,4 +201,39 @@ int engine_print_tshark(const char *path, enum engine_out how, const struct ts_s
 		return 2;
 	}
 	return 0;
+}
+
+int engine_tshark_fields(const char *const *names, size_t n, bool *known, char *err,
+			 size_t errlen)
+{
+	char *const argv[] = { (char *)"tshark", (char *)"-G", (char *)"fields", NULL };
+	struct tsproc p;
+
+	if (tsproc_start(&p, argv, err, errlen))
+		return -1;
+	FILE *f = fdopen(p.out, "r");
+	if (!f) {
+		tsproc_kill(&p);
+		snprintf(err, errlen, "tshark -G fields: %s", strerror(errno));
+		return -1;
+	}
+	p.out = -1; /* f owns it */
+	/* "P\tName\tabbrev" for a protocol, "F\tName\tabbrev\t..." for a field. */
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		if ((line[0] != 'P' && line[0] != 'F') || line[1] != '\t')
+			continue;
+		char *abbrev = strchr(line + 2, '\t');
+		if (!abbrev)
+			continue;
+		abbrev++;
+		abbrev[strcspn(abbrev, "\t\n")] = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!known[i] && !strcmp(abbrev, names[i]))
+				known[i] = true;
+	}
+	free(line);
+	fclose(f);
+	return tsproc_wait(&p, err, errlen);
 }

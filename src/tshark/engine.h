@@ -57,4 +57,12 @@ enum engine_out { EOUT_JSON, EOUT_TEXT, EOUT_LIST };
 int engine_print_tshark(const char *path, enum engine_out how, const struct ts_secrets *sec,
 			FILE *f);
 
+/*
+ * Looks names[0..n) up in tshark's registry of fields and protocols
+ * (tshark -G fields): sets known[i] for each one it has. Returns 0, or -1
+ * with a one-line reason in err (tshark missing: tsproc.h's message).
+ */
+int engine_tshark_fields(const char *const *names, size_t n, bool *known, char *err,
+			 size_t errlen);
+
 #endif

@@ -21,8 +21,46 @@ struct pstat {
 	uint64_t n[2], agree;
 };
 
+/*
+ * The README's "Deliberate differences from tshark", as data: each rule is
+ * a disagreement smbcmp makes on purpose. Matching disagreements are
+ * listed apart, after the others, and not counted, so a clean capture
+ * passes. A field rule matches one disagreeing pair (native value,
+ * tshark value; NULL when that side lacks the item); a frame rule a frame
+ * only one engine shows in a named capture.
+ */
+enum dside { D_NATIVE_ONLY = 1, D_TSHARK_ONLY, D_BOTH };
+
+static const struct field_rule {
+	const char *field;    /* name, or a prefix ending in '.' */
+	enum dside side;      /* which side has the item */
+	bool latin1_mangled;  /* tshark's value is native's through tshark 4.0's
+				 SMB1 Unicode damage (README) */
+	const char *why;
+} field_rules[] = {
+	{ "data.data", D_NATIVE_ONLY, false, "write data as data.data under \"Data (n bytes)\"" },
+	{ "smb2.header.comp_transform.data", D_TSHARK_ONLY, false,
+	  "tshark 4.0 rejects LZNT1-compressed messages, smbcmp decompresses them" },
+	{ "smb.", D_BOTH, true, "SMB1 Unicode beyond U+00FF, which tshark 4.0 turns into ?" },
+};
+
+static const struct frame_rule {
+	const char *capture;  /* basename of the capture */
+	uint32_t frame;       /* 0: any frame */
+	const char *why;
+} frame_rules[] = {
+	{ "suricata-smb-eicar-file-segmentation-random.pcap", 0,
+	  "tshark gives up on an NBSS header sent one byte per segment" },
+	{ "suricata-smb1-02_smb1_osx.pcap", 9, "tshark calls the frame a spurious retransmission" },
+};
+
 struct verify {
 	FILE *out;
+	FILE *apart;          /* deliberate differences, printed after the rest */
+	char *apart_buf;
+	size_t apart_len;
+	uint64_t deliberate;
+	const char *capture;  /* basename of the capture */
 	struct vitem *it;
 	size_t n, cap;
 	struct pstat ps[MAX_PROTOS];
@@ -89,6 +127,75 @@ static void put_value(FILE *f, const char *s)
 	fprintf(f, "%.*s%s", VALUE_MAX, s, n > VALUE_MAX ? "..." : "");
 }
 
+/* Decodes one UTF-8 sequence at *s (advancing it); U+FFFD when invalid. */
+static uint32_t utf8_next(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	uint32_t c = p[0];
+	int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+	if (n < 0) {
+		(*s)++;
+		return 0xFFFD;
+	}
+	c = n ? c & (0x3F >> n) : c;
+	for (int i = 1; i <= n; i++) {
+		if ((p[i] & 0xC0) != 0x80) {
+			*s += i;
+			return 0xFFFD;
+		}
+		c = c << 6 | (p[i] & 0x3F);
+	}
+	*s += n + 1;
+	return c;
+}
+
+/* True when t is n as tshark 4.0 shows an SMB1 Unicode string: each
+ * character beyond U+00FF a '?', U+0080 to U+00FF U+FFFD (README). */
+static bool latin1_mangled(const char *n, const char *t)
+{
+	bool changed = false;
+	while (*n) {
+		uint32_t c = utf8_next(&n);
+		if (c > 0xFF) {
+			if (*t++ != '?')
+				return false;
+			changed = true;
+		} else if (c >= 0x80) {
+			if (strncmp(t, "\xef\xbf\xbd", 3))
+				return false;
+			t += 3;
+			changed = true;
+		} else if ((uint32_t)(unsigned char)*t++ != c) {
+			return false;
+		}
+	}
+	return changed && !*t;
+}
+
+/* The rule that makes this disagreement deliberate, or NULL. */
+static const char *deliberate_field(const char *name, const char *nat, const char *ts)
+{
+	enum dside side = nat && ts ? D_BOTH : nat ? D_NATIVE_ONLY : D_TSHARK_ONLY;
+	for (size_t i = 0; i < sizeof(field_rules) / sizeof(field_rules[0]); i++) {
+		const struct field_rule *r = &field_rules[i];
+		size_t len = strlen(r->field);
+		bool hit = r->field[len - 1] == '.' ? !strncmp(name, r->field, len)
+						    : !strcmp(name, r->field);
+		if (hit && r->side == side && (!r->latin1_mangled || latin1_mangled(nat, ts)))
+			return r->why;
+	}
+	return NULL;
+}
+
+static const char *deliberate_frame(const struct verify *v, uint32_t num)
+{
+	for (size_t i = 0; i < sizeof(frame_rules) / sizeof(frame_rules[0]); i++)
+		if (!strcmp(v->capture, frame_rules[i].capture) &&
+		    (!frame_rules[i].frame || frame_rules[i].frame == num))
+			return frame_rules[i].why;
+	return NULL;
+}
+
 /* Compares the items of one frame pair (sorted by name, show, side). */
 static void compare_frame(struct verify *v, uint32_t num)
 {
@@ -120,12 +227,21 @@ static void compare_frame(struct verify *v, uint32_t num)
 		}
 		size_t m = nonly[0] > nonly[1] ? nonly[0] : nonly[1];
 		for (size_t x = 0; x < m; x++) {
-			fprintf(v->out, "frame %u  %s  native=", num, v->it[i].name);
-			put_value(v->out, x < nonly[0] ? only[0][x] : NULL);
-			fputs("  tshark=", v->out);
-			put_value(v->out, x < nonly[1] ? only[1][x] : NULL);
-			fputc('\n', v->out);
-			v->diffs++;
+			const char *nat = x < nonly[0] ? only[0][x] : NULL;
+			const char *ts = x < nonly[1] ? only[1][x] : NULL;
+			const char *why = deliberate_field(v->it[i].name, nat, ts);
+			FILE *f = why && v->apart ? v->apart : v->out;
+			fprintf(f, "frame %u  %s  native=", num, v->it[i].name);
+			put_value(f, nat);
+			fputs("  tshark=", f);
+			put_value(f, ts);
+			if (f == v->apart) {
+				fprintf(f, "  (%s)", why);
+				v->deliberate++;
+			} else {
+				v->diffs++;
+			}
+			fputc('\n', f);
 		}
 		if (more[0] || more[1]) {
 			fprintf(v->out, "frame %u  %s  ... and %zu native, %zu tshark more\n", num,
@@ -139,6 +255,9 @@ static void compare_frame(struct verify *v, uint32_t num)
 
 static void summary(struct verify *v)
 {
+	if (v->apart && fflush(v->apart) == 0 && v->apart_len)
+		fprintf(v->out, "\ndeliberate differences (README \"Deliberate differences from "
+				"tshark\"), not counted:\n%.*s", (int)v->apart_len, v->apart_buf);
 	fprintf(v->out, "\nagreement per protocol (generated items and protocols smbcmp does "
 			"not dissect left out):\n");
 	fprintf(v->out, "  %-14s %10s %10s %10s %9s %9s\n", "protocol", "native", "tshark",
@@ -152,14 +271,20 @@ static void summary(struct verify *v)
 			p->n[0] ? 100.0 * (double)p->agree / (double)p->n[0] : 100.0);
 	}
 	fprintf(v->out, "frames: %llu in both, %llu only native, %llu only tshark; %llu "
-			"disagreements\n",
+			"disagreements",
 		(unsigned long long)v->frames_both, (unsigned long long)v->frames_only[0],
 		(unsigned long long)v->frames_only[1], (unsigned long long)v->diffs);
+	if (v->deliberate)
+		fprintf(v->out, " (and %llu deliberate, listed apart)",
+			(unsigned long long)v->deliberate);
+	fputc('\n', v->out);
 }
 
 int verify_run(struct trace *t, const struct ts_secrets *sec, FILE *out)
 {
 	struct verify v = { .out = out };
+	const char *slash = strrchr(trace_path(t), '/');
+	v.capture = slash ? slash + 1 : trace_path(t);
 	struct tshark_src ts;
 	struct native_src ns;
 	struct ts_opts o = { .filter = ENGINE_TSHARK_FILTER, .secrets = sec };
@@ -172,6 +297,7 @@ int verify_run(struct trace *t, const struct ts_secrets *sec, FILE *out)
 		fprintf(stderr, "smbcmp: %s\n", err);
 		return 2;
 	}
+	v.apart = open_memstream(&v.apart_buf, &v.apart_len); /* NULL: all counted */
 	struct frame_src *src[2] = { out_native_src(&ns, t), &ts.base };
 	arena_init(&a[0]);
 	arena_init(&a[1]);
@@ -191,10 +317,16 @@ int verify_run(struct trace *t, const struct ts_secrets *sec, FILE *out)
 			continue;
 		}
 		side = have[1] <= 0 || (have[0] > 0 && fr[0].num < fr[1].num) ? 0 : 1;
-		fprintf(out, "frame %u  only in %s: %s\n", fr[side].num,
-			side ? "tshark" : "native", fr[side].summary);
+		const char *why = deliberate_frame(&v, fr[side].num);
+		fprintf(why && v.apart ? v.apart : out, "frame %u  only in %s: %s%s%s%s\n",
+			fr[side].num, side ? "tshark" : "native", fr[side].summary,
+			why && v.apart ? "  (" : "", why && v.apart ? why : "",
+			why && v.apart ? ")" : "");
 		v.frames_only[side]++;
-		v.diffs++;
+		if (why && v.apart)
+			v.deliberate++;
+		else
+			v.diffs++;
 		arena_reset(&a[side]);
 		have[side] = src[side]->next(src[side], &a[side], &fr[side]);
 	}
@@ -205,6 +337,9 @@ int verify_run(struct trace *t, const struct ts_secrets *sec, FILE *out)
 	for (size_t i = 0; i < v.nps; i++)
 		free((char *)v.ps[i].proto);
 	free(v.it);
+	if (v.apart)
+		fclose(v.apart);
+	free(v.apart_buf);
 	if (rc) {
 		fflush(out);
 		fprintf(stderr, "smbcmp: %s\n", err);

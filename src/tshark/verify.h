@@ -16,8 +16,9 @@
  * ("-" for an item one side lacks; long values cut at 80 characters),
  * then per protocol (nearest protocol node above the field) the number of
  * items each engine has, how many agree, and the agreement in both
- * directions. Exit status 0 when everything agrees, 1 otherwise, 2 on
- * trouble (tshark missing...).
+ * directions. The README's deliberate differences (rules in verify.c) are
+ * listed apart, each with its reason, and not counted. Exit status 0 when
+ * everything else agrees, 1 otherwise, 2 on trouble (tshark missing...).
  */
 #ifndef SMBCMP_VERIFY_H
 #define SMBCMP_VERIFY_H
