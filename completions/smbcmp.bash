@@ -80,7 +80,7 @@ _smbcmp()
         opts=$(_smbcmp_options "$cmd")
         [ -n "$opts" ] || opts='--json --text --list --list-fields --stats --mask
             --unmask --no-default-masks --list-masks --filter --allow-empty --stream --junit
-            --engine --verify -k --keys-from --password --password-file
+            --engine --verify --check --all-fields -k --keys-from --password --password-file
             --max-memory --max-nodes -h --help --version'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return 0
