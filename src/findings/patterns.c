@@ -361,8 +361,9 @@ static void connects(struct findings *F)
 							nb == 1 ? "" : "s");
 			finding_op(F, x, s, (uint32_t)i);
 		}
-		hmap_free(&cnt[s]);
 	}
+	hmap_free(&cnt[0]);
+	hmap_free(&cnt[1]);
 	if (setups[0] != setups[1] && setups[0] && setups[1]) {
 		struct finding *x = finding_new(F, FK_PATTERN, "connects",
 						"A logs on %zu time%s, B %zu time%s", setups[0],
