@@ -159,7 +159,9 @@ static void no_common_dialect(struct findings *F)
 		struct finding *x = finding_new(
 			F, FK_DIAGNOSIS, "no_common_dialect",
 			"no common dialect: %c offers %s%s, the server answers %s%s%s%s%s",
-			s ? 'B' : 'A', smb1_only ? "only SMB1 dialects: " : "", ng[s].offered,
+			s ? 'B' : 'A', smb1_only ? "only SMB1 dialects: " : "",
+			smb1_only && !strncmp(ng[s].offered, "SMB1: ", 6) ? ng[s].offered + 6
+									  : ng[s].offered,
 			ng[s].answer, o->chosen ? "; " : "", o->chosen ? (s ? "A" : "B") : "",
 			o->chosen ? " negotiates " : "", o->chosen ? o->dialect : "");
 		finding_op(F, x, s, ng[s].first_op);

@@ -128,6 +128,16 @@ void findings_prow(struct findings *F, const char *name, const char *a, const ch
 	r->v[0] = arena_strdup(&F->a, a ? a : "");
 	r->v[1] = arena_strdup(&F->a, b ? b : "");
 	r->differs = F->nsides == 2 && strcmp(r->v[0], r->v[1]) != 0;
+	/* Credit totals grow with the number of operations: two clients
+	 * doing different amounts of work differ there by nature. What a
+	 * client asks for first, and whether it is granted any, do say how it
+	 * behaves. */
+	if (r->differs && !strncmp(name, "credits ", 8)) {
+		size_t la = strcspn(r->v[0], ";"), lb = strcspn(r->v[1], ";");
+		bool totals = !strncmp(r->v[0], "total", 5) && !strncmp(r->v[1], "total", 5);
+		r->differs = totals ? !*r->v[0] != !*r->v[1]
+				    : la != lb || strncmp(r->v[0], r->v[1], la) != 0;
+	}
 }
 
 const char *fnd_status(struct findings *F, uint32_t status)
@@ -246,6 +256,24 @@ static void drop_diagnosed(struct findings *F)
 	F->n = m;
 }
 
+/* When a side negotiated no dialect, everything the other side does after
+ * its negotiate has no counterpart because of it: the diagnosis says so,
+ * patterns over those operations would only repeat it. */
+static void drop_after_no_dialect(struct findings *F)
+{
+	bool nodialect = false;
+	for (size_t i = 0; i < F->n; i++)
+		nodialect |= F->v[i]->kind == FK_DIAGNOSIS &&
+			     !strcmp(F->v[i]->check, "no_common_dialect");
+	if (!nodialect)
+		return;
+	size_t m = 0;
+	for (size_t i = 0; i < F->n; i++)
+		if (F->v[i]->kind != FK_PATTERN)
+			F->v[m++] = F->v[i];
+	F->n = m;
+}
+
 static void init(struct findings *F)
 {
 	memset(F, 0, sizeof(*F));
@@ -281,6 +309,7 @@ void findings_diff(struct findings *F, struct diff *d)
 	patterns_pass(F);
 	sort_findings(F);
 	drop_diagnosed(F);
+	drop_after_no_dialect(F);
 
 	struct fcounts *c = &F->counts;
 	for (size_t i = 0; i < d->n; i++) {
