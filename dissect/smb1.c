@@ -56,7 +56,7 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0x23] = { "Query Information2", smb1_fid_block, smb1_qinfo2_rsp },
 	[0x24] = { "Locking AndX", smb1_locking_req, smb1_locking_rsp },
 	[0x25] = { "Trans", smb1_trans_req, smb1_trans_rsp },
-	[0x26] = { "Trans Secondary", NULL, NULL },
+	[0x26] = { "Trans Secondary", smb1_trans_req, NULL },
 	[0x27] = { "IOCTL", NULL, NULL },
 	[0x28] = { "IOCTL Secondary", NULL, NULL },
 	[0x29] = { "Copy", NULL, NULL },
@@ -69,7 +69,7 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0x30] = { "New File Size", NULL, NULL },
 	[0x31] = { "Close And Tree Disconnect", NULL, NULL },
 	[0x32] = { "Trans2", smb1_trans2_req, smb1_trans2_rsp },
-	[0x33] = { "Trans2 Secondary", NULL, NULL },
+	[0x33] = { "Trans2 Secondary", smb1_trans2_req, NULL },
 	[0x34] = { "Find Close2", smb1_findclose2_req, smb1_empty },
 	[0x35] = { "Find Notify Close", NULL, NULL },
 	[0x70] = { "Tree Connect", NULL, NULL },
@@ -292,7 +292,9 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 	r_uint(t, hn, F_SMB_SERVER_COMPONENT, c, 4);
 	struct smb1_req *rq = h->req;
 	uint32_t pos = (uint32_t)(c->pos0 + h->off);
-	if (rq && !h->response && rq->rsp_frame) {
+	if (rq && !h->response && smb1_is_secondary(h->cmd) && rq->cmd != h->cmd) {
+		t_uint(t, hn, F_SMB_CONTINUATION_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
+	} else if (rq && !h->response && rq->rsp_frame) {
 		t_uint(t, hn, F_SMB_RESPONSE_IN, pos, 0, rq->rsp_frame)->flags |= N_GENERATED;
 	} else if (rq && h->response && rq->req_frame) {
 		t_uint(t, hn, F_SMB_RESPONSE_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
@@ -753,7 +755,12 @@ void smb1_index(struct trace *t, const struct pdu *p)
 		ks_smb1_message(t, p->stream, &c, &h);
 	uint64_t key = smb1_req_key(p->stream, &h);
 	struct smb1_req *rq = hmap_get(&t->smb1_msgs, key);
-	if (!h.response) {
+	if (!h.response && rq && !rq->rsp_frame && smb1_is_secondary(h.cmd) &&
+	    (rq->cmd == 0x25 || rq->cmd == 0x32 || rq->cmd == 0xa0)) {
+		/* A secondary request continues the unanswered transaction
+		 * of its mid: the response answers the primary. */
+		hmap_put(&t->smb1_msgs, frame_key(p->stream, p->frame, &h), rq);
+	} else if (!h.response) {
 		if (!rq || rq->cmd != h.cmd || rq->rsp_frame) {
 			rq = arena_zalloc(&t->a, sizeof(*rq));
 			hmap_put(&t->smb1_msgs, key, rq);

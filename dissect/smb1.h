@@ -36,6 +36,12 @@ struct smb1_req {
 	uint8_t extra[16];
 };
 
+/* TRANSACTION, TRANSACTION2 and NT_TRANSACT secondary requests. */
+static inline bool smb1_is_secondary(uint8_t cmd)
+{
+	return cmd == 0x26 || cmd == 0x33 || cmd == 0xa1;
+}
+
 struct smb1_hdr {
 	size_t off;            /* header offset in the cursor's buffer */
 	uint8_t cmd;           /* command in the header */

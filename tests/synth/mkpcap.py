@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Builds the synthetic captures of tests/synth/ from real requests, one per
+class of message the public captures lack (issue 22), for tests/difftest.py
+against tshark:
+
+  trans_secondary.pcap  TRANSACTION, TRANSACTION2 and NT_TRANSACT primaries
+                        whose parameters or data continue in secondary
+                        requests (also an NT_TRANSACT secondary in the frame
+                        of its primary, and TRANSACTION2 secondaries after an
+                        NT_TRANSACT primary as exploit traffic sends them)
+
+Usage: tests/synth/mkpcap.py (writes next to itself). Sources: captures/
+nt1_posix.pcap frame 60 (TRANS2 SET_PATH_INFO), captures/nt1_ops.pcap frame
+60 (NT_TRANSACT QUERY_SECURITY_DESC), the public
+zeek-smb_raw_ntlm_in_smb.pcap frame 31 (TRANSACTION on \\PIPE\\, a DCE/RPC
+bind). Each case is its own TCP stream (pcapkit.Stream). Standard library
+only; deterministic.
+"""
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.join(HERE, "..", "..")
+PUBLIC = os.path.join(REPO, "..", "shared", "captures", "public")
+sys.path.insert(0, HERE)
+from pcapkit import Stream, read_pcap, smb_of, write_pcap  # noqa: E402
+
+T0 = 1700000000 * 1000000
+
+
+def source(path, *frames):
+    if not os.path.exists(path):
+        path = os.path.join("/work/shared/captures/public", os.path.basename(path))
+    _, fr = read_pcap(path)
+    return [smb_of(fr[n - 1][2]) for n in frames]
+
+
+def smb1(hdr, words, bts, cmd=None):
+    if cmd is not None:
+        hdr = hdr[:4] + bytes([cmd]) + hdr[5:]
+    return hdr + bytes([len(words) // 2]) + words + struct.pack("<H", len(bts)) + bts
+
+
+def trans_secondary(out):
+    # TRANS2 SET_PATH_INFO (FILE_BASIC_INFO): 34 parameter bytes at 0x44,
+    # 40 data bytes at 0x68.
+    req, rsp = source(os.path.join(REPO, "captures", "nt1_posix.pcap"), 60, 61)
+    hdr, params, data = req[:32], req[0x44:0x44 + 34], req[0x68:0x68 + 40]
+
+    def t2_primary(pc, dc):
+        po = 0x44
+        do = (po + pc + 3) & ~3 if dc else 0
+        bts = b"\0" * (po - 0x41) + params[:pc] + b"\0" * ((do - po - pc) if dc else 0) + data[:dc]
+        w = struct.pack("<HHHHBBHIHHHHHBBH", 34, 40, 2, 0, 0, 0, 0, 0, 0, pc, po, dc, do, 1, 0, 6)
+        return smb1(hdr, w, bts)
+
+    def t2_secondary(pc, pd, dc, dd, pad1, pad2, fid=0xFFFF, cmd=0x33):
+        wc = 9 if cmd == 0x33 else 8
+        start = 32 + 1 + 2 * wc + 2
+        po = start + pad1 if pc else 0
+        do = start + pad1 + pc + pad2 if dc else 0
+        w = struct.pack("<8H", 34, 40, pc, po, pd, dc, do, dd)
+        if cmd == 0x33:
+            w += struct.pack("<H", fid)
+        return smb1(hdr, w, b"\0" * pad1 + params[pd:pd + pc] + b"\0" * pad2 + data[dd:dd + dc], cmd)
+
+    s = Stream(out, 41001, T0)
+    s.c2s(t2_primary(34, 16))
+    s.c2s(t2_secondary(0, 0, 24, 16, 3, 0))
+    s.s2c(rsp)
+    s = Stream(out, 41002, T0 + 1000000)
+    s.c2s(t2_primary(10, 0))
+    s.c2s(t2_secondary(24, 10, 40, 0, 1, 2, fid=0x1234))
+    s.s2c(rsp)
+    # The two pieces in one segment; a secondary whose padding runs past
+    # its bytes.
+    s = Stream(out, 41003, T0 + 2000000)
+    short = bytearray(t2_secondary(0, 0, 24, 16, 3, 0))
+    struct.pack_into("<H", short, 33 + 12, 120)
+    s.c2s(t2_primary(34, 16), bytes(short))
+    s.s2c(rsp)
+
+    # TRANSACTION on \PIPE\ (DCE/RPC bind, 72 data bytes at 84): 40 in the
+    # primary, 32 in a TRANSACTION secondary.
+    req, rsp = source(os.path.join(PUBLIC, "zeek-smb_raw_ntlm_in_smb.pcap"), 31, 32)
+    hdr, data = req[:32], req[84:84 + 72]
+    w = bytearray(req[33:33 + 32])
+    struct.pack_into("<H", w, 22, 40)
+    s = Stream(out, 41004, T0 + 3000000)
+    s.c2s(smb1(hdr, bytes(w), req[67:84] + data[:40]))
+    s.c2s(smb1(hdr, struct.pack("<8H", 0, 72, 0, 0, 0, 32, 52, 40), b"\0" + data[40:], 0x26))
+    s.s2c(rsp)
+
+    # NT_TRANSACT QUERY_SECURITY_DESC (8 parameter bytes at 0x4a), made to
+    # announce 300 data bytes that follow in NT_TRANSACT secondaries.
+    req, rsp = source(os.path.join(REPO, "captures", "nt1_ops.pcap"), 60, 61)
+    hdr, params = req[:32], req[0x4A:0x4A + 8]
+    w = bytearray(req[33:33 + 38])
+    struct.pack_into("<I", w, 7, 300)
+    prim = smb1(hdr, bytes(w), req[71:0x4A] + params)
+    blob = bytes((k * 7 + 3) & 0xFF for k in range(1200))
+
+    def ntsec(pc, po, pd, dc, do, dd, bts, cmd=0xA1):
+        words = b"\0\0\0" + struct.pack("<8I", 8, 300, pc, po, pd, dc, do, dd) + b"\0"
+        return smb1(hdr, words, bts, cmd)
+
+    s = Stream(out, 41005, T0 + 4000000)
+    # 272 data bytes: ByteCount 0x0111, read one byte late as 1.
+    s.c2s(prim, ntsec(0, 0, 0, 272, 72, 28, b"\0" + blob[28:300]))
+    # ByteCount 7, read as 0.
+    s.c2s(ntsec(2, 72, 0, 4, 76, 4, b"\0\x11\x22\0\0" + blob[:4]))
+    s.s2c(rsp)
+    # ByteCount 0x0258 whose first byte is 2: read as 0x0202; padding,
+    # parameters, padding and data within it, and extra bytes after.
+    s = Stream(out, 41006, T0 + 5000000)
+    s.c2s(prim)
+    s.c2s(ntsec(4, 74, 0, 400, 80, 0, b"\x02" + blob[:599]))
+    s.s2c(rsp)
+    # Exploit traffic: TRANSACTION2 secondaries continuing an NT_TRANSACT.
+    s = Stream(out, 41007, T0 + 6000000)
+    s.c2s(prim)
+    for k in range(3):
+        w = struct.pack("<9H", 8, 300, 0, 0, 0, 100, 53, 100 * k, 0)
+        s.c2s(smb1(hdr, w, blob[100 * k:100 * k + 100], 0x33))
+    s.s2c(rsp)
+    write_pcap(os.path.join(HERE, "trans_secondary.pcap"), out)
+
+
+def main():
+    trans_secondary([])
+
+
+if __name__ == "__main__":
+    main()
