@@ -433,6 +433,33 @@ SMB1_BODY(smb1_trans2_rsp)
 
 /* ---- NT_TRANSACT ---- */
 
+/*
+ * NT_TRANSACT_SECONDARY request (MS-CIFS 2.2.4.63): Reserved1 (3 bytes),
+ * eight 32-bit counts, offsets and displacements, Reserved2 (1 byte). As
+ * tshark 4.0 reads it: two bytes, not one, are skipped after the counts, so
+ * its ByteCount is read one byte late (the high byte of the real one and
+ * the first data byte), and nothing is shown after it (a count of 0 ends
+ * the message, any other stops on an exception when it would reassemble).
+ */
+static void nttrans_secondary_req(struct dctx *d, struct node *body, struct cur *c)
+{
+	struct tctx *t = &d->t;
+
+	r_bytes(t, body, F_SMB_RESERVED, c, 3);
+	r_uint(t, body, F_SMB_TPC, c, 4);
+	r_uint(t, body, F_SMB_TDC, c, 4);
+	r_uint(t, body, F_SMB_PC, c, 4);
+	r_uint(t, body, F_SMB_PO, c, 4);
+	r_uint(t, body, F_SMB_PD, c, 4);
+	r_uint(t, body, F_SMB_DC, c, 4);
+	r_uint(t, body, F_SMB_DATA_OFFSET, c, 4);
+	r_uint(t, body, F_SMB_DATA_DISP, c, 4);
+	dctx_summary_more(d, " (secondary request)");
+	cur_skip(c, 2);
+	r_uint(t, body, F_SMB_BCC, c, 2);
+	cur_seek(c, c->end);
+}
+
 SMB1_BODY(smb1_nttrans_req)
 {
 	struct tctx *t = &d->t;
@@ -441,6 +468,11 @@ SMB1_BODY(smb1_nttrans_req)
 	struct trans x = { 0 };
 	struct cur w = smb1_words(d, body, c, &wct);
 
+	if (wct && wct < 19) {
+		cur_seek(c, w.start);
+		nttrans_secondary_req(d, body, c);
+		return;
+	}
 	if (wct) {
 		r_uint(t, body, F_SMB_MSC, &w, 1);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 2);
