@@ -231,18 +231,23 @@ SMB1_BODY(smb1_readx_req)
 }
 
 /* Padding (the ByteCount bytes beyond the data length, as Wireshark
- * counts it rather than from DataOffset), then len bytes of data. */
+ * counts it rather than from DataOffset), then the data. Wireshark
+ * compares ByteCount with the low 16 bits of the length only: a read or
+ * write of 64 KiB or more (its ByteCount wraps too) shows the pad byte as
+ * padding and the data after it, cut at ByteCount, possibly empty. */
 static void file_data(struct dctx *d, struct node *body, struct cur *b,
 		      const struct smb1_hdr *h, uint16_t data_off, uint32_t len)
 {
 	(void)h;
 	(void)data_off;
+	if (!cur_left(b))
+		return;
+	len &= 0xffff;
 	if (cur_left(b) > len)
 		r_bytes(&d->t, body, F_SMB_PADDING, b, cur_left(b) - len);
 	if (len > cur_left(b))
 		len = (uint32_t)cur_left(b);
-	if (len)
-		r_bytes(&d->t, body, F_SMB_FILE_DATA, b, len);
+	r_bytes(&d->t, body, F_SMB_FILE_DATA, b, len);
 }
 
 SMB1_BODY(smb1_readx_rsp)

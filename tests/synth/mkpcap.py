@@ -8,9 +8,11 @@ against tshark:
                         requests (also an NT_TRANSACT secondary in the frame
                         of its primary, and TRANSACTION2 secondaries after an
                         NT_TRANSACT primary as exploit traffic sends them)
+  large_rw.pcap         Write AndX requests and Read AndX responses of 64 KiB
+                        or more (ByteCount wraps), and pad byte variants
 
 Usage: tests/synth/mkpcap.py (writes next to itself). Sources: captures/
-nt1_posix.pcap frame 60 (TRANS2 SET_PATH_INFO), captures/nt1_ops.pcap frame
+nt1.pcap frames 26, 27, 34, 35 (Write AndX, Read AndX), nt1_posix.pcap frame 60 (TRANS2 SET_PATH_INFO), captures/nt1_ops.pcap frame
 60 (NT_TRANSACT QUERY_SECURITY_DESC), the public
 zeek-smb_raw_ntlm_in_smb.pcap frame 31 (TRANSACTION on \\PIPE\\, a DCE/RPC
 bind). Each case is its own TCP stream (pcapkit.Stream). Standard library
@@ -127,8 +129,48 @@ def trans_secondary(out):
     write_pcap(os.path.join(HERE, "trans_secondary.pcap"), out)
 
 
+def large_rw(out):
+    # Write AndX (WordCount 14, DataOffset 64 after one pad byte) and Read
+    # AndX response of smbclient's 4096-byte put/get, with lengths of 64 KiB
+    # or more whose ByteCount wraps.
+    _, fr = read_pcap(os.path.join(REPO, "captures", "nt1.pcap"))
+    wreq, wrsp, rreq, rrsp = (smb_of(fr[n - 1][2]) for n in (26, 27, 34, 35))
+    data = wreq[64:64 + 4096] * 17
+
+    def writex(dlen, bcc, payload):
+        w = bytearray(wreq[33:33 + 28])
+        struct.pack_into("<HH", w, 18, dlen >> 16, dlen & 0xFFFF)
+        return wreq[:32] + b"\x0e" + bytes(w) + struct.pack("<H", bcc) + payload
+
+    def readx_rsp(dlen, bcc, payload):
+        w = bytearray(rrsp[33:33 + 24])
+        struct.pack_into("<H", w, 10, dlen & 0xFFFF)
+        struct.pack_into("<I", w, 14, dlen >> 16)
+        return rrsp[:32] + b"\x0c" + bytes(w) + struct.pack("<H", bcc) + payload
+
+    cases = [
+        (writex(4096, 4097, b"\0" + data[:4096]), wrsp),        # as recorded
+        (writex(4096, 4096, b"\0" + data[:4096]), wrsp),        # pad not counted
+        (writex(4096, 4097, b"\0\0\0" + data[:4096]), wrsp),    # DataOffset 66
+        (writex(65600, 65, b"\0" + data[:65600]), wrsp),        # ByteCount wraps
+        (writex(65536, 1, b"\0" + data[:65536]), wrsp),         # low 16 bits 0
+        (writex(65600, 0, b"\0" + data[:65600]), wrsp),         # ByteCount 0
+    ]
+    for k, (rq, rs) in enumerate(cases):
+        s = Stream(out, 42001 + k, T0 + k * 1000000)
+        s.c2s(rq)
+        s.s2c(rs)
+    for k, rs in enumerate((readx_rsp(65600, 65, b"\0" + data[:65600]),
+                            readx_rsp(65536, 1, b"\0" + data[:65536]))):
+        s = Stream(out, 42101 + k, T0 + (10 + k) * 1000000)
+        s.c2s(rreq)
+        s.s2c(rs)
+    write_pcap(os.path.join(HERE, "large_rw.pcap"), out)
+
+
 def main():
     trans_secondary([])
+    large_rw([])
 
 
 if __name__ == "__main__":

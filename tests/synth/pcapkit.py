@@ -77,11 +77,16 @@ class Stream:
         """One segment of raw TCP payload (NBSS framing is the caller's)."""
         self._seg(c2s, payload)
 
+    def _msgs(self, c2s, msgs):
+        data = b"".join(nbss(m) for m in msgs)
+        for k in range(0, max(len(data), 1), 32768):   # IPv4 holds < 64 KiB
+            self._seg(c2s, data[k:k + 32768])
+
     def c2s(self, *msgs):
-        self._seg(True, b"".join(nbss(m) for m in msgs))
+        self._msgs(True, msgs)
 
     def s2c(self, *msgs):
-        self._seg(False, b"".join(nbss(m) for m in msgs))
+        self._msgs(False, msgs)
 
 
 def write_pcap(path, frames):
