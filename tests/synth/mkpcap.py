@@ -10,9 +10,11 @@ against tshark:
                         NT_TRANSACT primary as exploit traffic sends them)
   large_rw.pcap         Write AndX requests and Read AndX responses of 64 KiB
                         or more (ByteCount wraps), and pad byte variants
+  ctrl_strings.pcap     SMB2 and SMB1 file names with control characters
 
 Usage: tests/synth/mkpcap.py (writes next to itself). Sources: captures/
-nt1.pcap frames 26, 27, 34, 35 (Write AndX, Read AndX), nt1_posix.pcap frame 60 (TRANS2 SET_PATH_INFO), captures/nt1_ops.pcap frame
+nt1.pcap frames 26, 27, 34, 35 (Write AndX, Read AndX) and 24 (NT Create AndX), reference.pcap frame 34 (CREATE),
+nt1_posix.pcap frame 60 (TRANS2 SET_PATH_INFO), captures/nt1_ops.pcap frame
 60 (NT_TRANSACT QUERY_SECURITY_DESC), the public
 zeek-smb_raw_ntlm_in_smb.pcap frame 31 (TRANSACTION on \\PIPE\\, a DCE/RPC
 bind). Each case is its own TCP stream (pcapkit.Stream). Standard library
@@ -168,9 +170,37 @@ def large_rw(out):
     write_pcap(os.path.join(HERE, "large_rw.pcap"), out)
 
 
+def ctrl_strings(out):
+    # smbclient's CREATE (captures/reference.pcap frame 34) and NT Create
+    # AndX (captures/nt1.pcap frame 24) of "snapshot.jpg", the 12 UTF-16
+    # characters of the name replaced (no tab, line feed or carriage return:
+    # tshark -V breaks its lines there, which the test's alignment needs).
+    _, fr = read_pcap(os.path.join(REPO, "captures", "reference.pcap"))
+    req2, rsp2 = smb_of(fr[33][2]), smb_of(fr[34][2])
+    _, fr = read_pcap(os.path.join(REPO, "captures", "nt1.pcap"))
+    req1, rsp1 = smb_of(fr[23][2]), smb_of(fr[24][2])
+    old = "snapshot.jpg".encode("utf-16-le")
+    names = ["\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f",
+             "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b",
+             "\x1c\x1d\x1e\x1f\x7f\\\"'?abc",
+             "\x05SummaryInfo",
+             "\x80\x81\x85\x9f\xa0\xadabcdef"]   # SMB2 only (see README)
+    for k, name in enumerate(names):
+        new = name.encode("utf-16-le")
+        assert len(new) == len(old)
+        for smb2, (rq, rs) in enumerate(((req1, rsp1), (req2, rsp2))):
+            if not smb2 and k == len(names) - 1:
+                continue
+            s = Stream(out, 43001 + 10 * k + smb2, T0 + (2 * k + smb2) * 1000000)
+            s.c2s(rq.replace(old, new, 1))
+            s.s2c(rs)
+    write_pcap(os.path.join(HERE, "ctrl_strings.pcap"), out)
+
+
 def main():
     trans_secondary([])
     large_rw([])
+    ctrl_strings([])
 
 
 if __name__ == "__main__":
