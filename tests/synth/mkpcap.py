@@ -11,13 +11,16 @@ against tshark:
   large_rw.pcap         Write AndX requests and Read AndX responses of 64 KiB
                         or more (ByteCount wraps), and pad byte variants
   ctrl_strings.pcap     SMB2 and SMB1 file names with control characters
+  smb2_pipes.pcap       READs of a named pipe answered STATUS_BUFFER_OVERFLOW,
+                        FSCTL_PIPE_WAIT with and without a timeout
 
 Usage: tests/synth/mkpcap.py (writes next to itself). Sources: captures/
 nt1.pcap frames 26, 27, 34, 35 (Write AndX, Read AndX) and 24 (NT Create AndX), reference.pcap frame 34 (CREATE),
 nt1_posix.pcap frame 60 (TRANS2 SET_PATH_INFO), captures/nt1_ops.pcap frame
 60 (NT_TRANSACT QUERY_SECURITY_DESC), the public
 zeek-smb_raw_ntlm_in_smb.pcap frame 31 (TRANSACTION on \\PIPE\\, a DCE/RPC
-bind). Each case is its own TCP stream (pcapkit.Stream). Standard library
+bind), suricata-smb2-06_20171220_smb_net_user.pcap frames 19, 20 (READ of
+a pipe), zeek-smb_smb2readwrite.pcap frame 44 (FSCTL_PIPE_WAIT). Each case is its own TCP stream (pcapkit.Stream). Standard library
 only; deterministic.
 """
 import os
@@ -26,7 +29,12 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.join(HERE, "..", "..")
-PUBLIC = os.path.join(REPO, "..", "shared", "captures", "public")
+# The public captures: shared/ beside the clone (or beside its worktree
+# folder), or $PUBLIC_CAPTURES.
+PUBLIC = os.environ.get("PUBLIC_CAPTURES") or next(
+    (p for p in (os.path.join(REPO, "..", "shared", "captures", "public"),
+                 os.path.join(REPO, "..", "..", "shared", "captures", "public"))
+     if os.path.isdir(p)), os.path.join(REPO, "..", "shared", "captures", "public"))
 sys.path.insert(0, HERE)
 from pcapkit import Stream, read_pcap, smb_of, write_pcap  # noqa: E402
 
@@ -34,8 +42,6 @@ T0 = 1700000000 * 1000000
 
 
 def source(path, *frames):
-    if not os.path.exists(path):
-        path = os.path.join("/work/shared/captures/public", os.path.basename(path))
     _, fr = read_pcap(path)
     return [smb_of(fr[n - 1][2]) for n in frames]
 
@@ -197,10 +203,63 @@ def ctrl_strings(out):
     write_pcap(os.path.join(HERE, "ctrl_strings.pcap"), out)
 
 
+def smb2_pipes(out):
+    # READ of the samr pipe answered with a DCE/RPC bind_ack (public
+    # suricata-smb2-06_20171220_smb_net_user.pcap frames 19, 20): the first
+    # 60 bytes answered STATUS_BUFFER_OVERFLOW, the rest by a second READ;
+    # then the same after an interim STATUS_PENDING (async). FSCTL_PIPE_WAIT
+    # (public zeek-smb_smb2readwrite.pcap frame 44) as recorded and with a
+    # timeout specified.
+    _, fr = read_pcap(os.path.join(PUBLIC, "suricata-smb2-06_20171220_smb_net_user.pcap"))
+    rq, rs = smb_of(fr[18][2]), smb_of(fr[19][2])
+    data = rs[0x50:0x50 + 116]
+
+    def with_mid(m, bump):
+        m = bytearray(m)
+        struct.pack_into("<Q", m, 24, struct.unpack_from("<Q", m, 24)[0] + bump)
+        return m
+
+    def read(bump, length):
+        m = with_mid(rq, bump)
+        struct.pack_into("<I", m, 68, length)
+        return bytes(m)
+
+    def answer(bump, status, d, async_id=0):
+        m = with_mid(rs[:0x50], bump) + d
+        struct.pack_into("<I", m, 8, status)
+        struct.pack_into("<I", m, 68, len(d))
+        if async_id:
+            struct.pack_into("<I", m, 16, struct.unpack_from("<I", m, 16)[0] | 2)
+            struct.pack_into("<Q", m, 32, async_id)
+        return bytes(m)
+
+    s = Stream(out, 44001, T0)
+    s.c2s(read(0, 60))
+    s.s2c(answer(0, 0x80000005, data[:60]))
+    s.c2s(read(1, 1024))
+    s.s2c(answer(1, 0, data[60:]))
+    s = Stream(out, 44002, T0 + 1000000)
+    s.c2s(read(0, 60))
+    pending = bytearray(answer(0, 0x103, b"", 0x1234)[:64]) + bytes([9, 0, 0, 0, 0, 0, 0, 0, 0])
+    s.s2c(bytes(pending))
+    s.s2c(answer(0, 0x80000005, data[:60], 0x1234))
+
+    _, fr = read_pcap(os.path.join(PUBLIC, "zeek-smb_smb2readwrite.pcap"))
+    wait = smb_of(fr[43][2])
+    timed = bytearray(wait)
+    struct.pack_into("<Q", timed, 64 + 56, 500000000)
+    timed[64 + 56 + 12] = 1
+    s = Stream(out, 44003, T0 + 2000000)
+    s.c2s(wait)
+    s.c2s(bytes(with_mid(timed, 1)))
+    write_pcap(os.path.join(HERE, "smb2_pipes.pcap"), out)
+
+
 def main():
     trans_secondary([])
     large_rw([])
     ctrl_strings([])
+    smb2_pipes([])
 
 
 if __name__ == "__main__":
