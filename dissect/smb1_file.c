@@ -218,12 +218,20 @@ SMB1_BODY(smb1_readx_req)
 		uint64_t off = r_uint(t, body, F_SMB_OFFSET, &w, 4);
 		uint32_t lo = (uint32_t)r_uint(t, body, F_SMB_MAXCOUNT_LOW, &w, 2);
 		r_uint(t, body, F_SMB_MINCOUNT, &w, 2);
-		uint32_t hi = (uint32_t)r_uint(t, body, F_SMB_MAXCOUNT_HIGH, &w, 4);
+		/* MaxCountHigh, or a Timeout on named pipes (MS-CIFS 2.2.4.42.1)
+		 * that Windows sets to 0xFFFFFFFF: Wireshark shows no field
+		 * for that value. */
+		struct cur peek = w;
+		uint32_t hi = cur_le32(&peek);
+		if (hi == 0xffffffff) {
+			cur_skip(&w, 4);
+			hi = 0;
+		} else {
+			hi = (uint32_t)r_uint(t, body, F_SMB_MAXCOUNT_HIGH, &w, 4);
+		}
 		r_uint(t, body, F_SMB_REMAINING, &w, 2);
 		if (wct == 12)
 			off |= r_uint(t, body, F_SMB_OFFSET_HIGH, &w, 4) << 32;
-		if (hi == 0xffffffff)
-			hi = 0;
 		dctx_summary_more(d, ", %u bytes at offset %llu", (hi & 0xffff) << 16 | lo,
 				  (unsigned long long)off);
 	}

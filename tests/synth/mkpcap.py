@@ -13,6 +13,7 @@ against tshark:
   ctrl_strings.pcap     SMB2 and SMB1 file names with control characters
   smb2_pipes.pcap       READs of a named pipe answered STATUS_BUFFER_OVERFLOW,
                         FSCTL_PIPE_WAIT with and without a timeout
+  readx_timeout.pcap    Read AndX requests whose MaxCountHigh is a pipe timeout
 
 Usage: tests/synth/mkpcap.py (writes next to itself). Sources: captures/
 nt1.pcap frames 26, 27, 34, 35 (Write AndX, Read AndX) and 24 (NT Create AndX), reference.pcap frame 34 (CREATE),
@@ -255,11 +256,27 @@ def smb2_pipes(out):
     write_pcap(os.path.join(HERE, "smb2_pipes.pcap"), out)
 
 
+def readx_timeout(out):
+    # smbclient's Read AndX request (captures/nt1.pcap frame 34) with the
+    # four bytes after MinCount (MaxCountHigh, a Timeout on pipes) set to
+    # what Windows sends on a pipe and to other values.
+    _, fr = read_pcap(os.path.join(REPO, "captures", "nt1.pcap"))
+    rq, rs = smb_of(fr[33][2]), smb_of(fr[34][2])
+    for k, v in enumerate((0xFFFFFFFF, 0x0000FFFF, 0xFFFFFFFE, 1)):
+        m = bytearray(rq)
+        struct.pack_into("<I", m, 33 + 14, v)
+        s = Stream(out, 45001 + k, T0 + k * 1000000)
+        s.c2s(bytes(m))
+        s.s2c(rs)
+    write_pcap(os.path.join(HERE, "readx_timeout.pcap"), out)
+
+
 def main():
     trans_secondary([])
     large_rw([])
     ctrl_strings([])
     smb2_pipes([])
+    readx_timeout([])
 
 
 if __name__ == "__main__":
