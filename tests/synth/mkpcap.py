@@ -14,6 +14,7 @@ against tshark:
   smb2_pipes.pcap       READs of a named pipe answered STATUS_BUFFER_OVERFLOW,
                         FSCTL_PIPE_WAIT with and without a timeout
   readx_timeout.pcap    Read AndX requests whose MaxCountHigh is a pipe timeout
+  durable_v2.pcap       CREATE with durable handle v2 contexts (DH2Q, DH2C)
 
 Usage: tests/synth/mkpcap.py (writes next to itself). Sources: captures/
 nt1.pcap frames 26, 27, 34, 35 (Write AndX, Read AndX) and 24 (NT Create AndX), reference.pcap frame 34 (CREATE),
@@ -271,12 +272,45 @@ def readx_timeout(out):
     write_pcap(os.path.join(HERE, "readx_timeout.pcap"), out)
 
 
+def durable_v2(out):
+    # smbclient's CREATE request and response (captures/reference.pcap
+    # frames 34, 35) with their create contexts replaced by a durable handle
+    # v2 request (DH2Q, persistent), its response, and a reconnect (DH2C).
+    _, fr = read_pcap(os.path.join(REPO, "captures", "reference.pcap"))
+    rq, rs = smb_of(fr[33][2]), smb_of(fr[34][2])
+
+    def context(name, data):
+        return struct.pack("<IHHHHI", 0, 16, 4, 0, 24, len(data)) + name + b"\0" * 4 + data
+
+    def create_req(ctx):
+        name_off, name_len = struct.unpack_from("<HH", rq, 64 + 44)
+        m = bytearray(rq[:64 + 56]) + rq[name_off:name_off + name_len]
+        m += b"\0" * ((8 - len(m) % 8) % 8)
+        struct.pack_into("<II", m, 64 + 48, len(m), len(ctx))
+        return bytes(m + ctx)
+
+    def create_rsp(ctx):
+        m = bytearray(rs[:64 + 88])
+        struct.pack_into("<II", m, 64 + 80, len(m) if ctx else 0, len(ctx))
+        return bytes(m + ctx)
+
+    guid, fid = bytes(range(16)), bytes(range(0x40, 0x50))
+    s = Stream(out, 46001, T0)
+    s.c2s(create_req(context(b"DH2Q", struct.pack("<IIQ", 30000, 2, 0x0102030405060708) + guid)))
+    s.s2c(create_rsp(context(b"DH2Q", struct.pack("<II", 60000, 2))))
+    s = Stream(out, 46002, T0 + 1000000)
+    s.c2s(create_req(context(b"DH2C", fid + guid + struct.pack("<I", 2))))
+    s.s2c(create_rsp(b""))
+    write_pcap(os.path.join(HERE, "durable_v2.pcap"), out)
+
+
 def main():
     trans_secondary([])
     large_rw([])
     ctrl_strings([])
     smb2_pipes([])
     readx_timeout([])
+    durable_v2([])
 
 
 if __name__ == "__main__":
