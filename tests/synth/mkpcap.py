@@ -15,6 +15,7 @@ against tshark:
                         FSCTL_PIPE_WAIT with and without a timeout
   readx_timeout.pcap    Read AndX requests whose MaxCountHigh is a pipe timeout
   durable_v2.pcap       CREATE with durable handle v2 contexts (DH2Q, DH2C)
+  nbss_continuation.pcap  TCP segments that start in the middle of a message
 
 Usage: tests/synth/mkpcap.py (writes next to itself). Sources: captures/
 nt1.pcap frames 26, 27, 34, 35 (Write AndX, Read AndX) and 24 (NT Create AndX), reference.pcap frame 34 (CREATE),
@@ -38,7 +39,7 @@ PUBLIC = os.environ.get("PUBLIC_CAPTURES") or next(
                  os.path.join(REPO, "..", "..", "shared", "captures", "public"))
      if os.path.isdir(p)), os.path.join(REPO, "..", "shared", "captures", "public"))
 sys.path.insert(0, HERE)
-from pcapkit import Stream, read_pcap, smb_of, write_pcap  # noqa: E402
+from pcapkit import Stream, nbss, read_pcap, smb_of, write_pcap  # noqa: E402
 
 T0 = 1700000000 * 1000000
 
@@ -304,6 +305,43 @@ def durable_v2(out):
     write_pcap(os.path.join(HERE, "durable_v2.pcap"), out)
 
 
+def nbss_continuation(out):
+    # Segments that start mid-PDU (smbclient's Write AndX and Read AndX of
+    # captures/nt1.pcap frames 26, 27, 34, 35): a capture that starts in the
+    # middle of a message, its tail alone, its tail followed by a whole
+    # message in the same segment (long and 5-byte tails), and a segment
+    # after lost data.
+    _, fr = read_pcap(os.path.join(REPO, "captures", "nt1.pcap"))
+    wreq, wrsp, rreq, rrsp = (smb_of(fr[n - 1][2]) for n in (26, 27, 34, 35))
+    tail = nbss(wreq)
+
+    def mid_stream(cport, t0):
+        s = Stream.__new__(Stream)
+        s.out, s.cport, s.t = out, cport, t0
+        s.seq = {True: 1000, False: 5000}
+        return s
+
+    s = mid_stream(47001, T0)
+    s.send(True, tail[-300:])
+    s.s2c(wrsp)
+    s.c2s(rreq)
+    s.s2c(rrsp)
+    s = mid_stream(47002, T0 + 1000000)
+    s.send(True, tail[-300:] + nbss(rreq))
+    s.s2c(rrsp)
+    s = mid_stream(47003, T0 + 2000000)
+    s.send(True, tail[-5:] + nbss(rreq))
+    s.s2c(rrsp)
+    s = Stream(out, 47004, T0 + 3000000)
+    s.c2s(rreq)
+    s.s2c(rrsp)
+    s.seq[True] += 1000                     # 1000 bytes never captured
+    s.send(True, tail[-300:])
+    s.c2s(rreq)
+    s.s2c(rrsp)
+    write_pcap(os.path.join(HERE, "nbss_continuation.pcap"), out)
+
+
 def main():
     trans_secondary([])
     large_rw([])
@@ -311,6 +349,7 @@ def main():
     smb2_pipes([])
     readx_timeout([])
     durable_v2([])
+    nbss_continuation([])
 
 
 if __name__ == "__main__":
