@@ -252,6 +252,52 @@ uint64_t smb1_fid_key(uint32_t stream, uint16_t fid)
 	return hmap_mix(hmap_mix(0x46494431, stream), fid);
 }
 
+uint64_t smb1_tid_key(uint32_t stream, uint16_t tid)
+{
+	return hmap_mix(hmap_mix(0x54494431, stream), tid);
+}
+
+bool smb1_tid_is_ipc(const struct dctx *d, const struct smb1_hdr *h)
+{
+	return (uintptr_t)hmap_get(&d->trace->smb1_fids, smb1_tid_key(d->pdu->stream, h->tid)) ==
+	       SMB1_TID_IPC;
+}
+
+/* Index pass: a Tree Connect AndX response (also chained after Session
+ * Setup AndX) whose service is "IPC" marks its TID, as Wireshark does. */
+static void index_ipc_tree(struct trace *t, uint32_t stream, struct cur *c,
+			   const struct smb1_hdr *h)
+{
+	uint8_t cmd = h->cmd;
+	size_t at = h->off + 32;
+
+	for (int links = 0; links < 8; links++) {
+		if (!cur_seek(c, at))
+			return;
+		uint8_t wct = cur_u8(c);
+		struct cur w = cur_split(c, (size_t)wct * 2);
+		uint16_t bcc = cur_le16(c);
+		struct cur b = cur_split(c, bcc);
+		if (c->err || wct < 2)
+			return;
+		if (cmd == 0x75) {
+			const uint8_t *p = cur_peek(&b, 4);
+			if (p && !memcmp(p, "IPC", 4))
+				hmap_put(&t->smb1_fids, smb1_tid_key(stream, h->tid),
+					 (void *)(uintptr_t)SMB1_TID_IPC);
+			return;
+		}
+		if (cmd != 0x73)
+			return;
+		cmd = cur_u8(&w);
+		cur_skip(&w, 1);
+		uint16_t next = cur_le16(&w);
+		if (w.err || cmd == 0xff || h->off + next <= at)
+			return;
+		at = h->off + next;
+	}
+}
+
 static bool parse_hdr(struct cur *c, struct smb1_hdr *h)
 {
 	struct cur r = cur_sub(c, c->off, 32);
@@ -775,6 +821,8 @@ void smb1_index(struct trace *t, const struct pdu *p)
 			rq->rsp_frame = p->frame;
 		hmap_put(&t->smb1_msgs, frame_key(p->stream, p->frame, &h), rq);
 	}
+	if (h.response && (h.cmd == 0x73 || h.cmd == 0x75) && h.status == 0)
+		index_ipc_tree(t, p->stream, &c, &h);
 	/* NT Create AndX responses say whether the FID is a directory (the
 	 * security descriptors of NT_TRANSACT name their rights by it). */
 	if (h.response && h.cmd == 0xa2 && h.nt_status && h.status == 0) {

@@ -16,6 +16,8 @@ against tshark:
   readx_timeout.pcap    Read AndX requests whose MaxCountHigh is a pipe timeout
   durable_v2.pcap       CREATE with durable handle v2 contexts (DH2Q, DH2C)
   nbss_continuation.pcap  TCP segments that start in the middle of a message
+  smb1_pipes.pcap       SMB1 writes and reads of named pipe data (IPC$ tree,
+                        message-start write modes)
 
 Usage: tests/synth/mkpcap.py (writes next to itself). Sources: captures/
 nt1.pcap frames 26, 27, 34, 35 (Write AndX, Read AndX) and 24 (NT Create AndX), reference.pcap frame 34 (CREATE),
@@ -23,7 +25,9 @@ nt1_posix.pcap frame 60 (TRANS2 SET_PATH_INFO), captures/nt1_ops.pcap frame
 60 (NT_TRANSACT QUERY_SECURITY_DESC), the public
 zeek-smb_raw_ntlm_in_smb.pcap frame 31 (TRANSACTION on \\PIPE\\, a DCE/RPC
 bind), suricata-smb2-06_20171220_smb_net_user.pcap frames 19, 20 (READ of
-a pipe), zeek-smb_smb2readwrite.pcap frame 44 (FSCTL_PIPE_WAIT). Each case is its own TCP stream (pcapkit.Stream). Standard library
+a pipe), zeek-smb_smb2readwrite.pcap frame 44 (FSCTL_PIPE_WAIT),
+zeek-smb_smb1_transaction_request.pcap frames 11, 12 (Tree Connect AndX to
+IPC$). Each case is its own TCP stream (pcapkit.Stream). Standard library
 only; deterministic.
 """
 import os
@@ -342,6 +346,40 @@ def nbss_continuation(out):
     write_pcap(os.path.join(HERE, "nbss_continuation.pcap"), out)
 
 
+def smb1_pipes(out):
+    # Named pipe data in SMB1 reads and writes: smbclient's Write AndX and
+    # Read AndX (captures/nt1.pcap frames 26, 27, 34, 35) on a tree
+    # connected to IPC$ (the public zeek-smb_smb1_transaction_request.pcap
+    # frames 11, 12, TID/PID/UID made those of the writes), and writes with
+    # the message-start and raw write modes.
+    _, fr = read_pcap(os.path.join(REPO, "captures", "nt1.pcap"))
+    wreq, wrsp, rreq, rrsp = (smb_of(fr[n - 1][2]) for n in (26, 27, 34, 35))
+    tcon, tcon_rsp = source(os.path.join(PUBLIC, "zeek-smb_smb1_transaction_request.pcap"), 11, 12)
+
+    def same_tree(m):
+        m = bytearray(m)
+        m[24:30] = wreq[24:30]
+        return bytes(m)
+
+    def write_mode(mode):
+        m = bytearray(wreq)
+        struct.pack_into("<H", m, 33 + 14, mode)
+        return bytes(m)
+
+    s = Stream(out, 48001, T0)
+    s.c2s(same_tree(tcon))
+    s.s2c(same_tree(tcon_rsp))
+    s.c2s(wreq)
+    s.s2c(wrsp)
+    s.c2s(rreq)
+    s.s2c(rrsp)
+    for k, mode in enumerate((0x0008, 0x000C, 0x0004, 0x0001)):
+        s = Stream(out, 48002 + k, T0 + (1 + k) * 1000000)
+        s.c2s(write_mode(mode))
+        s.s2c(wrsp)
+    write_pcap(os.path.join(HERE, "smb1_pipes.pcap"), out)
+
+
 def main():
     trans_secondary([])
     large_rw([])
@@ -350,6 +388,7 @@ def main():
     readx_timeout([])
     durable_v2([])
     nbss_continuation([])
+    smb1_pipes([])
 
 
 if __name__ == "__main__":
