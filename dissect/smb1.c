@@ -338,9 +338,9 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 	r_uint(t, hn, F_SMB_SERVER_COMPONENT, c, 4);
 	struct smb1_req *rq = h->req;
 	uint32_t pos = (uint32_t)(c->pos0 + h->off);
-	if (rq && !h->response && smb1_is_secondary(h->cmd) && rq->cmd != h->cmd) {
+	if (rq && !h->response && smb1_is_secondary(h->cmd) && rq->cmd != h->cmd)
 		t_uint(t, hn, F_SMB_CONTINUATION_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
-	} else if (rq && !h->response && rq->rsp_frame) {
+	if (rq && !h->response && rq->rsp_frame) {
 		t_uint(t, hn, F_SMB_RESPONSE_IN, pos, 0, rq->rsp_frame)->flags |= N_GENERATED;
 	} else if (rq && h->response && rq->req_frame) {
 		t_uint(t, hn, F_SMB_RESPONSE_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
@@ -745,8 +745,8 @@ void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		return;
 	}
 	h.req = hmap_get(&d->trace->smb1_msgs, frame_key(d->pdu->stream, d->pdu->frame, &h));
-	if (h.req && h.req->cmd != h.cmd)
-		h.req = NULL;
+	if (h.req && h.req->cmd != h.cmd && !smb1_is_secondary(h.cmd))
+		h.req = NULL; /* a secondary request keeps its primary's */
 	add_header(d, smb, c, &h);
 
 	uint8_t cmd = h.cmd;
