@@ -56,7 +56,7 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0x23] = { "Query Information2", smb1_fid_block, smb1_qinfo2_rsp },
 	[0x24] = { "Locking AndX", smb1_locking_req, smb1_locking_rsp },
 	[0x25] = { "Trans", smb1_trans_req, smb1_trans_rsp },
-	[0x26] = { "Trans Secondary", NULL, NULL },
+	[0x26] = { "Trans Secondary", smb1_trans_req, NULL },
 	[0x27] = { "IOCTL", NULL, NULL },
 	[0x28] = { "IOCTL Secondary", NULL, NULL },
 	[0x29] = { "Copy", NULL, NULL },
@@ -69,7 +69,7 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0x30] = { "New File Size", NULL, NULL },
 	[0x31] = { "Close And Tree Disconnect", NULL, NULL },
 	[0x32] = { "Trans2", smb1_trans2_req, smb1_trans2_rsp },
-	[0x33] = { "Trans2 Secondary", NULL, NULL },
+	[0x33] = { "Trans2 Secondary", smb1_trans2_req, NULL },
 	[0x34] = { "Find Close2", smb1_findclose2_req, smb1_empty },
 	[0x35] = { "Find Notify Close", NULL, NULL },
 	[0x70] = { "Tree Connect", NULL, NULL },
@@ -84,7 +84,7 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 	[0x83] = { "Find Unique", smb1_search_req, smb1_search_rsp },
 	[0x84] = { "Find Close", smb1_search_req, smb1_search_rsp },
 	[0xa0] = { "NT Trans", smb1_nttrans_req, smb1_nttrans_rsp },
-	[0xa1] = { "NT Trans Secondary", NULL, NULL },
+	[0xa1] = { "NT Trans Secondary", smb1_nttrans_req, NULL },
 	[0xa2] = { "NT Create AndX", smb1_ntcreate_req, smb1_ntcreate_rsp },
 	[0xa4] = { "NT Cancel", smb1_empty, smb1_empty },
 	[0xa5] = { "NT Rename", smb1_ntrename_req, smb1_empty },
@@ -252,6 +252,52 @@ uint64_t smb1_fid_key(uint32_t stream, uint16_t fid)
 	return hmap_mix(hmap_mix(0x46494431, stream), fid);
 }
 
+uint64_t smb1_tid_key(uint32_t stream, uint16_t tid)
+{
+	return hmap_mix(hmap_mix(0x54494431, stream), tid);
+}
+
+bool smb1_tid_is_ipc(const struct dctx *d, const struct smb1_hdr *h)
+{
+	return (uintptr_t)hmap_get(&d->trace->smb1_fids, smb1_tid_key(d->pdu->stream, h->tid)) ==
+	       SMB1_TID_IPC;
+}
+
+/* Index pass: a Tree Connect AndX response (also chained after Session
+ * Setup AndX) whose service is "IPC" marks its TID, as Wireshark does. */
+static void index_ipc_tree(struct trace *t, uint32_t stream, struct cur *c,
+			   const struct smb1_hdr *h)
+{
+	uint8_t cmd = h->cmd;
+	size_t at = h->off + 32;
+
+	for (int links = 0; links < 8; links++) {
+		if (!cur_seek(c, at))
+			return;
+		uint8_t wct = cur_u8(c);
+		struct cur w = cur_split(c, (size_t)wct * 2);
+		uint16_t bcc = cur_le16(c);
+		struct cur b = cur_split(c, bcc);
+		if (c->err || wct < 2)
+			return;
+		if (cmd == 0x75) {
+			const uint8_t *p = cur_peek(&b, 4);
+			if (p && !memcmp(p, "IPC", 4))
+				hmap_put(&t->smb1_fids, smb1_tid_key(stream, h->tid),
+					 (void *)(uintptr_t)SMB1_TID_IPC);
+			return;
+		}
+		if (cmd != 0x73)
+			return;
+		cmd = cur_u8(&w);
+		cur_skip(&w, 1);
+		uint16_t next = cur_le16(&w);
+		if (w.err || cmd == 0xff || h->off + next <= at)
+			return;
+		at = h->off + next;
+	}
+}
+
 static bool parse_hdr(struct cur *c, struct smb1_hdr *h)
 {
 	struct cur r = cur_sub(c, c->off, 32);
@@ -292,6 +338,8 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 	r_uint(t, hn, F_SMB_SERVER_COMPONENT, c, 4);
 	struct smb1_req *rq = h->req;
 	uint32_t pos = (uint32_t)(c->pos0 + h->off);
+	if (rq && !h->response && smb1_is_secondary(h->cmd) && rq->cmd != h->cmd)
+		t_uint(t, hn, F_SMB_CONTINUATION_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
 	if (rq && !h->response && rq->rsp_frame) {
 		t_uint(t, hn, F_SMB_RESPONSE_IN, pos, 0, rq->rsp_frame)->flags |= N_GENERATED;
 	} else if (rq && h->response && rq->req_frame) {
@@ -697,8 +745,8 @@ void smb1_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		return;
 	}
 	h.req = hmap_get(&d->trace->smb1_msgs, frame_key(d->pdu->stream, d->pdu->frame, &h));
-	if (h.req && h.req->cmd != h.cmd)
-		h.req = NULL;
+	if (h.req && h.req->cmd != h.cmd && !smb1_is_secondary(h.cmd))
+		h.req = NULL; /* a secondary request keeps its primary's */
 	add_header(d, smb, c, &h);
 
 	uint8_t cmd = h.cmd;
@@ -753,7 +801,12 @@ void smb1_index(struct trace *t, const struct pdu *p)
 		ks_smb1_message(t, p->stream, &c, &h);
 	uint64_t key = smb1_req_key(p->stream, &h);
 	struct smb1_req *rq = hmap_get(&t->smb1_msgs, key);
-	if (!h.response) {
+	if (!h.response && rq && !rq->rsp_frame && smb1_is_secondary(h.cmd) &&
+	    (rq->cmd == 0x25 || rq->cmd == 0x32 || rq->cmd == 0xa0)) {
+		/* A secondary request continues the unanswered transaction
+		 * of its mid: the response answers the primary. */
+		hmap_put(&t->smb1_msgs, frame_key(p->stream, p->frame, &h), rq);
+	} else if (!h.response) {
 		if (!rq || rq->cmd != h.cmd || rq->rsp_frame) {
 			rq = arena_zalloc(&t->a, sizeof(*rq));
 			hmap_put(&t->smb1_msgs, key, rq);
@@ -768,6 +821,8 @@ void smb1_index(struct trace *t, const struct pdu *p)
 			rq->rsp_frame = p->frame;
 		hmap_put(&t->smb1_msgs, frame_key(p->stream, p->frame, &h), rq);
 	}
+	if (h.response && (h.cmd == 0x73 || h.cmd == 0x75) && h.status == 0)
+		index_ipc_tree(t, p->stream, &c, &h);
 	/* NT Create AndX responses say whether the FID is a directory (the
 	 * security descriptors of NT_TRANSACT name their rights by it). */
 	if (h.response && h.cmd == 0xa2 && h.nt_status && h.status == 0) {

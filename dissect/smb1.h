@@ -36,6 +36,12 @@ struct smb1_req {
 	uint8_t extra[16];
 };
 
+/* TRANSACTION, TRANSACTION2 and NT_TRANSACT secondary requests. */
+static inline bool smb1_is_secondary(uint8_t cmd)
+{
+	return cmd == 0x26 || cmd == 0x33 || cmd == 0xa1;
+}
+
 struct smb1_hdr {
 	size_t off;            /* header offset in the cursor's buffer */
 	uint8_t cmd;           /* command in the header */
@@ -69,6 +75,12 @@ extern const struct smb1_cmd_desc smb1_cmds[256];
 uint64_t smb1_req_key(uint32_t stream, const struct smb1_hdr *h);
 /* Key of a FID in trace.smb1_fids. */
 uint64_t smb1_fid_key(uint32_t stream, uint16_t fid);
+/* Key of a TID in trace.smb1_fids (value SMB1_TID_IPC: a tree connected
+ * to the IPC service, whose reads and writes carry named pipe data). */
+uint64_t smb1_tid_key(uint32_t stream, uint16_t tid);
+#define SMB1_TID_IPC 3
+/* Is h's tree an IPC tree (seen at index time)? */
+bool smb1_tid_is_ipc(const struct dctx *d, const struct smb1_hdr *h);
 
 /* Reads WordCount (smb.wct) and returns a cursor over the 2*wct parameter
  * bytes; c moves past them. */

@@ -9,8 +9,11 @@
  * time in struct smb1_req), as Wireshark does.
  */
 #include "smb1.h"
+#include "smb2.h"
 
 #include <stdio.h>
+
+enum { WRITE_MODE_RAW = 0x0004, WRITE_MODE_MSG_START = 0x0008 };
 
 #include "wirestr.h"
 
@@ -218,12 +221,20 @@ SMB1_BODY(smb1_readx_req)
 		uint64_t off = r_uint(t, body, F_SMB_OFFSET, &w, 4);
 		uint32_t lo = (uint32_t)r_uint(t, body, F_SMB_MAXCOUNT_LOW, &w, 2);
 		r_uint(t, body, F_SMB_MINCOUNT, &w, 2);
-		uint32_t hi = (uint32_t)r_uint(t, body, F_SMB_MAXCOUNT_HIGH, &w, 4);
+		/* MaxCountHigh, or a Timeout on named pipes (MS-CIFS 2.2.4.42.1)
+		 * that Windows sets to 0xFFFFFFFF: Wireshark shows no field
+		 * for that value. */
+		struct cur peek = w;
+		uint32_t hi = cur_le32(&peek);
+		if (hi == 0xffffffff) {
+			cur_skip(&w, 4);
+			hi = 0;
+		} else {
+			hi = (uint32_t)r_uint(t, body, F_SMB_MAXCOUNT_HIGH, &w, 4);
+		}
 		r_uint(t, body, F_SMB_REMAINING, &w, 2);
 		if (wct == 12)
 			off |= r_uint(t, body, F_SMB_OFFSET_HIGH, &w, 4) << 32;
-		if (hi == 0xffffffff)
-			hi = 0;
 		dctx_summary_more(d, ", %u bytes at offset %llu", (hi & 0xffff) << 16 | lo,
 				  (unsigned long long)off);
 	}
@@ -231,17 +242,24 @@ SMB1_BODY(smb1_readx_req)
 }
 
 /* Padding (the ByteCount bytes beyond the data length, as Wireshark
- * counts it rather than from DataOffset), then len bytes of data. */
+ * counts it rather than from DataOffset), then the data. Wireshark
+ * compares ByteCount with the low 16 bits of the length only: a read or
+ * write of 64 KiB or more (its ByteCount wraps too) shows the pad byte as
+ * padding and the data after it, cut at ByteCount, possibly empty. Named
+ * pipe data (pipe) is handed on as "Data", not smb.file_data. */
 static void file_data(struct dctx *d, struct node *body, struct cur *b,
-		      const struct smb1_hdr *h, uint16_t data_off, uint32_t len)
+		      uint32_t len, bool pipe)
 {
-	(void)h;
-	(void)data_off;
+	if (!cur_left(b))
+		return;
+	len &= 0xffff;
 	if (cur_left(b) > len)
 		r_bytes(&d->t, body, F_SMB_PADDING, b, cur_left(b) - len);
 	if (len > cur_left(b))
 		len = (uint32_t)cur_left(b);
-	if (len)
+	if (pipe)
+		smb2_payload(d, body, b, len);
+	else
 		r_bytes(&d->t, body, F_SMB_FILE_DATA, b, len);
 }
 
@@ -249,7 +267,7 @@ SMB1_BODY(smb1_readx_rsp)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc, data_off = 0;
+	uint16_t bcc;
 	uint32_t len = 0;
 	struct cur w = smb1_words(d, body, c, &wct);
 
@@ -260,7 +278,7 @@ SMB1_BODY(smb1_readx_rsp)
 		r_uint(t, body, F_SMB_DCM, &w, 2);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 2);
 		len = (uint32_t)r_uint(t, body, F_SMB_DATA_LEN_LOW, &w, 2);
-		data_off = (uint16_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
+		r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
 		uint32_t hi = (uint32_t)r_uint(t, body, F_SMB_DATA_LEN_HIGH, &w, 4);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 6);
 		if (hi != 0xffffffff)
@@ -268,7 +286,7 @@ SMB1_BODY(smb1_readx_rsp)
 		dctx_summary_more(d, ", %u bytes", len);
 	}
 	struct cur b = smb1_bytes(d, body, c, &bcc);
-	file_data(d, body, &b, h, data_off, len);
+	file_data(d, body, &b, len, smb1_tid_is_ipc(d, h));
 	smb1_extra(d, body, &b);
 }
 
@@ -276,7 +294,7 @@ SMB1_BODY(smb1_writex_req)
 {
 	struct tctx *t = &d->t;
 	uint8_t wct;
-	uint16_t bcc, data_off = 0;
+	uint16_t bcc, mode = 0;
 	uint32_t len = 0;
 	struct cur w = smb1_words(d, body, c, &wct);
 
@@ -285,18 +303,24 @@ SMB1_BODY(smb1_writex_req)
 		smb1_fid(d, body, &w);
 		uint64_t off = r_uint(t, body, F_SMB_OFFSET, &w, 4);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 4);
-		r_bitmask(t, body, F_SMB_WRITE_MODE, &w, 2, write_mode_subs);
+		mode = (uint16_t)r_bitmask(t, body, F_SMB_WRITE_MODE, &w, 2, write_mode_subs);
 		r_uint(t, body, F_SMB_REMAINING, &w, 2);
 		uint32_t hi = (uint32_t)r_uint(t, body, F_SMB_DATA_LEN_HIGH, &w, 2);
 		len = (uint32_t)r_uint(t, body, F_SMB_DATA_LEN_LOW, &w, 2) | hi << 16;
-		data_off = (uint16_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
+		r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
 		if (wct == 14)
 			off |= r_uint(t, body, F_SMB_OFFSET_HIGH, &w, 4) << 32;
 		dctx_summary_more(d, ", %u bytes at offset %llu", len,
 				  (unsigned long long)off);
 	}
 	struct cur b = smb1_bytes(d, body, c, &bcc);
-	file_data(d, body, &b, h, data_off, len);
+	/* A message-start write is named pipe data whatever the tree; in raw
+	 * mode its first two bytes are the message length (Wireshark). */
+	if ((mode & WRITE_MODE_MSG_START) && (mode & WRITE_MODE_RAW) && cur_left(&b)) {
+		r_uint(t, body, F_SMB_PIPE_WRITE_LEN, &b, 2);
+		len = len >= 2 ? len - 2 : 0;
+	}
+	file_data(d, body, &b, len, (mode & WRITE_MODE_MSG_START) || smb1_tid_is_ipc(d, h));
 	smb1_extra(d, body, &b);
 }
 

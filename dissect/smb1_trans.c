@@ -174,6 +174,49 @@ static void trans_data_generic(struct dctx *d, struct node *body, struct cur *w0
 		r_bytes(t, body, F_SMB_TRANS_DATA, dd, cur_left(dd));
 }
 
+/* Padding from b's position up to the absolute header offset off, cut at
+ * what is left of the bytes (Wireshark's padding of secondary requests). */
+static void pad_capped(struct dctx *d, struct node *body, struct cur *b,
+		       const struct smb1_hdr *h, uint32_t off)
+{
+	size_t at = h->off + off;
+	if (at <= b->off || !cur_left(b))
+		return;
+	size_t n = at - b->off;
+	r_bytes(&d->t, body, F_SMB_PADDING, b, n < cur_left(b) ? n : cur_left(b));
+}
+
+/*
+ * TRANSACTION_SECONDARY and TRANSACTION2_SECONDARY requests (MS-CIFS
+ * 2.2.4.34, 2.2.4.47): the counts, offsets and displacements of this piece
+ * of the transaction, the FID (TRANS2), then padding up to ParameterOffset
+ * and up to DataOffset. As Wireshark (which reassembles no transaction by
+ * default), the parameter and data bytes are not decoded: what follows the
+ * padding is shown as extra bytes.
+ */
+static void trans_secondary_req(struct dctx *d, struct node *body, struct cur *c,
+				struct smb1_hdr *h, struct cur *w, uint8_t wct)
+{
+	struct tctx *t = &d->t;
+	uint16_t bcc;
+
+	r_uint(t, body, F_SMB_TPC, w, 2);
+	r_uint(t, body, F_SMB_TDC, w, 2);
+	r_uint(t, body, F_SMB_PC, w, 2);
+	uint32_t po = (uint32_t)r_uint(t, body, F_SMB_PO, w, 2);
+	r_uint(t, body, F_SMB_PD, w, 2);
+	r_uint(t, body, F_SMB_DC, w, 2);
+	uint32_t doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, w, 2);
+	r_uint(t, body, F_SMB_DATA_DISP, w, 2);
+	if (wct == 9)
+		smb1_fid(d, body, w);
+	dctx_summary_more(d, " (secondary request)");
+	struct cur b = smb1_bytes(d, body, c, &bcc);
+	pad_capped(d, body, &b, h, po);
+	pad_capped(d, body, &b, h, doff);
+	smb1_extra(d, body, &b);
+}
+
 static void trans_common_req(struct dctx *d, struct node *body, struct cur *c,
 			     struct smb1_hdr *h, bool t2)
 {
@@ -183,52 +226,46 @@ static void trans_common_req(struct dctx *d, struct node *body, struct cur *c,
 	struct trans x = { 0 };
 	struct cur w = smb1_words(d, body, c, &wct);
 	struct cur setup = w;
-	bool secondary = h->cur_cmd == 0x26 || h->cur_cmd == 0x33;
 
+	/* Wireshark tells a secondary request by its word count, whatever
+	 * the command says. */
+	if (wct == 8 || (wct == 9 && h->cur_cmd == 0x33)) {
+		trans_secondary_req(d, body, c, h, &w, wct);
+		return;
+	}
 	if (wct) {
 		r_uint(t, body, F_SMB_TPC, &w, 2);
 		r_uint(t, body, F_SMB_TDC, &w, 2);
-		if (secondary) {
-			x.pc = (uint32_t)r_uint(t, body, F_SMB_PC, &w, 2);
-			x.po = (uint32_t)r_uint(t, body, F_SMB_PO, &w, 2);
-			r_uint(t, body, F_SMB_PD, &w, 2);
-			x.dc = (uint32_t)r_uint(t, body, F_SMB_DC, &w, 2);
-			x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
-			r_uint(t, body, F_SMB_DATA_DISP, &w, 2);
-			if (t2)
-				smb1_fid(d, body, &w);
-		} else {
-			r_uint(t, body, F_SMB_MPC, &w, 2);
-			r_uint(t, body, F_SMB_MDC, &w, 2);
-			r_uint(t, body, F_SMB_MSC, &w, 1);
-			r_bytes(t, body, F_SMB_RESERVED, &w, 1);
-			r_bitmask(t, body, F_SMB_TRANSACTION_FLAGS, &w, 2, tflags_subs);
-			r_uint(t, body, F_SMB_TIMEOUT, &w, 4);
-			r_bytes(t, body, F_SMB_RESERVED, &w, 2);
-			x.pc = (uint32_t)r_uint(t, body, F_SMB_PC, &w, 2);
-			x.po = (uint32_t)r_uint(t, body, F_SMB_PO, &w, 2);
-			x.dc = (uint32_t)r_uint(t, body, F_SMB_DC, &w, 2);
-			x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
-			x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
-			r_bytes(t, body, F_SMB_RESERVED, &w, 1);
-			/* The setup words follow whatever WordCount says. */
-			cur_seek(c, w.off);
-			w = cur_split(c, (size_t)x.sc * 2);
-			setup = w;
-			if (t2 && x.sc) {
-				sub = (uint16_t)r_uint(t, body, F_SMB_TRANS2_CMD, &w, 2);
-				dctx_summary_more(d, ", %s", t2_name(sub));
-			}
+		r_uint(t, body, F_SMB_MPC, &w, 2);
+		r_uint(t, body, F_SMB_MDC, &w, 2);
+		r_uint(t, body, F_SMB_MSC, &w, 1);
+		r_bytes(t, body, F_SMB_RESERVED, &w, 1);
+		r_bitmask(t, body, F_SMB_TRANSACTION_FLAGS, &w, 2, tflags_subs);
+		r_uint(t, body, F_SMB_TIMEOUT, &w, 4);
+		r_bytes(t, body, F_SMB_RESERVED, &w, 2);
+		x.pc = (uint32_t)r_uint(t, body, F_SMB_PC, &w, 2);
+		x.po = (uint32_t)r_uint(t, body, F_SMB_PO, &w, 2);
+		x.dc = (uint32_t)r_uint(t, body, F_SMB_DC, &w, 2);
+		x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 2);
+		x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
+		r_bytes(t, body, F_SMB_RESERVED, &w, 1);
+		/* The setup words follow whatever WordCount says. */
+		cur_seek(c, w.off);
+		w = cur_split(c, (size_t)x.sc * 2);
+		setup = w;
+		if (t2 && x.sc) {
+			sub = (uint16_t)r_uint(t, body, F_SMB_TRANS2_CMD, &w, 2);
+			dctx_summary_more(d, ", %s", t2_name(sub));
 		}
 	}
 	struct cur b = smb1_bytes(d, body, c, &bcc);
 	const char *name = NULL;
-	if (!t2 && !secondary && wct)
+	if (!t2 && wct)
 		name = smb1_string(d, body, F_SMB_TRANS_NAME, &b, h, h->unicode, false);
 	pad_to(d, body, &b, h, x.po);
 	struct cur p = window(&b, h, x.po, x.pc);
 	uint16_t level = 0xffff;
-	if (t2 && !secondary && x.sc && x.pc) {
+	if (t2 && x.sc && x.pc) {
 		struct node *pn = t_text(t, body, cur_pos(&p), x.pc, "%s Parameters",
 					 t2_name(sub));
 		t2_req_params(d, pn, &p, h, sub, &level);
@@ -237,7 +274,7 @@ static void trans_common_req(struct dctx *d, struct node *body, struct cur *c,
 		cur_seek(&b, p.end);
 	pad_to(d, body, &b, h, x.doff);
 	struct cur dd = window(&b, h, x.doff, x.dc);
-	if (t2 && !secondary && x.sc && x.dc && cur_left(&dd) &&
+	if (t2 && x.sc && x.dc && cur_left(&dd) &&
 	    (sub == T2_SET_PATH_INFO || sub == T2_SET_FILE_INFO || sub == T2_SET_FS_INFO)) {
 		struct cur sd = dd;
 		struct node *dn = t_text(t, body, cur_pos(&sd), (uint32_t)cur_left(&sd),
@@ -396,6 +433,33 @@ SMB1_BODY(smb1_trans2_rsp)
 
 /* ---- NT_TRANSACT ---- */
 
+/*
+ * NT_TRANSACT_SECONDARY request (MS-CIFS 2.2.4.63): Reserved1 (3 bytes),
+ * eight 32-bit counts, offsets and displacements, Reserved2 (1 byte). As
+ * tshark 4.0 reads it: two bytes, not one, are skipped after the counts, so
+ * its ByteCount is read one byte late (the high byte of the real one and
+ * the first data byte), and nothing is shown after it (a count of 0 ends
+ * the message, any other stops on an exception when it would reassemble).
+ */
+static void nttrans_secondary_req(struct dctx *d, struct node *body, struct cur *c)
+{
+	struct tctx *t = &d->t;
+
+	r_bytes(t, body, F_SMB_RESERVED, c, 3);
+	r_uint(t, body, F_SMB_TPC, c, 4);
+	r_uint(t, body, F_SMB_TDC, c, 4);
+	r_uint(t, body, F_SMB_PC, c, 4);
+	r_uint(t, body, F_SMB_PO, c, 4);
+	r_uint(t, body, F_SMB_PD, c, 4);
+	r_uint(t, body, F_SMB_DC, c, 4);
+	r_uint(t, body, F_SMB_DATA_OFFSET, c, 4);
+	r_uint(t, body, F_SMB_DATA_DISP, c, 4);
+	dctx_summary_more(d, " (secondary request)");
+	cur_skip(c, 2);
+	r_uint(t, body, F_SMB_BCC, c, 2);
+	cur_seek(c, c->end);
+}
+
 SMB1_BODY(smb1_nttrans_req)
 {
 	struct tctx *t = &d->t;
@@ -404,6 +468,11 @@ SMB1_BODY(smb1_nttrans_req)
 	struct trans x = { 0 };
 	struct cur w = smb1_words(d, body, c, &wct);
 
+	if (wct && wct < 19) {
+		cur_seek(c, w.start);
+		nttrans_secondary_req(d, body, c);
+		return;
+	}
 	if (wct) {
 		r_uint(t, body, F_SMB_MSC, &w, 1);
 		r_bytes(t, body, F_SMB_RESERVED, &w, 2);

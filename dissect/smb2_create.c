@@ -112,28 +112,28 @@ static void cc_dhnc(struct dctx *d, struct node *n, struct cur *c, int dir,
 		smb2_fid(d, n, c, h);
 }
 
-static void dh2x_flags(struct dctx *d, struct node *n, struct cur *c)
-{
-	static const int subs[] = { F_SMB2_DH2X_FLAGS_PERSISTENT_HANDLE, F_INVALID };
-	r_bitmask(&d->t, n, F_SMB2_DH2X_FLAGS, c, 4, subs);
-}
-
-/* DH2Q request 2.2.13.2.11 / response 2.2.14.2.12. */
+/* DH2Q request 2.2.13.2.11 / response 2.2.14.2.12. As Wireshark: only the
+ * request's Flags get their bit (persistent handle), and Reserved is a
+ * 64-bit integer. */
 static void cc_dh2q(struct dctx *d, struct node *n, struct cur *c, int dir,
 		    const struct smb2_hdr *h)
 {
+	static const int subs[] = { F_SMB2_DH2X_FLAGS_PERSISTENT_HANDLE, F_INVALID };
 	struct tctx *t = &d->t;
 
 	(void)h;
 	r_uint(t, n, F_SMB2_DH2X_TIMEOUT, c, 4);
-	dh2x_flags(d, n, c);
-	if (dir == CC_RSP)
+	if (dir == CC_RSP) {
+		r_uint(t, n, F_SMB2_DH2X_FLAGS, c, 4);
 		return;
-	r_bytes(t, n, F_SMB2_DH2X_RESERVED, c, 8);
+	}
+	r_bitmask(t, n, F_SMB2_DH2X_FLAGS, c, 4, subs);
+	r_uint(t, n, F_SMB2_DH2X_RESERVED, c, 8);
 	r_guid(t, n, F_SMB2_DH2X_CREATE_GUID, c);
 }
 
-/* DH2C request 2.2.13.2.12. */
+/* DH2C request 2.2.13.2.12: FileId, CreateGuid, Flags (no bits shown, as
+ * Wireshark). */
 static void cc_dh2c(struct dctx *d, struct node *n, struct cur *c, int dir,
 		    const struct smb2_hdr *h)
 {
@@ -141,7 +141,7 @@ static void cc_dh2c(struct dctx *d, struct node *n, struct cur *c, int dir,
 		return;
 	smb2_fid(d, n, c, h);
 	r_guid(&d->t, n, F_SMB2_DH2X_CREATE_GUID, c);
-	dh2x_flags(d, n, c);
+	r_uint(&d->t, n, F_SMB2_DH2X_FLAGS, c, 4);
 }
 
 /* MxAc: request optional timestamp; response QueryStatus + MaximalAccess. */

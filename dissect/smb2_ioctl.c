@@ -95,6 +95,18 @@ static void dfs_referrals(struct dctx *d, struct node *n, struct cur *c, bool in
 	r_bitmask(t, n, F_SMB_DFS_FLAGS, c, 4, flag_subs);
 }
 
+/* The tree holding the SMB2 protocol node n is under: Wireshark adds the
+ * FSCTL_PIPE_WAIT fields there, beside SMB2, not inside it. */
+static struct node *frame_level(struct node *n)
+{
+	while (n->parent && !(n->flags & N_PROTO && n->field == F_SMB2))
+		n = n->parent;
+	return n->parent ? n->parent : n;
+}
+
+/* FSCTL_PIPE_WAIT request (MS-FSCC 2.3.49): Timeout 8, NameLength 4,
+ * TimeoutSpecified 1, Padding 1, Name. As Wireshark (4.0) shows it: the
+ * name, and the timeout when specified, on the frame's tree beside SMB2. */
 static void pipe_wait(struct dctx *d, struct node *n, struct cur *c, bool in)
 {
 	struct tctx *t = &d->t;
@@ -108,18 +120,17 @@ static void pipe_wait(struct dctx *d, struct node *n, struct cur *c, bool in)
 	cur_skip(c, 1);
 	if (c->err)
 		return;
-	if (specified)
-		t_int(t, n, F_SMB2_FSCTL_WAIT_TIMEOUT, tpos, 8, (int64_t)timeout);
+	struct node *top = frame_level(n);
 	if (len > cur_left(c)) {
 		t_malformed(t, n, cur_pos(c), "pipe name beyond the buffer");
 		return;
 	}
-	/* Wireshark puts the name on the top-level tree, outside SMB2: keep
-	 * it here as text so field comparisons stay aligned. */
 	uint32_t npos = cur_pos(c);
 	const char *s = str_utf16le(t->a, cur_take(c, len), len);
-	t_text(t, n, npos, len, "Name: %s", s);
 	dctx_summary_more(d, " Pipe: %s", s);
+	if (specified)
+		t_int(t, top, F_SMB2_FSCTL_WAIT_TIMEOUT, tpos, 8, (int64_t)timeout);
+	t_string(t, top, F_SMB2_FSCTL_WAIT_NAME, npos, len, s);
 }
 
 static void resume_key(struct tctx *t, struct node *n, struct cur *c)

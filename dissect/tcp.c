@@ -567,24 +567,19 @@ static void frame_bytes(const struct emit_ctx *e, struct half *h,
 
 	while (i < n) {
 		if (!h->synced) {
-			size_t j = i;
-			while (j < n && !header_plausible(buf + j, n - j))
-				j++;
-			if (j > i) {
-				/* Data without a header: continuation bytes. A
-				 * header could start in the last 7 bytes and
-				 * complete in the next segment: keep those. */
-				size_t stop = j;
-				if (j == n && n - i > 7)
-					stop = n - 7;
-				else if (j == n)
+			/* As Wireshark: framing resumes only where a segment
+			 * (or the bytes after a whole PDU) starts with a
+			 * plausible header; anything else is continuation
+			 * data to the end of the segment. Fewer than 8 bytes
+			 * that may begin a header wait for the next segment. */
+			if (!header_plausible(buf + i, n - i)) {
+				if (n - i < 8 && nbss_type_ok(buf[i]))
 					break;
-				emit(e, src, i, stop - i, stop - i,
+				emit(e, src, i, n - i, n - i,
 				     i >= seg_start ? (int32_t)(seg_off + (i - seg_start)) : -1,
 				     PDU_CONT);
-				i = stop;
-				if (j == n)
-					break;
+				i = n;
+				break;
 			}
 			h->synced = 1;
 		}

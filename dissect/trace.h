@@ -77,7 +77,8 @@ struct trace {
 	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
 	struct hmap smb1_fids;    /* smb1_fid_key(stream, fid) -> 1 file, 2 directory
-				     (from NT Create AndX responses) */
+				     (from NT Create AndX responses);
+				     smb1_tid_key(stream, tid) -> SMB1_TID_IPC */
 	struct smb_keystate *ks;  /* keys, preauth hashes, decrypted messages */
 
 	unsigned foreign;         /* TRACE_SAW_*: seen at index time */

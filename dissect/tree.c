@@ -444,6 +444,41 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 	return add_field(t, parent, fid, label, show, pos, n);
 }
 
+static bool show_escapes(unsigned char ch)
+{
+	return (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f;
+}
+
+/* A string's show value as tshark 4.0 prints it: C0 control characters
+ * other than tab, line feed and carriage return, and DEL, written "\x5"
+ * (lower-case hex, no leading zero); the rest as it is. NULL when nothing
+ * needs escaping. (UTF-8 continuation bytes are never below 0x80.) */
+static char *escape_show(struct arena *a, const char *s)
+{
+	size_t n = 0, extra = 0;
+
+	for (; s[n]; n++)
+		if (show_escapes((unsigned char)s[n]))
+			extra += 3;
+	if (!extra)
+		return NULL;
+	char *out = arena_alloc(a, n + extra + 1), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (show_escapes(ch)) {
+			*o++ = '\\';
+			*o++ = 'x';
+			if (ch >= 0x10)
+				*o++ = hexdig[ch >> 4];
+			*o++ = hexdig[ch & 15];
+		} else {
+			*o++ = (char)ch;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 struct node *t_string(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		      uint32_t size, const char *s)
 {
@@ -452,11 +487,19 @@ struct node *t_string(struct tctx *t, struct node *parent, int fid, uint32_t pos
 	if (bare(t, fid))
 		return bare_node(t, parent, fid, pos, size);
 	const struct field *f = field_get(fid);
-	const char *show = arena_strdup(t->a, s);
+	const char *raw = arena_strdup(t->a, s);
+	const char *esc = escape_show(t->a, raw);
+	const char *show = esc ? esc : raw;
 
-	return add_field(t, parent, fid,
-			 t->nolabel ? show : arena_cat(t->a, f->label, ": ", show, (char *)NULL),
-			 show, pos, size);
+	struct node *n = add_field(t, parent, fid,
+				   t->nolabel ? show : arena_cat(t->a, f->label, ": ", show,
+								 (char *)NULL),
+				   show, pos, size);
+	if (esc) {
+		n->value = (uint64_t)(uintptr_t)raw;
+		n->flags |= N_RAW_SHOW;
+	}
+	return n;
 }
 
 void fmt_guid(char out[37], const uint8_t p[16])

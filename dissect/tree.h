@@ -35,6 +35,8 @@ enum node_flags {
 	N_ANDX = 1 << 6,      /* an SMB1 AndX block (one per chain link, the
 				 first included); value holds its command */
 	N_GRAFT = 1 << 7,     /* root of a subtree grafted from tshark (src/tshark/graft.h) */
+	N_RAW_SHOW = 1 << 8,  /* a string whose show escapes control characters:
+				 value holds the raw string (node_raw_show) */
 };
 
 struct node {
@@ -50,6 +52,15 @@ struct node {
 			    * at a time (fieldcmp.c: its memo of subtree
 			    * hashes), which must not trust it blindly */
 };
+
+/* The value to compare a node by: a string's raw text when its show escapes
+ * control characters as Wireshark does ("\x5"), else its show. */
+static inline const char *node_raw_show(const struct node *n)
+{
+	if (n->flags & N_RAW_SHOW)
+		return (const char *)(uintptr_t)n->value;
+	return n->show;
+}
 
 /* Per-dissection tree context: where nodes go and how many are allowed. */
 struct tctx {

@@ -56,7 +56,11 @@ def smbcmp_fields(smbcmp, path, extra):
     out = subprocess.run([smbcmp, *extra, "--json", path], capture_output=True,
                          text=True, check=True).stdout
     frames = {}
-    for line in out.splitlines():
+    # JSON Lines: split at "\n" only (str.splitlines() also splits at
+    # U+0085, U+2028... which a file name may hold raw).
+    for line in out.split("\n"):
+        if not line.strip():
+            continue
         j = json.loads(line)
         vals = []
 

@@ -36,6 +36,8 @@ done
 t pairing python3 tests/pairing.py --smbcmp "$SMBCMP"
 # Every SMB1 TRANS2 SET_*_INFO level, built from a real request (tests/smb1_levels/mkpcap.py).
 t difftest:smb1_levels python3 tests/difftest.py --smbcmp "$SMBCMP" tests/smb1_levels/levels.pcap
+# Messages the captures lack, built from real requests (tests/synth/mkpcap.py).
+t difftest:synth python3 tests/difftest.py --smbcmp "$SMBCMP" tests/synth/*.pcap
 [ -f tests/difftest_selftest.py ] && t difftest_selftest python3 tests/difftest_selftest.py
 
 echo "$pass passed, $fail failed"

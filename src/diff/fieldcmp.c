@@ -155,7 +155,7 @@ static uint64_t hash_subtree(struct cmp *c, const struct node *n, bool *has_id,
 	else if (act == MASK_IGNORE)
 		;
 	else if (n->name && !(n->flags & N_PROTO) && !value_in_children(n))
-		h = hstr(h, n->show);
+		h = hstr(h, node_raw_show(n));
 	else if (!n->name && !n->child)
 		h = hstr(h, n->label);
 	if (depth >= MAX_DEPTH) {
@@ -449,7 +449,9 @@ static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb
 	bool ignored = eff_action(c, na, under_ignored) == MASK_IGNORE;
 	if (na->name && nb->name && !(na->flags & N_PROTO)) {
 		enum mask_action act = masks_node(c->d->o.masks, na);
-		const char *va = na->show ? na->show : "", *vb = nb->show ? nb->show : "";
+		const char *va = node_raw_show(na), *vb = node_raw_show(nb);
+		va = va ? va : "";
+		vb = vb ? vb : "";
 		if (act == MASK_ID) {
 			int obj = sentinel(va) || sentinel(vb) ? -1 : id_by_object(c, na->name);
 			if (obj == 0 || (obj < 0 && !id_ok(c->conn, na->name, va, vb)))
