@@ -332,6 +332,19 @@ def case_findings_chunks(smbcmp):
     check(len(doc["findings"]) <= 2, f"{len(doc['findings'])} findings")
 
 
+def case_findings_self(smbcmp):
+    """Every recording against itself: no finding, no profile difference,
+    exit 0 (a diagnosis or pattern both sides show is no difference)."""
+    import glob
+    for path in sorted(glob.glob(os.path.join(CAP, "*.pcap"))):
+        rc, out, err = run(smbcmp, "--json", "--allow-empty", path, path)
+        doc = json.loads(out)
+        name = os.path.basename(path)
+        check(rc == 0, f"{name}: exit {rc}")
+        check(doc["findings"] == [], f"{name}: {[f['message'][:80] for f in doc['findings']]}")
+        check(not any(r.get("differs") for r in doc["profile"]), f"{name}: profile differs")
+
+
 CASES = {
     "same": case_same,
     "change_name": case_change_name,
@@ -349,6 +362,7 @@ CASES = {
     "findings_ids": case_findings_ids,
     "findings_failure": case_findings_failure,
     "findings_chunks": case_findings_chunks,
+    "findings_self": case_findings_self,
 }
 
 

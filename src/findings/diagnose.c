@@ -164,6 +164,7 @@ static void no_common_dialect(struct findings *F)
 									  : ng[s].offered,
 			ng[s].answer, o->chosen ? "; " : "", o->chosen ? (s ? "A" : "B") : "",
 			o->chosen ? " negotiates " : "", o->chosen ? o->dialect : "");
+		x->side = s;
 		finding_op(F, x, s, ng[s].first_op);
 		if (o->first_op != OP_NONE)
 			finding_op(F, x, !s, o->first_op);
@@ -268,6 +269,7 @@ static void logon_failure(struct findings *F)
 					  "password or the account is wrong"
 					: "the other side has no successful logon either",
 				"");
+		x->side = s;
 		finding_op(F, x, s, bad);
 		if (good_other != OP_NONE)
 			finding_op(F, x, !s, good_other);
@@ -303,6 +305,7 @@ static void tree_denied(struct findings *F)
 				"succeeds%s%s", s ? 'B' : 'A', o[s]->path ? o[s]->path : "",
 				s ? 'A' : 'B', why ? ": A " : " (the share may require encryption "
 				"or a user the other side does not use)", why ? why : "");
+			x->side = s;
 			finding_entry(F, x, i);
 		}
 	}
@@ -328,6 +331,7 @@ static void not_found(struct findings *F)
 				fnd_opname(F, s, e->op[s]), fnd_status(F, o[s]->status),
 				s ? 'A' : 'B', o[!s]->path ? o[!s]->path : "", how ? ": the names differ in " : "",
 				how ? how : "");
+			x->side = s;
 			finding_entry(F, x, i);
 		}
 	}
@@ -353,6 +357,7 @@ static void not_supported(struct findings *F)
 			struct finding *x = finding_new(F, FK_DIAGNOSIS, "not_supported",
 							"the server refuses %c's %s %s: %s", s ? 'B' : 'A',
 							op_cmd_name(o), sub, fnd_status(F, o->status));
+			x->side = s;
 			finding_entry(F, x, i);
 		}
 	}

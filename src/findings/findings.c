@@ -203,6 +203,50 @@ static void sort_findings(struct findings *F)
 		qsort(F->v, F->n, sizeof(*F->v), cmp_finding);
 }
 
+/* msg with each side letter (A or B standing alone, "A's") as 'S'. */
+static void side_free(const char *msg, char *out, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; msg[i] && k + 1 < n; i++) {
+		char c = msg[i], prev = i ? msg[i - 1] : ' ', next = msg[i + 1];
+		bool alone = (prev == ' ' || prev == '(') &&
+			     (next == ' ' || next == '\'' || next == ':' || next == ',' || next == ')');
+		out[k++] = (c == 'A' || c == 'B') && alone ? 'S' : c;
+	}
+	out[k] = 0;
+}
+
+/* A diagnosis or pattern about one side that the other side shows too,
+ * in the same words (a logon failing on both, the same client twice), is
+ * not a difference between them: both are dropped. */
+static void drop_mirrored(struct findings *F)
+{
+	bool *drop = xcalloc(F->n ? F->n : 1, 1);
+	char a[1100], b[1100];
+	for (size_t i = 0; i < F->n; i++) {
+		const struct finding *x = F->v[i];
+		if (x->side != 0 || x->kind == FK_MISUSE || drop[i])
+			continue;
+		side_free(x->msg, a, sizeof(a));
+		for (size_t j = 0; j < F->n; j++) {
+			const struct finding *y = F->v[j];
+			if (drop[j] || y->side != 1 || y->kind != x->kind || strcmp(x->check, y->check))
+				continue;
+			side_free(y->msg, b, sizeof(b));
+			if (!strcmp(a, b)) {
+				drop[i] = drop[j] = true;
+				break;
+			}
+		}
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < F->n; i++)
+		if (!drop[i])
+			F->v[m++] = F->v[i];
+	F->n = m;
+	free(drop);
+}
+
 /* A misuse both traces show (same check, same message) is not a
  * difference between them: a comparison drops it. */
 static void drop_shared_misuse(struct findings *F)
@@ -308,6 +352,7 @@ void findings_diff(struct findings *F, struct diff *d)
 	systematic_pass(F);
 	patterns_pass(F);
 	sort_findings(F);
+	drop_mirrored(F);
 	drop_diagnosed(F);
 	drop_after_no_dialect(F);
 

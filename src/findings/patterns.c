@@ -401,6 +401,7 @@ static void retries(struct findings *F)
 							"%c's %s fails %s, a later one succeeds", s ? 'B' : 'A',
 							fnd_opname(F, s, (uint32_t)(prev - 1)),
 							fnd_status(F, p->status));
+			x->side = s;
 			finding_op(F, x, s, (uint32_t)(prev - 1));
 			finding_op(F, x, s, (uint32_t)i);
 		}
