@@ -33,7 +33,7 @@ best() {
 	for _ in $(seq "$RUNS"); do
 		/usr/bin/time -f '%U %S %e %M' -o "$D/time" "$bin" --json --engine=native "$a" "$b" \
 			>/dev/null 2>&1 || true
-		read -r u s e m <"$D/time"
+		read -r u s e m < <(tail -n 1 "$D/time") # after "Command exited with..." 
 		local cpu
 		cpu=$(echo "$u + $s" | bc)
 		if [ -z "$out" ] || [ "$(echo "$cpu < ${out%% *}" | bc)" = 1 ]; then
@@ -50,7 +50,7 @@ row() {
 	read -r c0 w0 m0 <<<"$(best "$B" "$a" "$b")"
 	read -r c1 w1 m1 <<<"$(best "$S" "$a" "$b")"
 	local ratio met
-	ratio=$(echo "scale=2; $c1 / $c0" | bc)
+	ratio=$(printf '%.2f' "$(echo "scale=3; $c1 / $c0" | bc)")
 	met=$([ "$(echo "$ratio <= 1.5" | bc)" = 1 ] && [ "$m1" -le $((m0 * 3 / 2 + 16)) ] && echo yes || echo no)
 	printf '| %s | %s, %s | %s / %s / %s | %s / %s / %s | %s | ≤ 1.5×, same memory class | %s |\n' \
 		"$name" "$(du -m "$a" | cut -f1) MB" "$(du -m "$b" | cut -f1) MB" \
