@@ -364,8 +364,10 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 		const char *s = dos_error_str(cls, code);
 		char show[8];
 		snprintf(show, sizeof(show), "0x%04x", code);
-		t_custom(t, hn, F_SMB_ERROR_CODE, p, 2, show,
-			 s ? arena_printf(t->a, "%s (%s)", s, show) : show);
+		struct node *en = t_custom(t, hn, F_SMB_ERROR_CODE, p, 2, show,
+					   s ? arena_printf(t->a, "%s (%s)", s, show) : show);
+		en->value = code; /* what readers of facts (src/ops) take */
+		en->flags |= N_HAS_VALUE;
 	}
 	r_bitmask(t, hn, F_SMB_FLAGS, c, 1, flags_subs);
 	r_bitmask(t, hn, F_SMB_FLAGS2, c, 2, flags2_subs);

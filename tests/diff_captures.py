@@ -345,6 +345,15 @@ def case_findings_self(smbcmp):
         check(not any(r.get("differs") for r in doc["profile"]), f"{name}: profile differs")
 
 
+def case_findings_doserr(smbcmp):
+    """The snapshot IOCTL refused at NT1 (STATUS_NOT_SUPPORTED) and at
+    LANMAN2.1 (DOS error ERRDOS/ERRunsup): the same outcome, so neither a
+    failure nor a diagnosis (src/ops/doserr.c maps DOS errors)."""
+    rc, doc = diff_json(smbcmp, "job_nt1.pcap", "job_lanman2.pcap")
+    bad = [f["message"] for f in doc["findings"] if f["kind"] in ("failure", "diagnosis")]
+    check(not bad, f"{bad}")
+
+
 CASES = {
     "same": case_same,
     "change_name": case_change_name,
@@ -363,6 +372,7 @@ CASES = {
     "findings_failure": case_findings_failure,
     "findings_chunks": case_findings_chunks,
     "findings_self": case_findings_self,
+    "findings_doserr": case_findings_doserr,
 }
 
 

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "hmap.h"
+#include "doserr.h"
 #include "rpcops.h"
 #include "xalloc.h"
 
@@ -47,6 +48,7 @@ enum kf {
 	KF_AID2, KF_FID, KF_NAME2, KF_TREE2, KF_SUB, KF_CMD1, KF_FLAGS1, KF_MID1,
 	KF_PID1, KF_PIDH1, KF_STATUS1, KF_TID1, KF_UID1, KF_NAME1, KF_PATH1,
 	KF_FLAGS2_1, KF_CREDITS2, KF_CHAIN2, KF_CHARGE2, KF_GRANT2, KF_SIGST,
+	KF_ERRCLASS1, KF_ERRCODE1,
 	KF_OFFSET,
 };
 
@@ -56,6 +58,8 @@ struct msg {
 	bool is_signed, sealed, compound, sig_bad; /* see enum op_facts */
 	uint16_t cmd, credits, charge, granted;
 	uint32_t chain_offset;
+	uint8_t dos_class;        /* SMB1 DOS error class, 0 when none */
+	uint16_t dos_code;
 	uint32_t status;
 	uint64_t msg_id, sesid, tid, pid, offset;
 	const char *fid, *name, *tree, *path1;
@@ -127,6 +131,7 @@ static void init_kinds(uint8_t *k)
 		{ "smb2.chain_offset", KF_CHAIN2 },
 		{ "smb2.credit.charge", KF_CHARGE2 },
 		{ "smb2.signature.status", KF_SIGST }, { "smb.signature.status", KF_SIGST },
+		{ "smb.error_class", KF_ERRCLASS1 }, { "smb.error_code", KF_ERRCODE1 },
 	};
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		int id = field_by_name(tab[i].name);
@@ -324,6 +329,16 @@ static void read_facts(const struct builder *b, const struct node *root,
 			if (x->show && !strcmp(x->show, "bad"))
 				m->sig_bad = true;
 			break;
+		case KF_ERRCLASS1:
+			if (!(seen & 2048))
+				m->dos_class = (uint8_t)x->value;
+			seen |= 2048;
+			break;
+		case KF_ERRCODE1:
+			if (!(seen & 4096))
+				m->dos_code = (uint16_t)x->value;
+			seen |= 4096;
+			break;
 		case KF_OFFSET: /* the first: READ/WRITE's own, not a lock range's */
 			if (!m->has_offset && (x->flags & N_HAS_VALUE)) {
 				m->offset = x->value;
@@ -363,6 +378,10 @@ static void read_msg(const struct builder *b, const struct node *root,
 	memset(m, 0, sizeof(*m));
 	m->proto = !strcmp(root->name, "smb2") ? OP_SMB2 : OP_SMB1;
 	read_facts(b, root, link0, m);
+	/* A DOS error (no NT status codes negotiated) as the NT status it
+	 * stands for: outcomes read the same in every dialect. */
+	if (m->proto == OP_SMB1 && !m->status && m->dos_class)
+		m->status = dos_nt_status(m->dos_class, m->dos_code);
 }
 
 /* Link k >= 1 of an SMB1 chain: the header's ids, the block's own facts. */
