@@ -296,8 +296,9 @@ static void text_fields(FILE *f, const struct ddetail *det)
 		fprintf(f, "      ... %zu more differences\n", det->more);
 }
 
+/* Entry i: its line, and unless brief its differing fields. */
 static void text_entry(struct diff *d, const struct report_opts *ro, FILE *f,
-		       size_t i, struct arena *a)
+		       size_t i, struct arena *a, bool brief)
 {
 	const struct dentry *e = &d->e[i];
 	struct ddetail det;
@@ -305,7 +306,7 @@ static void text_entry(struct diff *d, const struct report_opts *ro, FILE *f,
 	static const char marks[] = { [FS_EQUAL] = ' ', [FS_CHANGED] = '!',
 				      [FS_ONLY_A] = '-', [FS_ONLY_B] = '+',
 				      [FS_FILTERED] = ' ', [FS_SIMILAR] = '~' };
-	bool detail = detailed(ro, d, i);
+	bool detail = !brief && detailed(ro, d, i);
 
 	if (detail)
 		diff_detail(d, i, a, &det);
@@ -379,7 +380,10 @@ void report_text(struct diff *d, const struct report_opts *ro, FILE *f)
 	if (ro->F->first_failure != SIZE_MAX)
 		fprintf(f, ", first failure: operation #%zu", ro->F->first_failure);
 	fputc('\n', f);
-	text_entry(d, ro, f, d->first_div, &a);
+	/* Their lines; the fields follow in their hunks below. */
+	text_entry(d, ro, f, d->first_div, &a, true);
+	if (ro->F->first_failure != SIZE_MAX && ro->F->first_failure != d->first_div)
+		text_entry(d, ro, f, ro->F->first_failure, &a, true);
 
 	/* Hunks: runs of differences with context equal operations around. */
 	size_t i = 0;
@@ -409,7 +413,7 @@ void report_text(struct diff *d, const struct report_opts *ro, FILE *f)
 			d->e[start].conn);
 		for (size_t k = lo; k < hi; k++)
 			if (d->e[k].status != DS_FILTERED)
-				text_entry(d, ro, f, k, &a);
+				text_entry(d, ro, f, k, &a, false);
 		i = end + 1;
 	}
 	arena_free(&a);
