@@ -105,4 +105,17 @@ keys k Enter
 status_has "Enter on the first failure" "^First failure: operation #2"
 quit badpass 1
 
+# --- a on a flags field ignores its bits with it: the Priority flag of
+# 3.1.1 was all that made 39 operations similar
+start captures/reference.pcap captures/smb2_02.pcap
+wait_for "counts" "^42 operations: changed 1, similar 39, only A 0, only B 2"
+keys F
+keys Enter
+status_has "finding 1: smb2.flags" "^Finding 1 \(systematic\): operation #[0-9]+, field smb2.flags$"
+keys a
+status_has "a on a flags field" "^Ignoring smb2.flags and its [0-9]+ bits"
+keys Tab Tab
+wait_for "the Priority-only operations are equal now (4 Finds keep another difference)" "^changed 1  similar 4  only A 0  only B 2  equal 35  masks on"
+quit flags 1
+
 ui_verdict

@@ -464,8 +464,20 @@ static void mask_field(struct cmpui *c)
 	char name[256];
 	snprintf(name, sizeof(name), "%s", n->name);
 	masks_add(c->user, name, ignored ? MASK_COMPARE : MASK_IGNORE, MSRC_FLAG);
+	/* A flags field's bits are its value shown bit by bit: they go with it
+	 * (other named fields inside a node keep their own rules). */
+	unsigned bits = 0;
+	for (const struct node *k = n->child; k; k = k->next)
+		if (k->name && k->field != F_INVALID && field_get(k->field)->mask) {
+			masks_add(c->user, k->name, ignored ? MASK_COMPARE : MASK_IGNORE, MSRC_FLAG);
+			bits++;
+		}
 	recompare(c);
-	ui_msg(&c->m, false, "%s %s", ignored ? "Comparing" : "Ignoring", name);
+	if (bits)
+		ui_msg(&c->m, false, "%s %s and its %u bits", ignored ? "Comparing" : "Ignoring",
+		       name, bits);
+	else
+		ui_msg(&c->m, false, "%s %s", ignored ? "Comparing" : "Ignoring", name);
 }
 
 static unsigned list_request(struct cmpui *c, enum request req, long count)
