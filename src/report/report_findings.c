@@ -9,6 +9,8 @@
 #include "report.h"
 #include "xalloc.h"
 
+#define PROFILE_LINES 8
+
 /* "#3,#5-#9" of a finding's entries, at most max items then "...". */
 static void ops_text(FILE *f, const struct finding *x, size_t max)
 {
@@ -125,11 +127,29 @@ static void profile_text(const struct findings *F, FILE *f)
 	size_t nonly[2] = { 0, 0 }, shown[2] = { 0, 0 };
 	size_t room = TEXT_COLS - (size_t)w - 4;
 	bool *said = xcalloc(F->nprof ? F->nprof : 1, 1);
+	/* At most PROFILE_LINES rows with their values, so the findings stay
+	 * on one screen; the others by name on one line (all in --json and
+	 * the UI's findings view). */
+	size_t lines = 0;
+	char also[TEXT_COLS * 2] = "";
+	size_t nalso = 0, shown_also = 0;
 	for (size_t i = 0; i < F->nprof; i++) {
 		const struct prow *r = &F->prof[i];
 		if (!r->differs || said[i])
 			continue;
 		const char *a = r->v[0], *b = r->v[1];
+		if (lines >= PROFILE_LINES && *a && *b) {
+			size_t used = strlen(also);
+			if (shown_also == nalso && used + strlen(r->name) + 12 < room) {
+				snprintf(also + used, sizeof(also) - used, "%s%s", used ? ", " : "",
+					 r->name);
+				shown_also++;
+			}
+			nalso++;
+			continue;
+		}
+		if (*a && *b)
+			lines++;
 		/* A row one side lacks (a dialect without negotiate contexts,
 		 * a side that negotiated nothing): named with the others. */
 		int lacking = !*a ? 0 : !*b ? 1 : -1;
@@ -179,6 +199,12 @@ static void profile_text(const struct findings *F, FILE *f)
 		fprintf(f, "  %-*s  %s\n", w, name, line);
 	}
 	free(said);
+	if (nalso) {
+		fprintf(f, "  %-*s  %s", w, "also differ", also);
+		if (nalso > shown_also)
+			fprintf(f, ", +%zu more", nalso - shown_also);
+		fputc('\n', f);
+	}
 	for (int s = 0; s < 2; s++) {
 		if (!nonly[s])
 			continue;
