@@ -26,7 +26,7 @@ expect() {
 }
 
 expect wrong_magic 2 "wrong_magic.pcap: not a pcap or pcapng capture file$"
-expect empty 2 "empty.pcap: truncated capture file"
+expect empty 2 "empty.pcap: empty file, not a capture"
 expect header_only_cut 2 "header_only_cut.pcap: truncated capture file"
 expect unknown_linktype 2 "unknown_linktype.pcap: unsupported link type 147$"
 expect pcapng_oversized_block 2 "truncated or corrupt capture file \(pcapng block size"
