@@ -126,7 +126,10 @@ static double dice(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 
 static void add_conn(struct diff *d, int64_t ca, int64_t cb, double sim)
 {
-	d->conns = xrealloc(d->conns, (d->nconns + 1) * sizeof(*d->conns));
+	if (d->nconns == d->capconns) { /* doubling: 30,000 connections */
+		d->capconns = d->capconns ? 2 * d->capconns : 16;
+		d->conns = xrealloc(d->conns, d->capconns * sizeof(*d->conns));
+	}
 	struct dconn *c = &d->conns[d->nconns++];
 	memset(c, 0, sizeof(*c));
 	c->c[0] = ca;

@@ -79,7 +79,7 @@ struct diff {
 	struct opset s[2];
 	struct diff_opts o;
 	struct dconn *conns;
-	size_t nconns;
+	size_t nconns, capconns;
 	struct dentry *e;
 	size_t n, cap;
 	struct diff_counts counts;

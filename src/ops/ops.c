@@ -772,7 +772,10 @@ static void add_to_conn(struct opset *s, struct hmap *conns, uint32_t opi)
 	uint64_t k = hmap_mix(0x636f6e6e, stream);
 	uintptr_t v = (uintptr_t)hmap_get(conns, k);
 	if (!v) {
-		s->conns = xrealloc(s->conns, (s->nconns + 1) * sizeof(*s->conns));
+		if (s->nconns == s->capconns) { /* doubling: 30,000 connections */
+			s->capconns = s->capconns ? 2 * s->capconns : 16;
+			s->conns = xrealloc(s->conns, s->capconns * sizeof(*s->conns));
+		}
 		memset(&s->conns[s->nconns], 0, sizeof(*s->conns));
 		s->conns[s->nconns].stream = stream;
 		v = ++s->nconns;

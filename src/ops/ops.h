@@ -103,7 +103,7 @@ struct opset {
 	struct op *ops;
 	size_t n, cap;
 	struct op_conn *conns;  /* in order of first operation */
-	size_t nconns;
+	size_t nconns, capconns;
 	struct arena a;         /* interned strings */
 	uint8_t *nmem;          /* per frame: its smb/smb2 messages (members),
 				   0 when none or over 254, for ops_summaries */
