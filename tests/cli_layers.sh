@@ -5,6 +5,11 @@
 set -u
 cd "$(dirname "$0")/.."
 python3 tests/layers.py -v || exit 1
+# The build-time switches of the old flat layout are gone: code kept under
+# them (a merge from before the move) would silently never compile.
+if grep -rn 'UI_HAVE_DIFF\|UI_HAVE_FILTER' dissect src ui; then
+	echo "FAIL: code under UI_HAVE_* (never defined any more)"; exit 1
+fi
 # The checker itself: a copy of the tree with diff/ including report/.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

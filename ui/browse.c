@@ -641,7 +641,6 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 	} else {
 		index_done(b);
 	}
-#ifdef UI_HAVE_FILTER
 	if (o->filter) { /* --filter: the rows it keeps, as the f prompt would */
 		b->flt = filter_parse(o->filter, err, sizeof(err));
 		if (b->flt) {
@@ -652,7 +651,6 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 				ui_msg(&b->m, false, "%zu frames match", b->pl.nrows);
 		}
 	}
-#endif
 	for (;;) {
 		if (!term_too_small())
 			draw(b);
