@@ -216,29 +216,9 @@ static void side_free(const char *msg, char *out, size_t n)
 	out[k] = 0;
 }
 
-/* A diagnosis or pattern about one side that the other side shows too,
- * in the same words (a logon failing on both, the same client twice), is
- * not a difference between them: both are dropped. */
-static void drop_mirrored(struct findings *F)
+/* Removes the findings marked in drop (frees drop). */
+static void remove_marked(struct findings *F, bool *drop)
 {
-	bool *drop = xcalloc(F->n ? F->n : 1, 1);
-	char a[1100], b[1100];
-	for (size_t i = 0; i < F->n; i++) {
-		const struct finding *x = F->v[i];
-		if (x->side != 0 || x->kind == FK_MISUSE || drop[i])
-			continue;
-		side_free(x->msg, a, sizeof(a));
-		for (size_t j = 0; j < F->n; j++) {
-			const struct finding *y = F->v[j];
-			if (drop[j] || y->side != 1 || y->kind != x->kind || strcmp(x->check, y->check))
-				continue;
-			side_free(y->msg, b, sizeof(b));
-			if (!strcmp(a, b)) {
-				drop[i] = drop[j] = true;
-				break;
-			}
-		}
-	}
 	size_t m = 0;
 	for (size_t i = 0; i < F->n; i++)
 		if (!drop[i])
@@ -247,31 +227,42 @@ static void drop_mirrored(struct findings *F)
 	free(drop);
 }
 
-/* A misuse both traces show (same check, same message) is not a
- * difference between them: a comparison drops it. */
-static void drop_shared_misuse(struct findings *F)
+/*
+ * A finding about one side that the other side shows too, in the same
+ * words, is not a difference between them: both are dropped. misuse: the
+ * state checks, whose messages name neither side (compared as they are);
+ * else diagnoses and patterns, compared with their side letters as 'S'
+ * (a logon failing on both, a trace against itself).
+ */
+static void drop_shared(struct findings *F, bool misuse)
 {
-	bool *drop = xrealloc(NULL, F->n ? F->n : 1);
-	memset(drop, 0, F->n);
+	bool *drop = xcalloc(F->n ? F->n : 1, 1);
+	char a[1100], b[1100];
 	for (size_t i = 0; i < F->n; i++) {
 		const struct finding *x = F->v[i];
-		if (x->kind != FK_MISUSE || x->side != 0)
+		if (x->side != 0 || (x->kind == FK_MISUSE) != misuse || drop[i])
 			continue;
+		const char *ma = x->msg;
+		if (!misuse) {
+			side_free(x->msg, a, sizeof(a));
+			ma = a;
+		}
 		for (size_t j = 0; j < F->n; j++) {
 			const struct finding *y = F->v[j];
-			if (!drop[j] && y->kind == FK_MISUSE && y->side == 1 &&
-			    !strcmp(x->check, y->check) && !strcmp(x->msg, y->msg)) {
+			if (drop[j] || y->side != 1 || y->kind != x->kind || strcmp(x->check, y->check))
+				continue;
+			const char *mb = y->msg;
+			if (!misuse) {
+				side_free(y->msg, b, sizeof(b));
+				mb = b;
+			}
+			if (!strcmp(ma, mb)) {
 				drop[i] = drop[j] = true;
 				break;
 			}
 		}
 	}
-	size_t m = 0;
-	for (size_t i = 0; i < F->n; i++)
-		if (!drop[i])
-			F->v[m++] = F->v[i];
-	F->n = m;
-	free(drop);
+	remove_marked(F, drop);
 }
 
 /* A pattern or a one-operation failure whose operations a diagnosis
@@ -348,11 +339,11 @@ void findings_diff(struct findings *F, struct diff *d)
 	diagnose_pass(F);
 	check_pass(F, 0);
 	check_pass(F, 1);
-	drop_shared_misuse(F);
+	drop_shared(F, true);
 	systematic_pass(F);
 	patterns_pass(F);
 	sort_findings(F);
-	drop_mirrored(F);
+	drop_shared(F, false);
 	drop_diagnosed(F);
 	drop_after_no_dialect(F);
 
