@@ -89,6 +89,9 @@ static void usage(FILE *f)
 	      "  --check         state checks of one trace (ids no response issued,\n"
 	      "                  handles leaked or closed twice, unanswered requests...)\n"
 	      "  --all-fields    list the differences of \"similar\" operations too\n"
+	      "  --by WHAT       compare by actions (open, read, query info...: what an\n"
+	      "                  SMB1 and an SMB2 client have in common), operations, or\n"
+	      "                  auto (default: actions when the dialect families differ)\n"
 	      "  -h, --help      this help\n"
 	      "  --version       version and library versions\n\n"
 	      "examples:\n"
@@ -214,6 +217,7 @@ struct cmp_opts {
 	const char *config;     /* $SMBCMP_CONFIG, NULL: the XDG default */
 	bool all_fields;        /* --all-fields: detail similar entries too */
 	bool check;             /* --check: state checks of one trace */
+	enum { BY_AUTO, BY_ACTIONS, BY_OPERATIONS } by; /* --by */
 };
 
 static int add_mask_arg(struct cmp_opts *c, const char *pat, enum mask_action act)
@@ -434,6 +438,44 @@ static int check_trace(struct trace *t, bool json)
 	return rc;
 }
 
+/* The comparison by action (--by actions, or the dialect families differ):
+ * takes d and junit over. */
+static int by_actions(struct diff *d, enum mode mode, struct cmp_opts *c, FILE *junit,
+		      bool junit_only)
+{
+	struct findings F;
+	struct actdiff ad;
+	struct report_opts ro = { .F = &F, .all_fields = c->all_fields, .context = 3 };
+	diff_run(d);
+	findings_diff(&F, d);
+	findings_for_actions(&F);
+	actdiff_run(&ad, &d->s[0], &d->s[1]);
+	if (junit_only)
+		report_actions_junit(d, &ad, stdout);
+	else if (mode == MODE_JSON)
+		report_actions_json(d, &ad, &ro, stdout);
+	else
+		report_actions_text(d, &ad, &ro, stdout);
+	const struct actdiff_counts *n = &ad.counts;
+	int rc = n->changed || n->only_a || n->only_b || n->unreached ? 1 : 0;
+	if (n->compared == 0 && !c->allow_empty) {
+		fputs("smbcmp: no SMB action in either trace, nothing compared "
+		      "(--allow-empty to accept that)\n", stderr);
+		rc = 2;
+	}
+	if (junit) {
+		report_actions_junit(d, &ad, junit);
+		if (ferror(junit) | fclose(junit)) {
+			fprintf(stderr, "smbcmp: --junit %s: write error\n", c->junit);
+			rc = 2;
+		}
+	}
+	actdiff_free(&ad);
+	findings_free(&F);
+	diff_free(d);
+	return rc;
+}
+
 /* Compares two traces; returns the exit status (0 same, 1 different, 2 error). */
 static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		      struct cmp_opts *c)
@@ -460,6 +502,9 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 	}
 	bool ui = !junit_only && mode == MODE_AUTO && isatty(STDIN_FILENO) &&
 		  isatty(STDOUT_FILENO);
+	if (!ui && (c->by == BY_ACTIONS ||
+		    (c->by == BY_AUTO && actdiff_cross_dialect(&d.s[0], &d.s[1]))))
+		return by_actions(&d, mode, c, junit, junit_only);
 	bool ui_done = junit_only;
 	struct findings F;
 	struct report_opts ro = { .F = &F, .all_fields = c->all_fields, .context = 3 };
@@ -530,7 +575,7 @@ int main(int argc, char **argv)
 	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
 	       OPT_PASSWORD_FILE };
 	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY,
-	       OPT_CHECK, OPT_ALL_FIELDS, OPT_ALLOW_EMPTY };
+	       OPT_CHECK, OPT_ALL_FIELDS, OPT_ALLOW_EMPTY, OPT_BY };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -556,6 +601,7 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "all-fields", no_argument, NULL, OPT_ALL_FIELDS },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+		{ "by", required_argument, NULL, OPT_BY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, bad = 0;
@@ -619,6 +665,20 @@ int main(int argc, char **argv)
 		case OPT_ALL_FIELDS:
 			copts.all_fields = true;
 			cmp_only = cmp_only ? cmp_only : "--all-fields";
+			break;
+		case OPT_BY:
+			if (!strcmp(optarg, "actions"))
+				copts.by = BY_ACTIONS;
+			else if (!strcmp(optarg, "operations"))
+				copts.by = BY_OPERATIONS;
+			else if (!strcmp(optarg, "auto"))
+				copts.by = BY_AUTO;
+			else {
+				fprintf(stderr, "smbcmp: --by wants actions, operations or auto, "
+						"not '%s'\n", optarg);
+				bad = 1;
+			}
+			cmp_only = cmp_only ? cmp_only : "--by";
 			break;
 		case OPT_ENGINE:
 			if (engine_parse(optarg, &engine)) {

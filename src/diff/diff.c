@@ -259,23 +259,20 @@ static void add_entry(struct diff *d, uint32_t a, uint32_t b, uint32_t conn,
 					level };
 }
 
-/* Operations that open / close a unit of work (for placing gaps). */
+/* Operations that open / close a unit of work (for placing gaps):
+ * NEGOTIATE, SESSION_SETUP, TREE_CONNECT, an open (cmdfacts.def). */
 static bool is_opener(const struct op *o)
 {
 	if (o->proto == OP_RPC)
 		return o->cmd == RPC_BIND;
-	uint16_t k = (uint16_t)(o->proto == OP_SMB2 ? o->cmd : 0xffff);
-	return o->proto == OP_SMB2 ? k == 0 || k == 1 || k == 3 || k == 5
-				   : o->cmd == 0x72 || o->cmd == 0x73 || o->cmd == 0x75 ||
-				     o->cmd == 0xa2 || o->cmd == 0x2d;
+	return op_facts(o).facts & (CF_NEGOTIATE | CF_SESSION | CF_TREE | CF_OPENS);
 }
 
 static bool is_closer(const struct op *o)
 {
 	if (o->proto == OP_RPC)
 		return false;
-	return o->proto == OP_SMB2 ? o->cmd == 2 || o->cmd == 4 || o->cmd == 6
-				   : o->cmd == 0x74 || o->cmd == 0x71 || o->cmd == 0x04;
+	return op_facts(o).facts & (CF_LOGOFF | CF_UNTREE | CF_CLOSES);
 }
 
 /*

@@ -237,48 +237,41 @@ const char *fnd_explain(struct findings *F, size_t i, bool request_only)
 
 /* Value name of field fid for the number at *p ("0x01", "37"); advances
  * *p past it and a '/'. NULL when none. */
-static const char *sub_name(const char **p, int fid)
+/* The name of sub-code k of o in field fid's value table, or NULL. */
+static const char *code_name(const struct op *o, unsigned k, int fid)
 {
-	char *end;
-	unsigned long v = strtoul(*p, &end, 0);
-	if (end == *p)
-		return NULL;
-	*p = *end == '/' ? end + 1 : end;
-	return val_lookup(field_get(fid)->vals, v);
+	return k < o->ncode ? val_lookup(field_get(fid)->vals, o->code[k]) : NULL;
 }
 
 const char *fnd_subname(struct arena *a, const struct op *o)
 {
-	const char *p = o->sub, *n = NULL;
-	if (!p)
+	if (!o->sub)
 		return NULL;
 	if (o->proto == OP_SMB2) {
 		switch (o->cmd) {
 		case 11: /* IOCTL */
-			return sub_name(&p, F_SMB2_IOCTL_FUNCTION);
-		case 14: /* QUERY_DIRECTORY: level/pattern */
-			n = sub_name(&p, F_SMB2_FIND_INFOLEVEL);
-			return n ? arena_printf(a, "%s %s", n, p) : NULL;
+			return code_name(o, 0, F_SMB2_IOCTL_FUNCTION);
+		case 14: { /* QUERY_DIRECTORY: level/pattern */
+			const char *n = code_name(o, 0, F_SMB2_FIND_INFOLEVEL);
+			const char *pat = strchr(o->sub, '/');
+			return n ? arena_printf(a, "%s %s", n, pat ? pat + 1 : "") : NULL;
+		}
 		case 16: case 17: { /* GET/SET_INFO: type/class */
-			const char *q = p;
-			char *end;
-			unsigned long type = strtoul(q, &end, 0);
-			if (end == q || *end != '/')
+			if (o->ncode < 2)
 				return NULL;
-			q = end + 1;
-			int fid = type == 1 ? F_SMB2_FILE_INFO_INFOLEVEL :
-				  type == 2 ? F_SMB2_FS_INFO_INFOLEVEL :
-				  type == 3 ? F_SMB2_SEC_INFO_INFOLEVEL : 0;
-			return fid ? sub_name(&q, fid) : NULL;
+			int fid = o->code[0] == 1 ? F_SMB2_FILE_INFO_INFOLEVEL :
+				  o->code[0] == 2 ? F_SMB2_FS_INFO_INFOLEVEL :
+				  o->code[0] == 3 ? F_SMB2_SEC_INFO_INFOLEVEL : 0;
+			return fid ? code_name(o, 1, fid) : NULL;
 		}
 		default:
 			return NULL;
 		}
 	}
 	if (o->proto == OP_SMB1 && (o->cmd == 0x32 || o->cmd == 0x33))
-		return sub_name(&p, F_SMB_TRANS2_CMD);
+		return code_name(o, 0, F_SMB_TRANS2_CMD);
 	if (o->proto == OP_SMB1 && (o->cmd == 0xa0 || o->cmd == 0xa1))
-		return sub_name(&p, F_SMB_NT_FUNCTION);
+		return code_name(o, 0, F_SMB_NT_FUNCTION);
 	return NULL;
 }
 

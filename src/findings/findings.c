@@ -380,3 +380,28 @@ void findings_free(struct findings *F)
 	arena_free(&F->a);
 	memset(F, 0, sizeof(*F));
 }
+
+/*
+ * A comparison by action (actdiff.h) says itself what the operation pairs
+ * say across dialects: failures, systematic field changes, probes and
+ * one-sided runs all come from pairing SMB1 operations with SMB2 ones, so
+ * they go; what holds of the sessions and the files stays (diagnoses of
+ * the negotiate, logon and tree connects, I/O and connection patterns,
+ * retries, state checks, the profile). Their operation entries are not
+ * the actions' numbers: they are cleared (frames stay).
+ */
+void findings_for_actions(struct findings *F)
+{
+	static const char *const keep[] = { "no_common_dialect", "logon_failure",
+					    "tree_denied", "io", "connects", "retry" };
+	bool *drop = xcalloc(F->n ? F->n : 1, 1);
+	for (size_t i = 0; i < F->n; i++) {
+		struct finding *x = F->v[i];
+		bool k = x->kind == FK_MISUSE;
+		for (size_t j = 0; j < sizeof(keep) / sizeof(keep[0]) && !k; j++)
+			k = !strcmp(x->check, keep[j]);
+		drop[i] = !k;
+		x->nops = 0;
+	}
+	remove_marked(F, drop);
+}

@@ -111,6 +111,8 @@ void findings_diff(struct findings *F, struct diff *d);
 /* State checks and profile of one trace. */
 void findings_check(struct findings *F, const struct opset *s);
 void findings_free(struct findings *F);
+/* Keeps only the findings that hold when comparing by action (findings.c). */
+void findings_for_actions(struct findings *F);
 const char *fkind_name(enum fkind k);
 const char *fstatus_name(enum fstatus s);
 

@@ -65,6 +65,8 @@ struct msg {
 	const char *fid, *name, *tree, *path1;
 	char sub[160];
 	size_t sublen;
+	uint32_t code[2]; /* numeric sub-codes (struct op) */
+	uint8_t ncode;
 };
 
 struct builder {
@@ -151,6 +153,8 @@ static void init_kinds(uint8_t *k)
 
 static void add_sub(struct msg *m, const struct node *n)
 {
+	if ((n->flags & N_HAS_VALUE) && m->ncode < 2)
+		m->code[m->ncode++] = (uint32_t)n->value;
 	const char *v = n->show ? n->show : "";
 	int w = snprintf(m->sub + m->sublen, sizeof(m->sub) - m->sublen, "%s%s",
 			 m->sublen ? "/" : "", v);
@@ -395,6 +399,7 @@ static void read_link(const struct builder *b, const struct msg *m0,
 	m->fid = m->name = m->tree = m->path1 = NULL;
 	m->sub[0] = 0;
 	m->sublen = 0;
+	m->ncode = 0;
 	read_facts(b, blk, blk, m);
 }
 
@@ -441,21 +446,14 @@ static bool all_ff(const char *s)
 	return true;
 }
 
-/* SMB1 commands mapped to the SMB2 command doing the same job. */
-static uint16_t op_class(uint8_t proto, uint16_t cmd)
+/* The alignment class key: the SMB2 command doing the same job
+ * (cmdfacts.def), or one of the command's own. */
+static uint16_t op_class(const struct op *o)
 {
-	static const uint8_t smb1_to_smb2[256] = {
-		[0x72] = 0 + 1, [0x73] = 1 + 1, [0x74] = 2 + 1, [0x75] = 3 + 1,
-		[0x70] = 3 + 1, [0x71] = 4 + 1, [0xa2] = 5 + 1, [0x2d] = 5 + 1,
-		[0x02] = 5 + 1, [0x03] = 5 + 1, [0x04] = 6 + 1, [0x05] = 7 + 1,
-		[0x0a] = 8 + 1, [0x2e] = 8 + 1, [0x0b] = 9 + 1, [0x2f] = 9 + 1,
-		[0x24] = 10 + 1, [0xa0] = 11 + 1, [0xa4] = 12 + 1, [0x2b] = 13 + 1,
-	};
-	if (proto == OP_SMB2)
-		return cmd;
-	if (proto == OP_SMB1 && cmd < 256 && smb1_to_smb2[cmd])
-		return (uint16_t)(smb1_to_smb2[cmd] - 1);
-	return (uint16_t)(0x1000 + proto * 0x100 + cmd);
+	struct cmd_facts f = op_facts(o);
+	if (f.cls != CLASS_OWN)
+		return f.cls;
+	return (uint16_t)(0x1000 + o->proto * 0x100 + o->cmd);
 }
 
 static void set_keys(struct op *o)
@@ -465,7 +463,7 @@ static void set_keys(struct op *o)
 	k1 = hmap_mix(k1, o->flags & (OP_UNSOLICITED | OP_ENCRYPTED));
 	o->key[1] = k1;
 	o->key[0] = hash_str(k1, o->path);
-	o->key[2] = hmap_mix(0x636c, op_class(o->proto, o->cmd));
+	o->key[2] = hmap_mix(0x636c, op_class(o));
 }
 
 uint32_t ops_new_op(struct opset *s, uint32_t stream)
@@ -505,17 +503,19 @@ static uint64_t tid_key(const struct msg *m, uint32_t stream)
 	return m->proto == OP_SMB1 ? hmap_mix(k, stream) : hmap_mix(k, m->sesid);
 }
 
+static uint8_t msg_facts(const struct msg *m)
+{
+	return cmd_facts(m->proto, m->cmd, m->code, m->ncode).facts;
+}
+
 static bool is_tree_connect(const struct msg *m)
 {
-	return m->proto == OP_SMB2 ? m->cmd == SMB2_TREE_CONNECT
-				   : m->cmd == 0x75 || m->cmd == 0x70;
+	return msg_facts(m) & CF_TREE;
 }
 
 static bool is_create(const struct msg *m)
 {
-	return m->proto == OP_SMB2 ? m->cmd == SMB2_CREATE
-				   : m->cmd == 0xa2 || m->cmd == 0x2d || m->cmd == 0x02 ||
-				     m->cmd == 0x03 || m->cmd == 0x0f;
+	return msg_facts(m) & CF_OPENS;
 }
 
 /* Path an operation acts on, from its request. */
@@ -586,8 +586,9 @@ static bool opens_fid(const struct msg *m, const struct op *o)
 		return false;
 	if (m->proto == OP_SMB2)
 		return m->cmd == SMB2_CREATE;
-	return is_create(m) || (!o->fid && (m->cmd == 0x32 || m->cmd == 0xa0 ||
-					    m->cmd == 0x0e));
+	/* TRANS2 OPEN2, NT_TRANSACT_CREATE: by the request's subcommand */
+	return is_create(m) ||
+	       (!o->fid && (cmd_facts(m->proto, m->cmd, o->code, o->ncode).facts & CF_OPENS_SUB));
 }
 
 /* Returns the new operation's index. */
@@ -614,6 +615,8 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 		o->flags |= OP_UNSOLICITED; /* SMB1 oplock break from the server */
 	if (m->sublen)
 		o->sub = intern(b, m->sub);
+	memcpy(o->code, m->code, sizeof(o->code));
+	o->ncode = m->ncode;
 	req_path(b, m, fr->stream, o);
 	if (m->has_offset) {
 		o->offset = m->offset;
@@ -1048,10 +1051,14 @@ void ops_summaries(const struct opset *s, const struct op *o, struct arena *a,
 	*rsp_sum = rs;
 }
 
+struct cmd_facts op_facts(const struct op *o)
+{
+	return cmd_facts(o->proto, o->cmd, o->code, o->ncode);
+}
+
 bool op_opens(const struct op *o)
 {
-	struct msg m = { .proto = o->proto, .cmd = o->cmd };
-	return o->proto != OP_RPC && is_create(&m);
+	return op_facts(o).facts & CF_OPENS;
 }
 
 const char *op_cmd_name(const struct op *o)

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmdfacts.h"
 #include "dissect.h"
 
 enum op_proto { OP_SMB2 = 2, OP_SMB1 = 1, OP_OTHER = 0, OP_RPC = 3 };
@@ -80,8 +81,16 @@ struct op {
 	uint32_t ses;           /* SessionId folded to 32 bits (SMB1: UID) */
 	uint16_t charge;        /* SMB2 CreditCharge of the request */
 	uint8_t facts;          /* enum op_facts */
+	uint8_t ncode;          /* numeric sub-codes in code[] */
 	uint64_t key[3];        /* alignment keys, most to least specific */
-	const char *sub;        /* subcommand values ("0x01/0x12"), or NULL;
+	uint32_t code[2];       /* the request's first numeric sub-codes, in
+				   tree order: SMB1 TRANS2 subcommand or
+				   NT_TRANSACT function, then its level of
+				   interest; SMB2 QUERY/SET_INFO InfoType and
+				   class, IOCTL CtlCode, QUERY_DIRECTORY class
+				   (cmdfacts.def reads them) */
+	const char *sub;        /* every sub-code as shown ("0x01/0x12",
+				   "260/pattern" for a search), or NULL;
 				   RPC: the interface ("srvsvc") */
 	const char *name;       /* RPC: "srvsvc NetShareEnumAll"; else NULL */
 	const char *path;       /* normalised "share\dir\file", or NULL */
@@ -138,6 +147,8 @@ void ops_summaries(const struct opset *s, const struct op *o, struct arena *a,
 /* True when o opens a file (SMB2 CREATE, SMB1 NT Create AndX, Open AndX,
  * core Open/Create...): its response's file id names o->path. */
 bool op_opens(const struct op *o);
+/* The command facts of o (cmdfacts.h); RPC operations get the unknown row. */
+struct cmd_facts op_facts(const struct op *o);
 /* Command name ("Create", "NT Create AndX", "srvsvc NetShareEnumAll"),
  * never NULL. */
 const char *op_cmd_name(const struct op *o);

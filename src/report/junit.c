@@ -89,6 +89,11 @@ static void xml_escape(FILE *f, const char *str, bool attr)
 	}
 }
 
+void report_xml_escape(FILE *f, const char *s, bool attr)
+{
+	xml_escape(f, s, attr);
+}
+
 /* name="value" with the value escaped. */
 static void xml_attr(FILE *f, const char *name, const char *value)
 {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "actdiff.h"
 #include "diff.h"
 #include "findings.h"
 #include "json.h"
@@ -37,5 +38,15 @@ void report_junit(struct diff *d, const struct report_opts *ro, FILE *f);
 void report_findings_text(const struct findings *F, FILE *f);
 void report_findings_json(const struct findings *F, struct jw *w);
 void report_check(const struct findings *F, bool json, FILE *f);
+
+/* report_actions.c: a comparison by action (actdiff.h). F in ro may be
+ * NULL; findings_for_actions() keeps those that hold for actions. */
+void report_actions_text(struct diff *dd, const struct actdiff *d,
+			 const struct report_opts *ro, FILE *f);
+void report_actions_json(struct diff *dd, const struct actdiff *d,
+			 const struct report_opts *ro, FILE *f);
+void report_actions_junit(struct diff *dd, const struct actdiff *d, FILE *f);
+/* Text escaped for XML content, or an attribute value when attr. */
+void report_xml_escape(FILE *f, const char *s, bool attr);
 
 #endif
