@@ -332,13 +332,11 @@ void report_actions_json(struct diff *dd, const struct actdiff *d, const struct 
 		jw_key(&w, "b");
 		json_side(&w, d, 1, e->act[1], &a);
 		jw_obj_end(&w);
-		jw_line(&w);
 		arena_reset(&a);
 	}
 	jw_arr_end(&w);
 	jw_obj_end(&w);
-	jw_flush(&w);
-	fputc('\n', f);
+	jw_line(&w);
 	arena_free(&a);
 }
 
