@@ -56,6 +56,9 @@ _smbcmp()
     --engine)
         COMPREPLY=($(compgen -W 'native tshark auto' -- "$cur"))
         return 0 ;;
+    --by)
+        COMPREPLY=($(compgen -W 'actions operations auto' -- "$cur"))
+        return 0 ;;
     --mask | --unmask | --filter)
         # A filter is an expression: complete the field name being typed.
         local head='' word=$cur
@@ -80,7 +83,7 @@ _smbcmp()
         opts=$(_smbcmp_options "$cmd")
         [ -n "$opts" ] || opts='--json --text --list --list-fields --stats --mask
             --unmask --no-default-masks --list-masks --filter --allow-empty --stream --junit
-            --engine --verify --check --all-fields -k --keys-from --password --password-file
+            --engine --verify --check --all-fields --by -k --keys-from --password --password-file
             --max-memory --max-nodes -h --help --version'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return 0
