@@ -143,6 +143,8 @@ void cmp_done_message(struct cmpui *c)
 	c->done_msg = DONE_NONE;
 	if (c->m.text[0]) /* a message of the user's last key stays */
 		return;
+	if (cmp_actions_shown(c)) /* its header has the actions' counts */
+		return;
 	const struct fcounts *fc = cmp_fcounts(c);
 	if (dm == DONE_COUNTS && fc)
 		ui_msg(&c->m, false,

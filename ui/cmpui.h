@@ -54,6 +54,8 @@ struct cmpui {
 	long count;
 	struct cmpfind *fnd;     /* findings and their view (findview.c),
 				    NULL until first needed */
+	struct cmpact *act;      /* actions and their view (actview.c), NULL
+				    until first needed */
 };
 
 static inline size_t cmp_cur_entry(const struct cmpui *c)
@@ -125,5 +127,14 @@ void cmp_findings_draw(struct cmpui *c);
 /* Requests while it is shown; EV_UNHANDLED for the comparison's own
  * (help, redraw). */
 unsigned cmp_findings_request(struct cmpui *c, enum request req, long count);
+
+/* ---- actview.c: the comparison by action and its view ---- */
+
+/* A opens it (building the actions once), q / Esc closes it. */
+bool cmp_actions_shown(const struct cmpui *c);
+void cmp_actions_open(struct cmpui *c);
+void cmp_actions_draw(struct cmpui *c);
+unsigned cmp_actions_request(struct cmpui *c, enum request req, long count);
+void cmp_actions_free(struct cmpui *c);
 
 #endif

@@ -247,6 +247,11 @@ static void draw(struct cmpui *c)
 		refresh();
 		return;
 	}
+	if (cmp_actions_shown(c)) {
+		cmp_actions_draw(c);
+		refresh();
+		return;
+	}
 	int n = snprintf(bar, sizeof(bar), " smbcmp  A: %s   B: %s", trace_path(c->d->t[0]),
 			 trace_path(c->d->t[1]));
 	if (c->d->o.filter && n > 0 && (size_t)n < sizeof(bar))
@@ -513,6 +518,7 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 	case REQ_NEXT_DIFF: cmp_next_diff(c, 1); return RD_ALL;
 	case REQ_PREV_DIFF: cmp_next_diff(c, -1); return RD_ALL;
 	case REQ_FINDINGS: cmp_findings_open(c); return RD_ALL;
+	case REQ_ACTIONS: cmp_actions_open(c); return RD_ALL;
 	case REQ_MASK:
 		if (!c->user) {
 			ui_msg(&c->m, true, "No mask rules in use");
@@ -575,6 +581,8 @@ static unsigned dispatch(struct cmpui *c, enum request req, long count)
 	bool counted = (req == REQ_FIRST || req == REQ_LAST) && count > 0;
 	if (cmp_findings_shown(c)) {
 		r = cmp_findings_request(c, req, count);
+	} else if (cmp_actions_shown(c)) {
+		r = cmp_actions_request(c, req, count);
 	} else if (counted) {
 		/* go to frame N: app_request */
 	} else if (c->focus == C_LIST) {
@@ -607,6 +615,7 @@ static void cmpui_free(struct cmpui *c)
 	arena_free(&c->scratch);
 	masks_free(&c->none);
 	cmp_findings_free(c);
+	cmp_actions_free(c);
 	filter_free(c->flt);
 	free(c->rows);
 	free(c);
@@ -669,6 +678,8 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	c->follow_div = true;
 	c->done_msg = DONE_COUNTS;
 	cmp_open_entry(c);
+	if (o->actions) /* across dialects (--by auto) or --by actions */
+		cmp_actions_open(c);
 	cmp_work(c); /* the first slice, or the end message when all is done */
 	for (;;) {
 		if (!term_too_small())
@@ -692,8 +703,8 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 				c->count = c->count * 10 + (key - '0');
 			continue;
 		}
-		if (req == REQ_NONE && key == 27 && cmp_findings_shown(c))
-			req = REQ_QUIT; /* Esc: back from the findings */
+		if (req == REQ_NONE && key == 27 && (cmp_findings_shown(c) || cmp_actions_shown(c)))
+			req = REQ_QUIT; /* Esc: back from the findings or actions */
 		long count = c->count;
 		c->count = 0;
 		if (req == REQ_NONE) {

@@ -46,6 +46,7 @@ struct ui_opts {
 	const struct ui_bg *bg; /* browse: work after indexing, or NULL */
 	const char *filter;     /* browse: display filter to start with (--filter),
 				   valid (filter_parse), or NULL */
+	bool actions;           /* compare: open on the actions view */
 	char err[256];          /* reason when an entry point returns -1 */
 };
 

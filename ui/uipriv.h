@@ -54,6 +54,7 @@
 	_(NEXT_DIFF, "next-diff", 3, "Next difference", ']')                             \
 	_(PREV_DIFF, "prev-diff", 3, "Previous difference", '[')                         \
 	_(FINDINGS, "findings", 3, "Findings: session profile, what differs ranked (Enter: go to it)", 'F', '!') \
+	_(ACTIONS, "actions", 3, "Actions: what each client does, across dialects (Enter: its operation)", 'A') \
 	_(MASK, "mask", 3, "Toggle masking of volatile fields", 'm')                     \
 	_(MASK_FIELD, "mask-field", 3, "Ignore/compare the field under the cursor", 'a') \
 	_(LOCKSTEP, "lockstep", 3, "Scroll both trees together or apart", 'y')           \

@@ -441,16 +441,21 @@ static int check_trace(struct trace *t, bool json)
 /* The comparison by action (--by actions, or the dialect families differ):
  * takes d and junit over. */
 static int by_actions(struct diff *d, enum mode mode, struct cmp_opts *c, FILE *junit,
-		      bool junit_only)
+		      bool junit_only, bool aligned, bool print)
 {
 	struct findings F;
 	struct actdiff ad;
 	struct report_opts ro = { .F = &F, .all_fields = c->all_fields, .context = 3 };
-	diff_run(d);
+	if (aligned) /* by the UI, partly compared */
+		diff_compare(d, d->n, 0);
+	else
+		diff_run(d);
 	findings_diff(&F, d);
 	findings_for_actions(&F);
 	actdiff_run(&ad, &d->s[0], &d->s[1]);
-	if (junit_only)
+	if (!print)
+		; /* the UI showed it */
+	else if (junit_only)
 		report_actions_junit(d, &ad, stdout);
 	else if (mode == MODE_JSON)
 		report_actions_json(d, &ad, &ro, stdout);
@@ -502,9 +507,10 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 	}
 	bool ui = !junit_only && mode == MODE_AUTO && isatty(STDIN_FILENO) &&
 		  isatty(STDOUT_FILENO);
-	if (!ui && (c->by == BY_ACTIONS ||
-		    (c->by == BY_AUTO && actdiff_cross_dialect(&d.s[0], &d.s[1]))))
-		return by_actions(&d, mode, c, junit, junit_only);
+	bool actions = c->by == BY_ACTIONS ||
+		       (c->by == BY_AUTO && actdiff_cross_dialect(&d.s[0], &d.s[1]));
+	if (!ui && actions)
+		return by_actions(&d, mode, c, junit, junit_only, false, true);
 	bool ui_done = junit_only;
 	struct findings F;
 	struct report_opts ro = { .F = &F, .all_fields = c->all_fields, .context = 3 };
@@ -519,10 +525,12 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 	if (ui) {
 		/* The UI compares the aligned entries while it runs. */
 		diff_align(&d);
-		struct ui_opts uo = { .config = c->config };
+		struct ui_opts uo = { .config = c->config, .actions = actions };
 		ui_done = ui_compare(&d, &uo) == 0;
 		if (!ui_done)
 			fprintf(stderr, "smbcmp: %s\n", uo.err);
+		if (actions) /* --junit and the exit status by action too */
+			return by_actions(&d, mode, c, junit, false, true, !ui_done);
 		/* The rest, for the report, --junit or the exit status (already 1
 		 * once a difference is known). */
 		const struct diff_counts *k = &d.counts;
