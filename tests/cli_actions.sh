@@ -95,6 +95,21 @@ grep -q 'operations compared' "$t/ops.txt" || bad "--by operations"
 run badby 2 --by verbs $C/job_nt1.pcap $C/reference.pcap
 grep -q "^smbcmp: --by wants actions, operations or auto, not 'verbs'" "$t/badby.err" || bad "--by verbs message"
 run oneby 2 --json --by actions $C/job_nt1.pcap
+# --filter by action: action fields and operation fields.
+run flt.txt 0 --text --filter 'smbcmp.action.verb == write || smbcmp.action.verb == read' \
+	$C/job_nt1.pcap $C/reference.pcap
+grep -q '^# 2 actions compared: 2 equal, 0 similar, 0 changed' "$t/flt.txt" || bad "filter on verbs"
+run flt2.txt 1 --text --filter 'smb2.cmd == 16' $C/job_nt1.pcap $C/reference.pcap
+grep -q '^# 5 actions compared: 3 equal, 0 similar, 2 changed' "$t/flt2.txt" || bad "filter on an operation field"
+run flt3.json 1 --json --filter 'smbcmp.action.status == "STATUS_NOT_SUPPORTED"' $C/job_nt1.pcap $C/reference.pcap
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["summary"]["compared"] == 1 and d["actions"][0]["a"]["status"] == "STATUS_NOT_SUPPORTED", d["summary"]
+' "$t/flt3.json" || bad "filter on the result"
+run flt4 2 --text --filter 'smbcmp.action.verb == mkdir' $C/job_nt1.pcap $C/reference.pcap
+grep -q "matches no action in either trace" "$t/flt4.err" || bad "empty action filter not said"
+run flt5 0 --text --allow-empty --filter 'smbcmp.action.verb == mkdir' $C/job_nt1.pcap $C/reference.pcap
 # JUnit by action: one testcase per action, the failures counted.
 run junit 1 --junit - $C/job_nt1.pcap $C/reference.pcap
 python3 - "$t/junit" <<'PY' || bad "junit by action"

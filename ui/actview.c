@@ -37,7 +37,7 @@ struct cmpact {
 	struct arena a;   /* per draw */
 };
 
-static const char mark[] = { ' ', '~', '!', '-', '+', '>' };
+static const char mark[] = { ' ', '~', '!', '-', '+', '>', ' ' };
 
 static struct cmpact *ca_get(struct cmpui *c)
 {
@@ -81,7 +81,8 @@ void cmp_actions_open(struct cmpui *c)
 			abort();
 		}
 		for (size_t i = 0; i < ca->ad.n; i++)
-			if (ca->ad.e[i].status != AS_UNREACHED || ca->ad.e[i].unreached)
+			if ((ca->ad.e[i].status != AS_UNREACHED || ca->ad.e[i].unreached) &&
+			    ca->ad.e[i].status != AS_FILTERED)
 				ca->rows[ca->n++] = i;
 		/* start on the first divergence */
 		for (size_t r = 0; r < ca->n; r++)

@@ -453,6 +453,7 @@ static int by_actions(struct diff *d, enum mode mode, struct cmp_opts *c, FILE *
 	findings_diff(&F, d);
 	findings_for_actions(&F);
 	actdiff_run(&ad, &d->s[0], &d->s[1]);
+	actdiff_filter(&ad, d->o.filter);
 	if (!print)
 		; /* the UI showed it */
 	else if (junit_only)
@@ -464,8 +465,12 @@ static int by_actions(struct diff *d, enum mode mode, struct cmp_opts *c, FILE *
 	const struct actdiff_counts *n = &ad.counts;
 	int rc = n->changed || n->only_a || n->only_b || n->unreached ? 1 : 0;
 	if (n->compared == 0 && !c->allow_empty) {
-		fputs("smbcmp: no SMB action in either trace, nothing compared "
-		      "(--allow-empty to accept that)\n", stderr);
+		if (c->filter)
+			fprintf(stderr, "smbcmp: --filter '%s' matches no action in either trace "
+					"(--allow-empty to accept that)\n", filter_text(c->filter));
+		else
+			fputs("smbcmp: no SMB action in either trace, nothing compared "
+			      "(--allow-empty to accept that)\n", stderr);
 		rc = 2;
 	}
 	if (junit) {

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "align.h"
+#include "filter.h"
 #include "hmap.h"
 #include "xalloc.h"
 
@@ -158,6 +159,30 @@ static void mark_unreached(struct actdiff *d)
 	}
 }
 
+/* Counts and the first divergence, from the statuses. */
+static void count(struct actdiff *d)
+{
+	memset(&d->counts, 0, sizeof(d->counts));
+	d->first_div = SIZE_MAX;
+	for (size_t i = 0; i < d->n; i++) {
+		struct actdiff_counts *c = &d->counts;
+		const struct aentry *e = &d->e[i];
+		if ((e->status == AS_UNREACHED && !e->unreached) || e->status == AS_FILTERED)
+			continue;
+		c->compared++;
+		switch (e->status) {
+		case AS_EQUAL: c->equal++; break;
+		case AS_SIMILAR: c->similar++; break;
+		case AS_CHANGED: c->changed++; break;
+		case AS_ONLY_A: c->only_a++; break;
+		case AS_ONLY_B: c->only_b++; break;
+		default: c->unreached += e->unreached; break;
+		}
+		if (e->status >= AS_CHANGED && d->first_div == SIZE_MAX)
+			d->first_div = i;
+	}
+}
+
 void actdiff_run(struct actdiff *d, const struct opset *a, const struct opset *b)
 {
 	memset(d, 0, sizeof(*d));
@@ -206,24 +231,7 @@ void actdiff_run(struct actdiff *d, const struct opset *a, const struct opset *b
 		}
 	}
 	mark_unreached(d);
-	d->first_div = SIZE_MAX;
-	for (size_t i = 0; i < d->n; i++) {
-		struct actdiff_counts *c = &d->counts;
-		const struct aentry *e = &d->e[i];
-		if (e->status == AS_UNREACHED && !e->unreached)
-			continue;
-		c->compared++;
-		switch (e->status) {
-		case AS_EQUAL: c->equal++; break;
-		case AS_SIMILAR: c->similar++; break;
-		case AS_CHANGED: c->changed++; break;
-		case AS_ONLY_A: c->only_a++; break;
-		case AS_ONLY_B: c->only_b++; break;
-		default: c->unreached += e->unreached; break;
-		}
-		if (e->status >= AS_CHANGED && d->first_div == SIZE_MAX)
-			d->first_div = i;
-	}
+	count(d);
 	for (int l = 0; l < 3; l++) {
 		free(ka[l]);
 		free(kb[l]);
@@ -379,9 +387,94 @@ const char *actdiff_note(const struct actdiff *d, size_t i)
 	return NULL;
 }
 
+/* A child of p named name showing show (text node, no field id). */
+static void pseudo(struct arena *ar, struct node *p, const char *name, const char *show)
+{
+	if (!show)
+		return;
+	struct node *n = arena_alloc(ar, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->name = name;
+	n->show = n->label = show;
+	n->field = F_INVALID;
+	n->parent = p;
+	if (p->last)
+		p->last->next = n;
+	else
+		p->child = n;
+	p->last = n;
+}
+
+static struct node *action_node(struct arena *ar, const struct action *x)
+{
+	char buf[160];
+	struct node *r = arena_alloc(ar, sizeof(*r));
+	memset(r, 0, sizeof(*r));
+	r->name = "smbcmp.action";
+	r->field = F_INVALID;
+	pseudo(ar, r, "smbcmp.action.verb", act_verb_name(x->verb));
+	pseudo(ar, r, "smbcmp.action.object", x->path);
+	pseudo(ar, r, "smbcmp.action.name", x->name);
+	pseudo(ar, r, "smbcmp.action.status",
+	       arena_strdup(ar, act_status_name(x->status, buf, sizeof(buf))));
+	if (x->known & AK_INFO)
+		pseudo(ar, r, "smbcmp.action.class",
+		       arena_strdup(ar, act_info_name(x->info, buf, sizeof(buf))));
+	if (x->known & AK_FSCTL)
+		pseudo(ar, r, "smbcmp.action.fsctl",
+		       arena_strdup(ar, act_fsctl_name(x->fsctl, buf, sizeof(buf))));
+	if (x->known & AK_PATTERN)
+		pseudo(ar, r, "smbcmp.action.pattern", x->pattern);
+	if (x->known & AK_DIALECT)
+		pseudo(ar, r, "smbcmp.action.dialect", x->pattern);
+	return r;
+}
+
+#define FILTER_ROOTS 64 /* an action's own node and its operations' trees */
+
+void actdiff_filter(struct actdiff *d, const struct filter *f)
+{
+	if (!f)
+		return;
+	struct arena ar;
+	arena_init(&ar);
+	for (size_t i = 0; i < d->n; i++) {
+		struct aentry *e = &d->e[i];
+		bool hit = false;
+		for (int s = 0; s < 2 && !hit; s++) {
+			if (e->act[s] == NONE)
+				continue;
+			const struct action *x = &d->as[s].a[e->act[s]];
+			struct node *roots[FILTER_ROOTS];
+			size_t n = 0;
+			roots[n++] = action_node(&ar, x);
+			for (uint32_t j = 0; j < x->nops && n + 2 <= FILTER_ROOTS; j++) {
+				const struct op *o = &d->s[s]->ops[d->as[s].opidx[x->ops + j]];
+				ops_trees(d->s[s], o, &ar, &roots[n], &roots[n + 1], NULL, NULL, true);
+				n += 2;
+			}
+			hit = filter_match(f, roots, n);
+			arena_reset(&ar);
+		}
+		if (!hit)
+			e->status = AS_FILTERED;
+	}
+	arena_free(&ar);
+	/* an unreached run whose first entry went: the next one stands for it */
+	for (size_t i = 0; i < d->n; i++)
+		if (d->e[i].status == AS_UNREACHED && d->e[i].unreached == 0 && i &&
+		    d->e[i - 1].status == AS_FILTERED) {
+			size_t k = i;
+			while (k < d->n && d->e[k].status == AS_UNREACHED && !d->e[k].unreached)
+				k++;
+			d->e[i].unreached = (uint32_t)(k - i);
+		}
+	count(d);
+}
+
 const char *astatus_name(enum astatus s)
 {
 	static const char *const names[] = { "equal", "similar", "changed", "only_a", "only_b",
-					     "unreached" };
+					     "unreached", "filtered" };
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

@@ -22,7 +22,8 @@
 #include "actions.h"
 #include "ops.h"
 
-enum astatus { AS_EQUAL, AS_SIMILAR, AS_CHANGED, AS_ONLY_A, AS_ONLY_B, AS_UNREACHED };
+enum astatus { AS_EQUAL, AS_SIMILAR, AS_CHANGED, AS_ONLY_A, AS_ONLY_B, AS_UNREACHED,
+	       AS_FILTERED };
 
 /* What differs in a pair (bits); AD_SIMILAR_MASK are "similar" only. */
 enum adiff {
@@ -64,6 +65,15 @@ struct actdiff {
 
 /* Builds both traces' actions, aligns and compares them. */
 void actdiff_run(struct actdiff *d, const struct opset *a, const struct opset *b);
+struct filter;
+/*
+ * Keeps the entries whose action on either side matches f (the others get
+ * AS_FILTERED and leave the counts): f sees the trees of the action's
+ * operations and its own fields smbcmp.action.verb ("query info"),
+ * .object (normalised path), .name (as written), .class (MS-FSCC name),
+ * .fsctl, .pattern, .dialect and .status ("STATUS_ACCESS_DENIED").
+ */
+void actdiff_filter(struct actdiff *d, const struct filter *f);
 void actdiff_free(struct actdiff *d);
 
 /* Whether the two traces speak different dialect families (most of A's

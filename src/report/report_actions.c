@@ -13,7 +13,7 @@
 #define MAX_WORDS 16
 #define MAX_FRAMES 8
 
-static const char mark[] = { ' ', '~', '!', '-', '+', '>' };
+static const char mark[] = { ' ', '~', '!', '-', '+', '>', ' ' };
 
 /* The frame numbers of action k of side s: "25,26,27,28" (at most
  * MAX_FRAMES, then "..."). */
@@ -118,7 +118,7 @@ void report_actions_text(struct diff *dd, const struct actdiff *d, const struct 
 	fprintf(f, "# by action: A negotiates %s, B %s (--by operations compares operation "
 		   "by operation)\n", dialect_of(d, 0), dialect_of(d, 1));
 	if (dd->o.filter)
-		fprintf(f, "# filter: %s (applies to operations; actions are built from all)\n",
+		fprintf(f, "# filter: %s (actions with a matching operation or action field)\n",
 			filter_text(dd->o.filter));
 	fprintf(f, "# %zu actions compared: %zu equal, %zu similar, %zu changed, %zu only in A, "
 		   "%zu only in B", c->compared, c->equal, c->similar, c->changed, c->only_a,
@@ -138,9 +138,11 @@ void report_actions_text(struct diff *dd, const struct actdiff *d, const struct 
 	fputc('\n', f);
 	size_t skipped = 0;
 	for (size_t i = 0; i < d->n; i++) {
+		if (d->e[i].status == AS_FILTERED)
+			continue;
 		bool show = d->e[i].status != AS_EQUAL;
 		for (size_t k = i > 2 ? i - 2 : 0; !show && k < i + 3 && k < d->n; k++)
-			show = d->e[k].status != AS_EQUAL;
+			show = d->e[k].status != AS_EQUAL && d->e[k].status != AS_FILTERED;
 		if (!show) {
 			skipped++;
 			continue;
@@ -307,7 +309,7 @@ void report_actions_json(struct diff *dd, const struct actdiff *d, const struct 
 	jw_arr(&w);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct aentry *e = &d->e[i];
-		if (e->status == AS_UNREACHED && !e->unreached)
+		if ((e->status == AS_UNREACHED && !e->unreached) || e->status == AS_FILTERED)
 			continue;
 		jw_obj(&w);
 		jw_key(&w, "index");
@@ -357,7 +359,7 @@ void report_actions_junit(struct diff *dd, const struct actdiff *d, FILE *f)
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\">\n", tests, fails);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct aentry *e = &d->e[i];
-		if (e->status == AS_UNREACHED && !e->unreached)
+		if ((e->status == AS_UNREACHED && !e->unreached) || e->status == AS_FILTERED)
 			continue;
 		const char *t = e->status == AS_UNREACHED ? unreached_text(d, i, &a) : title(d, i, &a);
 		fprintf(f, "    <testcase classname=\"smbcmp.actions\" name=\"");
