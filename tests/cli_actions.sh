@@ -120,5 +120,26 @@ fails = [c for c in cases if c.find("failure") is not None]
 assert int(r.get("tests")) == len(cases) and int(r.get("failures")) == len(fails), (r.attrib, len(cases), len(fails))
 assert all(c.get("classname") == "smbcmp.actions" for c in cases)
 PY
+# Corrupted SMB1 captures compared by action: never a crash (0, 1 or 2).
+for f in $C/job_nt1.pcap $C/job_lanman2.pcap $C/nmap_smb.pcap; do
+	python3 - "$f" "$t" <<'PY'
+import random, sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+rng = random.Random(20)
+for k in range(25):
+    d = bytearray(data)
+    for _ in range(1 + k % 6):
+        i = rng.randrange(40, len(d))
+        d[i] = rng.randrange(256)
+    if k % 5 == 4:
+        d = d[:rng.randrange(40, len(d))]
+    open('%s/flip%02d.pcap' % (sys.argv[2], k), 'wb').write(d)
+PY
+	for g in "$t"/flip*.pcap; do
+		timeout 20 "$S" --json --by actions "$g" $C/reference.pcap >/dev/null 2>"$t/flip.err"
+		rc=$?
+		[ $rc -le 2 ] || bad "$(basename "$f") corrupted ($(basename "$g")): exit $rc $(head -c 300 "$t/flip.err")"
+	done
+done
 [ $fail = 0 ] && echo "cli_actions: ok"
 exit $fail

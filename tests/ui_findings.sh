@@ -41,8 +41,9 @@ quit() { # quit NAME STATUS
 	screen | grep -q "exit=$2" || { fail "$1: exit status"; screen | tail -20; }
 }
 
-# --- the SMB1-only camera against the SMB 3.1.1 reference
-start captures/camera.pcap captures/reference.pcap
+# --- the SMB1-only camera against the SMB 3.1.1 reference, operation by
+# operation (across dialects the UI opens on the actions: ui_actions.sh)
+start "--by operations captures/camera.pcap" captures/reference.pcap
 wait_for "view opens" "B: frame operation|built without" || exit 1
 if screen | grep -q "built without"; then
 	echo "SKIP: smbcmp built without src/diff.c"
