@@ -65,6 +65,7 @@ check_pairing lm.json 80
 run lm.txt 1 --text $C/job_lanman2.pcap $C/reference.pcap
 grep -q 'a LANMAN level has no NT class' "$t/lm.txt" || bad "lanman: LANMAN level not named"
 grep -q 'LANMAN dialects have no DFS' "$t/lm.txt" || bad "lanman: DFS probe not named"
+grep -q "A's LANMAN2.1 has no NT status codes" "$t/lm.txt" || bad "lanman: no NT status / OEM names not named"
 
 # Other SMB1 clients: JCIFS, Nmap (reconnects per operation, 1 KiB chunks).
 run jcifs.json 1 --json $C/jcifs.pcap $C/reference.pcap

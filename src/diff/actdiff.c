@@ -354,8 +354,14 @@ size_t actdiff_words(const struct actdiff *d, size_t i, struct arena *ar,
 		SAY("chunking: A %s, B %s%s", chunks(ar, a), chunks(ar, b),
 		    e->diffs & (AD_EXTENT | AD_DATA) ? "" :
 		    (a->known & b->known & AK_DIGEST) ? " (same bytes)" : " (same extent)");
-	if (e->diffs & AD_DIALECT)
+	if (e->diffs & AD_DIALECT) {
 		SAY("dialect: A %s, B %s", a->pattern ? a->pattern : "-", b->pattern ? b->pattern : "-");
+		for (int s = 0; s < 2; s++)
+			if (d->pre_nt[s] && !d->pre_nt[!s])
+				SAY("%c's %s has no NT status codes (its DOS errors read here as the NT "
+				    "statuses they stand for) and names in the OEM code page, not Unicode",
+				    s ? 'B' : 'A', d->dialect[s]);
+	}
 	if ((e->diffs & AD_CASE) && !(e->diffs & AD_PATTERN))
 		SAY("case: A %s, B %s", a->name ? a->name : a->pattern ? a->pattern : "-",
 		    b->name ? b->name : b->pattern ? b->pattern : "-");
