@@ -513,6 +513,8 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 	case REQ_NEXT_DIFF: cmp_next_diff(c, 1); return RD_ALL;
 	case REQ_PREV_DIFF: cmp_next_diff(c, -1); return RD_ALL;
 	case REQ_FINDINGS: cmp_findings_open(c); return RD_ALL;
+	case REQ_FINDING_NEXT: cmp_finding_step(c, 1); return RD_ALL;
+	case REQ_FINDING_PREV: cmp_finding_step(c, -1); return RD_ALL;
 	case REQ_MASK:
 		if (!c->user) {
 			ui_msg(&c->m, true, "No mask rules in use");

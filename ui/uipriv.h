@@ -54,6 +54,8 @@
 	_(NEXT_DIFF, "next-diff", 3, "Next difference", ']')                             \
 	_(PREV_DIFF, "prev-diff", 3, "Previous difference", '[')                         \
 	_(FINDINGS, "findings", 3, "Findings: session profile, what differs ranked (Enter: go to it)", 'F', '!') \
+	_(FINDING_NEXT, "finding-next", 3, "Next operation of the finding gone to from the findings", '}') \
+	_(FINDING_PREV, "finding-prev", 3, "Previous operation of that finding", '{')    \
 	_(MASK, "mask", 3, "Toggle masking of volatile fields", 'm')                     \
 	_(MASK_FIELD, "mask-field", 3, "Ignore/compare the field under the cursor", 'a') \
 	_(LOCKSTEP, "lockstep", 3, "Scroll both trees together or apart", 'y')           \
