@@ -115,7 +115,7 @@ start captures/reference.pcap captures/smb2_02.pcap
 wait_for "counts" "^42 operations: changed 1, similar 39, only A 0, only B 2"
 keys F
 keys Enter
-status_has "finding 1: smb2.flags" "^Finding 1 \(systematic\): operation #[0-9]+, field smb2.flags$"
+status_has "finding 1: smb2.flags" "^Finding 1 \(systematic\) 1/[0-9]+: operation #[0-9]+, field smb2.flags$"
 keys a
 status_has "a on a flags field" "^Ignoring smb2.flags and its [0-9]+ bits"
 keys Tab Tab
