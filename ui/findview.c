@@ -388,10 +388,9 @@ void cmp_findings_draw(struct cmpui *c)
 {
 	struct cmpfind *cf = c->fnd;
 	char t[1200];
-	snprintf(t, sizeof(t), " smbcmp findings  A: %s   B: %s", trace_path(c->d->t[0]),
-		 trace_path(c->d->t[1]));
-	put_text(0, 0, COLS, t, line_attr(LINE_TITLE), true);
-	put_text(0, COLS - 7, 7, "? help ", line_attr(LINE_TITLE), true);
+	const char *label[] = { "A: ", "   B: " };
+	const char *path[] = { trace_path(c->d->t[0]), trace_path(c->d->t[1]) };
+	title_draw(" smbcmp findings  ", label, path, 2, "");
 	int avail = LINES - 2;
 	int dh = avail / 3 < 8 ? avail / 3 : 8;
 	int lh = avail - dh;
