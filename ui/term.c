@@ -326,7 +326,7 @@ static void short_path(const char *p, int w, char *out, size_t n)
 void title_draw(const char *lead, const char *const *label, const char *const *path, int np,
 		const char *status)
 {
-	int w = COLS - 7; /* "? help " on the right */
+	int w = COLS - 8; /* a space and "? help " on the right */
 	int fixed = text_width(lead) + text_width(status), want = 0, pw[4];
 	np = np < 4 ? np : 4;
 	for (int i = 0; i < np; i++) {
@@ -362,7 +362,7 @@ void title_draw(const char *lead, const char *const *label, const char *const *p
 	if (o < sizeof(t))
 		snprintf(t + o, sizeof(t) - o, "%s", status);
 	put_text(0, 0, COLS, t, line_attr(LINE_TITLE), true);
-	put_text(0, w, 7, "? help ", line_attr(LINE_TITLE), true);
+	put_text(0, COLS - 7, 7, "? help ", line_attr(LINE_TITLE), true);
 }
 
 static bool add_key(char *out, size_t n, size_t *len, int k)
