@@ -117,6 +117,8 @@ keys v
 status_has "v says why" "^One layout when comparing"
 
 # --- 3. ) and ( over the changed fields of the selected operation
+keys g ')'
+status_has ") on an equal operation" "^No changed field in this operation"
 keys : 3 4 Enter
 keys ')'
 status_has ") from the list: tree A's first changed field" '^Changed field 1/[0-9]+ in A: smb2\.filename == "snapshot\.jpg"'

@@ -481,7 +481,8 @@ static void change_step(struct cmpui *c, int dir, long count)
 	}
 	const char *sn = side ? "B" : "A";
 	if (!total) {
-		ui_msg(&c->m, true, "No changed field in %s (] and [ go to the next difference)", sn);
+		ui_msg(&c->m, true, "No changed field in %s (] and [ go to the next difference)",
+		       from_list ? "this operation" : sn);
 		return;
 	}
 	long steps = count > 0 ? count : 1;
