@@ -65,7 +65,7 @@ has "Esc: back to the comparison" "B: frame operation"
 keys '!'
 has "! opens the findings too" "^ smbcmp findings"
 keys Enter
-status_has "Enter goes to the finding's operation" "^Finding 1 \(diagnosis\): operation #0$"
+status_has "Enter goes to the finding's operation" "^Finding 1 \(diagnosis\) 1/1: operation #0$"
 has "its row" "^≠ +4 Negotiate Protocol +│ +4 Negotiate Protocol"
 keys '?'
 has "help lists the findings key" "F !.* findings +Findings: session profile"
@@ -83,10 +83,14 @@ keys F
 has "first finding" "^ +1\. systematic +dialect: A SMB 3.1.1"
 keys j Enter
 status_has "Enter on a finding: its first operation, its field" \
-	"^Finding 2 \(systematic\): operation #10, field smb2.output_buffer_len$"
+	"^Finding 2 \(systematic\) 1/4: operation #10, field smb2.output_buffer_len$"
 has "tree of that operation" "^ A: Find .*share +B: Find"
 keys C-l
 status_has "the field selected in tree A" "^smb2.output_buffer_len == 8388608 +11/42$"
+keys '}'
+status_has "} the finding's next operation" "^Finding 2 \(systematic\) 2/4: operation #11, field smb2.output_buffer_len$"
+keys '{' '{'
+status_has "{ back, then none above" "^No operation of finding 2 above$"
 # masks off: the comparison restarts, the findings come again after it
 keys m
 status_has "masks off" "^Masks off"
@@ -112,7 +116,7 @@ start captures/reference.pcap captures/smb2_02.pcap
 wait_for "counts" "^42 operations: changed 1, similar 39, only A 0, only B 2"
 keys F
 keys Enter
-status_has "finding 1: smb2.flags" "^Finding 1 \(systematic\): operation #[0-9]+, field smb2.flags$"
+status_has "finding 1: smb2.flags" "^Finding 1 \(systematic\) 1/[0-9]+: operation #[0-9]+, field smb2.flags$"
 keys a
 status_has "a on a flags field" "^Ignoring smb2.flags and its [0-9]+ bits"
 keys Tab Tab

@@ -153,6 +153,7 @@ static void browse_work(void *ctx)
 	}
 	b->bg_running = false;
 	if (r > 0) {
+		plist_grow(&b->pl, true); /* summaries again: DCE/RPC calls by name */
 		open_row(b);
 		if (!b->m.text[0] || !b->m.err) /* a warning (a limit hit) stays */
 			ui_msg(&b->m, false, "%s: done", b->o->bg->what);
@@ -390,22 +391,21 @@ static void draw_pane(struct browse *b, enum pane p, int y, int x, int h, int w)
 
 static void draw_title(struct browse *b)
 {
-	char left[1024];
-	int n = snprintf(left, sizeof(left), " smbcmp  %s  %zu/%zu frames", trace_path(b->t),
-			 b->pl.nrows, b->pl.nframes);
-	if (trace_indexing(b->t) && n > 0 && (size_t)n < sizeof(left))
-		n += snprintf(left + n, sizeof(left) - (size_t)n, "  [indexing %u%%]",
+	char st[1024];
+	int n = snprintf(st, sizeof(st), "  %zu/%zu frames", b->pl.nrows, b->pl.nframes);
+	if (trace_indexing(b->t) && n > 0 && (size_t)n < sizeof(st))
+		n += snprintf(st + n, sizeof(st) - (size_t)n, "  [indexing %u%%]",
 			      trace_index_percent(b->t));
-	else if (b->bg_running && n > 0 && (size_t)n < sizeof(left))
-		n += snprintf(left + n, sizeof(left) - (size_t)n, "  [%s]", b->o->bg->what);
-	if (b->pl.stream_on && n > 0 && (size_t)n < sizeof(left))
-		n += snprintf(left + n, sizeof(left) - (size_t)n, "  [%s stream %u]",
+	else if (b->bg_running && n > 0 && (size_t)n < sizeof(st))
+		n += snprintf(st + n, sizeof(st) - (size_t)n, "  [%s]",
+			      b->o->bg->tag ? b->o->bg->tag : b->o->bg->what);
+	if (b->pl.stream_on && n > 0 && (size_t)n < sizeof(st))
+		n += snprintf(st + n, sizeof(st) - (size_t)n, "  [%s stream %u]",
 			      b->pl.udp ? "udp" : "tcp", b->pl.stream);
-	if (b->filter_text[0] && n > 0 && (size_t)n < sizeof(left))
-		snprintf(left + n, sizeof(left) - (size_t)n, "  [filter: %s]", b->filter_text);
-	put_text(0, 0, COLS, left, line_attr(LINE_TITLE), true);
-	const char *help = "? help ";
-	put_text(0, COLS - 7, 7, help, line_attr(LINE_TITLE), true);
+	if (b->filter_text[0] && n > 0 && (size_t)n < sizeof(st))
+		snprintf(st + n, sizeof(st) - (size_t)n, "  [filter: %s]", b->filter_text);
+	const char *label = "", *path = trace_path(b->t);
+	title_draw(" smbcmp  ", &label, &path, 1, st);
 }
 
 static void draw_status(struct browse *b)
@@ -551,7 +551,7 @@ static unsigned app_request(struct browse *b, enum request req, long count)
 		resize_pane(b, req == REQ_GROW ? 4 : -4);
 		return RD_ALL;
 	case REQ_HELP:
-		help_screen(&b->km, "smbcmp", 0x37); /* all but the compare section */
+		help_screen(&b->km, "smbcmp", 0x37, 0); /* all but the compare section */
 		return RD_ALL;
 	case REQ_REDRAW:
 		clearok(curscr, TRUE);
@@ -562,6 +562,12 @@ static unsigned app_request(struct browse *b, enum request req, long count)
 	case REQ_PREV_DIFF:
 	case REQ_MASK:
 	case REQ_MASK_FIELD:
+	case REQ_NEXT_CHANGE:
+	case REQ_PREV_CHANGE:
+	case REQ_FINDINGS:
+	case REQ_ACTIONS:
+	case REQ_FINDING_NEXT:
+	case REQ_FINDING_PREV:
 	case REQ_LOCKSTEP:
 		ui_msg(&b->m, false, "Only when comparing two traces");
 		return RD_STATUS;

@@ -127,6 +127,9 @@ void cmp_findings_draw(struct cmpui *c);
 /* Requests while it is shown; EV_UNHANDLED for the comparison's own
  * (help, redraw). */
 unsigned cmp_findings_request(struct cmpui *c, enum request req, long count);
+/* } and {: the next (dir > 0) or previous operation, from the cursor, of
+ * the finding last gone to from the view. */
+void cmp_finding_step(struct cmpui *c, int dir);
 
 /* ---- actview.c: the comparison by action and its view ---- */
 

@@ -252,17 +252,18 @@ static void draw(struct cmpui *c)
 		refresh();
 		return;
 	}
-	int n = snprintf(bar, sizeof(bar), " smbcmp  A: %s   B: %s", trace_path(c->d->t[0]),
-			 trace_path(c->d->t[1]));
-	if (c->d->o.filter && n > 0 && (size_t)n < sizeof(bar))
-		n += snprintf(bar + n, sizeof(bar) - (size_t)n, "  [filter: %s]", c->filter_text);
-	/* Progress here too: the status line shows the field while a tree
-	 * has focus. */
-	if (c->d->ncompared < c->d->n && n > 0 && (size_t)n < sizeof(bar))
-		snprintf(bar + n, sizeof(bar) - (size_t)n, "  [comparing %u%%]",
-			 (unsigned)(c->d->ncompared * 100 / c->d->n));
-	put_text(0, 0, COLS, bar, line_attr(LINE_TITLE), true);
-	put_text(0, COLS - 7, 7, "? help ", line_attr(LINE_TITLE), true);
+	/* Progress here too (the status line shows the field while a tree
+	 * has focus), before the filter, which may be cut. */
+	int n = 0;
+	bar[0] = '\0';
+	if (c->d->ncompared < c->d->n)
+		n = snprintf(bar, sizeof(bar), "  [comparing %u%%]",
+			     (unsigned)(c->d->ncompared * 100 / c->d->n));
+	if (c->d->o.filter && n >= 0 && (size_t)n < sizeof(bar))
+		snprintf(bar + n, sizeof(bar) - (size_t)n, "  [filter: %s]", c->filter_text);
+	const char *label[] = { "A: ", "   B: " };
+	const char *path[] = { trace_path(c->d->t[0]), trace_path(c->d->t[1]) };
+	title_draw(" smbcmp  ", label, path, 2, bar);
 	int h = LINES - 2, half = (COLS - 3) / 2;
 	int lh = h * c->list_weight / 100;
 	if (lh < 3)
@@ -278,7 +279,7 @@ static void draw(struct cmpui *c)
 	for (int s = 0; s < 2; s++) {
 		const struct op *op = e != SIZE_MAX ? cmp_entry_op(c, e, s) : NULL;
 		snprintf(bar, sizeof(bar), " %s: %s", s ? "B" : "A",
-			 op ? (c->det.key[s] ? c->det.key[s] : op_cmd_name(op)) : "(none)");
+			 op ? op_title(&c->da, op) : "(none)");
 		int x = s ? tw + 1 : 0, w = s ? COLS - tw - 1 : tw;
 		put_text(ty, x, w, bar,
 			 line_attr(c->focus == (enum cpane)(C_TREE_A + s) ? LINE_TITLE : LINE_HEADER),
@@ -448,6 +449,74 @@ static void goto_frame(struct cmpui *c, int side, uint32_t num)
 	       side ? 'B' : 'A', best_num);
 }
 
+/* ---- changed fields, one after the other ---- */
+
+/*
+ * ) and (: the next (dir > 0) or previous changed field of the focused
+ * tree, count times; from the list, the first (last) one of tree A, or of
+ * B when A has none. The differ's changed nodes (c->changed) in
+ * depth-first order, the cursor's place among them.
+ */
+static void change_step(struct cmpui *c, int dir, long count)
+{
+	bool from_list = c->focus == C_LIST;
+	int side = c->focus == C_TREE_B ? 1 : 0;
+	size_t total = 0, before = 0;
+	bool on = false; /* the cursor is on a changed node */
+	for (int tries = 0; tries < 2; tries++) {
+		struct ftree *ft = &c->ft[side];
+		const struct node *cur = from_list ? NULL : ftree_node(ft);
+		bool seen = false;
+		total = before = 0;
+		on = false;
+		for (struct node *n = ft->root ? ft->root->child : NULL; n; n = node_next(n)) {
+			if (n == cur)
+				seen = true;
+			if (!hmap_get(&c->changed, node_key(n)))
+				continue;
+			total++;
+			if (n == cur)
+				on = true;
+			else if (!seen)
+				before++;
+		}
+		if (total || !from_list)
+			break;
+		side = 1;
+	}
+	const char *sn = side ? "B" : "A";
+	if (!total) {
+		ui_msg(&c->m, true, "No changed field in %s (] and [ go to the next difference)",
+		       from_list ? "this operation" : sn);
+		return;
+	}
+	long steps = count > 0 ? count : 1;
+	long k;
+	if (from_list)
+		k = dir > 0 ? steps - 1 : (long)total - steps;
+	else
+		k = dir > 0 ? (long)before + (on ? 1 : 0) + steps - 1 : (long)before - steps;
+	if (k < 0 || k >= (long)total) {
+		ui_msg(&c->m, false, "No changed field %s in %s (of %zu; ] and [: other operations)",
+		       dir > 0 ? "below" : "above", sn, total);
+		return;
+	}
+	struct ftree *ft = &c->ft[side];
+	size_t i = 0;
+	for (struct node *n = ft->root->child; n; n = node_next(n))
+		if (hmap_get(&c->changed, node_key(n)) && i++ == (size_t)k) {
+			ftree_reveal(ft, n);
+			break;
+		}
+	ftree_reflow(&c->ft[!side]); /* shared expansion state */
+	c->focus = (enum cpane)(C_TREE_A + side);
+	if (c->lockstep)
+		follow_other(c, side);
+	char f[256];
+	field_filter_text(ftree_node(ft), f, sizeof(f));
+	ui_msg(&c->m, false, "Changed field %ld/%zu in %s: %s", k + 1, total, sn, f);
+}
+
 /* ---- requests ---- */
 
 static void mask_field(struct cmpui *c)
@@ -519,6 +588,8 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 	case REQ_PREV_DIFF: cmp_next_diff(c, -1); return RD_ALL;
 	case REQ_FINDINGS: cmp_findings_open(c); return RD_ALL;
 	case REQ_ACTIONS: cmp_actions_open(c); return RD_ALL;
+	case REQ_FINDING_NEXT: cmp_finding_step(c, 1); return RD_ALL;
+	case REQ_FINDING_PREV: cmp_finding_step(c, -1); return RD_ALL;
 	case REQ_MASK:
 		if (!c->user) {
 			ui_msg(&c->m, true, "No mask rules in use");
@@ -543,7 +614,10 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 			c->list_weight += d;
 		return RD_ALL;
 	}
-	case REQ_HELP: help_screen(&c->km, "smbcmp compare", 0x3f); return RD_ALL;
+	case REQ_HELP:
+		help_screen(&c->km, "smbcmp compare", 0x3f,
+			    REQ_BIT(REQ_STREAM) | REQ_BIT(REQ_MATCH) | REQ_BIT(REQ_LAYOUT));
+		return RD_ALL;
 	case REQ_REDRAW: clearok(curscr, TRUE); return RD_ALL;
 	case REQ_QUIT: return EV_QUIT;
 	case REQ_FIRST:
@@ -565,10 +639,18 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 	case REQ_FIND_NEXT: search_step(c, 1); return RD_ALL;
 	case REQ_FIND_PREV: search_step(c, -1); return RD_ALL;
 	case REQ_FILTER: filter_prompt(c); return RD_ALL;
+	case REQ_NEXT_CHANGE: change_step(c, 1, count); return RD_ALL;
+	case REQ_PREV_CHANGE: change_step(c, -1, count); return RD_ALL;
+	/* What only the one-trace browser does, said in words that fit 80
+	 * columns (help_screen leaves them out here). */
 	case REQ_STREAM:
+		ui_msg(&c->m, false, "Rows pair operations of two traces: no one connection to follow");
+		return RD_STATUS;
 	case REQ_MATCH:
+		ui_msg(&c->m, false, "Each row already holds a request and its response");
+		return RD_STATUS;
 	case REQ_LAYOUT:
-		ui_msg(&c->m, false, "Only when browsing one trace (the rows are request/response pairs)");
+		ui_msg(&c->m, false, "One layout when comparing: + and - resize the list");
 		return RD_STATUS;
 	default:
 		return RD_NONE;
@@ -593,8 +675,11 @@ static unsigned dispatch(struct cmpui *c, enum request req, long count)
 		r = 0;
 		for (long i = 0; i < times; i++)
 			r |= c->v[c->focus].ops->request(&c->v[c->focus], req);
+		/* The expansion state is shared: the other tree follows it
+		 * (collapse-all too) even when it scrolls apart. */
+		if (!(r & EV_UNHANDLED))
+			ftree_reflow(&c->ft[!side]);
 		if (!(r & EV_UNHANDLED) && c->lockstep) {
-			ftree_reflow(&c->ft[!side]); /* shared expansion state */
 			follow_other(c, side);
 			c->ft[!side].hscroll = c->ft[side].hscroll;
 		}

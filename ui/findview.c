@@ -16,7 +16,8 @@
  * fields. Enter goes to the operation in the comparison (the first
  * divergence, the first failure, or the finding's first operation) and
  * selects the first field the finding names when that operation's trees
- * have a field of that name; the focus goes to that tree.
+ * have a field of that name; the focus goes to that tree. } and { then
+ * go to the next and previous operation of that finding.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ struct cmpfind {
 	size_t h;        /* list height of the last draw (paging) */
 	int hscroll;
 	int namew;       /* profile name column */
+	size_t last;     /* finding last gone to (} and {), or SIZE_MAX */
 };
 
 /* Finding kinds to line types. */
@@ -152,6 +154,7 @@ static void build_items(struct cmpui *c)
 	size_t cap = 0;
 	cf->n = cf->cur = cf->top = 0;
 	cf->hscroll = 0;
+	cf->last = SIZE_MAX;
 	cf->namew = 15; /* "Session profile" */
 	/* What fails and what differs first, then the sessions side by side. */
 	add(cf, &cap, FL_HEAD_FINDINGS, 0, NULL);
@@ -385,10 +388,9 @@ void cmp_findings_draw(struct cmpui *c)
 {
 	struct cmpfind *cf = c->fnd;
 	char t[1200];
-	snprintf(t, sizeof(t), " smbcmp findings  A: %s   B: %s", trace_path(c->d->t[0]),
-		 trace_path(c->d->t[1]));
-	put_text(0, 0, COLS, t, line_attr(LINE_TITLE), true);
-	put_text(0, COLS - 7, 7, "? help ", line_attr(LINE_TITLE), true);
+	const char *label[] = { "A: ", "   B: " };
+	const char *path[] = { trace_path(c->d->t[0]), trace_path(c->d->t[1]) };
+	title_draw(" smbcmp findings  ", label, path, 2, "");
 	int avail = LINES - 2;
 	int dh = avail / 3 < 8 ? avail / 3 : 8;
 	int lh = avail - dh;
@@ -528,6 +530,8 @@ static void go_to(struct cmpui *c, size_t e, const char *field, const char *what
 	       sel ? field : "");
 }
 
+static void go_to_op(struct cmpui *c, size_t k);
+
 static void enter(struct cmpui *c)
 {
 	struct cmpfind *cf = c->fnd;
@@ -552,9 +556,46 @@ static void enter(struct cmpui *c)
 		ui_msg(&c->m, true, "This finding names no operation");
 		return;
 	}
-	char what[64];
-	snprintf(what, sizeof(what), "Finding %zu (%s)", x->i + 1, fkind_name(f->kind));
-	go_to(c, f->ops[0], f->nf ? f->f[0].name : NULL, what);
+	cf->last = x->i;
+	go_to_op(c, 0);
+}
+
+/* Goes to operation k of the finding last gone to. */
+static void go_to_op(struct cmpui *c, size_t k)
+{
+	const struct finding *f = c->fnd->F.v[c->fnd->last];
+	char what[96];
+	snprintf(what, sizeof(what), "Finding %zu (%s) %zu/%zu", c->fnd->last + 1,
+		 fkind_name(f->kind), k + 1, f->nops);
+	go_to(c, f->ops[k], f->nf ? f->f[0].name : NULL, what);
+}
+
+void cmp_finding_step(struct cmpui *c, int dir)
+{
+	const struct cmpfind *cf = c->fnd;
+	if (!cmp_findings_known(c) || cf->last == SIZE_MAX) {
+		ui_msg(&c->m, true, "No finding gone to yet (F, then Enter on a finding)");
+		return;
+	}
+	const struct finding *f = cf->F.v[cf->last];
+	size_t e = cmp_cur_entry(c), k;
+	if (dir > 0) {
+		for (k = 0; k < f->nops && f->ops[k] <= e; k++)
+			;
+		if (k == f->nops) {
+			ui_msg(&c->m, false, "No operation of finding %zu below", cf->last + 1);
+			return;
+		}
+	} else {
+		for (k = f->nops; k && f->ops[k - 1] >= e; k--)
+			;
+		if (!k) {
+			ui_msg(&c->m, false, "No operation of finding %zu above", cf->last + 1);
+			return;
+		}
+		k--;
+	}
+	go_to_op(c, k);
 }
 
 unsigned cmp_findings_request(struct cmpui *c, enum request req, long count)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "list.h"
+#include "ops.h"
 #include "output.h"
 #include "xalloc.h"
 
@@ -93,7 +94,10 @@ const struct rowinfo *plist_info(struct plist *pl, size_t fi)
 	/* The _cmp variant: same summary and marks, but READ/WRITE payloads
 	 * are not formatted as megabytes of hex for a list row. */
 	struct node *root = trace_dissect_frame_cmp(pl->t, &pl->scratch, fi, &sum);
-	ri->sum = arena_strdup(&pl->cache, sum ? sum : "");
+	/* With tshark's grafts, a DCE/RPC call is named as tshark does
+	 * ("OpenHKU request"), not by the SMB message that carries it. */
+	const char *rpc = rpc_frame_info(&pl->cache, root);
+	ri->sum = rpc ? rpc : arena_strdup(&pl->cache, sum ? sum : "");
 	ri->flags = RF_DONE;
 	if (strstr(ri->sum, "Error:"))
 		ri->flags |= RF_ERROR;

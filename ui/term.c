@@ -284,6 +284,87 @@ int term_prompt(const char *prompt, char *buf, size_t n)
 	return ret;
 }
 
+/* Bytes of the longest head of s that fits in w columns. */
+static size_t head_fitting(const char *s, int w)
+{
+	size_t n = 0;
+	int used = 0, cw;
+	wchar_t wc;
+	while (s[n]) {
+		size_t k = next_char(s + n, &wc, &cw);
+		if (used + cw > w)
+			break;
+		used += cw;
+		n += k;
+	}
+	return n;
+}
+
+/* p in at most w columns: whole, else "…/" and its longest tail of whole
+ * path components that fits, else "…/" and the start of its name cut
+ * with "…" (the start tells names apart more often than the end). */
+static void short_path(const char *p, int w, char *out, size_t n)
+{
+	if (text_width(p) <= w) {
+		snprintf(out, n, "%s", p);
+		return;
+	}
+	for (const char *s = strchr(p, '/'); s; s = strchr(s + 1, '/'))
+		if (s[1] && text_width(s + 1) + 2 <= w) {
+			snprintf(out, n, "…/%s", s + 1);
+			return;
+		}
+	const char *base = strrchr(p, '/');
+	base = base && base[1] ? base + 1 : p;
+	const char *pre = base == p ? "" : "…/";
+	int room = w - (base == p ? 0 : 2) - 1;
+	snprintf(out, n, "%s%.*s…", pre, (int)head_fitting(base, room > 0 ? room : 0), base);
+}
+
+#define TITLE_PATH_MIN 12 /* columns a path keeps however narrow the title */
+
+void title_draw(const char *lead, const char *const *label, const char *const *path, int np,
+		const char *status)
+{
+	int w = COLS - 8; /* a space and "? help " on the right */
+	int fixed = text_width(lead) + text_width(status), want = 0, pw[4];
+	np = np < 4 ? np : 4;
+	for (int i = 0; i < np; i++) {
+		fixed += text_width(label[i]);
+		want += pw[i] = text_width(path[i]);
+	}
+	int room = w - fixed;
+	if (want > room) {
+		/* Equal shares, what a short path leaves going to the others. */
+		int left = room, k = np;
+		bool fits[4] = { false };
+		for (bool again = true; again;) {
+			again = false;
+			for (int i = 0; i < np; i++)
+				if (!fits[i] && k && pw[i] <= left / k) {
+					fits[i] = again = true;
+					left -= pw[i];
+					k--;
+				}
+		}
+		for (int i = 0; i < np; i++)
+			if (!fits[i]) {
+				pw[i] = k ? left / k : 0;
+				pw[i] = pw[i] < TITLE_PATH_MIN ? TITLE_PATH_MIN : pw[i];
+			}
+	}
+	char t[2048], sp[1024];
+	size_t o = (size_t)snprintf(t, sizeof(t), "%s", lead);
+	for (int i = 0; i < np && o < sizeof(t); i++) {
+		short_path(path[i], pw[i], sp, sizeof(sp));
+		o += (size_t)snprintf(t + o, sizeof(t) - o, "%s%s", label[i], sp);
+	}
+	if (o < sizeof(t))
+		snprintf(t + o, sizeof(t) - o, "%s", status);
+	put_text(0, 0, COLS, t, line_attr(LINE_TITLE), true);
+	put_text(0, COLS - 7, 7, "? help ", line_attr(LINE_TITLE), true);
+}
+
 static bool add_key(char *out, size_t n, size_t *len, int k)
 {
 	char kn[32];
@@ -317,7 +398,8 @@ static void keys_of(const struct keymap *km, enum request r, char *out, size_t n
 	}
 }
 
-void help_screen(const struct keymap *km, const char *title, unsigned sections)
+void help_screen(const struct keymap *km, const char *title, unsigned sections,
+		 uint64_t hidden)
 {
 	char lines[REQ_COUNT + 16][160];
 	enum line_type types[REQ_COUNT + 16];
@@ -331,7 +413,7 @@ void help_screen(const struct keymap *km, const char *title, unsigned sections)
 		types[nl] = LINE_PROTO;
 		snprintf(lines[nl++], sizeof(lines[0]), "%s", req_sections[s]);
 		for (int r = 1; r < REQ_COUNT; r++) {
-			if (req_table[r].section != s)
+			if (req_table[r].section != s || (hidden & REQ_BIT(r)))
 				continue;
 			char keys[64];
 			keys_of(km, (enum request)r, keys, sizeof(keys));
@@ -342,25 +424,35 @@ void help_screen(const struct keymap *km, const char *title, unsigned sections)
 	}
 	for (;;) {
 		erase();
-		put_fmt(0, 0, COLS, line_attr(LINE_TITLE), true, "%s — keys (q to close)", title);
 		size_t h = LINES > 2 ? (size_t)LINES - 2 : 1;
+		size_t last = nl > h ? nl - h : 0;
+		top = top < last ? top : last;
+		put_fmt(0, 0, COLS, line_attr(LINE_TITLE), true, "%s — keys (q to close)", title);
 		for (size_t i = 0; i < h && top + i < nl; i++)
 			put_text((int)i + 1, 0, COLS, lines[top + i], line_attr(types[top + i]), true);
-		put_text(LINES - 1, 0, COLS,
-			 "Rebind in ~/.config/smbcmp/config, [keys] section: name = key ...",
-			 line_attr(LINE_STATUS), true);
+		if (top + h < nl) /* what is below, on the status line */
+			put_fmt(LINES - 1, 0, COLS, line_attr(LINE_STATUS) | A_BOLD, true,
+				"-- more: %zu lines below (j, Down, PgDn, Space, G) --", nl - top - h);
+		else
+			put_text(LINES - 1, 0, COLS,
+				 "Rebind in ~/.config/smbcmp/config, [keys] section: name = key ...",
+				 line_attr(LINE_STATUS), true);
 		refresh();
 		int k = term_key();
 		if (k == 'q' || k == 'Q' || k == 27 || k == '?' || k == KEY_F(1))
 			return;
-		if ((k == 'j' || k == KEY_DOWN) && top + h < nl)
-			top++;
-		else if ((k == 'k' || k == KEY_UP) && top)
+		if (k == 'j' || k == KEY_DOWN || k == CTRL('n'))
+			top = top < last ? top + 1 : last;
+		else if ((k == 'k' || k == KEY_UP || k == CTRL('p')) && top)
 			top--;
-		else if (k == KEY_NPAGE || k == ' ')
-			top = top + h < nl ? top + h : top;
-		else if (k == KEY_PPAGE)
+		else if (k == KEY_NPAGE || k == ' ' || k == CTRL('f') || k == CTRL('d'))
+			top = top + h < last ? top + h : last;
+		else if (k == KEY_PPAGE || k == CTRL('b') || k == CTRL('u'))
 			top = top > h ? top - h : 0;
+		else if (k == 'g' || k == KEY_HOME || k == '<')
+			top = 0;
+		else if (k == 'G' || k == KEY_END || k == '>')
+			top = last;
 	}
 }
 

@@ -38,6 +38,7 @@ struct ui_bg {
 	void (*stop)(void *ctx);
 	const char *what;       /* status text while it runs */
 	void *ctx;
+	const char *tag;        /* the title's short form ("tshark running") */
 };
 
 struct ui_opts {

@@ -55,8 +55,12 @@
 	_(PREV_DIFF, "prev-diff", 3, "Previous difference", '[')                         \
 	_(FINDINGS, "findings", 3, "Findings: session profile, what differs ranked (Enter: go to it)", 'F', '!') \
 	_(ACTIONS, "actions", 3, "Actions: what each client does, across dialects (Enter: its operation)", 'A') \
+	_(FINDING_NEXT, "finding-next", 3, "Next operation of the finding gone to from the findings", '}') \
+	_(FINDING_PREV, "finding-prev", 3, "Previous operation of that finding", '{')    \
 	_(MASK, "mask", 3, "Toggle masking of volatile fields", 'm')                     \
 	_(MASK_FIELD, "mask-field", 3, "Ignore/compare the field under the cursor", 'a') \
+	_(NEXT_CHANGE, "next-change", 3, "Next changed field in the tree (list: from tree A)", ')') \
+	_(PREV_CHANGE, "prev-change", 3, "Previous changed field in the tree", '(')     \
 	_(LOCKSTEP, "lockstep", 3, "Scroll both trees together or apart", 'y')           \
 	_(FOCUS_NEXT, "focus-next", 4, "Next pane (compare: next side)", '\t')           \
 	_(FOCUS_PREV, "focus-prev", 4, "Previous pane", KEY_BTAB)                        \
@@ -74,6 +78,7 @@ enum request {
 #undef REQ_ENUM
 	REQ_COUNT
 };
+_Static_assert(REQ_COUNT <= 64, "help_screen's hidden set is 64 bits");
 
 #define REQ_MAXKEYS 6
 
@@ -198,8 +203,25 @@ uint64_t ui_now_ms(void);
  * initial text. hist, when not NULL, is the previous entry (Up recalls).
  */
 int term_prompt(const char *prompt, char *buf, size_t n);
-/* Help screen generated from req_table and the key map; returns on q/?/Esc. */
-void help_screen(const struct keymap *km, const char *title, unsigned sections);
+/*
+ * The title bar (line 0): lead, then each label and path, then status,
+ * "? help" on the right. Paths longer than their share of what status
+ * leaves are shortened from the left ("…/name.pcap"), so that status
+ * (counts, progress) stays whole; a status too long for the line is cut
+ * at its end, so the parts that must stay go first in it.
+ */
+void title_draw(const char *lead, const char *const *label, const char *const *path, int np,
+		const char *status);
+/* A set of requests (help_screen's hidden ones). */
+#define REQ_BIT(r) (UINT64_C(1) << (r))
+/*
+ * Help screen generated from req_table and the key map: the sections in
+ * the sections bit set, without the requests in hidden (those that do
+ * nothing in the calling view). Scrolls (j k PgDn PgUp g G) when longer
+ * than the screen, the last line saying what is below. Returns on q/?/Esc.
+ */
+void help_screen(const struct keymap *km, const char *title, unsigned sections,
+		 uint64_t hidden);
 /* Too small terminal notice; true when the screen is too small. */
 bool term_too_small(void);
 

@@ -884,7 +884,8 @@ int main(int argc, char **argv)
 			if (browse) {
 				struct bg_graft bg = { .out = &grafts[0], .sec = targs };
 				struct ui_bg ub = { bg_start, bg_poll, bg_stop,
-						    "tshark: DCE/RPC and Kerberos subtrees", &bg };
+						    "tshark: DCE/RPC and Kerberos subtrees", &bg,
+						    "tshark running" };
 				struct ui_opts uo = { .config = copts.config,
 						      .filter = filter_text(copts.filter),
 						      .bg = engine == ENGINE_AUTO &&

@@ -349,7 +349,7 @@ static void not_supported(struct findings *F)
 			const struct op *o = &F->s[s]->ops[e->op[s]];
 			bool ns = o->status == 0xc00000bbu || o->status == 0xc0000003u ||
 				  o->status == 0xc0000010u;
-			const char *sub = ns ? fnd_subname(&F->a, o) : NULL;
+			const char *sub = ns ? op_sub_name(&F->a, o) : NULL;
 			if (!sub || fnd_probe_answer(F, o))
 				continue;
 			if (e->op[!s] != OP_NONE && F->s[!s]->ops[e->op[!s]].status == o->status)

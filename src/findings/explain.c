@@ -235,51 +235,11 @@ const char *fnd_explain(struct findings *F, size_t i, bool request_only)
 	return n ? arena_strdup(&F->a, buf) : NULL;
 }
 
-/* Value name of field fid for the number at *p ("0x01", "37"); advances
- * *p past it and a '/'. NULL when none. */
-/* The name of sub-code k of o in field fid's value table, or NULL. */
-static const char *code_name(const struct op *o, unsigned k, int fid)
-{
-	return k < o->ncode ? val_lookup(field_get(fid)->vals, o->code[k]) : NULL;
-}
-
-const char *fnd_subname(struct arena *a, const struct op *o)
-{
-	if (!o->sub)
-		return NULL;
-	if (o->proto == OP_SMB2) {
-		switch (o->cmd) {
-		case 11: /* IOCTL */
-			return code_name(o, 0, F_SMB2_IOCTL_FUNCTION);
-		case 14: { /* QUERY_DIRECTORY: level/pattern */
-			const char *n = code_name(o, 0, F_SMB2_FIND_INFOLEVEL);
-			const char *pat = strchr(o->sub, '/');
-			return n ? arena_printf(a, "%s %s", n, pat ? pat + 1 : "") : NULL;
-		}
-		case 16: case 17: { /* GET/SET_INFO: type/class */
-			if (o->ncode < 2)
-				return NULL;
-			int fid = o->code[0] == 1 ? F_SMB2_FILE_INFO_INFOLEVEL :
-				  o->code[0] == 2 ? F_SMB2_FS_INFO_INFOLEVEL :
-				  o->code[0] == 3 ? F_SMB2_SEC_INFO_INFOLEVEL : 0;
-			return fid ? code_name(o, 1, fid) : NULL;
-		}
-		default:
-			return NULL;
-		}
-	}
-	if (o->proto == OP_SMB1 && (o->cmd == 0x32 || o->cmd == 0x33))
-		return code_name(o, 0, F_SMB_TRANS2_CMD);
-	if (o->proto == OP_SMB1 && (o->cmd == 0xa0 || o->cmd == 0xa1))
-		return code_name(o, 0, F_SMB_NT_FUNCTION);
-	return NULL;
-}
-
 const char *fnd_opname(struct findings *F, int side, uint32_t opi)
 {
 	const struct op *o = &F->s[side]->ops[opi];
 	const char *name = op_cmd_name(o);
-	const char *sub = fnd_subname(&F->a, o);
+	const char *sub = op_sub_name(&F->a, o);
 	if (sub)
 		name = arena_printf(&F->a, "%s %s", name, sub);
 	if (o->proto == OP_RPC || !o->path)

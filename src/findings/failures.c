@@ -56,7 +56,7 @@ static bool unanswered_by_design(const struct op *o)
 static const struct probe {
 	uint8_t proto;
 	uint16_t cmd;
-	const char *sub;  /* fnd_subname(), NULL: any */
+	const char *sub;  /* op_sub_name(), NULL: any */
 	uint32_t status;
 } probes[] = {
 	{ OP_SMB2, 11, "FSCTL_DFS_GET_REFERRALS", 0xc0000225 },     /* NOT_FOUND */
@@ -79,7 +79,7 @@ static const struct probe {
 /* Whether o failed with the answer to a probe. */
 bool fnd_probe_answer(struct findings *F, const struct op *o)
 {
-	const char *sub = fnd_subname(&F->a, o);
+	const char *sub = op_sub_name(&F->a, o);
 	for (size_t k = 0; k < sizeof(probes) / sizeof(probes[0]); k++) {
 		const struct probe *p = &probes[k];
 		if (p->proto == o->proto && p->cmd == o->cmd && p->status == o->status &&

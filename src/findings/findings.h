@@ -155,9 +155,6 @@ const char *fnd_strdiff(struct arena *a, const char *x, const char *y);
 /* The value part of a field's label ("Open (1)" of "Disposition: Open
  * (1)", "Set" of a bit's ".... ..1. = Sign: Set"), else show. */
 const char *fnd_label_value(const char *label, const char *show);
-/* The subcommand of o by name ("FSCTL_DFS_GET_REFERRALS",
- * "FileAllInformation"), or NULL. */
-const char *fnd_subname(struct arena *a, const struct op *o);
 /* "Create share\dir\file" of op opi of side. */
 const char *fnd_opname(struct findings *F, int side, uint32_t opi);
 

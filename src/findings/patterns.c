@@ -258,7 +258,7 @@ static const char *one_sided_on(struct findings *F, const char *path, int side, 
 			continue;
 		}
 		covered[i] = true;
-		const char *sub = fnd_subname(&F->a, o);
+		const char *sub = op_sub_name(&F->a, o);
 		const char *nm = sub ? arena_printf(&F->a, "%s %s", op_cmd_name(o), sub)
 				     : op_cmd_name(o);
 		if (strstr(list, nm))

@@ -154,6 +154,13 @@ struct cmd_facts op_facts(const struct op *o);
 const char *op_cmd_name(const struct op *o);
 /* The alignment key as text ("Create ipc$\\srvsvc"), in arena a. */
 const char *op_key_text(struct arena *a, const struct op *o);
+/* opname.c: the subcommand of o by name ("FSCTL_DFS_GET_REFERRALS",
+ * "FileAllInformation", "SMB2_FIND_ID_BOTH_DIRECTORY_INFO *"), in arena a,
+ * or NULL when o has none or its number has no name. */
+const char *op_sub_name(struct arena *a, const struct op *o);
+/* op_key_text() with the subcommand by name where it has one ("SetInfo
+ * FileDispositionInformation" for "SetInfo 0x01/0x0d"): titles. */
+const char *op_title(struct arena *a, const struct op *o);
 /* Frame number (1-based, as in the file) of a frame index, 0 for OP_NONE. */
 uint32_t ops_frame_num(const struct opset *s, uint32_t frame);
 
@@ -164,6 +171,11 @@ uint32_t ops_frame_num(const struct opset *s, uint32_t frame);
 /* An RPC operation's name without its interface ("NetShareEnumAll",
  * "Bind"; rpcops.c). */
 const char *rpc_operation(const struct op *o);
+/* The Info column of a frame whose tree (root, with tshark's grafted
+ * layers) carries DCE/RPC PDUs, as tshark words it: "OpenHKU request",
+ * "Bind_ack: call_id: 2", several joined by ", "; in arena a. NULL when
+ * the tree has no dcerpc node (no graft: the native summary stands). */
+const char *rpc_frame_info(struct arena *a, const struct node *root);
 
 /* Internal to ops.c and rpcops.c: a new operation (ids OP_NONE) in
  * stream; str interned in s's arena through the map strs. */

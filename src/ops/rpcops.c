@@ -242,19 +242,27 @@ static const char *bind_contexts(struct rpc_builder *rb, const struct node *dce,
 	return first;
 }
 
-/* Name of the operation of PDU p on interface iface, interned. */
-static const char *op_name(struct rpc_builder *rb, const struct rpc_pdu *p, const char *iface,
-			   const char *bind_type)
+/* The operation's name the interface layer gives ("Operation: OpenHKU
+ * (2)" of winreg.opnum), into word; NULL without one. */
+static const char *layer_opname(const struct rpc_pdu *p, char *word, size_t cap)
 {
-	char buf[256], word[160];
 	const char *opname = NULL;
 	if (p->layer) {
 		char fname[96];
 		snprintf(fname, sizeof(fname), "%s.opnum", p->layer->name);
 		for (const struct node *c = p->layer->child; c && !opname; c = c->next)
 			if (is_name(c, fname))
-				opname = label_word(c, word, sizeof(word));
+				opname = label_word(c, word, cap);
 	}
+	return opname;
+}
+
+/* Name of the operation of PDU p on interface iface, interned. */
+static const char *op_name(struct rpc_builder *rb, const struct rpc_pdu *p, const char *iface,
+			   const char *bind_type)
+{
+	char buf[256], word[160];
+	const char *opname = layer_opname(p, word, sizeof(word));
 	if (bind_type)
 		snprintf(buf, sizeof(buf), "%s %s", iface, bind_type);
 	else if (opname)
@@ -439,4 +447,36 @@ const char *rpc_operation(const struct op *o)
 	if (o->name && n && !strncmp(o->name, o->sub, n) && o->name[n] == ' ')
 		return o->name + n + 1;
 	return o->name ? o->name : "";
+}
+
+#define INFO_MAX_PDUS 8 /* PDUs named in one frame's Info */
+
+const char *rpc_frame_info(struct arena *a, const struct node *root)
+{
+	char buf[512], tname[64], word[160];
+	size_t o = 0;
+	unsigned k = 0;
+	buf[0] = 0;
+	for (const struct node *c = root ? root->child : NULL; c && k < INFO_MAX_PDUS && o < sizeof(buf);
+	     c = c->next) {
+		if (!is_name(c, "dcerpc"))
+			continue;
+		struct rpc_pdu p;
+		read_pdu(c, &p, tname, sizeof(tname));
+		const char *sep = k++ ? ", " : "";
+		const char *opname = layer_opname(&p, word, sizeof(word));
+		const char *dir = p.type == PT_REQUEST ? "request" : "response";
+		int w;
+		if ((p.type == PT_REQUEST || p.type == PT_RESPONSE) && opname)
+			w = snprintf(buf + o, sizeof(buf) - o, "%s%s %s", sep, opname, dir);
+		else if ((p.type == PT_REQUEST || p.type == PT_RESPONSE) && p.has_opnum)
+			w = snprintf(buf + o, sizeof(buf) - o, "%s%s opnum %llu %s", sep,
+				     p.iface ? p.iface : "DCE/RPC", (unsigned long long)p.opnum, dir);
+		else
+			w = snprintf(buf + o, sizeof(buf) - o, "%s%s: call_id: %llu", sep,
+				     p.type_name ? p.type_name : ptype_name(p.type),
+				     (unsigned long long)p.call_id);
+		o += w > 0 ? (size_t)w : 0;
+	}
+	return k ? arena_strdup(a, buf) : NULL;
 }
