@@ -623,6 +623,22 @@ static void browse_init(struct browse *b, struct trace *t, struct ui_opts *o)
 	keymap_init(&b->km);
 }
 
+/* The browser's operations for the main loop (ui_loop_run). */
+static void loop_draw(void *ctx)
+{
+	draw(ctx);
+}
+
+static bool loop_busy(void *ctx)
+{
+	return work_left(ctx);
+}
+
+static unsigned loop_dispatch(void *ctx, enum request req, long count)
+{
+	return dispatch(ctx, req, count);
+}
+
 int ui_browse(struct trace *t, struct ui_opts *o)
 {
 	struct browse *b = calloc(1, sizeof(*b));
@@ -657,40 +673,12 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 				ui_msg(&b->m, false, "%zu frames match", b->pl.nrows);
 		}
 	}
-	for (;;) {
-		if (!term_too_small())
-			draw(b);
-		int key = term_key_work(work_left(b) ? browse_work : NULL, b);
-		if (key == UI_KEY_WORK)
-			continue;
-		b->m.text[0] = '\0';
-		if (key == KEY_RESIZE || key == ERR)
-			continue;
-		if (term_too_small()) {
-			if (key == 'q' || key == 'Q')
-				break;
-			continue;
-		}
-		enum request req = keymap_get(&b->km, key);
-		if (req == REQ_NONE && key >= '0' && key <= '9') {
-			if (b->count < 100000000)
-				b->count = b->count * 10 + (key - '0');
-			continue;
-		}
-		if (key == 27) { /* Escape drops a count */
-			b->count = 0;
-			continue;
-		}
-		long count = b->count;
-		b->count = 0;
-		if (req == REQ_NONE) {
-			char kn[32];
-			ui_msg(&b->m, true, "Key %s is not bound (? for help)", ui_key_name(key, kn, sizeof(kn)));
-			continue;
-		}
-		if (dispatch(b, req, count) & EV_QUIT)
-			break;
-	}
+	struct ui_loop loop = {
+		.ctx = b, .km = &b->km, .m = &b->m, .count = &b->count,
+		.draw = loop_draw, .busy = loop_busy, .work = browse_work,
+		.dispatch = loop_dispatch,
+	};
+	ui_loop_run(&loop);
 	term_stop();
 	if (b->bg_running)
 		b->o->bg->stop(b->o->bg->ctx);

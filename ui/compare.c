@@ -706,6 +706,36 @@ static void cmpui_free(struct cmpui *c)
 	free(c);
 }
 
+/* The comparison's operations for the main loop (ui_loop_run). */
+static void loop_draw(void *ctx)
+{
+	draw(ctx);
+}
+
+static bool loop_busy(void *ctx)
+{
+	return cmp_busy(ctx);
+}
+
+static void loop_key(void *ctx)
+{
+	struct cmpui *c = ctx;
+	c->follow_div = false; /* the user leads now */
+	c->follow = SIZE_MAX;
+}
+
+static enum request loop_escape(void *ctx)
+{
+	struct cmpui *c = ctx;
+	/* back from the findings or the actions */
+	return cmp_findings_shown(c) || cmp_actions_shown(c) ? REQ_QUIT : REQ_NONE;
+}
+
+static unsigned loop_dispatch(void *ctx, enum request req, long count)
+{
+	return dispatch(ctx, req, count);
+}
+
 int ui_compare(struct diff *d, struct ui_opts *o)
 {
 	struct cmpui *c = calloc(1, sizeof(*c));
@@ -766,43 +796,12 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 	if (o->actions) /* across dialects (--by auto) or --by actions */
 		cmp_actions_open(c);
 	cmp_work(c); /* the first slice, or the end message when all is done */
-	for (;;) {
-		if (!term_too_small())
-			draw(c);
-		int key = term_key_work(cmp_busy(c) ? cmp_work : NULL, c);
-		if (key == UI_KEY_WORK)
-			continue;
-		c->m.text[0] = '\0';
-		c->follow_div = false; /* the user leads now */
-		c->follow = SIZE_MAX;
-		if (key == KEY_RESIZE || key == ERR)
-			continue;
-		if (term_too_small()) {
-			if (key == 'q' || key == 'Q')
-				break;
-			continue;
-		}
-		enum request req = keymap_get(&c->km, key);
-		if (req == REQ_NONE && key >= '0' && key <= '9') {
-			if (c->count < 100000000)
-				c->count = c->count * 10 + (key - '0');
-			continue;
-		}
-		if (req == REQ_NONE && key == 27 && (cmp_findings_shown(c) || cmp_actions_shown(c)))
-			req = REQ_QUIT; /* Esc: back from the findings or actions */
-		long count = c->count;
-		c->count = 0;
-		if (req == REQ_NONE) {
-			if (key != 27) {
-				char kn[32];
-				ui_msg(&c->m, true, "Key %s is not bound (? for help)",
-				       ui_key_name(key, kn, sizeof(kn)));
-			}
-			continue;
-		}
-		if (dispatch(c, req, count) & EV_QUIT)
-			break;
-	}
+	struct ui_loop loop = {
+		.ctx = c, .km = &c->km, .m = &c->m, .count = &c->count,
+		.draw = loop_draw, .busy = loop_busy, .work = cmp_work, .on_key = loop_key,
+		.escape = loop_escape, .dispatch = loop_dispatch,
+	};
+	ui_loop_run(&loop);
 	term_stop();
 	/* Leave the model as it came, the command line's masks and filter
 	 * (the exit status and --junit read it); the caller finishes the

@@ -489,3 +489,47 @@ bool str_icase_contains(const char *hay, const char *needle)
 {
 	return hay && needle && strcasestr(hay, needle) != NULL;
 }
+
+void ui_loop_run(const struct ui_loop *l)
+{
+	long *count = l->count;
+	for (;;) {
+		if (!term_too_small())
+			l->draw(l->ctx);
+		int key = term_key_work(l->busy(l->ctx) ? l->work : NULL, l->ctx);
+		if (key == UI_KEY_WORK)
+			continue;
+		l->m->text[0] = '\0';
+		if (l->on_key)
+			l->on_key(l->ctx);
+		if (key == KEY_RESIZE || key == ERR)
+			continue;
+		if (term_too_small()) {
+			if (key == 'q' || key == 'Q')
+				break;
+			continue;
+		}
+		enum request req = keymap_get(l->km, key);
+		if (req == REQ_NONE && key >= '0' && key <= '9') {
+			if (*count < 100000000)
+				*count = *count * 10 + (key - '0');
+			continue;
+		}
+		if (req == REQ_NONE && key == 27) { /* Escape: the screen's meaning, or drops a count */
+			req = l->escape ? l->escape(l->ctx) : REQ_NONE;
+			if (req == REQ_NONE) {
+				*count = 0;
+				continue;
+			}
+		}
+		long n = *count;
+		*count = 0;
+		if (req == REQ_NONE) {
+			char kn[32];
+			ui_msg(l->m, true, "Key %s is not bound (? for help)", ui_key_name(key, kn, sizeof(kn)));
+			continue;
+		}
+		if (l->dispatch(l->ctx, req, n) & EV_QUIT)
+			break;
+	}
+}

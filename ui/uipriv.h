@@ -225,6 +225,30 @@ void help_screen(const struct keymap *km, const char *title, unsigned sections,
 /* Too small terminal notice; true when the screen is too small. */
 bool term_too_small(void);
 
+/*
+ * The main loop of a screen (the browser, the comparison): draw, read a
+ * key (running work between keys while busy says there is some), count
+ * prefixes, map the key to a request and dispatch it, until dispatch
+ * says EV_QUIT or q is pressed on a too-small terminal. The screens differ
+ * only in these operations.
+ */
+struct uimsg;
+struct ui_loop {
+	void *ctx;
+	const struct keymap *km;
+	struct uimsg *m;            /* status message, cleared at every key */
+	long *count;                /* the count typed so far (the status shows it) */
+	void (*draw)(void *ctx);
+	bool (*busy)(void *ctx);    /* background work left */
+	void (*work)(void *ctx);    /* one slice of it */
+	/* Once per key read (not for work slices), before it is handled. */
+	void (*on_key)(void *ctx);
+	/* Escape: the request it means here, or REQ_NONE (drops the count). */
+	enum request (*escape)(void *ctx);
+	unsigned (*dispatch)(void *ctx, enum request req, long count);
+};
+void ui_loop_run(const struct ui_loop *l);
+
 /* ---- views ---- */
 
 struct view;
