@@ -66,6 +66,14 @@ try {
 			check(JSON.stringify(info.fields) === JSON.stringify(want),
 			      `#${changed.index}: fields ${JSON.stringify(info.fields)}, json ${JSON.stringify(want)}`);
 			check(info.marked > 0, `#${changed.index}: no changed field visible in its trees`);
+			// A changed field: its name on hover, its display filter to copy.
+			const f = await page.locator(`#d${changed.index} .tree .c[data-f]`).first().evaluate((e) =>
+				({ title: e.getAttribute('title'), filter: e.getAttribute('data-f') }));
+			check(f.title && f.filter.startsWith(f.title),
+			      `#${changed.index}: changed field title ${f.title}, filter ${f.filter}`);
+			// The default masks dim what they ignore (message ids, at least).
+			const dimmed = await page.locator(`#d${changed.index} .tree .m[title="smb2.msg_id"]`).count();
+			check(dimmed > 0, `#${changed.index}: smb2.msg_id not dimmed by the default masks`);
 		}
 		// The status filter hides equal rows (and only them).
 		await page.locator('input.stf[value="equal"]').uncheck();
