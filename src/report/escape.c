@@ -39,54 +39,6 @@ size_t esc_utf8_len(const unsigned char *s, size_t n)
 
 /* ---- JSON ---- */
 
-/* Bytes copied verbatim: printable ASCII except '"' and '\\'. */
-static bool plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
-
-/* All of the 8 bytes at s plain? (SWAR: no byte < 0x20, >= 0x80, '"' or
- * '\\'; hasless(x, n) and haszero(x) of the bit-twiddling hacks). */
-static bool plain8(const unsigned char *s)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x;
-
-	memcpy(&x, s, 8);
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-	uint64_t bad = ((x - ones * 0x20) & ~x) | x |
-		       ((q - ones) & ~q) | ((b - ones) & ~b);
-	return (bad & highs) == 0;
-}
-
-static const char hex[] = "0123456789abcdef";
-
-/* \u00XX of byte c at out; returns 6. */
-static size_t esc_u(char *out, unsigned c)
-{
-	memcpy(out, "\\u00", 4);
-	out[4] = hex[c >> 4 & 15];
-	out[5] = hex[c & 15];
-	return 6;
-}
-
-/* One escaped byte c (not plain) at out; returns the bytes written, or 0
- * when c starts a UTF-8 sequence (the caller copies it). */
-static size_t esc_byte(char *out, unsigned char c)
-{
-	out[0] = '\\';
-	switch (c) {
-	case '"': out[1] = '"'; return 2;
-	case '\\': out[1] = '\\'; return 2;
-	case '\n': out[1] = 'n'; return 2;
-	case '\r': out[1] = 'r'; return 2;
-	case '\t': out[1] = 't'; return 2;
-	}
-	if (c >= 0x20)
-		return 0;
-	return esc_u(out, c);
-}
-
 size_t esc_json(char *out, size_t cap, const char *str, size_t n, size_t *done,
 		unsigned flags)
 {
@@ -94,8 +46,12 @@ size_t esc_json(char *out, size_t cap, const char *str, size_t n, size_t *done,
 	bool script = flags & ESC_JSON_SCRIPT;
 	size_t i = 0, o = 0;
 
+	if (!script && cap / ESC_JSON_MAX >= n) {
+		*done = n;
+		return esc_json_fast(out, str, n);
+	}
 	while (i < n && cap - o >= ESC_JSON_MAX) {
-		if (!script && n - i >= 8 && cap - o >= 8 && plain8(s + i)) {
+		if (!script && n - i >= 8 && cap - o >= 8 && esc_plain8(s + i)) {
 			memcpy(out + o, s + i, 8);
 			o += 8;
 			i += 8;
@@ -103,16 +59,16 @@ size_t esc_json(char *out, size_t cap, const char *str, size_t n, size_t *done,
 		}
 		unsigned char c = s[i];
 		if (script && (c == '<' || c == '>' || c == '&')) {
-			o += esc_u(out + o, c);
+			o += esc_json_u(out + o, c);
 			i++;
 			continue;
 		}
-		if (plain(c)) {
+		if (esc_plain(c)) {
 			out[o++] = (char)c;
 			i++;
 			continue;
 		}
-		size_t k = esc_byte(out + o, c);
+		size_t k = esc_json_byte(out + o, c);
 		if (k) {
 			o += k;
 			i++;

@@ -117,7 +117,24 @@ static void escape(struct jw *w, const char *str, size_t n)
 {
 	size_t i = 0;
 
-	putch(w, '"');
+	/* Most strings: room made once, one call. */
+	if (n <= (sizeof(w->buf) - 2) / ESC_JSON_MAX) {
+		if (ESC_JSON_MAX * n + 2 > sizeof(w->buf) - w->n)
+			jw_flush(w);
+		w->buf[w->n++] = '"';
+		if (!w->esc_flags) {
+			w->n += esc_json_fast(w->buf + w->n, str, n);
+			w->buf[w->n++] = '"';
+			return;
+		}
+		w->n += esc_json(w->buf + w->n, ESC_JSON_MAX * n, str, n, &i, w->esc_flags);
+		if (i == n) {
+			w->buf[w->n++] = '"';
+			return;
+		}
+	} else {
+		putch(w, '"');
+	}
 	while (i < n) {
 		if (sizeof(w->buf) - w->n < 64)
 			jw_flush(w);
