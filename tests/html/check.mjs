@@ -6,7 +6,8 @@
 //                     equal --json's, expanding a changed operation shows its
 //                     changed fields, the status filter hides equal rows, the
 //                     text filter, ]/[ and j/k, one ladder row per listed
-//                     operation (in both axis modes), the response-time chart
+//                     operation (in both axis modes), the response-time chart;
+//                     with JavaScript off the summary, findings and profile
 //   esc REPORT JSON   the escaping capture (mkescape.py): as pair, and no
 //                     value from the trace became markup or ran: no global
 //                     p, no element from a name, each operation's text in the
@@ -137,6 +138,19 @@ try {
 		}
 	}
 	check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+	// Without JavaScript the header, findings and profile still read.
+	if (mode !== 'one') {
+		const ctx = await browser.newContext({ javaScriptEnabled: false });
+		const p2 = await ctx.newPage();
+		await p2.goto(pathToFileURL(report).href);
+		const J = JSON.parse(readFileSync(jsonPath, 'utf8'));
+		const v = await p2.locator('#summary td[data-k="compared"] b').textContent();
+		check(Number(v) === J.summary.compared, `no script: summary compared ${v}`);
+		const nf = await p2.locator('#findings li').count();
+		check(nf === J.findings.length, `no script: ${nf} findings, json ${J.findings.length}`);
+		check(await p2.locator('#profile tr').count() > 1, 'no script: no profile rows');
+		await ctx.close();
+	}
 } finally {
 	await browser.close();
 }
