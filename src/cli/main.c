@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dissect.h"
@@ -32,6 +31,7 @@
 #include "graft.h"
 #include "smb3keys.h"
 #include "mask.h"
+#include "outfile.h"
 #include "output.h"
 #include "report.h"
 #include "verify.h"
@@ -216,7 +216,7 @@ struct cmp_opts {
 	bool allow_empty;       /* --allow-empty: comparing nothing is no error */
 	const char *junit;      /* --junit FILE, "-" for stdout */
 	const char *html;       /* --html FILE, "-" for stdout */
-	FILE *html_f;           /* where it goes (html_open) */
+	FILE *html_f;           /* where it goes (outfile_open) */
 	const char *config;     /* $SMBCMP_CONFIG, NULL: the XDG default */
 	bool all_fields;        /* --all-fields: detail similar entries too */
 	bool check;             /* --check: state checks of one trace */
@@ -426,64 +426,6 @@ static void bg_stop(void *ctx)
 	g->job = NULL;
 }
 
-/*
- * The --html report goes to a temporary file beside FILE, renamed over it
- * once complete: a failed run leaves no partial report. html_open() makes
- * it (NULL with the one-line reason printed), html_close() renames it into
- * place or removes it (on error, or when !keep); -1 on error.
- */
-struct html_out {
-	FILE *f;
-	char tmp[4096];
-};
-
-static FILE *html_open(struct html_out *h, const char *path)
-{
-	h->tmp[0] = 0;
-	if (!strcmp(path, "-"))
-		return h->f = stdout;
-	const char *slash = strrchr(path, '/');
-	int dl = slash ? (int)(slash - path) + 1 : 0;
-	if (snprintf(h->tmp, sizeof(h->tmp), "%.*s.smbcmp-html-XXXXXX", dl, path) >=
-	    (int)sizeof(h->tmp)) {
-		fprintf(stderr, "smbcmp: --html %s: %s\n", path, strerror(ENAMETOOLONG));
-		h->tmp[0] = 0;
-		return NULL;
-	}
-	int fd = mkstemp(h->tmp);
-	if (fd < 0) {
-		fprintf(stderr, "smbcmp: --html %s: %s\n", path, strerror(errno));
-		h->tmp[0] = 0;
-		return NULL;
-	}
-	mode_t um = umask(0);
-	umask(um);
-	fchmod(fd, 0666 & ~um);
-	if (!(h->f = fdopen(fd, "w"))) {
-		fprintf(stderr, "smbcmp: --html %s: %s\n", path, strerror(errno));
-		close(fd);
-		unlink(h->tmp);
-		h->tmp[0] = 0;
-	}
-	return h->f;
-}
-
-static int html_close(struct html_out *h, const char *path, bool keep)
-{
-	if (!h->f || h->f == stdout)
-		return 0;
-	bool bad = ferror(h->f) | (fclose(h->f) != 0);
-	h->f = NULL;
-	if (keep && !bad && rename(h->tmp, path) == 0)
-		return 0;
-	int err = errno;
-	unlink(h->tmp);
-	if (!keep)
-		return 0;
-	fprintf(stderr, "smbcmp: --html %s: %s\n", path, bad ? "write error" : strerror(err));
-	return -1;
-}
-
 /* --check: state checks of one trace; 0 nothing found, 1 findings. */
 static int check_trace(struct trace *t, bool json)
 {
@@ -640,7 +582,7 @@ int main(int argc, char **argv)
 	struct trace *a = NULL, *b = NULL;
 	struct graft *grafts[2] = { NULL, NULL };
 	struct ts_secrets *targs = NULL;
-	struct html_out hout = { .f = NULL };
+	struct outfile hout = { .f = NULL };
 	int rc = 2;
 
 	memset(&copts, 0, sizeof(copts));
@@ -839,7 +781,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	if (copts.html && !(copts.html_f = html_open(&hout, copts.html)))
+	if (copts.html && !(copts.html_f = outfile_open(&hout, "--html", copts.html)))
 		goto out;
 	topts.keys = keys_ring(&kopts);
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
@@ -957,7 +899,7 @@ int main(int argc, char **argv)
 	}
 out:
 	/* A report of a run that failed (rc 2) is not left behind. */
-	if (copts.html && html_close(&hout, copts.html, rc != 2) < 0)
+	if (outfile_close(&hout, rc != 2) < 0)
 		rc = 2;
 	engine_free_secrets(targs);
 	graft_free(grafts[0], a);
