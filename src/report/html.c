@@ -196,14 +196,26 @@ static void op_cell(FILE *f, const struct ddetail *det, int side)
 	fputs("</td>", f);
 }
 
-/* Microseconds from the first frame of side's trace to frame, -1 if none. */
+/* Nanoseconds from (s0, n0) to (s1, n1), in double: capture times are
+ * untrusted, any int64 seconds must not overflow. */
+static double rel_ns(int64_t s1, uint32_t n1, int64_t s0, uint32_t n0)
+{
+	return ((double)s1 - (double)s0) * 1e9 + ((double)n1 - (double)n0);
+}
+
+static double rel_clamp(double v, double lo, double hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Microseconds from the first frame of side's trace to frame (0 to 2^53,
+ * what JavaScript numbers hold exactly), -1 if none. */
 static int64_t op_time(const struct diff *d, int side, uint32_t frame)
 {
 	if (frame == OP_NONE || !trace_nframes(d->t[side]))
 		return -1;
 	const struct frame_rec *a = trace_frame(d->t[side], 0), *b = trace_frame(d->t[side], frame);
-	int64_t us = (b->sec - a->sec) * 1000000 + ((int64_t)b->nsec - (int64_t)a->nsec) / 1000;
-	return us < 0 ? 0 : us;
+	return (int64_t)rel_clamp(rel_ns(b->sec, b->nsec, a->sec, a->nsec) / 1e3, 0, 9e15);
 }
 
 /* Index of name in cmds (added when new; 0 "other" past the table). */
@@ -430,8 +442,8 @@ void report_html_trace(struct trace *t, const struct filter *flt, FILE *f)
 			continue;
 		}
 		char tb[48];
-		int64_t ns_ = (fr.sec - t0s) * 1000000000 + ((int64_t)fr.nsec - (int64_t)t0n);
-		out_fmt_reltime(tb, sizeof(tb), ns_);
+		out_fmt_reltime(tb, sizeof(tb),
+				(int64_t)rel_clamp(rel_ns(fr.sec, fr.nsec, t0s, t0n), -9e18, 9e18));
 		fprintf(f, "<tr class=\"op s-frame\" id=\"o%" PRIu32 "\" data-i=\"%" PRIu32 "\">"
 			   "<td>%" PRIu32 "</td>", fr.num, fr.num, fr.num);
 		td(f, tb);
