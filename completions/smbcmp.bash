@@ -71,7 +71,7 @@ _smbcmp()
         COMPREPLY=($(compgen -P "$head" -W "$(_smbcmp_fields "$cmd")" -- "$word"))
         [ "$prev" = "--filter" ] && compopt -o nospace 2>/dev/null
         return 0 ;;
-    --junit | --keys-from | --password-file)
+    --junit | --html | --keys-from | --password-file)
         _smbcmp_files "$cur"
         return 0 ;;
     --stream | -k | --password | --max-memory | --max-nodes)
@@ -82,7 +82,7 @@ _smbcmp()
         local opts
         opts=$(_smbcmp_options "$cmd")
         [ -n "$opts" ] || opts='--json --text --list --list-fields --stats --mask
-            --unmask --no-default-masks --list-masks --filter --allow-empty --stream --junit
+            --unmask --no-default-masks --list-masks --filter --allow-empty --stream --junit --html
             --engine --verify --check --all-fields --by -k --keys-from --password --password-file
             --max-memory --max-nodes -h --help --version'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

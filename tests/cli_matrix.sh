@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cli_matrix.sh - every option with one trace and with two, in each output
-# (--list, --text, --json, --junit; the UI's --filter is in ui_tmux.sh):
+# (--list, --text, --json, --junit, --html; the UI's --filter is in ui_tmux.sh):
 # each combination does what it says or is refused with exit 2 and one
 # line on stderr (issue 24 item 4). One row per combination:
 #   RC  STDERR  CHECK  ARGS...
@@ -10,7 +10,7 @@ set -u
 S=${SMBCMP:?}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export XDG_CONFIG_HOME=$tmp/config XDG_CACHE_HOME=$tmp/cache
-A=captures/same_1.pcap B=captures/same_2.pcap J=$tmp/j.xml
+A=captures/same_1.pcap B=captures/same_2.pcap J=$tmp/j.xml H=$tmp/h.html
 F='smb2.cmd == 5'
 fails=0 rows=0
 
@@ -30,6 +30,8 @@ check() {
 	junitfile) [ -s "$J" ] && grep -q 'tests="40"' "$J" ;;
 	junit10) grep -q 'tests="10"' "$J" ;;
 	stats) grep -q '^smb_frames 80$' "$tmp/out" ;;
+	# --html: the report in $H and nothing on stdout; N rows in its table
+	html*) [ ! -s "$tmp/out" ] && [ "$(grep -c '<tr class="op ' "$H")" -eq "${1#html}" ] ;;
 	*) echo "bad check $1"; return 1 ;;
 	esac
 }
@@ -37,7 +39,7 @@ check() {
 row() {
 	local want=$1 pat=$2 chk=$3; shift 3
 	rows=$((rows + 1))
-	rm -f "$J"
+	rm -f "$J" "$H"
 	"$S" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; local rc=$?
 	local ok=1
 	[ "$rc" -eq "$want" ] || ok=0
@@ -87,6 +89,10 @@ row 2 "--max-memory bounds smbcmp's own index" empty --engine=tshark --max-memor
 row 2 "--max-nodes bounds smbcmp's own index" empty --engine=tshark --max-nodes 1000 --text "$A"
 row 2 "--stats counts smbcmp's own index" empty --engine=tshark --stats "$A"
 row 0 - listall --max-memory 64 --max-nodes 100000 --list "$A"
+row 0 - html80  --html "$H" "$A"
+row 0 - html20  --html "$H" --filter "$F" "$A"
+row 2 "--html reports a comparison, or one trace alone: drop --list" empty --html "$H" --list "$A"
+row 2 "--html reports a comparison, or one trace alone: drop --check" empty --html "$H" --check "$A"
 
 # ---- two traces -------------------------------------------------------------
 row 0 - report  "$A" "$B"
@@ -108,6 +114,11 @@ row 2 "--junit - writes the XML to standard output: --text" empty --junit - --te
 row 2 "--engine=tshark prints one trace" empty --engine=tshark "$A" "$B"
 row 2 "--json and --list cannot be combined" empty --json --list "$A" "$B"
 row 2 "--list-masks prints the mask rules only" empty --list-masks "$A" "$B"
+row 0 - html40  --html "$H" "$A" "$B"
+row 0 - html10  --html "$H" --filter "$F" "$A" "$B"
+row 0 - html40  --html "$H" --mask 'smb2.filename' --stream 0 "$A" "$B"
+row 2 "--html - writes the report to standard output: --text" empty --html - --text "$A" "$B"
+row 2 "--html - writes the report to standard output: --junit -" empty --html - --junit - "$A" "$B"
 
 echo "$rows rows, $fails failed"
 exit $fails

@@ -41,6 +41,8 @@ PRIVATE = {
     "align.h": "diff",        # Myers alignment, used by diff.c and fieldcmp.c
     "diffpriv.h": "diff",     # diff_cmp_entry
     "graftpriv.h": "tshark",  # the graft table shared by graft.c and graftcache.c
+    "htmlpriv.h": "report",   # the HTML report's caps and trees (html.c, html_tree.c)
+    "html_assets.h": "report",  # its generated stylesheet and script
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

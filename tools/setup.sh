@@ -10,7 +10,11 @@ PKGS=(gcc meson ninja-build pkg-config libpcap-dev libncurses-dev nettle-dev
       dpkg-dev debhelper bash-completion man-db
       clang libclang-rt-dev time
       # tests/ui_valgrind.sh
-      valgrind)
+      valgrind
+      # tests/cli_html.sh: the --html report in a headless browser, driven
+      # by playwright-core (npm, tests/html/package-lock.json; no browser
+      # download: it runs /usr/bin/chromium)
+      chromium nodejs)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -18,7 +22,21 @@ for p in "${PKGS[@]}"; do
 		missing+=("$p")
 	fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# npm: Debian's package, unless the nodejs installed brings its own.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+# tests/html/node_modules from the committed lock file, once.
+npm_deps() {
+	[ -d tests/html/node_modules/playwright-core ] && return 0
+	echo "setup: installing tests/html/node_modules (npm ci)" >&2
+	(cd tests/html && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund \
+		--loglevel=error >/dev/null)
+}
+cd "$(dirname "$0")/.."
+if [ ${#missing[@]} -eq 0 ]; then
+	npm_deps
+	exit 0
+fi
 
 echo "setup: installing ${missing[*]}" >&2
 SUDO=
@@ -28,3 +46,4 @@ export DEBIAN_FRONTEND=noninteractive
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
 $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_deps

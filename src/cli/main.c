@@ -8,6 +8,7 @@
  *   smbcmp --json A B      one JSON document: the aligned operations
  *   smbcmp --text A B      unified-diff style report (src/report/report.c)
  *   smbcmp --junit F A B   also a JUnit XML report for CI (src/report/junit.c)
+ *   smbcmp --html F A [B]  one self-contained HTML report (src/report/html.c)
  *   smbcmp --verify FILE   native engine against tshark (src/tshark/verify.c)
  *
  * A file name "-" reads that capture from standard input (libpcap does).
@@ -30,6 +31,7 @@
 #include "graft.h"
 #include "smb3keys.h"
 #include "mask.h"
+#include "outfile.h"
 #include "output.h"
 #include "report.h"
 #include "verify.h"
@@ -81,6 +83,8 @@ static void usage(FILE *f)
 	      "  --password USER:PASSWORD  derive the keys from the captured NTLM logon\n"
 	      "  --password-file FILE  USER:PASSWORD lines\n"
 	      "  --junit FILE    also write the comparison as JUnit XML (\"-\": stdout)\n"
+	      "  --html FILE     write a self-contained HTML report of the comparison or\n"
+	      "                  of one trace (\"-\": stdout)\n"
 	      "  --max-memory MB  memory one trace's index may hold (default 384)\n"
 	      "  --max-nodes N   fields per frame tree (default 200000)\n"
 	      "  --engine=E      native, tshark or auto (default): auto adds tshark's\n"
@@ -214,6 +218,8 @@ struct cmp_opts {
 	size_t npicks;
 	bool allow_empty;       /* --allow-empty: comparing nothing is no error */
 	const char *junit;      /* --junit FILE, "-" for stdout */
+	const char *html;       /* --html FILE, "-" for stdout */
+	FILE *html_f;           /* where it goes (outfile_open) */
 	const char *config;     /* $SMBCMP_CONFIG, NULL: the XDG default */
 	bool all_fields;        /* --all-fields: detail similar entries too */
 	bool check;             /* --check: state checks of one trace */
@@ -454,8 +460,10 @@ static int by_actions(struct diff *d, enum mode mode, struct cmp_opts *c, FILE *
 	findings_for_actions(&F);
 	actdiff_run(&ad, &d->s[0], &d->s[1]);
 	actdiff_filter(&ad, d->o.filter);
-	if (!print)
-		; /* the UI showed it */
+	if (c->html) /* operation by operation, with the findings that hold by action */
+		report_html(d, &ro, c->html_f);
+	if (!print || (c->html && mode == MODE_AUTO))
+		; /* the UI or the HTML report showed it */
 	else if (junit_only)
 		report_actions_junit(d, &ad, stdout);
 	else if (mode == MODE_JSON)
@@ -510,7 +518,7 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 			fclose(junit);
 		return 2;
 	}
-	bool ui = !junit_only && mode == MODE_AUTO && isatty(STDIN_FILENO) &&
+	bool ui = !junit_only && !c->html && mode == MODE_AUTO && isatty(STDIN_FILENO) &&
 		  isatty(STDOUT_FILENO);
 	bool actions = c->by == BY_ACTIONS ||
 		       (c->by == BY_AUTO && actdiff_cross_dialect(&d.s[0], &d.s[1]));
@@ -550,6 +558,10 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 			have_findings = true;
 		}
 	}
+	if (c->html) {
+		report_html(&d, &ro, c->html_f);
+		ui_done = mode == MODE_AUTO;
+	}
 	if (!ui_done && mode == MODE_JSON)
 		report_json(&d, &ro, stdout);
 	else if (!ui_done)
@@ -588,7 +600,7 @@ int main(int argc, char **argv)
 	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
 	       OPT_PASSWORD_FILE };
 	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY,
-	       OPT_CHECK, OPT_ALL_FIELDS, OPT_ALLOW_EMPTY, OPT_BY };
+	       OPT_CHECK, OPT_ALL_FIELDS, OPT_ALLOW_EMPTY, OPT_BY, OPT_HTML };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
@@ -607,6 +619,7 @@ int main(int argc, char **argv)
 		{ "password", required_argument, NULL, OPT_PASSWORD },
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
 		{ "engine", required_argument, NULL, OPT_ENGINE },
@@ -630,6 +643,7 @@ int main(int argc, char **argv)
 	struct trace *a = NULL, *b = NULL;
 	struct graft *grafts[2] = { NULL, NULL };
 	struct ts_secrets *targs = NULL;
+	struct outfile hout = { .f = NULL };
 	int rc = 2;
 
 	memset(&copts, 0, sizeof(copts));
@@ -655,6 +669,7 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); rc = 0; goto out;
 		case 'V': version_print(stdout); rc = 0; goto out;
 		case OPT_JUNIT: copts.junit = optarg; break;
+		case OPT_HTML: copts.html = optarg; break;
 		case OPT_MASK:
 			bad |= add_mask_arg(&copts, optarg, MASK_IGNORE);
 			cmp_only = cmp_only ? cmp_only : "--mask";
@@ -777,6 +792,16 @@ int main(int argc, char **argv)
 	else if (junit_stdout && (mode == MODE_JSON || mode == MODE_TEXT))
 		snprintf(why, sizeof(why), "--junit - writes the XML to standard output: "
 					   "%s would too (--junit FILE)", mode_opt[mode]);
+	else if (copts.html && !strcmp(copts.html, "-") &&
+		 (mode == MODE_JSON || mode == MODE_TEXT || mode == MODE_LIST || junit_stdout))
+		snprintf(why, sizeof(why), "--html - writes the report to standard output: "
+					   "%s would too (--html FILE)",
+			 junit_stdout ? "--junit -" : mode_opt[mode]);
+	else if (copts.html && (copts.check || mode == MODE_STATS || mode == MODE_VERIFY ||
+				(nfiles == 1 && mode != MODE_AUTO) || engine == ENGINE_TSHARK))
+		snprintf(why, sizeof(why), "--html reports a comparison, or one trace alone: "
+					   "drop %s", copts.check ? "--check" :
+			 engine == ENGINE_TSHARK ? "--engine=tshark" : mode_opt[mode]);
 	else if (copts.filter && (mode == MODE_STATS || mode == MODE_VERIFY))
 		snprintf(why, sizeof(why), "%s covers the whole capture: --filter does not "
 					   "apply", mode_opt[mode]);
@@ -831,11 +856,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (copts.html && !(copts.html_f = outfile_open(&hout, "--html", copts.html)))
+		goto out;
 	topts.keys = keys_ring(&kopts);
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	/* The browser shows the first rows at once and indexes the rest
 	 * between key presses. */
-	bool browse = nfiles == 1 && mode == MODE_AUTO && tty;
+	bool browse = nfiles == 1 && mode == MODE_AUTO && tty && !copts.html;
 	if (open_traces(&a, argv[optind], nfiles == 2 ? &b : NULL,
 			nfiles == 2 ? argv[optind + 1] : NULL, &topts, browse ? BROWSE_FIRST_MS : 0))
 		goto out;
@@ -848,7 +875,7 @@ int main(int argc, char **argv)
 	const char *foreign[1];
 	bool filter_foreign_fields = filter_foreign(copts.filter, foreign, 1) > 0;
 	if (engine == ENGINE_AUTO && (mode == MODE_JSON || mode == MODE_TEXT ||
-				      (mode == MODE_AUTO && nfiles == 2) ||
+				      (mode == MODE_AUTO && nfiles == 2) || copts.html ||
 				      (!browse && filter_foreign_fields))) {
 		/* One tshark run per trace that needs one, both at once. */
 		struct trace *tt[2] = { a, b };
@@ -881,6 +908,11 @@ int main(int argc, char **argv)
 			printed = out_list(a, copts.filter, stdout);
 			break;
 		default:
+			if (copts.html) {
+				report_html_trace(a, copts.filter, copts.html_f);
+				printed = 1;
+				break;
+			}
 			if (browse) {
 				struct bg_graft bg = { .out = &grafts[0], .sec = targs };
 				struct ui_bg ub = { bg_start, bg_poll, bg_stop,
@@ -942,6 +974,9 @@ int main(int argc, char **argv)
 		rc = 2;
 	}
 out:
+	/* A report of a run that failed (rc 2) is not left behind. */
+	if (outfile_close(&hout, rc != 2) < 0)
+		rc = 2;
 	engine_free_secrets(targs);
 	graft_free(grafts[0], a);
 	graft_free(grafts[1], b);

@@ -1,6 +1,8 @@
 /* json.c - streaming JSON writer; see json.h. */
 #include "json.h"
 
+#include "escape.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -45,6 +47,7 @@ void jw_init(struct jw *w, FILE *f, bool pretty)
 	w->after_key = false;
 	w->pretty = pretty;
 	w->n = 0;
+	w->esc_flags = 0;
 }
 
 static void indent(struct jw *w)
@@ -108,179 +111,37 @@ void jw_key(struct jw *w, const char *k)
 	w->after_key = true;
 }
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-/* Bytes copied verbatim: printable ASCII except '"' and '\\'. */
-static bool plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
-
-/* All of the 8 bytes at s plain? (SWAR: no byte < 0x20, >= 0x80, '"' or
- * '\\'; hasless(x, n) and haszero(x) of the bit-twiddling hacks). */
-static bool plain8(const unsigned char *s)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x;
-
-	memcpy(&x, s, 8);
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-	uint64_t bad = ((x - ones * 0x20) & ~x) | x |
-		       ((q - ones) & ~q) | ((b - ones) & ~b);
-	return (bad & highs) == 0;
-}
-
-/* One escaped byte c (not plain) at out; returns the bytes written, or 0
- * when c starts a UTF-8 sequence (the caller copies it). */
-static size_t esc_byte(char *out, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	out[0] = '\\';
-	switch (c) {
-	case '"': out[1] = '"'; return 2;
-	case '\\': out[1] = '\\'; return 2;
-	case '\n': out[1] = 'n'; return 2;
-	case '\r': out[1] = 'r'; return 2;
-	case '\t': out[1] = 't'; return 2;
-	}
-	if (c >= 0x20)
-		return 0;
-	memcpy(out + 1, "u00", 3);
-	out[4] = hex[c >> 4];
-	out[5] = hex[c & 15];
-	return 6;
-}
-
-static void escape_slow(struct jw *w, const char *str, size_t n);
-
-/*
- * The common case: the escaped string surely fits in the buffer (6 bytes
- * per input byte at most), so bytes go straight in, 8 at a time while they
- * need no escaping.
- */
+/* s as a JSON string, quotes included (escape.c), in chunks that fit the
+ * staging buffer. */
 static void escape(struct jw *w, const char *str, size_t n)
 {
-	if (n > (sizeof(w->buf) - 2) / 6) {
-		escape_slow(w, str, n);
-		return;
-	}
-	if (6 * n + 2 > sizeof(w->buf) - w->n)
-		jw_flush(w);
-	const unsigned char *s = (const unsigned char *)str;
-	char *o = w->buf + w->n;
 	size_t i = 0;
 
-	*o++ = '"';
-	while (i < n) {
-		if (n - i >= 8 && plain8(s + i)) {
-			memcpy(o, s + i, 8);
-			o += 8;
-			i += 8;
-			continue;
+	/* Most strings: room made once, one call. */
+	if (n <= (sizeof(w->buf) - 2) / ESC_JSON_MAX) {
+		if (ESC_JSON_MAX * n + 2 > sizeof(w->buf) - w->n)
+			jw_flush(w);
+		w->buf[w->n++] = '"';
+		if (!w->esc_flags) {
+			w->n += esc_json_fast(w->buf + w->n, str, n);
+			w->buf[w->n++] = '"';
+			return;
 		}
-		unsigned char c = s[i];
-		if (plain(c)) {
-			*o++ = (char)c;
-			i++;
-			continue;
+		w->n += esc_json(w->buf + w->n, ESC_JSON_MAX * n, str, n, &i, w->esc_flags);
+		if (i == n) {
+			w->buf[w->n++] = '"';
+			return;
 		}
-		size_t k = esc_byte(o, c);
-		if (k) {
-			o += k;
-			i++;
-			continue;
-		}
-		size_t l = utf8_len(s + i, n - i);
-		if (l) {
-			memcpy(o, s + i, l);
-			o += l;
-			i += l;
-		} else {
-			memcpy(o, "\\ufffd", 6);
-			o += 6;
-			i++;
-		}
+	} else {
+		putch(w, '"');
 	}
-	*o++ = '"';
-	w->n = (size_t)(o - w->buf);
-}
-
-static void escape_slow(struct jw *w, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	putch(w, '"');
 	while (i < n) {
-		size_t run = i;
-		while (n - run >= 8 && plain8(s + run))
-			run += 8;
-		while (run < n && plain(s[run]))
-			run++;
-		if (run > i) {
-			put(w, str + i, run - i);
-			i = run;
-			if (i == n)
-				break;
-		}
-		unsigned char c = s[i];
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-			put(w, e, 2);
-			i++;
-		} else if (c < 0x20) {
-			static const char hex[] = "0123456789abcdef";
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			switch (c) {
-			case '\n': put(w, "\\n", 2); break;
-			case '\r': put(w, "\\r", 2); break;
-			case '\t': put(w, "\\t", 2); break;
-			default: put(w, e, 6); break;
-			}
-			i++;
-		} else {
-			size_t l = utf8_len(s + i, n - i);
-			if (l) {
-				put(w, str + i, l);
-				i += l;
-			} else {
-				put(w, "\\ufffd", 6);
-				i++;
-			}
-		}
+		if (sizeof(w->buf) - w->n < 64)
+			jw_flush(w);
+		size_t done;
+		w->n += esc_json(w->buf + w->n, sizeof(w->buf) - w->n, str + i, n - i, &done,
+				 w->esc_flags);
+		i += done;
 	}
 	putch(w, '"');
 }

@@ -26,6 +26,7 @@ struct jw {
 	bool need_comma[JSON_MAX_DEPTH];
 	bool after_key;
 	bool pretty;
+	unsigned esc_flags;      /* escape.h: ESC_JSON_SCRIPT inside <script> */
 	size_t n;                 /* bytes staged in buf */
 	char buf[1 << 16];
 };

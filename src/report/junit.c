@@ -20,85 +20,17 @@
  */
 #include "report.h"
 
+#include "escape.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at s (n bytes left) allowed in XML
- * 1.0, with its code point in *cp; 0 if invalid or not allowed. */
-static size_t xml_char(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t len;
-
-	if (c < 0x80) {
-		*cp = c;
-		return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
-	}
-	if ((c & 0xe0) == 0xc0) {
-		len = 2, c &= 0x1f, min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3, c &= 0x0f, min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
-	    c == 0xfffe || c == 0xffff)
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/* Writes s escaped for element content, or for a double-quoted attribute
- * value when attr (there whitespace controls become character references,
- * so parsers do not normalise them away). */
-static void xml_escape(FILE *f, const char *str, bool attr)
-{
-	const unsigned char *s = (const unsigned char *)(str ? str : "");
-	size_t n = strlen((const char *)s);
-
-	while (n) {
-		uint32_t cp;
-		size_t len = xml_char(s, n, &cp);
-		if (!len) {
-			fputs("\xef\xbf\xbd", f); /* U+FFFD */
-			s++, n--;
-			continue;
-		}
-		switch (cp) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs(attr ? "&quot;" : "\"", f); break;
-		case '\'': fputs(attr ? "&apos;" : "'", f); break;
-		case '\t': fputs(attr ? "&#9;" : "\t", f); break;
-		case '\n': fputs(attr ? "&#10;" : "\n", f); break;
-		case '\r': fputs("&#13;", f); break;
-		default: fwrite(s, 1, len, f); break;
-		}
-		s += len, n -= len;
-	}
-}
-
-void report_xml_escape(FILE *f, const char *s, bool attr)
-{
-	xml_escape(f, s, attr);
-}
 
 /* name="value" with the value escaped. */
 static void xml_attr(FILE *f, const char *name, const char *value)
 {
 	fprintf(f, " %s=\"", name);
-	xml_escape(f, value, true);
+	esc_xml(f, value, true);
 	fputc('"', f);
 }
 
@@ -165,31 +97,31 @@ static void failure(FILE *f, struct diff *d, const struct dentry *e,
 	xml_attr(f, "type", dstatus_name(e->status));
 	xml_attr(f, "message", msg);
 	fputc('>', f);
-	xml_escape(f, frames(d, 0, e->op[0], a), false);
+	esc_xml(f, frames(d, 0, e->op[0], a), false);
 	fputc('\n', f);
-	xml_escape(f, frames(d, 1, e->op[1], a), false);
+	esc_xml(f, frames(d, 1, e->op[1], a), false);
 	fputc('\n', f);
 	if (e->status == DS_CHANGED) {
 		const char *la = op_text(det, 0, a), *lb = op_text(det, 1, a);
 		if (strcmp(la, lb)) {
 			fputs("A: ", f);
-			xml_escape(f, la, false);
+			esc_xml(f, la, false);
 			fputs("\nB: ", f);
-			xml_escape(f, lb, false);
+			esc_xml(f, lb, false);
 			fputc('\n', f);
 		}
 	}
 	for (size_t k = 0; k < det->nf; k++) {
 		const struct dfield *x = &det->f[k];
-		xml_escape(f, x->path, false);
+		esc_xml(f, x->path, false);
 		if (x->note) {
 			fputs("  # ", f);
-			xml_escape(f, x->note, false);
+			esc_xml(f, x->note, false);
 		}
 		fputs("\n- ", f);
-		xml_escape(f, x->la ? x->la : x->a ? x->a : "(absent)", false);
+		esc_xml(f, x->la ? x->la : x->a ? x->a : "(absent)", false);
 		fputs("\n+ ", f);
-		xml_escape(f, x->lb ? x->lb : x->b ? x->b : "(absent)", false);
+		esc_xml(f, x->lb ? x->lb : x->b ? x->b : "(absent)", false);
 		fputc('\n', f);
 	}
 	if (det->more)
@@ -246,11 +178,11 @@ static void findings_suite(FILE *f, const struct findings *F, struct arena *a)
 			fputc('\n', f);
 		}
 		for (size_t k = 0; k < x->nf; k++) {
-			xml_escape(f, x->f[k].name, false);
+			esc_xml(f, x->f[k].name, false);
 			fputs(": A ", f);
-			xml_escape(f, x->f[k].a ? x->f[k].a : "(absent)", false);
+			esc_xml(f, x->f[k].a ? x->f[k].a : "(absent)", false);
 			fputs(", B ", f);
-			xml_escape(f, x->f[k].b ? x->f[k].b : "(absent)", false);
+			esc_xml(f, x->f[k].b ? x->f[k].b : "(absent)", false);
 			fputc('\n', f);
 		}
 		fputs("</failure>\n    </testcase>\n", f);

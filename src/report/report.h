@@ -34,6 +34,15 @@ void report_text(struct diff *d, const struct report_opts *ro, FILE *f);
  * listed operation, a failure per difference. */
 void report_junit(struct diff *d, const struct report_opts *ro, FILE *f);
 
+/*
+ * html.c: one self-contained HTML file (--html FILE): header, findings,
+ * profile, the aligned operations with the trees of the changed ones,
+ * a ladder diagram; of one trace (frames matching flt, NULL: all), the
+ * packet list with the trees.
+ */
+void report_html(struct diff *d, const struct report_opts *ro, FILE *f);
+void report_html_trace(struct trace *t, const struct filter *flt, FILE *f);
+
 /* report_findings.c: the findings section; --check of one trace. */
 void report_findings_text(const struct findings *F, FILE *f);
 void report_findings_json(const struct findings *F, struct jw *w);
@@ -46,7 +55,5 @@ void report_actions_text(struct diff *dd, const struct actdiff *d,
 void report_actions_json(struct diff *dd, const struct actdiff *d,
 			 const struct report_opts *ro, FILE *f);
 void report_actions_junit(struct diff *dd, const struct actdiff *d, FILE *f);
-/* Text escaped for XML content, or an attribute value when attr. */
-void report_xml_escape(FILE *f, const char *s, bool attr);
 
 #endif

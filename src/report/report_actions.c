@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "report.h"
 
 #define NONE UINT32_MAX
@@ -353,7 +354,7 @@ void report_actions_junit(struct diff *dd, const struct actdiff *d, FILE *f)
 	fprintf(f, "<testsuites name=\"smbcmp\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
 		tests, fails);
 	fprintf(f, "  <testsuite name=\"");
-	report_xml_escape(f, arena_printf(&a, "actions: A %s (%s), B %s (%s)",
+	esc_xml(f, arena_printf(&a, "actions: A %s (%s), B %s (%s)",
 					  trace_path(dd->t[0]), dialect_of(d, 0),
 					  trace_path(dd->t[1]), dialect_of(d, 1)), true);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\">\n", tests, fails);
@@ -363,7 +364,7 @@ void report_actions_junit(struct diff *dd, const struct actdiff *d, FILE *f)
 			continue;
 		const char *t = e->status == AS_UNREACHED ? unreached_text(d, i, &a) : title(d, i, &a);
 		fprintf(f, "    <testcase classname=\"smbcmp.actions\" name=\"");
-		report_xml_escape(f, arena_printf(&a, "#%zu %s", i, t), true);
+		esc_xml(f, arena_printf(&a, "#%zu %s", i, t), true);
 		bool fail = e->status >= AS_CHANGED;
 		if (!fail) {
 			fputs("\"/>\n", f);
@@ -371,15 +372,15 @@ void report_actions_junit(struct diff *dd, const struct actdiff *d, FILE *f)
 			continue;
 		}
 		fputs("\">\n      <failure message=\"", f);
-		report_xml_escape(f, astatus_name(e->status), true);
+		esc_xml(f, astatus_name(e->status), true);
 		fputs("\">", f);
 		const char *words[MAX_WORDS];
 		size_t n = actdiff_words(d, i, &a, words, MAX_WORDS);
-		report_xml_escape(f, arena_printf(&a, "A frames %s; B frames %s\n",
+		esc_xml(f, arena_printf(&a, "A frames %s; B frames %s\n",
 						  frames(d, 0, e->act[0], &a),
 						  frames(d, 1, e->act[1], &a)), false);
 		for (size_t k = 0; k < n; k++) {
-			report_xml_escape(f, words[k], false);
+			esc_xml(f, words[k], false);
 			fputc('\n', f);
 		}
 		fputs("</failure>\n    </testcase>\n", f);
