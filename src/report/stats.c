@@ -595,8 +595,9 @@ void stats_json(const struct stats *a, const struct stats *b, bool pretty, FILE 
 		if (b) {
 			jw_key(w, "ratio");
 			jw_obj(w);
-			json_ratio(w, "count", ra ? (double)ra->count : 0, rb ? (double)rb->count : 0);
-			json_ratio(w, "bytes", ra ? (double)ra->bytes : 0, rb ? (double)rb->bytes : 0);
+			/* null where a side lacks the row, as "-" in the text */
+			json_ratio(w, "count", ra && rb ? (double)ra->count : 0, rb ? (double)rb->count : 0);
+			json_ratio(w, "bytes", ra && rb ? (double)ra->bytes : 0, rb ? (double)rb->bytes : 0);
 			for (int k = 0; k < RT_NPICK; k++) {
 				char key[16];
 				bool have = ra && rb && ra->nrt && rb->nrt;
