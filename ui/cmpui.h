@@ -54,6 +54,7 @@ struct cmpui {
 	long count;
 	struct cmpfind *fnd;     /* findings and their view (findview.c),
 				    NULL until first needed */
+	struct textview stats;   /* the statistics of A and B (S) */
 };
 
 static inline size_t cmp_cur_entry(const struct cmpui *c)

@@ -242,6 +242,11 @@ static void draw(struct cmpui *c)
 {
 	char bar[1024];
 	erase();
+	if (c->stats.shown) {
+		textview_draw(&c->stats);
+		refresh();
+		return;
+	}
 	if (cmp_findings_shown(c)) {
 		cmp_findings_draw(c);
 		refresh();
@@ -513,6 +518,14 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 	case REQ_NEXT_DIFF: cmp_next_diff(c, 1); return RD_ALL;
 	case REQ_PREV_DIFF: cmp_next_diff(c, -1); return RD_ALL;
 	case REQ_FINDINGS: cmp_findings_open(c); return RD_ALL;
+	case REQ_STATS: {
+		char t[1024];
+		snprintf(t, sizeof(t), " smbcmp statistics  A: %s   B: %s", trace_path(c->d->t[0]),
+			 trace_path(c->d->t[1]));
+		if (!textview_stats(&c->stats, &c->d->s[0], &c->d->s[1], t))
+			ui_msg(&c->m, true, "Out of memory");
+		return RD_ALL;
+	}
 	case REQ_MASK:
 		if (!c->user) {
 			ui_msg(&c->m, true, "No mask rules in use");
@@ -573,7 +586,9 @@ static unsigned dispatch(struct cmpui *c, enum request req, long count)
 {
 	unsigned r = EV_UNHANDLED;
 	bool counted = (req == REQ_FIRST || req == REQ_LAST) && count > 0;
-	if (cmp_findings_shown(c)) {
+	if (c->stats.shown) {
+		r = textview_request(&c->stats, req, count);
+	} else if (cmp_findings_shown(c)) {
 		r = cmp_findings_request(c, req, count);
 	} else if (counted) {
 		/* go to frame N: app_request */
@@ -607,6 +622,7 @@ static void cmpui_free(struct cmpui *c)
 	arena_free(&c->scratch);
 	masks_free(&c->none);
 	cmp_findings_free(c);
+	textview_close(&c->stats);
 	filter_free(c->flt);
 	free(c->rows);
 	free(c);
@@ -692,8 +708,8 @@ int ui_compare(struct diff *d, struct ui_opts *o)
 				c->count = c->count * 10 + (key - '0');
 			continue;
 		}
-		if (req == REQ_NONE && key == 27 && cmp_findings_shown(c))
-			req = REQ_QUIT; /* Esc: back from the findings */
+		if (req == REQ_NONE && key == 27 && (cmp_findings_shown(c) || c->stats.shown))
+			req = REQ_QUIT; /* Esc: back from the findings or statistics */
 		long count = c->count;
 		c->count = 0;
 		if (req == REQ_NONE) {

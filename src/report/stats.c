@@ -380,7 +380,7 @@ static void text_head(const struct stats *st, char side, FILE *f)
 		answered);
 }
 
-#define NAME_W 34
+#define NAME_W STATS_NAME_W
 
 static void text_one(const struct stats *a, FILE *f, const struct rpair *p, size_t n)
 {

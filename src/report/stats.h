@@ -41,6 +41,9 @@ struct stats;
 struct stats *stats_build(const struct opset *s);
 void stats_free(struct stats *st);
 
+/* Width of the text table's first column (command names). */
+#define STATS_NAME_W 34
+
 /* Text table: one trace (b NULL) or A and B with B/A ratios. */
 void stats_text(const struct stats *a, const struct stats *b, FILE *f);
 /* The same as one JSON document (pretty when pretty). */
