@@ -160,10 +160,17 @@ static uint64_t op_bytes(struct stats *st, const struct op *o)
 	return sum;
 }
 
-static int64_t frame_ns(const struct opset *s, uint32_t i)
+/* Time from frame i to frame j in nanoseconds; clamped to +-10^9 s, as
+ * a capture's timestamps are whatever its writer put there. */
+static int64_t frame_gap(const struct opset *s, uint32_t i, uint32_t j)
 {
-	const struct frame_rec *f = trace_frame(s->t, i);
-	return f->sec * 1000000000 + f->nsec;
+	const struct frame_rec *a = trace_frame(s->t, i), *b = trace_frame(s->t, j);
+	const int64_t lim = 1000000000;
+	int64_t ds;
+	if (__builtin_sub_overflow(b->sec, a->sec, &ds))
+		ds = b->sec > a->sec ? lim : -lim;
+	ds = ds > lim ? lim : ds < -lim ? -lim : ds;
+	return ds * 1000000000 + ((int64_t)b->nsec - (int64_t)a->nsec);
 }
 
 static void count_op(struct stats *st, struct srow *r, const struct op *o,
@@ -224,7 +231,7 @@ struct stats *stats_build(const struct opset *s)
 		const struct op *o = &s->ops[i];
 		if (o->proto != OP_SMB1 && o->proto != OP_SMB2)
 			continue;
-		if ((o->flags & OP_ENCRYPTED) && o->req_frame != OP_NONE)
+		if (o->flags & OP_ENCRYPTED)
 			continue; /* command unknown */
 		st->nops++;
 		uint64_t key = row_key(o, o->sub);
@@ -244,7 +251,7 @@ struct stats *stats_build(const struct opset *s)
 		}
 		bool timed = o->req_frame != OP_NONE && o->rsp_frame != OP_NONE &&
 			     !(o->proto == OP_SMB1 && o->req_link);
-		int64_t rt = timed ? frame_ns(s, o->rsp_frame) - frame_ns(s, o->req_frame) : 0;
+		int64_t rt = timed ? frame_gap(s, o->req_frame, o->rsp_frame) : 0;
 		uint64_t bytes = op_bytes(st, o);
 		count_op(st, &st->r[ri], o, bytes, timed, rt);
 		if (si != SIZE_MAX)
