@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ui_stats.sh - the statistics on S (ui/textview.c): in the browser the
 # table of one trace, in the comparison A and B side by side with B/A;
-# j/G scroll, q and Esc go back to the view they came from.
+# j/G scroll, q and Esc go back to the view they came from. --annotate
+# with the comparison UI writes its files when the UI quits.
 #
 #   SMBCMP=build/smbcmp bash tests/ui_stats.sh
 set -u
@@ -69,5 +70,14 @@ wait_for "Esc: back to the comparison" "B: frame operation|only B"
 screen | grep -q "smbcmp statistics" && fail "Esc did not close the statistics"
 keys q
 wait_for "comparison exits" "exit=1"
+
+# --annotate with the comparison UI: the files are written once it quits.
+mkdir "$tmp/ann"
+start "$S" --annotate "$tmp/ann" captures/reference.pcap captures/marsaud_smb2.pcap
+wait_for "comparison with --annotate" "B: frame operation|only B" || exit 1
+keys q
+wait_for "exits" "exit=1"
+[ -s "$tmp/ann/a-reference.pcapng" ] && [ -s "$tmp/ann/b-marsaud_smb2.pcapng" ] ||
+	fail "--annotate with the UI: $(ls "$tmp/ann")"
 
 ui_verdict
