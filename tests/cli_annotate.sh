@@ -3,8 +3,8 @@
 # pcapng with a comment on every frame of a differing operation. tshark
 # reads the files; `frame.comment contains "smbcmp"` finds exactly the
 # frames --json lists for the changed/similar/only-A/only-B operations;
-# timestamps, lengths and packet bytes equal the input's (pcap and pcapng
-# inputs); an unwritable DIR, or one where an output would replace an
+# timestamps, lengths, interfaces and packet bytes equal the input's (pcap
+# and pcapng inputs, one with two interfaces); an unwritable DIR, or one where an output would replace an
 # input, exits 2 with one line and leaves no file.
 set -u
 S=${SMBCMP:?}
@@ -33,7 +33,7 @@ PY
 # packets FILE: time, lengths and bytes of every packet, as tshark reads them.
 packets() {
 	tshark -r "$1" -T fields -e frame.number -e frame.time_epoch -e frame.len \
-		-e frame.cap_len 2>/dev/null
+		-e frame.cap_len -e frame.interface_id 2>/dev/null | sed 's/\t$/\t0/' # pcap: interface 0
 	tshark -r "$1" -x 2>/dev/null | grep -E '^[0-9a-f]{4}  '
 }
 
@@ -72,6 +72,13 @@ check captures/smb311_ops.pcap captures/gosmb2.pcap
 check captures/nt1_ops.pcap captures/job_lanman2.pcap
 editcap -F pcapng captures/compound.pcap "$tmp/compound.pcapng" 2>/dev/null
 check "$tmp/compound.pcapng" "$P/zeek-smb_smb2-zero-byte-error-ioctl.pcapng"
+# Two interfaces (microseconds and nanoseconds) and a comment of the input's own.
+python3 tests/annotate/twoif.py captures/compound.pcap "$tmp/twoif.pcapng"
+check "$tmp/twoif.pcapng" captures/reference.pcap
+o=$(ls -d "$tmp"/out*/a-twoif.pcapng)
+[ "$(capinfos "$o" 2>/dev/null | grep -c '^Interface #')" -eq 2 ] || fail "$o: not 2 interfaces"
+[ "$(tshark -r "$o" -Y 'frame.number == 1' -T fields -e frame.comment 2>/dev/null)" = \
+  "the input's own comment" ] || fail "$o: the input's comment is lost"
 
 # A comment names the operation, the field and both values, and findings.
 mkdir "$tmp/c"
@@ -106,15 +113,17 @@ done
 # Broken captures: exit 0, 1 or 2, never a crash; what is written reads.
 python3 - "$tmp" <<'PY'
 import random, sys
-data = open("captures/nt1_ops.pcap", "rb").read()
-for k in range(6):
-    r = random.Random(k)
-    d = bytearray(data)
-    for _ in range(40):
-        d[r.randrange(24, len(d))] = r.randrange(256)
-    open(f"{sys.argv[1]}/flip{k}.pcap", "wb").write(d)
+for name, src in (("pcap", "captures/nt1_ops.pcap"), ("pcapng", sys.argv[1] + "/twoif.pcapng")):
+    data = open(src, "rb").read()
+    for k in range(6):
+        r = random.Random(k)
+        d = bytearray(data)
+        for _ in range(40 if k < 4 else 2):
+            d[r.randrange(24, len(d))] = r.randrange(256)
+        open(f"{sys.argv[1]}/flip{k}.{name}", "wb").write(d)
+    open(f"{sys.argv[1]}/flipcut.{name}", "wb").write(data[:len(data) * 2 // 3])
 PY
-for f in "$tmp"/flip*.pcap; do
+for f in "$tmp"/flip*.pcap "$tmp"/flip*.pcapng; do
 	rm -rf "$tmp/h"; mkdir "$tmp/h"
 	timeout 60 "$S" --annotate "$tmp/h" "$f" captures/job_lanman2.pcap >/dev/null 2>"$tmp/err"
 	rc=$?

@@ -2,8 +2,11 @@
  * annotate.c - --annotate: the compared captures as pcapng with a comment
  * on each frame of a differing operation; see annotate.h.
  *
- * libpcap reads the input (pcap or pcapng) packet by packet; a small
- * pcapng writer (libpcap cannot write comments) puts out
+ * A pcapng input is copied block by block (sections, interfaces and
+ * packets as they are), each enhanced packet block of a frame with notes
+ * getting opt_comment options. A pcap input is read with libpcap packet
+ * by packet, and a small pcapng writer (libpcap cannot write comments)
+ * puts out
  *
  *   SHB                            section header, byte order of the host
  *   IDB  link type, snaplen        the input's (read from its file header,
@@ -187,8 +190,9 @@ static uint32_t rd32(const uint8_t *p, bool swap)
 }
 
 /* The input's link type and whether its times are microseconds, from
- * its file header (libpcap gives DLT_ values, pcapng wants LINKTYPE_). */
-static void sniff(const char *path, uint32_t *linktype, bool *usec)
+ * its file header (libpcap gives DLT_ values, pcapng wants LINKTYPE_);
+ * *ng set for a pcapng file. */
+static void sniff(const char *path, uint32_t *linktype, bool *usec, bool *ng)
 {
 	uint8_t h[28];
 	FILE *f = fopen(path, "rb");
@@ -202,6 +206,7 @@ static void sniff(const char *path, uint32_t *linktype, bool *usec)
 			*usec = m == 0xa1b2c3d4u || m == 0xd4c3b2a1u;
 			*linktype = rd32(h + 20, swap) & 0xffff;
 		} else if (m == 0x0a0d0d0au && got >= 12) {
+			*ng = true;
 			bool swap = rd32(h + 8, false) != 0x1a2b3c4du;
 			uint32_t shb = rd32(h + 4, swap);
 			uint8_t idb[12];
@@ -289,13 +294,143 @@ static int write_epb(FILE *o, const struct pcap_pkthdr *h, const uint8_t *data, 
 	return fwrite(b, 1, 4, o) == 4 ? 0 : -1;
 }
 
-/* Copies the capture in to o with the notes of ns. */
-static int copy(const char *in, FILE *o, const struct notes *ns, char *err, size_t errlen)
+/* ---- pcapng input: its blocks copied, comments added to its EPBs ---- */
+
+#define BLOCK_MAX (64u << 20) /* larger blocks end the copy (libpcap's limit is 16 MiB) */
+
+static void wr32(uint8_t *p, uint32_t v, bool swap)
+{
+	v = swap ? __builtin_bswap32(v) : v;
+	memcpy(p, &v, 4);
+}
+
+static uint32_t pad4(uint32_t n)
+{
+	return (n + 3) & ~3u;
+}
+
+/*
+ * Writes EPB block b (len bytes, the section's byte order) with the
+ * comments c[0..nc) added before its end of options. A block whose
+ * layout does not hold is written as it is.
+ */
+static int write_epb_ng(FILE *o, uint8_t *b, uint32_t len, bool swap, const struct note *c,
+			size_t nc)
+{
+	uint32_t caplen = rd32(b + 20, swap), end = len - 4, p;
+	if (len < 32 || caplen > len - 32 || pad4(caplen) > len - 32 || !nc)
+		return fwrite(b, 1, len, o) == len ? 0 : -1;
+	p = 28 + pad4(caplen);
+	while (p + 4 <= end) { /* the existing options, up to opt_endofopt */
+		uint16_t code, olen;
+		memcpy(&code, b + p, 2);
+		memcpy(&olen, b + p + 2, 2);
+		if (swap)
+			code = __builtin_bswap16(code), olen = __builtin_bswap16(olen);
+		if (code == 0 || pad4(olen) > end - p - 4)
+			break;
+		p += 4 + pad4(olen);
+	}
+	if (p > end)
+		return fwrite(b, 1, len, o) == len ? 0 : -1;
+	uint32_t add = 4; /* opt_endofopt */
+	for (size_t k = 0; k < nc; k++)
+		add += 4 + pad4((uint32_t)strlen(c[k].text));
+	uint32_t nlen = p + add + 4;
+	uint8_t t[4];
+	wr32(b + 4, nlen, swap);
+	if (fwrite(b, 1, p, o) != p)
+		return -1;
+	for (size_t k = 0; k < nc; k++) {
+		static const uint8_t zero[4];
+		uint16_t l = (uint16_t)strlen(c[k].text), code = 1;
+		if (swap)
+			code = __builtin_bswap16(code), l = __builtin_bswap16(l);
+		memcpy(t, &code, 2);
+		memcpy(t + 2, &l, 2);
+		uint32_t n = (uint32_t)strlen(c[k].text);
+		if (fwrite(t, 1, 4, o) != 4 || fwrite(c[k].text, 1, n, o) != n ||
+		    fwrite(zero, 1, pad4(n) - n, o) != pad4(n) - n)
+			return -1;
+	}
+	memset(t, 0, 4);
+	if (fwrite(t, 1, 4, o) != 4)
+		return -1;
+	wr32(t, nlen, swap);
+	return fwrite(t, 1, 4, o) == 4 ? 0 : -1;
+}
+
+/* Copies a pcapng capture block by block: its sections, interfaces
+ * (link types, snaplens, time resolutions) and packets as they are, a
+ * comment added to the enhanced packet blocks of frames with notes
+ * (simple and obsolete packet blocks count as frames, copied bare); the
+ * copy ends after the nframes packets the trace read. */
+static int copy_ng(const char *in, uint32_t nframes, FILE *o, const struct notes *ns, char *err,
+		   size_t errlen)
+{
+	FILE *f = fopen(in, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", in, strerror(errno));
+		return -1;
+	}
+	uint8_t *b = NULL;
+	size_t cap = 0, j = 0;
+	uint32_t num = 0;
+	bool swap = false;
+	int rc = 0;
+	uint8_t h[12];
+	while (!rc && fread(h, 1, 12, f) == 12) {
+		uint32_t type = rd32(h, false);
+		if (type == 0x0a0d0d0au) /* a section: its byte order */
+			swap = rd32(h + 8, false) != 0x1a2b3c4du;
+		else
+			type = rd32(h, swap);
+		uint32_t len = rd32(h + 4, swap);
+		if (len < 12 || len % 4 || len > BLOCK_MAX)
+			break;
+		if (len > cap) {
+			cap = len;
+			b = xrealloc(b, cap);
+		}
+		memcpy(b, h, 12);
+		if (fread(b + 12, 1, len - 12, f) != len - 12 || rd32(b + len - 4, swap) != len)
+			break; /* cut short: what libpcap reads ends here too */
+		size_t k = j;
+		if (type == 6 || type == 3 || type == 2) {
+			if (num == nframes)
+				break; /* where libpcap stopped reading (a damaged block) */
+			num++;
+			while (j < ns->n && ns->v[j].frame < num)
+				j++;
+			k = j;
+			while (k < ns->n && ns->v[k].frame == num)
+				k++;
+		}
+		if (type == 0x0a0d0d0au && len >= 28)
+			memset(b + 16, 0xff, 8); /* section length: comments change it */
+		if (type == 6)
+			rc = write_epb_ng(o, b, len, swap, ns->v + j, k - j);
+		else
+			rc = fwrite(b, 1, len, o) == len ? 0 : -1;
+		j = k;
+	}
+	free(b);
+	fclose(f);
+	if (rc)
+		snprintf(err, errlen, "write error: %s", strerror(errno));
+	return rc;
+}
+
+/* Copies the capture in (nframes packets read) to o with the notes of ns. */
+static int copy(const char *in, uint32_t nframes, FILE *o, const struct notes *ns, char *err,
+		size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	uint32_t linktype = UINT32_MAX;
-	bool usec = false;
-	sniff(in, &linktype, &usec);
+	bool usec = false, ng = false;
+	sniff(in, &linktype, &usec, &ng);
+	if (ng)
+		return copy_ng(in, nframes, o, ns, err, errlen);
 	pcap_t *p = pcap_open_offline_with_tstamp_precision(
 		in, usec ? PCAP_TSTAMP_PRECISION_MICRO : PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (!p) {
@@ -409,7 +544,7 @@ int annotate_write(struct diff *d, const struct findings *F, const char *dir, ch
 			rc = -1;
 			break;
 		}
-		rc = copy(trace_path(d->t[s]), o, &ns[s], err, errlen);
+		rc = copy(trace_path(d->t[s]), trace_total_frames(d->t[s]), o, &ns[s], err, errlen);
 		if ((ferror(o) | fclose(o)) && !rc) {
 			snprintf(err, errlen, "%s: write error", out[s]);
 			rc = -1;
