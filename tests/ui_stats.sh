@@ -6,14 +6,14 @@
 #
 #   SMBCMP=build/smbcmp bash tests/ui_stats.sh
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 S=${SMBCMP:?set SMBCMP to the smbcmp binary}
 case $S in /*) ;; *) S=$PWD/$S ;; esac
-. tests/ui_lib.sh ui_stats
+. tests/ui_lib.sh ui_stats # sets tmp, T, fail, screen, has
 
 wait_for() { # wait_for WHAT REGEX: polls until a line matches and the screen is stable
 	local i prev='' cur
-	for i in $(seq 1 400); do
+	for _ in $(seq 1 400); do
 		sleep 0.05
 		cur=$(screen 2>/dev/null) || continue
 		if grep -qE -- "$2" <<<"$cur" && [ "$cur" = "$prev" ]; then
