@@ -64,8 +64,8 @@ corpus() { # corpus CMD: CMD FILE for every public capture, one process each
 }
 mb() { echo $(($1 / 1024)); }
 size() { echo "$(($(stat -L -c %s "$1") / 1048576)) MB"; }
-frames() { "$S" --stats "$1" | awk '/^frames/{print $2}'; }
-pdus() { "$S" --stats "$1" | awk '/^pdus/{printf "%dk", $2 / 1000}'; }
+frames() { "$S" --index-stats "$1" | awk '/^frames/{print $2}'; }
+pdus() { "$S" --index-stats "$1" | awk '/^pdus/{printf "%dk", $2 / 1000}'; }
 
 echo "| what | input | smbcmp s | smbcmp RSS MB | reference | ref. s | ref. RSS MB | ratio | target | met |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -123,16 +123,16 @@ row "public corpus, one process per file: --json" "30 files, 5 MB" "$(corpus "$S
 row "--json" "$oin" "$S --json $O" "tshark -T json" "tshark -r $O -T json" faster 20
 row "--json" "$oin" "$S --json $O" "tshark -T pdml" "tshark -r $O -T pdml" faster 20
 row "--list (summary lines)" "$oin" "$S --list $O" "tshark" "tshark -r $O" faster 20
-row "index pass (--stats)" "$oin" "$S --stats $O" cat "cat $O" within 3
+row "index pass (--index-stats)" "$oin" "$S --index-stats $O" cat "cat $O" within 3
 row "scaling: --json, half vs whole" "$hin" "$S --json $H" "whole" "$S --json $O" info "time ~0.5, RSS sub-linear"
-row "scaling: --stats, half vs whole" "$hin" "$S --stats $H" "whole" "$S --stats $O" info "time ~0.5, RSS sub-linear"
+row "scaling: --index-stats, half vs whole" "$hin" "$S --index-stats $H" "whole" "$S --index-stats $O" info "time ~0.5, RSS sub-linear"
 abs "diff --json A B" "two ops traces as above" "$S --json $O $D/ops_b.pcap" 30 1024
 if have_bulk; then
 	A=$D/bulk_a.pcap B=$D/bulk_b.pcap
 	bin="data, $(size "$A"), $(frames "$A") frames"
 	row "--json" "$bin" "$S --json $A" "tshark -T json" "tshark -r $A -T json" faster 20
 	row "--list (summary lines)" "$bin" "$S --list $A" "tshark" "tshark -r $A" faster 20
-	row "index pass (--stats)" "$bin" "$S --stats $A" cat "cat $A" within 3
+	row "index pass (--index-stats)" "$bin" "$S --index-stats $A" cat "cat $A" within 3
 	abs "diff --json A B (two 1 GB traces)" "data, 2 × $(size "$A")" "$S --json $A $B" 30 1024
 	ui "UI first screen" "data, $(size "$A")" "$A"
 fi
@@ -140,7 +140,7 @@ if [ "$BIG" = 1 ]; then
 	RUNS=1 # minutes per run at this size
 	G=$D/ops1g_a.pcap
 	gin="ops, $(size "$G"), $(frames "$G") frames"
-	row "index pass (--stats)" "$gin" "$S --stats $G" cat "cat $G" within 3
+	row "index pass (--index-stats)" "$gin" "$S --index-stats $G" cat "cat $G" within 3
 	abs "diff --json A B (two 1 GB traces)" "ops, 2 × $(size "$G")" "$S --json $G $D/ops1g_b.pcap" 30 1024
 	ui "UI first screen" "$gin" "$G"
 fi

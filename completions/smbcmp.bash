@@ -74,6 +74,9 @@ _smbcmp()
     --junit | --html | --keys-from | --password-file)
         _smbcmp_files "$cur"
         return 0 ;;
+    --annotate)
+        COMPREPLY=($(compgen -d -- "$cur"))
+        return 0 ;;
     --stream | -k | --password | --max-memory | --max-nodes)
         return 0 ;;  # free-form values: N[:M], SESSIONID:KEY, USER:PASSWORD, numbers
     esac
@@ -81,7 +84,7 @@ _smbcmp()
     if [[ $cur == -* ]]; then
         local opts
         opts=$(_smbcmp_options "$cmd")
-        [ -n "$opts" ] || opts='--json --text --list --list-fields --stats --mask
+        [ -n "$opts" ] || opts='--json --text --list --list-fields --stats --index-stats --annotate --mask
             --unmask --no-default-masks --list-masks --filter --allow-empty --stream --junit --html
             --engine --verify --check --all-fields --by -k --keys-from --password --password-file
             --max-memory --max-nodes -h --help --version'

@@ -36,7 +36,7 @@ PLAIN=${SMBCMP_PLAIN:-$PWD/build/smbcmp}
 [ -x "$PLAIN" ] || tools/build.sh build || fails=$((fails + 1))
 S=$PLAIN expect 2 "comparison incomplete: .*conns.pcap: .*memory limit (16 MB) reached at frame" -- --max-memory 16 "$tmp/conns.pcap" "$A"
 S=$PLAIN expect 2 "memory limit (16 MB) reached" -- --max-memory 16 --json "$A" "$tmp/conns.pcap"
-S=$PLAIN expect 0 "note: .*memory limit (16 MB) reached" -- --max-memory 16 --stats "$tmp/conns.pcap"
+S=$PLAIN expect 0 "note: .*memory limit (16 MB) reached" -- --max-memory 16 --index-stats "$tmp/conns.pcap"
 # PDUs stored as prefixes (read from a pipe, past 3/4 of the limit).
 python3 tests/gen_hostile.py big 80 "$tmp/big.pcap" || fails=$((fails + 1))
 STDIN=$tmp/big.pcap expect 2 "comparison incomplete: -: from frame .* kept as their first 4096 bytes" -- --max-memory 16 - "$tmp/big.pcap"

@@ -32,6 +32,10 @@ check() {
 	stats) grep -q '^smb_frames 80$' "$tmp/out" ;;
 	# --html: the report in $H and nothing on stdout; N rows in its table
 	html*) [ ! -s "$tmp/out" ] && [ "$(grep -c '<tr class="op ' "$H")" -eq "${1#html}" ] ;;
+	cmdstats) grep -q '^Create  *10 ' "$tmp/out" ;;
+	cmdstatsjson) grep -q '"command":"Create","sub":null,"a":{"count":10,' "$tmp/out" ;;
+	cmdstats2) grep -q '^Create  *10  *10  *1\.00 ' "$tmp/out" ;;
+	annotate) [ -s "$tmp/ann/a-same_1.pcapng" ] && [ -s "$tmp/ann/b-same_2.pcapng" ] ;;
 	*) echo "bad check $1"; return 1 ;;
 	esac
 }
@@ -68,8 +72,15 @@ row 0 - list20  --engine=native --list --filter "$F" "$A"
 row 0 "matches no frame of $A" empty --list --filter 'smb2.cmd == 99' "$A"
 row 0 "matches no frame of $A" empty --json --filter 'smb2.cmd == 99' "$A"
 row 0 - empty   --text --allow-empty --filter 'smb2.cmd == 99' "$A"
-row 0 - stats   --stats "$A"
+row 0 - stats   --index-stats "$A"
+row 0 - cmdstats --stats "$A"
+row 0 - cmdstats --stats --text "$A"
+row 0 - cmdstatsjson --stats --json "$A"
+row 2 "--index-stats covers the whole capture: --filter" empty --index-stats --filter "$F" "$A"
 row 2 "--stats covers the whole capture: --filter" empty --stats --filter "$F" "$A"
+row 2 "--stats prints its table as text or --json, not --list" empty --stats --list "$A"
+row 2 "--stats counts the whole traces: drop --check" empty --stats --check "$A"
+row 2 "--annotate marks a comparison's differences" empty --annotate "$tmp" "$A"
 row 2 "--verify covers the whole capture: --filter" empty --verify --filter "$F" "$A"
 row 2 "--verify runs both engines" empty --verify --engine=native "$A"
 for m in "" --list --json --text; do
@@ -80,14 +91,15 @@ for m in "" --list --json --text; do
 	row 2 "--junit reports a comparison" empty $m --junit "$J" "$A"
 done
 row 2 "--json and --text cannot be combined" empty --json --text "$A"
-row 2 "--list and --stats cannot be combined" empty --list --stats "$A"
+row 2 "--list and --index-stats cannot be combined" empty --list --index-stats "$A"
 row 2 "--text and --verify cannot be combined" empty --text --verify "$A"
 row 0 - listall --list --list "$A"
 row 2 "--list-masks prints the mask rules only" empty --list-masks "$A"
 row 2 "--filter selects with smbcmp's trees" empty --engine=tshark --filter "$F" --list "$A"
 row 2 "--max-memory bounds smbcmp's own index" empty --engine=tshark --max-memory 64 --json "$A"
 row 2 "--max-nodes bounds smbcmp's own index" empty --engine=tshark --max-nodes 1000 --text "$A"
-row 2 "--stats counts smbcmp's own index" empty --engine=tshark --stats "$A"
+row 2 "--index-stats counts smbcmp's own index" empty --engine=tshark --index-stats "$A"
+row 2 "--stats counts smbcmp's own operations" empty --engine=tshark --stats "$A"
 row 0 - listall --max-memory 64 --max-nodes 100000 --list "$A"
 row 0 - html80  --html "$H" "$A"
 row 0 - html20  --html "$H" --filter "$F" "$A"
@@ -107,7 +119,13 @@ row 0 - report  --stream 0 "$A" "$B"
 row 0 - report  --allow-empty "$A" "$B"
 row 0 - report  --engine=native --max-memory 64 --max-nodes 100000 "$A" "$B"
 row 2 "--list takes one capture file" empty --list "$A" "$B"
-row 2 "--stats takes one capture file" empty --stats "$A" "$B"
+row 2 "--index-stats takes one capture file" empty --index-stats "$A" "$B"
+row 0 - cmdstats2 --stats "$A" "$B"
+row 2 "--stats counts the whole traces: drop --mask" empty --stats --mask 'smb2.time' "$A" "$B"
+row 2 "--stats counts the whole traces: drop --junit" empty --stats --junit "$J" "$A" "$B"
+mkdir -p "$tmp/ann"
+row 0 - annotate --annotate "$tmp/ann" "$A" "$B"
+row 2 "--annotate $tmp/nosuch: No such file or directory" empty --annotate "$tmp/nosuch" "$A" "$B"
 row 2 "--verify takes one capture file" empty --verify "$A" "$B"
 row 2 "--junit - writes the XML to standard output: --json" empty --junit - --json "$A" "$B"
 row 2 "--junit - writes the XML to standard output: --text" empty --junit - --text "$A" "$B"

@@ -39,7 +39,7 @@ err "^smbcmp: -: " -       # stdin is /dev/null: not a capture
 cmp -s "$tmp/eq.json" "$tmp/sp.json" && cmp -s "$tmp/eq.json" "$tmp/after.json" &&
 	cmp -s "$tmp/eq.json" "$tmp/dd.json" || fail "--mask=P, --mask P, trailing options and -- differ"
 cp $A "$tmp/-dash.pcap"
-(cd "$tmp" && "$S" --stats -- -dash.pcap >/dev/null) || fail "-- then a file name starting with a dash"
+(cd "$tmp" && "$S" --index-stats -- -dash.pcap >/dev/null) || fail "-- then a file name starting with a dash"
 
 # "-" reads standard input, as A or as B.
 "$S" --json $A >"$tmp/file.jsonl"

@@ -7,7 +7,7 @@
 #   tools/outputs_snapshot.sh build /tmp/after
 #   diff -r /tmp/before /tmp/after
 #
-# Single traces: --json, --text, --list (and --junit, --stats) of every
+# Single traces: --json, --text, --list (and --junit, --index-stats, --stats) of every
 # captures/*.pcap, test pcap and public capture, with the keys and the password where the
 # capture needs them. Pairs: --json, --text, --list, --junit - of the pairs
 # tests/diff_captures.py uses, reference.pcap against every other capture,
@@ -53,7 +53,7 @@ for p in "${singles[@]}"; do
 		run "single/$n.keys.$how" --$how "${KEYS[@]}" "$p"
 	done
 	run "single/$n.native.json" --json --engine=native "$p"
-	run "single/$n.stats" --stats "$p"
+	run "single/$n.stats" --index-stats "$p"
 done
 
 pair() { # pair NAME A B [extra options]

@@ -17,6 +17,7 @@
 #include "ui.h"
 
 #include "filter.h"
+#include "ops.h"
 
 enum pane { P_LIST, P_TREE, P_HEX, P_COUNT };
 enum layout { L_STACKED, L_SIDE, L_NO_HEX, L_ZOOM, L_COUNT };
@@ -40,6 +41,7 @@ struct browse {
 	char filter_text[512];
 	struct filter *flt;
 	bool bg_running;        /* o->bg started and not yet done */
+	struct textview stats;  /* the statistics (S) */
 };
 
 /* ---- selection ---- */
@@ -437,6 +439,12 @@ static void draw(struct browse *b)
 	struct rect none = { 0, 0, 0, 0 };
 	for (int p = 0; p < P_COUNT; p++)
 		b->v[p].r = none;
+	if (b->stats.shown) {
+		erase();
+		textview_draw(&b->stats);
+		refresh();
+		return;
+	}
 	draw_title(b);
 	if (b->layout == L_ZOOM) {
 		draw_pane(b, b->focus, top, 0, h, w);
@@ -490,6 +498,24 @@ static void resize_pane(struct browse *b, int delta)
 }
 
 /* ---- requests ---- */
+
+/* S: the statistics of the whole trace (indexed through first). */
+static void open_stats(struct browse *b)
+{
+	struct opset s;
+	char t[600];
+	index_all(b);
+	ui_msg(&b->m, false, "Counting the operations of %s...", trace_path(b->t));
+	ui_msg_draw(&b->m);
+	refresh();
+	ops_build(&s, b->t);
+	snprintf(t, sizeof(t), " smbcmp statistics  %s", trace_path(b->t));
+	if (!textview_stats(&b->stats, &s, NULL, t))
+		ui_msg(&b->m, true, "Out of memory");
+	else
+		b->m.text[0] = '\0';
+	ops_free(&s);
+}
 
 static unsigned app_request(struct browse *b, enum request req, long count)
 {
@@ -553,6 +579,9 @@ static unsigned app_request(struct browse *b, enum request req, long count)
 	case REQ_HELP:
 		help_screen(&b->km, "smbcmp", 0x37, 0); /* all but the compare section */
 		return RD_ALL;
+	case REQ_STATS:
+		open_stats(b);
+		return RD_ALL;
 	case REQ_REDRAW:
 		clearok(curscr, TRUE);
 		return RD_ALL;
@@ -580,6 +609,10 @@ static unsigned dispatch(struct browse *b, enum request req, long count)
 {
 	unsigned r = EV_UNHANDLED;
 	bool counted = (req == REQ_FIRST || req == REQ_LAST) && count > 0;
+	if (b->stats.shown) {
+		r = textview_request(&b->stats, req, count);
+		return r & EV_UNHANDLED ? app_request(b, req, count) : r;
+	}
 	if (needs_all(req, count))
 		index_all(b);
 	if (!counted) {
@@ -634,6 +667,13 @@ static bool loop_busy(void *ctx)
 	return work_left(ctx);
 }
 
+static enum request loop_escape(void *ctx)
+{
+	struct browse *b = ctx;
+	b->stats.shown = false; /* back from the statistics; else drops a count */
+	return REQ_NONE;
+}
+
 static unsigned loop_dispatch(void *ctx, enum request req, long count)
 {
 	return dispatch(ctx, req, count);
@@ -676,12 +716,13 @@ int ui_browse(struct trace *t, struct ui_opts *o)
 	struct ui_loop loop = {
 		.ctx = b, .km = &b->km, .m = &b->m, .count = &b->count,
 		.draw = loop_draw, .busy = loop_busy, .work = browse_work,
-		.dispatch = loop_dispatch,
+		.escape = loop_escape, .dispatch = loop_dispatch,
 	};
 	ui_loop_run(&loop);
 	term_stop();
 	if (b->bg_running)
 		b->o->bg->stop(b->o->bg->ctx);
+	textview_close(&b->stats);
 	filter_free(b->flt);
 	plist_free(&b->pl);
 	ftree_free(&b->ft);

@@ -56,6 +56,7 @@ struct cmpui {
 				    NULL until first needed */
 	struct cmpact *act;      /* actions and their view (actview.c), NULL
 				    until first needed */
+	struct textview stats;   /* the statistics of A and B (S) */
 };
 
 static inline size_t cmp_cur_entry(const struct cmpui *c)

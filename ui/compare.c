@@ -242,6 +242,11 @@ static void draw(struct cmpui *c)
 {
 	char bar[1024];
 	erase();
+	if (c->stats.shown) {
+		textview_draw(&c->stats);
+		refresh();
+		return;
+	}
 	if (cmp_findings_shown(c)) {
 		cmp_findings_draw(c);
 		refresh();
@@ -590,6 +595,14 @@ static unsigned app_request(struct cmpui *c, enum request req, long count)
 	case REQ_ACTIONS: cmp_actions_open(c); return RD_ALL;
 	case REQ_FINDING_NEXT: cmp_finding_step(c, 1); return RD_ALL;
 	case REQ_FINDING_PREV: cmp_finding_step(c, -1); return RD_ALL;
+	case REQ_STATS: {
+		char t[1024];
+		snprintf(t, sizeof(t), " smbcmp statistics  A: %s   B: %s", trace_path(c->d->t[0]),
+			 trace_path(c->d->t[1]));
+		if (!textview_stats(&c->stats, &c->d->s[0], &c->d->s[1], t))
+			ui_msg(&c->m, true, "Out of memory");
+		return RD_ALL;
+	}
 	case REQ_MASK:
 		if (!c->user) {
 			ui_msg(&c->m, true, "No mask rules in use");
@@ -661,7 +674,9 @@ static unsigned dispatch(struct cmpui *c, enum request req, long count)
 {
 	unsigned r = EV_UNHANDLED;
 	bool counted = (req == REQ_FIRST || req == REQ_LAST) && count > 0;
-	if (cmp_findings_shown(c)) {
+	if (c->stats.shown) {
+		r = textview_request(&c->stats, req, count);
+	} else if (cmp_findings_shown(c)) {
 		r = cmp_findings_request(c, req, count);
 	} else if (cmp_actions_shown(c)) {
 		r = cmp_actions_request(c, req, count);
@@ -701,6 +716,7 @@ static void cmpui_free(struct cmpui *c)
 	masks_free(&c->none);
 	cmp_findings_free(c);
 	cmp_actions_free(c);
+	textview_close(&c->stats);
 	filter_free(c->flt);
 	free(c->rows);
 	free(c);
@@ -727,8 +743,9 @@ static void loop_key(void *ctx)
 static enum request loop_escape(void *ctx)
 {
 	struct cmpui *c = ctx;
-	/* back from the findings or the actions */
-	return cmp_findings_shown(c) || cmp_actions_shown(c) ? REQ_QUIT : REQ_NONE;
+	/* back from the findings, the actions or the statistics */
+	return cmp_findings_shown(c) || cmp_actions_shown(c) || c->stats.shown ? REQ_QUIT
+										  : REQ_NONE;
 }
 
 static unsigned loop_dispatch(void *ctx, enum request req, long count)

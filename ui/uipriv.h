@@ -67,6 +67,7 @@
 	_(LAYOUT, "layout", 4, "Cycle pane layouts", 'v')                                \
 	_(GROW, "grow", 4, "Grow the focused pane", '+', '=')                            \
 	_(SHRINK, "shrink", 4, "Shrink the focused pane", '-', '_')                      \
+	_(STATS, "stats", 5, "Statistics per command: count, bytes, errors, response times", 'S') \
 	_(HELP, "help", 5, "This help", '?', KEY_F(1))                                   \
 	_(REDRAW, "redraw", 5, "Redraw the screen", CTRL('l'))                           \
 	_(QUIT, "quit", 5, "Quit (help: close)", 'q', 'Q')
@@ -342,6 +343,26 @@ struct hexview {
 extern const struct view_ops hex_ops;
 
 /* ---- find.c: messages, prompts and searches both views share ---- */
+
+/* textview.c: a text on the whole screen, scrolled; q or Esc closes it. */
+struct textview {
+	bool shown;
+	char title[512];
+	char *text;     /* owned; lines point into it */
+	char **line;
+	size_t n, top, h;
+	int hscroll;
+	int freeze;     /* first columns kept in place when scrolling right */
+};
+void textview_open(struct textview *v, const char *title, char *text, size_t len);
+void textview_close(struct textview *v);
+void textview_draw(struct textview *v);
+unsigned textview_request(struct textview *v, enum request req, long count);
+/* Opens v on the statistics (stats.h) of a, or a and b side by side.
+ * False when out of memory. */
+struct opset;
+bool textview_stats(struct textview *v, const struct opset *a, const struct opset *b,
+		    const char *title);
 
 struct uimsg {
 	char text[512]; /* status line message, "" when none */

@@ -34,15 +34,18 @@
 #include "outfile.h"
 #include "output.h"
 #include "report.h"
+#include "annotate.h"
+#include "stats.h"
 #include "verify.h"
 #include "version.h"
 #include "ui.h"
 
-enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_STATS, MODE_VERIFY, MODE_CHECK };
+enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_LIST, MODE_INDEX_STATS, MODE_VERIFY,
+	     MODE_CHECK };
 
 static const char *const mode_opt[] = {
 	[MODE_AUTO] = "", [MODE_JSON] = "--json", [MODE_TEXT] = "--text",
-	[MODE_LIST] = "--list", [MODE_STATS] = "--stats", [MODE_VERIFY] = "--verify",
+	[MODE_LIST] = "--list", [MODE_INDEX_STATS] = "--index-stats", [MODE_VERIFY] = "--verify",
 };
 
 /* One output mode per run: a second, different one is refused (-1). */
@@ -65,7 +68,8 @@ static void usage(FILE *f)
 	      "  --text          plain-text output (field trees for one trace)\n"
 	      "  --list          one summary line per SMB frame\n"
 	      "  --list-fields   print the field names smbcmp knows\n"
-	      "  --stats         index the trace only and print its counts\n"
+	      "  --stats         per command: count, bytes, errors, response times\n"
+	      "  --index-stats   index the trace only and print its counts\n"
 	      "  --mask PATTERN  ignore fields matching the glob PATTERN (repeatable)\n"
 	      "  --unmask PATTERN  compare fields matching PATTERN after all\n"
 	      "  --no-default-masks  drop the built-in mask rules\n"
@@ -85,6 +89,7 @@ static void usage(FILE *f)
 	      "  --junit FILE    also write the comparison as JUnit XML (\"-\": stdout)\n"
 	      "  --html FILE     write a self-contained HTML report of the comparison or\n"
 	      "                  of one trace (\"-\": stdout)\n"
+	      "  --annotate DIR  also write A and B as pcapng, differing frames commented\n"
 	      "  --max-memory MB  memory one trace's index may hold (default 384)\n"
 	      "  --max-nodes N   fields per frame tree (default 200000)\n"
 	      "  --engine=E      native, tshark or auto (default): auto adds tshark's\n"
@@ -224,6 +229,8 @@ struct cmp_opts {
 	bool all_fields;        /* --all-fields: detail similar entries too */
 	bool check;             /* --check: state checks of one trace */
 	enum { BY_AUTO, BY_ACTIONS, BY_OPERATIONS } by; /* --by */
+	bool stats;             /* --stats: statistics per command */
+	const char *annotate;   /* --annotate DIR */
 };
 
 static int add_mask_arg(struct cmp_opts *c, const char *pat, enum mask_action act)
@@ -488,10 +495,37 @@ static int by_actions(struct diff *d, enum mode mode, struct cmp_opts *c, FILE *
 			rc = 2;
 		}
 	}
+	if (c->annotate) { /* the frames of the differing operations */
+		char aerr[512];
+		if (annotate_write(d, &F, c->annotate, aerr, sizeof(aerr))) {
+			fprintf(stderr, "smbcmp: --annotate %s\n", aerr);
+			rc = 2;
+		}
+	}
 	actdiff_free(&ad);
 	findings_free(&F);
 	diff_free(d);
 	return rc;
+}
+
+/* --stats: statistics per command of a, or of a and b side by side. */
+static void stats_traces(struct trace *a, struct trace *b, bool json)
+{
+	struct opset s[2];
+	struct stats *st[2] = { NULL, NULL };
+	struct trace *t[2] = { a, b };
+	for (int i = 0; i < 2 && t[i]; i++) {
+		ops_build(&s[i], t[i]);
+		st[i] = stats_build(&s[i]);
+	}
+	if (json)
+		stats_json(st[0], st[1], false, stdout);
+	else
+		stats_text(st[0], st[1], stdout);
+	for (int i = 0; i < 2 && t[i]; i++) {
+		stats_free(st[i]);
+		ops_free(&s[i]);
+	}
 }
 
 /* Compares two traces; returns the exit status (0 same, 1 different, 2 error). */
@@ -547,13 +581,13 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 		/* The rest, for the report, --junit or the exit status (already 1
 		 * once a difference is known). */
 		const struct diff_counts *k = &d.counts;
-		if ((!ui_done || junit || !(k->changed || k->only_a || k->only_b)) &&
+		if ((!ui_done || junit || c->annotate || !(k->changed || k->only_a || k->only_b)) &&
 		    d.ncompared < d.n) {
 			if (ui_done)
 				fputs("smbcmp: comparing the remaining operations...\n", stderr);
 			diff_compare(&d, d.n, 0);
 		}
-		if (!ui_done || junit) {
+		if (!ui_done || junit || c->annotate) {
 			findings_diff(&F, &d);
 			have_findings = true;
 		}
@@ -585,6 +619,13 @@ static int two_traces(struct trace *a, struct trace *b, enum mode mode,
 			rc = 2;
 		}
 	}
+	if (c->annotate) {
+		char aerr[512];
+		if (annotate_write(&d, &F, c->annotate, aerr, sizeof(aerr))) {
+			fprintf(stderr, "smbcmp: --annotate %s\n", aerr);
+			rc = 2;
+		}
+	}
 	if (have_findings)
 		findings_free(&F);
 	diff_free(&d);
@@ -600,13 +641,16 @@ int main(int argc, char **argv)
 	       OPT_FILTER, OPT_STREAM, OPT_KEYS_FROM, OPT_PASSWORD,
 	       OPT_PASSWORD_FILE };
 	enum { OPT_JUNIT = 512, OPT_MAX_MEMORY, OPT_MAX_NODES, OPT_ENGINE, OPT_VERIFY,
-	       OPT_CHECK, OPT_ALL_FIELDS, OPT_ALLOW_EMPTY, OPT_BY, OPT_HTML };
+	       OPT_CHECK, OPT_ALL_FIELDS, OPT_ALLOW_EMPTY, OPT_BY, OPT_HTML, OPT_INDEX_STATS,
+	       OPT_ANNOTATE };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "text", no_argument, NULL, 't' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "list-fields", no_argument, NULL, 'F' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "index-stats", no_argument, NULL, OPT_INDEX_STATS },
+		{ "annotate", required_argument, NULL, OPT_ANNOTATE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "mask", required_argument, NULL, OPT_MASK },
@@ -664,12 +708,14 @@ int main(int argc, char **argv)
 		case 'j': bad |= set_mode(&mode, MODE_JSON); break;
 		case 't': bad |= set_mode(&mode, MODE_TEXT); break;
 		case 'l': bad |= set_mode(&mode, MODE_LIST); break;
-		case 'S': bad |= set_mode(&mode, MODE_STATS); break;
+		case 'S': copts.stats = true; break;
+		case OPT_INDEX_STATS: bad |= set_mode(&mode, MODE_INDEX_STATS); break;
 		case 'F': list_fields(); rc = 0; goto out;
 		case 'h': usage(stdout); rc = 0; goto out;
 		case 'V': version_print(stdout); rc = 0; goto out;
 		case OPT_JUNIT: copts.junit = optarg; break;
 		case OPT_HTML: copts.html = optarg; break;
+		case OPT_ANNOTATE: copts.annotate = optarg; break;
 		case OPT_MASK:
 			bad |= add_mask_arg(&copts, optarg, MASK_IGNORE);
 			cmp_only = cmp_only ? cmp_only : "--mask";
@@ -783,7 +829,23 @@ int main(int argc, char **argv)
 					   "('-' given twice)");
 	else if (copts.junit && nfiles != 2)
 		snprintf(why, sizeof(why), "--junit reports a comparison: give two capture files");
-	else if (nfiles == 2 && (mode == MODE_LIST || mode == MODE_STATS))
+	else if (copts.annotate && nfiles != 2)
+		snprintf(why, sizeof(why), "--annotate marks a comparison's differences: give two "
+					   "capture files");
+	else if (copts.stats && (mode != MODE_AUTO && mode != MODE_TEXT && mode != MODE_JSON))
+		snprintf(why, sizeof(why), "--stats prints its table as text or --json, not %s",
+			 mode_opt[mode]);
+	else if (copts.stats && (copts.check || copts.junit || copts.annotate || cmp_only))
+		snprintf(why, sizeof(why), "--stats counts the whole traces: drop %s",
+			 copts.check ? "--check" : copts.junit ? "--junit" :
+			 copts.annotate ? "--annotate" : cmp_only);
+	else if (copts.stats && copts.filter)
+		snprintf(why, sizeof(why), "--stats covers the whole capture: --filter does not "
+					   "apply");
+	else if (copts.stats && engine == ENGINE_TSHARK)
+		snprintf(why, sizeof(why), "--stats counts smbcmp's own operations: use "
+					   "--engine=auto or native");
+	else if (nfiles == 2 && (mode == MODE_LIST || mode == MODE_INDEX_STATS))
 		snprintf(why, sizeof(why), "%s takes one capture file (two are compared "
 					   "without it)", mode_opt[mode]);
 	else if (nfiles == 1 && cmp_only)
@@ -797,12 +859,14 @@ int main(int argc, char **argv)
 		snprintf(why, sizeof(why), "--html - writes the report to standard output: "
 					   "%s would too (--html FILE)",
 			 junit_stdout ? "--junit -" : mode_opt[mode]);
-	else if (copts.html && (copts.check || mode == MODE_STATS || mode == MODE_VERIFY ||
-				(nfiles == 1 && mode != MODE_AUTO) || engine == ENGINE_TSHARK))
+	else if (copts.html && (copts.check || mode == MODE_INDEX_STATS || copts.stats ||
+				mode == MODE_VERIFY || (nfiles == 1 && mode != MODE_AUTO) ||
+				engine == ENGINE_TSHARK))
 		snprintf(why, sizeof(why), "--html reports a comparison, or one trace alone: "
 					   "drop %s", copts.check ? "--check" :
-			 engine == ENGINE_TSHARK ? "--engine=tshark" : mode_opt[mode]);
-	else if (copts.filter && (mode == MODE_STATS || mode == MODE_VERIFY))
+			 engine == ENGINE_TSHARK ? "--engine=tshark" :
+			 copts.stats ? "--stats" : mode_opt[mode]);
+	else if (copts.filter && (mode == MODE_INDEX_STATS || mode == MODE_VERIFY))
 		snprintf(why, sizeof(why), "%s covers the whole capture: --filter does not "
 					   "apply", mode_opt[mode]);
 	else if (mode == MODE_VERIFY && engine != ENGINE_AUTO)
@@ -821,11 +885,16 @@ int main(int argc, char **argv)
 	else if (copts.check && engine == ENGINE_TSHARK)
 		snprintf(why, sizeof(why), "--check reads smbcmp's own operations: use "
 					   "--engine=auto or native");
-	else if (engine == ENGINE_TSHARK && mode == MODE_STATS)
-		snprintf(why, sizeof(why), "--stats counts smbcmp's own index: use "
+	else if (engine == ENGINE_TSHARK && mode == MODE_INDEX_STATS)
+		snprintf(why, sizeof(why), "--index-stats counts smbcmp's own index: use "
 					   "--engine=auto or native");
 	if (why[0]) {
 		fprintf(stderr, "smbcmp: %s\n", why);
+		goto out;
+	}
+	if (copts.annotate && annotate_check(copts.annotate, argv[optind], argv[optind + 1],
+					     why, sizeof(why))) {
+		fprintf(stderr, "smbcmp: --annotate %s\n", why);
 		goto out;
 	}
 
@@ -862,7 +931,7 @@ int main(int argc, char **argv)
 	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	/* The browser shows the first rows at once and indexes the rest
 	 * between key presses. */
-	bool browse = nfiles == 1 && mode == MODE_AUTO && tty && !copts.html;
+	bool browse = nfiles == 1 && mode == MODE_AUTO && tty && !copts.html && !copts.stats;
 	if (open_traces(&a, argv[optind], nfiles == 2 ? &b : NULL,
 			nfiles == 2 ? argv[optind + 1] : NULL, &topts, browse ? BROWSE_FIRST_MS : 0))
 		goto out;
@@ -874,7 +943,7 @@ int main(int argc, char **argv)
 	/* The browser runs tshark on a thread once indexing is over (bg_graft). */
 	const char *foreign[1];
 	bool filter_foreign_fields = filter_foreign(copts.filter, foreign, 1) > 0;
-	if (engine == ENGINE_AUTO && (mode == MODE_JSON || mode == MODE_TEXT ||
+	if (engine == ENGINE_AUTO && !copts.stats && (mode == MODE_JSON || mode == MODE_TEXT ||
 				      (mode == MODE_AUTO && nfiles == 2) || copts.html ||
 				      (!browse && filter_foreign_fields))) {
 		/* One tshark run per trace that needs one, both at once. */
@@ -890,7 +959,9 @@ int main(int argc, char **argv)
 						"left undissected\n", gerr);
 		}
 	}
-	if (mode == MODE_VERIFY) {
+	if (copts.stats) {
+		stats_traces(a, b, mode == MODE_JSON);
+	} else if (mode == MODE_VERIFY) {
 		rc = verify_run(a, targs, stdout);
 	} else if (copts.check) {
 		rc = check_trace(a, mode == MODE_JSON);
@@ -899,7 +970,7 @@ int main(int argc, char **argv)
 		switch (mode) {
 		case MODE_JSON: printed = out_json_frames(a, copts.filter, stdout); break;
 		case MODE_TEXT: printed = out_text_frames(a, copts.filter, stdout); break;
-		case MODE_STATS:
+		case MODE_INDEX_STATS:
 			printf("frames %u\nsmb_frames %zu\npdus %zu\ntcp_streams %zu\n",
 			       trace_total_frames(a), trace_nframes(a), trace_npdus(a),
 			       trace_nstreams(a));
