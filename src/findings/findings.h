@@ -113,6 +113,14 @@ void findings_check(struct findings *F, const struct opset *s);
 void findings_free(struct findings *F);
 const char *fkind_name(enum fkind k);
 const char *fstatus_name(enum fstatus s);
+/* Whether an entry of status st differs: changed, or on one side only, or
+ * similar when similar is true (the UI, --all-fields). The one rule every
+ * writer and the UI use; st may be a value outside enum fstatus (false). */
+static inline bool fstatus_differs(int st, bool similar)
+{
+	return st == FS_CHANGED || st == FS_ONLY_A || st == FS_ONLY_B ||
+	       (similar && st == FS_SIMILAR);
+}
 
 /* ---- for the passes ---- */
 
