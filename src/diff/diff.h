@@ -20,7 +20,10 @@
 #include "mask.h"
 #include "ops.h"
 
-enum dstatus { DS_EQUAL, DS_CHANGED, DS_ONLY_A, DS_ONLY_B, DS_FILTERED };
+/* An entry's status. DS_PENDING: a pair not compared yet (after
+ * diff_align(), before diff_compare() reaches it); a one-sided entry is
+ * DS_ONLY_A / DS_ONLY_B from the start. */
+enum dstatus { DS_EQUAL, DS_CHANGED, DS_ONLY_A, DS_ONLY_B, DS_FILTERED, DS_PENDING };
 
 /* One aligned operation (or an operation present on one side only). */
 struct dentry {
@@ -93,7 +96,7 @@ int diff_init(struct diff *d, struct trace *a, struct trace *b,
 /*
  * Aligns the operations of each pair of connections into d->e[0..n).
  * Nothing is compared yet (ncompared 0): a status is provisional, the
- * entry's kind (DS_ONLY_A, DS_ONLY_B, or DS_EQUAL for a pair), and
+ * entry's kind (DS_ONLY_A, DS_ONLY_B, or DS_PENDING for a pair), and
  * counts are zero. Once, after diff_init().
  */
 void diff_align(struct diff *d);
@@ -130,5 +133,25 @@ void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out
 void diff_free(struct diff *d);
 
 const char *dstatus_name(enum dstatus s);
+
+/*
+ * The identity by which the field comparison pairs nodes, and by which a
+ * path names one: a field's name, or a text item's label up to ':'. The
+ * identity is the first *len bytes of the string returned.
+ */
+const char *diff_node_ident(const struct node *n, size_t *len);
+/* Whether x and y have the same identity (both named, or both not). */
+bool diff_same_ident(const struct node *x, const struct node *y);
+/*
+ * The path of n: "prefix/top/.../n", one segment per node from top (an
+ * ancestor of n, or NULL for the root of n's tree) down to n, each its
+ * identity with "[k]" after it when k-th of several siblings of the same
+ * identity; no "prefix/" when prefix is NULL. At most DIFF_PATH_DEPTH
+ * segments, the deepest ones. Written to buf as snprintf does (truncated
+ * to len - 1 bytes, terminated when len > 0); returns its whole length.
+ */
+#define DIFF_PATH_DEPTH 65
+size_t diff_node_path(char *buf, size_t len, const struct node *n,
+		      const struct node *top, const char *prefix);
 
 #endif

@@ -64,7 +64,6 @@ struct memo {
 	bool under_ignored, has_id, vis;
 };
 
-/* Identity: field name, or a text item's label up to ':'. */
 /* hstr(1, name) of every registry field, made once (pthread_once) and
  * read-only afterwards: most nodes are registry fields, and hashing their
  * names again for every node was a few per cent of a diff. */
@@ -77,6 +76,8 @@ static void build_field_ident(void)
 		field_ident[f] = hstr(1, field_get(f)->name);
 }
 
+/* The hash of a node's identity (diff_node_ident), a name and a label
+ * apart. */
 static uint64_t ident_hash(const struct node *n)
 {
 	if (n->name && n->field > 0 && n->field < F_COUNT &&
@@ -84,11 +85,9 @@ static uint64_t ident_hash(const struct node *n)
 		pthread_once(&field_ident_once, build_field_ident);
 		return field_ident[n->field];
 	}
-	if (n->name)
-		return hstr(1, n->name);
-	const char *l = n->label ? n->label : "";
-	const char *c = strchr(l, ':');
-	return hstrn(2, l, c ? (size_t)(c - l) : strlen(l));
+	size_t len;
+	const char *id = diff_node_ident(n, &len);
+	return hstrn(n->name ? 1 : 2, id, len);
 }
 
 /*
@@ -211,45 +210,90 @@ static uint64_t content_hash(struct cmp *c, const struct node *n, bool *has_id,
 	return h;
 }
 
-static const char *ident_text(struct arena *a, const struct node *n)
+const char *diff_node_ident(const struct node *n, size_t *len)
 {
-	if (n->name)
+	if (n->name) {
+		*len = strlen(n->name);
 		return n->name;
+	}
 	const char *l = n->label ? n->label : "";
 	const char *colon = strchr(l, ':');
-	return colon ? arena_strndup(a, l, (size_t)(colon - l)) : l;
+	*len = colon ? (size_t)(colon - l) : strlen(l);
+	return l;
 }
 
-/* Path of n below its member root: "smb2/SMB2 Header/smb2.nt_status[1]". */
-static const char *node_path(struct cmp *c, const struct node *n)
+bool diff_same_ident(const struct node *x, const struct node *y)
 {
-	const char *segs[MAX_DEPTH + 2];
-	int ns = 0;
+	size_t la, lb;
+	const char *a = diff_node_ident(x, &la), *b = diff_node_ident(y, &lb);
+	return (x->name != NULL) == (y->name != NULL) && la == lb && !memcmp(a, b, la);
+}
 
-	for (const struct node *x = n; x && ns < MAX_DEPTH + 1; x = x->parent) {
-		const char *id = ident_text(c->a, x);
-		unsigned k = 0, total = 0;
-		uint64_t ih = ident_hash(x);
-		if (x->parent)
-			for (const struct node *s = x->parent->child; s; s = s->next)
-				if (ident_hash(s) == ih) {
-					if (s == x)
-						k = total;
-					total++;
-				}
-		segs[ns++] = total > 1 ? arena_printf(c->a, "%s[%u]", id, k) : id;
-		if (x == c->root[0] || x == c->root[1])
+/* Appends n bytes of s at offset o of buf (len bytes); returns o + n. */
+static size_t put(char *buf, size_t len, size_t o, const char *s, size_t n)
+{
+	if (o < len)
+		memcpy(buf + o, s, n < len - o ? n : len - o);
+	return o + n;
+}
+
+size_t diff_node_path(char *buf, size_t len, const struct node *n,
+		      const struct node *top, const char *prefix)
+{
+	const struct node *chain[DIFF_PATH_DEPTH];
+	int k = 0;
+	size_t o = 0;
+
+	for (const struct node *x = n; x && k < DIFF_PATH_DEPTH; x = x->parent) {
+		chain[k++] = x;
+		if (x == top)
 			break;
 	}
-	size_t len = strlen(c->side) + 1;
-	for (int i = 0; i < ns; i++)
-		len += strlen(segs[i]) + 1;
+	if (prefix)
+		o = put(buf, len, o, prefix, strlen(prefix));
+	for (int i = k; i-- > 0;) {
+		const struct node *x = chain[i];
+		unsigned idx = 0, total = 0;
+		if (x->parent)
+			for (const struct node *s = x->parent->child; s; s = s->next)
+				if (diff_same_ident(s, x)) {
+					if (s == x)
+						idx = total;
+					total++;
+				}
+		size_t il;
+		const char *id = diff_node_ident(x, &il);
+		if (prefix || i != k - 1)
+			o = put(buf, len, o, "/", 1);
+		o = put(buf, len, o, id, il);
+		if (total > 1) {
+			char ix[16];
+			int m = snprintf(ix, sizeof(ix), "[%u]", idx);
+			o = put(buf, len, o, ix, (size_t)m);
+		}
+	}
+	if (len)
+		buf[o < len ? o : len - 1] = '\0';
+	return o;
+}
+
+/* Path of n below its member root: "request/smb2/SMB2 Header/smb2.nt_status[1]". */
+static const char *node_path(struct cmp *c, const struct node *n)
+{
+	const struct node *top = n;
+	while (top->parent && top != c->root[0] && top != c->root[1])
+		top = top->parent;
+	size_t len = diff_node_path(NULL, 0, n, top, c->side);
 	char *out = arena_alloc(c->a, len + 1);
-	char *p = out;
-	p += sprintf(p, "%s", c->side);
-	for (int i = ns; i-- > 0;)
-		p += sprintf(p, "/%s", segs[i]);
+	diff_node_path(out, len + 1, n, top, c->side);
 	return out;
+}
+
+static const char *ident_text(struct arena *a, const struct node *n)
+{
+	size_t len;
+	const char *id = diff_node_ident(n, &len);
+	return id[len] ? arena_strndup(a, id, len) : id;
 }
 
 static const char *node_value(const struct node *n)

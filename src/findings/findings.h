@@ -51,7 +51,7 @@ enum fstatus {
 	FS_ONLY_A = DS_ONLY_A,
 	FS_ONLY_B = DS_ONLY_B,
 	FS_FILTERED = DS_FILTERED,
-	FS_SIMILAR,    /* changed only by systematic findings */
+	FS_SIMILAR = DS_PENDING + 1, /* changed only by systematic findings */
 };
 
 /* A field a finding names; a, b are display values, NULL when absent. */

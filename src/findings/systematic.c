@@ -47,11 +47,6 @@ struct sysctx {
 	uint32_t **esig;  /* per entry: its signature numbers, [0] = count */
 };
 
-static char *xstrdup(const char *s)
-{
-	return s ? strcpy(xrealloc(NULL, strlen(s) + 1), s) : NULL;
-}
-
 static uint64_t hs(uint64_t h, const char *s)
 {
 	return s ? hmap_bytes(h, s, strlen(s)) : hmap_mix(h, 0x6e756c6c);
