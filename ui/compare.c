@@ -126,7 +126,7 @@ static void build_side(struct cmpui *c, int side)
 
 /*
  * Compares the selected entry again in record mode (every difference, not
- * only the first max_fields) and shows its trees; the changed nodes are
+ * only the first DIFF_MAX_FIELDS) and shows its trees; the changed nodes are
  * the ones the differ reports, by address. An entry not compared yet
  * waits (its earlier entries bind ids first): empty trees say so, and
  * cmprows.c opens it when the comparison gets there.
@@ -150,10 +150,7 @@ void cmp_open_entry(struct cmpui *c)
 		return;
 	}
 	if (e != SIZE_MAX) {
-		size_t max = c->d->o.max_fields;
-		c->d->o.max_fields = SIZE_MAX;
-		diff_detail(c->d, e, &c->da, &c->det);
-		c->d->o.max_fields = max;
+		diff_detail(c->d, e, SIZE_MAX, &c->da, &c->det);
 		for (size_t i = 0; i < c->det.nf; i++)
 			for (int s = 0; s < 2; s++)
 				if (c->det.f[i].node[s])

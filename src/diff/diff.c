@@ -531,7 +531,7 @@ size_t diff_compare(struct diff *d, size_t upto, size_t max)
 	for (size_t i = d->ncompared; i < upto; i++) {
 		struct dentry *e = &d->e[i];
 		if (e->status == DS_PENDING || d->o.filter)
-			e->status = (uint8_t)diff_cmp_entry(d, e, &a, false, NULL);
+			e->status = (uint8_t)diff_cmp_entry(d, e, &a, NULL, 0);
 		arena_reset(&a);
 		count_entry(d, i);
 	}
@@ -570,10 +570,11 @@ void diff_recompare(struct diff *d)
 	diff_compare(d, d->n, 0);
 }
 
-void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out)
+void diff_detail(struct diff *d, size_t i, size_t max_fields, struct arena *a,
+		 struct ddetail *out)
 {
 	memset(out, 0, sizeof(*out));
-	diff_cmp_entry(d, &d->e[i], a, true, out);
+	diff_cmp_entry(d, &d->e[i], a, out, max_fields);
 }
 
 void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out)

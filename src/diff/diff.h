@@ -70,7 +70,6 @@ struct diff_opts {
 	const struct filter *filter;   /* NULL: everything */
 	const struct stream_pick *picks;
 	size_t npicks;                 /* 0: match connections automatically */
-	size_t max_fields;             /* per entry in details, 0 = 64 */
 };
 
 struct diff_counts {
@@ -123,9 +122,15 @@ static inline bool diff_pending(const struct diff *d, size_t i)
 {
 	return i >= d->ncompared;
 }
-/* Details of entry i; trees, strings and arrays live in arena a. Entries
- * [0, i] must be compared (ids bind in entry order). */
-void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
+/* The differences the writers list of one entry; the rest are counted in
+ * ddetail.more. */
+#define DIFF_MAX_FIELDS 64
+/* Details of entry i: at most max_fields differences listed (SIZE_MAX:
+ * all), the others counted; trees, strings and arrays live in arena a.
+ * Entries [0, i] must be compared (ids bind in entry order). Changes
+ * nothing in d but id bindings the entry makes (none when compared). */
+void diff_detail(struct diff *d, size_t i, size_t max_fields, struct arena *a,
+		 struct ddetail *out);
 /* As diff_detail without the differences (nf 0) and without trees (req,
  * rsp NULL): the summaries and keys of entry i (ops_summaries), so much
  * cheaper: what output needs for an entry that is not DS_CHANGED. */

@@ -620,8 +620,9 @@ static const char *opt_str(const char *s)
 
 /* Compares entry e. Returns its status; fills det in record mode. */
 enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
-			    struct arena *a, bool record, struct ddetail *det)
+			    struct arena *a, struct ddetail *det, size_t max_fields)
 {
+	bool record = det != NULL;
 	struct node *req[2] = { NULL, NULL }, *rsp[2] = { NULL, NULL };
 	const char *rq[2] = { "", "" }, *rs[2] = { "", "" };
 	const struct op *op[2] = { NULL, NULL };
@@ -653,7 +654,7 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 
 	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record,
 			 .op = { op[0], op[1] } };
-	c.max = d->o.max_fields ? d->o.max_fields : 64;
+	c.max = max_fields;
 	c.side = "operation";
 	if (!req[0] != !req[1])
 		record_pseudo(&c, "smbcmp.request", req[0] ? "present" : NULL,

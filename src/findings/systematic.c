@@ -173,8 +173,6 @@ void systematic_pass(struct findings *F)
 	hmap_init(&c.map);
 	arena_init(&scratch);
 	c.esig = xcalloc(d->n ? d->n : 1, sizeof(*c.esig));
-	size_t maxf = d->o.max_fields;
-	d->o.max_fields = MAX_FIELDS;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct dentry *e = &d->e[i];
 		if (e->op[0] == OP_NONE || e->op[1] == OP_NONE || e->status == DS_FILTERED)
@@ -185,7 +183,7 @@ void systematic_pass(struct findings *F)
 		if (e->status != DS_CHANGED)
 			continue;
 		struct ddetail det;
-		diff_detail(d, i, &scratch, &det);
+		diff_detail(d, i, MAX_FIELDS, &scratch, &det);
 		if (det.more) { /* too many to say: stays changed */
 			arena_reset(&scratch);
 			continue;
@@ -197,7 +195,6 @@ void systematic_pass(struct findings *F)
 		c.esig[i] = v;
 		arena_reset(&scratch);
 	}
-	d->o.max_fields = maxf;
 
 	for (size_t k = 0; k < c.n; k++) {
 		struct sig *s = &c.v[k];

@@ -13,7 +13,7 @@ void walk_entry(struct diff *d, size_t i, bool detailed, struct arena *a,
 		struct ddetail *det)
 {
 	if (detailed)
-		diff_detail(d, i, a, det);
+		diff_detail(d, i, DIFF_MAX_FIELDS, a, det);
 	else
 		diff_summary(d, i, a, det);
 }

@@ -25,8 +25,9 @@
  */
 bool walk_detailed(const struct diff *d, const struct findings *F, size_t i,
 		   bool similar);
-/* Entry i into det, in arena a: diff_detail() (at most the diff's
- * max_fields differences) when detailed, else diff_summary() (summaries and keys). */
+/* Entry i into det, in arena a: diff_detail() (at most
+ * DIFF_MAX_FIELDS differences listed) when detailed, else diff_summary()
+ * (summaries and keys). */
 void walk_entry(struct diff *d, size_t i, bool detailed, struct arena *a,
 		struct ddetail *det);
 /* "request -> response" of one side, or whichever of the two exists ("" if
