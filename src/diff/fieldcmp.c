@@ -303,16 +303,24 @@ static const char *node_value(const struct node *n)
 	return n->label ? n->label : "";
 }
 
-static void record(struct cmp *c, const struct node *na, const struct node *nb,
-		   const char *note)
+/* Counts a difference; whether to record it (record mode, and fewer than
+ * max recorded: beyond, it is counted in more). */
+static bool room(struct cmp *c)
 {
 	c->ndiff++;
 	if (!c->record)
-		return;
+		return false;
 	if (c->nf >= c->max) {
 		c->more++;
-		return;
+		return false;
 	}
+	return true;
+}
+
+/* Appends the difference of na and nb (either NULL when absent). */
+static void put_field(struct cmp *c, const struct node *na, const struct node *nb,
+		      const char *note)
+{
 	if (c->nf == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 16;
 		struct dfield *nf = arena_alloc(c->a, ncap * sizeof(*nf));
@@ -334,19 +342,19 @@ static void record(struct cmp *c, const struct node *na, const struct node *nb,
 	f->node[1] = nb;
 }
 
+static void record(struct cmp *c, const struct node *na, const struct node *nb,
+		   const char *note)
+{
+	if (room(c))
+		put_field(c, na, nb, note);
+}
+
 /* A pseudo-field difference (no node). */
 static void record_pseudo(struct cmp *c, const char *name, const char *va,
 			  const char *vb)
 {
-	if (masks_name(c->d->o.masks, name) == MASK_IGNORE)
+	if (masks_name(c->d->o.masks, name) == MASK_IGNORE || !room(c))
 		return;
-	c->ndiff++;
-	if (!c->record)
-		return;
-	if (c->nf >= c->max) {
-		c->more++;
-		return;
-	}
 	struct node fake[2];
 	memset(fake, 0, sizeof(fake));
 	fake[0].name = fake[1].name = name;
@@ -359,11 +367,9 @@ static void record_pseudo(struct cmp *c, const char *name, const char *va,
 	c->side = "operation";
 	c->root[0] = &fake[0];
 	c->root[1] = &fake[1];
-	c->ndiff--;
-	size_t nf = c->nf;
-	record(c, va ? &fake[0] : NULL, vb ? &fake[1] : NULL, NULL);
-	if (c->nf > nf) /* no node: the fakes are on the stack */
-		c->f[nf].node[0] = c->f[nf].node[1] = NULL;
+	put_field(c, va ? &fake[0] : NULL, vb ? &fake[1] : NULL, NULL);
+	/* no node: the fakes are on the stack */
+	c->f[c->nf - 1].node[0] = c->f[c->nf - 1].node[1] = NULL;
 	c->side = side;
 	c->root[0] = r0;
 	c->root[1] = r1;

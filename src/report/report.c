@@ -20,28 +20,20 @@ static void json_conn_side(struct jw *w, const struct diff *d, int side, int64_t
 	const struct op_conn *c = &d->s[side].conns[ci];
 	const struct stream_rec *s = trace_stream(d->t[side], c->stream);
 	jw_obj(w);
-	jw_key(w, "stream");
-	jw_uint(w, c->stream);
-	jw_key(w, "client");
-	jw_str(w, s->client);
-	jw_key(w, "server");
-	jw_str(w, s->server);
-	jw_key(w, "operations");
-	jw_uint(w, c->n);
+	jw_kuint(w, "stream", c->stream);
+	jw_kstr(w, "client", s->client);
+	jw_kstr(w, "server", s->server);
+	jw_kuint(w, "operations", c->n);
 	jw_obj_end(w);
 }
 
 static void json_input(struct jw *w, const struct diff *d, int side)
 {
 	jw_obj(w);
-	jw_key(w, "path");
-	jw_str(w, trace_path(d->t[side]));
-	jw_key(w, "frames");
-	jw_uint(w, trace_total_frames(d->t[side]));
-	jw_key(w, "operations");
-	jw_uint(w, d->s[side].n);
-	jw_key(w, "connections");
-	jw_uint(w, d->s[side].nconns);
+	jw_kstr(w, "path", trace_path(d->t[side]));
+	jw_kuint(w, "frames", trace_total_frames(d->t[side]));
+	jw_kuint(w, "operations", d->s[side].n);
+	jw_kuint(w, "connections", d->s[side].nconns);
 	jw_obj_end(w);
 }
 
@@ -79,19 +71,15 @@ static void json_op(struct jw *w, const struct diff *d, int side, uint32_t opi,
 		jw_key(w, "interim_frame");
 		json_frame(w, s, o->interim_frame);
 	}
-	jw_key(w, "request");
-	jw_str(w, det->req_sum[side]);
-	jw_key(w, "response");
-	jw_str(w, det->rsp_sum[side]);
+	jw_kstr(w, "request", det->req_sum[side]);
+	jw_kstr(w, "response", det->rsp_sum[side]);
 	jw_key(w, "key");
 	json_str_or_null(w, det->key[side]);
 	if (o->proto == OP_RPC) {
 		jw_key(w, "rpc");
 		jw_obj(w);
-		jw_key(w, "interface");
-		jw_str(w, o->sub ? o->sub : "dcerpc");
-		jw_key(w, "operation");
-		jw_str(w, rpc_operation(o));
+		jw_kstr(w, "interface", o->sub ? o->sub : "dcerpc");
+		jw_kstr(w, "operation", rpc_operation(o));
 		jw_key(w, "opnum");
 		if ((o->cmd & RPC_BIND_CMD) == RPC_BIND_CMD)
 			jw_null(w);
@@ -102,8 +90,7 @@ static void json_op(struct jw *w, const struct diff *d, int side, uint32_t opi,
 		jw_obj_end(w);
 	}
 	if (o->flags & (OP_UNSOLICITED | OP_NO_REQUEST)) {
-		jw_key(w, "kind");
-		jw_str(w, o->flags & OP_UNSOLICITED ? "unsolicited" : "no_request");
+		jw_kstr(w, "kind", o->flags & OP_UNSOLICITED ? "unsolicited" : "no_request");
 	}
 	jw_obj_end(w);
 }
@@ -115,10 +102,8 @@ static void json_fields(struct jw *w, const struct ddetail *det)
 	for (size_t k = 0; k < det->nf; k++) {
 		const struct dfield *f = &det->f[k];
 		jw_obj(w);
-		jw_key(w, "name");
-		jw_str(w, f->name);
-		jw_key(w, "path");
-		jw_str(w, f->path);
+		jw_kstr(w, "name", f->name);
+		jw_kstr(w, "path", f->path);
 		jw_key(w, "a");
 		json_str_or_null(w, f->a);
 		jw_key(w, "b");
@@ -128,15 +113,13 @@ static void json_fields(struct jw *w, const struct ddetail *det)
 		jw_key(w, "b_label");
 		json_str_or_null(w, f->lb);
 		if (f->note) {
-			jw_key(w, "note");
-			jw_str(w, f->note);
+			jw_kstr(w, "note", f->note);
 		}
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 	if (det->more) {
-		jw_key(w, "more_differences");
-		jw_uint(w, det->more);
+		jw_kuint(w, "more_differences", det->more);
 	}
 }
 
@@ -149,8 +132,7 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 	arena_init(&a);
 	jw_init(&w, f, false);
 	jw_obj(&w);
-	jw_key(&w, "schema_version");
-	jw_uint(&w, REPORT_SCHEMA_VERSION);
+	jw_kuint(&w, "schema_version", REPORT_SCHEMA_VERSION);
 	jw_key(&w, "inputs");
 	jw_obj(&w);
 	jw_key(&w, "a");
@@ -163,12 +145,9 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 	for (size_t i = 0; i < d->o.masks->n; i++) {
 		const struct mask_rule *r = &d->o.masks->r[i];
 		jw_obj(&w);
-		jw_key(&w, "pattern");
-		jw_str(&w, r->pattern);
-		jw_key(&w, "action");
-		jw_str(&w, mask_action_name(r->action));
-		jw_key(&w, "source");
-		jw_str(&w, mask_source_name(r->source));
+		jw_kstr(&w, "pattern", r->pattern);
+		jw_kstr(&w, "action", mask_action_name(r->action));
+		jw_kstr(&w, "source", mask_source_name(r->source));
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
@@ -176,18 +155,12 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 	json_str_or_null(&w, filter_text(d->o.filter));
 	jw_key(&w, "summary");
 	jw_obj(&w);
-	jw_key(&w, "compared");
-	jw_uint(&w, c->compared);
-	jw_key(&w, "equal");
-	jw_uint(&w, c->equal);
-	jw_key(&w, "similar");
-	jw_uint(&w, c->similar);
-	jw_key(&w, "changed");
-	jw_uint(&w, c->changed);
-	jw_key(&w, "only_a");
-	jw_uint(&w, c->only_a);
-	jw_key(&w, "only_b");
-	jw_uint(&w, c->only_b);
+	jw_kuint(&w, "compared", c->compared);
+	jw_kuint(&w, "equal", c->equal);
+	jw_kuint(&w, "similar", c->similar);
+	jw_kuint(&w, "changed", c->changed);
+	jw_kuint(&w, "only_a", c->only_a);
+	jw_kuint(&w, "only_b", c->only_b);
 	jw_key(&w, "first_divergence");
 	if (d->first_div == SIZE_MAX)
 		jw_null(&w);
@@ -225,12 +198,9 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 		bool detail = walk_detailed(d, ro->F, i, ro->all_fields);
 		walk_entry(d, i, detail, &a, &det);
 		jw_obj(&w);
-		jw_key(&w, "index");
-		jw_uint(&w, i);
-		jw_key(&w, "connection");
-		jw_uint(&w, e->conn);
-		jw_key(&w, "status");
-		jw_str(&w, fstatus_name(ro->F->status[i]));
+		jw_kuint(&w, "index", i);
+		jw_kuint(&w, "connection", e->conn);
+		jw_kstr(&w, "status", fstatus_name(ro->F->status[i]));
 		jw_key(&w, "a");
 		json_op(&w, d, 0, e->op[0], &det);
 		jw_key(&w, "b");
