@@ -66,7 +66,7 @@ int masks_read_config(struct masks *m, const char *path, bool *defaults,
  * The config file's name: path itself when not NULL, else
  * $XDG_CONFIG_HOME/smbcmp/config, else $HOME/.config/smbcmp/config,
  * written to buf (n bytes); NULL when neither variable is set. The file
- * is INI as libinih reads it (section and key names case-insensitive):
+ * is INI as libinih reads it (section names in any case):
  * [masks] here, [keys] in ui/keys.c, each reader skipping the other's.
  */
 const char *config_file_name(const char *path, char *buf, size_t n);
