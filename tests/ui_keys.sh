@@ -11,17 +11,6 @@ S=${SMBCMP:?set SMBCMP to the smbcmp binary}
 case $S in /*) ;; *) S=$PWD/$S ;; esac
 . tests/ui_lib.sh ui_keys
 
-wait_for() { # wait_for WHAT REGEX [SECONDS]
-	local i
-	for i in $(seq 1 $((${3:-10} * 20))); do
-		screen 2>/dev/null | grep -qE -- "$2" && return 0
-		sleep 0.05
-	done
-	fail "$1: no line matching '$2' after ${3:-10} s"
-	screen
-	return 1
-}
-
 start() { # start CONFIG: the pair in a 120x36 pane with that config file
 	T kill-session -t ui 2>/dev/null
 	T new-session -d -s ui -x 120 -y 36 \
