@@ -168,6 +168,24 @@ static void summarize(struct dctx *d, const struct smb2_hdr *h)
 	}
 }
 
+/*
+ * Whether a body's StructureSize (its first two bytes, MS-SMB2 2.2) is the
+ * one its command's table row gives, as libsmb2 checks before it reads
+ * fixed offsets: a response may be the error body (2.2.2, 9), an
+ * OPLOCK_BREAK the lease forms (2.2.23.2 notification 44, 2.2.24.2 and
+ * 2.2.25.2 acknowledgment and response 36) besides the oplock one (24).
+ */
+static bool structure_size_ok(const struct smb2_hdr *h, uint16_t size)
+{
+	const struct smb2_cmd_desc *desc = &smb2_cmds[h->cmd];
+
+	if (size == (h->response ? desc->rsp_size : desc->req_size))
+		return true;
+	if (h->response && size == 9)
+		return true;
+	return h->cmd == SMB2_OPLOCK_BREAK && (size == 36 || size == 44);
+}
+
 static void dissect_body(struct dctx *d, struct node *smb2, struct cur *c,
 			 const struct smb2_hdr *h)
 {
@@ -178,9 +196,16 @@ static void dissect_body(struct dctx *d, struct node *smb2, struct cur *c,
 	if (!name)
 		return;
 	const struct smb2_cmd_desc *desc = &smb2_cmds[h->cmd];
+	uint32_t pos = cur_pos(c);
+	const uint8_t *p = cur_peek(c, 2);
 	smb2_body_fn fn = h->response ? desc->rsp : desc->req;
 	if (fn)
 		fn(d, body, c, h);
+	if (p && !structure_size_ok(h, (uint16_t)(p[0] | p[1] << 8)))
+		t_malformed(&d->t, body, pos,
+			    arena_printf(d->t.a, "StructureSize %u, expected %u",
+					 p[0] | p[1] << 8,
+					 h->response ? desc->rsp_size : desc->req_size));
 }
 
 static const char *cipher_name(uint16_t cipher)

@@ -68,7 +68,8 @@ typedef void (*smb2_index_fn)(struct trace *t, struct cur *c,
 
 struct smb2_cmd_desc {
 	const char *name;      /* "Create" as in "Create Request" */
-	uint16_t req_size, rsp_size;
+	uint16_t req_size, rsp_size; /* StructureSize (MS-SMB2 2.2): a body of
+					another size gets a [Malformed] note */
 	smb2_body_fn req, rsp;
 	smb2_index_fn index;
 };

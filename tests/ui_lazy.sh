@@ -14,17 +14,6 @@ S=${SMBCMP:?set SMBCMP to the smbcmp binary}
 case $S in /*) ;; *) S=$PWD/$S ;; esac
 . tests/ui_lib.sh ui_lazy
 
-# wait_for WHAT REGEX [SECONDS]: polls until a line of the screen matches.
-wait_for() {
-	local i
-	for i in $(seq 1 $((${3:-10} * 20))); do
-		screen 2>/dev/null | grep -qE -- "$2" && return 0
-		sleep 0.05
-	done
-	fail "$1: no line matching '$2' after ${3:-10} s"
-	screen
-	return 1
-}
 keys() { T send-keys -t ui "$@"; sleep 0.3; }
 
 start() { # start SLICE: the pair in a 120x36 pane, comparison slowed down

@@ -4,7 +4,7 @@
 # reads and the final verdict.
 #
 #   . tests/ui_lib.sh NAME     (from the repository root)
-#   ... fail "what"; screen; has WHAT REGEX; status_has WHAT REGEX ...
+#   ... fail "what"; screen; has WHAT REGEX; status_has WHAT REGEX; wait_for ...
 #   ui_verdict                 (prints "NAME: all passed", exits 1 on failures)
 UI_NAME=$1
 export TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
@@ -20,6 +20,18 @@ screen() { T capture-pane -p -t ui; }
 has() { screen | grep -qE -- "$2" || { fail "$1: no line matching '$2'"; screen; }; }
 # status_has WHAT REGEX: the status (last) line matches.
 status_has() { screen | tail -1 | grep -qE -- "$2" || fail "$1: status '$(screen | tail -1)' lacks '$2'"; }
+# wait_for WHAT REGEX [SECONDS]: polls until a line of the screen matches
+# (10 s by default); else a failure, with the screen.
+wait_for() {
+	local i
+	for i in $(seq 1 $((${3:-10} * 20))); do
+		screen 2>/dev/null | grep -qE -- "$2" && return 0
+		sleep 0.05
+	done
+	fail "$1: no line matching '$2' after ${3:-10} s"
+	screen
+	return 1
+}
 ui_verdict() {
 	if [ "$fails" -eq 0 ]; then
 		echo "$UI_NAME: all passed"

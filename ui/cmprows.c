@@ -38,17 +38,11 @@
 #define SLICE_STEP 16     /* entries between two looks at the clock */
 #define BUSY_NOTICE_MS 200 /* a blocking search says so after this */
 
-/* A row's state for drawing: its status, or pending. */
-#define ROW_PENDING 0xff
-
+/* A row's state for drawing: its status, or DS_PENDING (a one-sided entry
+ * not compared yet is pending too: the filter may leave it out). */
 static int row_state(const struct cmpui *c, size_t e)
 {
-	return diff_pending(c->d, e) ? ROW_PENDING : cmp_entry_status(c, e);
-}
-
-static bool is_diff(int st)
-{
-	return st == DS_CHANGED || st == DS_ONLY_A || st == DS_ONLY_B || st == FS_SIMILAR;
+	return diff_pending(c->d, e) ? DS_PENDING : cmp_entry_status(c, e);
 }
 
 /* First row whose entry is >= e (rows ascend), nrows when none. */
@@ -242,7 +236,7 @@ void cmp_next_diff(struct cmpui *c, int dir)
 		if (!cmp_compare_upto(c, cmp_cur_entry(c), what))
 			return;
 		for (size_t r = c->cur; r-- > 0 && r < c->nrows;)
-			if (is_diff(d->e[c->rows[r]].status)) {
+			if (fstatus_differs(d->e[c->rows[r]].status, true)) {
 				cmp_select_row(c, r);
 				return;
 			}
@@ -252,7 +246,7 @@ void cmp_next_diff(struct cmpui *c, int dir)
 	size_t r = c->nrows ? c->cur + 1 : 0;
 	for (;;) {
 		for (; r < c->nrows && !diff_pending(d, c->rows[r]); r++)
-			if (is_diff(d->e[c->rows[r]].status)) {
+			if (fstatus_differs(d->e[c->rows[r]].status, true)) {
 				cmp_select_row(c, r);
 				return;
 			}
@@ -311,7 +305,7 @@ static const char *row_mark(int st)
 	case DS_ONLY_B: return ">";
 	case DS_FILTERED: return "·";
 	case FS_SIMILAR: return "~";
-	case ROW_PENDING: return "…";
+	case DS_PENDING: return "…";
 	default: return " ";
 	}
 }
@@ -353,7 +347,7 @@ void cmp_draw_rows(struct cmpui *c, struct rect r, bool focused)
 		attr_t a = line_attr(row_type(st));
 		if (k == c->cur)
 			a = line_attr(focused ? LINE_CURSOR : LINE_CURSOR_IDLE) |
-			    (is_diff(st) ? A_BOLD : 0);
+			    (fstatus_differs(st, true) ? A_BOLD : 0);
 		int x = r.x;
 		x += put_text(r.y + y, x, 2, row_mark(st), a, true);
 		x += put_text_at(r.y + y, x, half, text[y][0], c->hscroll, a, true);

@@ -41,56 +41,20 @@ static uint64_t node_key(const struct node *n)
 
 /* ---- paths of nodes, to follow the cursor in the other tree ---- */
 
-static size_t ident_len(const struct node *n, const char **s)
-{
-	if (n->name) {
-		*s = n->name;
-		return strlen(n->name);
-	}
-	*s = n->label ? n->label : "";
-	const char *colon = strchr(*s, ':');
-	return colon ? (size_t)(colon - *s) : strlen(*s);
-}
-
-static bool same_ident(const struct node *x, const struct node *y)
-{
-	const char *a, *b;
-	size_t la = ident_len(x, &a), lb = ident_len(y, &b);
-	return (x->name != NULL) == (y->name != NULL) && la == lb && !memcmp(a, b, la);
-}
-
 /*
- * Writes the path of n into buf: one segment per node from the top
- * (request/response wrapper) down, a field's identity being its name or a
- * text item's label up to ':', "[k]" after an identity repeated among
- * siblings. Returns false for nodes outside a member.
+ * Writes the path of n into buf (diff_node_path from the request/response
+ * wrapper down). Returns false for nodes outside a member and paths that
+ * do not fit.
  */
 static bool node_path(const struct ftree *ft, const struct node *n, char *buf, size_t len)
 {
-	const struct node *chain[64];
-	int k = 0;
-	for (const struct node *x = n; x && x != ft->root && k < 64; x = x->parent)
-		chain[k++] = x;
-	if (!k || k == 64 || chain[k - 1]->parent != ft->root || !chain[k - 1]->name)
+	const struct node *top = n;
+	int k = 1;
+	for (; top && top->parent != ft->root && k < DIFF_PATH_DEPTH; top = top->parent)
+		k++;
+	if (!top || top == ft->root || top->parent != ft->root || !top->name)
 		return false;
-	size_t o = (size_t)snprintf(buf, len, "%s", chain[k - 1]->name);
-	for (int i = k - 2; i >= 0 && o < len; i--) {
-		const struct node *x = chain[i];
-		unsigned idx = 0, total = 0;
-		for (const struct node *s = x->parent->child; s; s = s->next)
-			if (same_ident(s, x)) {
-				if (s == x)
-					idx = total;
-				total++;
-			}
-		const char *id;
-		int il = (int)ident_len(x, &id);
-		if (total > 1)
-			o += (size_t)snprintf(buf + o, len - o, "/%.*s[%u]", il, id, idx);
-		else
-			o += (size_t)snprintf(buf + o, len - o, "/%.*s", il, id);
-	}
-	return o < len;
+	return diff_node_path(buf, len, n, top, NULL) < len;
 }
 
 static enum line_type mark_node(void *ctx, const struct node *n)
@@ -162,7 +126,7 @@ static void build_side(struct cmpui *c, int side)
 
 /*
  * Compares the selected entry again in record mode (every difference, not
- * only the first max_fields) and shows its trees; the changed nodes are
+ * only the first DIFF_MAX_FIELDS) and shows its trees; the changed nodes are
  * the ones the differ reports, by address. An entry not compared yet
  * waits (its earlier entries bind ids first): empty trees say so, and
  * cmprows.c opens it when the comparison gets there.
@@ -186,10 +150,7 @@ void cmp_open_entry(struct cmpui *c)
 		return;
 	}
 	if (e != SIZE_MAX) {
-		size_t max = c->d->o.max_fields;
-		c->d->o.max_fields = SIZE_MAX;
-		diff_detail(c->d, e, &c->da, &c->det);
-		c->d->o.max_fields = max;
+		diff_detail(c->d, e, SIZE_MAX, &c->da, &c->det);
 		for (size_t i = 0; i < c->det.nf; i++)
 			for (int s = 0; s < 2; s++)
 				if (c->det.f[i].node[s])

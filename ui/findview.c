@@ -28,6 +28,7 @@
 
 #include "cmpui.h"
 #include "findings.h"
+#include "xalloc.h"
 
 /* Lines of the view. */
 enum fline {
@@ -71,11 +72,7 @@ static const enum line_type kind_line[FK_NKINDS] = {
 static struct cmpfind *cf_get(struct cmpui *c)
 {
 	if (!c->fnd) {
-		c->fnd = calloc(1, sizeof(*c->fnd));
-		if (!c->fnd) {
-			fputs("smbcmp: out of memory\n", stderr);
-			abort();
-		}
+		c->fnd = xcalloc(1, sizeof(*c->fnd));
 	}
 	return c->fnd;
 }
@@ -135,12 +132,7 @@ static void add(struct cmpfind *cf, size_t *cap, enum fline k, size_t i, const c
 {
 	if (cf->n == *cap) {
 		*cap = *cap ? 2 * *cap : 32;
-		struct fitem *v = realloc(cf->it, *cap * sizeof(*v));
-		if (!v) {
-			fputs("smbcmp: out of memory\n", stderr);
-			abort();
-		}
-		cf->it = v;
+		cf->it = xrealloc(cf->it, *cap * sizeof(*cf->it));
 	}
 	cf->it[cf->n++] = (struct fitem){ k, i, text };
 }

@@ -19,6 +19,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <ini.h>
+
+#include "mask.h"
 #include "uipriv.h"
 
 const struct req_info req_table[REQ_COUNT] = {
@@ -129,40 +132,56 @@ static void profile_classic(struct keymap *km)
 	bind(km, ',', REQ_FIND_PREV);
 }
 
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
+struct keycfg {
+	struct keymap *km;
+	bool bad;
+};
 
-static FILE *config_open(const char *path)
+/* One name = value of the config file (libinih): [keys] only, the rest is
+ * the differ's (src/diff/mask.c). A '#' after white space starts a
+ * comment, as ';' does. */
+static int keys_line(void *user, const char *section, const char *name,
+		     const char *value)
 {
-	char buf[4096];
+	struct keycfg *k = user;
+	char val[1024];
 
-	if (path)
-		return fopen(path, "r");
-	const char *x = getenv("XDG_CONFIG_HOME");
-	if (x && *x) {
-		snprintf(buf, sizeof(buf), "%s/smbcmp/config", x);
-	} else {
-		const char *h = getenv("HOME");
-		if (!h || !*h)
-			return NULL;
-		snprintf(buf, sizeof(buf), "%s/.config/smbcmp/config", h);
+	if (strcasecmp(section, "keys"))
+		return 1;
+	snprintf(val, sizeof(val), "%s", value);
+	for (char *c = strchr(val, '#'); c; c = strchr(c + 1, '#'))
+		if (c == val || isspace((unsigned char)c[-1])) {
+			*c = '\0';
+			break;
+		}
+	if (!strcmp(name, "keys")) {
+		char *v = strtok(val, " \t");
+		if (v && !strcmp(v, "smbcmp-classic") && !strtok(NULL, " \t"))
+			profile_classic(k->km);
+		else if (!v || strcmp(v, "default") || strtok(NULL, " \t"))
+			goto bad;
+		return 1;
 	}
-	return fopen(buf, "r");
+	enum request r = req_by_name(name);
+	if (r == REQ_NONE)
+		goto bad;
+	for (char *tok = strtok(val, " \t"); tok; tok = strtok(NULL, " \t")) {
+		int key = key_parse(tok);
+		if (!key)
+			goto bad;
+		bind(k->km, key, r);
+	}
+	return 1;
+bad:
+	k->bad = true;
+	return 0;
 }
 
 int keymap_load(struct keymap *km, const char *path, char *err, size_t errlen)
 {
-	FILE *f = config_open(path);
-	char line[1024];
-	bool in_keys = false;
-	int lineno = 0;
+	char buf[4096];
+	const char *name = config_file_name(path, buf, sizeof(buf));
+	FILE *f = name ? fopen(name, "r") : NULL;
 
 	if (!f) {
 		if (path && errno != ENOENT) {
@@ -171,46 +190,12 @@ int keymap_load(struct keymap *km, const char *path, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		char *c = strpbrk(line, ";#");
-		if (c && (c == line || isspace((unsigned char)c[-1])))
-			*c = '\0';
-		char *s = trim(line);
-		if (!*s)
-			continue;
-		if (*s == '[') {
-			in_keys = !strcmp(s, "[keys]");
-			continue;
-		}
-		if (!in_keys)
-			continue;
-		char *eq = strchr(s, '=');
-		if (!eq)
-			goto bad;
-		*eq = '\0';
-		char *name = trim(s), *val = trim(eq + 1);
-		if (!strcmp(name, "keys")) {
-			if (!strcmp(val, "smbcmp-classic"))
-				profile_classic(km);
-			else if (strcmp(val, "default"))
-				goto bad;
-			continue;
-		}
-		enum request r = req_by_name(name);
-		if (r == REQ_NONE)
-			goto bad;
-		for (char *tok = strtok(val, " \t"); tok; tok = strtok(NULL, " \t")) {
-			int k = key_parse(tok);
-			if (!k)
-				goto bad;
-			bind(km, k, r);
-		}
+	struct keycfg k = { km, false };
+	int line = ini_parse_file(f, keys_line, &k);
+	fclose(f);
+	if (line) {
+		snprintf(err, errlen, "%s:%d: bad key binding", path ? path : "config", line);
+		return -1;
 	}
-	fclose(f);
 	return 0;
-bad:
-	snprintf(err, errlen, "%s:%d: bad key binding", path ? path : "config", lineno);
-	fclose(f);
-	return -1;
 }

@@ -84,7 +84,7 @@ const char *dstatus_name(enum dstatus s)
 {
 	static const char *const names[] = {
 		[DS_EQUAL] = "equal", [DS_CHANGED] = "changed", [DS_ONLY_A] = "only_a",
-		[DS_ONLY_B] = "only_b", [DS_FILTERED] = "filtered",
+		[DS_ONLY_B] = "only_b", [DS_FILTERED] = "filtered", [DS_PENDING] = "pending",
 	};
 	return names[s];
 }
@@ -255,7 +255,7 @@ static void add_entry(struct diff *d, uint32_t a, uint32_t b, uint32_t conn,
 		d->e = xrealloc(d->e, d->cap * sizeof(*d->e));
 	}
 	d->e[d->n++] = (struct dentry){ { a, b }, conn,
-					a == OP_NONE ? DS_ONLY_B : b == OP_NONE ? DS_ONLY_A : DS_EQUAL,
+					a == OP_NONE ? DS_ONLY_B : b == OP_NONE ? DS_ONLY_A : DS_PENDING,
 					level };
 }
 
@@ -287,7 +287,7 @@ static bool is_closer(const struct op *o)
 
 static bool slidable(const struct dentry *e)
 {
-	return e->status == DS_EQUAL && e->level == 0;
+	return e->status == DS_PENDING && e->level == 0;
 }
 
 static void slide_gap(struct diff *d, size_t lo, size_t hi, size_t p, size_t q)
@@ -333,7 +333,7 @@ static void slide_gap(struct diff *d, size_t lo, size_t hi, size_t p, size_t q)
 			e->status = st;
 		} else {
 			e->op[!side] = O[o++];
-			e->status = DS_EQUAL;
+			e->status = DS_PENDING;
 		}
 	}
 	free(S);
@@ -389,7 +389,7 @@ static void prefer_same_offset(struct diff *d, size_t lo, size_t hi)
 					    c->offset != o[1 - s]->offset)
 						continue;
 					d->e[q].op[1 - s] = e->op[1 - s];
-					d->e[q].status = DS_EQUAL;
+					d->e[q].status = DS_PENDING;
 					d->e[q].level = e->level;
 					e->op[1 - s] = OP_NONE;
 					e->status = only;
@@ -527,8 +527,8 @@ size_t diff_compare(struct diff *d, size_t upto, size_t max)
 	arena_init(&a);
 	for (size_t i = d->ncompared; i < upto; i++) {
 		struct dentry *e = &d->e[i];
-		if (e->status == DS_EQUAL || d->o.filter)
-			e->status = (uint8_t)diff_cmp_entry(d, e, &a, false, NULL);
+		if (e->status == DS_PENDING || d->o.filter)
+			e->status = (uint8_t)diff_cmp_entry(d, e, &a, NULL, 0);
 		arena_reset(&a);
 		count_entry(d, i);
 	}
@@ -554,7 +554,7 @@ void diff_restart(struct diff *d)
 		struct dentry *e = &d->e[i];
 		e->status = e->op[0] == OP_NONE	  ? DS_ONLY_B
 			    : e->op[1] == OP_NONE ? DS_ONLY_A
-						  : DS_EQUAL;
+						  : DS_PENDING;
 	}
 	memset(&d->counts, 0, sizeof(d->counts));
 	d->first_div = SIZE_MAX;
@@ -567,10 +567,11 @@ void diff_recompare(struct diff *d)
 	diff_compare(d, d->n, 0);
 }
 
-void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out)
+void diff_detail(struct diff *d, size_t i, size_t max_fields, struct arena *a,
+		 struct ddetail *out)
 {
 	memset(out, 0, sizeof(*out));
-	diff_cmp_entry(d, &d->e[i], a, true, out);
+	diff_cmp_entry(d, &d->e[i], a, out, max_fields);
 }
 
 void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out)

@@ -20,7 +20,10 @@
 #include "mask.h"
 #include "ops.h"
 
-enum dstatus { DS_EQUAL, DS_CHANGED, DS_ONLY_A, DS_ONLY_B, DS_FILTERED };
+/* An entry's status. DS_PENDING: a pair not compared yet (after
+ * diff_align(), before diff_compare() reaches it); a one-sided entry is
+ * DS_ONLY_A / DS_ONLY_B from the start. */
+enum dstatus { DS_EQUAL, DS_CHANGED, DS_ONLY_A, DS_ONLY_B, DS_FILTERED, DS_PENDING };
 
 /* One aligned operation (or an operation present on one side only). */
 struct dentry {
@@ -67,7 +70,6 @@ struct diff_opts {
 	const struct filter *filter;   /* NULL: everything */
 	const struct stream_pick *picks;
 	size_t npicks;                 /* 0: match connections automatically */
-	size_t max_fields;             /* per entry in details, 0 = 64 */
 };
 
 struct diff_counts {
@@ -93,7 +95,7 @@ int diff_init(struct diff *d, struct trace *a, struct trace *b,
 /*
  * Aligns the operations of each pair of connections into d->e[0..n).
  * Nothing is compared yet (ncompared 0): a status is provisional, the
- * entry's kind (DS_ONLY_A, DS_ONLY_B, or DS_EQUAL for a pair), and
+ * entry's kind (DS_ONLY_A, DS_ONLY_B, or DS_PENDING for a pair), and
  * counts are zero. Once, after diff_init().
  */
 void diff_align(struct diff *d);
@@ -120,9 +122,15 @@ static inline bool diff_pending(const struct diff *d, size_t i)
 {
 	return i >= d->ncompared;
 }
-/* Details of entry i; trees, strings and arrays live in arena a. Entries
- * [0, i] must be compared (ids bind in entry order). */
-void diff_detail(struct diff *d, size_t i, struct arena *a, struct ddetail *out);
+/* The differences the writers list of one entry; the rest are counted in
+ * ddetail.more. */
+#define DIFF_MAX_FIELDS 64
+/* Details of entry i: at most max_fields differences listed (SIZE_MAX:
+ * all), the others counted; trees, strings and arrays live in arena a.
+ * Entries [0, i] must be compared (ids bind in entry order). Changes
+ * nothing in d but id bindings the entry makes (none when compared). */
+void diff_detail(struct diff *d, size_t i, size_t max_fields, struct arena *a,
+		 struct ddetail *out);
 /* As diff_detail without the differences (nf 0) and without trees (req,
  * rsp NULL): the summaries and keys of entry i (ops_summaries), so much
  * cheaper: what output needs for an entry that is not DS_CHANGED. */
@@ -130,5 +138,25 @@ void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out
 void diff_free(struct diff *d);
 
 const char *dstatus_name(enum dstatus s);
+
+/*
+ * The identity by which the field comparison pairs nodes, and by which a
+ * path names one: a field's name, or a text item's label up to ':'. The
+ * identity is the first *len bytes of the string returned.
+ */
+const char *diff_node_ident(const struct node *n, size_t *len);
+/* Whether x and y have the same identity (both named, or both not). */
+bool diff_same_ident(const struct node *x, const struct node *y);
+/*
+ * The path of n: "prefix/top/.../n", one segment per node from top (an
+ * ancestor of n, or NULL for the root of n's tree) down to n, each its
+ * identity with "[k]" after it when k-th of several siblings of the same
+ * identity; no "prefix/" when prefix is NULL. At most DIFF_PATH_DEPTH
+ * segments, the deepest ones. Written to buf as snprintf does (truncated
+ * to len - 1 bytes, terminated when len > 0); returns its whole length.
+ */
+#define DIFF_PATH_DEPTH 65
+size_t diff_node_path(char *buf, size_t len, const struct node *n,
+		      const struct node *top, const char *prefix);
 
 #endif

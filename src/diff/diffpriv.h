@@ -10,9 +10,10 @@
 
 #include "diff.h"
 
-/* Compares entry e (fieldcmp.c). Returns its status; in record mode fills
- * det with the differing fields and both sides' trees (in arena a). */
+/* Compares entry e (fieldcmp.c). Returns its status; in record mode (det
+ * not NULL) fills det with the differing fields, at most max_fields of
+ * them, and both sides' trees (in arena a). */
 enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
-			    struct arena *a, bool record, struct ddetail *det);
+			    struct arena *a, struct ddetail *det, size_t max_fields);
 
 #endif

@@ -64,7 +64,6 @@ struct memo {
 	bool under_ignored, has_id, vis;
 };
 
-/* Identity: field name, or a text item's label up to ':'. */
 /* hstr(1, name) of every registry field, made once (pthread_once) and
  * read-only afterwards: most nodes are registry fields, and hashing their
  * names again for every node was a few per cent of a diff. */
@@ -77,6 +76,8 @@ static void build_field_ident(void)
 		field_ident[f] = hstr(1, field_get(f)->name);
 }
 
+/* The hash of a node's identity (diff_node_ident), a name and a label
+ * apart. */
 static uint64_t ident_hash(const struct node *n)
 {
 	if (n->name && n->field > 0 && n->field < F_COUNT &&
@@ -84,11 +85,9 @@ static uint64_t ident_hash(const struct node *n)
 		pthread_once(&field_ident_once, build_field_ident);
 		return field_ident[n->field];
 	}
-	if (n->name)
-		return hstr(1, n->name);
-	const char *l = n->label ? n->label : "";
-	const char *c = strchr(l, ':');
-	return hstrn(2, l, c ? (size_t)(c - l) : strlen(l));
+	size_t len;
+	const char *id = diff_node_ident(n, &len);
+	return hstrn(n->name ? 1 : 2, id, len);
 }
 
 /*
@@ -211,45 +210,90 @@ static uint64_t content_hash(struct cmp *c, const struct node *n, bool *has_id,
 	return h;
 }
 
-static const char *ident_text(struct arena *a, const struct node *n)
+const char *diff_node_ident(const struct node *n, size_t *len)
 {
-	if (n->name)
+	if (n->name) {
+		*len = strlen(n->name);
 		return n->name;
+	}
 	const char *l = n->label ? n->label : "";
 	const char *colon = strchr(l, ':');
-	return colon ? arena_strndup(a, l, (size_t)(colon - l)) : l;
+	*len = colon ? (size_t)(colon - l) : strlen(l);
+	return l;
 }
 
-/* Path of n below its member root: "smb2/SMB2 Header/smb2.nt_status[1]". */
-static const char *node_path(struct cmp *c, const struct node *n)
+bool diff_same_ident(const struct node *x, const struct node *y)
 {
-	const char *segs[MAX_DEPTH + 2];
-	int ns = 0;
+	size_t la, lb;
+	const char *a = diff_node_ident(x, &la), *b = diff_node_ident(y, &lb);
+	return (x->name != NULL) == (y->name != NULL) && la == lb && !memcmp(a, b, la);
+}
 
-	for (const struct node *x = n; x && ns < MAX_DEPTH + 1; x = x->parent) {
-		const char *id = ident_text(c->a, x);
-		unsigned k = 0, total = 0;
-		uint64_t ih = ident_hash(x);
-		if (x->parent)
-			for (const struct node *s = x->parent->child; s; s = s->next)
-				if (ident_hash(s) == ih) {
-					if (s == x)
-						k = total;
-					total++;
-				}
-		segs[ns++] = total > 1 ? arena_printf(c->a, "%s[%u]", id, k) : id;
-		if (x == c->root[0] || x == c->root[1])
+/* Appends n bytes of s at offset o of buf (len bytes); returns o + n. */
+static size_t put(char *buf, size_t len, size_t o, const char *s, size_t n)
+{
+	if (o < len)
+		memcpy(buf + o, s, n < len - o ? n : len - o);
+	return o + n;
+}
+
+size_t diff_node_path(char *buf, size_t len, const struct node *n,
+		      const struct node *top, const char *prefix)
+{
+	const struct node *chain[DIFF_PATH_DEPTH];
+	int k = 0;
+	size_t o = 0;
+
+	for (const struct node *x = n; x && k < DIFF_PATH_DEPTH; x = x->parent) {
+		chain[k++] = x;
+		if (x == top)
 			break;
 	}
-	size_t len = strlen(c->side) + 1;
-	for (int i = 0; i < ns; i++)
-		len += strlen(segs[i]) + 1;
+	if (prefix)
+		o = put(buf, len, o, prefix, strlen(prefix));
+	for (int i = k; i-- > 0;) {
+		const struct node *x = chain[i];
+		unsigned idx = 0, total = 0;
+		if (x->parent)
+			for (const struct node *s = x->parent->child; s; s = s->next)
+				if (diff_same_ident(s, x)) {
+					if (s == x)
+						idx = total;
+					total++;
+				}
+		size_t il;
+		const char *id = diff_node_ident(x, &il);
+		if (prefix || i != k - 1)
+			o = put(buf, len, o, "/", 1);
+		o = put(buf, len, o, id, il);
+		if (total > 1) {
+			char ix[16];
+			int m = snprintf(ix, sizeof(ix), "[%u]", idx);
+			o = put(buf, len, o, ix, (size_t)m);
+		}
+	}
+	if (len)
+		buf[o < len ? o : len - 1] = '\0';
+	return o;
+}
+
+/* Path of n below its member root: "request/smb2/SMB2 Header/smb2.nt_status[1]". */
+static const char *node_path(struct cmp *c, const struct node *n)
+{
+	const struct node *top = n;
+	while (top->parent && top != c->root[0] && top != c->root[1])
+		top = top->parent;
+	size_t len = diff_node_path(NULL, 0, n, top, c->side);
 	char *out = arena_alloc(c->a, len + 1);
-	char *p = out;
-	p += sprintf(p, "%s", c->side);
-	for (int i = ns; i-- > 0;)
-		p += sprintf(p, "/%s", segs[i]);
+	diff_node_path(out, len + 1, n, top, c->side);
 	return out;
+}
+
+static const char *ident_text(struct arena *a, const struct node *n)
+{
+	size_t len;
+	const char *id = diff_node_ident(n, &len);
+	return id[len] ? arena_strndup(a, id, len) : id;
 }
 
 static const char *node_value(const struct node *n)
@@ -259,16 +303,24 @@ static const char *node_value(const struct node *n)
 	return n->label ? n->label : "";
 }
 
-static void record(struct cmp *c, const struct node *na, const struct node *nb,
-		   const char *note)
+/* Counts a difference; whether to record it (record mode, and fewer than
+ * max recorded: beyond, it is counted in more). */
+static bool room(struct cmp *c)
 {
 	c->ndiff++;
 	if (!c->record)
-		return;
+		return false;
 	if (c->nf >= c->max) {
 		c->more++;
-		return;
+		return false;
 	}
+	return true;
+}
+
+/* Appends the difference of na and nb (either NULL when absent). */
+static void put_field(struct cmp *c, const struct node *na, const struct node *nb,
+		      const char *note)
+{
 	if (c->nf == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 16;
 		struct dfield *nf = arena_alloc(c->a, ncap * sizeof(*nf));
@@ -290,19 +342,19 @@ static void record(struct cmp *c, const struct node *na, const struct node *nb,
 	f->node[1] = nb;
 }
 
+static void record(struct cmp *c, const struct node *na, const struct node *nb,
+		   const char *note)
+{
+	if (room(c))
+		put_field(c, na, nb, note);
+}
+
 /* A pseudo-field difference (no node). */
 static void record_pseudo(struct cmp *c, const char *name, const char *va,
 			  const char *vb)
 {
-	if (masks_name(c->d->o.masks, name) == MASK_IGNORE)
+	if (masks_name(c->d->o.masks, name) == MASK_IGNORE || !room(c))
 		return;
-	c->ndiff++;
-	if (!c->record)
-		return;
-	if (c->nf >= c->max) {
-		c->more++;
-		return;
-	}
 	struct node fake[2];
 	memset(fake, 0, sizeof(fake));
 	fake[0].name = fake[1].name = name;
@@ -315,11 +367,9 @@ static void record_pseudo(struct cmp *c, const char *name, const char *va,
 	c->side = "operation";
 	c->root[0] = &fake[0];
 	c->root[1] = &fake[1];
-	c->ndiff--;
-	size_t nf = c->nf;
-	record(c, va ? &fake[0] : NULL, vb ? &fake[1] : NULL, NULL);
-	if (c->nf > nf) /* no node: the fakes are on the stack */
-		c->f[nf].node[0] = c->f[nf].node[1] = NULL;
+	put_field(c, va ? &fake[0] : NULL, vb ? &fake[1] : NULL, NULL);
+	/* no node: the fakes are on the stack */
+	c->f[c->nf - 1].node[0] = c->f[c->nf - 1].node[1] = NULL;
 	c->side = side;
 	c->root[0] = r0;
 	c->root[1] = r1;
@@ -576,8 +626,9 @@ static const char *opt_str(const char *s)
 
 /* Compares entry e. Returns its status; fills det in record mode. */
 enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
-			    struct arena *a, bool record, struct ddetail *det)
+			    struct arena *a, struct ddetail *det, size_t max_fields)
 {
+	bool record = det != NULL;
 	struct node *req[2] = { NULL, NULL }, *rsp[2] = { NULL, NULL };
 	const char *rq[2] = { "", "" }, *rs[2] = { "", "" };
 	const struct op *op[2] = { NULL, NULL };
@@ -609,7 +660,7 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 
 	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record,
 			 .op = { op[0], op[1] } };
-	c.max = d->o.max_fields ? d->o.max_fields : 64;
+	c.max = max_fields;
 	c.side = "operation";
 	if (!req[0] != !req[1])
 		record_pseudo(&c, "smbcmp.request", req[0] ? "present" : NULL,

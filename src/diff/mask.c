@@ -205,22 +205,29 @@ static int cfg_line(void *user, const char *section, const char *name,
 	return 1;
 }
 
+const char *config_file_name(const char *path, char *buf, size_t n)
+{
+	if (path)
+		return path;
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(buf, n, "%s/smbcmp/config", xdg);
+	else if (home && *home)
+		snprintf(buf, n, "%s/.config/smbcmp/config", home);
+	else
+		return NULL;
+	return buf;
+}
+
 int masks_read_config(struct masks *m, const char *path, bool *defaults,
 		      char *err, size_t errlen)
 {
 	char buf[4096];
 
-	if (!path) {
-		const char *xdg = getenv("XDG_CONFIG_HOME");
-		const char *home = getenv("HOME");
-		if (xdg && *xdg)
-			snprintf(buf, sizeof(buf), "%s/smbcmp/config", xdg);
-		else if (home && *home)
-			snprintf(buf, sizeof(buf), "%s/.config/smbcmp/config", home);
-		else
-			return 0;
-		path = buf;
-	}
+	path = config_file_name(path, buf, sizeof(buf));
+	if (!path)
+		return 0;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return 0;

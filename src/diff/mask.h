@@ -62,6 +62,14 @@ void masks_add_defaults(struct masks *m);
  */
 int masks_read_config(struct masks *m, const char *path, bool *defaults,
 		      char *err, size_t errlen);
+/*
+ * The config file's name: path itself when not NULL, else
+ * $XDG_CONFIG_HOME/smbcmp/config, else $HOME/.config/smbcmp/config,
+ * written to buf (n bytes); NULL when neither variable is set. The file
+ * is INI as libinih reads it (section names in any case):
+ * [masks] here, [keys] in ui/keys.c, each reader skipping the other's.
+ */
+const char *config_file_name(const char *path, char *buf, size_t n);
 /* Action for a field name. */
 enum mask_action masks_name(const struct masks *m, const char *name);
 /* Action for a node (cached per field id, or per name for names outside

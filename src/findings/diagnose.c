@@ -282,15 +282,24 @@ static void logon_failure(struct findings *F)
 	arena_free(&a);
 }
 
+/* The operations of entry i in o when it pairs two; false otherwise. */
+static bool paired(const struct findings *F, size_t i, const struct op *o[2])
+{
+	const struct dentry *e = &F->d->e[i];
+	if (e->op[0] == OP_NONE || e->op[1] == OP_NONE)
+		return false;
+	o[0] = &F->s[0]->ops[e->op[0]];
+	o[1] = &F->s[1]->ops[e->op[1]];
+	return true;
+}
+
 /* Tree Connects refused on one side and not the other. */
 static void tree_denied(struct findings *F)
 {
-	struct diff *d = F->d;
-	for (size_t i = 0; i < d->n; i++) {
-		const struct dentry *e = &d->e[i];
-		if (e->op[0] == OP_NONE || e->op[1] == OP_NONE)
+	for (size_t i = 0; i < F->d->n; i++) {
+		const struct op *o[2];
+		if (!paired(F, i, o))
 			continue;
-		const struct op *o[2] = { &F->s[0]->ops[e->op[0]], &F->s[1]->ops[e->op[1]] };
 		bool tc = (o[0]->proto == OP_SMB2 && o[0]->cmd == SMB2_TREE_CONNECT) ||
 			  (o[0]->proto == OP_SMB1 && o[0]->cmd == SMB1_TREE_CONNECT);
 		if (!tc)
@@ -314,12 +323,10 @@ static void tree_denied(struct findings *F)
 /* Opens of names not found: how the name differs from the other side's. */
 static void not_found(struct findings *F)
 {
-	struct diff *d = F->d;
-	for (size_t i = 0; i < d->n; i++) {
-		const struct dentry *e = &d->e[i];
-		if (e->op[0] == OP_NONE || e->op[1] == OP_NONE)
+	for (size_t i = 0; i < F->d->n; i++) {
+		const struct op *o[2];
+		if (!paired(F, i, o))
 			continue;
-		const struct op *o[2] = { &F->s[0]->ops[e->op[0]], &F->s[1]->ops[e->op[1]] };
 		for (int s = 0; s < 2; s++) {
 			bool nf = o[s]->status == 0xc0000034u || o[s]->status == 0xc000003au;
 			if (!nf || o[!s]->status != 0)
@@ -328,7 +335,7 @@ static void not_found(struct findings *F)
 			struct finding *x = finding_new(
 				F, FK_DIAGNOSIS, "not_found",
 				"%c's %s: %s where %c's %s succeeds%s%s", s ? 'B' : 'A',
-				fnd_opname(F, s, e->op[s]), fnd_status(F, o[s]->status),
+				fnd_opname(F, s, F->d->e[i].op[s]), fnd_status(F, o[s]->status),
 				s ? 'A' : 'B', o[!s]->path ? o[!s]->path : "", how ? ": the names differ in " : "",
 				how ? how : "");
 			x->side = s;

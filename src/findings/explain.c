@@ -203,10 +203,7 @@ const char *fnd_explain(struct findings *F, size_t i, bool request_only)
 {
 	struct diff *d = F->d;
 	struct ddetail det;
-	size_t maxf = d->o.max_fields;
-	d->o.max_fields = 4096;
-	diff_detail(d, i, &F->a, &det);
-	d->o.max_fields = maxf;
+	diff_detail(d, i, 4096, &F->a, &det);
 
 	char buf[900] = "";
 	size_t n = 0, skipped = 0;

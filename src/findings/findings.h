@@ -51,7 +51,7 @@ enum fstatus {
 	FS_ONLY_A = DS_ONLY_A,
 	FS_ONLY_B = DS_ONLY_B,
 	FS_FILTERED = DS_FILTERED,
-	FS_SIMILAR,    /* changed only by systematic findings */
+	FS_SIMILAR = DS_PENDING + 1, /* changed only by systematic findings */
 };
 
 /* A field a finding names; a, b are display values, NULL when absent. */
@@ -115,6 +115,14 @@ void findings_free(struct findings *F);
 void findings_for_actions(struct findings *F);
 const char *fkind_name(enum fkind k);
 const char *fstatus_name(enum fstatus s);
+/* Whether an entry of status st differs: changed, or on one side only, or
+ * similar when similar is true (the UI, --all-fields). The one rule every
+ * writer and the UI use; st may be a value outside enum fstatus (false). */
+static inline bool fstatus_differs(int st, bool similar)
+{
+	return st == FS_CHANGED || st == FS_ONLY_A || st == FS_ONLY_B ||
+	       (similar && st == FS_SIMILAR);
+}
 
 /* ---- for the passes ---- */
 

@@ -47,11 +47,6 @@ struct sysctx {
 	uint32_t **esig;  /* per entry: its signature numbers, [0] = count */
 };
 
-static char *xstrdup(const char *s)
-{
-	return s ? strcpy(xrealloc(NULL, strlen(s) + 1), s) : NULL;
-}
-
 static uint64_t hs(uint64_t h, const char *s)
 {
 	return s ? hmap_bytes(h, s, strlen(s)) : hmap_mix(h, 0x6e756c6c);
@@ -178,8 +173,6 @@ void systematic_pass(struct findings *F)
 	hmap_init(&c.map);
 	arena_init(&scratch);
 	c.esig = xcalloc(d->n ? d->n : 1, sizeof(*c.esig));
-	size_t maxf = d->o.max_fields;
-	d->o.max_fields = MAX_FIELDS;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct dentry *e = &d->e[i];
 		if (e->op[0] == OP_NONE || e->op[1] == OP_NONE || e->status == DS_FILTERED)
@@ -190,7 +183,7 @@ void systematic_pass(struct findings *F)
 		if (e->status != DS_CHANGED)
 			continue;
 		struct ddetail det;
-		diff_detail(d, i, &scratch, &det);
+		diff_detail(d, i, MAX_FIELDS, &scratch, &det);
 		if (det.more) { /* too many to say: stays changed */
 			arena_reset(&scratch);
 			continue;
@@ -202,7 +195,6 @@ void systematic_pass(struct findings *F)
 		c.esig[i] = v;
 		arena_reset(&scratch);
 	}
-	d->o.max_fields = maxf;
 
 	for (size_t k = 0; k < c.n; k++) {
 		struct sig *s = &c.v[k];

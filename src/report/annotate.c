@@ -113,7 +113,7 @@ static const char *entry_comment(struct diff *d, const struct findings *F, size_
 	snprintf(head, sizeof(head), "smbcmp #%zu %s: ", i, status_text(F->status[i]));
 	put(buf, &n, head);
 	if (e->status == DS_CHANGED) {
-		diff_detail(d, i, a, &det);
+		diff_detail(d, i, DIFF_MAX_FIELDS, a, &det);
 		for (size_t k = 0; k < det.nf && k < COMMENT_FIELDS; k++) {
 			const struct dfield *f = &det.f[k];
 			char *one = arena_printf(a, "%s%s A %s B %s", k ? "; " : "", f->name,

@@ -331,7 +331,7 @@ void report_html(struct diff *d, const struct report_opts *ro, FILE *f)
 		}
 		h.similar += detail && st == FS_SIMILAR;
 		if (detail)
-			diff_detail(d, i, &a, &det);
+			diff_detail(d, i, DIFF_MAX_FIELDS, &a, &det);
 		else
 			diff_summary(d, i, &a, &det);
 		fprintf(f, "<tr class=\"op s-%s\" id=\"o%zu\" data-i=\"%zu\"><td class=\"mk\">%c</td>"

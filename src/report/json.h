@@ -50,6 +50,19 @@ void jw_line(struct jw *w);
 /* Hands the staged bytes to the FILE. */
 void jw_flush(struct jw *w);
 
+/* A key and its value, the pairs most objects are made of. */
+static inline void jw_kstr(struct jw *w, const char *k, const char *s)
+{
+	jw_key(w, k);
+	jw_str(w, s);
+}
+
+static inline void jw_kuint(struct jw *w, const char *k, uint64_t v)
+{
+	jw_key(w, k);
+	jw_uint(w, v);
+}
+
 /* Writes s escaped as a JSON string (with quotes) to f. */
 void json_escape(FILE *f, const char *s, size_t n);
 

@@ -19,6 +19,7 @@
  * whatever bytes a capture holds.
  */
 #include "report.h"
+#include "walk.h"
 
 #include "escape.h"
 
@@ -45,11 +46,9 @@ static bool listed(const struct dentry *e)
 }
 
 /* A similar entry passes: its differences fail in their findings' cases. */
-static bool failed(const struct report_opts *ro, const struct diff *d, size_t i)
+static bool failed(const struct report_opts *ro, size_t i)
 {
-	(void)d;
-	uint8_t st = ro->F->status[i];
-	return st == FS_CHANGED || st == FS_ONLY_A || st == FS_ONLY_B;
+	return fstatus_differs(ro->F->status[i], false);
 }
 
 /* "A stream 0 (10.0.0.2:49152 -> 10.0.0.1:445)" or "A -". */
@@ -64,25 +63,15 @@ static const char *conn_side(struct diff *d, size_t ci, int s, struct arena *a)
 			    r->client, r->server);
 }
 
-/* "request -> response" of one side, or whichever exists. */
-static const char *op_text(const struct ddetail *det, int side, struct arena *a)
-{
-	const char *rq = det->req_sum[side], *rs = det->rsp_sum[side];
-	if (*rq && *rs)
-		return arena_printf(a, "%s -> %s", rq, rs);
-	return *rq ? rq : rs;
-}
-
 static const char *frames(struct diff *d, int side, uint32_t opi, struct arena *a)
 {
-	if (opi == OP_NONE)
+	uint32_t fr[2];
+
+	if (!walk_frames(d, side, opi, fr))
 		return arena_printf(a, "%c: -", side ? 'B' : 'A');
-	const struct opset *s = &d->s[side];
-	const struct op *o = &s->ops[opi];
-	uint32_t rq = ops_frame_num(s, o->req_frame), rs = ops_frame_num(s, o->rsp_frame);
-	if (rq && rs)
-		return arena_printf(a, "%c: frames %u,%u", side ? 'B' : 'A', rq, rs);
-	return arena_printf(a, "%c: frame %u", side ? 'B' : 'A', rq ? rq : rs);
+	if (fr[0] && fr[1])
+		return arena_printf(a, "%c: frames %u,%u", side ? 'B' : 'A', fr[0], fr[1]);
+	return arena_printf(a, "%c: frame %u", side ? 'B' : 'A', fr[0] ? fr[0] : fr[1]);
 }
 
 static void failure(FILE *f, struct diff *d, const struct dentry *e,
@@ -102,7 +91,7 @@ static void failure(FILE *f, struct diff *d, const struct dentry *e,
 	esc_xml(f, frames(d, 1, e->op[1], a), false);
 	fputc('\n', f);
 	if (e->status == DS_CHANGED) {
-		const char *la = op_text(det, 0, a), *lb = op_text(det, 1, a);
+		const char *la = walk_op_line(det, 0, a), *lb = walk_op_line(det, 1, a);
 		if (strcmp(la, lb)) {
 			fputs("A: ", f);
 			esc_xml(f, la, false);
@@ -119,9 +108,10 @@ static void failure(FILE *f, struct diff *d, const struct dentry *e,
 			esc_xml(f, x->note, false);
 		}
 		fputs("\n- ", f);
-		esc_xml(f, x->la ? x->la : x->a ? x->a : "(absent)", false);
+		const char *va = walk_field_value(x, 0), *vb = walk_field_value(x, 1);
+		esc_xml(f, va ? va : "(absent)", false);
 		fputs("\n+ ", f);
-		esc_xml(f, x->lb ? x->lb : x->b ? x->b : "(absent)", false);
+		esc_xml(f, vb ? vb : "(absent)", false);
 		fputc('\n', f);
 	}
 	if (det->more)
@@ -135,15 +125,12 @@ static void testcase(FILE *f, struct diff *d, const struct report_opts *ro, size
 	const struct dentry *e = &d->e[i];
 	struct ddetail det;
 
-	if (failed(ro, d, i) && e->status == DS_CHANGED)
-		diff_detail(d, i, a, &det);
-	else
-		diff_summary(d, i, a, &det);
+	walk_entry(d, i, walk_detailed(d, ro->F, i, false), a, &det);
 	int side = e->op[0] != OP_NONE ? 0 : 1;
 	fputs("    <testcase", f);
 	xml_attr(f, "classname", arena_printf(a, "smbcmp.connection%u", e->conn));
-	xml_attr(f, "name", arena_printf(a, "#%zu %s", i, op_text(&det, side, a)));
-	if (!failed(ro, d, i)) {
+	xml_attr(f, "name", arena_printf(a, "#%zu %s", i, walk_op_line(&det, side, a)));
+	if (!failed(ro, i)) {
 		fputs("/>\n", f);
 		return;
 	}
@@ -212,9 +199,9 @@ void report_junit(struct diff *d, const struct report_opts *ro, FILE *f)
 		if (!listed(e) || e->conn >= nc)
 			continue;
 		start[e->conn + 1]++;
-		fail[e->conn] += failed(ro, d, i);
+		fail[e->conn] += failed(ro, i);
 		tests++;
-		fails += failed(ro, d, i);
+		fails += failed(ro, i);
 	}
 	tests += ro->F->n;
 	fails += ro->F->n;

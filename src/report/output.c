@@ -141,19 +141,14 @@ void out_json_node(struct jw *w, const struct node *n)
 {
 	jw_obj(w);
 	if (n->name) {
-		jw_key(w, "name");
-		jw_str(w, n->name);
+		jw_kstr(w, "name", n->name);
 	}
 	if (n->show && n->name && !(n->flags & N_PROTO)) {
-		jw_key(w, "show");
-		jw_str(w, n->show);
+		jw_kstr(w, "show", n->show);
 	}
-	jw_key(w, "label");
-	jw_str(w, n->label);
-	jw_key(w, "pos");
-	jw_uint(w, n->pos);
-	jw_key(w, "size");
-	jw_uint(w, n->size);
+	jw_kstr(w, "label", n->label);
+	jw_kuint(w, "pos", n->pos);
+	jw_kuint(w, "size", n->size);
 	if (n->flags & N_GENERATED) {
 		jw_key(w, "generated");
 		jw_bool(w, true);
@@ -163,8 +158,7 @@ void out_json_node(struct jw *w, const struct node *n)
 		jw_bool(w, true);
 	}
 	if (n->flags & N_GRAFT) {
-		jw_key(w, "engine");
-		jw_str(w, "tshark");
+		jw_kstr(w, "engine", "tshark");
 	}
 	if (n->flags & N_REASM && n->flags & N_PROTO) {
 		jw_key(w, "reassembled");
@@ -185,18 +179,14 @@ static void frame_head(struct jw *w, const struct out_frame *fr)
 	char ts[48];
 
 	out_fmt_time(ts, sizeof(ts), fr->sec, fr->nsec);
-	jw_key(w, "frame");
-	jw_uint(w, fr->num);
+	jw_kuint(w, "frame", fr->num);
 	jw_key(w, "time");
 	jw_raw(w, ts);
 	jw_key(w, fr->udp ? "udp_stream" : "stream");
 	jw_uint(w, fr->stream);
-	jw_key(w, "src");
-	jw_str(w, fr->src);
-	jw_key(w, "dst");
-	jw_str(w, fr->dst);
-	jw_key(w, "summary");
-	jw_str(w, fr->summary);
+	jw_kstr(w, "src", fr->src);
+	jw_kstr(w, "dst", fr->dst);
+	jw_kstr(w, "summary", fr->summary);
 }
 
 static int native_next(struct frame_src *base, struct arena *a, struct out_frame *f)
@@ -250,29 +240,45 @@ static struct frame_src *range_src(struct native_src *s, struct trace *t,
 	return &s->base;
 }
 
-int out_json_src(struct frame_src *s, FILE *f)
+/* Calls print(fr, ctx) for every frame of s, each in a fresh arena; returns
+ * what the source's last next() did (0 at the end, -1 on error). */
+static int each_frame(struct frame_src *s, void (*print)(const struct out_frame *, void *),
+		      void *ctx)
 {
 	struct arena a;
-	struct jw w;
 	struct out_frame fr;
 	int r;
 
 	arena_init(&a);
-	jw_init(&w, f, false);
 	while ((r = s->next(s, &a, &fr)) > 0) {
-		jw_obj(&w);
-		frame_head(&w, &fr);
-		jw_key(&w, "tree");
-		jw_arr(&w);
-		for (const struct node *c = fr.root->child; c; c = c->next)
-			out_json_node(&w, c);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		jw_line(&w);
+		print(&fr, ctx);
 		arena_reset(&a);
 	}
 	arena_free(&a);
 	return r;
+}
+
+static void json_frame(const struct out_frame *fr, void *ctx)
+{
+	struct jw *w = ctx;
+
+	jw_obj(w);
+	frame_head(w, fr);
+	jw_key(w, "tree");
+	jw_arr(w);
+	for (const struct node *c = fr->root->child; c; c = c->next)
+		out_json_node(w, c);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	jw_line(w);
+}
+
+int out_json_src(struct frame_src *s, FILE *f)
+{
+	struct jw w;
+
+	jw_init(&w, f, false);
+	return each_frame(s, json_frame, &w);
 }
 
 static size_t json_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
@@ -300,25 +306,22 @@ static void text_node(FILE *f, const struct node *n, int depth)
 		text_node(f, c, depth + 1);
 }
 
+static void text_frame(const struct out_frame *fr, void *ctx)
+{
+	FILE *f = ctx;
+	char ts[48];
+
+	out_fmt_time(ts, sizeof(ts), fr->sec, fr->nsec);
+	fprintf(f, "Frame %u: time %s, stream %u, %s -> %s: %s\n", fr->num, ts,
+		fr->stream, fr->src, fr->dst, fr->summary);
+	for (const struct node *c = fr->root->child; c; c = c->next)
+		text_node(f, c, 0);
+	fputc('\n', f);
+}
+
 int out_text_src(struct frame_src *s, FILE *f)
 {
-	struct arena a;
-	struct out_frame fr;
-	int r;
-
-	arena_init(&a);
-	while ((r = s->next(s, &a, &fr)) > 0) {
-		char ts[48];
-		out_fmt_time(ts, sizeof(ts), fr.sec, fr.nsec);
-		fprintf(f, "Frame %u: time %s, stream %u, %s -> %s: %s\n", fr.num, ts,
-			fr.stream, fr.src, fr.dst, fr.summary);
-		for (const struct node *c = fr.root->child; c; c = c->next)
-			text_node(f, c, 0);
-		fputc('\n', f);
-		arena_reset(&a);
-	}
-	arena_free(&a);
-	return r;
+	return each_frame(s, text_frame, f);
 }
 
 static size_t text_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,

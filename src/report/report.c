@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "walk.h"
 
 static void json_conn_side(struct jw *w, const struct diff *d, int side, int64_t ci)
 {
@@ -19,28 +20,20 @@ static void json_conn_side(struct jw *w, const struct diff *d, int side, int64_t
 	const struct op_conn *c = &d->s[side].conns[ci];
 	const struct stream_rec *s = trace_stream(d->t[side], c->stream);
 	jw_obj(w);
-	jw_key(w, "stream");
-	jw_uint(w, c->stream);
-	jw_key(w, "client");
-	jw_str(w, s->client);
-	jw_key(w, "server");
-	jw_str(w, s->server);
-	jw_key(w, "operations");
-	jw_uint(w, c->n);
+	jw_kuint(w, "stream", c->stream);
+	jw_kstr(w, "client", s->client);
+	jw_kstr(w, "server", s->server);
+	jw_kuint(w, "operations", c->n);
 	jw_obj_end(w);
 }
 
 static void json_input(struct jw *w, const struct diff *d, int side)
 {
 	jw_obj(w);
-	jw_key(w, "path");
-	jw_str(w, trace_path(d->t[side]));
-	jw_key(w, "frames");
-	jw_uint(w, trace_total_frames(d->t[side]));
-	jw_key(w, "operations");
-	jw_uint(w, d->s[side].n);
-	jw_key(w, "connections");
-	jw_uint(w, d->s[side].nconns);
+	jw_kstr(w, "path", trace_path(d->t[side]));
+	jw_kuint(w, "frames", trace_total_frames(d->t[side]));
+	jw_kuint(w, "operations", d->s[side].n);
+	jw_kuint(w, "connections", d->s[side].nconns);
 	jw_obj_end(w);
 }
 
@@ -78,19 +71,15 @@ static void json_op(struct jw *w, const struct diff *d, int side, uint32_t opi,
 		jw_key(w, "interim_frame");
 		json_frame(w, s, o->interim_frame);
 	}
-	jw_key(w, "request");
-	jw_str(w, det->req_sum[side]);
-	jw_key(w, "response");
-	jw_str(w, det->rsp_sum[side]);
+	jw_kstr(w, "request", det->req_sum[side]);
+	jw_kstr(w, "response", det->rsp_sum[side]);
 	jw_key(w, "key");
 	json_str_or_null(w, det->key[side]);
 	if (o->proto == OP_RPC) {
 		jw_key(w, "rpc");
 		jw_obj(w);
-		jw_key(w, "interface");
-		jw_str(w, o->sub ? o->sub : "dcerpc");
-		jw_key(w, "operation");
-		jw_str(w, rpc_operation(o));
+		jw_kstr(w, "interface", o->sub ? o->sub : "dcerpc");
+		jw_kstr(w, "operation", rpc_operation(o));
 		jw_key(w, "opnum");
 		if ((o->cmd & RPC_BIND_CMD) == RPC_BIND_CMD)
 			jw_null(w);
@@ -101,8 +90,7 @@ static void json_op(struct jw *w, const struct diff *d, int side, uint32_t opi,
 		jw_obj_end(w);
 	}
 	if (o->flags & (OP_UNSOLICITED | OP_NO_REQUEST)) {
-		jw_key(w, "kind");
-		jw_str(w, o->flags & OP_UNSOLICITED ? "unsolicited" : "no_request");
+		jw_kstr(w, "kind", o->flags & OP_UNSOLICITED ? "unsolicited" : "no_request");
 	}
 	jw_obj_end(w);
 }
@@ -114,10 +102,8 @@ static void json_fields(struct jw *w, const struct ddetail *det)
 	for (size_t k = 0; k < det->nf; k++) {
 		const struct dfield *f = &det->f[k];
 		jw_obj(w);
-		jw_key(w, "name");
-		jw_str(w, f->name);
-		jw_key(w, "path");
-		jw_str(w, f->path);
+		jw_kstr(w, "name", f->name);
+		jw_kstr(w, "path", f->path);
 		jw_key(w, "a");
 		json_str_or_null(w, f->a);
 		jw_key(w, "b");
@@ -127,23 +113,14 @@ static void json_fields(struct jw *w, const struct ddetail *det)
 		jw_key(w, "b_label");
 		json_str_or_null(w, f->lb);
 		if (f->note) {
-			jw_key(w, "note");
-			jw_str(w, f->note);
+			jw_kstr(w, "note", f->note);
 		}
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 	if (det->more) {
-		jw_key(w, "more_differences");
-		jw_uint(w, det->more);
+		jw_kuint(w, "more_differences", det->more);
 	}
-}
-
-/* Lists the differences of entry i: changed, or similar with --all-fields. */
-static bool detailed(const struct report_opts *ro, const struct diff *d, size_t i)
-{
-	return d->e[i].status == DS_CHANGED &&
-	       (ro->all_fields || ro->F->status[i] != FS_SIMILAR);
 }
 
 void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
@@ -155,8 +132,7 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 	arena_init(&a);
 	jw_init(&w, f, false);
 	jw_obj(&w);
-	jw_key(&w, "schema_version");
-	jw_uint(&w, REPORT_SCHEMA_VERSION);
+	jw_kuint(&w, "schema_version", REPORT_SCHEMA_VERSION);
 	jw_key(&w, "inputs");
 	jw_obj(&w);
 	jw_key(&w, "a");
@@ -169,12 +145,9 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 	for (size_t i = 0; i < d->o.masks->n; i++) {
 		const struct mask_rule *r = &d->o.masks->r[i];
 		jw_obj(&w);
-		jw_key(&w, "pattern");
-		jw_str(&w, r->pattern);
-		jw_key(&w, "action");
-		jw_str(&w, mask_action_name(r->action));
-		jw_key(&w, "source");
-		jw_str(&w, mask_source_name(r->source));
+		jw_kstr(&w, "pattern", r->pattern);
+		jw_kstr(&w, "action", mask_action_name(r->action));
+		jw_kstr(&w, "source", mask_source_name(r->source));
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
@@ -182,18 +155,12 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 	json_str_or_null(&w, filter_text(d->o.filter));
 	jw_key(&w, "summary");
 	jw_obj(&w);
-	jw_key(&w, "compared");
-	jw_uint(&w, c->compared);
-	jw_key(&w, "equal");
-	jw_uint(&w, c->equal);
-	jw_key(&w, "similar");
-	jw_uint(&w, c->similar);
-	jw_key(&w, "changed");
-	jw_uint(&w, c->changed);
-	jw_key(&w, "only_a");
-	jw_uint(&w, c->only_a);
-	jw_key(&w, "only_b");
-	jw_uint(&w, c->only_b);
+	jw_kuint(&w, "compared", c->compared);
+	jw_kuint(&w, "equal", c->equal);
+	jw_kuint(&w, "similar", c->similar);
+	jw_kuint(&w, "changed", c->changed);
+	jw_kuint(&w, "only_a", c->only_a);
+	jw_kuint(&w, "only_b", c->only_b);
 	jw_key(&w, "first_divergence");
 	if (d->first_div == SIZE_MAX)
 		jw_null(&w);
@@ -228,18 +195,12 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 		if (e->status == DS_FILTERED)
 			continue;
 		struct ddetail det;
-		bool detail = detailed(ro, d, i);
-		if (detail)
-			diff_detail(d, i, &a, &det);
-		else
-			diff_summary(d, i, &a, &det);
+		bool detail = walk_detailed(d, ro->F, i, ro->all_fields);
+		walk_entry(d, i, detail, &a, &det);
 		jw_obj(&w);
-		jw_key(&w, "index");
-		jw_uint(&w, i);
-		jw_key(&w, "connection");
-		jw_uint(&w, e->conn);
-		jw_key(&w, "status");
-		jw_str(&w, fstatus_name(ro->F->status[i]));
+		jw_kuint(&w, "index", i);
+		jw_kuint(&w, "connection", e->conn);
+		jw_kstr(&w, "status", fstatus_name(ro->F->status[i]));
 		jw_key(&w, "a");
 		json_op(&w, d, 0, e->op[0], &det);
 		jw_key(&w, "b");
@@ -260,25 +221,14 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 static void frames_text(char *buf, size_t n, const struct diff *d, int side,
 			uint32_t opi)
 {
-	if (opi == OP_NONE) {
-		snprintf(buf, n, "%s", "");
-		return;
-	}
-	const struct opset *s = &d->s[side];
-	const struct op *o = &s->ops[opi];
-	uint32_t rq = ops_frame_num(s, o->req_frame), rs = ops_frame_num(s, o->rsp_frame);
-	if (rq && rs)
-		snprintf(buf, n, "%c%u,%u", side ? 'B' : 'A', rq, rs);
-	else
-		snprintf(buf, n, "%c%u", side ? 'B' : 'A', rq ? rq : rs);
-}
+	uint32_t fr[2];
 
-static const char *op_line(const struct ddetail *det, int side, struct arena *a)
-{
-	const char *rq = det->req_sum[side], *rs = det->rsp_sum[side];
-	if (*rq && *rs)
-		return arena_printf(a, "%s -> %s", rq, rs);
-	return *rq ? rq : rs;
+	if (!walk_frames(d, side, opi, fr))
+		snprintf(buf, n, "%s", "");
+	else if (fr[0] && fr[1])
+		snprintf(buf, n, "%c%u,%u", side ? 'B' : 'A', fr[0], fr[1]);
+	else
+		snprintf(buf, n, "%c%u", side ? 'B' : 'A', fr[0] ? fr[0] : fr[1]);
 }
 
 static void text_fields(FILE *f, const struct ddetail *det)
@@ -287,10 +237,9 @@ static void text_fields(FILE *f, const struct ddetail *det)
 		const struct dfield *x = &det->f[k];
 		fprintf(f, "      %s%s%s\n", x->path, x->note ? "  # " : "",
 			x->note ? x->note : "");
-		if (x->la || x->a)
-			fprintf(f, "      - %s\n", x->la ? x->la : x->a);
-		if (x->lb || x->b)
-			fprintf(f, "      + %s\n", x->lb ? x->lb : x->b);
+		for (int s = 0; s < 2; s++)
+			if (walk_field_value(x, s))
+				fprintf(f, "      %c %s\n", s ? '+' : '-', walk_field_value(x, s));
 	}
 	if (det->more)
 		fprintf(f, "      ... %zu more differences\n", det->more);
@@ -306,19 +255,16 @@ static void text_entry(struct diff *d, const struct report_opts *ro, FILE *f,
 	static const char marks[] = { [FS_EQUAL] = ' ', [FS_CHANGED] = '!',
 				      [FS_ONLY_A] = '-', [FS_ONLY_B] = '+',
 				      [FS_FILTERED] = ' ', [FS_SIMILAR] = '~' };
-	bool detail = !brief && detailed(ro, d, i);
+	bool detail = !brief && walk_detailed(d, ro->F, i, ro->all_fields);
 
-	if (detail)
-		diff_detail(d, i, a, &det);
-	else
-		diff_summary(d, i, a, &det);
+	walk_entry(d, i, detail, a, &det);
 	frames_text(fa, sizeof(fa), d, 0, e->op[0]);
 	frames_text(fb, sizeof(fb), d, 1, e->op[1]);
 	int side = e->op[0] != OP_NONE ? 0 : 1;
 	fprintf(f, "%c #%-5zu %-12s %-12s %s\n", marks[ro->F->status[i]], i, fa, fb,
-		op_line(&det, side, a));
+		walk_op_line(&det, side, a));
 	if (detail) {
-		const char *la = op_line(&det, 0, a), *lb = op_line(&det, 1, a);
+		const char *la = walk_op_line(&det, 0, a), *lb = walk_op_line(&det, 1, a);
 		if (strcmp(la, lb))
 			fprintf(f, "%*s B: %s\n", 34, "", lb);
 		text_fields(f, &det);
@@ -347,18 +293,9 @@ static void text_conns(struct diff *d, FILE *f)
 	}
 }
 
-/* An entry the hunks list with context around it: a change other than a
- * similar one (its differences are named in the findings). */
-static bool visible_change(const struct report_opts *ro, size_t i)
-{
-	uint8_t st = ro->F->status[i];
-	return st != FS_EQUAL && st != FS_FILTERED && (st != FS_SIMILAR || ro->all_fields);
-}
-
 void report_text(struct diff *d, const struct report_opts *ro, FILE *f)
 {
 	const struct fcounts *c = &ro->F->counts;
-	unsigned context = ro->context;
 	struct arena a;
 
 	arena_init(&a);
@@ -385,36 +322,20 @@ void report_text(struct diff *d, const struct report_opts *ro, FILE *f)
 	if (ro->F->first_failure != SIZE_MAX && ro->F->first_failure != d->first_div)
 		text_entry(d, ro, f, ro->F->first_failure, &a, true);
 
-	/* Hunks: runs of differences with context equal operations around. */
-	size_t i = 0;
-	while (i < d->n) {
-		if (!visible_change(ro, i)) {
-			i++;
-			continue;
-		}
-		size_t start = i, end = i, quiet = 0;
-		for (size_t k = i + 1; k < d->n; k++) {
-			if (visible_change(ro, k)) {
-				end = k;
-				quiet = 0;
-			} else if (d->e[k].status != DS_FILTERED && ++quiet > 2 * context) {
-				break;
-			}
-		}
-		size_t lo = start, hi = end + 1, n = 0;
-		while (lo > 0 && n < context && d->e[lo - 1].conn == d->e[start].conn)
-			if (d->e[--lo].status != DS_FILTERED)
-				n++;
-		n = 0;
-		while (hi < d->n && n < context && d->e[hi].conn == d->e[end].conn)
-			if (d->e[hi++].status != DS_FILTERED)
-				n++;
-		fprintf(f, "\n@@ operations #%zu-#%zu, connection %u @@\n", lo, hi - 1,
-			d->e[start].conn);
-		for (size_t k = lo; k < hi; k++)
+	/* Hunks: runs of differences with context equal operations around;
+	 * a similar entry is a difference with --all-fields only (otherwise
+	 * its differences are named in the findings). */
+	struct hunk h;
+	for (size_t pos = 0; walk_next_hunk(d, ro->F, ro->all_fields, ro->context, &pos, &h);) {
+		if (h.conn_lo == h.conn_hi)
+			fprintf(f, "\n@@ operations #%zu-#%zu, connection %u @@\n", h.lo,
+				h.hi - 1, h.conn_lo);
+		else
+			fprintf(f, "\n@@ operations #%zu-#%zu, connections %u-%u @@\n", h.lo,
+				h.hi - 1, h.conn_lo, h.conn_hi);
+		for (size_t k = h.lo; k < h.hi; k++)
 			if (d->e[k].status != DS_FILTERED)
 				text_entry(d, ro, f, k, &a, false);
-		i = end + 1;
 	}
 	arena_free(&a);
 }

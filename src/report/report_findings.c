@@ -285,13 +285,10 @@ void report_findings_json(const struct findings *F, struct jw *w)
 	for (size_t i = 0; i < F->nprof; i++) {
 		const struct prow *r = &F->prof[i];
 		jw_obj(w);
-		jw_key(w, "name");
-		jw_str(w, r->name);
-		jw_key(w, "a");
-		jw_str(w, r->v[0]);
+		jw_kstr(w, "name", r->name);
+		jw_kstr(w, "a", r->v[0]);
 		if (F->nsides == 2) {
-			jw_key(w, "b");
-			jw_str(w, r->v[1]);
+			jw_kstr(w, "b", r->v[1]);
 			jw_key(w, "differs");
 			jw_bool(w, r->differs);
 		}
@@ -303,14 +300,10 @@ void report_findings_json(const struct findings *F, struct jw *w)
 	for (size_t i = 0; i < F->n; i++) {
 		const struct finding *x = F->v[i];
 		jw_obj(w);
-		jw_key(w, "rank");
-		jw_uint(w, i + 1);
-		jw_key(w, "kind");
-		jw_str(w, fkind_name(x->kind));
-		jw_key(w, "check");
-		jw_str(w, x->check);
-		jw_key(w, "message");
-		jw_str(w, x->msg);
+		jw_kuint(w, "rank", i + 1);
+		jw_kstr(w, "kind", fkind_name(x->kind));
+		jw_kstr(w, "check", x->check);
+		jw_kstr(w, "message", x->msg);
 		if (F->nsides == 2) {
 			jw_key(w, "operations");
 			jw_arr(w);
@@ -331,8 +324,7 @@ void report_findings_json(const struct findings *F, struct jw *w)
 		jw_arr(w);
 		for (size_t k = 0; k < x->nf; k++) {
 			jw_obj(w);
-			jw_key(w, "name");
-			jw_str(w, x->f[k].name);
+			jw_kstr(w, "name", x->f[k].name);
 			jw_key(w, "a");
 			if (x->f[k].a)
 				jw_str(w, x->f[k].a);
@@ -367,16 +359,12 @@ void report_check(const struct findings *F, bool json, FILE *f)
 	struct jw w;
 	jw_init(&w, f, false);
 	jw_obj(&w);
-	jw_key(&w, "schema_version");
-	jw_uint(&w, REPORT_SCHEMA_VERSION);
+	jw_kuint(&w, "schema_version", REPORT_SCHEMA_VERSION);
 	jw_key(&w, "input");
 	jw_obj(&w);
-	jw_key(&w, "path");
-	jw_str(&w, trace_path(F->s[0]->t));
-	jw_key(&w, "frames");
-	jw_uint(&w, trace_total_frames(F->s[0]->t));
-	jw_key(&w, "operations");
-	jw_uint(&w, F->s[0]->n);
+	jw_kstr(&w, "path", trace_path(F->s[0]->t));
+	jw_kuint(&w, "frames", trace_total_frames(F->s[0]->t));
+	jw_kuint(&w, "operations", F->s[0]->n);
 	jw_obj_end(&w);
 	report_findings_json(F, &w);
 	jw_obj_end(&w);

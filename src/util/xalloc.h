@@ -15,5 +15,7 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* A copy of s (NULL for NULL). */
+char *xstrdup(const char *s);
 
 #endif
