@@ -109,6 +109,11 @@ static uint64_t far_key(size_t frame_index)
 	return hmap_mix(0x46415254, frame_index);
 }
 
+static uint64_t own_key(size_t pdu_index)
+{
+	return hmap_mix(0x4f574e53, pdu_index);
+}
+
 /* PDUs of frame record i. */
 static uint32_t frame_npdus(const struct trace *t, size_t i)
 {
@@ -146,14 +151,18 @@ void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
 		   int64_t sec, uint32_t nsec)
 {
 	t->pdus = grow(t->pdus, &t->cappdus, t->npdus + 1, sizeof(*t->pdus), false);
-	t->pdus[t->npdus] = (struct pdu_pk){
+	struct pdu_pk *q = &t->pdus[t->npdus];
+	*q = (struct pdu_pk){
 		.src = p->flags & PDU_FILE ? p->src : (uint64_t)(uintptr_t)p->data,
 		.len = p->len, .wire_len = p->wire_len, .frame_off = p->frame_off,
-		.frame = p->frame, .stream = p->stream, .flags = p->flags,
-		.to_server = p->to_server, .port139 = p->port139,
+		.flags = p->flags, .to_server = p->to_server, .port139 = p->port139,
 	};
 	if (!t->nframes || t->frames[t->nframes - 1].num != p->frame)
 		add_frame(t, p, sec, nsec);
+	if (t->frames[t->nframes - 1].stream != p->stream) {
+		q->flags |= PK_OWN_STREAM;
+		hmap_put(&t->own_streams, own_key(t->npdus), (void *)((uintptr_t)p->stream + 1));
+	}
 	t->npdus++;
 	const uint8_t *bytes = p->data ? p->data : live;
 	/* A pipe's DCE/RPC header and a session setup's GSS token sit near
@@ -202,6 +211,7 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts)
 	hmap_init(&t->smb1_msgs);
 	hmap_init(&t->smb1_fids);
 	hmap_init(&t->far_secs);
+	hmap_init(&t->own_streams);
 	t->ks = ks_new();
 	t->tcp = tcp_new(t);
 	return t;
@@ -248,8 +258,9 @@ static void sort_frames(struct trace *t)
 	for (i = 0; i < n; i++)
 		ord[i] = (struct frame_order){ t->frames[i].num, (uint32_t)i };
 	qsort(ord, n, sizeof(*ord), cmp_order);
-	struct hmap far;
+	struct hmap far, own;
 	hmap_init(&far);
+	hmap_init(&own);
 	size_t nn = 0, npd = 0;
 	for (i = 0; i < n; i++) {
 		const struct frame_pk *f = &t->frames[ord[i].idx];
@@ -262,6 +273,18 @@ static void sort_frames(struct trace *t)
 			nn++;
 		}
 		memcpy(np + npd, t->pdus + f->first_pdu, npdus * sizeof(*np));
+		for (uint32_t k = 0; k < npdus; k++) { /* records merged: streams kept */
+			struct pdu_pk *q = &np[npd + k];
+			uint32_t stream = f->stream;
+			if (q->flags & PK_OWN_STREAM)
+				stream = (uint32_t)((uintptr_t)hmap_get(&t->own_streams,
+									  own_key(f->first_pdu + k)) - 1);
+			q->flags &= (uint16_t)~PK_OWN_STREAM;
+			if (stream != nf[nn - 1].stream) {
+				q->flags |= PK_OWN_STREAM;
+				hmap_put(&own, own_key(npd + k), (void *)((uintptr_t)stream + 1));
+			}
+		}
 		npd += npdus;
 	}
 	free(ord);
@@ -269,6 +292,8 @@ static void sort_frames(struct trace *t)
 	free(t->pdus);
 	hmap_free(&t->far_secs);
 	t->far_secs = far;
+	hmap_free(&t->own_streams);
+	t->own_streams = own;
 	t->frames = nf;
 	t->nframes = nn;
 	t->capframes = n;
@@ -292,6 +317,7 @@ void trace_close(struct trace *t)
 	trace_reader_close(t);
 	trace_finish(t);
 	hmap_free(&t->far_secs);
+	hmap_free(&t->own_streams);
 	hmap_free(&t->smb2_msgs);
 	hmap_free(&t->smb1_msgs);
 	hmap_free(&t->smb1_fids);
@@ -356,7 +382,7 @@ size_t trace_mem(const struct trace *t)
 	       t->npieces * sizeof(*t->pieces) +
 	       t->nustreams * sizeof(*t->ustreams) +
 	       (t->smb2_msgs.cap + t->smb1_msgs.cap + t->smb1_fids.cap + t->udp_ids.cap +
-		t->far_secs.cap) *
+		t->far_secs.cap + t->own_streams.cap) *
 		       (sizeof(uint64_t) + sizeof(void *)) +
 	       (t->tcp ? tcp_mem(t->tcp) : 0);
 }
@@ -398,16 +424,35 @@ bool trace_frame_by_num(const struct trace *t, uint32_t num, struct frame_rec *o
 	return true;
 }
 size_t trace_npdus(const struct trace *t) { return t->npdus; }
-struct pdu trace_pdu(const struct trace *t, size_t i)
+/* PDU i, held by frame record f. */
+static struct pdu pdu_decode(const struct trace *t, size_t i, const struct frame_pk *f)
 {
 	const struct pdu_pk *q = &t->pdus[i];
 	bool file = q->flags & PDU_FILE;
+	uint32_t stream = f->stream;
+	if (q->flags & PK_OWN_STREAM)
+		stream = (uint32_t)((uintptr_t)hmap_get(&t->own_streams, own_key(i)) - 1);
 	return (struct pdu){
 		.data = file ? NULL : (const uint8_t *)(uintptr_t)q->src,
 		.src = file ? q->src : 0, .len = q->len, .wire_len = q->wire_len,
-		.frame_off = q->frame_off, .frame = q->frame, .stream = q->stream,
-		.flags = q->flags, .to_server = q->to_server, .port139 = q->port139,
+		.frame_off = q->frame_off, .frame = f->num, .stream = stream,
+		.flags = (uint16_t)(q->flags & ~PK_OWN_STREAM), .to_server = q->to_server,
+		.port139 = q->port139,
 	};
+}
+
+struct pdu trace_pdu(const struct trace *t, size_t i)
+{
+	size_t lo = 0, hi = t->nframes; /* the last record with first_pdu <= i */
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->frames[mid].first_pdu <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return pdu_decode(t, i, &t->frames[lo]);
 }
 size_t trace_nstreams(const struct trace *t) { return t->nstreams; }
 const struct stream_rec *trace_stream(const struct trace *t, size_t i) { return &t->streams[i]; }
@@ -565,7 +610,7 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	struct pdu lp; /* the PDU with its bytes loaded */
 	for (uint32_t k = 0; k < d.frame->npdus; k++) {
 		const struct pdu *p = &lp;
-		lp = trace_pdu(t, d.frame->first_pdu + k);
+		lp = pdu_decode(t, d.frame->first_pdu + k, &t->frames[i]);
 		lp.data = trace_pdu_bytes(t, a, d.frame->first_pdu + k);
 		d.pdu = p;
 		struct cur c = cur_make(p->data, p->len,

@@ -56,19 +56,20 @@ struct frame_pk {
 #define FPK_UDP (1u << 31)
 #define DSEC_FAR INT32_MIN
 
-/* As struct pdu without its data pointer: src holds the address of bytes
- * kept in memory (flags without PDU_FILE). */
+/* As struct pdu without its data pointer (src holds the address of bytes
+ * kept in memory: flags without PDU_FILE), its frame number and stream:
+ * those of the frame record holding it, or for a stream of its own
+ * (PK_OWN_STREAM, never seen) in t->own_streams, keyed by PDU index. */
 struct pdu_pk {
 	uint64_t src;
 	uint32_t len;
 	uint32_t wire_len;
 	int32_t frame_off;
-	uint32_t frame;
-	uint32_t stream;
-	uint16_t flags;
+	uint16_t flags;        /* enum pdu_flags | PK_OWN_STREAM */
 	uint8_t to_server;
 	uint8_t port139;
 };
+#define PK_OWN_STREAM (1u << 15)
 
 struct trace {
 	char *path;
@@ -98,6 +99,7 @@ struct trace {
 	struct hmap far_secs;     /* frame index -> time (DSEC_FAR, trace.c) */
 	struct pdu_pk *pdus;
 	size_t npdus, cappdus;
+	struct hmap own_streams;  /* PDU index -> stream + 1 (PK_OWN_STREAM) */
 	struct stream_rec *streams;
 	size_t nstreams, capstreams;
 
