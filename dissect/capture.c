@@ -209,6 +209,96 @@ static int ip_tcp_decode(struct trace *t, uint16_t proto, struct cur *c,
 }
 
 /*
+ * A capture read from a pipe (path "-") is copied, as libpcap reads it, to
+ * an unlinked file in $TMPDIR (or /tmp): the index then keeps file offsets
+ * into that copy as for a capture file, and --json of a pipe runs in the
+ * memory of the index instead of holding every PDU's bytes. A failed write
+ * (disk full) marks the copy broken: packets from there on are copied into
+ * memory as before. Without a temporary file stdin is read directly.
+ */
+struct spool {
+	int in;         /* the descriptor read (stdin) */
+	int fd;         /* the copy */
+	uint64_t pos;   /* bytes read so far */
+	bool broken;
+};
+
+static ssize_t spool_read(void *cookie, char *buf, size_t n)
+{
+	struct spool *s = cookie;
+	ssize_t got;
+
+	do
+		got = read(s->in, buf, n);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0)
+		return got;
+	for (size_t done = 0; !s->broken && done < (size_t)got;) {
+		ssize_t w = pwrite(s->fd, buf + done, (size_t)got - done, (off_t)(s->pos + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			s->broken = true;
+		else
+			done += (size_t)w;
+	}
+	s->pos += (uint64_t)got;
+	return got;
+}
+
+/* Only what ftell() asks: the position. */
+static int spool_seek(void *cookie, off64_t *off, int whence)
+{
+	const struct spool *s = cookie;
+
+	if (whence != SEEK_CUR || *off != 0)
+		return -1;
+	*off = (off64_t)s->pos;
+	return 0;
+}
+
+static int spool_close(void *cookie)
+{
+	struct spool *s = cookie;
+
+	close(s->fd);
+	free(s);
+	return 0;
+}
+
+/* A stream over stdin that copies what it reads to an unlinked temporary
+ * file (*spool), or NULL when no such file can be made. */
+static FILE *spool_stdin(struct spool **spool)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(path, sizeof(path), "%s/smbcmp-stdin-XXXXXX", dir);
+	int fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	unlink(path);
+	struct spool *s = calloc(1, sizeof(*s));
+	if (!s) {
+		close(fd);
+		return NULL;
+	}
+	s->in = STDIN_FILENO;
+	s->fd = fd;
+	cookie_io_functions_t io = { .read = spool_read, .seek = spool_seek,
+				     .close = spool_close };
+	FILE *f = fopencookie(s, "rb", io);
+	if (!f) {
+		spool_close(s);
+		return NULL;
+	}
+	*spool = s;
+	return f;
+}
+
+/*
  * Finding each packet's bytes in the file, so that the index can keep file
  * offsets instead of copies (dissect.h). libpcap reads the file with stdio:
  * ftell() before pcap_next_ex() is where the next record starts. In classic
@@ -222,6 +312,7 @@ static int ip_tcp_decode(struct trace *t, uint16_t proto, struct cur *c,
 struct locator {
 	struct trace *t;
 	pcap_t *p;
+	const struct spool *spool; /* stdin copied to a file as read, or NULL */
 	int ng;            /* pcapng */
 	unsigned rec_hdr;  /* classic pcap record header size */
 	uint32_t n;        /* packets seen */
@@ -252,8 +343,9 @@ static uint32_t rd32(const uint8_t *b, int swap)
 	return swap ? __builtin_bswap32(v) : v;
 }
 
+/* path is the capture's, or NULL when spool (or nothing) holds its bytes. */
 static void locator_init(struct locator *l, struct trace *t, pcap_t *p,
-			 const char *path)
+			 const char *path, const struct spool *spool)
 {
 	uint8_t m[4];
 	uint32_t magic;
@@ -265,9 +357,14 @@ static void locator_init(struct locator *l, struct trace *t, pcap_t *p,
 	/* With keys, the key state finds decrypted messages and SMB1
 	 * sequence numbers by the address of their bytes at index time: the
 	 * bytes stay in memory. */
-	if (!path || strcmp(path, "-") == 0 || t->opts.keys)
+	if (t->opts.keys)
 		return;
-	t->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (spool) {
+		l->spool = spool;
+		t->fd = fcntl(spool->fd, F_DUPFD_CLOEXEC, 0);
+	} else if (path && strcmp(path, "-") != 0) {
+		t->fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	if (t->fd < 0)
 		return;
 	if (pread(t->fd, m, 4, 0) != 4)
@@ -314,6 +411,8 @@ static uint64_t locate_at(struct locator *l, uint64_t pos)
 static uint64_t locate_packet(struct locator *l, int64_t before,
 			      const uint8_t *data, uint32_t caplen)
 {
+	if (l->spool && l->spool->broken)
+		l->failed = 1; /* bytes from here on may be missing from it */
 	if (l->t->fd < 0 || l->failed || before < 0)
 		return NO_OFF;
 	uint64_t off = locate_at(l, (uint64_t)before);
@@ -472,11 +571,11 @@ static int read_packets(struct trace *t, unsigned ms, char *err, size_t errlen)
  * goes on). Returns 0, or -1 with a reason in err when not even the first
  * packet is readable. Takes p. reopen: path names the file p reads, which
  * may be opened again to read PDU bytes back on demand (else the index
- * keeps them in memory).
+ * keeps them in memory); spool: p reads stdin through it (same use).
  */
 static int read_capture(struct trace **out, pcap_t *p, const char *path,
-			bool reopen, unsigned ms, const struct trace_opts *opts,
-			char *err, size_t errlen)
+			bool reopen, const struct spool *spool, unsigned ms,
+			const struct trace_opts *opts, char *err, size_t errlen)
 {
 	int dlt = pcap_datalink(p);
 	if (!link_supported(dlt)) {
@@ -498,9 +597,9 @@ static int read_capture(struct trace **out, pcap_t *p, const char *path,
 	r->p = p;
 	r->dlt = dlt;
 	t->rd = r;
-	locator_init(&r->loc, t, p, reopen ? path : NULL);
+	locator_init(&r->loc, t, p, reopen ? path : NULL, spool);
 	struct stat st;
-	if (t->fd >= 0 && fstat(t->fd, &st) == 0 && st.st_size > 0)
+	if (t->fd >= 0 && !spool && fstat(t->fd, &st) == 0 && st.st_size > 0)
 		r->size = (uint64_t)st.st_size;
 	if (read_packets(t, ms, err, errlen) < 0) {
 		trace_close(t);
@@ -570,7 +669,9 @@ int trace_open_partial(struct trace **out, const char *path,
 		return -1;
 	/* Our own FILE with a large buffer: stdio's 4 KB would mean a read()
 	 * per 4 KB of a gigabyte file. pcap_close() closes it. */
-	FILE *fp = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
+	struct spool *spool = NULL;
+	bool in = strcmp(path, "-") == 0;
+	FILE *fp = !in ? fopen(path, "rb") : opts && opts->keys ? NULL : spool_stdin(&spool);
 	if (fp) {
 		setvbuf(fp, NULL, _IOFBF, CAPTURE_BUF);
 		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
@@ -585,7 +686,7 @@ int trace_open_partial(struct trace **out, const char *path,
 		open_problem(path, ebuf, err, errlen);
 		return -1;
 	}
-	return read_capture(out, p, path, true, ms, opts, err, errlen);
+	return read_capture(out, p, path, true, spool, ms, opts, err, errlen);
 }
 
 int trace_open_file(struct trace **out, FILE *f, const char *name,
@@ -602,5 +703,5 @@ int trace_open_file(struct trace **out, FILE *f, const char *name,
 		fclose(f);
 		return -1;
 	}
-	return read_capture(out, p, name, false, 0, opts, err, errlen);
+	return read_capture(out, p, name, false, NULL, 0, opts, err, errlen);
 }

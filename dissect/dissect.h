@@ -193,11 +193,15 @@ const struct trace_crypt *trace_crypt(const struct trace *t);
  * smbcmp.limit item): a comparison of such trees is incomplete. */
 bool trace_trees_cut(const struct trace *t);
 size_t trace_nframes(const struct trace *t);
-const struct frame_rec *trace_frame(const struct trace *t, size_t i);
-/* The indexed frame numbered num (1-based, as in the file), or NULL. */
-const struct frame_rec *trace_frame_by_num(const struct trace *t, uint32_t num);
+/* Frame record i (decoded from the packed index: a copy). */
+struct frame_rec trace_frame(const struct trace *t, size_t i);
+/* The indexed frame numbered num (1-based, as in the file) into *out;
+ * false when no frame of that number is indexed. */
+bool trace_frame_by_num(const struct trace *t, uint32_t num, struct frame_rec *out);
 size_t trace_npdus(const struct trace *t);
-const struct pdu *trace_pdu(const struct trace *t, size_t i);
+/* PDU i (decoded from the packed index: a copy; data points into the
+ * trace's arena, or is NULL with PDU_FILE). */
+struct pdu trace_pdu(const struct trace *t, size_t i);
 /* The len bytes of PDU i: p->data when kept in memory, else read from the
  * capture file into arena a (bytes the file no longer has read as zeros).
  * Safe to call from several threads on one trace. */

@@ -345,11 +345,11 @@ static void add_header(struct dctx *d, struct node *smb, struct cur *c,
 	} else if (rq && h->response && rq->req_frame) {
 		t_uint(t, hn, F_SMB_RESPONSE_TO, pos, 0, rq->req_frame)->flags |= N_GENERATED;
 		/* as Wireshark: this response's time (an interim one's too) */
-		const struct frame_rec *q = trace_frame_by_num(d->trace, rq->req_frame);
+		struct frame_rec q;
 		const struct frame_rec *r = d->frame;
-		if (q && r)
-			t_timedelta(t, hn, F_SMB_TIME, pos, 0, r->sec, r->nsec, q->sec,
-				    q->nsec)->flags |= N_GENERATED;
+		if (r && trace_frame_by_num(d->trace, rq->req_frame, &q))
+			t_timedelta(t, hn, F_SMB_TIME, pos, 0, r->sec, r->nsec, q.sec,
+				    q.nsec)->flags |= N_GENERATED;
 	}
 	r_uint(t, hn, F_SMB_CMD, c, 1);
 	if (h->nt_status) {

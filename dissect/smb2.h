@@ -27,14 +27,13 @@ enum smb2_cmd {
 #define SMB2_FLAGS_SIGNED 0x00000008u
 
 /* Request facts kept per trace, found again by the response. */
-struct smb2_req {
+struct smb2_req { /* 24 bytes: one per request in the index */
 	uint32_t req_frame, rsp_frame; /* their times: trace_frame_by_num() */
 	uint16_t cmd;
 	/* Filled by command index hooks (smb2_cmds[].index): */
-	const char *filename;  /* CREATE name; names for file ids */
 	uint8_t info_type, info_class;
 	uint32_t ioctl_code;
-	uint8_t extra[16];
+	const char *filename;  /* CREATE name; names for file ids */
 };
 
 /* Parsed fixed header of one SMB2 message. */

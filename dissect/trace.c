@@ -99,26 +99,70 @@ unsigned trace_foreign(const struct trace *t)
 	return t->foreign;
 }
 
+struct far_time {
+	int64_t sec;
+	uint32_t nsec;
+};
+
+static uint64_t far_key(size_t frame_index)
+{
+	return hmap_mix(0x46415254, frame_index);
+}
+
+static uint64_t own_key(size_t pdu_index)
+{
+	return hmap_mix(0x4f574e53, pdu_index);
+}
+
+/* PDUs of frame record i. */
+static uint32_t frame_npdus(const struct trace *t, size_t i)
+{
+	return (i + 1 < t->nframes ? t->frames[i + 1].first_pdu : (uint32_t)t->npdus) -
+	       t->frames[i].first_pdu;
+}
+
+/* Appends the record of the frame completing PDU p (the next PDU). */
+static void add_frame(struct trace *t, const struct pdu *p, int64_t sec, uint32_t nsec)
+{
+	t->frames = grow(t->frames, &t->capframes, t->nframes + 1, sizeof(*t->frames), false);
+	if (!t->nframes)
+		t->sec_base = sec;
+	struct frame_pk *f = &t->frames[t->nframes];
+	f->num = p->frame;
+	f->stream = p->stream;
+	f->first_pdu = (uint32_t)t->npdus;
+	f->nsec_flags = (p->to_server ? FPK_TO_SERVER : 0) | (p->flags & PDU_DGRAM ? FPK_UDP : 0);
+	int64_t d;
+	if (!__builtin_sub_overflow(sec, t->sec_base, &d) && d > DSEC_FAR && d <= INT32_MAX &&
+	    nsec <= FPK_NSEC) {
+		f->dsec = (int32_t)d;
+		f->nsec_flags |= nsec;
+	} else { /* rare: a time far from the first frame's, or nsec >= 2^30 */
+		struct far_time *v = arena_alloc(&t->a, sizeof(*v));
+		v->sec = sec;
+		v->nsec = nsec;
+		f->dsec = DSEC_FAR;
+		hmap_put(&t->far_secs, far_key(t->nframes), v);
+	}
+	t->nframes++;
+}
+
 void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
 		   int64_t sec, uint32_t nsec)
 {
 	t->pdus = grow(t->pdus, &t->cappdus, t->npdus + 1, sizeof(*t->pdus), false);
-	t->pdus[t->npdus] = *p;
-	struct frame_rec *f = t->nframes ? &t->frames[t->nframes - 1] : NULL;
-	if (!f || f->num != p->frame) {
-		t->frames = grow(t->frames, &t->capframes, t->nframes + 1,
-				 sizeof(*t->frames), false);
-		f = &t->frames[t->nframes++];
-		f->num = p->frame;
-		f->stream = p->stream;
-		f->sec = sec;
-		f->nsec = nsec;
-		f->first_pdu = (uint32_t)t->npdus;
-		f->npdus = 0;
-		f->to_server = p->to_server;
-		f->udp = (p->flags & PDU_DGRAM) != 0;
+	struct pdu_pk *q = &t->pdus[t->npdus];
+	*q = (struct pdu_pk){
+		.src = p->flags & PDU_FILE ? p->src : (uint64_t)(uintptr_t)p->data,
+		.len = p->len, .wire_len = p->wire_len, .frame_off = p->frame_off,
+		.flags = p->flags, .to_server = p->to_server, .port139 = p->port139,
+	};
+	if (!t->nframes || t->frames[t->nframes - 1].num != p->frame)
+		add_frame(t, p, sec, nsec);
+	if (t->frames[t->nframes - 1].stream != p->stream) {
+		q->flags |= PK_OWN_STREAM;
+		hmap_put(&t->own_streams, own_key(t->npdus), (void *)((uintptr_t)p->stream + 1));
 	}
-	f->npdus++;
 	t->npdus++;
 	const uint8_t *bytes = p->data ? p->data : live;
 	/* A pipe's DCE/RPC header and a session setup's GSS token sit near
@@ -166,6 +210,8 @@ struct trace *trace_new(const char *path, const struct trace_opts *opts)
 	hmap_init(&t->smb2_msgs);
 	hmap_init(&t->smb1_msgs);
 	hmap_init(&t->smb1_fids);
+	hmap_init(&t->far_secs);
+	hmap_init(&t->own_streams);
 	t->ks = ks_new();
 	t->tcp = tcp_new(t);
 	return t;
@@ -203,8 +249,8 @@ static void sort_frames(struct trace *t)
 	if (i >= n)
 		return;
 	struct frame_order *ord = malloc(n * sizeof(*ord));
-	struct frame_rec *nf = malloc(n * sizeof(*nf));
-	struct pdu *np = malloc((t->npdus ? t->npdus : 1) * sizeof(*np));
+	struct frame_pk *nf = malloc(n * sizeof(*nf));
+	struct pdu_pk *np = malloc((t->npdus ? t->npdus : 1) * sizeof(*np));
 	if (!ord || !nf || !np) {
 		fprintf(stderr, "smbcmp: out of memory\n");
 		abort();
@@ -212,22 +258,42 @@ static void sort_frames(struct trace *t)
 	for (i = 0; i < n; i++)
 		ord[i] = (struct frame_order){ t->frames[i].num, (uint32_t)i };
 	qsort(ord, n, sizeof(*ord), cmp_order);
+	struct hmap far, own;
+	hmap_init(&far);
+	hmap_init(&own);
 	size_t nn = 0, npd = 0;
 	for (i = 0; i < n; i++) {
-		const struct frame_rec *f = &t->frames[ord[i].idx];
-		if (nn && nf[nn - 1].num == f->num) {
-			nf[nn - 1].npdus += f->npdus;
-		} else {
+		const struct frame_pk *f = &t->frames[ord[i].idx];
+		uint32_t npdus = frame_npdus(t, ord[i].idx);
+		if (!nn || nf[nn - 1].num != f->num) {
 			nf[nn] = *f;
 			nf[nn].first_pdu = (uint32_t)npd;
+			if (f->dsec == DSEC_FAR)
+				hmap_put(&far, far_key(nn), hmap_get(&t->far_secs, far_key(ord[i].idx)));
 			nn++;
 		}
-		memcpy(np + npd, t->pdus + f->first_pdu, f->npdus * sizeof(*np));
-		npd += f->npdus;
+		memcpy(np + npd, t->pdus + f->first_pdu, npdus * sizeof(*np));
+		for (uint32_t k = 0; k < npdus; k++) { /* records merged: streams kept */
+			struct pdu_pk *q = &np[npd + k];
+			uint32_t stream = f->stream;
+			if (q->flags & PK_OWN_STREAM)
+				stream = (uint32_t)((uintptr_t)hmap_get(&t->own_streams,
+									  own_key(f->first_pdu + k)) - 1);
+			q->flags &= (uint16_t)~PK_OWN_STREAM;
+			if (stream != nf[nn - 1].stream) {
+				q->flags |= PK_OWN_STREAM;
+				hmap_put(&own, own_key(npd + k), (void *)((uintptr_t)stream + 1));
+			}
+		}
+		npd += npdus;
 	}
 	free(ord);
 	free(t->frames);
 	free(t->pdus);
+	hmap_free(&t->far_secs);
+	t->far_secs = far;
+	hmap_free(&t->own_streams);
+	t->own_streams = own;
 	t->frames = nf;
 	t->nframes = nn;
 	t->capframes = n;
@@ -250,6 +316,8 @@ void trace_close(struct trace *t)
 		return;
 	trace_reader_close(t);
 	trace_finish(t);
+	hmap_free(&t->far_secs);
+	hmap_free(&t->own_streams);
 	hmap_free(&t->smb2_msgs);
 	hmap_free(&t->smb1_msgs);
 	hmap_free(&t->smb1_fids);
@@ -313,14 +381,33 @@ size_t trace_mem(const struct trace *t)
 	       t->npdus * sizeof(*t->pdus) + t->nstreams * sizeof(*t->streams) +
 	       t->npieces * sizeof(*t->pieces) +
 	       t->nustreams * sizeof(*t->ustreams) +
-	       (t->smb2_msgs.cap + t->smb1_msgs.cap + t->smb1_fids.cap + t->udp_ids.cap) *
+	       (t->smb2_msgs.cap + t->smb1_msgs.cap + t->smb1_fids.cap + t->udp_ids.cap +
+		t->far_secs.cap + t->own_streams.cap) *
 		       (sizeof(uint64_t) + sizeof(void *)) +
 	       (t->tcp ? tcp_mem(t->tcp) : 0);
 }
 size_t trace_nframes(const struct trace *t) { return t->nframes; }
-const struct frame_rec *trace_frame(const struct trace *t, size_t i) { return &t->frames[i]; }
+struct frame_rec trace_frame(const struct trace *t, size_t i)
+{
+	const struct frame_pk *f = &t->frames[i];
+	struct frame_rec r = {
+		.num = f->num, .stream = f->stream, .first_pdu = f->first_pdu,
+		.npdus = frame_npdus(t, i),
+		.to_server = (f->nsec_flags & FPK_TO_SERVER) != 0,
+		.udp = (f->nsec_flags & FPK_UDP) != 0,
+	};
+	if (f->dsec != DSEC_FAR) {
+		r.sec = t->sec_base + f->dsec;
+		r.nsec = f->nsec_flags & FPK_NSEC;
+	} else {
+		const struct far_time *v = hmap_get(&t->far_secs, far_key(i));
+		r.sec = v->sec;
+		r.nsec = v->nsec;
+	}
+	return r;
+}
 
-const struct frame_rec *trace_frame_by_num(const struct trace *t, uint32_t num)
+bool trace_frame_by_num(const struct trace *t, uint32_t num, struct frame_rec *out)
 {
 	size_t lo = 0, hi = t->nframes;
 
@@ -331,10 +418,42 @@ const struct frame_rec *trace_frame_by_num(const struct trace *t, uint32_t num)
 		else
 			hi = mid;
 	}
-	return lo < t->nframes && t->frames[lo].num == num ? &t->frames[lo] : NULL;
+	if (lo >= t->nframes || t->frames[lo].num != num)
+		return false;
+	*out = trace_frame(t, lo);
+	return true;
 }
 size_t trace_npdus(const struct trace *t) { return t->npdus; }
-const struct pdu *trace_pdu(const struct trace *t, size_t i) { return &t->pdus[i]; }
+/* PDU i, held by frame record f. */
+static struct pdu pdu_decode(const struct trace *t, size_t i, const struct frame_pk *f)
+{
+	const struct pdu_pk *q = &t->pdus[i];
+	bool file = q->flags & PDU_FILE;
+	uint32_t stream = f->stream;
+	if (q->flags & PK_OWN_STREAM)
+		stream = (uint32_t)((uintptr_t)hmap_get(&t->own_streams, own_key(i)) - 1);
+	return (struct pdu){
+		.data = file ? NULL : (const uint8_t *)(uintptr_t)q->src,
+		.src = file ? q->src : 0, .len = q->len, .wire_len = q->wire_len,
+		.frame_off = q->frame_off, .frame = f->num, .stream = stream,
+		.flags = (uint16_t)(q->flags & ~PK_OWN_STREAM), .to_server = q->to_server,
+		.port139 = q->port139,
+	};
+}
+
+struct pdu trace_pdu(const struct trace *t, size_t i)
+{
+	size_t lo = 0, hi = t->nframes; /* the last record with first_pdu <= i */
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->frames[mid].first_pdu <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return pdu_decode(t, i, &t->frames[lo]);
+}
 size_t trace_nstreams(const struct trace *t) { return t->nstreams; }
 const struct stream_rec *trace_stream(const struct trace *t, size_t i) { return &t->streams[i]; }
 const struct stream_rec *trace_udp_stream(const struct trace *t, size_t i) { return &t->ustreams[i]; }
@@ -426,10 +545,10 @@ static void read_at(struct trace *t, uint8_t *out, size_t n, uint64_t off)
 
 const uint8_t *trace_pdu_bytes(struct trace *t, struct arena *a, size_t i)
 {
-	const struct pdu *p = &t->pdus[i];
+	const struct pdu_pk *p = &t->pdus[i];
 
 	if (!(p->flags & PDU_FILE))
-		return p->data;
+		return (const uint8_t *)(uintptr_t)p->src;
 	uint8_t *buf = arena_alloc(a, p->len ? p->len : 1);
 	if (!(p->flags & PDU_PIECES)) {
 		read_at(t, buf, p->len, p->src);
@@ -484,13 +603,14 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	d.t.a = a;
 	d.t.max_nodes = t->opts.max_nodes;
 	d.trace = t;
-	d.frame = &t->frames[i];
+	struct frame_rec fr = trace_frame(t, i);
+	d.frame = &fr;
 	d.summary = "";
 	struct node *root = tree_root(&d.t);
 	struct pdu lp; /* the PDU with its bytes loaded */
 	for (uint32_t k = 0; k < d.frame->npdus; k++) {
 		const struct pdu *p = &lp;
-		lp = t->pdus[d.frame->first_pdu + k];
+		lp = pdu_decode(t, d.frame->first_pdu + k, &t->frames[i]);
 		lp.data = trace_pdu_bytes(t, a, d.frame->first_pdu + k);
 		d.pdu = p;
 		struct cur c = cur_make(p->data, p->len,

@@ -37,6 +37,40 @@ struct piece {
 /* File offset for bytes that are not in the file as they are. */
 #define NO_OFF UINT64_MAX
 
+/*
+ * The index's records, packed (trace_frame() and trace_pdu() decode them
+ * into struct frame_rec and struct pdu). A frame's PDU count is the next
+ * record's first_pdu minus its own (t->npdus for the last); its time is
+ * sec_base + dsec and the nsec bits, or when those do not fit (DSEC_FAR)
+ * in t->far_secs, keyed by the record's index.
+ */
+struct frame_pk {
+	uint32_t num;
+	uint32_t stream;
+	uint32_t first_pdu;
+	uint32_t nsec_flags;   /* nsec (< 2^30) | FPK_TO_SERVER | FPK_UDP */
+	int32_t dsec;          /* capture time's seconds - t->sec_base */
+};
+#define FPK_NSEC 0x3fffffffu
+#define FPK_TO_SERVER (1u << 30)
+#define FPK_UDP (1u << 31)
+#define DSEC_FAR INT32_MIN
+
+/* As struct pdu without its data pointer (src holds the address of bytes
+ * kept in memory: flags without PDU_FILE), its frame number and stream:
+ * those of the frame record holding it, or for a stream of its own
+ * (PK_OWN_STREAM, never seen) in t->own_streams, keyed by PDU index. */
+struct pdu_pk {
+	uint64_t src;
+	uint32_t len;
+	uint32_t wire_len;
+	int32_t frame_off;
+	uint16_t flags;        /* enum pdu_flags | PK_OWN_STREAM */
+	uint8_t to_server;
+	uint8_t port139;
+};
+#define PK_OWN_STREAM (1u << 15)
+
 struct trace {
 	char *path;
 	char warning[256];
@@ -59,10 +93,13 @@ struct trace {
 	uint64_t wclock;
 	uint32_t total_frames;
 
-	struct frame_rec *frames;
+	struct frame_pk *frames;
 	size_t nframes, capframes;
-	struct pdu *pdus;
+	int64_t sec_base;         /* the first frame's seconds */
+	struct hmap far_secs;     /* frame index -> time (DSEC_FAR, trace.c) */
+	struct pdu_pk *pdus;
 	size_t npdus, cappdus;
+	struct hmap own_streams;  /* PDU index -> stream + 1 (PK_OWN_STREAM) */
 	struct stream_rec *streams;
 	size_t nstreams, capstreams;
 

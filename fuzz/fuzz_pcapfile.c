@@ -76,7 +76,8 @@ static void compare(struct trace *tf, struct trace *tm)
 	}
 	arena_init(&a);
 	for (size_t i = 0; i < trace_npdus(tf); i++) {
-		const struct pdu *pf = trace_pdu(tf, i), *pm = trace_pdu(tm, i);
+		const struct pdu pf_rec = trace_pdu(tf, i), pm_rec = trace_pdu(tm, i);
+		const struct pdu *pf = &pf_rec, *pm = &pm_rec;
 		if (pf->len != pm->len || pf->wire_len != pm->wire_len ||
 		    pf->frame_off != pm->frame_off || pf->frame != pm->frame ||
 		    pf->stream != pm->stream || (pf->flags & ~where) != pm->flags) {

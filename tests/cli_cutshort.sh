@@ -37,7 +37,15 @@ PLAIN=${SMBCMP_PLAIN:-$PWD/build/smbcmp}
 S=$PLAIN expect 2 "comparison incomplete: .*conns.pcap: .*memory limit (16 MB) reached at frame" -- --max-memory 16 "$tmp/conns.pcap" "$A"
 S=$PLAIN expect 2 "memory limit (16 MB) reached" -- --max-memory 16 --json "$A" "$tmp/conns.pcap"
 S=$PLAIN expect 0 "note: .*memory limit (16 MB) reached" -- --max-memory 16 --index-stats "$tmp/conns.pcap"
-# PDUs stored as prefixes (read from a pipe, past 3/4 of the limit).
+# PDUs stored as prefixes (read from a pipe that cannot be copied to a
+# temporary file, past 3/4 of the limit).
 python3 tests/gen_hostile.py big 80 "$tmp/big.pcap" || fails=$((fails + 1))
-STDIN=$tmp/big.pcap expect 2 "comparison incomplete: -: from frame .* kept as their first 4096 bytes" -- --max-memory 16 - "$tmp/big.pcap"
+STDIN=$tmp/big.pcap TMPDIR=$tmp/none expect 2 "comparison incomplete: -: from frame .* kept as their first 4096 bytes" -- --max-memory 16 - "$tmp/big.pcap"
+# Copied to a temporary file as it is read, nothing is cut: as the file.
+if TMPDIR=$tmp "$S" --max-memory 16 - "$tmp/big.pcap" <"$tmp/big.pcap" >"$tmp/out" 2>"$tmp/err" &&
+	[ ! -s "$tmp/err" ]; then
+	echo "PASS: --max-memory 16 - big.pcap, from a pipe copied to \$TMPDIR -> 0"
+else
+	echo "FAIL: --max-memory 16 - big.pcap from a pipe copied to \$TMPDIR:"; cat "$tmp/err"; fails=$((fails + 1))
+fi
 exit $fails

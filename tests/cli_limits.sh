@@ -54,8 +54,9 @@ gen claims 64;   run claims "reassembly limit" --list "$tmp/claims.pcap"
 run claims_small "reassembly limit (4 MB" --max-memory 16 --list "$tmp/claims.pcap"
 rm -f "$tmp/claims.pcap"
 gen big 80
-# From a pipe the index keeps PDU bytes in memory: the limit cuts them.
-STDIN="$tmp/big.pcap" run big "kept as their first 4096 bytes" --max-memory 16 --json -
+# From a pipe that cannot be copied to a temporary file (no writable
+# $TMPDIR) the index keeps PDU bytes in memory: the limit cuts them.
+STDIN="$tmp/big.pcap" TMPDIR=$tmp/none run big "kept as their first 4096 bytes" --max-memory 16 --json -
 grep -q '"name":"smbcmp.limit","show":"","label":"PDU cut by a memory limit: 4096 of 262144 bytes kept"' \
 	"$tmp/big.out" || fail "big: no smbcmp.limit item in --json"
 # From a file it keeps their file offsets and reads them back: nothing cut.
@@ -63,6 +64,10 @@ run big_file "" --max-memory 16 --json "$tmp/big.pcap"
 if grep -q 'smbcmp.limit' "$tmp/big_file.out"; then fail "big_file: PDUs cut though read back from the file"; fi
 cmp -s <(sed 's/"smbcmp.limit".*//' "$tmp/big.out" | wc -l) <(wc -l <"$tmp/big_file.out") ||
 	fail "big_file: not as many frames as from the pipe"
+# From a pipe copied to a temporary file as it is read: as from the file.
+STDIN="$tmp/big.pcap" TMPDIR=$tmp run big_pipe "" --max-memory 16 --json -
+cmp -s "$tmp/big_pipe.out" "$tmp/big_file.out" || fail "big_pipe: not as from the file"
+ls "$tmp"/smbcmp-stdin-* >/dev/null 2>&1 && fail "big_pipe: temporary copy left behind"
 run nodes "" --max-nodes 100 --text captures/smb311_ops.pcap
 grep -q "Node limit reached" "$tmp/nodes.out" || fail "nodes: no node-limit item"
 "$PLAIN" --max-memory 1 --list captures/smb311_ops.pcap >/dev/null 2>&1

@@ -68,9 +68,9 @@ static void check_one(const char *what, int dlt, const uint8_t *lh, size_t lhl)
 			trace_total_frames(t));
 		test_failures++;
 	} else {
-		CHECK_EQ(trace_frame(t, 0)->num, 3);
-		CHECK_EQ(trace_frame(t, 0)->nsec, 123456789);
-		CHECK_EQ(trace_pdu(t, 0)->frame_off, (long long)lhl + 40);
+		CHECK_EQ(trace_frame(t, 0).num, 3);
+		CHECK_EQ(trace_frame(t, 0).nsec, 123456789);
+		CHECK_EQ(trace_pdu(t, 0).frame_off, (long long)lhl + 40);
 	}
 	trace_close(t);
 	unlink(path);
@@ -151,8 +151,8 @@ static void test_pcapng_two_interfaces(void)
 		CHECK_EQ(trace_nframes(t), 1);
 		CHECK_EQ(trace_total_frames(t), 3);
 		if (trace_nframes(t) == 1) {
-			CHECK_EQ(trace_frame(t, 0)->sec, 1510000000);
-			CHECK_EQ(trace_frame(t, 0)->nsec, 123456789);
+			CHECK_EQ(trace_frame(t, 0).sec, 1510000000);
+			CHECK_EQ(trace_frame(t, 0).nsec, 123456789);
 		}
 		trace_close(t);
 	}

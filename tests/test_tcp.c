@@ -34,9 +34,9 @@ static struct feed start(uint32_t cisn, uint32_t sisn)
 	return f;
 }
 
-static uint64_t pdu_mid(const struct pdu *p)
+static uint64_t pdu_mid(struct pdu pdu)
 {
-	return p->len >= 4 + 28 ? (uint64_t)p->data[4 + 24] : 0xff;
+	return pdu.len >= 4 + 28 ? (uint64_t)pdu.data[4 + 24] : 0xff;
 }
 
 static void test_in_order_and_two_per_segment(void)
@@ -52,12 +52,12 @@ static void test_in_order_and_two_per_segment(void)
 	trace_finish(f.t);
 	CHECK_EQ(trace_npdus(f.t), 3);
 	CHECK_EQ(trace_nframes(f.t), 2);
-	CHECK_EQ(trace_pdu(f.t, 0)->frame, 4);
-	CHECK_EQ(trace_pdu(f.t, 0)->frame_off, 40);
-	CHECK_EQ(trace_pdu(f.t, 2)->frame_off, 108);
-	CHECK_EQ(trace_frame(f.t, 1)->npdus, 2);
+	CHECK_EQ(trace_pdu(f.t, 0).frame, 4);
+	CHECK_EQ(trace_pdu(f.t, 0).frame_off, 40);
+	CHECK_EQ(trace_pdu(f.t, 2).frame_off, 108);
+	CHECK_EQ(trace_frame(f.t, 1).npdus, 2);
 	CHECK_EQ(pdu_mid(trace_pdu(f.t, 2)), 3);
-	CHECK(trace_pdu(f.t, 0)->to_server);
+	CHECK(trace_pdu(f.t, 0).to_server);
 	CHECK_EQ(trace_nstreams(f.t), 1);
 	CHECK(strcmp(trace_stream(f.t, 0)->server, "10.0.0.1:445") == 0);
 	trace_close(f.t);
@@ -77,7 +77,7 @@ static void test_split_reordered_duplicated(void)
 	seg(&f, 1, 1001, 0x18, a, 68);                 /* frame 8: retransmission */
 	trace_finish(f.t);
 	CHECK_EQ(trace_npdus(f.t), 1);
-	const struct pdu *p = trace_pdu(f.t, 0);
+	const struct pdu p_rec = trace_pdu(f.t, 0), *p = &p_rec;
 	CHECK_EQ(p->frame, 7);
 	CHECK(p->flags & PDU_REASM);
 	CHECK_EQ(p->frame_off, -1);
@@ -97,12 +97,12 @@ static void test_gap_resync(void)
 	seg(&f, 1, 1001 + 68, 0x18, b, 68);            /* frame 5: next PDU */
 	trace_finish(f.t);
 	CHECK_EQ(trace_npdus(f.t), 2);
-	CHECK(trace_pdu(f.t, 0)->flags & PDU_INCOMPLETE);
-	CHECK_EQ(trace_pdu(f.t, 0)->len, 30);
-	CHECK_EQ(trace_pdu(f.t, 0)->wire_len, 68);
-	CHECK(!(trace_pdu(f.t, 1)->flags & PDU_INCOMPLETE));
+	CHECK(trace_pdu(f.t, 0).flags & PDU_INCOMPLETE);
+	CHECK_EQ(trace_pdu(f.t, 0).len, 30);
+	CHECK_EQ(trace_pdu(f.t, 0).wire_len, 68);
+	CHECK(!(trace_pdu(f.t, 1).flags & PDU_INCOMPLETE));
 	CHECK_EQ(pdu_mid(trace_pdu(f.t, 1)), 2);
-	CHECK_EQ(trace_pdu(f.t, 1)->frame, 5);
+	CHECK_EQ(trace_pdu(f.t, 1).frame, 5);
 	trace_close(f.t);
 }
 
@@ -124,11 +124,11 @@ static void test_midstream_keepalive_wrap(void)
 	 * its end (the PDU after the tail is not looked for); framing resumes
 	 * at the next segment starting with a header. */
 	CHECK_EQ(trace_npdus(f.t), 2);
-	CHECK(trace_pdu(f.t, 0)->flags & PDU_CONT);
-	CHECK_EQ(trace_pdu(f.t, 0)->len, 88);
+	CHECK(trace_pdu(f.t, 0).flags & PDU_CONT);
+	CHECK_EQ(trace_pdu(f.t, 0).len, 88);
 	CHECK_EQ(pdu_mid(trace_pdu(f.t, 1)), 10);
-	CHECK_EQ(trace_pdu(f.t, 1)->frame, 3);
-	CHECK(!trace_pdu(f.t, 1)->to_server);
+	CHECK_EQ(trace_pdu(f.t, 1).frame, 3);
+	CHECK(!trace_pdu(f.t, 1).to_server);
 	trace_close(f.t);
 }
 
@@ -144,7 +144,7 @@ static void test_nbss_header_split(void)
 	seg(&f, 1, 3, 0x18, a + 1, 67);
 	trace_finish(f.t);
 	CHECK_EQ(trace_npdus(f.t), 1);
-	CHECK_EQ(trace_pdu(f.t, 0)->frame, 5);
+	CHECK_EQ(trace_pdu(f.t, 0).frame, 5);
 	CHECK_EQ(pdu_mid(trace_pdu(f.t, 0)), 4);
 	trace_close(f.t);
 }
@@ -162,7 +162,7 @@ static void test_port_reuse(void)
 	trace_finish(f.t);
 	CHECK_EQ(trace_nstreams(f.t), 2);
 	CHECK_EQ(trace_npdus(f.t), 2);
-	CHECK_EQ(trace_pdu(f.t, 1)->stream, 1);
+	CHECK_EQ(trace_pdu(f.t, 1).stream, 1);
 	trace_close(f.t);
 }
 

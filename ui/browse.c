@@ -69,7 +69,7 @@ static void open_row(struct browse *b)
 			break;
 		}
 	snprintf(b->tree_title, sizeof(b->tree_title), "Frame %u: %s",
-		 trace_frame(b->t, fi)->num, sum);
+		 trace_frame(b->t, fi).num, sum);
 	b->hx.frame = fi;
 	b->hx.have_frame = true;
 	b->hx.root = root;
@@ -98,7 +98,7 @@ static void goto_frame(struct browse *b, uint32_t num)
 	select_row(b, r);
 	if (!exact)
 		ui_msg(&b->m, false, "Frame %u is not in the list; showing frame %u", num,
-		    trace_frame(b->t, plist_frame(&b->pl))->num);
+		    trace_frame(b->t, plist_frame(&b->pl)).num);
 }
 
 /* ---- indexing in the background ---- */
@@ -317,7 +317,7 @@ static void toggle_stream(struct browse *b)
 	} else {
 		if (fi == SIZE_MAX)
 			return;
-		const struct frame_rec *f = trace_frame(b->t, fi);
+		const struct frame_rec f_rec = trace_frame(b->t, fi), *f = &f_rec;
 		b->pl.stream_on = true;
 		b->pl.stream = f->stream;
 		b->pl.udp = f->udp;
@@ -424,7 +424,7 @@ static void draw_status(struct browse *b)
 	if (b->count)
 		snprintf(right, sizeof(right), " count %ld ", b->count);
 	else if (fi != SIZE_MAX)
-		snprintf(right, sizeof(right), " frame %u  %zu/%zu ", trace_frame(b->t, fi)->num,
+		snprintf(right, sizeof(right), " frame %u  %zu/%zu ", trace_frame(b->t, fi).num,
 			 b->pl.cur + 1, b->pl.nrows);
 	else
 		snprintf(right, sizeof(right), " empty ");

@@ -38,10 +38,10 @@ static struct hl highlight(const struct hexview *h)
 		if (c == top)
 			break;
 	}
-	const struct frame_rec *f = trace_frame(h->t, h->frame);
+	const struct frame_rec f_rec = trace_frame(h->t, h->frame), *f = &f_rec;
 	if (k >= f->npdus)
 		return r;
-	const struct pdu *p = trace_pdu(h->t, f->first_pdu + k);
+	const struct pdu p_rec = trace_pdu(h->t, f->first_pdu + k), *p = &p_rec;
 	size_t base = p->frame_off >= 0 ? (size_t)p->frame_off : 0;
 	if (n->pos < base || n->pos - base >= p->len)
 		return r;
@@ -55,7 +55,7 @@ static struct hl highlight(const struct hexview *h)
 
 static bool show_headers(const struct hexview *h, const struct frame_rec *f)
 {
-	return f->npdus > 1 || trace_pdu(h->t, f->first_pdu)->frame_off < 0;
+	return f->npdus > 1 || trace_pdu(h->t, f->first_pdu).frame_off < 0;
 }
 
 static size_t pdu_lines(const struct pdu *p, int bpl)
@@ -66,12 +66,12 @@ static size_t pdu_lines(const struct pdu *p, int bpl)
 /* Total lines and the line where the highlight starts. */
 static size_t layout(const struct hexview *h, int bpl, const struct hl *hl, size_t *hl_line)
 {
-	const struct frame_rec *f = trace_frame(h->t, h->frame);
+	const struct frame_rec f_rec = trace_frame(h->t, h->frame), *f = &f_rec;
 	bool heads = show_headers(h, f);
 	size_t line = 0;
 	*hl_line = 0;
 	for (size_t k = 0; k < f->npdus; k++) {
-		const struct pdu *p = trace_pdu(h->t, f->first_pdu + k);
+		const struct pdu p_rec = trace_pdu(h->t, f->first_pdu + k), *p = &p_rec;
 		line += heads;
 		if (k == hl->pdu)
 			*hl_line = line + hl->b0 / (size_t)bpl;
@@ -149,14 +149,14 @@ static void hex_draw(struct view *v, struct rect r, bool focused)
 	if (h->nlines <= (size_t)r.h)
 		h->top = 0;
 
-	const struct frame_rec *f = trace_frame(h->t, h->frame);
+	const struct frame_rec f_rec = trace_frame(h->t, h->frame), *f = &f_rec;
 	bool heads = show_headers(h, f);
 	size_t line = 0;
 	int y = r.y;
 	struct arena bytes; /* PDU bytes read back from the file (dissect.h) */
 	arena_init(&bytes);
 	for (size_t k = 0; k < f->npdus && y < r.y + r.h; k++) {
-		const struct pdu *p = trace_pdu(h->t, f->first_pdu + k);
+		const struct pdu p_rec = trace_pdu(h->t, f->first_pdu + k), *p = &p_rec;
 		if (heads) {
 			if (line >= h->top && y < r.y + r.h) {
 				if (p->frame_off >= 0)

@@ -29,8 +29,8 @@ void plist_init(struct plist *pl, struct trace *t)
 	pl->rows = xcalloc(n, sizeof(*pl->rows));
 	pl->nframes = pl->cap = n;
 	if (n) {
-		pl->t0_sec = trace_frame(t, 0)->sec;
-		pl->t0_nsec = trace_frame(t, 0)->nsec;
+		pl->t0_sec = trace_frame(t, 0).sec;
+		pl->t0_nsec = trace_frame(t, 0).nsec;
 	}
 	plist_rebuild(pl, NULL, NULL);
 }
@@ -46,8 +46,8 @@ void plist_grow(struct plist *pl, bool all)
 		if (n < old)
 			pl->nframes = old = n;
 		if (n) {
-			pl->t0_sec = trace_frame(pl->t, 0)->sec;
-			pl->t0_nsec = trace_frame(pl->t, 0)->nsec;
+			pl->t0_sec = trace_frame(pl->t, 0).sec;
+			pl->t0_nsec = trace_frame(pl->t, 0).nsec;
 		}
 	}
 	if (n <= old)
@@ -60,8 +60,8 @@ void plist_grow(struct plist *pl, bool all)
 	memset(pl->info + old, 0, (n - old) * sizeof(*pl->info));
 	pl->nframes = n;
 	if (!old) {
-		pl->t0_sec = trace_frame(pl->t, 0)->sec;
-		pl->t0_nsec = trace_frame(pl->t, 0)->nsec;
+		pl->t0_sec = trace_frame(pl->t, 0).sec;
+		pl->t0_nsec = trace_frame(pl->t, 0).nsec;
 	}
 	if (pl->stream_on)
 		return;
@@ -103,9 +103,9 @@ const struct rowinfo *plist_info(struct plist *pl, size_t fi)
 		ri->flags |= RF_ERROR;
 	if (tree_malformed(root))
 		ri->flags |= RF_MALFORMED;
-	const struct frame_rec *f = trace_frame(pl->t, fi);
+	const struct frame_rec f_rec = trace_frame(pl->t, fi), *f = &f_rec;
 	for (uint32_t k = 0; k < f->npdus; k++)
-		if (trace_pdu(pl->t, f->first_pdu + k)->flags & (PDU_INCOMPLETE | PDU_TRUNC))
+		if (trace_pdu(pl->t, f->first_pdu + k).flags & (PDU_INCOMPLETE | PDU_TRUNC))
 			ri->flags |= RF_INCOMPLETE;
 	arena_reset(&pl->scratch);
 	return ri;
@@ -117,7 +117,7 @@ size_t plist_rebuild(struct plist *pl, bool (*keep)(void *ctx, size_t fi), void 
 	size_t n = pl->nframes;
 	pl->nrows = 0;
 	for (size_t fi = 0; fi < n; fi++) {
-		const struct frame_rec *f = trace_frame(pl->t, fi);
+		const struct frame_rec f_rec = trace_frame(pl->t, fi), *f = &f_rec;
 		if (pl->stream_on && (f->stream != pl->stream || f->udp != pl->udp))
 			continue;
 		if (keep && !keep(ctx, fi))
@@ -147,12 +147,12 @@ size_t plist_find_num(const struct plist *pl, uint32_t num, bool *exact)
 	size_t lo = 0, hi = pl->nrows;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (trace_frame(pl->t, pl->rows[mid])->num < num)
+		if (trace_frame(pl->t, pl->rows[mid]).num < num)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	*exact = lo < pl->nrows && trace_frame(pl->t, pl->rows[lo])->num == num;
+	*exact = lo < pl->nrows && trace_frame(pl->t, pl->rows[lo]).num == num;
 	if (lo == pl->nrows && lo)
 		lo--;
 	return lo < pl->nrows ? lo : SIZE_MAX;
@@ -179,7 +179,7 @@ static void addr(char *out, size_t n, const char *a, bool port)
 void plist_format(struct plist *pl, size_t fi, int w, char *out, size_t n,
 		  enum line_type *lt)
 {
-	const struct frame_rec *f = trace_frame(pl->t, fi);
+	const struct frame_rec f_rec = trace_frame(pl->t, fi), *f = &f_rec;
 	const struct stream_rec *s = trace_frame_stream(pl->t, f);
 	const struct rowinfo *ri = plist_info(pl, fi);
 	bool port = w >= 110;

@@ -291,7 +291,7 @@ static void conns_init(struct chk *c)
 				continue;
 			uint32_t fi = o->req_frame != OP_NONE ? o->req_frame : o->rsp_frame;
 			if (first && fi != OP_NONE) {
-				const struct frame_rec *fr = trace_frame(s->t, fi);
+				const struct frame_rec fr_rec = trace_frame(s->t, fi), *fr = &fr_rec;
 				ci->end_num = fr->udp ? 0 : trace_frame_stream(s->t, fr)->end_frame;
 			}
 			if (first)

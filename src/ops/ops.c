@@ -811,7 +811,7 @@ void ops_build(struct opset *s, struct trace *t)
 	b.rpc = rpc_builder_new(s);
 	s->nmem = calloc(trace_nframes(t) ? trace_nframes(t) : 1, 1);
 	for (size_t i = 0; i < trace_nframes(t); i++) {
-		const struct frame_rec *fr = trace_frame(t, i);
+		const struct frame_rec fr_rec = trace_frame(t, i), *fr = &fr_rec;
 		struct node *root = trace_dissect_frame_facts(t, &scratch, i, b.kinds);
 		uint16_t member = 0;
 		struct rpc_carrier car[MAX_CARRIERS];
@@ -901,7 +901,7 @@ const char *op_cmd_name(const struct op *o)
 
 uint32_t ops_frame_num(const struct opset *s, uint32_t frame)
 {
-	return frame == OP_NONE ? 0 : trace_frame(s->t, frame)->num;
+	return frame == OP_NONE ? 0 : trace_frame(s->t, frame).num;
 }
 
 const char *op_key_text(struct arena *a, const struct op *o)

@@ -214,8 +214,8 @@ static int64_t op_time(const struct diff *d, int side, uint32_t frame)
 {
 	if (frame == OP_NONE || !trace_nframes(d->t[side]))
 		return -1;
-	const struct frame_rec *a = trace_frame(d->t[side], 0), *b = trace_frame(d->t[side], frame);
-	return (int64_t)rel_clamp(rel_ns(b->sec, b->nsec, a->sec, a->nsec) / 1e3, 0, 9e15);
+	struct frame_rec a = trace_frame(d->t[side], 0), b = trace_frame(d->t[side], frame);
+	return (int64_t)rel_clamp(rel_ns(b.sec, b.nsec, a.sec, a.nsec) / 1e3, 0, 9e15);
 }
 
 /* Index of name in cmds (added when new; 0 "other" past the table). */
@@ -416,8 +416,9 @@ void report_html_trace(struct trace *t, const struct filter *flt, FILE *f)
 
 	ns.flt = flt;
 	if (trace_nframes(t)) {
-		t0s = trace_frame(t, 0)->sec;
-		t0n = trace_frame(t, 0)->nsec;
+		struct frame_rec f0 = trace_frame(t, 0);
+		t0s = f0.sec;
+		t0n = f0.nsec;
 	}
 	arena_init(&a);
 	head(f, arena_printf(&a, "smbcmp: %s", trace_path(t)));

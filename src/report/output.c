@@ -83,9 +83,9 @@ static size_t chunk_end(const struct trace *t, size_t lo)
 	size_t n = trace_nframes(t), bytes = 0, i = lo;
 
 	while (i < n && i - lo < CHUNK && bytes < CHUNK_BYTES) {
-		const struct frame_rec *fr = trace_frame(t, i++);
+		const struct frame_rec fr_rec = trace_frame(t, i++), *fr = &fr_rec;
 		for (uint32_t k = 0; k < fr->npdus; k++)
-			bytes += trace_pdu(t, fr->first_pdu + k)->len;
+			bytes += trace_pdu(t, fr->first_pdu + k).len;
 	}
 	return i;
 }
@@ -202,7 +202,7 @@ static int native_next(struct frame_src *base, struct arena *a, struct out_frame
 			break;
 		arena_reset(a);
 	}
-	const struct frame_rec *fr = trace_frame(s->t, s->i);
+	const struct frame_rec fr_rec = trace_frame(s->t, s->i), *fr = &fr_rec;
 	const struct stream_rec *st = trace_frame_stream(s->t, fr);
 	f->num = fr->num;
 	f->sec = fr->sec;
@@ -346,8 +346,8 @@ static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, siz
 	uint32_t n0 = 0;
 
 	if (trace_nframes(t)) {
-		t0 = trace_frame(t, 0)->sec;
-		n0 = trace_frame(t, 0)->nsec;
+		t0 = trace_frame(t, 0).sec;
+		n0 = trace_frame(t, 0).nsec;
 	}
 	arena_init(&a);
 	for (size_t i = lo; i < hi; i++) {
@@ -359,7 +359,7 @@ static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, siz
 				continue;
 		}
 		printed++;
-		const struct frame_rec *fr = trace_frame(t, i);
+		const struct frame_rec fr_rec = trace_frame(t, i), *fr = &fr_rec;
 		const struct stream_rec *s = trace_frame_stream(t, fr);
 		const char *summary = trace_summary(t, &a, i);
 		char rel[48];

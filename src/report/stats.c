@@ -137,15 +137,15 @@ static uint64_t op_bytes(struct stats *st, const struct op *o)
 	for (int k = 0; k < 2; k++) {
 		if (fr[k] == OP_NONE || (o->proto == OP_SMB1 && (k ? o->rsp_link : o->req_link)))
 			continue;
-		const struct frame_rec *f = trace_frame(s->t, fr[k]);
-		bool one = f->npdus == 1 && (o->flags & OP_ENCRYPTED ||
-					     (s->nmem && s->nmem[fr[k]] == 1));
+		struct frame_rec f = trace_frame(s->t, fr[k]);
+		bool one = f.npdus == 1 && (o->flags & OP_ENCRYPTED ||
+					    (s->nmem && s->nmem[fr[k]] == 1));
 		if (!one) {
 			need_trees = true;
 			continue;
 		}
-		const struct pdu *p = trace_pdu(s->t, f->first_pdu);
-		sum += p->wire_len > 4 ? p->wire_len - 4 : 0;
+		struct pdu p = trace_pdu(s->t, f.first_pdu);
+		sum += p.wire_len > 4 ? p.wire_len - 4 : 0;
 	}
 	if (need_trees) {
 		struct node *rq = NULL, *rs = NULL;
@@ -164,7 +164,8 @@ static uint64_t op_bytes(struct stats *st, const struct op *o)
  * a capture's timestamps are whatever its writer put there. */
 static int64_t frame_gap(const struct opset *s, uint32_t i, uint32_t j)
 {
-	const struct frame_rec *a = trace_frame(s->t, i), *b = trace_frame(s->t, j);
+	struct frame_rec fa = trace_frame(s->t, i), fb = trace_frame(s->t, j);
+	const struct frame_rec *a = &fa, *b = &fb;
 	const int64_t lim = 1000000000;
 	int64_t ds;
 	if (__builtin_sub_overflow(b->sec, a->sec, &ds))

@@ -215,7 +215,7 @@ static struct node *entry_tree(const struct graft *g, const struct gentry *e, st
 static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct node *root)
 {
 	struct graft *g = ctx;
-	uint32_t num = trace_frame(t, i)->num;
+	uint32_t num = trace_frame(t, i).num;
 	uintptr_t first = (uintptr_t)hmap_get(&g->byframe, hmap_mix(0, num));
 	if (!first)
 		return;
