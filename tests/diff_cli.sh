@@ -74,10 +74,11 @@ assert {"a", "b"} <= set(d["inputs"]) and d["masks"] and d["connections"]
 ' && echo "PASS json document" || { echo "FAIL json document"; fails=$((fails + 1)); }
 
 # A hunk whose differences run from one connection into the next is
-# labelled with both: B's extra connection 0 (A has none) ends right
-# before the pair of connection 1 begins, with its differences.
-expect 1 "hunk over two connections" -- --text --by operations "$cap/reference.pcap" "$cap/nt1_notify.pcap"
-if grep -q '^@@ operations #0-#[0-9]*, connections 0-1 @@$' "$tmp/out" &&
+# labelled with both: smb311_ops.pcap's four connections against the one
+# of reference.pcap, their differences running on from connection 0 into
+# the others.
+expect 1 "hunk over two connections" -- --text "$cap/smb311_ops.pcap" "$cap/reference.pcap"
+if grep -q '^@@ operations #[0-9]*-#[0-9]*, connections 0-3 @@$' "$tmp/out" &&
    ! grep -q '^@@ .*, connection 0 @@$' "$tmp/out"; then
 	echo "PASS hunk labelled with both connections"
 else
