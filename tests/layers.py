@@ -42,6 +42,8 @@ PRIVATE = {
     "diffpriv.h": "diff",     # diff_cmp_entry
     "graftpriv.h": "tshark",  # the graft table shared by graft.c and graftcache.c
     "htmlpriv.h": "report",   # the HTML report's caps and trees (html.c, html_tree.c)
+    "opspriv.h": "ops",       # what ops.c and optrees.c share
+    "cli.h": "cli",           # main.c and compare.c
     "html_assets.h": "report",  # its generated stylesheet and script
 }
 
