@@ -29,6 +29,31 @@ int check_trace(struct trace *t, bool json)
 	return rc;
 }
 
+/* A run that compared nothing must not pass (a filter typo in CI): says
+ * so and returns 2, unless --allow-empty. what: "operation" or "action". */
+static int nothing_compared(const struct cmp_opts *c, const char *what, int rc)
+{
+	if (c->allow_empty)
+		return rc;
+	if (c->filter)
+		fprintf(stderr, "smbcmp: --filter '%s' matches no %s in either trace "
+				"(--allow-empty to accept that)\n", filter_text(c->filter), what);
+	else
+		fprintf(stderr, "smbcmp: no SMB %s in either trace, nothing compared "
+				"(--allow-empty to accept that)\n", what);
+	return 2;
+}
+
+/* Closes the --junit file; 2 on a write error, else rc. */
+static int junit_close(const struct cmp_opts *c, FILE *junit, int rc)
+{
+	if (ferror(junit) | fclose(junit)) {
+		fprintf(stderr, "smbcmp: --junit %s: write error\n", c->junit);
+		return 2;
+	}
+	return rc;
+}
+
 /* The comparison by action (--by actions, or the dialect families differ):
  * takes d and junit over. */
 static int by_actions(struct diff *d, enum mode mode, struct cmp_opts *c, FILE *junit,
@@ -57,21 +82,11 @@ static int by_actions(struct diff *d, enum mode mode, struct cmp_opts *c, FILE *
 		report_actions_text(d, &ad, &ro, stdout);
 	const struct actdiff_counts *n = &ad.counts;
 	int rc = n->changed || n->only_a || n->only_b || n->unreached ? 1 : 0;
-	if (n->compared == 0 && !c->allow_empty) {
-		if (c->filter)
-			fprintf(stderr, "smbcmp: --filter '%s' matches no action in either trace "
-					"(--allow-empty to accept that)\n", filter_text(c->filter));
-		else
-			fputs("smbcmp: no SMB action in either trace, nothing compared "
-			      "(--allow-empty to accept that)\n", stderr);
-		rc = 2;
-	}
+	if (n->compared == 0)
+		rc = nothing_compared(c, "action", rc);
 	if (junit) {
 		report_actions_junit(d, &ad, junit);
-		if (ferror(junit) | fclose(junit)) {
-			fprintf(stderr, "smbcmp: --junit %s: write error\n", c->junit);
-			rc = 2;
-		}
+		rc = junit_close(c, junit, rc);
 	}
 	if (c->annotate) { /* the frames of the differing operations */
 		char aerr[512];
@@ -181,21 +196,11 @@ int two_traces(struct trace *a, struct trace *b, enum mode mode,
 	const struct diff_counts *n = &d.counts;
 	int rc = n->changed || n->only_a || n->only_b ? 1 : 0;
 	/* A run that compared nothing must not pass (a filter typo in CI). */
-	if (d.ncompared == d.n && n->compared == 0 && !c->allow_empty) {
-		if (c->filter)
-			fprintf(stderr, "smbcmp: --filter '%s' matches no operation in either trace "
-					"(--allow-empty to accept that)\n", filter_text(c->filter));
-		else
-			fputs("smbcmp: no SMB operation in either trace, nothing compared "
-			      "(--allow-empty to accept that)\n", stderr);
-		rc = 2;
-	}
+	if (d.ncompared == d.n && n->compared == 0)
+		rc = nothing_compared(c, "operation", rc);
 	if (junit) {
 		report_junit(&d, &ro, junit);
-		if (ferror(junit) | fclose(junit)) {
-			fprintf(stderr, "smbcmp: --junit %s: write error\n", c->junit);
-			rc = 2;
-		}
+		rc = junit_close(c, junit, rc);
 	}
 	if (c->annotate) {
 		char aerr[512];

@@ -169,44 +169,34 @@ static void json_side(struct jw *w, const struct actdiff *d, int s, uint32_t k,
 	const struct action *x = &d->as[s].a[k];
 	char buf[160];
 	jw_obj(w);
-	jw_key(w, "verb");
-	jw_str(w, act_verb_name(x->verb));
-	jw_key(w, "title");
-	jw_str(w, actdiff_title(ar, x));
+	jw_kstr(w, "verb", act_verb_name(x->verb));
+	jw_kstr(w, "title", actdiff_title(ar, x));
 	jw_key(w, "object");
 	if (x->path)
 		jw_str(w, x->path);
 	else
 		jw_null(w);
 	if (x->name) {
-		jw_key(w, "name");
-		jw_str(w, x->name);
+		jw_kstr(w, "name", x->name);
 	}
-	jw_key(w, "status");
-	jw_str(w, act_status_name(x->status, buf, sizeof(buf)));
+	jw_kstr(w, "status", act_status_name(x->status, buf, sizeof(buf)));
 	if (x->known & AK_ACCESS) {
-		jw_key(w, "access");
-		jw_uint(w, x->access);
+		jw_kuint(w, "access", x->access);
 	}
 	if (x->known & AK_SHARE) {
-		jw_key(w, "share_access");
-		jw_uint(w, x->share);
+		jw_kuint(w, "share_access", x->share);
 	}
 	if (x->known & AK_DISP) {
-		jw_key(w, "disposition");
-		jw_str(w, act_disp_name(x->disp, buf, sizeof(buf)));
+		jw_kstr(w, "disposition", act_disp_name(x->disp, buf, sizeof(buf)));
 	}
 	if (x->known & AK_OPTIONS) {
-		jw_key(w, "create_options");
-		jw_uint(w, x->options);
+		jw_kuint(w, "create_options", x->options);
 	}
 	if (x->known & AK_INFO) {
-		jw_key(w, "class");
-		jw_str(w, act_info_name(x->info, buf, sizeof(buf)));
+		jw_kstr(w, "class", act_info_name(x->info, buf, sizeof(buf)));
 	}
 	if (x->known & AK_FSCTL) {
-		jw_key(w, "fsctl");
-		jw_str(w, act_fsctl_name(x->fsctl, buf, sizeof(buf)));
+		jw_kstr(w, "fsctl", act_fsctl_name(x->fsctl, buf, sizeof(buf)));
 	}
 	if ((x->known & AK_PATTERN) || (x->known & AK_DIALECT)) {
 		jw_key(w, x->verb == V_NEGOTIATE ? "dialect" : "pattern");
@@ -216,14 +206,10 @@ static void json_side(struct jw *w, const struct actdiff *d, int s, uint32_t k,
 			jw_null(w);
 	}
 	if (x->known & AK_EXTENT) {
-		jw_key(w, "offset");
-		jw_uint(w, x->offset);
-		jw_key(w, "length");
-		jw_uint(w, x->length);
-		jw_key(w, "requests");
-		jw_uint(w, x->nchunks);
-		jw_key(w, "largest_request");
-		jw_uint(w, x->max_chunk);
+		jw_kuint(w, "offset", x->offset);
+		jw_kuint(w, "length", x->length);
+		jw_kuint(w, "requests", x->nchunks);
+		jw_kuint(w, "largest_request", x->max_chunk);
 		if (x->known & AK_DIGEST) {
 			jw_key(w, "digest");
 			snprintf(buf, sizeof(buf), "%016" PRIx64, x->digest);
@@ -236,14 +222,10 @@ static void json_side(struct jw *w, const struct actdiff *d, int s, uint32_t k,
 		uint32_t oi = d->as[s].opidx[x->ops + j];
 		const struct op *o = &d->s[s]->ops[oi];
 		jw_obj(w);
-		jw_key(w, "op");
-		jw_uint(w, oi);
-		jw_key(w, "command");
-		jw_str(w, op_cmd_name(o));
-		jw_key(w, "request_frame");
-		jw_uint(w, ops_frame_num(d->s[s], o->req_frame));
-		jw_key(w, "response_frame");
-		jw_uint(w, ops_frame_num(d->s[s], o->rsp_frame));
+		jw_kuint(w, "op", oi);
+		jw_kstr(w, "command", op_cmd_name(o));
+		jw_kuint(w, "request_frame", ops_frame_num(d->s[s], o->req_frame));
+		jw_kuint(w, "response_frame", ops_frame_num(d->s[s], o->rsp_frame));
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -259,21 +241,16 @@ void report_actions_json(struct diff *dd, const struct actdiff *d, const struct 
 	arena_init(&a);
 	jw_init(&w, f, false);
 	jw_obj(&w);
-	jw_key(&w, "schema_version");
-	jw_uint(&w, REPORT_SCHEMA_VERSION);
-	jw_key(&w, "by");
-	jw_str(&w, "actions");
+	jw_kuint(&w, "schema_version", REPORT_SCHEMA_VERSION);
+	jw_kstr(&w, "by", "actions");
 	jw_key(&w, "inputs");
 	jw_obj(&w);
 	for (int s = 0; s < 2; s++) {
 		jw_key(&w, s ? "b" : "a");
 		jw_obj(&w);
-		jw_key(&w, "path");
-		jw_str(&w, trace_path(dd->t[s]));
-		jw_key(&w, "dialect");
-		jw_str(&w, dialect_of(d, s));
-		jw_key(&w, "actions");
-		jw_uint(&w, d->as[s].n);
+		jw_kstr(&w, "path", trace_path(dd->t[s]));
+		jw_kstr(&w, "dialect", dialect_of(d, s));
+		jw_kuint(&w, "actions", d->as[s].n);
 		jw_obj_end(&w);
 	}
 	jw_obj_end(&w);
@@ -284,20 +261,13 @@ void report_actions_json(struct diff *dd, const struct actdiff *d, const struct 
 		jw_null(&w);
 	jw_key(&w, "summary");
 	jw_obj(&w);
-	jw_key(&w, "compared");
-	jw_uint(&w, c->compared);
-	jw_key(&w, "equal");
-	jw_uint(&w, c->equal);
-	jw_key(&w, "similar");
-	jw_uint(&w, c->similar);
-	jw_key(&w, "changed");
-	jw_uint(&w, c->changed);
-	jw_key(&w, "only_a");
-	jw_uint(&w, c->only_a);
-	jw_key(&w, "only_b");
-	jw_uint(&w, c->only_b);
-	jw_key(&w, "unreached");
-	jw_uint(&w, c->unreached);
+	jw_kuint(&w, "compared", c->compared);
+	jw_kuint(&w, "equal", c->equal);
+	jw_kuint(&w, "similar", c->similar);
+	jw_kuint(&w, "changed", c->changed);
+	jw_kuint(&w, "only_a", c->only_a);
+	jw_kuint(&w, "only_b", c->only_b);
+	jw_kuint(&w, "unreached", c->unreached);
 	jw_key(&w, "first_divergence");
 	if (d->first_div == SIZE_MAX)
 		jw_null(&w);
@@ -313,15 +283,11 @@ void report_actions_json(struct diff *dd, const struct actdiff *d, const struct 
 		if ((e->status == AS_UNREACHED && !e->unreached) || e->status == AS_FILTERED)
 			continue;
 		jw_obj(&w);
-		jw_key(&w, "index");
-		jw_uint(&w, i);
-		jw_key(&w, "status");
-		jw_str(&w, astatus_name(e->status));
-		jw_key(&w, "title");
-		jw_str(&w, e->status == AS_UNREACHED ? unreached_text(d, i, &a) : title(d, i, &a));
+		jw_kuint(&w, "index", i);
+		jw_kstr(&w, "status", astatus_name(e->status));
+		jw_kstr(&w, "title", e->status == AS_UNREACHED ? unreached_text(d, i, &a) : title(d, i, &a));
 		if (e->status == AS_UNREACHED) {
-			jw_key(&w, "count");
-			jw_uint(&w, e->unreached);
+			jw_kuint(&w, "count", e->unreached);
 		}
 		jw_key(&w, "differences");
 		jw_arr(&w);
