@@ -121,6 +121,16 @@ fails = [c for c in cases if c.find("failure") is not None]
 assert int(r.get("tests")) == len(cases) and int(r.get("failures")) == len(fails), (r.attrib, len(cases), len(fails))
 assert all(c.get("classname") == "smbcmp.actions" for c in cases)
 PY
+# --html across dialects: a section by action, one row per action that differs.
+run html 1 --html "$t/r.html" $C/job_lanman2.pcap $C/reference.pcap
+rows=$(grep -c '<tr class="a-' "$t/r.html")
+want=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(1 for e in d["actions"] if e["status"] != "equal"))' "$t/lm.json")
+[ "$rows" = "$want" ] && [ "$rows" -gt 0 ] || bad "html: $rows action rows, want $want"
+grep -q '<section id="actions"><h2>By action (A LANMAN2.1, B SMB 3.1.1)</h2>' "$t/r.html" || bad "html: no actions section"
+
 # Corrupted SMB1 captures compared by action: never a crash (0, 1 or 2).
 for f in $C/job_nt1.pcap $C/job_lanman2.pcap $C/nmap_smb.pcap; do
 	python3 - "$f" "$t" <<'PY'

@@ -70,8 +70,10 @@ static int by_actions(struct diff *d, enum mode mode, struct cmp_opts *c, FILE *
 	findings_for_actions(&F);
 	actdiff_run(&ad, &d->s[0], &d->s[1]);
 	actdiff_filter(&ad, d->o.filter);
-	if (c->html) /* operation by operation, with the findings that hold by action */
+	if (c->html) { /* the actions, then the operations, with the findings by action */
+		ro.actions = &ad;
 		report_html(d, &ro, c->html_f);
+	}
 	if (!print || (c->html && mode == MODE_AUTO))
 		; /* the UI or the HTML report showed it */
 	else if (junit_only)

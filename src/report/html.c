@@ -299,6 +299,8 @@ void report_html(struct diff *d, const struct report_opts *ro, FILE *f)
 	fputs("</header>\n", f);
 	findings_html(f, F);
 	profile_html(f, F);
+	if (ro->actions)
+		report_actions_html(ro->actions, f);
 
 	fprintf(f, "<section id=\"ops\"><h2>Operations (%zu listed)</h2>\n", nrows);
 	if (left_eq || left_diff)

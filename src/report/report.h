@@ -24,6 +24,7 @@
  */
 struct report_opts {
 	const struct findings *F;
+	const struct actdiff *actions; /* --html: the comparison by action too, or NULL */
 	bool all_fields;
 	unsigned context; /* text: equal operations around each difference */
 };
@@ -55,5 +56,7 @@ void report_actions_text(struct diff *dd, const struct actdiff *d,
 void report_actions_json(struct diff *dd, const struct actdiff *d,
 			 const struct report_opts *ro, FILE *f);
 void report_actions_junit(struct diff *dd, const struct actdiff *d, FILE *f);
+/* The actions that differ as an HTML section (the --html report's). */
+void report_actions_html(const struct actdiff *d, FILE *f);
 
 #endif

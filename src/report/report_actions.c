@@ -355,3 +355,58 @@ void report_actions_junit(struct diff *dd, const struct actdiff *d, FILE *f)
 	fputs("  </testsuite>\n</testsuites>\n", f);
 	arena_free(&a);
 }
+
+#define HTML_MAX_ACTIONS 20000
+
+void report_actions_html(const struct actdiff *d, FILE *f)
+{
+	static const char *const cls[] = { "equal", "similar", "changed", "only_a", "only_b",
+					   "unreached", "filtered" };
+	const struct actdiff_counts *c = &d->counts;
+	struct arena a;
+	arena_init(&a);
+	fprintf(f, "<section id=\"actions\"><h2>By action (A %s", d->dialect[0]);
+	fputs(", B ", f);
+	esc_htmls(f, d->dialect[1]);
+	fprintf(f, ")</h2>\n<p>%zu actions compared: %zu equal, %zu similar, %zu changed, %zu only "
+		   "in A, %zu only in B, %zu never reached. The actions that differ (all of them: "
+		   "<code>smbcmp --text</code>):</p>\n<table class=\"actions\"><tr><th></th><th>#</th>"
+		   "<th>action</th><th>A frames</th><th>B frames</th><th>differences</th></tr>\n",
+		c->compared, c->equal, c->similar, c->changed, c->only_a, c->only_b, c->unreached);
+	size_t listed = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct aentry *e = &d->e[i];
+		if (e->status == AS_EQUAL || e->status == AS_FILTERED ||
+		    (e->status == AS_UNREACHED && !e->unreached))
+			continue;
+		if (listed++ == HTML_MAX_ACTIONS) {
+			fputs("<tr><td colspan=\"6\">(more: <code>smbcmp --text</code> lists them "
+			      "all)</td></tr>\n", f);
+			break;
+		}
+		fprintf(f, "<tr class=\"a-%s\"><td>%c</td><td>%zu</td><td>", cls[e->status],
+			mark[e->status], i);
+		esc_htmls(f, e->status == AS_UNREACHED ? unreached_text(d, i, &a) : title(d, i, &a));
+		fputs("</td><td>", f);
+		esc_htmls(f, frames(d, 0, e->act[0], &a));
+		fputs("</td><td>", f);
+		esc_htmls(f, frames(d, 1, e->act[1], &a));
+		fputs("</td><td>", f);
+		const char *words[MAX_WORDS];
+		size_t n = actdiff_words(d, i, &a, words, MAX_WORDS);
+		for (size_t k = 0; k < n; k++) {
+			if (k)
+				fputs("<br>", f);
+			esc_htmls(f, words[k]);
+		}
+		const char *note = actdiff_note(d, i);
+		if (note) {
+			fputs(n ? "<br>" : "", f);
+			esc_htmls(f, note);
+		}
+		fputs("</td></tr>\n", f);
+		arena_reset(&a);
+	}
+	fputs("</table></section>\n", f);
+	arena_free(&a);
+}
