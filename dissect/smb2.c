@@ -319,8 +319,8 @@ void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		}
 		h.end = member_end(c, &h);
 		smb2->size = (uint32_t)(h.end - start);
-		h.req = hmap_get(&d->trace->smb2_msgs,
-				 smb2_req_key(d->pdu->stream, h.msg_id));
+		h.req = smb2_reqs_get(&d->trace->smb2_reqs,
+				      smb2_req_key(d->pdu->stream, h.msg_id));
 		if (h.req && h.req->cmd != h.cmd)
 			h.req = NULL;
 		struct cur m2 = cur_sub(c, start, h.end - start);
@@ -354,12 +354,10 @@ static void index_msgs(struct trace *t, const struct pdu *p, struct cur c)
 		if (t->opts.keys)
 			ks_smb2_message(t, p->stream, &c, &h);
 		uint64_t key = smb2_req_key(p->stream, h.msg_id);
-		struct smb2_req *rq = hmap_get(&t->smb2_msgs, key);
+		struct smb2_req *rq = smb2_reqs_live(&t->smb2_reqs, key);
 		if (!h.response && h.cmd != SMB2_CANCEL) {
-			if (!rq || rq->cmd != h.cmd || rq->rsp_frame) {
-				rq = arena_zalloc(&t->a, sizeof(*rq));
-				hmap_put(&t->smb2_msgs, key, rq);
-			}
+			if (!rq || rq->cmd != h.cmd || rq->rsp_frame)
+				rq = smb2_reqs_new(&t->smb2_reqs, key);
 			rq->cmd = h.cmd;
 			rq->req_frame = p->frame;
 			h.req = rq;
@@ -369,6 +367,7 @@ static void index_msgs(struct trace *t, const struct pdu *p, struct cur c)
 				rq->rsp_frame = p->frame;
 			}
 			h.req = rq;
+			smb2_reqs_answered(&t->smb2_reqs, key);
 		}
 		if (h.cmd < SMB2_NCMDS && smb2_cmds[h.cmd].index && h.req) {
 			struct cur m2 = cur_sub(&c, start, h.end - start);

@@ -77,6 +77,18 @@ extern const struct smb2_cmd_desc smb2_cmds[SMB2_NCMDS];
 
 /* Message key for the request table. */
 uint64_t smb2_req_key(uint32_t stream, uint64_t msg_id);
+/* The request table (t->smb2_reqs, smb2_reqs.c). While indexing: the
+ * unanswered request with this key or NULL (live), a new zeroed record
+ * that replaces it (new; the pointer holds until the next new), the
+ * request answered (taken out of the unanswered ones). After finish (the
+ * index done): get gives the last request recorded with the key. */
+struct smb2_req *smb2_reqs_live(struct smb2_reqs *r, uint64_t key);
+struct smb2_req *smb2_reqs_new(struct smb2_reqs *r, uint64_t key);
+void smb2_reqs_answered(struct smb2_reqs *r, uint64_t key);
+void smb2_reqs_finish(struct smb2_reqs *r);
+struct smb2_req *smb2_reqs_get(const struct smb2_reqs *r, uint64_t key);
+size_t smb2_reqs_mem(const struct smb2_reqs *r);
+void smb2_reqs_free(struct smb2_reqs *r);
 
 /* ---- Body dissectors of the command families (smb2_<family>.c) ---- */
 

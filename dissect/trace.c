@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dctx.h"
+#include "smb2.h"
 #include "smb_keystate.h"
 #include "tcp.h"
 #include "trace.h"
@@ -114,6 +115,27 @@ static uint64_t own_key(size_t pdu_index)
 	return hmap_mix(0x4f574e53, pdu_index);
 }
 
+static uint64_t wire_key(size_t pdu_index)
+{
+	return hmap_mix(0x57495245, pdu_index);
+}
+
+static uint64_t src_key(size_t pdu_index)
+{
+	return hmap_mix(0x53524346, pdu_index);
+}
+
+/* Moves PDU record old's side values (PK_WIRE_LEN, PK_SRC_FAR) from t's
+ * table to `to` as record i's (sort_frames). */
+static void move_side(const struct trace *t, const struct pdu_pk *q, size_t old,
+		      struct hmap *to, size_t i)
+{
+	if (q->flags & PK_WIRE_LEN)
+		hmap_put(to, wire_key(i), hmap_get(&t->own_streams, wire_key(old)));
+	if (q->flags & PK_SRC_FAR)
+		hmap_put(to, src_key(i), hmap_get(&t->own_streams, src_key(old)));
+}
+
 /* PDUs of frame record i. */
 static uint32_t frame_npdus(const struct trace *t, size_t i)
 {
@@ -152,11 +174,22 @@ void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
 {
 	t->pdus = grow(t->pdus, &t->cappdus, t->npdus + 1, sizeof(*t->pdus), false);
 	struct pdu_pk *q = &t->pdus[t->npdus];
+	uint64_t src = p->flags & PDU_FILE ? p->src : (uint64_t)(uintptr_t)p->data;
 	*q = (struct pdu_pk){
-		.src = p->flags & PDU_FILE ? p->src : (uint64_t)(uintptr_t)p->data,
-		.len = p->len, .wire_len = p->wire_len, .frame_off = p->frame_off,
-		.flags = p->flags, .to_server = p->to_server, .port139 = p->port139,
+		.src_lo = (uint32_t)src, .src_hi = (uint16_t)(src >> 32),
+		.len = p->len, .frame_off = p->frame_off,
+		.flags = (uint16_t)(p->flags | (p->to_server ? PK_TO_SERVER : 0) |
+				    (p->port139 ? PK_PORT139 : 0)),
 	};
+	if (p->wire_len != p->len) {
+		q->flags |= PK_WIRE_LEN;
+		hmap_put(&t->own_streams, wire_key(t->npdus),
+			 (void *)((uintptr_t)p->wire_len + 1));
+	}
+	if (src >> 48) {
+		q->flags |= PK_SRC_FAR;
+		hmap_put(&t->own_streams, src_key(t->npdus), (void *)(uintptr_t)src);
+	}
 	if (!t->nframes || t->frames[t->nframes - 1].num != p->frame)
 		add_frame(t, p, sec, nsec);
 	if (t->frames[t->nframes - 1].stream != p->stream) {
@@ -279,6 +312,7 @@ static void sort_frames(struct trace *t)
 			if (q->flags & PK_OWN_STREAM)
 				stream = (uint32_t)((uintptr_t)hmap_get(&t->own_streams,
 									  own_key(f->first_pdu + k)) - 1);
+			move_side(t, q, f->first_pdu + k, &own, npd + k);
 			q->flags &= (uint16_t)~PK_OWN_STREAM;
 			if (stream != nf[nn - 1].stream) {
 				q->flags |= PK_OWN_STREAM;
@@ -307,6 +341,7 @@ void trace_finish(struct trace *t)
 		tcp_finish(t->tcp);
 		t->tcp = NULL;
 		sort_frames(t);
+		smb2_reqs_finish(&t->smb2_reqs);
 	}
 }
 
@@ -319,6 +354,7 @@ void trace_close(struct trace *t)
 	hmap_free(&t->far_secs);
 	hmap_free(&t->own_streams);
 	hmap_free(&t->smb2_msgs);
+	smb2_reqs_free(&t->smb2_reqs);
 	hmap_free(&t->smb1_msgs);
 	hmap_free(&t->smb1_fids);
 	ks_free(t->ks);
@@ -384,7 +420,7 @@ size_t trace_mem(const struct trace *t)
 	       (t->smb2_msgs.cap + t->smb1_msgs.cap + t->smb1_fids.cap + t->udp_ids.cap +
 		t->far_secs.cap + t->own_streams.cap) *
 		       (sizeof(uint64_t) + sizeof(void *)) +
-	       (t->tcp ? tcp_mem(t->tcp) : 0);
+	       smb2_reqs_mem(&t->smb2_reqs) + (t->tcp ? tcp_mem(t->tcp) : 0);
 }
 size_t trace_nframes(const struct trace *t) { return t->nframes; }
 struct frame_rec trace_frame(const struct trace *t, size_t i)
@@ -424,6 +460,14 @@ bool trace_frame_by_num(const struct trace *t, uint32_t num, struct frame_rec *o
 	return true;
 }
 size_t trace_npdus(const struct trace *t) { return t->npdus; }
+/* Record i's src (address or file offset). */
+static uint64_t pk_src(const struct trace *t, const struct pdu_pk *q, size_t i)
+{
+	if (q->flags & PK_SRC_FAR)
+		return (uint64_t)(uintptr_t)hmap_get(&t->own_streams, src_key(i));
+	return (uint64_t)q->src_hi << 32 | q->src_lo;
+}
+
 /* PDU i, held by frame record f. */
 static struct pdu pdu_decode(const struct trace *t, size_t i, const struct frame_pk *f)
 {
@@ -432,12 +476,16 @@ static struct pdu pdu_decode(const struct trace *t, size_t i, const struct frame
 	uint32_t stream = f->stream;
 	if (q->flags & PK_OWN_STREAM)
 		stream = (uint32_t)((uintptr_t)hmap_get(&t->own_streams, own_key(i)) - 1);
+	uint64_t src = pk_src(t, q, i);
+	uint32_t wire_len = q->len;
+	if (q->flags & PK_WIRE_LEN)
+		wire_len = (uint32_t)((uintptr_t)hmap_get(&t->own_streams, wire_key(i)) - 1);
 	return (struct pdu){
-		.data = file ? NULL : (const uint8_t *)(uintptr_t)q->src,
-		.src = file ? q->src : 0, .len = q->len, .wire_len = q->wire_len,
+		.data = file ? NULL : (const uint8_t *)(uintptr_t)src,
+		.src = file ? src : 0, .len = q->len, .wire_len = wire_len,
 		.frame_off = q->frame_off, .frame = f->num, .stream = stream,
-		.flags = (uint16_t)(q->flags & ~PK_OWN_STREAM), .to_server = q->to_server,
-		.port139 = q->port139,
+		.flags = (uint16_t)(q->flags & 0xff), .to_server = (q->flags & PK_TO_SERVER) != 0,
+		.port139 = (q->flags & PK_PORT139) != 0,
 	};
 }
 
@@ -546,16 +594,17 @@ static void read_at(struct trace *t, uint8_t *out, size_t n, uint64_t off)
 const uint8_t *trace_pdu_bytes(struct trace *t, struct arena *a, size_t i)
 {
 	const struct pdu_pk *p = &t->pdus[i];
+	uint64_t src = pk_src(t, p, i);
 
 	if (!(p->flags & PDU_FILE))
-		return (const uint8_t *)(uintptr_t)p->src;
+		return (const uint8_t *)(uintptr_t)src;
 	uint8_t *buf = arena_alloc(a, p->len ? p->len : 1);
 	if (!(p->flags & PDU_PIECES)) {
-		read_at(t, buf, p->len, p->src);
+		read_at(t, buf, p->len, src);
 		return buf;
 	}
 	size_t got = 0;
-	for (size_t k = (size_t)p->src; got < p->len && k < t->npieces; k++) {
+	for (size_t k = (size_t)src; got < p->len && k < t->npieces; k++) {
 		size_t n = t->pieces[k].len;
 		if (n > p->len - got)
 			n = p->len - got;

@@ -59,16 +59,21 @@ struct frame_pk {
 /* As struct pdu without its data pointer (src holds the address of bytes
  * kept in memory: flags without PDU_FILE), its frame number and stream:
  * those of the frame record holding it, or for a stream of its own
- * (PK_OWN_STREAM, never seen) in t->own_streams, keyed by PDU index. */
+ * (PK_OWN_STREAM, never seen) in t->own_streams, keyed by PDU index. 16
+ * bytes: src's low 48 bits, the rest and a wire_len other than len
+ * (PK_SRC_FAR, PK_WIRE_LEN: rare) in t->own_streams too, direction and
+ * port 139 as flag bits. */
 struct pdu_pk {
-	uint64_t src;
+	uint32_t src_lo;
+	uint16_t src_hi;       /* src bits 32-47 */
+	uint16_t flags;        /* enum pdu_flags | PK_* */
 	uint32_t len;
-	uint32_t wire_len;
 	int32_t frame_off;
-	uint16_t flags;        /* enum pdu_flags | PK_OWN_STREAM */
-	uint8_t to_server;
-	uint8_t port139;
 };
+#define PK_TO_SERVER (1u << 8)
+#define PK_PORT139 (1u << 9)
+#define PK_WIRE_LEN (1u << 10)
+#define PK_SRC_FAR (1u << 11)
 #define PK_OWN_STREAM (1u << 15)
 
 struct trace {
@@ -99,7 +104,8 @@ struct trace {
 	struct hmap far_secs;     /* frame index -> time (DSEC_FAR, trace.c) */
 	struct pdu_pk *pdus;
 	size_t npdus, cappdus;
-	struct hmap own_streams;  /* PDU index -> stream + 1 (PK_OWN_STREAM) */
+	struct hmap own_streams;  /* PDU index -> stream + 1 (PK_OWN_STREAM), wire_len
+				     + 1 (PK_WIRE_LEN), src (PK_SRC_FAR): trace.c */
 	struct stream_rec *streams;
 	size_t nstreams, capstreams;
 
@@ -111,7 +117,15 @@ struct trace {
 	struct reader *rd;        /* the capture, while indexing (capture.c) */
 
 	/* Protocol state filled while indexing, read while dissecting. */
-	struct hmap smb2_msgs;    /* (stream, dir-less msg id, sesid) -> smb2 request info */
+	struct smb2_reqs {        /* SMB2 requests by smb2_req_key() (smb2_reqs.c) */
+		struct smb2_req *recs; /* one per request, capture order */
+		uint64_t *keys;   /* recs[i]'s key */
+		size_t n, cap;
+		uint32_t *slots;  /* record index + 1: unanswered ones, then all */
+		size_t scap, sused;
+		bool final;       /* smb2_reqs_finish() done */
+	} smb2_reqs;
+	struct hmap smb2_msgs;    /* smb2_fid_key() -> struct smb2_fid_name */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
 	struct hmap smb1_fids;    /* smb1_fid_key(stream, fid) -> 1 file, 2 directory
 				     (from NT Create AndX responses);
