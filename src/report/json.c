@@ -74,6 +74,11 @@ static void pre(struct jw *w)
 	w->need_comma[w->depth] = true;
 }
 
+void jw_pre(struct jw *w)
+{
+	pre(w);
+}
+
 static void open(struct jw *w, char ch)
 {
 	pre(w);

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define JSON_MAX_DEPTH 256
 
@@ -49,6 +50,27 @@ void jw_raw(struct jw *w, const char *num);
 void jw_line(struct jw *w);
 /* Hands the staged bytes to the FILE. */
 void jw_flush(struct jw *w);
+
+/* Comma and indentation before a value or key (for the inline writers
+ * below). */
+void jw_pre(struct jw *w);
+
+/* A key given as q, its quoted form with the colon ("\"key\":", n bytes),
+ * which the caller knows needs no escaping (printable ASCII without '"',
+ * '\\', '<', '>', '&'): JW_KEY(w, "literal"). Inline, so that the copy is
+ * of a constant size. */
+static inline void jw_key_q(struct jw *w, const char *q, size_t n)
+{
+	jw_pre(w);
+	if (n + 1 > sizeof(w->buf) - w->n)
+		jw_flush(w);
+	memcpy(w->buf + w->n, q, n);
+	w->n += n;
+	if (w->pretty)
+		w->buf[w->n++] = ' ';
+	w->after_key = true;
+}
+#define JW_KEY(w, lit) jw_key_q((w), "\"" lit "\":", sizeof(lit) + 2)
 
 /* A key and its value, the pairs most objects are made of. */
 static inline void jw_kstr(struct jw *w, const char *k, const char *s)

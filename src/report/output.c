@@ -128,45 +128,77 @@ void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
 	}
 }
 
+/* Decimal digits of v, written backwards from end; returns the start. */
+static char *dec_back(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
 void out_fmt_reltime(char *buf, size_t n, int64_t ns)
 {
+	/* "%4s.%06u" of the signed seconds and the microseconds, by hand
+	 * (--list prints one per frame). */
 	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
-	char sec[24];
+	char tmp[48], *e = tmp + 24, *p = dec_back(e, a / 1000000000);
+	uint64_t us = a % 1000000000 / 1000;
 
-	snprintf(sec, sizeof(sec), "%s%" PRIu64, ns < 0 ? "-" : "", a / 1000000000);
-	snprintf(buf, n, "%4s.%06" PRIu64, sec, a % 1000000000 / 1000);
+	if (ns < 0)
+		*--p = '-';
+	while (e - p < 4)
+		*--p = ' ';
+	*e = '.';
+	for (int i = 6; i >= 1; i--, us /= 10)
+		e[i] = (char)('0' + us % 10);
+	e[7] = '\0';
+	if (n) {
+		size_t len = (size_t)(e + 7 - p);
+		if (len > n - 1)
+			len = n - 1;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+	}
 }
 
 void out_json_node(struct jw *w, const struct node *n)
 {
 	jw_obj(w);
 	if (n->name) {
-		jw_kstr(w, "name", n->name);
+		JW_KEY(w, "name");
+	jw_str(w, n->name);
 	}
 	if (n->show && n->name && !(n->flags & N_PROTO)) {
-		jw_kstr(w, "show", n->show);
+		JW_KEY(w, "show");
+	jw_str(w, n->show);
 	}
-	jw_kstr(w, "label", n->label);
-	jw_kuint(w, "pos", n->pos);
-	jw_kuint(w, "size", n->size);
+	JW_KEY(w, "label");
+	jw_str(w, n->label);
+	JW_KEY(w, "pos");
+	jw_uint(w, n->pos);
+	JW_KEY(w, "size");
+	jw_uint(w, n->size);
 	if (n->flags & N_GENERATED) {
-		jw_key(w, "generated");
-		jw_bool(w, true);
+		JW_KEY(w, "generated");
+	jw_bool(w, true);
 	}
 	if (n->flags & N_MALFORMED) {
-		jw_key(w, "malformed");
-		jw_bool(w, true);
+		JW_KEY(w, "malformed");
+	jw_bool(w, true);
 	}
 	if (n->flags & N_GRAFT) {
-		jw_kstr(w, "engine", "tshark");
+		JW_KEY(w, "engine");
+	jw_str(w, "tshark");
 	}
 	if (n->flags & N_REASM && n->flags & N_PROTO) {
-		jw_key(w, "reassembled");
-		jw_bool(w, true);
+		JW_KEY(w, "reassembled");
+	jw_bool(w, true);
 	}
 	if (n->child) {
-		jw_key(w, "children");
-		jw_arr(w);
+		JW_KEY(w, "children");
+	jw_arr(w);
 		for (const struct node *c = n->child; c; c = c->next)
 			out_json_node(w, c);
 		jw_arr_end(w);
@@ -179,14 +211,21 @@ static void frame_head(struct jw *w, const struct out_frame *fr)
 	char ts[48];
 
 	out_fmt_time(ts, sizeof(ts), fr->sec, fr->nsec);
-	jw_kuint(w, "frame", fr->num);
-	jw_key(w, "time");
+	JW_KEY(w, "frame");
+	jw_uint(w, fr->num);
+	JW_KEY(w, "time");
 	jw_raw(w, ts);
-	jw_key(w, fr->udp ? "udp_stream" : "stream");
+	if (fr->udp)
+		JW_KEY(w, "udp_stream");
+	else
+		JW_KEY(w, "stream");
 	jw_uint(w, fr->stream);
-	jw_kstr(w, "src", fr->src);
-	jw_kstr(w, "dst", fr->dst);
-	jw_kstr(w, "summary", fr->summary);
+	JW_KEY(w, "src");
+	jw_str(w, fr->src);
+	JW_KEY(w, "dst");
+	jw_str(w, fr->dst);
+	JW_KEY(w, "summary");
+	jw_str(w, fr->summary);
 }
 
 static int native_next(struct frame_src *base, struct arena *a, struct out_frame *f)
@@ -264,7 +303,7 @@ static void json_frame(const struct out_frame *fr, void *ctx)
 
 	jw_obj(w);
 	frame_head(w, fr);
-	jw_key(w, "tree");
+	JW_KEY(w, "tree");
 	jw_arr(w);
 	for (const struct node *c = fr->root->child; c; c = c->next)
 		out_json_node(w, c);
@@ -337,6 +376,32 @@ size_t out_text_frames(struct trace *t, const struct filter *flt, FILE *f)
 	return in_chunks(t, flt, f, text_range);
 }
 
+/* "%6u %s %s -> %s %s\n" of a --list line, assembled by hand and written
+ * with one call when it fits a line buffer (most do). */
+static void list_line(FILE *f, uint32_t num, const char *rel, const char *src,
+		      const char *dst, const char *summary)
+{
+	char line[512], nb[16], *e = nb + sizeof(nb), *p = dec_back(e, num);
+	size_t lr = strlen(rel), ls = strlen(src), ld = strlen(dst), lm = strlen(summary);
+
+	while (e - p < 6)
+		*--p = ' ';
+	size_t ln = (size_t)(e - p);
+	size_t total = ln + 1 + lr + 1 + ls + 4 + ld + 1 + lm + 1;
+	if (total > sizeof(line)) {
+		fprintf(f, "%6u %s %s -> %s %s\n", num, rel, src, dst, summary);
+		return;
+	}
+	char *o = line;
+	memcpy(o, p, ln), o += ln, *o++ = ' ';
+	memcpy(o, rel, lr), o += lr, *o++ = ' ';
+	memcpy(o, src, ls), o += ls;
+	memcpy(o, " -> ", 4), o += 4;
+	memcpy(o, dst, ld), o += ld, *o++ = ' ';
+	memcpy(o, summary, lm), o += lm, *o++ = '\n';
+	fwrite(line, 1, (size_t)(o - line), f);
+}
+
 static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
 			 size_t hi)
 {
@@ -365,8 +430,8 @@ static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, siz
 		char rel[48];
 		out_fmt_reltime(rel, sizeof(rel),
 				(fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0));
-		fprintf(f, "%6u %s %s -> %s %s\n", fr->num, rel, fr->to_server ? s->client : s->server,
-			fr->to_server ? s->server : s->client, summary);
+		list_line(f, fr->num, rel, fr->to_server ? s->client : s->server,
+			  fr->to_server ? s->server : s->client, summary);
 		arena_reset(&a);
 	}
 	arena_free(&a);
