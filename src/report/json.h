@@ -29,6 +29,10 @@ struct jw {
 	bool pretty;
 	unsigned esc_flags;      /* escape.h: ESC_JSON_SCRIPT inside <script> */
 	size_t n;                 /* bytes staged in buf */
+	/* Where full buffers go instead of f when set (jw_init: NULL): a
+	 * writer into memory saves stdio's copy. */
+	void (*sink)(void *ctx, const char *p, size_t n);
+	void *sink_ctx;
 	char buf[1 << 16];
 };
 
@@ -71,6 +75,24 @@ static inline void jw_key_q(struct jw *w, const char *q, size_t n)
 	w->after_key = true;
 }
 #define JW_KEY(w, lit) jw_key_q((w), "\"" lit "\":", sizeof(lit) + 2)
+
+/* Raw output, for writers that lay out a whole value themselves (no comma
+ * or indentation bookkeeping; the caller keeps the JSON well formed and
+ * calls jw_pre() once before the value): n bytes verbatim, s (not NULL)
+ * as a JSON string with its quotes, v in decimal. */
+void jw_put(struct jw *w, const char *s, size_t n);
+void jw_put_str(struct jw *w, const char *s);
+void jw_put_uint(struct jw *w, uint64_t v);
+
+/* A string literal verbatim, a copy of constant size. */
+static inline void jw_put_q(struct jw *w, const char *q, size_t n)
+{
+	if (n > sizeof(w->buf) - w->n)
+		jw_flush(w);
+	memcpy(w->buf + w->n, q, n);
+	w->n += n;
+}
+#define JW_PUT(w, lit) jw_put_q((w), "" lit, sizeof(lit) - 1)
 
 /* A key and its value, the pairs most objects are made of. */
 static inline void jw_kstr(struct jw *w, const char *k, const char *s)

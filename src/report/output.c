@@ -19,29 +19,35 @@
 #define CHUNK 2048
 #define CHUNK_BYTES (1u << 20)
 
-/* Prints the frames [lo, hi) of t that match flt (all when NULL); returns
- * how many it printed. */
-typedef size_t range_fn(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
-			size_t hi);
-
 /* Output of a chunk in memory; the buffer is reused from chunk to chunk
  * (growing it anew each time costs page faults and copies). */
 struct membuf {
 	char *p;
 	size_t len, cap;
+	bool failed; /* out of memory: the chunk is printed again */
 };
+
+/* Prints the frames [lo, hi) of t that match flt (all when NULL) to f, or
+ * when mem is set, may append to it directly (what f receives lands there
+ * too, after what was appended); returns how many it printed. */
+typedef size_t range_fn(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
+			size_t hi, struct membuf *mem);
 
 static ssize_t membuf_write(void *cookie, const char *b, size_t n)
 {
 	struct membuf *m = cookie;
 
+	if (m->failed)
+		return -1;
 	if (n > m->cap - m->len) {
 		size_t cap = m->cap ? m->cap : 1u << 20;
 		while (cap - m->len < n)
 			cap *= 2;
 		char *p = realloc(m->p, cap);
-		if (!p)
+		if (!p) {
+			m->failed = true;
 			return -1;
+		}
 		m->p = p;
 		m->cap = cap;
 	}
@@ -67,11 +73,12 @@ static void *chunk_thread(void *arg)
 	FILE *m = fopencookie(j->out, "w", io);
 
 	j->out->len = 0;
+	j->out->failed = false;
 	j->ok = m != NULL;
 	if (m) {
 		setvbuf(m, NULL, _IOFBF, 1u << 16);
-		j->printed = j->fn(j->t, j->flt, m, j->lo, j->hi);
-		j->ok = fclose(m) == 0;
+		j->printed = j->fn(j->t, j->flt, m, j->lo, j->hi, j->out);
+		j->ok = fclose(m) == 0 && !j->out->failed;
 	}
 	return NULL;
 }
@@ -93,24 +100,24 @@ static size_t chunk_end(const struct trace *t, size_t lo)
 static size_t in_chunks(struct trace *t, const struct filter *flt, FILE *f, range_fn *fn)
 {
 	size_t n = trace_nframes(t), printed = 0;
-	struct membuf mb = { NULL, 0, 0 };
+	struct membuf mb = { NULL, 0, 0, false };
 
 	if (n <= CHUNK || sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return fn(t, flt, f, 0, n);
+		return fn(t, flt, f, 0, n, NULL);
 	for (size_t lo = 0, hi; lo < n; lo = hi) {
 		size_t mid = chunk_end(t, lo);
 		hi = chunk_end(t, mid);
 		struct chunk_job j = { t, flt, fn, mid, hi, &mb, false, 0 };
 		pthread_t th;
 		bool threaded = mid < hi && pthread_create(&th, NULL, chunk_thread, &j) == 0;
-		printed += fn(t, flt, f, lo, mid);
+		printed += fn(t, flt, f, lo, mid, NULL);
 		if (threaded)
 			pthread_join(th, NULL);
 		if (threaded && j.ok) {
 			fwrite(mb.p, 1, mb.len, f);
 			printed += j.printed;
 		} else if (mid < hi) {
-			printed += fn(t, flt, f, mid, hi);
+			printed += fn(t, flt, f, mid, hi, NULL);
 		}
 	}
 	free(mb.p);
@@ -163,8 +170,60 @@ void out_fmt_reltime(char *buf, size_t n, int64_t ns)
 	}
 }
 
-void out_json_node(struct jw *w, const struct node *n)
+/* Does the subtree under n nest more than lim levels? */
+static bool deeper_than(const struct node *n, int lim)
 {
+	if (lim < 0)
+		return true;
+	for (const struct node *c = n->child; c; c = c->next)
+		if (deeper_than(c, lim - 1))
+			return true;
+	return false;
+}
+
+/* out_json_node's object laid out directly (--json writes gigabytes of
+ * these): what the generic calls below write for a compact writer. */
+static void json_node_raw(struct jw *w, const struct node *n)
+{
+	if (n->name) {
+		JW_PUT(w, "{\"name\":");
+		jw_put_str(w, n->name);
+		if (n->show && !(n->flags & N_PROTO)) {
+			JW_PUT(w, ",\"show\":");
+			jw_put_str(w, n->show);
+		}
+		JW_PUT(w, ",\"label\":");
+	} else {
+		JW_PUT(w, "{\"label\":");
+	}
+	jw_put_str(w, n->label);
+	JW_PUT(w, ",\"pos\":");
+	jw_put_uint(w, n->pos);
+	JW_PUT(w, ",\"size\":");
+	jw_put_uint(w, n->size);
+	if (n->flags & N_GENERATED)
+		JW_PUT(w, ",\"generated\":true");
+	if (n->flags & N_MALFORMED)
+		JW_PUT(w, ",\"malformed\":true");
+	if (n->flags & N_GRAFT)
+		JW_PUT(w, ",\"engine\":\"tshark\"");
+	if (n->flags & N_REASM && n->flags & N_PROTO)
+		JW_PUT(w, ",\"reassembled\":true");
+	if (n->child) {
+		JW_PUT(w, ",\"children\":[");
+		for (const struct node *c = n->child; c; c = c->next) {
+			if (c != n->child)
+				JW_PUT(w, ",");
+			json_node_raw(w, c);
+		}
+		JW_PUT(w, "]");
+	}
+	JW_PUT(w, "}");
+}
+
+static void json_node(struct jw *w, const struct node *n)
+{
+
 	jw_obj(w);
 	if (n->name) {
 		JW_KEY(w, "name");
@@ -200,10 +259,23 @@ void out_json_node(struct jw *w, const struct node *n)
 		JW_KEY(w, "children");
 	jw_arr(w);
 		for (const struct node *c = n->child; c; c = c->next)
-			out_json_node(w, c);
+			json_node(w, c);
 		jw_arr_end(w);
 	}
 	jw_obj_end(w);
+}
+
+void out_json_node(struct jw *w, const struct node *n)
+{
+	/* The raw layout while the writer's depth stays below its limit
+	 * (JSON_MAX_DEPTH: two levels per node, an object and its children
+	 * array) and output is compact. */
+	if (!w->pretty && !deeper_than(n, (JSON_MAX_DEPTH - 8 - w->depth) / 2)) {
+		jw_pre(w);
+		json_node_raw(w, n);
+	} else {
+		json_node(w, n);
+	}
 }
 
 static void frame_head(struct jw *w, const struct out_frame *fr)
@@ -320,11 +392,23 @@ int out_json_src(struct frame_src *s, FILE *f)
 	return each_frame(s, json_frame, &w);
 }
 
+static void mem_sink(void *ctx, const char *p, size_t n)
+{
+	membuf_write(ctx, p, n);
+}
+
 static size_t json_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
-			 size_t hi)
+			 size_t hi, struct membuf *mem)
 {
 	struct native_src s;
-	out_json_src(range_src(&s, t, flt, lo, hi), f);
+	struct jw w;
+
+	jw_init(&w, f, false);
+	if (mem) {
+		w.sink = mem_sink;
+		w.sink_ctx = mem;
+	}
+	each_frame(range_src(&s, t, flt, lo, hi), json_frame, &w);
 	return s.printed;
 }
 
@@ -364,8 +448,9 @@ int out_text_src(struct frame_src *s, FILE *f)
 }
 
 static size_t text_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
-			 size_t hi)
+			 size_t hi, struct membuf *mem)
 {
+	(void)mem;
 	struct native_src s;
 	out_text_src(range_src(&s, t, flt, lo, hi), f);
 	return s.printed;
@@ -403,8 +488,9 @@ static void list_line(FILE *f, uint32_t num, const char *rel, const char *src,
 }
 
 static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
-			 size_t hi)
+			 size_t hi, struct membuf *mem)
 {
+	(void)mem;
 	struct arena a;
 	size_t printed = 0;
 	int64_t t0 = 0;
