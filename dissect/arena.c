@@ -157,17 +157,23 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 char *arena_cat(struct arena *a, ...)
 {
 	va_list ap;
-	size_t len = 0;
+	size_t len = 0, lens[8], k = 0;
 	const char *s;
 
-	va_start(ap, a);
-	while ((s = va_arg(ap, const char *)))
-		len += strlen(s);
-	va_end(ap);
-	char *out = arena_alloc(a, len + 1), *p = out;
+	/* Each length measured once (the first 8; labels join 2 to 5). */
 	va_start(ap, a);
 	while ((s = va_arg(ap, const char *))) {
 		size_t n = strlen(s);
+		if (k < 8)
+			lens[k++] = n;
+		len += n;
+	}
+	va_end(ap);
+	char *out = arena_alloc(a, len + 1), *p = out;
+	k = 0;
+	va_start(ap, a);
+	while ((s = va_arg(ap, const char *))) {
+		size_t n = k < 8 ? lens[k++] : strlen(s);
 		memcpy(p, s, n);
 		p += n;
 	}

@@ -102,6 +102,16 @@ static inline size_t esc_json_fast(char *out, const char *str, size_t n)
 			i += 8;
 			continue;
 		}
+		/* A tail under 8 bytes whose last 8 are plain: one overlapping
+		 * copy (the bytes before i among them were plain, so copied
+		 * one to one just before o). */
+		if (n >= 8 && n - i < 8 && esc_plain8(s + n - 8)) {
+			size_t back = 8 - (n - i);
+			memcpy(out + o - back, s + n - 8, 8);
+			o += n - i;
+			i = n;
+			break;
+		}
 		unsigned char c = s[i];
 		if (esc_plain(c)) {
 			out[o++] = (char)c;

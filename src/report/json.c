@@ -8,7 +8,9 @@
 
 void jw_flush(struct jw *w)
 {
-	if (w->n)
+	if (w->n && w->sink)
+		w->sink(w->sink_ctx, w->buf, w->n);
+	else if (w->n)
 		fwrite(w->buf, 1, w->n, w->f);
 	w->n = 0;
 }
@@ -19,7 +21,10 @@ static void put(struct jw *w, const char *s, size_t n)
 	if (n > sizeof(w->buf) - w->n) {
 		jw_flush(w);
 		if (n > sizeof(w->buf)) {
-			fwrite(s, 1, n, w->f);
+			if (w->sink)
+				w->sink(w->sink_ctx, s, n);
+			else
+				fwrite(s, 1, n, w->f);
 			return;
 		}
 	}
@@ -48,6 +53,8 @@ void jw_init(struct jw *w, FILE *f, bool pretty)
 	w->pretty = pretty;
 	w->n = 0;
 	w->esc_flags = 0;
+	w->sink = NULL;
+	w->sink_ctx = NULL;
 }
 
 static void indent(struct jw *w)
@@ -72,6 +79,11 @@ static void pre(struct jw *w)
 		indent(w);
 	}
 	w->need_comma[w->depth] = true;
+}
+
+void jw_pre(struct jw *w)
+{
+	pre(w);
 }
 
 static void open(struct jw *w, char ch)
@@ -187,13 +199,33 @@ void jw_int(struct jw *w, int64_t v)
 	put(w, p, (size_t)(e - p));
 }
 
-void jw_uint(struct jw *w, uint64_t v)
+void jw_put(struct jw *w, const char *s, size_t n)
 {
-	char b[24], *e = b + sizeof(b);
+	put(w, s, n);
+}
+
+void jw_put_str(struct jw *w, const char *s)
+{
+	escape(w, s, strlen(s));
+}
+
+void jw_put_uint(struct jw *w, uint64_t v)
+{
+	/* Digits end at b + 24 (at most 20 of them); 24 bytes copied from
+	 * their start, a copy of constant size, of which the digits count. */
+	char b[48], *e = b + 24;
 	char *p = udec(e, v);
 
+	if (sizeof(w->buf) - w->n < 24)
+		jw_flush(w);
+	memcpy(w->buf + w->n, p, 24);
+	w->n += (size_t)(e - p);
+}
+
+void jw_uint(struct jw *w, uint64_t v)
+{
 	pre(w);
-	put(w, p, (size_t)(e - p));
+	jw_put_uint(w, v);
 }
 
 void jw_bool(struct jw *w, bool v)

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define JSON_MAX_DEPTH 256
 
@@ -28,6 +29,10 @@ struct jw {
 	bool pretty;
 	unsigned esc_flags;      /* escape.h: ESC_JSON_SCRIPT inside <script> */
 	size_t n;                 /* bytes staged in buf */
+	/* Where full buffers go instead of f when set (jw_init: NULL): a
+	 * writer into memory saves stdio's copy. */
+	void (*sink)(void *ctx, const char *p, size_t n);
+	void *sink_ctx;
 	char buf[1 << 16];
 };
 
@@ -49,6 +54,45 @@ void jw_raw(struct jw *w, const char *num);
 void jw_line(struct jw *w);
 /* Hands the staged bytes to the FILE. */
 void jw_flush(struct jw *w);
+
+/* Comma and indentation before a value or key (for the inline writers
+ * below). */
+void jw_pre(struct jw *w);
+
+/* A key given as q, its quoted form with the colon ("\"key\":", n bytes),
+ * which the caller knows needs no escaping (printable ASCII without '"',
+ * '\\', '<', '>', '&'): JW_KEY(w, "literal"). Inline, so that the copy is
+ * of a constant size. */
+static inline void jw_key_q(struct jw *w, const char *q, size_t n)
+{
+	jw_pre(w);
+	if (n + 1 > sizeof(w->buf) - w->n)
+		jw_flush(w);
+	memcpy(w->buf + w->n, q, n);
+	w->n += n;
+	if (w->pretty)
+		w->buf[w->n++] = ' ';
+	w->after_key = true;
+}
+#define JW_KEY(w, lit) jw_key_q((w), "\"" lit "\":", sizeof(lit) + 2)
+
+/* Raw output, for writers that lay out a whole value themselves (no comma
+ * or indentation bookkeeping; the caller keeps the JSON well formed and
+ * calls jw_pre() once before the value): n bytes verbatim, s (not NULL)
+ * as a JSON string with its quotes, v in decimal. */
+void jw_put(struct jw *w, const char *s, size_t n);
+void jw_put_str(struct jw *w, const char *s);
+void jw_put_uint(struct jw *w, uint64_t v);
+
+/* A string literal verbatim, a copy of constant size. */
+static inline void jw_put_q(struct jw *w, const char *q, size_t n)
+{
+	if (n > sizeof(w->buf) - w->n)
+		jw_flush(w);
+	memcpy(w->buf + w->n, q, n);
+	w->n += n;
+}
+#define JW_PUT(w, lit) jw_put_q((w), "" lit, sizeof(lit) - 1)
 
 /* A key and its value, the pairs most objects are made of. */
 static inline void jw_kstr(struct jw *w, const char *k, const char *s)

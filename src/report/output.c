@@ -19,29 +19,35 @@
 #define CHUNK 2048
 #define CHUNK_BYTES (1u << 20)
 
-/* Prints the frames [lo, hi) of t that match flt (all when NULL); returns
- * how many it printed. */
-typedef size_t range_fn(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
-			size_t hi);
-
 /* Output of a chunk in memory; the buffer is reused from chunk to chunk
  * (growing it anew each time costs page faults and copies). */
 struct membuf {
 	char *p;
 	size_t len, cap;
+	bool failed; /* out of memory: the chunk is printed again */
 };
+
+/* Prints the frames [lo, hi) of t that match flt (all when NULL) to f, or
+ * when mem is set, may append to it directly (what f receives lands there
+ * too, after what was appended); returns how many it printed. */
+typedef size_t range_fn(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
+			size_t hi, struct membuf *mem);
 
 static ssize_t membuf_write(void *cookie, const char *b, size_t n)
 {
 	struct membuf *m = cookie;
 
+	if (m->failed)
+		return -1;
 	if (n > m->cap - m->len) {
 		size_t cap = m->cap ? m->cap : 1u << 20;
 		while (cap - m->len < n)
 			cap *= 2;
 		char *p = realloc(m->p, cap);
-		if (!p)
+		if (!p) {
+			m->failed = true;
 			return -1;
+		}
 		m->p = p;
 		m->cap = cap;
 	}
@@ -67,11 +73,12 @@ static void *chunk_thread(void *arg)
 	FILE *m = fopencookie(j->out, "w", io);
 
 	j->out->len = 0;
+	j->out->failed = false;
 	j->ok = m != NULL;
 	if (m) {
 		setvbuf(m, NULL, _IOFBF, 1u << 16);
-		j->printed = j->fn(j->t, j->flt, m, j->lo, j->hi);
-		j->ok = fclose(m) == 0;
+		j->printed = j->fn(j->t, j->flt, m, j->lo, j->hi, j->out);
+		j->ok = fclose(m) == 0 && !j->out->failed;
 	}
 	return NULL;
 }
@@ -93,24 +100,24 @@ static size_t chunk_end(const struct trace *t, size_t lo)
 static size_t in_chunks(struct trace *t, const struct filter *flt, FILE *f, range_fn *fn)
 {
 	size_t n = trace_nframes(t), printed = 0;
-	struct membuf mb = { NULL, 0, 0 };
+	struct membuf mb = { NULL, 0, 0, false };
 
 	if (n <= CHUNK || sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return fn(t, flt, f, 0, n);
+		return fn(t, flt, f, 0, n, NULL);
 	for (size_t lo = 0, hi; lo < n; lo = hi) {
 		size_t mid = chunk_end(t, lo);
 		hi = chunk_end(t, mid);
 		struct chunk_job j = { t, flt, fn, mid, hi, &mb, false, 0 };
 		pthread_t th;
 		bool threaded = mid < hi && pthread_create(&th, NULL, chunk_thread, &j) == 0;
-		printed += fn(t, flt, f, lo, mid);
+		printed += fn(t, flt, f, lo, mid, NULL);
 		if (threaded)
 			pthread_join(th, NULL);
 		if (threaded && j.ok) {
 			fwrite(mb.p, 1, mb.len, f);
 			printed += j.printed;
 		} else if (mid < hi) {
-			printed += fn(t, flt, f, mid, hi);
+			printed += fn(t, flt, f, mid, hi, NULL);
 		}
 	}
 	free(mb.p);
@@ -128,50 +135,147 @@ void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
 	}
 }
 
+/* Decimal digits of v, written backwards from end; returns the start. */
+static char *dec_back(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
 void out_fmt_reltime(char *buf, size_t n, int64_t ns)
 {
+	/* "%4s.%06u" of the signed seconds and the microseconds, by hand
+	 * (--list prints one per frame). */
 	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
-	char sec[24];
+	char tmp[48], *e = tmp + 24, *p = dec_back(e, a / 1000000000);
+	uint64_t us = a % 1000000000 / 1000;
 
-	snprintf(sec, sizeof(sec), "%s%" PRIu64, ns < 0 ? "-" : "", a / 1000000000);
-	snprintf(buf, n, "%4s.%06" PRIu64, sec, a % 1000000000 / 1000);
+	if (ns < 0)
+		*--p = '-';
+	while (e - p < 4)
+		*--p = ' ';
+	*e = '.';
+	for (int i = 6; i >= 1; i--, us /= 10)
+		e[i] = (char)('0' + us % 10);
+	e[7] = '\0';
+	if (n) {
+		size_t len = (size_t)(e + 7 - p);
+		if (len > n - 1)
+			len = n - 1;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+	}
+}
+
+/* Does the subtree under n nest more than lim levels? */
+static bool deeper_than(const struct node *n, int lim)
+{
+	if (lim < 0)
+		return true;
+	for (const struct node *c = n->child; c; c = c->next)
+		if (deeper_than(c, lim - 1))
+			return true;
+	return false;
+}
+
+/* out_json_node's object laid out directly (--json writes gigabytes of
+ * these): what the generic calls below write for a compact writer. */
+static void json_node_raw(struct jw *w, const struct node *n)
+{
+	if (n->name) {
+		JW_PUT(w, "{\"name\":");
+		jw_put_str(w, n->name);
+		if (n->show && !(n->flags & N_PROTO)) {
+			JW_PUT(w, ",\"show\":");
+			jw_put_str(w, n->show);
+		}
+		JW_PUT(w, ",\"label\":");
+	} else {
+		JW_PUT(w, "{\"label\":");
+	}
+	jw_put_str(w, n->label);
+	JW_PUT(w, ",\"pos\":");
+	jw_put_uint(w, n->pos);
+	JW_PUT(w, ",\"size\":");
+	jw_put_uint(w, n->size);
+	if (n->flags & N_GENERATED)
+		JW_PUT(w, ",\"generated\":true");
+	if (n->flags & N_MALFORMED)
+		JW_PUT(w, ",\"malformed\":true");
+	if (n->flags & N_GRAFT)
+		JW_PUT(w, ",\"engine\":\"tshark\"");
+	if (n->flags & N_REASM && n->flags & N_PROTO)
+		JW_PUT(w, ",\"reassembled\":true");
+	if (n->child) {
+		JW_PUT(w, ",\"children\":[");
+		for (const struct node *c = n->child; c; c = c->next) {
+			if (c != n->child)
+				JW_PUT(w, ",");
+			json_node_raw(w, c);
+		}
+		JW_PUT(w, "]");
+	}
+	JW_PUT(w, "}");
+}
+
+static void json_node(struct jw *w, const struct node *n)
+{
+
+	jw_obj(w);
+	if (n->name) {
+		JW_KEY(w, "name");
+	jw_str(w, n->name);
+	}
+	if (n->show && n->name && !(n->flags & N_PROTO)) {
+		JW_KEY(w, "show");
+	jw_str(w, n->show);
+	}
+	JW_KEY(w, "label");
+	jw_str(w, n->label);
+	JW_KEY(w, "pos");
+	jw_uint(w, n->pos);
+	JW_KEY(w, "size");
+	jw_uint(w, n->size);
+	if (n->flags & N_GENERATED) {
+		JW_KEY(w, "generated");
+	jw_bool(w, true);
+	}
+	if (n->flags & N_MALFORMED) {
+		JW_KEY(w, "malformed");
+	jw_bool(w, true);
+	}
+	if (n->flags & N_GRAFT) {
+		JW_KEY(w, "engine");
+	jw_str(w, "tshark");
+	}
+	if (n->flags & N_REASM && n->flags & N_PROTO) {
+		JW_KEY(w, "reassembled");
+	jw_bool(w, true);
+	}
+	if (n->child) {
+		JW_KEY(w, "children");
+	jw_arr(w);
+		for (const struct node *c = n->child; c; c = c->next)
+			json_node(w, c);
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
 }
 
 void out_json_node(struct jw *w, const struct node *n)
 {
-	jw_obj(w);
-	if (n->name) {
-		jw_kstr(w, "name", n->name);
+	/* The raw layout while the writer's depth stays below its limit
+	 * (JSON_MAX_DEPTH: two levels per node, an object and its children
+	 * array) and output is compact. */
+	if (!w->pretty && !deeper_than(n, (JSON_MAX_DEPTH - 8 - w->depth) / 2)) {
+		jw_pre(w);
+		json_node_raw(w, n);
+	} else {
+		json_node(w, n);
 	}
-	if (n->show && n->name && !(n->flags & N_PROTO)) {
-		jw_kstr(w, "show", n->show);
-	}
-	jw_kstr(w, "label", n->label);
-	jw_kuint(w, "pos", n->pos);
-	jw_kuint(w, "size", n->size);
-	if (n->flags & N_GENERATED) {
-		jw_key(w, "generated");
-		jw_bool(w, true);
-	}
-	if (n->flags & N_MALFORMED) {
-		jw_key(w, "malformed");
-		jw_bool(w, true);
-	}
-	if (n->flags & N_GRAFT) {
-		jw_kstr(w, "engine", "tshark");
-	}
-	if (n->flags & N_REASM && n->flags & N_PROTO) {
-		jw_key(w, "reassembled");
-		jw_bool(w, true);
-	}
-	if (n->child) {
-		jw_key(w, "children");
-		jw_arr(w);
-		for (const struct node *c = n->child; c; c = c->next)
-			out_json_node(w, c);
-		jw_arr_end(w);
-	}
-	jw_obj_end(w);
 }
 
 static void frame_head(struct jw *w, const struct out_frame *fr)
@@ -179,14 +283,21 @@ static void frame_head(struct jw *w, const struct out_frame *fr)
 	char ts[48];
 
 	out_fmt_time(ts, sizeof(ts), fr->sec, fr->nsec);
-	jw_kuint(w, "frame", fr->num);
-	jw_key(w, "time");
+	JW_KEY(w, "frame");
+	jw_uint(w, fr->num);
+	JW_KEY(w, "time");
 	jw_raw(w, ts);
-	jw_key(w, fr->udp ? "udp_stream" : "stream");
+	if (fr->udp)
+		JW_KEY(w, "udp_stream");
+	else
+		JW_KEY(w, "stream");
 	jw_uint(w, fr->stream);
-	jw_kstr(w, "src", fr->src);
-	jw_kstr(w, "dst", fr->dst);
-	jw_kstr(w, "summary", fr->summary);
+	JW_KEY(w, "src");
+	jw_str(w, fr->src);
+	JW_KEY(w, "dst");
+	jw_str(w, fr->dst);
+	JW_KEY(w, "summary");
+	jw_str(w, fr->summary);
 }
 
 static int native_next(struct frame_src *base, struct arena *a, struct out_frame *f)
@@ -264,7 +375,7 @@ static void json_frame(const struct out_frame *fr, void *ctx)
 
 	jw_obj(w);
 	frame_head(w, fr);
-	jw_key(w, "tree");
+	JW_KEY(w, "tree");
 	jw_arr(w);
 	for (const struct node *c = fr->root->child; c; c = c->next)
 		out_json_node(w, c);
@@ -281,11 +392,23 @@ int out_json_src(struct frame_src *s, FILE *f)
 	return each_frame(s, json_frame, &w);
 }
 
+static void mem_sink(void *ctx, const char *p, size_t n)
+{
+	membuf_write(ctx, p, n);
+}
+
 static size_t json_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
-			 size_t hi)
+			 size_t hi, struct membuf *mem)
 {
 	struct native_src s;
-	out_json_src(range_src(&s, t, flt, lo, hi), f);
+	struct jw w;
+
+	jw_init(&w, f, false);
+	if (mem) {
+		w.sink = mem_sink;
+		w.sink_ctx = mem;
+	}
+	each_frame(range_src(&s, t, flt, lo, hi), json_frame, &w);
 	return s.printed;
 }
 
@@ -325,8 +448,9 @@ int out_text_src(struct frame_src *s, FILE *f)
 }
 
 static size_t text_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
-			 size_t hi)
+			 size_t hi, struct membuf *mem)
 {
+	(void)mem;
 	struct native_src s;
 	out_text_src(range_src(&s, t, flt, lo, hi), f);
 	return s.printed;
@@ -337,9 +461,36 @@ size_t out_text_frames(struct trace *t, const struct filter *flt, FILE *f)
 	return in_chunks(t, flt, f, text_range);
 }
 
-static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
-			 size_t hi)
+/* "%6u %s %s -> %s %s\n" of a --list line, assembled by hand and written
+ * with one call when it fits a line buffer (most do). */
+static void list_line(FILE *f, uint32_t num, const char *rel, const char *src,
+		      const char *dst, const char *summary)
 {
+	char line[512], nb[16], *e = nb + sizeof(nb), *p = dec_back(e, num);
+	size_t lr = strlen(rel), ls = strlen(src), ld = strlen(dst), lm = strlen(summary);
+
+	while (e - p < 6)
+		*--p = ' ';
+	size_t ln = (size_t)(e - p);
+	size_t total = ln + 1 + lr + 1 + ls + 4 + ld + 1 + lm + 1;
+	if (total > sizeof(line)) {
+		fprintf(f, "%6u %s %s -> %s %s\n", num, rel, src, dst, summary);
+		return;
+	}
+	char *o = line;
+	memcpy(o, p, ln), o += ln, *o++ = ' ';
+	memcpy(o, rel, lr), o += lr, *o++ = ' ';
+	memcpy(o, src, ls), o += ls;
+	memcpy(o, " -> ", 4), o += 4;
+	memcpy(o, dst, ld), o += ld, *o++ = ' ';
+	memcpy(o, summary, lm), o += lm, *o++ = '\n';
+	fwrite(line, 1, (size_t)(o - line), f);
+}
+
+static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
+			 size_t hi, struct membuf *mem)
+{
+	(void)mem;
 	struct arena a;
 	size_t printed = 0;
 	int64_t t0 = 0;
@@ -365,8 +516,8 @@ static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, siz
 		char rel[48];
 		out_fmt_reltime(rel, sizeof(rel),
 				(fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0));
-		fprintf(f, "%6u %s %s -> %s %s\n", fr->num, rel, fr->to_server ? s->client : s->server,
-			fr->to_server ? s->server : s->client, summary);
+		list_line(f, fr->num, rel, fr->to_server ? s->client : s->server,
+			  fr->to_server ? s->server : s->client, summary);
 		arena_reset(&a);
 	}
 	arena_free(&a);
