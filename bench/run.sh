@@ -38,7 +38,14 @@ BIG=${BIG:-0}
 mkdir -p "$D"
 export TZ=UTC
 
-mk() { [ -f "$D/$1" ] || python3 bench/mktrace.py captures/smb311_ops.pcap "$D/$1" "${@:2}"; }
+# mk NAME ARGS...: the trace, rebuilt when an earlier run made it with other
+# arguments (a stamp beside it says which), so no figure is of a stale size.
+mk() {
+	local stamp="$D/.$1.args"
+	if [ ! -f "$D/$1" ] || [ "$(cat "$stamp" 2>/dev/null)" != "${*:2}" ]; then
+		python3 bench/mktrace.py captures/smb311_ops.pcap "$D/$1" "${@:2}" && echo "${*:2}" >"$stamp"
+	fi
+}
 mk ops.pcap "$COPIES"
 mk ops_b.pcap "$COPIES"
 mk ops_half.pcap $((COPIES / 2))
