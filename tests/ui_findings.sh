@@ -11,23 +11,8 @@ S=${SMBCMP:?set SMBCMP to the smbcmp binary}
 case $S in /*) ;; *) S=$PWD/$S ;; esac
 . tests/ui_lib.sh ui_findings
 
-# wait_for WHAT REGEX [SECONDS]: polls until a line of the screen matches,
+# wait_stable WHAT REGEX [SECONDS]: polls until a line of the screen matches,
 # then until the screen is stable.
-wait_for() {
-	local i prev='' cur
-	for i in $(seq 1 $((${3:-20} * 20))); do
-		sleep 0.05
-		cur=$(screen 2>/dev/null) || continue
-		if grep -qE -- "$2" <<<"$cur" && [ "$cur" = "$prev" ]; then
-			return 0
-		fi
-		prev=$cur
-	done
-	fail "$1: no line matching '$2' after ${3:-20} s"
-	screen
-	return 1
-}
-keys() { T send-keys -t ui "$@"; sleep 0.3; wait_for "keys $*" "."; }
 
 start() { # start A B: the pair in a 120x36 pane
 	T kill-session -t ui 2>/dev/null
@@ -37,21 +22,21 @@ start() { # start A B: the pair in a 120x36 pane
 
 quit() { # quit NAME STATUS
 	T send-keys -t ui q
-	wait_for "$1: exit" "exit="
+	wait_stable "$1: exit" "exit="
 	screen | grep -q "exit=$2" || { fail "$1: exit status"; screen | tail -20; }
 }
 
 # --- the SMB1-only camera against the SMB 3.1.1 reference, operation by
 # operation (across dialects the UI opens on the actions: ui_actions.sh)
 start "--by operations captures/camera.pcap" captures/reference.pcap
-wait_for "view opens" "B: frame operation|built without" || exit 1
+wait_stable "view opens" "B: frame operation|built without" || exit 1
 if screen | grep -q "built without"; then
 	echo "SKIP: smbcmp built without src/diff.c"
 	exit 0
 fi
-wait_for "counts with similar, once the findings are known" \
+wait_stable "counts with similar, once the findings are known" \
 	"^40 operations: changed 1, similar 0, only A 0, only B 39 \(\] next difference, F findings"
-keys F
+keys_stable F
 has "findings title" "^ smbcmp findings  A: captures/camera.pcap   B: captures/reference.pcap"
 has "profile table" "^  Session profile +A +B"
 has "profile rows (differing ones marked), or none" "^(≠ |    \(no session profile rows\))"
@@ -60,67 +45,67 @@ screen | grep -m1 -E '^ +[0-9]+\. ' | grep -qE '^ +1\. diagnosis +no common dial
 	{ fail "the first finding is not 'no common dialect'"; screen; }
 has "the selected finding in full" "^ Finding 1 of [0-9]+: diagnosis"
 has "its fields" "^ offered: A SMB1: .*\| B SMB2: "
-keys Escape
+keys_stable Escape
 has "Esc: back to the comparison" "B: frame operation"
-keys '!'
+keys_stable '!'
 has "! opens the findings too" "^ smbcmp findings"
-keys Enter
+keys_stable Enter
 status_has "Enter goes to the finding's operation" "^Finding 1 \(diagnosis\) 1/1: operation #0$"
 has "its row" "^≠ +4 Negotiate Protocol +│ +4 Negotiate Protocol"
-keys '?'
+keys_stable '?'
 has "help lists the findings key" "F !.* findings +Findings: session profile"
-keys q
+keys_stable q
 quit camera 1
 
 # --- SMB 3.1.1 against 2.0.2: everything but the negotiate is similar
 start captures/reference.pcap captures/smb2_02.pcap
-wait_for "counts" "^42 operations: changed 1, similar 39, only A 0, only B 2"
+wait_stable "counts" "^42 operations: changed 1, similar 39, only A 0, only B 2"
 has "similar rows" "^~ +8 Session Setup → STATUS_MORE_PROCESSING_REQUIRED +│"
 has "the changed row apart" "^≠ +4 Negotiate Protocol"
-keys j k
+keys_stable j k
 status_has "similar counted apart" "^changed 1  similar 39  only A 0  only B 2  equal 0  masks on"
-keys F
+keys_stable F
 has "first finding" "^ +1\. systematic +dialect: A SMB 3.1.1"
-keys j Enter
+keys_stable j Enter
 status_has "Enter on a finding: its first operation, its field" \
 	"^Finding 2 \(systematic\) 1/4: operation #10, field smb2.output_buffer_len$"
 has "tree of that operation" "^ A: Find .*share +B: Find"
-keys C-l
+keys_stable C-l
 status_has "the field selected in tree A" "^smb2.output_buffer_len == 8388608 +11/42$"
-keys '}'
+keys_stable '}'
 status_has "} the finding's next operation" "^Finding 2 \(systematic\) 2/4: operation #11, field smb2.output_buffer_len$"
-keys '{' '{'
+keys_stable '{' '{'
 status_has "{ back, then none above" "^No operation of finding 2 above$"
 # masks off: the comparison restarts, the findings come again after it
-keys m
+keys_stable m
 status_has "masks off" "^Masks off"
-keys Tab Tab
-wait_for "counts again" "^changed [0-9]+  similar [0-9]+  only A [0-9]+  only B [0-9]+  equal [0-9]+  masks off"
-keys F
+keys_stable Tab Tab
+wait_stable "counts again" "^changed [0-9]+  similar [0-9]+  only A [0-9]+  only B [0-9]+  equal [0-9]+  masks off"
+keys_stable F
 has "findings after the restart" "^ smbcmp findings"
-keys q m
+keys_stable q m
 quit smb2_02 1
 
 # --- a bad password: the first failure, beside the first divergence
 start captures/reference.pcap captures/change_badpass.pcap
-wait_for "counts" "^43 operations: changed 0, similar 0, only A 0, only B 3"
-keys F
+wait_stable "counts" "^43 operations: changed 0, similar 0, only A 0, only B 3"
+keys_stable F
 has "first failure" "^→ first failure: operation #2$"
-keys k Enter
+keys_stable k Enter
 status_has "Enter on the first failure" "^First failure: operation #2"
 quit badpass 1
 
 # --- a on a flags field ignores its bits with it: the Priority flag of
 # 3.1.1 was all that made 39 operations similar
 start captures/reference.pcap captures/smb2_02.pcap
-wait_for "counts" "^42 operations: changed 1, similar 39, only A 0, only B 2"
-keys F
-keys Enter
+wait_stable "counts" "^42 operations: changed 1, similar 39, only A 0, only B 2"
+keys_stable F
+keys_stable Enter
 status_has "finding 1: smb2.flags" "^Finding 1 \(systematic\) 1/[0-9]+: operation #[0-9]+, field smb2.flags$"
-keys a
+keys_stable a
 status_has "a on a flags field" "^Ignoring smb2.flags and its [0-9]+ bits"
-keys Tab Tab
-wait_for "the Priority-only operations are equal now (4 Finds keep another difference)" "^changed 1  similar 4  only A 0  only B 2  equal 35  masks on"
+keys_stable Tab Tab
+wait_stable "the Priority-only operations are equal now (4 Finds keep another difference)" "^changed 1  similar 4  only A 0  only B 2  equal 35  masks on"
 quit flags 1
 
 ui_verdict

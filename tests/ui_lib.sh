@@ -32,6 +32,24 @@ wait_for() {
 	screen
 	return 1
 }
+# wait_stable WHAT REGEX [SECONDS]: polls until a line of the screen matches
+# and the screen stays the same between two polls (default 20 s).
+wait_stable() {
+	local i prev='' cur
+	for i in $(seq 1 $((${3:-20} * 20))); do
+		sleep 0.05
+		cur=$(screen 2>/dev/null) || continue
+		if grep -qE -- "$2" <<<"$cur" && [ "$cur" = "$prev" ]; then
+			return 0
+		fi
+		prev=$cur
+	done
+	fail "$1: no line matching '$2' after ${3:-20} s"
+	screen
+	return 1
+}
+# keys_stable KEY...: sends the keys, then waits for a stable screen.
+keys_stable() { T send-keys -t ui "$@"; sleep 0.3; wait_stable "keys $*" "."; }
 ui_verdict() {
 	if [ "$fails" -eq 0 ]; then
 		echo "$UI_NAME: all passed"
