@@ -8,9 +8,11 @@
 
 void jw_flush(struct jw *w)
 {
-	if (w->n && w->sink)
-		w->sink(w->sink_ctx, w->buf, w->n);
-	else if (w->n)
+	if (w->sink) {
+		w->sink(w);
+		return;
+	}
+	if (w->n)
 		fwrite(w->buf, 1, w->n, w->f);
 	w->n = 0;
 }
@@ -18,15 +20,13 @@ void jw_flush(struct jw *w)
 /* Appends n bytes to the staging buffer. */
 static void put(struct jw *w, const char *s, size_t n)
 {
-	if (n > sizeof(w->buf) - w->n) {
+	while (n > w->cap - w->n) {
+		size_t k = w->cap - w->n;
+		memcpy(w->buf + w->n, s, k);
+		w->n += k;
+		s += k;
+		n -= k;
 		jw_flush(w);
-		if (n > sizeof(w->buf)) {
-			if (w->sink)
-				w->sink(w->sink_ctx, s, n);
-			else
-				fwrite(s, 1, n, w->f);
-			return;
-		}
 	}
 	memcpy(w->buf + w->n, s, n);
 	w->n += n;
@@ -34,7 +34,7 @@ static void put(struct jw *w, const char *s, size_t n)
 
 static void putch(struct jw *w, char ch)
 {
-	if (w->n == sizeof(w->buf))
+	if (w->n == w->cap)
 		jw_flush(w);
 	w->buf[w->n++] = ch;
 }
@@ -51,7 +51,10 @@ void jw_init(struct jw *w, FILE *f, bool pretty)
 	memset(w->need_comma, 0, sizeof(w->need_comma));
 	w->after_key = false;
 	w->pretty = pretty;
+	w->line_flush = true;
 	w->n = 0;
+	w->buf = w->own;
+	w->cap = sizeof(w->own);
 	w->esc_flags = 0;
 	w->sink = NULL;
 	w->sink_ctx = NULL;
@@ -130,8 +133,8 @@ static void escape(struct jw *w, const char *str, size_t n)
 	size_t i = 0;
 
 	/* Most strings: room made once, one call. */
-	if (n <= (sizeof(w->buf) - 2) / ESC_JSON_MAX) {
-		if (ESC_JSON_MAX * n + 2 > sizeof(w->buf) - w->n)
+	if (n <= (JW_ROOM - 2) / ESC_JSON_MAX) {
+		if (ESC_JSON_MAX * n + 2 > w->cap - w->n)
 			jw_flush(w);
 		w->buf[w->n++] = '"';
 		if (!w->esc_flags) {
@@ -148,10 +151,10 @@ static void escape(struct jw *w, const char *str, size_t n)
 		putch(w, '"');
 	}
 	while (i < n) {
-		if (sizeof(w->buf) - w->n < 64)
+		if (w->cap - w->n < 64)
 			jw_flush(w);
 		size_t done;
-		w->n += esc_json(w->buf + w->n, sizeof(w->buf) - w->n, str + i, n - i, &done,
+		w->n += esc_json(w->buf + w->n, w->cap - w->n, str + i, n - i, &done,
 				 w->esc_flags);
 		i += done;
 	}
@@ -209,17 +212,40 @@ void jw_put_str(struct jw *w, const char *s)
 	escape(w, s, strlen(s));
 }
 
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+				  "25262728293031323334353637383940414243444546474849"
+				  "50515253545556575859606162636465666768697071727374"
+				  "75767778798081828384858687888990919293949596979899";
+
 void jw_put_uint(struct jw *w, uint64_t v)
 {
-	/* Digits end at b + 24 (at most 20 of them); 24 bytes copied from
-	 * their start, a copy of constant size, of which the digits count. */
-	char b[48], *e = b + 24;
-	char *p = udec(e, v);
+	/* Written in place, two digits a step, after counting them (most
+	 * numbers are positions and sizes of a few digits). */
+	static const uint64_t p10[20] = {
+		1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+		1000000000u, 10000000000u, 100000000000u, 1000000000000u,
+		10000000000000u, 100000000000000u, 1000000000000000u,
+		10000000000000000u, 100000000000000000u, 1000000000000000000u,
+		10000000000000000000u,
+	};
+	unsigned d = 1;
 
-	if (sizeof(w->buf) - w->n < 24)
-		jw_flush(w);
-	memcpy(w->buf + w->n, p, 24);
-	w->n += (size_t)(e - p);
+	while (d < 20 && v >= p10[d])
+		d++;
+	char *e = jw_room(w, 20) + d;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		e -= 2;
+		memcpy(e, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		e -= 2;
+		memcpy(e, digit_pairs + 2 * v, 2);
+	} else {
+		*--e = (char)('0' + v);
+	}
+	w->n += d;
 }
 
 void jw_uint(struct jw *w, uint64_t v)
@@ -249,7 +275,8 @@ void jw_raw(struct jw *w, const char *num)
 void jw_line(struct jw *w)
 {
 	putch(w, '\n');
-	jw_flush(w);
+	if (w->line_flush)
+		jw_flush(w);
 	w->depth = 0;
 	w->need_comma[0] = false;
 	w->after_key = false;

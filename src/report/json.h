@@ -5,11 +5,12 @@
  * are escaped per RFC 8259 and invalid UTF-8 becomes U+FFFD, so the output
  * is always valid JSON whatever bytes a capture holds.
  *
- * Output is staged in a buffer inside struct jw (--json writes gigabytes:
- * one stdio call per token cost more than the dissection) and handed to the
- * FILE when full, at every jw_line() and at jw_flush(). A caller that also
- * writes to the FILE directly must end its JSON with jw_line() or
- * jw_flush() first.
+ * Output is staged in a buffer (struct jw's own, or memory a sink hands
+ * it) (--json writes gigabytes: one stdio call per token cost more than
+ * the dissection) and handed to the FILE when full, at every jw_line()
+ * (unless line_flush is off) and at jw_flush(). A caller that also writes
+ * to the FILE directly must end its JSON with jw_line() or jw_flush()
+ * first.
  */
 #ifndef SMBCMP_JSON_H
 #define SMBCMP_JSON_H
@@ -28,13 +29,21 @@ struct jw {
 	bool after_key;
 	bool pretty;
 	unsigned esc_flags;      /* escape.h: ESC_JSON_SCRIPT inside <script> */
+	bool line_flush;          /* jw_line() flushes (jw_init: true) */
 	size_t n;                 /* bytes staged in buf */
-	/* Where full buffers go instead of f when set (jw_init: NULL): a
-	 * writer into memory saves stdio's copy. */
-	void (*sink)(void *ctx, const char *p, size_t n);
+	char *buf;                /* own, or the sink's memory */
+	size_t cap;               /* of buf */
+	/* When set (jw_init: NULL), jw_flush() calls it instead of writing
+	 * buf[0..n) to f: it keeps those bytes and sets buf, cap and n anew
+	 * with at least JW_ROOM bytes free after n (a writer into memory
+	 * lets the JSON be laid out there, no copy). */
+	void (*sink)(struct jw *w);
 	void *sink_ctx;
-	char buf[1 << 16];
+	char own[1 << 16];
 };
+
+/* Room a flush leaves at least (the size of the writer's own buffer). */
+#define JW_ROOM (sizeof(((struct jw *)0)->own))
 
 void jw_init(struct jw *w, FILE *f, bool pretty);
 void jw_obj(struct jw *w);
@@ -50,7 +59,8 @@ void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* A number written verbatim (caller guarantees JSON number syntax). */
 void jw_raw(struct jw *w, const char *num);
-/* Ends a top-level value with a newline (JSON Lines); flushes. */
+/* Ends a top-level value with a newline (JSON Lines); flushes when
+ * line_flush. */
 void jw_line(struct jw *w);
 /* Hands the staged bytes to the FILE. */
 void jw_flush(struct jw *w);
@@ -66,7 +76,7 @@ void jw_pre(struct jw *w);
 static inline void jw_key_q(struct jw *w, const char *q, size_t n)
 {
 	jw_pre(w);
-	if (n + 1 > sizeof(w->buf) - w->n)
+	if (n + 1 > w->cap - w->n)
 		jw_flush(w);
 	memcpy(w->buf + w->n, q, n);
 	w->n += n;
@@ -84,10 +94,19 @@ void jw_put(struct jw *w, const char *s, size_t n);
 void jw_put_str(struct jw *w, const char *s);
 void jw_put_uint(struct jw *w, uint64_t v);
 
+/* Makes room for k <= JW_ROOM bytes at buf + n (flushes when there is
+ * less); the caller writes them and advances n. */
+static inline char *jw_room(struct jw *w, size_t k)
+{
+	if (k > w->cap - w->n)
+		jw_flush(w);
+	return w->buf + w->n;
+}
+
 /* A string literal verbatim, a copy of constant size. */
 static inline void jw_put_q(struct jw *w, const char *q, size_t n)
 {
-	if (n > sizeof(w->buf) - w->n)
+	if (n > w->cap - w->n)
 		jw_flush(w);
 	memcpy(w->buf + w->n, q, n);
 	w->n += n;

@@ -1,6 +1,8 @@
 /* output.c - printing one trace; see output.h. */
 #include "output.h"
 
+#include "escape.h"
+
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -181,13 +183,44 @@ static bool deeper_than(const struct node *n, int lim)
 	return false;
 }
 
+/* Lengths of the field names, 0 for one a JSON string could not hold
+ * verbatim (none: filter names are letters, digits, '.', '_' and '-'),
+ * measured once (pthread_once) and read-only afterwards: --json copies
+ * them without measuring or escaping. */
+static uint8_t name_len[F_COUNT];
+static pthread_once_t name_once = PTHREAD_ONCE_INIT;
+
+static void measure_names(void)
+{
+	for (int fid = 1; fid < F_COUNT; fid++) {
+		const char *s = field_table[fid].name;
+		size_t n = s ? strlen(s) : 0;
+		bool plain = n < 200;
+		for (size_t i = 0; plain && i < n; i++)
+			plain = esc_plain((unsigned char)s[i]) && s[i] != '<' && s[i] != '>' &&
+				s[i] != '&';
+		name_len[fid] = plain ? (uint8_t)n : 0;
+	}
+}
+
 /* out_json_node's object laid out directly (--json writes gigabytes of
  * these): what the generic calls below write for a compact writer. */
 static void json_node_raw(struct jw *w, const struct node *n)
 {
 	if (n->name) {
-		JW_PUT(w, "{\"name\":");
-		jw_put_str(w, n->name);
+		size_t nl = n->field && n->field < F_COUNT && n->name == field_table[n->field].name
+				    ? name_len[n->field]
+				    : 0;
+		if (nl) {
+			char *o = jw_room(w, nl + 10);
+			memcpy(o, "{\"name\":\"", 9);
+			memcpy(o + 9, n->name, nl);
+			o[9 + nl] = '"';
+			w->n += nl + 10;
+		} else {
+			JW_PUT(w, "{\"name\":");
+			jw_put_str(w, n->name);
+		}
 		if (n->show && !(n->flags & N_PROTO)) {
 			JW_PUT(w, ",\"show\":");
 			jw_put_str(w, n->show);
@@ -201,14 +234,16 @@ static void json_node_raw(struct jw *w, const struct node *n)
 	jw_put_uint(w, n->pos);
 	JW_PUT(w, ",\"size\":");
 	jw_put_uint(w, n->size);
-	if (n->flags & N_GENERATED)
-		JW_PUT(w, ",\"generated\":true");
-	if (n->flags & N_MALFORMED)
-		JW_PUT(w, ",\"malformed\":true");
-	if (n->flags & N_GRAFT)
-		JW_PUT(w, ",\"engine\":\"tshark\"");
-	if (n->flags & N_REASM && n->flags & N_PROTO)
-		JW_PUT(w, ",\"reassembled\":true");
+	if (n->flags & (N_GENERATED | N_MALFORMED | N_GRAFT | N_REASM)) {
+		if (n->flags & N_GENERATED)
+			JW_PUT(w, ",\"generated\":true");
+		if (n->flags & N_MALFORMED)
+			JW_PUT(w, ",\"malformed\":true");
+		if (n->flags & N_GRAFT)
+			JW_PUT(w, ",\"engine\":\"tshark\"");
+		if (n->flags & N_REASM && n->flags & N_PROTO)
+			JW_PUT(w, ",\"reassembled\":true");
+	}
 	if (n->child) {
 		JW_PUT(w, ",\"children\":[");
 		for (const struct node *c = n->child; c; c = c->next) {
@@ -271,6 +306,7 @@ void out_json_node(struct jw *w, const struct node *n)
 	 * (JSON_MAX_DEPTH: two levels per node, an object and its children
 	 * array) and output is compact. */
 	if (!w->pretty && !deeper_than(n, (JSON_MAX_DEPTH - 8 - w->depth) / 2)) {
+		pthread_once(&name_once, measure_names);
 		jw_pre(w);
 		json_node_raw(w, n);
 	} else {
@@ -392,9 +428,39 @@ int out_json_src(struct frame_src *s, FILE *f)
 	return each_frame(s, json_frame, &w);
 }
 
-static void mem_sink(void *ctx, const char *p, size_t n)
+/* The writer's sink into a chunk's membuf: the JSON is laid out in the
+ * membuf's memory itself, which grows to keep JW_ROOM bytes free. Out of
+ * memory, the writer's own buffer takes what follows, to be dropped. */
+static void mem_sink(struct jw *w)
 {
-	membuf_write(ctx, p, n);
+	struct membuf *m = w->sink_ctx;
+
+	if (!m->failed && w->buf == m->p) {
+		m->len = w->n;
+		if (JW_ROOM > m->cap - m->len) {
+			size_t cap = m->cap ? m->cap : 1u << 20;
+			while (cap - m->len < JW_ROOM)
+				cap *= 2;
+			char *p = realloc(m->p, cap);
+			if (p) {
+				m->p = p;
+				m->cap = cap;
+			} else {
+				m->failed = true;
+			}
+		}
+	} else {
+		m->failed = true;
+	}
+	if (m->failed) {
+		w->buf = w->own;
+		w->cap = sizeof(w->own);
+		w->n = 0;
+	} else {
+		w->buf = m->p;
+		w->cap = m->cap;
+		w->n = m->len;
+	}
 }
 
 static size_t json_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
@@ -404,11 +470,17 @@ static size_t json_range(struct trace *t, const struct filter *flt, FILE *f, siz
 	struct jw w;
 
 	jw_init(&w, f, false);
+	w.line_flush = false;
 	if (mem) {
 		w.sink = mem_sink;
 		w.sink_ctx = mem;
+		w.buf = mem->p;
+		w.cap = mem->cap;
+		w.n = mem->len;
+		mem_sink(&w);
 	}
 	each_frame(range_src(&s, t, flt, lo, hi), json_frame, &w);
+	jw_flush(&w);
 	return s.printed;
 }
 
