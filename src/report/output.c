@@ -3,6 +3,7 @@
 
 #include "escape.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -56,6 +57,29 @@ static ssize_t membuf_write(void *cookie, const char *b, size_t n)
 	memcpy(m->p + m->len, b, n);
 	m->len += n;
 	return (ssize_t)n;
+}
+
+/* Writes p[0..n) to f: with write(2) straight from p when f has a file
+ * descriptor (stdio would copy it through its buffer first; f's buffer is
+ * flushed before), else, or on an error (which f then records), with
+ * fwrite. */
+static void out_write(FILE *f, const char *p, size_t n)
+{
+	int fd = fileno(f);
+
+	if (n && fd >= 0 && fflush(f) == 0) {
+		while (n) {
+			ssize_t k = write(fd, p, n);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			p += k;
+			n -= (size_t)k;
+		}
+	}
+	if (n)
+		fwrite(p, 1, n, f);
 }
 
 struct chunk_job {
@@ -116,7 +140,7 @@ static size_t in_chunks(struct trace *t, const struct filter *flt, FILE *f, rang
 		if (threaded)
 			pthread_join(th, NULL);
 		if (threaded && j.ok) {
-			fwrite(mb.p, 1, mb.len, f);
+			out_write(f, mb.p, mb.len);
 			printed += j.printed;
 		} else if (mid < hi) {
 			printed += fn(t, flt, f, mid, hi, NULL);
@@ -463,6 +487,13 @@ static void mem_sink(struct jw *w)
 	}
 }
 
+/* The writer's sink into its FILE (the main thread's chunks). */
+static void file_sink(struct jw *w)
+{
+	out_write(w->f, w->buf, w->n);
+	w->n = 0;
+}
+
 static size_t json_range(struct trace *t, const struct filter *flt, FILE *f, size_t lo,
 			 size_t hi, struct membuf *mem)
 {
@@ -478,6 +509,8 @@ static size_t json_range(struct trace *t, const struct filter *flt, FILE *f, siz
 		w.cap = mem->cap;
 		w.n = mem->len;
 		mem_sink(&w);
+	} else {
+		w.sink = file_sink;
 	}
 	each_frame(range_src(&s, t, flt, lo, hi), json_frame, &w);
 	jw_flush(&w);
