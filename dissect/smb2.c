@@ -190,9 +190,18 @@ static void dissect_body(struct dctx *d, struct node *smb2, struct cur *c,
 			 const struct smb2_hdr *h)
 {
 	const char *name = cmd_name(h->cmd);
-	struct node *body = t_text(&d->t, smb2, cur_pos(c), (uint32_t)cur_left(c),
-				   "%s %s (0x%02x)", name ? name : "Unknown",
-				   h->response ? "Response" : "Request", h->cmd);
+	/* "%s %s (0x%02x)", joined by hand (one per PDU) */
+	char hx[8] = { ' ', '(', '0', 'x', "0123456789abcdef"[h->cmd >> 4 & 15],
+		       "0123456789abcdef"[h->cmd & 15], ')', '\0' };
+	struct node *body =
+		d->t.dry || h->cmd > 0xff
+			? t_text(&d->t, smb2, cur_pos(c), (uint32_t)cur_left(c), "%s %s (0x%02x)",
+				 name ? name : "Unknown", h->response ? "Response" : "Request",
+				 h->cmd)
+			: tree_add(&d->t, smb2, NULL,
+				   arena_cat(d->t.a, name ? name : "Unknown",
+					     h->response ? " Response" : " Request", hx, (char *)NULL),
+				   NULL, cur_pos(c), (uint32_t)cur_left(c));
 	if (!name)
 		return;
 	const struct smb2_cmd_desc *desc = &smb2_cmds[h->cmd];

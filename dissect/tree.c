@@ -159,27 +159,34 @@ static size_t fmt_dec(char *out, uint64_t v)
 	return k;
 }
 
-/* "0x" followed by v in hex padded to width digits. */
-static const char *arena_hex(struct arena *a, uint64_t v, unsigned width)
+/* "0%" PRIo64 into a buffer of at least 24 bytes; returns the length. */
+static size_t fmt_oct(char *out, uint64_t v)
 {
-	char b[24] = "0x";
+	char tmp[24];
+	size_t n = 0, k = 0;
 
-	return arena_strndup(a, b, 2 + fmt_hex(b + 2, v, width));
+	do {
+		tmp[n++] = (char)('0' + (v & 7));
+		v >>= 3;
+	} while (v);
+	out[k++] = '0';
+	while (n)
+		out[k++] = tmp[--n];
+	out[k] = '\0';
+	return k;
 }
+
+/* Field f's show value of v into out[32] (NUL-terminated); returns its
+ * length. Unsigned per base: 0x-padded hex to the type's width, octal
+ * with a leading 0, else decimal; signed (sign-extended from the type's
+ * width) always decimal. */
+static size_t fmt_int_show(char *out, const struct field *f, uint64_t v, bool is_signed);
 
 const char *fmt_show_uint(struct tctx *t, const struct field *f, uint64_t v)
 {
-	char b[24];
+	char b[32];
 
-	switch (f->base) {
-	case BASE_HEX:
-	case BASE_HEX_DEC:
-		return arena_hex(t->a, v, hex_digits(f));
-	case BASE_OCT:
-		return arena_printf(t->a, "0%" PRIo64, v);
-	default:
-		return arena_strndup(t->a, b, fmt_dec(b, v));
-	}
+	return arena_strndup(t->a, b, fmt_int_show(b, f, v, false));
 }
 
 /* Wireshark's decode_bitfield_value(): "..0. .... = " for width bits. */
@@ -253,12 +260,18 @@ struct node *t_proto(struct tctx *t, struct node *parent, int fid, uint32_t pos,
  * more than the rest of the dissection.
  */
 static const char **bool_labels; /* [2 * fid + value] */
+/* Lengths of the fields' labels (255: measure), made with bool_labels. */
+static uint8_t label_len[F_COUNT];
 static pthread_once_t bool_once = PTHREAD_ONCE_INIT;
 
 static void build_bool_labels(void)
 {
 	const char **tab = calloc(2 * (size_t)F_COUNT, sizeof(*tab));
 
+	for (int fid = 0; fid < F_COUNT; fid++) {
+		size_t n = strlen(field_table[fid].label);
+		label_len[fid] = (uint8_t)(n < 255 ? n : 255);
+	}
 	if (!tab)
 		return;
 	for (int fid = 1; fid < F_COUNT; fid++) {
@@ -288,18 +301,74 @@ static const char *bool_label(int fid, bool b)
 	return l ? l : "";
 }
 
-/* Integer field, raw is the whole integer read (mask applied here). */
-/* Show of an integer field's value v (sign-extended from the field's
- * width when signed). */
-static const char *int_show(struct tctx *t, const struct field *f, uint64_t v,
-			    bool is_signed)
+static size_t fmt_int_show(char *out, const struct field *f, uint64_t v, bool is_signed)
 {
-	if (!is_signed)
-		return fmt_show_uint(t, f, v);
-	unsigned w = 8 * type_bytes(f->type);
-	int64_t sv = w < 64 && (v >> (w - 1)) & 1 ? (int64_t)(v | ~(((uint64_t)1 << w) - 1))
-						  : (int64_t)v;
-	return arena_printf(t->a, "%" PRId64, sv);
+	if (is_signed) {
+		unsigned w = 8 * type_bytes(f->type);
+		int64_t sv = w < 64 && (v >> (w - 1)) & 1
+				     ? (int64_t)(v | ~(((uint64_t)1 << w) - 1))
+				     : (int64_t)v;
+		if (sv >= 0)
+			return fmt_dec(out, (uint64_t)sv);
+		out[0] = '-';
+		return 1 + fmt_dec(out + 1, 0 - (uint64_t)sv);
+	}
+	switch (f->base) {
+	case BASE_HEX:
+	case BASE_HEX_DEC:
+		out[0] = '0';
+		out[1] = 'x';
+		return 2 + fmt_hex(out + 2, v, hex_digits(f));
+	case BASE_OCT:
+		return fmt_oct(out, v);
+	default:
+		return fmt_dec(out, v);
+	}
+}
+
+/* A piece of a label: text and its length. */
+struct piece {
+	const char *s;
+	size_t n;
+};
+#define PIECE(lit) ((struct piece){ "" lit, sizeof(lit) - 1 })
+
+/*
+ * Joins k pieces into one arena string (the label) and, unless sh is
+ * NULL, places the show value sh (shn bytes) in the same allocation: as
+ * the label's tail when the last piece is sh itself (its text ends the
+ * label), else after the label's NUL, and sets *show. Returns the label.
+ */
+static const char *label_show(struct arena *a, const struct piece *pc, int k, const char *sh,
+			      size_t shn, const char **show)
+{
+	size_t total = 0;
+	bool tail = sh && k > 0 && pc[k - 1].s == sh;
+
+	for (int i = 0; i < k; i++)
+		total += pc[i].n;
+	char *out = arena_alloc(a, total + 1 + (tail || !sh ? 0 : shn + 1)), *p = out;
+	for (int i = 0; i < k; i++) {
+		memcpy(p, pc[i].s, pc[i].n);
+		p += pc[i].n;
+	}
+	*p = '\0';
+	if (tail) {
+		*show = p - shn;
+	} else if (sh) {
+		memcpy(p + 1, sh, shn);
+		p[1 + shn] = '\0';
+		*show = p + 1;
+	}
+	return out;
+}
+
+/* Length of field f's label (after build_bool_labels). */
+static size_t flabel_len(const struct field *f)
+{
+	size_t n = label_len[f - field_table];
+
+	return n < 255 ? n : strlen(f->label);
 }
 
 static struct node *add_int(struct tctx *t, struct node *parent, int fid,
@@ -309,7 +378,8 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 	if (t->dry)
 		return dry_node(t);
 	const struct field *f = field_get(fid);
-	char bits[128] = "";
+	char bits[128];
+	size_t bn = 0;
 	uint64_t v = raw;
 
 	if (bare(t, fid)) {
@@ -329,51 +399,70 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 		n->flags |= N_HAS_VALUE;
 		return n;
 	}
+	pthread_once(&bool_once, build_bool_labels); /* label_len */
 	if (f->mask) {
 		unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
 		if (!t->nolabel)
-			fmt_bits(bits, sizeof(bits), f->mask, raw, width);
+			bn = fmt_bits(bits, sizeof(bits), f->mask, raw, width);
 		v = (raw & f->mask) >> mask_shift(f->mask);
 	}
 
 	const char *show, *label;
+	struct piece pc[8];
+	int k = 0;
+	pc[k++] = (struct piece){ bits, bn };
+	pc[k++] = (struct piece){ f->label, flabel_len(f) };
 	if (f->type == FT_BOOLEAN) {
 		bool b = v != 0;
 		show = b ? "1" : "0";
 		const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f)
 					: (b ? "True" : "False");
-		label = t->nolabel ? show
-				   : arena_cat(t->a, bits, f->label, ": ", ts, (char *)NULL);
+		pc[k++] = PIECE(": ");
+		pc[k++] = (struct piece){ ts, strlen(ts) };
+		label = t->nolabel ? show : label_show(t->a, pc, k, NULL, 0, NULL);
 	} else if (t->nolabel) {
 		/* Comparisons by value: the show is the whole story. */
-		show = label = int_show(t, f, v, is_signed);
+		char sh[32];
+		show = label = arena_strndup(t->a, sh, fmt_int_show(sh, f, v, is_signed));
 	} else {
-		show = int_show(t, f, v, is_signed);
-		const char *lshow = show;
-		if (f->mask && !is_signed && (f->base == BASE_HEX || f->base == BASE_HEX_DEC))
-			lshow = arena_hex(t->a, v, label_hex_digits(f));
+		char sh[32], lsh[24], num[24];
+		size_t shn = fmt_int_show(sh, f, v, is_signed);
+		struct piece ls = { sh, shn };
+		if (f->mask && !is_signed && (f->base == BASE_HEX || f->base == BASE_HEX_DEC)) {
+			lsh[0] = '0';
+			lsh[1] = 'x';
+			ls = (struct piece){ lsh, 2 + fmt_hex(lsh + 2, v, label_hex_digits(f)) };
+		}
 		const char *name = value_name(f, v);
-		char num[24];
 		if (name) {
-			label = arena_cat(t->a, bits, f->label, ": ", name, " (",
-					  lshow, ")", (char *)NULL);
+			pc[k++] = PIECE(": ");
+			pc[k++] = (struct piece){ name, strlen(name) };
+			pc[k++] = PIECE(" (");
+			pc[k++] = ls;
+			pc[k++] = PIECE(")");
 		} else if (f->vals && !is_signed) {
-			label = arena_cat(t->a, bits, f->label, ": Unknown (", lshow,
-					  ")", (char *)NULL);
+			pc[k++] = PIECE(": Unknown (");
+			pc[k++] = ls;
+			pc[k++] = PIECE(")");
 		} else if (f->base == BASE_DEC_HEX) {
 			num[0] = '0';
 			num[1] = 'x';
-			fmt_hex(num + 2, v, hex_digits(f));
-			label = arena_cat(t->a, bits, f->label, ": ", lshow, " (",
-					  num, ")", (char *)NULL);
+			pc[k++] = PIECE(": ");
+			pc[k++] = ls;
+			pc[k++] = PIECE(" (");
+			pc[k++] = (struct piece){ num, 2 + fmt_hex(num + 2, v, hex_digits(f)) };
+			pc[k++] = PIECE(")");
 		} else if (f->base == BASE_HEX_DEC) {
-			fmt_dec(num, v);
-			label = arena_cat(t->a, bits, f->label, ": ", lshow, " (",
-					  num, ")", (char *)NULL);
+			pc[k++] = PIECE(": ");
+			pc[k++] = ls;
+			pc[k++] = PIECE(" (");
+			pc[k++] = (struct piece){ num, fmt_dec(num, v) };
+			pc[k++] = PIECE(")");
 		} else {
-			label = arena_cat(t->a, bits, f->label, ": ", lshow,
-					  (char *)NULL);
+			pc[k++] = PIECE(": ");
+			pc[k++] = ls;
 		}
+		label = label_show(t->a, pc, k, sh, shn, &show);
 	}
 	struct node *n = add_field(t, parent, fid, label, show, pos, size);
 	n->value = v;
@@ -667,6 +756,10 @@ struct node *t_text(struct tctx *t, struct node *parent, uint32_t pos,
 {
 	if (t->dry)
 		return dry_node(t);
+	/* Without a conversion the label is fmt itself (a literal: the
+	 * format attribute keeps it one), no copy. */
+	if (!strchr(fmt, '%'))
+		return tree_add(t, parent, NULL, fmt, NULL, pos, size);
 	va_list ap;
 
 	va_start(ap, fmt);
