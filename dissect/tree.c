@@ -128,19 +128,14 @@ static unsigned label_hex_digits(const struct field *f)
  * buffer of at least 17 bytes; returns the length. */
 static size_t fmt_hex(char *out, uint64_t v, unsigned width)
 {
-	char tmp[16];
-	size_t n = 0, k = 0;
+	unsigned d = v ? (64 - (unsigned)__builtin_clzll(v) + 3) / 4 : 1;
 
-	do {
-		tmp[n++] = hexdig[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n < width && n < 16)
-		tmp[n++] = '0';
-	while (n)
-		out[k++] = tmp[--n];
-	out[k] = '\0';
-	return k;
+	if (d < width)
+		d = width < 16 ? width : 16;
+	out[d] = '\0';
+	for (unsigned i = d; i-- > 0; v >>= 4)
+		out[i] = hexdig[v & 15];
+	return d;
 }
 
 /* "%" PRIu64 into a buffer of at least 21 bytes; returns the length. */
@@ -190,18 +185,43 @@ const char *fmt_show_uint(struct tctx *t, const struct field *f, uint64_t v)
 }
 
 /* Wireshark's decode_bitfield_value(): "..0. .... = " for width bits. */
+/* The four characters of a nibble of a bit pattern, [mask << 4 | raw]:
+ * '.' where the mask bit is clear, else the raw bit. */
+static char nibble_bits[256][4];
+static pthread_once_t nibble_once = PTHREAD_ONCE_INIT;
+
+static void build_nibble_bits(void)
+{
+	for (unsigned m = 0; m < 16; m++)
+		for (unsigned r = 0; r < 16; r++)
+			for (unsigned b = 0; b < 4; b++)
+				nibble_bits[m << 4 | r][b] =
+					(m >> (3 - b) & 1) ? (char)('0' + (r >> (3 - b) & 1)) : '.';
+}
+
 static size_t fmt_bits(char *out, size_t cap, uint64_t mask, uint64_t raw,
 		       unsigned width)
 {
 	size_t n = 0;
 
-	for (unsigned i = width; i-- > 0;) {
-		if (n + 4 >= cap)
-			break;
-		uint64_t bit = (uint64_t)1 << i;
-		out[n++] = (mask & bit) ? ((raw & bit) ? '1' : '0') : '.';
-		if (i && i % 4 == 0)
-			out[n++] = ' ';
+	if (width % 4 == 0 && width <= 64 && cap >= 5 * 64 / 4 + 3) {
+		/* A nibble a step (most widths). */
+		pthread_once(&nibble_once, build_nibble_bits);
+		for (unsigned g = width / 4; g-- > 0;) {
+			unsigned m = (unsigned)(mask >> 4 * g) & 15, r = (unsigned)(raw >> 4 * g) & 15;
+			memcpy(out + n, nibble_bits[m << 4 | r], 4);
+			out[n + 4] = ' ';
+			n += g ? 5 : 4;
+		}
+	} else {
+		for (unsigned i = width; i-- > 0;) {
+			if (n + 4 >= cap)
+				break;
+			uint64_t bit = (uint64_t)1 << i;
+			out[n++] = (mask & bit) ? ((raw & bit) ? '1' : '0') : '.';
+			if (i && i % 4 == 0)
+				out[n++] = ' ';
+		}
 	}
 	memcpy(out + n, " = ", 3);
 	n += 3;

@@ -63,6 +63,19 @@ static inline bool esc_plain8(const unsigned char *s)
 	return (bad & highs) == 0;
 }
 
+/* esc_plain8() of 4 bytes. */
+static inline bool esc_plain4(const unsigned char *s)
+{
+	const uint32_t ones = 0x01010101u, highs = 0x80808080u;
+	uint32_t x;
+
+	memcpy(&x, s, 4);
+	uint32_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	uint32_t bad = ((x - ones * 0x20) & ~x) | x |
+		       ((q - ones) & ~q) | ((b - ones) & ~b);
+	return (bad & highs) == 0;
+}
+
 /* \u00XX of byte c at out; returns 6. */
 static inline size_t esc_json_u(char *out, unsigned c)
 {
@@ -135,6 +148,21 @@ static inline size_t esc_json_fast(char *out, const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, o = 0;
 
+	/* Short and plain (most shows and many labels): two overlapping
+	 * copies. */
+	if (n < 16 && n >= 4) {
+		if (n >= 8 ? esc_plain8(s) && esc_plain8(s + n - 8)
+			   : esc_plain4(s) && esc_plain4(s + n - 4)) {
+			if (n >= 8) {
+				memcpy(out, s, 8);
+				memcpy(out + n - 8, s + n - 8, 8);
+			} else {
+				memcpy(out, s, 4);
+				memcpy(out + n - 4, s + n - 4, 4);
+			}
+			return n;
+		}
+	}
 #ifdef __SSE2__
 	/* 16 bytes a step; at a byte to escape, the plain ones before it are
 	 * kept of the 16 copied (the room, 6 bytes per byte left, holds

@@ -220,7 +220,7 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
 void jw_put_uint(struct jw *w, uint64_t v)
 {
 	/* Written in place, two digits a step, after counting them (most
-	 * numbers are positions and sizes of a few digits). */
+	 * numbers are positions and sizes of a few digits: 32-bit steps). */
 	static const uint64_t p10[20] = {
 		1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
 		1000000000u, 10000000000u, 100000000000u, 1000000000000u,
@@ -228,22 +228,35 @@ void jw_put_uint(struct jw *w, uint64_t v)
 		10000000000000000u, 100000000000000000u, 1000000000000000000u,
 		10000000000000000000u,
 	};
-	unsigned d = 1;
+	char *o = jw_room(w, 20);
 
+	if (v < 10) {
+		*o = (char)('0' + v);
+		w->n++;
+		return;
+	}
+	unsigned d = 2;
 	while (d < 20 && v >= p10[d])
 		d++;
-	char *e = jw_room(w, 20) + d;
-	while (v >= 100) {
+	char *e = o + d;
+	while (v > UINT32_MAX) {
 		unsigned r = (unsigned)(v % 100);
 		v /= 100;
 		e -= 2;
 		memcpy(e, digit_pairs + 2 * r, 2);
 	}
-	if (v >= 10) {
+	uint32_t u = (uint32_t)v;
+	while (u >= 100) {
+		unsigned r = u % 100;
+		u /= 100;
 		e -= 2;
-		memcpy(e, digit_pairs + 2 * v, 2);
+		memcpy(e, digit_pairs + 2 * r, 2);
+	}
+	if (u >= 10) {
+		e -= 2;
+		memcpy(e, digit_pairs + 2 * u, 2);
 	} else {
-		*--e = (char)('0' + v);
+		*--e = (char)('0' + u);
 	}
 	w->n += d;
 }
