@@ -1,13 +1,48 @@
 /* test_escape.c - the JSON string escaper's fast path (16 or 8 bytes a
- * step, overlapping tail copies) against a byte-at-a-time reference, on
- * random strings of plain bytes, quotes, backslashes, controls and valid
- * and invalid UTF-8 at every length and alignment. */
+ * step, overlapping tail copies) and the JSON writer's string (measured
+ * while escaped) against a byte-at-a-time reference, on random strings of
+ * plain bytes, quotes, backslashes, controls and valid and invalid UTF-8
+ * at every length and alignment, and ending just before an unmapped page. */
 #include "../src/report/escape.h"
+#include "../src/report/json.h"
 #include "testutil.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static char sunk[6 * 4096 + 64];
+static size_t nsunk;
+
+static void sink(struct jw *w)
+{
+	if (nsunk + w->n <= sizeof(sunk))
+		memcpy(sunk + nsunk, w->buf, w->n);
+	nsunk += w->n;
+	w->n = 0;
+}
+
+/* jw_put_str(s) must write '"' + ref_escape(s) + '"'. */
+static void check_put_str(const char *s, const char *want, size_t wn)
+{
+	struct jw *w = malloc(sizeof(*w));
+
+	if (!w)
+		return;
+	jw_init(w, stdout, false);
+	w->sink = sink;
+	nsunk = 0;
+	jw_put_str(w, s);
+	jw_flush(w);
+	CHECK_EQ(nsunk, wn + 2);
+	if (nsunk == wn + 2)
+		CHECK(sunk[0] == '"' && !memcmp(sunk + 1, want, wn) && sunk[wn + 1] == '"');
+	free(w);
+}
 
 /* The escaping, one byte (or UTF-8 sequence) at a time. */
+static size_t ref_escape(char *out, const unsigned char *s, size_t n);
+
 static size_t ref_escape(char *out, const unsigned char *s, size_t n)
 {
 	size_t o = 0;
@@ -45,6 +80,23 @@ int main(void)
 	unsigned char buf[256 + 16];
 	char got[6 * 256 + 16], want[6 * 256 + 16];
 
+	/* Strings ending at a page end, before an unmapped page. */
+	long pg = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	CHECK(map != MAP_FAILED);
+	if (map != MAP_FAILED) {
+		CHECK(mprotect(map + pg, (size_t)pg, PROT_NONE) == 0);
+		for (size_t len = 0; len < 100; len++) {
+			char *str = map + pg - 1 - len;
+			for (size_t i = 0; i < len; i++)
+				str[i] = i % 37 == 5 ? '"' : i % 53 == 7 ? '\xc3' : (char)('a' + i % 26);
+			str[len] = '\0';
+			size_t wn = ref_escape(want, (const unsigned char *)str, len);
+			check_put_str(str, want, wn);
+		}
+	}
+
 	srand(23);
 	for (int round = 0; round < 200000; round++) {
 		size_t n = 0, len = (size_t)rand() % 200;
@@ -64,6 +116,9 @@ int main(void)
 		size_t a = esc_json_fast(got, (const char *)buf + off, n);
 		size_t b = ref_escape(want, buf + off, n);
 		CHECK_EQ(a, b);
+		buf[off + n] = '\0';
+		if (!memchr(buf + off, 0, n))
+			check_put_str((const char *)buf + off, want, b);
 		if (a == b && memcmp(got, want, a)) {
 			CHECK(!"same output");
 			break;
