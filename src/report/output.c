@@ -207,10 +207,14 @@ static bool deeper_than(const struct node *n, int lim)
 	return false;
 }
 
-/* Lengths of the field names, 0 for one a JSON string could not hold
- * verbatim (none: filter names are letters, digits, '.', '_' and '-'),
- * measured once (pthread_once) and read-only afterwards: --json copies
- * them without measuring or escaping. */
+/* The opening of a field's node object, '{"name":"NAME"', per field id,
+ * in 64 bytes (copied whole, of which the first name_len count; a name a
+ * JSON string could not hold verbatim, none: filter names are letters,
+ * digits, '.', '_' and '-', or too long, has length 0), made once
+ * (pthread_once) and read-only afterwards: --json copies them without
+ * measuring or escaping. */
+enum { NAME_JSON = 64 };
+static char name_json[F_COUNT][NAME_JSON];
 static uint8_t name_len[F_COUNT];
 static pthread_once_t name_once = PTHREAD_ONCE_INIT;
 
@@ -219,11 +223,16 @@ static void measure_names(void)
 	for (int fid = 1; fid < F_COUNT; fid++) {
 		const char *s = field_table[fid].name;
 		size_t n = s ? strlen(s) : 0;
-		bool plain = n < 200;
+		bool plain = n && n + 10 <= NAME_JSON;
 		for (size_t i = 0; plain && i < n; i++)
 			plain = esc_plain((unsigned char)s[i]) && s[i] != '<' && s[i] != '>' &&
 				s[i] != '&';
-		name_len[fid] = plain ? (uint8_t)n : 0;
+		if (!plain)
+			continue;
+		memcpy(name_json[fid], "{\"name\":\"", 9);
+		memcpy(name_json[fid] + 9, s, n);
+		name_json[fid][9 + n] = '"';
+		name_len[fid] = (uint8_t)(n + 10);
 	}
 }
 
@@ -236,11 +245,8 @@ static void json_node_raw(struct jw *w, const struct node *n)
 				    ? name_len[n->field]
 				    : 0;
 		if (nl) {
-			char *o = jw_room(w, nl + 10);
-			memcpy(o, "{\"name\":\"", 9);
-			memcpy(o + 9, n->name, nl);
-			o[9 + nl] = '"';
-			w->n += nl + 10;
+			memcpy(jw_room(w, NAME_JSON), name_json[n->field], NAME_JSON);
+			w->n += nl;
 		} else {
 			JW_PUT(w, "{\"name\":");
 			jw_put_str(w, n->name);
