@@ -761,8 +761,18 @@ struct node *t_timedelta(struct tctx *t, struct node *parent, int fid,
 	}
 	bool neg = sec < 0 || ns_rem < 0;
 	uint64_t a = sec < 0 ? (uint64_t)(-(sec + 1)) + 1 : (uint64_t)sec;
-	const char *show = arena_printf(t->a, "%s%" PRIu64 ".%09" PRId64, neg ? "-" : "",
-					a, ns_rem < 0 ? -ns_rem : ns_rem);
+	/* "%s%" PRIu64 ".%09" PRId64 of the sign, seconds and nanoseconds */
+	char b[48], *e = b + sizeof(b) - 11, *p = e;
+	uint64_t ns9 = (uint64_t)(ns_rem < 0 ? -ns_rem : ns_rem);
+	do {
+		*--p = (char)('0' + a % 10);
+		a /= 10;
+	} while (a);
+	if (neg)
+		*--p = '-';
+	*e = '.';
+	put_digits(e + 1, (unsigned)ns9, 9);
+	const char *show = arena_strndup(t->a, p, (size_t)(e + 10 - p));
 
 	return add_field(t, parent, fid,
 			 t->nolabel ? show
@@ -778,9 +788,22 @@ struct node *t_text(struct tctx *t, struct node *parent, uint32_t pos,
 		return dry_node(t);
 	/* Without a conversion the label is fmt itself (a literal: the
 	 * format attribute keeps it one), no copy. */
-	if (!strchr(fmt, '%'))
+	const char *pct = strchr(fmt, '%');
+	if (!pct)
 		return tree_add(t, parent, NULL, fmt, NULL, pos, size);
 	va_list ap;
+	if (pct[1] == 's' && !pct[2]) { /* "text %s": joined without printf */
+		va_start(ap, fmt);
+		const char *arg = va_arg(ap, const char *);
+		va_end(ap);
+		if (arg) {
+			size_t k = (size_t)(pct - fmt), m = strlen(arg);
+			char *label = arena_alloc(t->a, k + m + 1);
+			memcpy(label, fmt, k);
+			memcpy(label + k, arg, m + 1);
+			return tree_add(t, parent, NULL, label, NULL, pos, size);
+		}
+	}
 
 	va_start(ap, fmt);
 	const char *label = arena_vprintf(t->a, fmt, ap);
