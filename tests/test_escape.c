@@ -80,6 +80,26 @@ int main(void)
 	unsigned char buf[256 + 16];
 	char got[6 * 256 + 16], want[6 * 256 + 16];
 
+	/* Numbers, at every digit count and around 2^32. */
+	static const uint64_t nums[] = { 0, 9, 10, 99, 100, 101, 999, 1000, 65535, 99999999,
+					 4294967295u, 4294967296u, 4294967396u,
+					 10000000000000000000u, UINT64_MAX };
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		struct jw *w = malloc(sizeof(*w));
+		char exp[32];
+		if (!w)
+			break;
+		jw_init(w, stdout, false);
+		w->sink = sink;
+		nsunk = 0;
+		jw_put_uint(w, nums[i]);
+		jw_flush(w);
+		int k = snprintf(exp, sizeof(exp), "%llu", (unsigned long long)nums[i]);
+		CHECK_EQ(nsunk, k);
+		CHECK(!memcmp(sunk, exp, (size_t)k));
+		free(w);
+	}
+
 	/* Strings ending at a page end, before an unmapped page. */
 	long pg = sysconf(_SC_PAGESIZE);
 	char *map = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
