@@ -2,8 +2,8 @@
 #include "tree.h"
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,45 +247,39 @@ struct node *t_proto(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 }
 
 /*
- * Labels of one-bit boolean fields ("...1 .... = Name: Set"), both values of
- * every such field, made once (pthread_once) and read-only afterwards:
- * flags are a large share of every tree and formatting them each time cost
- * more than the rest of the dissection.
+ * Labels of one-bit boolean fields ("...1 .... = Name: Set"): each made the
+ * first time it is needed and read-only afterwards, shared by the threads
+ * that dissect (the first to publish a label wins; a loser frees its copy).
+ * Flags are a large share of every tree and formatting them each time cost
+ * more than the rest of the dissection; making all of them at start cost a
+ * small capture's process a third of its instructions.
  */
-static const char **bool_labels; /* [2 * fid + value] */
-static pthread_once_t bool_once = PTHREAD_ONCE_INIT;
-
-static void build_bool_labels(void)
-{
-	const char **tab = calloc(2 * (size_t)F_COUNT, sizeof(*tab));
-
-	if (!tab)
-		return;
-	for (int fid = 1; fid < F_COUNT; fid++) {
-		const struct field *f = field_get(fid);
-		if (f->type != FT_BOOLEAN || !f->mask || (f->mask & (f->mask - 1)))
-			continue;
-		unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
-		for (int b = 0; b < 2; b++) {
-			char bits[128];
-			const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f)
-						: (b ? "True" : "False");
-			fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
-			size_t n = strlen(bits) + strlen(f->label) + 2 + strlen(ts) + 1;
-			char *l = malloc(n);
-			if (l)
-				snprintf(l, n, "%s%s: %s", bits, f->label, ts);
-			tab[2 * fid + b] = l;
-		}
-	}
-	bool_labels = tab;
-}
+static _Atomic(const char *) bool_labels[2 * (size_t)F_COUNT]; /* [2 * fid + value] */
 
 static const char *bool_label(int fid, bool b)
 {
-	pthread_once(&bool_once, build_bool_labels);
-	const char *l = bool_labels ? bool_labels[2 * fid + b] : NULL;
-	return l ? l : "";
+	_Atomic(const char *) *slot = &bool_labels[2 * (size_t)fid + b];
+	const char *l = atomic_load_explicit(slot, memory_order_acquire);
+
+	if (l)
+		return l;
+	const struct field *f = field_get(fid);
+	unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
+	const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f) : (b ? "True" : "False");
+	char bits[128];
+	fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
+	size_t n = strlen(bits) + strlen(f->label) + 2 + strlen(ts) + 1;
+	char *m = malloc(n);
+	if (!m)
+		return "";
+	snprintf(m, n, "%s%s: %s", bits, f->label, ts);
+	const char *expected = NULL;
+	if (!atomic_compare_exchange_strong_explicit(slot, &expected, m, memory_order_acq_rel,
+						     memory_order_acquire)) {
+		free(m);
+		return expected;
+	}
+	return m;
 }
 
 /* Integer field, raw is the whole integer read (mask applied here). */
