@@ -49,10 +49,11 @@ struct pcaplib {
  * Set once under pthread_once (traces are opened in parallel threads). */
 static struct pcaplib lib;
 static bool lib_ok;
-static char lib_why[PCAP_ERRBUF_SIZE];
+static char lib_why[192]; /* why it could not be loaded */
+static char lib_line[PCAP_ERRBUF_SIZE + 32]; /* --version's line then */
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
-static void lib_load_once(void)
+static void lib_try(void)
 {
 	/* SMBCMP_LIBPCAP names another file (tests: a missing library). */
 	const char *env = getenv("SMBCMP_LIBPCAP");
@@ -63,8 +64,7 @@ static void lib_load_once(void)
 		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		const char *e = dlerror();
-		snprintf(lib_why, sizeof(lib_why), "libpcap is needed for this and could not be loaded (%s)",
-			 e ? e : names[0]);
+		snprintf(lib_why, sizeof(lib_why), "%s", e ? e : names[0]);
 		return;
 	}
 	struct { const char *name; void *slot; size_t size; } syms[] = {
@@ -85,8 +85,7 @@ static void lib_load_once(void)
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		void *f = dlsym(h, syms[i].name);
 		if (!f) {
-			snprintf(lib_why, sizeof(lib_why), "libpcap is needed for this and lacks %s",
-				 syms[i].name);
+			snprintf(lib_why, sizeof(lib_why), "%s lacks %s", names[0], syms[i].name);
 			memset(&lib, 0, sizeof(lib));
 			return;
 		}
@@ -95,13 +94,21 @@ static void lib_load_once(void)
 	lib_ok = true;
 }
 
+static void lib_load_once(void)
+{
+	lib_try();
+	if (!lib_ok)
+		snprintf(lib_line, sizeof(lib_line), "libpcap: not loaded (%s)", lib_why);
+}
+
 /* 0 when libpcap is usable, else -1 with the reason in errbuf. */
 static int lib_load(char *errbuf)
 {
 	pthread_once(&lib_once, lib_load_once);
 	if (lib_ok)
 		return 0;
-	snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", lib_why);
+	snprintf(errbuf, PCAP_ERRBUF_SIZE, "libpcap, needed to read this, could not be loaded: %s",
+		 lib_why);
 	return -1;
 }
 
@@ -114,9 +121,7 @@ const char *capf_datalink_name(int dlt)
 const char *capf_lib_version(void)
 {
 	char e[PCAP_ERRBUF_SIZE];
-	if (lib_load(e))
-		return lib_why;
-	return lib.lib_version();
+	return lib_load(e) ? lib_line : lib.lib_version();
 }
 
 /* ---- the reader ---- */
