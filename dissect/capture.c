@@ -1,5 +1,5 @@
 /*
- * capture.c - reading pcap/pcapng through libpcap and decoding the link,
+ * capture.c - reading pcap/pcapng (pcapfile.c) and decoding the link,
  * IPv4/IPv6 and TCP headers down to the TCP payload (tcp.c takes it from
  * there). Every header read is bounds-checked by the cursor.
  *
@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "cursor.h"
+#include "pcapfile.h"
 #include "tcp.h"
 #include "trace.h"
 
@@ -214,12 +214,15 @@ static int ip_tcp_decode(struct trace *t, uint16_t proto, struct cur *c,
  * into that copy as for a capture file, and --json of a pipe runs in the
  * memory of the index instead of holding every PDU's bytes. A failed write
  * (disk full) marks the copy broken: packets from there on are copied into
- * memory as before. Without a temporary file stdin is read directly.
+ * memory as before. Without a temporary file stdin is read directly. The
+ * stream can go back to its start (pcapfile.c's hand-over to libpcap): it
+ * then reads the copy up to where stdin was, and stdin again from there.
  */
 struct spool {
 	int in;         /* the descriptor read (stdin) */
 	int fd;         /* the copy */
-	uint64_t pos;   /* bytes read so far */
+	uint64_t pos;   /* bytes read from stdin so far */
+	uint64_t rpos;  /* the stream's position: <= pos while rereading the copy */
 	bool broken;
 };
 
@@ -228,6 +231,15 @@ static ssize_t spool_read(void *cookie, char *buf, size_t n)
 	struct spool *s = cookie;
 	ssize_t got;
 
+	if (s->rpos < s->pos) {
+		uint64_t left = s->pos - s->rpos;
+		do
+			got = pread(s->fd, buf, left < n ? (size_t)left : n, (off_t)s->rpos);
+		while (got < 0 && errno == EINTR);
+		if (got > 0)
+			s->rpos += (uint64_t)got;
+		return got;
+	}
 	do
 		got = read(s->in, buf, n);
 	while (got < 0 && errno == EINTR);
@@ -243,17 +255,22 @@ static ssize_t spool_read(void *cookie, char *buf, size_t n)
 			done += (size_t)w;
 	}
 	s->pos += (uint64_t)got;
+	s->rpos = s->pos;
 	return got;
 }
 
-/* Only what ftell() asks: the position. */
+/* The position (ftell()), and back to the start while the copy is whole. */
 static int spool_seek(void *cookie, off64_t *off, int whence)
 {
-	const struct spool *s = cookie;
+	struct spool *s = cookie;
 
+	if (whence == SEEK_SET && *off == 0 && !s->broken) {
+		s->rpos = 0;
+		return 0;
+	}
 	if (whence != SEEK_CUR || *off != 0)
 		return -1;
-	*off = (off64_t)s->pos;
+	*off = (off64_t)s->rpos;
 	return 0;
 }
 
@@ -300,8 +317,8 @@ static FILE *spool_stdin(struct spool **spool)
 
 /*
  * Finding each packet's bytes in the file, so that the index can keep file
- * offsets instead of copies (dissect.h). libpcap reads the file with stdio:
- * ftell() before pcap_next_ex() is where the next record starts. In classic
+ * offsets instead of copies (dissect.h). capf_tell() before capf_next() is
+ * where the next record starts. In classic
  * pcap the packet follows a 16-byte record header (24 in the "modified"
  * format); in pcapng the record is the packet block (or a run of other
  * blocks before it: they are walked), its data 28 bytes in for Enhanced and
@@ -311,7 +328,7 @@ static FILE *spool_stdin(struct spool **spool)
  */
 struct locator {
 	struct trace *t;
-	pcap_t *p;
+	struct capfile *p;
 	const struct spool *spool; /* stdin copied to a file as read, or NULL */
 	int ng;            /* pcapng */
 	unsigned rec_hdr;  /* classic pcap record header size */
@@ -321,10 +338,10 @@ struct locator {
 };
 
 /*
- * Where the next record starts. ftell() costs a system call per packet, so
- * classic pcap follows the records itself (header + caplen) and asks
- * ftell() only when libpcap may have cut a record short (caplen at the
- * snapshot length).
+ * Where the next record starts. Under libpcap that is an ftell(), a system
+ * call per packet, so classic pcap follows the records itself (header +
+ * caplen) and asks capf_tell() only when libpcap may have cut a record
+ * short (caplen at the snapshot length).
  */
 static int64_t locator_pos(struct locator *l)
 {
@@ -332,7 +349,7 @@ static int64_t locator_pos(struct locator *l)
 		return -1;
 	if (!l->ng && l->next >= 0)
 		return l->next;
-	return ftell(pcap_file(l->p));
+	return capf_tell(l->p);
 }
 
 static uint32_t rd32(const uint8_t *b, int swap)
@@ -344,7 +361,7 @@ static uint32_t rd32(const uint8_t *b, int swap)
 }
 
 /* path is the capture's, or NULL when spool (or nothing) holds its bytes. */
-static void locator_init(struct locator *l, struct trace *t, pcap_t *p,
+static void locator_init(struct locator *l, struct trace *t, struct capfile *p,
 			 const char *path, const struct spool *spool)
 {
 	uint8_t m[4];
@@ -391,7 +408,7 @@ static uint64_t locate_at(struct locator *l, uint64_t pos)
 {
 	if (!l->ng)
 		return pos + l->rec_hdr;
-	int swap = pcap_is_swapped(l->p);
+	int swap = capf_is_swapped(l->p);
 	for (int blocks = 0; blocks < 64; blocks++) {
 		uint8_t b[8];
 		if (pread(l->t->fd, b, 8, (off_t)pos) != 8)
@@ -417,7 +434,7 @@ static uint64_t locate_packet(struct locator *l, int64_t before,
 		return NO_OFF;
 	uint64_t off = locate_at(l, (uint64_t)before);
 	l->next = -1;
-	if (!l->ng && caplen < (uint32_t)pcap_snapshot(l->p))
+	if (!l->ng && caplen < (uint32_t)capf_snapshot(l->p))
 		l->next = (int64_t)(off + caplen);
 	if ((l->n++ < 64 || l->n % 4096 == 0) && off != NO_OFF) {
 		uint8_t buf[256];
@@ -491,7 +508,7 @@ void trace_add_frame_at(struct trace *t, int dlt, const uint8_t *data,
 /* A capture being indexed: what the packet loop needs between slices
  * (trace_index_more). Freed, with the pcap handle, when the loop ends. */
 struct reader {
-	pcap_t *p;
+	struct capfile *p;
 	struct locator loc;
 	int dlt;
 	uint64_t size;  /* file size for trace_index_percent(), 0 unknown */
@@ -502,7 +519,7 @@ static void reader_end(struct trace *t)
 	struct reader *r = t->rd;
 	if (!r)
 		return;
-	pcap_close(r->p);
+	capf_close(r->p);
 	free(r);
 	t->rd = NULL;
 	trace_finish(t);
@@ -533,7 +550,7 @@ static int read_packets(struct trace *t, unsigned ms, char *err, size_t errlen)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (uint32_t k = 1;; k++) {
 		int64_t before = locator_pos(&r->loc);
-		if ((rc = pcap_next_ex(r->p, &h, &data)) != 1)
+		if ((rc = capf_next(r->p, &h, &data)) != 1)
 			break;
 		uint64_t off = locate_packet(&r->loc, before, data, h->caplen);
 		/* tv_usec holds nanoseconds: precision was set to NANO. */
@@ -550,7 +567,7 @@ static int read_packets(struct trace *t, unsigned ms, char *err, size_t errlen)
 		}
 	}
 	if (rc == -1) {
-		const char *why = pcap_geterr(r->p);
+		const char *why = capf_geterr(r->p);
 		if (t->total_frames == 0) {
 			snprintf(err, errlen, "%s: truncated or corrupt capture file (%s)",
 				 t->path, why);
@@ -573,19 +590,19 @@ static int read_packets(struct trace *t, unsigned ms, char *err, size_t errlen)
  * may be opened again to read PDU bytes back on demand (else the index
  * keeps them in memory); spool: p reads stdin through it (same use).
  */
-static int read_capture(struct trace **out, pcap_t *p, const char *path,
+static int read_capture(struct trace **out, struct capfile *p, const char *path,
 			bool reopen, const struct spool *spool, unsigned ms,
 			const struct trace_opts *opts, char *err, size_t errlen)
 {
-	int dlt = pcap_datalink(p);
+	int dlt = capf_datalink(p);
 	if (!link_supported(dlt)) {
-		const char *name = pcap_datalink_val_to_name(dlt);
+		const char *name = capf_datalink_name(dlt);
 		if (name)
 			snprintf(err, errlen, "%s: unsupported link type %s (%d)",
 				 path, name, dlt);
 		else
 			snprintf(err, errlen, "%s: unsupported link type %d", path, dlt);
-		pcap_close(p);
+		capf_close(p);
 		return -1;
 	}
 	struct trace *t = trace_new(path, opts);
@@ -631,7 +648,7 @@ unsigned trace_index_percent(const struct trace *t)
 {
 	if (!t->rd)
 		return 100;
-	int64_t pos = t->rd->size ? ftell(pcap_file(t->rd->p)) : -1;
+	int64_t pos = t->rd->size ? capf_tell(t->rd->p) : -1;
 	if (pos < 0)
 		return 0;
 	uint64_t pc = (uint64_t)pos * 100 / t->rd->size;
@@ -662,25 +679,23 @@ int trace_open_partial(struct trace **out, const char *path,
 		       size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p;
+	struct capfile *p;
 
 	*out = NULL;
 	if (strcmp(path, "-") != 0 && file_problem(path, err, errlen))
 		return -1;
 	/* Our own FILE with a large buffer: stdio's 4 KB would mean a read()
-	 * per 4 KB of a gigabyte file. pcap_close() closes it. */
+	 * per 4 KB of a gigabyte file. capf_close() closes it. */
 	struct spool *spool = NULL;
 	bool in = strcmp(path, "-") == 0;
 	FILE *fp = !in ? fopen(path, "rb") : opts && opts->keys ? NULL : spool_stdin(&spool);
 	if (fp) {
 		setvbuf(fp, NULL, _IOFBF, CAPTURE_BUF);
-		p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
-							     ebuf);
+		p = capf_fopen(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 		if (!p)
 			fclose(fp);
 	} else {
-		p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-							    ebuf);
+		p = capf_open(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	}
 	if (!p) {
 		open_problem(path, ebuf, err, errlen);
@@ -693,11 +708,10 @@ int trace_open_file(struct trace **out, FILE *f, const char *name,
 		    const struct trace_opts *opts, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p;
+	struct capfile *p;
 
 	*out = NULL;
-	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO,
-						     ebuf);
+	p = capf_fopen(f, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!p) {
 		open_problem(name, ebuf, err, errlen);
 		fclose(f);

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,51 +275,51 @@ struct node *t_proto(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 }
 
 /*
- * Labels of one-bit boolean fields ("...1 .... = Name: Set"), both values of
- * every such field, made once (pthread_once) and read-only afterwards:
- * flags are a large share of every tree and formatting them each time cost
- * more than the rest of the dissection.
+ * Labels of one-bit boolean fields ("...1 .... = Name: Set"): each made the
+ * first time it is needed and read-only afterwards, shared by the threads
+ * that dissect (the first to publish a label wins; a loser frees its copy).
+ * Flags are a large share of every tree and formatting them each time cost
+ * more than the rest of the dissection; making all of them at start cost a
+ * small capture's process a third of its instructions.
  */
-static const char **bool_labels; /* [2 * fid + value] */
-/* Lengths of the fields' labels (255: measure), made with bool_labels. */
+/* Lengths of the fields' labels (255: measure), made once at first use. */
 static uint8_t label_len[F_COUNT];
-static pthread_once_t bool_once = PTHREAD_ONCE_INIT;
+static pthread_once_t label_len_once = PTHREAD_ONCE_INIT;
 
-static void build_bool_labels(void)
+static void build_label_len(void)
 {
-	const char **tab = calloc(2 * (size_t)F_COUNT, sizeof(*tab));
-
 	for (int fid = 0; fid < F_COUNT; fid++) {
 		size_t n = strlen(field_table[fid].label);
 		label_len[fid] = (uint8_t)(n < 255 ? n : 255);
 	}
-	if (!tab)
-		return;
-	for (int fid = 1; fid < F_COUNT; fid++) {
-		const struct field *f = field_get(fid);
-		if (f->type != FT_BOOLEAN || !f->mask || (f->mask & (f->mask - 1)))
-			continue;
-		unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
-		for (int b = 0; b < 2; b++) {
-			char bits[128];
-			const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f)
-						: (b ? "True" : "False");
-			fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
-			size_t n = strlen(bits) + strlen(f->label) + 2 + strlen(ts) + 1;
-			char *l = malloc(n);
-			if (l)
-				snprintf(l, n, "%s%s: %s", bits, f->label, ts);
-			tab[2 * fid + b] = l;
-		}
-	}
-	bool_labels = tab;
 }
+
+static _Atomic(const char *) bool_labels[2 * (size_t)F_COUNT]; /* [2 * fid + value] */
 
 static const char *bool_label(int fid, bool b)
 {
-	pthread_once(&bool_once, build_bool_labels);
-	const char *l = bool_labels ? bool_labels[2 * fid + b] : NULL;
-	return l ? l : "";
+	_Atomic(const char *) *slot = &bool_labels[2 * (size_t)fid + b];
+	const char *l = atomic_load_explicit(slot, memory_order_acquire);
+
+	if (l)
+		return l;
+	const struct field *f = field_get(fid);
+	unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
+	const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f) : (b ? "True" : "False");
+	char bits[128];
+	fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
+	size_t n = strlen(bits) + strlen(f->label) + 2 + strlen(ts) + 1;
+	char *m = malloc(n);
+	if (!m)
+		return "";
+	snprintf(m, n, "%s%s: %s", bits, f->label, ts);
+	const char *expected = NULL;
+	if (!atomic_compare_exchange_strong_explicit(slot, &expected, m, memory_order_acq_rel,
+						     memory_order_acquire)) {
+		free(m);
+		return expected;
+	}
+	return m;
 }
 
 static size_t fmt_int_show(char *out, const struct field *f, uint64_t v, bool is_signed)
@@ -383,7 +384,7 @@ static const char *label_show(struct arena *a, const struct piece *pc, int k, co
 	return out;
 }
 
-/* Length of field f's label (after build_bool_labels). */
+/* Length of field f's label (after build_label_len). */
 static size_t flabel_len(const struct field *f)
 {
 	size_t n = label_len[f - field_table];
@@ -419,7 +420,7 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 		n->flags |= N_HAS_VALUE;
 		return n;
 	}
-	pthread_once(&bool_once, build_bool_labels); /* label_len */
+	pthread_once(&label_len_once, build_label_len);
 	if (f->mask) {
 		unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
 		if (!t->nolabel)

@@ -7,13 +7,14 @@
 #include "version.h"
 
 #include <curses.h>
-#include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <nettle/version.h>
+
+#include "pcapfile.h"
 
 #ifndef SMBCMP_VERSION
 #define SMBCMP_VERSION "0.1"
@@ -44,7 +45,7 @@ void version_print(FILE *f)
 	char tshark[4096];
 
 	fprintf(f, "smbcmp %s\n", SMBCMP_VERSION);
-	fprintf(f, "%s\n", pcap_lib_version());
+	fprintf(f, "%s\n", capf_lib_version());
 	fprintf(f, "%s\n", curses_version());
 	/* The library loaded at run time, which may be newer than the headers. */
 	fprintf(f, "nettle %d.%d\n", nettle_version_major(), nettle_version_minor());

@@ -21,7 +21,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include <unistd.h>
 
 #include "annotate.h"
+#include "pcapfile.h"
 #include "xalloc.h"
 
 #define COMMENT_MAX 800u /* bytes of one comment */
@@ -431,20 +431,20 @@ static int copy(const char *in, uint32_t nframes, FILE *o, const struct notes *n
 	sniff(in, &linktype, &usec, &ng);
 	if (ng)
 		return copy_ng(in, nframes, o, ns, err, errlen);
-	pcap_t *p = pcap_open_offline_with_tstamp_precision(
+	struct capfile *p = capf_open(
 		in, usec ? PCAP_TSTAMP_PRECISION_MICRO : PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (!p) {
 		snprintf(err, errlen, "%s: %s", in, perr);
 		return -1;
 	}
 	if (linktype == UINT32_MAX)
-		linktype = (uint32_t)pcap_datalink(p);
-	int rc = write_head(o, linktype, (uint32_t)pcap_snapshot(p), usec);
+		linktype = (uint32_t)capf_datalink(p);
+	int rc = write_head(o, linktype, (uint32_t)capf_snapshot(p), usec);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint32_t num = 0;
 	size_t j = 0;
-	while (!rc && pcap_next_ex(p, &h, &data) == 1) {
+	while (!rc && capf_next(p, &h, &data) == 1) {
 		num++;
 		while (j < ns->n && ns->v[j].frame < num)
 			j++;
@@ -454,7 +454,7 @@ static int copy(const char *in, uint32_t nframes, FILE *o, const struct notes *n
 		rc = write_epb(o, h, data, usec, ns->v + j, k - j);
 		j = k;
 	}
-	pcap_close(p);
+	capf_close(p);
 	if (rc)
 		snprintf(err, errlen, "write error: %s", strerror(errno));
 	return rc;
