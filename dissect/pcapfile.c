@@ -25,10 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-
 /* ---- libpcap, loaded on first need ---- */
 
 struct pcaplib {
@@ -87,6 +83,7 @@ static void lib_try(void)
 		if (!f) {
 			snprintf(lib_why, sizeof(lib_why), "%s lacks %s", names[0], syms[i].name);
 			memset(&lib, 0, sizeof(lib));
+			dlclose(h);
 			return;
 		}
 		memcpy(syms[i].slot, &f, syms[i].size); /* object to function pointer */
