@@ -128,7 +128,9 @@ static inline bool diff_pending(const struct diff *d, size_t i)
 /* Details of entry i: at most max_fields differences listed (SIZE_MAX:
  * all), the others counted; trees, strings and arrays live in arena a.
  * Entries [0, i] must be compared (ids bind in entry order). Changes
- * nothing in d but id bindings the entry makes (none when compared). */
+ * nothing in d but id bindings the entry makes (none when compared). When
+ * entry i is compared, several threads may detail entries at once (so
+ * may they diff_summary()), while nothing else changes d. */
 void diff_detail(struct diff *d, size_t i, size_t max_fields, struct arena *a,
 		 struct ddetail *out);
 /* As diff_detail without the differences (nf 0) and without trees (req,

@@ -38,6 +38,8 @@ static uint64_t hstr(uint64_t h, const char *s)
 struct cmp {
 	struct diff *d;
 	struct dconn *conn;
+	enum id_mode idm;    /* how ids meet the bijection (diffpriv.h) */
+	struct idlog *log;   /* ID_LOG: the checks, in order */
 	const struct op *op[2]; /* the operations compared */
 	struct arena *a;     /* record mode: strings, fields */
 	bool record;
@@ -441,8 +443,24 @@ static int id_by_object(const struct cmp *c, const char *name)
 	return -1;
 }
 
-/* Consistent renaming check and binding for id fields. */
-static bool id_ok(struct dconn *cn, const char *name, const char *va, const char *vb)
+bool diff_id_commit(struct dconn *cn, const struct idcheck *k)
+{
+	uintptr_t pa = (uintptr_t)hmap_get(&cn->ids[0], k->ka);
+	uintptr_t pb = (uintptr_t)hmap_get(&cn->ids[1], k->kb);
+	if (!pa && !pb) {
+		hmap_put(&cn->ids[0], k->ka, (void *)(uintptr_t)k->hb);
+		hmap_put(&cn->ids[1], k->kb, (void *)(uintptr_t)k->ha);
+		return true;
+	}
+	return pa == (uintptr_t)k->hb && pb == (uintptr_t)k->ha;
+}
+
+/*
+ * Consistent renaming check and binding for id fields. ID_LOG appends the
+ * check to c->log and answers true (diff_id_commit() gives the answer
+ * later); ID_READ answers without binding (an unbound pair is consistent).
+ */
+static bool id_ok(struct cmp *c, const char *name, const char *va, const char *vb)
 {
 	if (sentinel(va) || sentinel(vb))
 		return !strcmp(va ? va : "", vb ? vb : "");
@@ -451,16 +469,26 @@ static bool id_ok(struct dconn *cn, const char *name, const char *va, const char
 	else if (rpc_handle(name))
 		name = "dcerpc.context_handle";
 	uint64_t cls = hstr(3, name);
-	uint64_t ha = hstr(4, va) | 1, hb = hstr(4, vb) | 1;
-	uint64_t ka = hmap_mix(cls, ha), kb = hmap_mix(cls, hb);
-	uintptr_t pa = (uintptr_t)hmap_get(&cn->ids[0], ka);
-	uintptr_t pb = (uintptr_t)hmap_get(&cn->ids[1], kb);
-	if (!pa && !pb) {
-		hmap_put(&cn->ids[0], ka, (void *)(uintptr_t)hb);
-		hmap_put(&cn->ids[1], kb, (void *)(uintptr_t)ha);
+	struct idcheck k;
+	k.ha = hstr(4, va) | 1;
+	k.hb = hstr(4, vb) | 1;
+	k.ka = hmap_mix(cls, k.ha);
+	k.kb = hmap_mix(cls, k.hb);
+	if (c->idm == ID_LOG) {
+		struct idlog *l = c->log;
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 256;
+			l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+		}
+		l->v[l->n++] = k;
 		return true;
 	}
-	return pa == (uintptr_t)hb && pb == (uintptr_t)ha;
+	if (c->idm == ID_READ) {
+		uintptr_t pa = (uintptr_t)hmap_get(&c->conn->ids[0], k.ka);
+		uintptr_t pb = (uintptr_t)hmap_get(&c->conn->ids[1], k.kb);
+		return (!pa && !pb) || (pa == (uintptr_t)k.hb && pb == (uintptr_t)k.ha);
+	}
+	return diff_id_commit(c->conn, &k);
 }
 
 static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
@@ -504,7 +532,7 @@ static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb
 		vb = vb ? vb : "";
 		if (act == MASK_ID) {
 			int obj = sentinel(va) || sentinel(vb) ? -1 : id_by_object(c, na->name);
-			if (obj == 0 || (obj < 0 && !id_ok(c->conn, na->name, va, vb)))
+			if (obj == 0 || (obj < 0 && !id_ok(c, na->name, va, vb)))
 				record(c, na, nb, "id used inconsistently");
 		} else if (act == MASK_COMPARE && !value_in_children(na) &&
 			   !value_in_children(nb) && strcmp(va, vb) != 0) {
@@ -625,8 +653,9 @@ static const char *opt_str(const char *s)
 }
 
 /* Compares entry e. Returns its status; fills det in record mode. */
-enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
-			    struct arena *a, struct ddetail *det, size_t max_fields)
+enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct arena *a,
+				struct ddetail *det, size_t max_fields, enum id_mode idm,
+				struct idlog *log)
 {
 	bool record = det != NULL;
 	struct node *req[2] = { NULL, NULL }, *rsp[2] = { NULL, NULL };
@@ -659,7 +688,7 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 		return op[0] ? DS_ONLY_A : DS_ONLY_B;
 
 	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record,
-			 .op = { op[0], op[1] } };
+			 .op = { op[0], op[1] }, .idm = idm, .log = log };
 	c.max = max_fields;
 	c.side = "operation";
 	if (!req[0] != !req[1])
@@ -686,3 +715,9 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 	return c.ndiff ? DS_CHANGED : DS_EQUAL;
 }
 
+
+enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
+			    struct arena *a, struct ddetail *det, size_t max_fields)
+{
+	return diff_cmp_entry_ids(d, e, a, det, max_fields, ID_BIND, NULL);
+}

@@ -3,6 +3,12 @@
  */
 #include "walk.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
 bool walk_detailed(const struct diff *d, const struct findings *F, size_t i,
 		   bool similar)
 {
@@ -74,4 +80,103 @@ bool walk_next_hunk(const struct diff *d, const struct findings *F, bool similar
 	*h = (struct hunk){ lo, hi, start, end, d->e[start].conn, d->e[end].conn };
 	*pos = end + 1;
 	return true;
+}
+
+/* ---- walking ahead on several threads ---- */
+
+#define AHEAD_CHUNK 256   /* entries prepared at once */
+#define AHEAD_STEP 8      /* entries a thread takes at a time */
+#define AHEAD_THREADS 2
+
+struct ahead_worker {
+	struct walk_ahead *w;
+	struct arena a;
+};
+
+struct walk_ahead {
+	struct diff *d;
+	const struct findings *F;
+	bool similar;
+	size_t lo, hi;   /* the chunk prepared */
+	size_t next;     /* the next entry to take (atomic) */
+	struct ddetail det[AHEAD_CHUNK];
+	bool detailed[AHEAD_CHUNK];
+	unsigned nt;
+	struct ahead_worker wk[AHEAD_THREADS];
+};
+
+static void ahead_run(struct ahead_worker *k)
+{
+	struct walk_ahead *w = k->w;
+
+	for (;;) {
+		size_t s = __atomic_fetch_add(&w->next, AHEAD_STEP, __ATOMIC_RELAXED);
+		if (s >= w->hi)
+			break;
+		size_t end = s + AHEAD_STEP < w->hi ? s + AHEAD_STEP : w->hi;
+		for (size_t i = s; i < end; i++) {
+			if (w->d->e[i].status == DS_FILTERED)
+				continue;
+			bool det = walk_detailed(w->d, w->F, i, w->similar);
+			w->detailed[i - w->lo] = det;
+			walk_entry(w->d, i, det, &k->a, &w->det[i - w->lo]);
+		}
+	}
+}
+
+static void *ahead_thread(void *arg)
+{
+	ahead_run(arg);
+	return NULL;
+}
+
+struct walk_ahead *walk_ahead_new(struct diff *d, const struct findings *F, bool similar)
+{
+	struct walk_ahead *w = xrealloc(NULL, sizeof(*w));
+	memset(w, 0, sizeof(*w));
+	w->d = d;
+	w->F = F;
+	w->similar = similar;
+	/* Small comparisons: one thread, no thread started. */
+	w->nt = d->n >= 4 * AHEAD_CHUNK ? AHEAD_THREADS : 1;
+	for (unsigned k = 0; k < w->nt; k++) {
+		w->wk[k].w = w;
+		arena_init(&w->wk[k].a);
+	}
+	return w;
+}
+
+/* Prepares the chunk of entry i. */
+static void ahead_fill(struct walk_ahead *w, size_t i)
+{
+	for (unsigned k = 0; k < w->nt; k++)
+		arena_reset(&w->wk[k].a);
+	w->lo = i - i % AHEAD_CHUNK;
+	w->hi = w->d->n - w->lo > AHEAD_CHUNK ? w->lo + AHEAD_CHUNK : w->d->n;
+	w->next = w->lo;
+	pthread_t th[AHEAD_THREADS];
+	bool started[AHEAD_THREADS] = { false };
+	for (unsigned k = 1; k < w->nt; k++)
+		started[k] = pthread_create(&th[k], NULL, ahead_thread, &w->wk[k]) == 0;
+	ahead_run(&w->wk[0]);
+	for (unsigned k = 1; k < w->nt; k++)
+		if (started[k])
+			pthread_join(th[k], NULL);
+}
+
+const struct ddetail *walk_ahead_get(struct walk_ahead *w, size_t i, bool *detailed)
+{
+	if (i < w->lo || i >= w->hi)
+		ahead_fill(w, i);
+	*detailed = w->detailed[i - w->lo];
+	return &w->det[i - w->lo];
+}
+
+void walk_ahead_free(struct walk_ahead *w)
+{
+	if (!w)
+		return;
+	for (unsigned k = 0; k < w->nt; k++)
+		arena_free(&w->wk[k].a);
+	free(w);
 }
