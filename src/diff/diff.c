@@ -136,8 +136,6 @@ static void add_conn(struct diff *d, int64_t ca, int64_t cb, double sim)
 	c->c[0] = ca;
 	c->c[1] = cb;
 	c->similarity = sim;
-	hmap_init(&c->ids[0]);
-	hmap_init(&c->ids[1]);
 }
 
 /* Pairs connections: order-preserving maximum total similarity. */
@@ -553,10 +551,7 @@ void diff_run(struct diff *d)
 void diff_restart(struct diff *d)
 {
 	for (size_t i = 0; i < d->nconns; i++)
-		for (int s = 0; s < 2; s++) {
-			hmap_free(&d->conns[i].ids[s]);
-			hmap_init(&d->conns[i].ids[s]);
-		}
+		diff_idmap_free(&d->conns[i].ids);
 	for (size_t i = 0; i < d->n; i++) {
 		struct dentry *e = &d->e[i];
 		e->status = e->op[0] == OP_NONE	  ? DS_ONLY_B
@@ -602,8 +597,7 @@ void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out
 void diff_free(struct diff *d)
 {
 	for (size_t i = 0; i < d->nconns; i++) {
-		hmap_free(&d->conns[i].ids[0]);
-		hmap_free(&d->conns[i].ids[1]);
+		diff_idmap_free(&d->conns[i].ids);
 	}
 	free(d->conns);
 	free(d->e);

@@ -48,6 +48,9 @@ enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct a
 				struct ddetail *det, size_t max_fields, enum id_mode idm,
 				struct idlog *log);
 
+/* Empties m (then as zeroed). */
+void diff_idmap_free(struct idmap *m);
+
 /* The check k against cn's bijection, binding both values when neither is
  * bound yet; whether it is consistent. */
 bool diff_id_commit(struct dconn *cn, const struct idcheck *k);

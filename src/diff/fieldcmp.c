@@ -443,16 +443,76 @@ static int id_by_object(const struct cmp *c, const char *name)
 	return -1;
 }
 
-bool diff_id_commit(struct dconn *cn, const struct idcheck *k)
+/* ---- the id bijection of a connection pair ---- */
+
+/* The keys of A's value (side 0) and B's (side 1) in struct idmap. */
+static uint64_t idkey(uint64_t k, int side)
 {
-	uintptr_t pa = (uintptr_t)hmap_get(&cn->ids[0], k->ka);
-	uintptr_t pb = (uintptr_t)hmap_get(&cn->ids[1], k->kb);
+	return hmap_mix(k, side ? 0xb5 : 0xa5);
+}
+
+static uint64_t idmap_get(const struct idmap *m, uint64_t key)
+{
+	if (!m->cap)
+		return 0;
+	for (uint32_t j = (uint32_t)(key * 0x9e3779b97f4a7c15ULL >> 32) & (m->cap - 1);;
+	     j = (j + 1) & (m->cap - 1)) {
+		if (m->kv[2 * j] == key)
+			return m->kv[2 * j + 1];
+		if (!m->kv[2 * j])
+			return 0;
+	}
+}
+
+static void idmap_put(struct idmap *m, uint64_t key, uint64_t val)
+{
+	if ((m->n + 1) * 4 > m->cap * 3) { /* at most 3/4 full */
+		uint32_t ncap = m->cap ? 2 * m->cap : 8;
+		uint64_t *old = m->kv;
+		uint32_t ocap = m->cap;
+		m->kv = xrealloc(NULL, 2 * (size_t)ncap * sizeof(*m->kv));
+		memset(m->kv, 0, 2 * (size_t)ncap * sizeof(*m->kv));
+		m->cap = ncap;
+		m->n = 0;
+		for (uint32_t i = 0; i < ocap; i++)
+			if (old[2 * i])
+				idmap_put(m, old[2 * i], old[2 * i + 1]);
+		free(old);
+	}
+	uint32_t j = (uint32_t)(key * 0x9e3779b97f4a7c15ULL >> 32) & (m->cap - 1);
+	while (m->kv[2 * j] && m->kv[2 * j] != key)
+		j = (j + 1) & (m->cap - 1);
+	if (!m->kv[2 * j])
+		m->n++;
+	m->kv[2 * j] = key;
+	m->kv[2 * j + 1] = val;
+}
+
+void diff_idmap_free(struct idmap *m)
+{
+	free(m->kv);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The check's answer from the bindings made; binds when neither value is
+ * bound and bind is true. */
+static bool id_check(struct idmap *m, const struct idcheck *k, bool bind)
+{
+	uint64_t ka = idkey(k->ka, 0), kb = idkey(k->kb, 1);
+	uint64_t pa = idmap_get(m, ka), pb = idmap_get(m, kb);
 	if (!pa && !pb) {
-		hmap_put(&cn->ids[0], k->ka, (void *)(uintptr_t)k->hb);
-		hmap_put(&cn->ids[1], k->kb, (void *)(uintptr_t)k->ha);
+		if (bind) {
+			idmap_put(m, ka, k->hb);
+			idmap_put(m, kb, k->ha);
+		}
 		return true;
 	}
-	return pa == (uintptr_t)k->hb && pb == (uintptr_t)k->ha;
+	return pa == k->hb && pb == k->ha;
+}
+
+bool diff_id_commit(struct dconn *cn, const struct idcheck *k)
+{
+	return id_check(&cn->ids, k, true);
 }
 
 /*
@@ -483,12 +543,7 @@ static bool id_ok(struct cmp *c, const char *name, const char *va, const char *v
 		l->v[l->n++] = k;
 		return true;
 	}
-	if (c->idm == ID_READ) {
-		uintptr_t pa = (uintptr_t)hmap_get(&c->conn->ids[0], k.ka);
-		uintptr_t pb = (uintptr_t)hmap_get(&c->conn->ids[1], k.kb);
-		return (!pa && !pb) || (pa == (uintptr_t)k.hb && pb == (uintptr_t)k.ha);
-	}
-	return diff_id_commit(c->conn, &k);
+	return id_check(&c->conn->ids, &k, c->idm == ID_BIND);
 }
 
 static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
