@@ -84,7 +84,12 @@ bool walk_next_hunk(const struct diff *d, const struct findings *F, bool similar
 
 /* ---- walking ahead on several threads ---- */
 
-#define AHEAD_CHUNK 256   /* entries prepared at once */
+/* Entries prepared at once: at most AHEAD_CHUNK, of which at most
+ * AHEAD_DETAILED detailed (their trees are kept until printed). A chunk
+ * is long enough that a thread started per chunk is worth its start on a
+ * busy machine. */
+#define AHEAD_CHUNK 2048
+#define AHEAD_DETAILED 64
 #define AHEAD_STEP 8      /* entries a thread takes at a time */
 #define AHEAD_THREADS 2
 
@@ -102,6 +107,7 @@ struct walk_ahead {
 	struct ddetail det[AHEAD_CHUNK];
 	bool detailed[AHEAD_CHUNK];
 	unsigned nt;
+	size_t chunk;    /* AHEAD_CHUNK, or small for tests */
 	struct ahead_worker wk[AHEAD_THREADS];
 };
 
@@ -137,8 +143,16 @@ struct walk_ahead *walk_ahead_new(struct diff *d, const struct findings *F, bool
 	w->d = d;
 	w->F = F;
 	w->similar = similar;
-	/* Small comparisons: one thread, no thread started. */
+	/* Small comparisons: one thread, no thread started. Tests set
+	 * SMBCMP_DIFF_THREADS (parcmp.c): from 2, two threads and small
+	 * chunks whatever the size. */
+	const char *env = getenv("SMBCMP_DIFF_THREADS");
+	w->chunk = AHEAD_CHUNK;
 	w->nt = d->n >= 4 * AHEAD_CHUNK ? AHEAD_THREADS : 1;
+	if (env && *env) {
+		w->nt = strtol(env, NULL, 10) >= 2 ? AHEAD_THREADS : 1;
+		w->chunk = 24;
+	}
 	for (unsigned k = 0; k < w->nt; k++) {
 		w->wk[k].w = w;
 		arena_init(&w->wk[k].a);
@@ -151,8 +165,15 @@ static void ahead_fill(struct walk_ahead *w, size_t i)
 {
 	for (unsigned k = 0; k < w->nt; k++)
 		arena_reset(&w->wk[k].a);
-	w->lo = i - i % AHEAD_CHUNK;
-	w->hi = w->d->n - w->lo > AHEAD_CHUNK ? w->lo + AHEAD_CHUNK : w->d->n;
+	size_t ndet = 0, hi = i;
+	while (hi < w->d->n && hi - i < w->chunk && ndet < AHEAD_DETAILED) {
+		if (w->d->e[hi].status != DS_FILTERED &&
+		    walk_detailed(w->d, w->F, hi, w->similar))
+			ndet++;
+		hi++;
+	}
+	w->lo = i;
+	w->hi = hi;
 	w->next = w->lo;
 	pthread_t th[AHEAD_THREADS];
 	bool started[AHEAD_THREADS] = { false };

@@ -48,8 +48,8 @@ const char *walk_field_value(const struct dfield *x, int side);
  * must be compared, and d unchanged while it is walked.
  * walk_ahead_get() gives entry i (not DS_FILTERED) and whether it is
  * detailed; its strings and trees live until a get of an entry outside
- * its chunk (AHEAD_CHUNK entries). Asked in increasing order, each entry
- * is prepared once.
+ * its chunk (up to 2048 entries, 64 of them detailed). Asked in
+ * increasing order, each entry is prepared once.
  */
 struct walk_ahead;
 struct walk_ahead *walk_ahead_new(struct diff *d, const struct findings *F, bool similar);
