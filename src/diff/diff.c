@@ -54,8 +54,9 @@
  *
  * 5. Passes. diff_init() builds the two operation lists on two threads.
  *    diff_align() aligns them; diff_compare() then compares the entries
- *    once each, in entry order (id bindings are made on first sight, so
- *    order matters), and keeps only their statuses; it can stop after any
+ *    once each, and keeps only their statuses: on several threads
+ *    (parcmp.c), their id checks then made in entry order (id bindings
+ *    are made on first sight, so order matters); it can stop after any
  *    entry and resume (d->ncompared), which lets the UI show the aligned
  *    entries at once and compare the rest between key presses. diff_run()
  *    is both at once. diff_restart() forgets the comparison (alignment
@@ -135,8 +136,6 @@ static void add_conn(struct diff *d, int64_t ca, int64_t cb, double sim)
 	c->c[0] = ca;
 	c->c[1] = cb;
 	c->similarity = sim;
-	hmap_init(&c->ids[0]);
-	hmap_init(&c->ids[1]);
 }
 
 /* Pairs connections: order-preserving maximum total similarity. */
@@ -524,6 +523,12 @@ size_t diff_compare(struct diff *d, size_t upto, size_t max)
 		return d->ncompared;
 	if (max && upto - d->ncompared > max)
 		upto = d->ncompared + max;
+	if (diff_compare_par(d, d->ncompared, upto)) {
+		for (size_t i = d->ncompared; i < upto; i++)
+			count_entry(d, i);
+		d->ncompared = upto;
+		return upto;
+	}
 	arena_init(&a);
 	for (size_t i = d->ncompared; i < upto; i++) {
 		struct dentry *e = &d->e[i];
@@ -546,10 +551,7 @@ void diff_run(struct diff *d)
 void diff_restart(struct diff *d)
 {
 	for (size_t i = 0; i < d->nconns; i++)
-		for (int s = 0; s < 2; s++) {
-			hmap_free(&d->conns[i].ids[s]);
-			hmap_init(&d->conns[i].ids[s]);
-		}
+		diff_idmap_free(&d->conns[i].ids);
 	for (size_t i = 0; i < d->n; i++) {
 		struct dentry *e = &d->e[i];
 		e->status = e->op[0] == OP_NONE	  ? DS_ONLY_B
@@ -571,7 +573,10 @@ void diff_detail(struct diff *d, size_t i, size_t max_fields, struct arena *a,
 		 struct ddetail *out)
 {
 	memset(out, 0, sizeof(*out));
-	diff_cmp_entry(d, &d->e[i], a, out, max_fields);
+	/* A compared entry made its bindings: reading them answers the same,
+	 * and lets several threads detail entries at once. */
+	diff_cmp_entry_ids(d, &d->e[i], a, out, max_fields,
+			   i < d->ncompared ? ID_READ : ID_BIND, NULL);
 }
 
 void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out)
@@ -592,8 +597,7 @@ void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out
 void diff_free(struct diff *d)
 {
 	for (size_t i = 0; i < d->nconns; i++) {
-		hmap_free(&d->conns[i].ids[0]);
-		hmap_free(&d->conns[i].ids[1]);
+		diff_idmap_free(&d->conns[i].ids);
 	}
 	free(d->conns);
 	free(d->e);

@@ -34,11 +34,19 @@ struct dentry {
 			     command/subcommand, 2 same kind of command */
 };
 
+/* A connection pair's id renaming, both directions in one small table
+ * (fieldcmp.c): keys of A's values to hashes of B's, and of B's to A's.
+ * A pair binds a few ids; tens of thousands of pairs keep it small. */
+struct idmap {
+	uint64_t *kv;      /* cap (key, value) pairs; key 0: empty */
+	uint32_t n, cap;
+};
+
 /* A pair of matched connections, or a connection on one side only. */
 struct dconn {
 	int64_t c[2];      /* index into opset.conns of A / B, -1 if none */
 	double similarity; /* 0..1, shared operation kinds */
-	struct hmap ids[2]; /* id renaming: A->B and B->A */
+	struct idmap ids;  /* id renaming: A->B and B->A */
 };
 
 struct dfield {
@@ -128,7 +136,9 @@ static inline bool diff_pending(const struct diff *d, size_t i)
 /* Details of entry i: at most max_fields differences listed (SIZE_MAX:
  * all), the others counted; trees, strings and arrays live in arena a.
  * Entries [0, i] must be compared (ids bind in entry order). Changes
- * nothing in d but id bindings the entry makes (none when compared). */
+ * nothing in d but id bindings the entry makes (none when compared). When
+ * entry i is compared, several threads may detail entries at once (so
+ * may they diff_summary()), while nothing else changes d. */
 void diff_detail(struct diff *d, size_t i, size_t max_fields, struct arena *a,
 		 struct ddetail *out);
 /* As diff_detail without the differences (nf 0) and without trees (req,

@@ -38,6 +38,8 @@ static uint64_t hstr(uint64_t h, const char *s)
 struct cmp {
 	struct diff *d;
 	struct dconn *conn;
+	enum id_mode idm;    /* how ids meet the bijection (diffpriv.h) */
+	struct idlog *log;   /* ID_LOG: the checks, in order */
 	const struct op *op[2]; /* the operations compared */
 	struct arena *a;     /* record mode: strings, fields */
 	bool record;
@@ -441,8 +443,84 @@ static int id_by_object(const struct cmp *c, const char *name)
 	return -1;
 }
 
-/* Consistent renaming check and binding for id fields. */
-static bool id_ok(struct dconn *cn, const char *name, const char *va, const char *vb)
+/* ---- the id bijection of a connection pair ---- */
+
+/* The keys of A's value (side 0) and B's (side 1) in struct idmap. */
+static uint64_t idkey(uint64_t k, int side)
+{
+	return hmap_mix(k, side ? 0xb5 : 0xa5);
+}
+
+static uint64_t idmap_get(const struct idmap *m, uint64_t key)
+{
+	if (!m->cap)
+		return 0;
+	for (uint32_t j = (uint32_t)(key * 0x9e3779b97f4a7c15ULL >> 32) & (m->cap - 1);;
+	     j = (j + 1) & (m->cap - 1)) {
+		if (m->kv[2 * j] == key)
+			return m->kv[2 * j + 1];
+		if (!m->kv[2 * j])
+			return 0;
+	}
+}
+
+static void idmap_put(struct idmap *m, uint64_t key, uint64_t val)
+{
+	if ((m->n + 1) * 4 > m->cap * 3) { /* at most 3/4 full */
+		uint32_t ncap = m->cap ? 2 * m->cap : 8;
+		uint64_t *old = m->kv;
+		uint32_t ocap = m->cap;
+		m->kv = xrealloc(NULL, 2 * (size_t)ncap * sizeof(*m->kv));
+		memset(m->kv, 0, 2 * (size_t)ncap * sizeof(*m->kv));
+		m->cap = ncap;
+		m->n = 0;
+		for (uint32_t i = 0; i < ocap; i++)
+			if (old[2 * i])
+				idmap_put(m, old[2 * i], old[2 * i + 1]);
+		free(old);
+	}
+	uint32_t j = (uint32_t)(key * 0x9e3779b97f4a7c15ULL >> 32) & (m->cap - 1);
+	while (m->kv[2 * j] && m->kv[2 * j] != key)
+		j = (j + 1) & (m->cap - 1);
+	if (!m->kv[2 * j])
+		m->n++;
+	m->kv[2 * j] = key;
+	m->kv[2 * j + 1] = val;
+}
+
+void diff_idmap_free(struct idmap *m)
+{
+	free(m->kv);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The check's answer from the bindings made; binds when neither value is
+ * bound and bind is true. */
+static bool id_check(struct idmap *m, const struct idcheck *k, bool bind)
+{
+	uint64_t ka = idkey(k->ka, 0), kb = idkey(k->kb, 1);
+	uint64_t pa = idmap_get(m, ka), pb = idmap_get(m, kb);
+	if (!pa && !pb) {
+		if (bind) {
+			idmap_put(m, ka, k->hb);
+			idmap_put(m, kb, k->ha);
+		}
+		return true;
+	}
+	return pa == k->hb && pb == k->ha;
+}
+
+bool diff_id_commit(struct dconn *cn, const struct idcheck *k)
+{
+	return id_check(&cn->ids, k, true);
+}
+
+/*
+ * Consistent renaming check and binding for id fields. ID_LOG appends the
+ * check to c->log and answers true (diff_id_commit() gives the answer
+ * later); ID_READ answers without binding (an unbound pair is consistent).
+ */
+static bool id_ok(struct cmp *c, const char *name, const char *va, const char *vb)
 {
 	if (sentinel(va) || sentinel(vb))
 		return !strcmp(va ? va : "", vb ? vb : "");
@@ -451,16 +529,21 @@ static bool id_ok(struct dconn *cn, const char *name, const char *va, const char
 	else if (rpc_handle(name))
 		name = "dcerpc.context_handle";
 	uint64_t cls = hstr(3, name);
-	uint64_t ha = hstr(4, va) | 1, hb = hstr(4, vb) | 1;
-	uint64_t ka = hmap_mix(cls, ha), kb = hmap_mix(cls, hb);
-	uintptr_t pa = (uintptr_t)hmap_get(&cn->ids[0], ka);
-	uintptr_t pb = (uintptr_t)hmap_get(&cn->ids[1], kb);
-	if (!pa && !pb) {
-		hmap_put(&cn->ids[0], ka, (void *)(uintptr_t)hb);
-		hmap_put(&cn->ids[1], kb, (void *)(uintptr_t)ha);
+	struct idcheck k;
+	k.ha = hstr(4, va) | 1;
+	k.hb = hstr(4, vb) | 1;
+	k.ka = hmap_mix(cls, k.ha);
+	k.kb = hmap_mix(cls, k.hb);
+	if (c->idm == ID_LOG) {
+		struct idlog *l = c->log;
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 256;
+			l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+		}
+		l->v[l->n++] = k;
 		return true;
 	}
-	return pa == (uintptr_t)hb && pb == (uintptr_t)ha;
+	return id_check(&c->conn->ids, &k, c->idm == ID_BIND);
 }
 
 static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb,
@@ -504,7 +587,7 @@ static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb
 		vb = vb ? vb : "";
 		if (act == MASK_ID) {
 			int obj = sentinel(va) || sentinel(vb) ? -1 : id_by_object(c, na->name);
-			if (obj == 0 || (obj < 0 && !id_ok(c->conn, na->name, va, vb)))
+			if (obj == 0 || (obj < 0 && !id_ok(c, na->name, va, vb)))
 				record(c, na, nb, "id used inconsistently");
 		} else if (act == MASK_COMPARE && !value_in_children(na) &&
 			   !value_in_children(nb) && strcmp(va, vb) != 0) {
@@ -625,8 +708,9 @@ static const char *opt_str(const char *s)
 }
 
 /* Compares entry e. Returns its status; fills det in record mode. */
-enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
-			    struct arena *a, struct ddetail *det, size_t max_fields)
+enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct arena *a,
+				struct ddetail *det, size_t max_fields, enum id_mode idm,
+				struct idlog *log)
 {
 	bool record = det != NULL;
 	struct node *req[2] = { NULL, NULL }, *rsp[2] = { NULL, NULL };
@@ -659,7 +743,7 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 		return op[0] ? DS_ONLY_A : DS_ONLY_B;
 
 	struct cmp c = { .d = d, .conn = &d->conns[e->conn], .a = a, .record = record,
-			 .op = { op[0], op[1] } };
+			 .op = { op[0], op[1] }, .idm = idm, .log = log };
 	c.max = max_fields;
 	c.side = "operation";
 	if (!req[0] != !req[1])
@@ -686,3 +770,9 @@ enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
 	return c.ndiff ? DS_CHANGED : DS_EQUAL;
 }
 
+
+enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
+			    struct arena *a, struct ddetail *det, size_t max_fields)
+{
+	return diff_cmp_entry_ids(d, e, a, det, max_fields, ID_BIND, NULL);
+}

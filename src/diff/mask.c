@@ -303,21 +303,49 @@ enum mask_action masks_name(const struct masks *m, const char *name)
 	return MASK_COMPARE;
 }
 
-/* masks_name() through m->names. */
+/*
+ * masks_name() through m->names. Several threads may ask at once
+ * (parcmp.c): the one that takes names_busy uses the cache; another asks
+ * masks_name() meanwhile, which only reads the rules.
+ */
 static enum mask_action name_action(struct masks *m, const char *name)
 {
+	if (__atomic_test_and_set(&m->names_busy, __ATOMIC_ACQUIRE))
+		return masks_name(m, name);
 	size_t len = strlen(name);
 	uint64_t key = hmap_mix(hmap_bytes(0, name, len), len);
 	struct mask_name *e = hmap_get(&m->names, key);
-	if (e && !strcmp(e->name, name))
-		return (enum mask_action)e->action;
-	enum mask_action a = masks_name(m, name);
-	if (!e && m->names.count < NAMES_MAX && (e = malloc(sizeof(*e) + len + 1))) {
-		e->action = (uint8_t)a;
-		memcpy(e->name, name, len + 1);
-		hmap_put(&m->names, key, e);
+	enum mask_action a;
+	if (e && !strcmp(e->name, name)) {
+		a = (enum mask_action)e->action;
+	} else {
+		a = masks_name(m, name);
+		if (!e && m->names.count < NAMES_MAX && (e = malloc(sizeof(*e) + len + 1))) {
+			e->action = (uint8_t)a;
+			memcpy(e->name, name, len + 1);
+			hmap_put(&m->names, key, e);
+		}
 	}
+	__atomic_clear(&m->names_busy, __ATOMIC_RELEASE);
 	return a;
+}
+
+/* The cache per field id, made on first use; safe from several threads
+ * (the one whose cache is installed first wins), as are its bytes, each
+ * written with the one value masks_name() gives. */
+static uint8_t *field_cache(struct masks *m)
+{
+	uint8_t *c = __atomic_load_n(&m->cache, __ATOMIC_ACQUIRE);
+	if (c)
+		return c;
+	uint8_t *mine = calloc(F_COUNT, 1), *none = NULL;
+	if (!mine)
+		return NULL;
+	if (__atomic_compare_exchange_n(&m->cache, &none, mine, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return mine;
+	free(mine);
+	return none;
 }
 
 enum mask_action masks_node(struct masks *m, const struct node *n)
@@ -326,15 +354,13 @@ enum mask_action masks_node(struct masks *m, const struct node *n)
 		return MASK_COMPARE;
 	if (n->field == F_INVALID || n->field >= F_COUNT)
 		return name_action(m, n->name);
-	if (!m->cache) {
-		m->cache = calloc(F_COUNT, 1);
-		if (!m->cache)
-			return masks_name(m, n->name);
-	}
-	uint8_t c = m->cache[n->field];
+	uint8_t *cache = field_cache(m);
+	if (!cache)
+		return masks_name(m, n->name);
+	uint8_t c = __atomic_load_n(&cache[n->field], __ATOMIC_RELAXED);
 	if (!c) {
 		c = (uint8_t)(masks_name(m, n->name) + 1);
-		m->cache[n->field] = c;
+		__atomic_store_n(&cache[n->field], c, __ATOMIC_RELAXED);
 	}
 	return (enum mask_action)(c - 1);
 }

@@ -46,6 +46,7 @@ struct masks {
 	uint8_t *cache;  /* per field id: 0 unknown, else action + 1 */
 	struct hmap names; /* names without a field id (DCE/RPC): hash of
 			      the name -> struct mask_name (malloc) */
+	bool names_busy;   /* a thread is using names (mask.c) */
 	char *config_path; /* config file read, or NULL */
 };
 
@@ -73,7 +74,8 @@ const char *config_file_name(const char *path, char *buf, size_t n);
 /* Action for a field name. */
 enum mask_action masks_name(const struct masks *m, const char *name);
 /* Action for a node (cached per field id, or per name for names outside
- * the field registry). Nameless nodes: compare. */
+ * the field registry). Nameless nodes: compare. Safe from several threads
+ * at once, while no rule is added. */
 enum mask_action masks_node(struct masks *m, const struct node *n);
 const char *mask_action_name(enum mask_action a);
 const char *mask_source_name(enum mask_source s);

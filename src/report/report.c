@@ -126,10 +126,8 @@ static void json_fields(struct jw *w, const struct ddetail *det)
 void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 {
 	struct jw w;
-	struct arena a;
 	const struct fcounts *c = &ro->F->counts;
 
-	arena_init(&a);
 	jw_init(&w, f, false);
 	jw_obj(&w);
 	jw_kuint(&w, "schema_version", REPORT_SCHEMA_VERSION);
@@ -190,30 +188,29 @@ void report_json(struct diff *d, const struct report_opts *ro, FILE *f)
 	jw_arr_end(&w);
 	jw_key(&w, "operations");
 	jw_arr(&w);
+	struct walk_ahead *wa = walk_ahead_new(d, ro->F, ro->all_fields);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct dentry *e = &d->e[i];
 		if (e->status == DS_FILTERED)
 			continue;
-		struct ddetail det;
-		bool detail = walk_detailed(d, ro->F, i, ro->all_fields);
-		walk_entry(d, i, detail, &a, &det);
+		bool detail;
+		const struct ddetail *det = walk_ahead_get(wa, i, &detail);
 		jw_obj(&w);
 		jw_kuint(&w, "index", i);
 		jw_kuint(&w, "connection", e->conn);
 		jw_kstr(&w, "status", fstatus_name(ro->F->status[i]));
 		jw_key(&w, "a");
-		json_op(&w, d, 0, e->op[0], &det);
+		json_op(&w, d, 0, e->op[0], det);
 		jw_key(&w, "b");
-		json_op(&w, d, 1, e->op[1], &det);
+		json_op(&w, d, 1, e->op[1], det);
 		if (detail)
-			json_fields(&w, &det);
+			json_fields(&w, det);
 		jw_obj_end(&w);
-		arena_reset(&a);
 	}
+	walk_ahead_free(wa);
 	jw_arr_end(&w);
 	jw_obj_end(&w);
 	jw_line(&w);
-	arena_free(&a);
 }
 
 /* ---- text ---- */

@@ -41,6 +41,22 @@ bool walk_frames(const struct diff *d, int side, uint32_t opi, uint32_t fr[2]);
 const char *walk_field_value(const struct dfield *x, int side);
 
 /*
+ * The entries of a comparison in order, as walk_entry() gives them with
+ * walk_detailed(d, F, i, similar), prepared ahead a chunk at a time on two
+ * threads (diff_detail and diff_summary of compared entries may run on
+ * several at once): for a writer of every entry (JSON). Every entry of d
+ * must be compared, and d unchanged while it is walked.
+ * walk_ahead_get() gives entry i (not DS_FILTERED) and whether it is
+ * detailed; its strings and trees live until a get of an entry outside
+ * its chunk (up to 2048 entries, 64 of them detailed). Asked in
+ * increasing order, each entry is prepared once.
+ */
+struct walk_ahead;
+struct walk_ahead *walk_ahead_new(struct diff *d, const struct findings *F, bool similar);
+const struct ddetail *walk_ahead_get(struct walk_ahead *w, size_t i, bool *detailed);
+void walk_ahead_free(struct walk_ahead *w);
+
+/*
  * A hunk: the entries [lo, hi) printed together, the visible changes from
  * start to end with up to context listed (not filtered) entries of their
  * connection before and after. Its changes may belong to several
