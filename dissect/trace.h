@@ -109,14 +109,14 @@ struct trace {
 	uint32_t total_frames;
 
 	struct frame_pk *frames;
-	size_t nframes, capframes;
+	size_t nframes, capframes, frames_ready; /* ready: bytes prefaulted */
 	uint32_t *fbase;          /* first PDU of frame record k * FBLOCK */
 	size_t capfbase;
 	int64_t sec_base;         /* the first frame's seconds */
 	struct hmap far_secs;     /* frame index -> time (DSEC_FAR), stream
 				     (FSTREAM_FAR), PDU count (FCNT_FAR): trace.c */
 	struct pdu_pk *pdus;
-	size_t npdus, cappdus;
+	size_t npdus, cappdus, pdus_ready;
 	struct hmap own_streams;  /* PDU index -> stream + 1 (PK_OWN_STREAM), wire_len
 				     + 1 (PK_WIRE_LEN), src (PK_SRC_FAR): trace.c */
 	struct stream_rec *streams;
