@@ -202,6 +202,8 @@ size_t trace_npdus(const struct trace *t);
 /* PDU i (decoded from the packed index: a copy; data points into the
  * trace's arena, or is NULL with PDU_FILE). */
 struct pdu trace_pdu(const struct trace *t, size_t i);
+/* trace_pdu(t, i).len without decoding the rest. */
+uint32_t trace_pdu_len(const struct trace *t, size_t i);
 /* The len bytes of PDU i: p->data when kept in memory, else read from the
  * capture file into arena a (bytes the file no longer has read as zeros).
  * Safe to call from several threads on one trace. */

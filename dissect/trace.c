@@ -753,6 +753,11 @@ static struct pdu pdu_decode(const struct trace *t, size_t i, size_t fi)
 	};
 }
 
+uint32_t trace_pdu_len(const struct trace *t, size_t i)
+{
+	return t->pdus[i].len;
+}
+
 struct pdu trace_pdu(const struct trace *t, size_t i)
 {
 	return pdu_decode(t, i, pdu_frame(t, i));

@@ -92,7 +92,7 @@ static size_t chunk_end(const struct trace *t, size_t lo)
 	while (i < n && i - lo < CHUNK && bytes < CHUNK_BYTES) {
 		const struct frame_rec fr_rec = trace_frame(t, i++), *fr = &fr_rec;
 		for (uint32_t k = 0; k < fr->npdus; k++)
-			bytes += trace_pdu(t, fr->first_pdu + k).len;
+			bytes += trace_pdu_len(t, fr->first_pdu + k);
 	}
 	return i;
 }
