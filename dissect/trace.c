@@ -36,7 +36,7 @@ static void *grow(void *arr, size_t *cap, size_t need, size_t elem, bool zero)
 	return p;
 }
 
-#define PREFAULT (256u * 1024)
+#define PREFAULT (64u * 1024)
 
 /*
  * Makes the pages of arr (cap_bytes long) resident up to byte need, a
