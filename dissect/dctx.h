@@ -15,6 +15,7 @@ struct dctx {
 	struct tctx t;
 	struct trace *trace;
 	const struct pdu *pdu;
+	uint32_t pdu_index;    /* pdu's index in the trace */
 	const struct frame_rec *frame;
 	const char *summary;   /* arena string, "" when empty */
 	int sum_items;         /* items appended to summary */

@@ -12,9 +12,9 @@
  * index records where they lie in the file (one offset for a PDU inside one
  * frame, a list of pieces for a reassembled one) and trace_dissect_frame()
  * and trace_pdu_bytes() read them back with pread(). The memory of an open
- * trace is then the index alone (about 130 bytes per SMB frame with the
- * request/response pairing state), whatever the size of the READ/WRITE
- * payloads. Captures read from a pipe ("-") or
+ * trace is then the index alone (about 45 bytes per SMB message with the
+ * request/response pairing state, trace.h), whatever the size of the
+ * READ/WRITE payloads. Captures read from a pipe ("-") or
  * built frame by frame (trace_new/trace_add_frame) keep their bytes in the
  * trace's arena.
  */
@@ -202,6 +202,8 @@ size_t trace_npdus(const struct trace *t);
 /* PDU i (decoded from the packed index: a copy; data points into the
  * trace's arena, or is NULL with PDU_FILE). */
 struct pdu trace_pdu(const struct trace *t, size_t i);
+/* trace_pdu(t, i).len without decoding the rest. */
+uint32_t trace_pdu_len(const struct trace *t, size_t i);
 /* The len bytes of PDU i: p->data when kept in memory, else read from the
  * capture file into arena a (bytes the file no longer has read as zeros).
  * Safe to call from several threads on one trace. */

@@ -328,10 +328,8 @@ void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		}
 		h.end = member_end(c, &h);
 		smb2->size = (uint32_t)(h.end - start);
-		h.req = smb2_reqs_get(&d->trace->smb2_reqs,
-				      smb2_req_key(d->pdu->stream, h.msg_id));
-		if (h.req && h.req->cmd != h.cmd)
-			h.req = NULL;
+		struct smb2_req pair;
+		h.req = smb2_pair(d, &h, &pair);
 		struct cur m2 = cur_sub(c, start, h.end - start);
 		add_header(d, smb2, &m2, &h);
 		summarize(d, &h);
@@ -350,43 +348,190 @@ void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
 	}
 }
 
+/*
+ * Pairing. A request and its response that are each the one SMB2 message
+ * of their PDU (almost all) point at each other's PDU (trace_pdu_pair), and an
+ * interim response at its request: the dissection finds the other frame
+ * there and runs the request's index hook again on its bytes for the facts
+ * a response shows (smb2_pair). A request superseded by another of the
+ * same message id and command before its answer points at the newer
+ * request. When either message is in a compound, an encrypted or a
+ * compressed PDU, its PDU gets PK_SMB2_SIDE and the request's record (with
+ * its facts) goes to t->smb2_side by smb2_req_key(), where the dissection
+ * of such PDUs looks (the last record of a key wins).
+ */
+
+/* Takes q out of the unanswered requests, its record to the side table if
+ * its pair is kept there. */
+static void retire(struct trace *t, struct smb2_live *q)
+{
+	if (q->side) {
+		struct smb2_req *v = arena_alloc(&t->a, sizeof(*v));
+		*v = q->r;
+		hmap_put(&t->smb2_side, q->key, v);
+	}
+	smb2_reqs_answered(&t->smb2_reqs, q->key);
+}
+
+static void side_one(void *ctx, struct smb2_live *q)
+{
+	struct trace *t = ctx;
+
+	if (q->side) {
+		struct smb2_req *v = arena_alloc(&t->a, sizeof(*v));
+		*v = q->r;
+		hmap_put(&t->smb2_side, q->key, v);
+	}
+}
+
+void smb2_index_finish(struct trace *t)
+{
+	smb2_reqs_each(&t->smb2_reqs, side_one, t);
+	smb2_reqs_free(&t->smb2_reqs);
+}
+
+/* The pair of a request and a response goes to the side table: both PDUs
+ * are marked, the record is kept when the request is taken out. */
+static void to_side(struct trace *t, struct smb2_live *rq, uint32_t cur)
+{
+	rq->side = true;
+	t->pdus[cur].flags |= PK_SMB2_SIDE;
+	t->pdus[rq->req_pdu].flags |= PK_SMB2_SIDE;
+}
+
+/* Message h (of the PDU being indexed, index cur; plain: its one message,
+ * as in the file) against the unanswered requests. Returns the request
+ * answered by h, to take out after its index hook, or NULL. */
+static struct smb2_live *pair_msg(struct trace *t, const struct pdu *p,
+				  struct smb2_hdr *h, uint32_t cur, bool plain)
+{
+	uint64_t key = smb2_req_key(p->stream, h->msg_id);
+	struct smb2_live *rq = smb2_reqs_live(&t->smb2_reqs, key);
+
+	if (!h->response && h->cmd != SMB2_CANCEL) {
+		if (rq && rq->r.cmd != h->cmd) {
+			retire(t, rq);
+			rq = NULL;
+		}
+		if (!rq) {
+			rq = smb2_reqs_new(&t->smb2_reqs, key);
+		} else if (rq->req_pdu != cur && !(t->pdus[rq->req_pdu].flags & PK_SMB2_SIDE)) {
+			trace_set_pair(t, rq->req_pdu, cur + 1); /* superseded: see the newer */
+		}
+		rq->r.cmd = h->cmd;
+		rq->r.req_frame = p->frame;
+		rq->req_pdu = cur;
+		if (!plain)
+			to_side(t, rq, cur);
+		h->req = &rq->r;
+		return NULL;
+	}
+	if (!h->response || !rq || rq->r.cmd != h->cmd)
+		return NULL;
+	bool interim = h->async && h->status == STATUS_PENDING;
+	if (plain && !rq->side) {
+		trace_set_pair(t, cur, rq->req_pdu + 1);
+		if (!interim)
+			trace_set_pair(t, rq->req_pdu, cur + 1);
+	} else {
+		to_side(t, rq, cur);
+	}
+	if (interim)
+		return NULL; /* it does not answer: the final response will */
+	if (!rq->r.rsp_frame)
+		rq->r.rsp_frame = p->frame;
+	h->req = &rq->r;
+	return rq;
+}
+
 /* Index pass over the messages of c (plaintext SMB2, possibly a compound):
  * pair requests and responses by (stream, message id), feed the key state. */
 static void index_msgs(struct trace *t, const struct pdu *p, struct cur c)
 {
+	uint32_t cur = (uint32_t)(t->npdus - 1); /* the PDU being indexed */
+	bool raw = t->npdus && p->data == t->indexing; /* c is its bytes */
+
 	for (int i = 0; i < SMB2_MAX_CHAIN; i++) {
 		struct smb2_hdr h;
 		size_t start = c.off;
 		if (!parse_hdr(&c, &h))
 			return;
 		h.end = member_end(&c, &h);
+		h.fa = &t->a;
 		if (t->opts.keys)
 			ks_smb2_message(t, p->stream, &c, &h);
-		uint64_t key = smb2_req_key(p->stream, h.msg_id);
-		struct smb2_req *rq = smb2_reqs_live(&t->smb2_reqs, key);
-		if (!h.response && h.cmd != SMB2_CANCEL) {
-			if (!rq || rq->cmd != h.cmd || rq->rsp_frame)
-				rq = smb2_reqs_new(&t->smb2_reqs, key);
-			rq->cmd = h.cmd;
-			rq->req_frame = p->frame;
-			h.req = rq;
-		} else if (h.response && rq && rq->cmd == h.cmd &&
-			   !(h.async && h.status == STATUS_PENDING)) {
-			if (!rq->rsp_frame) {
-				rq->rsp_frame = p->frame;
-			}
-			h.req = rq;
-			smb2_reqs_answered(&t->smb2_reqs, key);
-		}
+		struct smb2_live *done = NULL;
+		if (t->npdus)
+			done = pair_msg(t, p, &h, cur, raw && i == 0 && !h.next);
 		if (h.cmd < SMB2_NCMDS && smb2_cmds[h.cmd].index && h.req) {
 			struct cur m2 = cur_sub(&c, start, h.end - start);
 			cur_skip(&m2, 64);
 			smb2_cmds[h.cmd].index(t, &m2, &h);
 		}
+		if (done)
+			retire(t, done);
 		if (!h.next || h.next < 64 || h.next > c.end - start)
 			return;
 		c.off = start + h.next;
 	}
+}
+
+/* The facts of request PDU j's message (msg_id, cmd of h) into out: its
+ * index hook run again on its bytes, in d's arena. */
+static void redo_facts(struct dctx *d, size_t j, const struct smb2_hdr *h,
+		       struct smb2_req *out)
+{
+	struct trace *t = d->trace;
+	const uint8_t *b = trace_pdu_bytes(t, d->t.a, j);
+	struct cur c = cur_make(b, t->pdus[j].len, 0);
+	struct smb2_hdr rh;
+
+	cur_skip(&c, 4);
+	if (!parse_hdr(&c, &rh) || rh.msg_id != h->msg_id || rh.cmd != h->cmd || rh.response)
+		return;
+	rh.end = member_end(&c, &rh);
+	rh.req = out;
+	rh.fa = d->t.a;
+	struct cur m2 = cur_sub(&c, rh.off, rh.end - rh.off);
+	cur_skip(&m2, 64);
+	smb2_cmds[rh.cmd].index(t, &m2, &rh);
+}
+
+struct smb2_req *smb2_pair(struct dctx *d, const struct smb2_hdr *h, struct smb2_req *out)
+{
+	struct trace *t = d->trace;
+	size_t i = d->pdu_index;
+
+	if (i >= t->npdus)
+		return NULL;
+	if (t->pdus[i].flags & PK_SMB2_SIDE) {
+		struct smb2_req *rq = hmap_get(&t->smb2_side,
+					       smb2_req_key(d->pdu->stream, h->msg_id));
+		return rq && rq->cmd == h->cmd ? rq : NULL;
+	}
+	/* A superseded request's pair is the newer request (same direction). */
+	uint32_t j = trace_pdu_pair(t, i), dir = t->pdus[i].flags & PK_TO_SERVER;
+	for (int hop = 0; j && (t->pdus[j - 1].flags & PK_TO_SERVER) == dir; hop++)
+		j = !h->response && hop < 16 ? trace_pdu_pair(t, j - 1) : 0;
+	if (!j)
+		return NULL;
+	j--;
+	memset(out, 0, sizeof(*out));
+	out->cmd = h->cmd;
+	if (d->t.dry) {
+		/* a summary: the frame numbers only go into the tree */
+	} else if (!h->response) {
+		out->req_frame = d->frame ? d->frame->num : 0;
+		out->rsp_frame = trace_pdu_frame_num(t, j);
+		return out;
+	} else {
+		out->req_frame = trace_pdu_frame_num(t, j);
+		uint32_t k = trace_pdu_pair(t, j);
+		out->rsp_frame = k ? trace_pdu_frame_num(t, k - 1) : 0;
+	}
+	if (h->response && h->cmd < SMB2_NCMDS && smb2_cmds[h->cmd].index)
+		redo_facts(d, j, h, out);
+	return out;
 }
 
 /* Index pass of one PDU; transform messages are decrypted here (with keys)
@@ -399,6 +544,8 @@ void smb2_index(struct trace *t, const struct pdu *p)
 	const uint8_t *m = cur_peek(&c, 4);
 	if (!m)
 		return;
+	if ((m[0] == 0xfd || m[0] == 0xfc) && t->npdus)
+		t->pdus[t->npdus - 1].flags |= PK_SMB2_SIDE;
 	if (m[0] == 0xfd) {
 		struct trace_crypt *cs = &t->crypt;
 		struct cur sc = cur_make(m, cur_left(&c), 0);

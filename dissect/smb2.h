@@ -26,14 +26,26 @@ enum smb2_cmd {
 #define SMB2_FLAGS_RELATED 0x00000004u
 #define SMB2_FLAGS_SIGNED 0x00000008u
 
-/* Request facts kept per trace, found again by the response. */
-struct smb2_req { /* 24 bytes: one per request in the index */
+/* Request facts, found again by the response: while indexing in the
+ * request's live record, when dissecting rebuilt from the request's bytes
+ * (smb2_pair(); a copy in t->smb2_side for messages of compound,
+ * encrypted or compressed PDUs). */
+struct smb2_req {
 	uint32_t req_frame, rsp_frame; /* their times: trace_frame_by_num() */
 	uint16_t cmd;
 	/* Filled by command index hooks (smb2_cmds[].index): */
 	uint8_t info_type, info_class;
 	uint32_t ioctl_code;
 	const char *filename;  /* CREATE name; names for file ids */
+};
+
+/* An unanswered request while indexing (smb2_reqs.c). */
+struct smb2_live {
+	struct smb2_req r;
+	uint64_t key;          /* smb2_req_key() */
+	uint32_t req_pdu;      /* the request's PDU index */
+	uint32_t next_free;    /* pool's free list: record index + 1 */
+	bool side;             /* the pair is recorded in the side table */
 };
 
 /* Parsed fixed header of one SMB2 message. */
@@ -51,6 +63,9 @@ struct smb2_hdr {
 	uint64_t sesid;
 	bool response, async;
 	struct smb2_req *req;  /* paired request, or NULL */
+	struct arena *fa;      /* index hooks: the arena for the facts they
+				  keep in req (t->a in the index pass, the
+				  dissection's when smb2_pair() rebuilds them) */
 };
 
 /*
@@ -77,18 +92,23 @@ extern const struct smb2_cmd_desc smb2_cmds[SMB2_NCMDS];
 
 /* Message key for the request table. */
 uint64_t smb2_req_key(uint32_t stream, uint64_t msg_id);
-/* The request table (t->smb2_reqs, smb2_reqs.c). While indexing: the
- * unanswered request with this key or NULL (live), a new zeroed record
- * that replaces it (new; the pointer holds until the next new), the
- * request answered (taken out of the unanswered ones). After finish (the
- * index done): get gives the last request recorded with the key. */
-struct smb2_req *smb2_reqs_live(struct smb2_reqs *r, uint64_t key);
-struct smb2_req *smb2_reqs_new(struct smb2_reqs *r, uint64_t key);
+/* The unanswered requests while indexing (t->smb2_reqs, smb2_reqs.c): the
+ * one with this key or NULL (live), a new zeroed record that replaces it
+ * (new; pointers hold until the next new), the request answered (taken
+ * out: its record is reused by a later new), each one still unanswered. */
+struct smb2_live *smb2_reqs_live(struct smb2_reqs *r, uint64_t key);
+struct smb2_live *smb2_reqs_new(struct smb2_reqs *r, uint64_t key);
 void smb2_reqs_answered(struct smb2_reqs *r, uint64_t key);
-void smb2_reqs_finish(struct smb2_reqs *r);
-struct smb2_req *smb2_reqs_get(const struct smb2_reqs *r, uint64_t key);
+void smb2_reqs_each(struct smb2_reqs *r, void (*fn)(void *ctx, struct smb2_live *q),
+		    void *ctx);
 size_t smb2_reqs_mem(const struct smb2_reqs *r);
 void smb2_reqs_free(struct smb2_reqs *r);
+/* The request paired with message h of the PDU d dissects, or NULL: a
+ * record of the side table, or out filled (facts in d's arena). */
+struct smb2_req *smb2_pair(struct dctx *d, const struct smb2_hdr *h, struct smb2_req *out);
+/* Ends the index pass: the unanswered requests of the side table are
+ * recorded there, the table freed (smb2.c). */
+void smb2_index_finish(struct trace *t);
 
 /* ---- Body dissectors of the command families (smb2_<family>.c) ---- */
 
@@ -204,7 +224,8 @@ void smb2_payload(struct dctx *d, struct node *parent, struct cur *c, size_t n);
  * responses; keyed by (SessionId, FileId), kept in the smb2_msgs map. Each
  * key holds its opens in the order they were remembered (a FileId value
  * is reused by later opens); while their frames do not decrease, a lookup
- * is a binary search, else a scan from the newest. */
+ * is a binary search, else a scan from the newest. A key opened once
+ * holds its struct smb2_fid_open alone (smb2_common.c). */
 struct smb2_fid_open {
 	const char *name;
 	uint32_t open_frame;

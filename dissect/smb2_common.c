@@ -96,14 +96,33 @@ uint64_t smb2_fid_key(uint64_t sesid, const uint8_t fid[16])
 	return hmap_mix(hmap_mix(hmap_mix(0x46494431, sesid), lo), hi);
 }
 
+/* A key's map value: one open (the most keys: a FileId opened once) is a
+ * struct smb2_fid_open with the low bit set, more a struct smb2_fid_name
+ * (arena blocks are 8-byte aligned). */
+#define FID_ONE 1u
+
 void smb2_fid_remember(struct trace *t, uint64_t sesid, const uint8_t fid[16],
 		       const char *name, uint32_t frame)
 {
 	uint64_t key = smb2_fid_key(sesid, fid);
-	struct smb2_fid_name *e = hmap_get(&t->smb2_msgs, key);
+	uintptr_t v0 = (uintptr_t)hmap_get(&t->smb2_msgs, key);
 
-	if (!e) {
+	if (!v0) {
+		struct smb2_fid_open *o = arena_alloc(&t->a, sizeof(*o));
+		*o = (struct smb2_fid_open){ .name = name, .open_frame = frame };
+		hmap_put(&t->smb2_msgs, key, (void *)((uintptr_t)o | FID_ONE));
+		return;
+	}
+	struct smb2_fid_name *e = (struct smb2_fid_name *)v0;
+	if (v0 & FID_ONE) { /* a second open: the list form */
+		const struct smb2_fid_open *o = (const struct smb2_fid_open *)(v0 & ~(uintptr_t)FID_ONE);
+		if (o->open_frame == frame)
+			return;
 		e = arena_zalloc(&t->a, sizeof(*e));
+		e->v = arena_alloc(&t->a, 2 * sizeof(*e->v));
+		e->v[0] = *o;
+		e->n = 1;
+		e->cap = 2;
 		e->sorted = true;
 		hmap_put(&t->smb2_msgs, key, e);
 	}
@@ -125,8 +144,13 @@ void smb2_fid_remember(struct trace *t, uint64_t sesid, const uint8_t fid[16],
 const char *smb2_fid_lookup(const struct trace *t, uint64_t sesid,
 			    const uint8_t fid[16], uint32_t frame)
 {
-	const struct smb2_fid_name *e = hmap_get(&t->smb2_msgs, smb2_fid_key(sesid, fid));
+	uintptr_t v0 = (uintptr_t)hmap_get(&t->smb2_msgs, smb2_fid_key(sesid, fid));
 
+	if (v0 & FID_ONE) {
+		const struct smb2_fid_open *o = (const struct smb2_fid_open *)(v0 & ~(uintptr_t)FID_ONE);
+		return o->open_frame <= frame ? o->name : NULL;
+	}
+	const struct smb2_fid_name *e = (const struct smb2_fid_name *)v0;
 	/* The newest open (last remembered) at or before frame. */
 	if (!e || !e->n)
 		return NULL;

@@ -492,7 +492,9 @@ void smb2_create_index(struct trace *t, struct cur *c, const struct smb2_hdr *h)
 		struct cur s = cur_sub(c, h->off + off, len);
 		size_t n = cur_left(&s);
 		const uint8_t *p = cur_take(&s, n);
-		rq->filename = p && n ? str_utf16le(&t->a, p, n) : "";
+		rq->filename = !p || !n ? ""
+			       : h->fa == &t->a ? trace_intern_utf16(t, p, n)
+						: str_utf16le(h->fa, p, n);
 		return;
 	}
 	if (h->status != 0 || !rq->filename || !rq->rsp_frame)

@@ -128,7 +128,8 @@ void smb2_find_index(struct trace *t, struct cur *c, const struct smb2_hdr *h)
 	h->req->filename = NULL;
 	struct cur s = cur_sub(c, base + off, len);
 	if (len && !s.err && off)
-		h->req->filename = str_utf16le(&t->a, cur_peek(&s, len), len);
+		h->req->filename = h->fa == &t->a ? trace_intern_utf16(t, cur_peek(&s, len), len)
+						  : str_utf16le(h->fa, cur_peek(&s, len), len);
 }
 
 static const char *level_name(struct tctx *t, uint8_t level)

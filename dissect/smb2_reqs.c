@@ -1,13 +1,16 @@
 /*
- * smb2_reqs.c - the SMB2 request table of a trace; see smb2.h.
+ * smb2_reqs.c - the SMB2 requests of a trace not yet answered, while it is
+ * indexed; see smb2.h.
  *
- * One record per request, appended in capture order (recs, with its key in
- * keys). While indexing, an open-addressing table of record indices holds
- * only the requests not yet answered: a response takes its request out, so
- * the table is sized to what is outstanding, not to the trace. When the
- * index is finished, one table over all records (the last one per key, as
- * a map replaced on insertion would keep) answers the dissections. Slots
- * hold a record index + 1 (0: empty), 4 bytes each, keys compared in keys.
+ * The index keeps no table of all requests: a request and its response in
+ * PDUs of one SMB2 message each point at each other's PDU (trace.c's pair
+ * array), and the dissection reads what it needs again from the request's
+ * bytes. Only while indexing, this table holds the requests not yet
+ * answered, keyed by smb2_req_key(): records in a pool (a free list reuses
+ * the answered ones) and an open-addressing table of record indices + 1
+ * (0: empty), 4 bytes a slot, keys compared in the records. A response
+ * takes its request out, so the table is sized to what is outstanding, not
+ * to the trace.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +38,7 @@ static size_t probe(const struct smb2_reqs *r, uint64_t key)
 {
 	size_t j = slot_of(key, r->scap);
 
-	while (r->slots[j] && r->keys[r->slots[j] - 1] != key)
+	while (r->slots[j] && r->recs[r->slots[j] - 1].key != key)
 		j = (j + 1) & (r->scap - 1);
 	return j;
 }
@@ -54,44 +57,54 @@ static void put(struct smb2_reqs *r, uint32_t i)
 		r->scap = ncap;
 		for (size_t k = 0; k < ocap; k++)
 			if (old[k])
-				r->slots[probe(r, r->keys[old[k] - 1])] = old[k];
+				r->slots[probe(r, r->recs[old[k] - 1].key)] = old[k];
 		free(old);
 	}
-	size_t j = probe(r, r->keys[i]);
+	size_t j = probe(r, r->recs[i].key);
 	if (!r->slots[j])
 		r->sused++;
+	else /* the replaced record goes back to the pool */
+		r->recs[r->slots[j] - 1].next_free = r->free, r->free = r->slots[j];
 	r->slots[j] = i + 1;
 }
 
-struct smb2_req *smb2_reqs_live(struct smb2_reqs *r, uint64_t key)
+struct smb2_live *smb2_reqs_live(struct smb2_reqs *r, uint64_t key)
 {
-	if (!r->scap || r->final)
+	if (!r->scap)
 		return NULL;
 	uint32_t s = r->slots[probe(r, key)];
 	return s ? &r->recs[s - 1] : NULL;
 }
 
-struct smb2_req *smb2_reqs_new(struct smb2_reqs *r, uint64_t key)
+struct smb2_live *smb2_reqs_new(struct smb2_reqs *r, uint64_t key)
 {
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 256;
-		r->recs = xrealloc(r->recs, r->cap * sizeof(*r->recs));
-		r->keys = xrealloc(r->keys, r->cap * sizeof(*r->keys));
+	uint32_t i;
+
+	if (r->free) {
+		i = r->free - 1;
+		r->free = r->recs[i].next_free;
+	} else {
+		if (r->n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 64;
+			r->recs = xrealloc(r->recs, r->cap * sizeof(*r->recs));
+		}
+		i = (uint32_t)r->n++;
 	}
-	uint32_t i = (uint32_t)r->n++;
 	memset(&r->recs[i], 0, sizeof(r->recs[i]));
-	r->keys[i] = key;
+	r->recs[i].key = key;
 	put(r, i);
 	return &r->recs[i];
 }
 
 void smb2_reqs_answered(struct smb2_reqs *r, uint64_t key)
 {
-	if (!r->scap || r->final)
+	if (!r->scap)
 		return;
 	size_t j = probe(r, key), k = j;
 	if (!r->slots[j])
 		return;
+	r->recs[r->slots[j] - 1].next_free = r->free;
+	r->free = r->slots[j];
 	/* Backward-shift deletion: no tombstones, probes stay short. */
 	for (;;) {
 		r->slots[j] = 0;
@@ -101,7 +114,7 @@ void smb2_reqs_answered(struct smb2_reqs *r, uint64_t key)
 				r->sused--;
 				return;
 			}
-			size_t home = slot_of(r->keys[r->slots[k] - 1], r->scap);
+			size_t home = slot_of(r->recs[r->slots[k] - 1].key, r->scap);
 			/* k's entry may fill j when its home is not in (j, k]. */
 			if (j <= k ? (home <= j || home > k) : (home <= j && home > k))
 				break;
@@ -111,46 +124,22 @@ void smb2_reqs_answered(struct smb2_reqs *r, uint64_t key)
 	}
 }
 
-void smb2_reqs_finish(struct smb2_reqs *r)
+void smb2_reqs_each(struct smb2_reqs *r, void (*fn)(void *ctx, struct smb2_live *q),
+		    void *ctx)
 {
-	if (r->final)
-		return;
-	free(r->slots);
-	r->slots = NULL;
-	r->scap = r->sused = 0;
-	r->final = true;
-	if (!r->n)
-		return;
-	/* sized once (load <= 3/4): no second table alive while it fills */
-	r->scap = 64;
-	while (r->n * 4 > r->scap * 3)
-		r->scap *= 2;
-	r->slots = calloc(r->scap, sizeof(*r->slots));
-	if (!r->slots) {
-		fprintf(stderr, "smbcmp: out of memory\n");
-		abort();
-	}
-	for (uint32_t i = 0; i < r->n; i++)
-		put(r, i);
-}
-
-struct smb2_req *smb2_reqs_get(const struct smb2_reqs *r, uint64_t key)
-{
-	if (!r->scap)
-		return NULL;
-	uint32_t s = r->slots[probe(r, key)];
-	return s ? &r->recs[s - 1] : NULL;
+	for (size_t j = 0; j < r->scap; j++)
+		if (r->slots[j])
+			fn(ctx, &r->recs[r->slots[j] - 1]);
 }
 
 size_t smb2_reqs_mem(const struct smb2_reqs *r)
 {
-	return r->n * (sizeof(*r->recs) + sizeof(*r->keys)) + r->scap * sizeof(*r->slots);
+	return r->n * sizeof(*r->recs) + r->scap * sizeof(*r->slots);
 }
 
 void smb2_reqs_free(struct smb2_reqs *r)
 {
 	free(r->recs);
-	free(r->keys);
 	free(r->slots);
 	memset(r, 0, sizeof(*r));
 }

@@ -132,17 +132,21 @@ struct tcp_state *tcp_new(struct trace *t)
 	return s;
 }
 
+/* Hash of one endpoint: its 16 address bytes as two words, and port. */
+static uint64_t endpoint_hash(const uint8_t addr[16], uint16_t port)
+{
+	uint64_t lo, hi;
+
+	memcpy(&lo, addr, 8);
+	memcpy(&hi, addr + 8, 8);
+	return hmap_mix(hmap_mix(lo, hi), port);
+}
+
 static uint64_t tuple_hash(const struct tcp_seg *g)
 {
 	/* Symmetric: the same for both directions. */
-	uint64_t a = 0, b = 0;
-	for (int i = 0; i < 16; i++) {
-		a = hmap_mix(a, g->src[i]);
-		b = hmap_mix(b, g->dst[i]);
-	}
-	a = hmap_mix(a, g->sport);
-	b = hmap_mix(b, g->dport);
-	return hmap_mix(a ^ b, (uint64_t)g->sport + g->dport + g->v6);
+	return hmap_mix(endpoint_hash(g->src, g->sport) ^ endpoint_hash(g->dst, g->dport),
+			(uint64_t)g->sport + g->dport + g->v6);
 }
 
 static int conn_dir(const struct conn *c, const struct tcp_seg *g)

@@ -39,18 +39,22 @@ struct piece {
 
 /*
  * The index's records, packed (trace_frame() and trace_pdu() decode them
- * into struct frame_rec and struct pdu). A frame's PDU count is the next
- * record's first_pdu minus its own (t->npdus for the last); its time is
- * sec_base + dsec and the nsec bits, or when those do not fit (DSEC_FAR)
- * in t->far_secs, keyed by the record's index.
+ * into struct frame_rec and struct pdu). 16 bytes a frame: its stream and
+ * its PDU count less one in one word (FSTREAM_FAR, FCNT_FAR: in
+ * t->far_secs, keyed by the record's index, when they do not fit); its
+ * first PDU is t->fbase[i / FBLOCK] plus the counts of the records before
+ * it in its block; its time is sec_base + dsec and the nsec bits, or when
+ * those do not fit (DSEC_FAR) in t->far_secs.
  */
 struct frame_pk {
 	uint32_t num;
-	uint32_t stream;
-	uint32_t first_pdu;
+	uint32_t stream_cnt;   /* stream << 8 | PDUs - 1 */
 	uint32_t nsec_flags;   /* nsec (< 2^30) | FPK_TO_SERVER | FPK_UDP */
 	int32_t dsec;          /* capture time's seconds - t->sec_base */
 };
+#define FBLOCK 64
+#define FSTREAM_FAR 0xffffffu
+#define FCNT_FAR 0xffu
 #define FPK_NSEC 0x3fffffffu
 #define FPK_TO_SERVER (1u << 30)
 #define FPK_UDP (1u << 31)
@@ -62,18 +66,24 @@ struct frame_pk {
  * (PK_OWN_STREAM, never seen) in t->own_streams, keyed by PDU index. 16
  * bytes: src's low 48 bits, the rest and a wire_len other than len
  * (PK_SRC_FAR, PK_WIRE_LEN: rare) in t->own_streams too, direction and
- * port 139 as flag bits. */
+ * port 139 as flag bits; frame_off + 1 in 16 bits and the SMB2 pair
+ * (smb2.c) as the distance to the paired PDU, in t->own_streams when they
+ * do not fit (OFF_FAR, PAIR_FAR: trace_pdu_pair()). */
 struct pdu_pk {
 	uint32_t src_lo;
 	uint16_t src_hi;       /* src bits 32-47 */
 	uint16_t flags;        /* enum pdu_flags | PK_* */
 	uint32_t len;
-	int32_t frame_off;
+	uint16_t off;          /* frame_off + 1, or OFF_FAR */
+	int16_t pair;          /* paired PDU's index - this one's, 0 none, or PAIR_FAR */
 };
+#define OFF_FAR UINT16_MAX
+#define PAIR_FAR INT16_MIN
 #define PK_TO_SERVER (1u << 8)
 #define PK_PORT139 (1u << 9)
 #define PK_WIRE_LEN (1u << 10)
 #define PK_SRC_FAR (1u << 11)
+#define PK_SMB2_SIDE (1u << 12) /* its SMB2 pairs: t->smb2_side (smb2.c) */
 #define PK_OWN_STREAM (1u << 15)
 
 struct trace {
@@ -99,11 +109,14 @@ struct trace {
 	uint32_t total_frames;
 
 	struct frame_pk *frames;
-	size_t nframes, capframes;
+	size_t nframes, capframes, frames_ready; /* ready: bytes prefaulted */
+	uint32_t *fbase;          /* first PDU of frame record k * FBLOCK */
+	size_t capfbase;
 	int64_t sec_base;         /* the first frame's seconds */
-	struct hmap far_secs;     /* frame index -> time (DSEC_FAR, trace.c) */
+	struct hmap far_secs;     /* frame index -> time (DSEC_FAR), stream
+				     (FSTREAM_FAR), PDU count (FCNT_FAR): trace.c */
 	struct pdu_pk *pdus;
-	size_t npdus, cappdus;
+	size_t npdus, cappdus, pdus_ready;
 	struct hmap own_streams;  /* PDU index -> stream + 1 (PK_OWN_STREAM), wire_len
 				     + 1 (PK_WIRE_LEN), src (PK_SRC_FAR): trace.c */
 	struct stream_rec *streams;
@@ -117,14 +130,19 @@ struct trace {
 	struct reader *rd;        /* the capture, while indexing (capture.c) */
 
 	/* Protocol state filled while indexing, read while dissecting. */
-	struct smb2_reqs {        /* SMB2 requests by smb2_req_key() (smb2_reqs.c) */
-		struct smb2_req *recs; /* one per request, capture order */
-		uint64_t *keys;   /* recs[i]'s key */
+	struct smb2_reqs {        /* unanswered SMB2 requests (smb2_reqs.c) */
+		struct smb2_live *recs; /* pool of records */
 		size_t n, cap;
-		uint32_t *slots;  /* record index + 1: unanswered ones, then all */
+		uint32_t free;    /* free list: record index + 1 */
+		uint32_t *slots;  /* record index + 1 */
 		size_t scap, sused;
-		bool final;       /* smb2_reqs_finish() done */
 	} smb2_reqs;
+	struct hmap smb2_side;    /* smb2_req_key() -> struct smb2_req (arena): the
+				     pairs of messages in PDUs of several SMB2
+				     messages, encrypted or compressed ones */
+	const uint8_t *indexing;  /* the bytes of the PDU being indexed */
+	struct hmap names;        /* hash of a name -> the name (trace_intern_utf16) */
+	struct arena scratch;     /* reset after each use */
 	struct hmap smb2_msgs;    /* smb2_fid_key() -> struct smb2_fid_name */
 	struct hmap smb1_msgs;    /* (stream, mid, pid, tid, uid) -> smb1 request info */
 	struct hmap smb1_fids;    /* smb1_fid_key(stream, fid) -> 1 file, 2 directory
@@ -182,6 +200,18 @@ void trace_add_pdu(struct trace *t, const struct pdu *p, const uint8_t *live,
 uint64_t trace_add_pieces(struct trace *t, const struct piece *p, size_t n);
 /* Returns the stream record for index i, growing the array. */
 struct stream_rec *trace_stream_at(struct trace *t, uint32_t i);
+
+/* PDU i's SMB2 pair: the PDU index + 1 of the message paired with its one
+ * message (request <-> final response, interim response -> request), 0
+ * none (smb2.c; PK_SMB2_SIDE PDUs: see smb2_side). Set while indexing. */
+uint32_t trace_pdu_pair(const struct trace *t, size_t i);
+void trace_set_pair(struct trace *t, size_t i, uint32_t pair);
+/* The UTF-16LE name of n bytes at p as UTF-8 in t's arena, one copy per
+ * distinct name (the index keeps CREATE and find names: the same few
+ * recur). */
+const char *trace_intern_utf16(struct trace *t, const uint8_t *p, size_t n);
+/* The number of the frame holding PDU i. */
+uint32_t trace_pdu_frame_num(const struct trace *t, size_t i);
 
 /* Index-time hook per PDU (request/response pairing state). */
 void smb_index_pdu(struct trace *t, const struct pdu *p);

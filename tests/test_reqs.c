@@ -1,9 +1,10 @@
 /*
- * test_reqs.c - unit test of the SMB2 request table (dissect/smb2_reqs.c):
- * random requests and answers over a few hundred keys, some sharing a
- * home slot, against a plain model: while indexing, live() finds exactly
- * the unanswered request of a key (answers delete with backward shifts);
- * after finish, get() finds the last request recorded per key. Standalone:
+ * test_reqs.c - unit test of the table of unanswered SMB2 requests
+ * (dissect/smb2_reqs.c): random requests and answers over a few hundred
+ * keys, some sharing a home slot, against a plain model: live() finds
+ * exactly the unanswered request of a key (answers delete with backward
+ * shifts, their records reused), each() visits exactly the unanswered
+ * ones, and the pool stays the size of what is outstanding. Standalone:
  * exits 0 when every check passes, 1 otherwise.
  */
 #include <stdio.h>
@@ -20,45 +21,64 @@ static uint64_t key_of(int k)
 	return key * 2654435761u + (uint64_t)k;
 }
 
+struct seen {
+	int n;
+	int bad;
+	const uint32_t *tag; /* by key index: the live record's tag, 0 none */
+};
+
+static void visit(void *ctx, struct smb2_live *q)
+{
+	struct seen *s = ctx;
+	int k = (int)(q->r.rsp_frame); /* the key index, kept there by the test */
+
+	s->n++;
+	if (k < 0 || k >= K || s->tag[k] != q->r.req_frame || q->key != key_of(k))
+		s->bad++;
+}
+
 int main(void)
 {
 	struct smb2_reqs r = { 0 };
-	int live[K] = { 0 };
-	long rec[K], last[K];
+	uint32_t tag[K] = { 0 };
+	int nlive = 0, most = 0;
 
-	for (int k = 0; k < K; k++)
-		last[k] = -1;
 	srand(1);
-	for (int step = 0; step < STEPS; step++) {
+	for (int step = 1; step <= STEPS; step++) {
 		int k = rand() % K;
-		struct smb2_req *q = smb2_reqs_live(&r, key_of(k));
-		if ((q != NULL) != live[k] || (q && q - r.recs != rec[k])) {
+		struct smb2_live *q = smb2_reqs_live(&r, key_of(k));
+		if ((q != NULL) != (tag[k] != 0) || (q && q->r.req_frame != tag[k])) {
 			printf("FAIL live() of key %d at step %d\n", k, step);
 			return 1;
 		}
 		if (rand() % 2) {
+			if (q) /* a request replaced: the caller takes it out first */
+				smb2_reqs_answered(&r, key_of(k)), nlive--;
 			q = smb2_reqs_new(&r, key_of(k));
-			live[k] = 1;
-			rec[k] = last[k] = q - r.recs;
-		} else if (live[k]) {
+			q->r.req_frame = tag[k] = (uint32_t)step;
+			q->r.rsp_frame = (uint32_t)k;
+			nlive++;
+		} else if (tag[k]) {
 			smb2_reqs_answered(&r, key_of(k));
-			live[k] = 0;
+			tag[k] = 0;
+			nlive--;
 		}
+		if (nlive > most)
+			most = nlive;
 	}
 	printf("ok   live() over %d steps\n", STEPS);
-	smb2_reqs_finish(&r);
-	for (int k = 0; k < K; k++) {
-		struct smb2_req *q = smb2_reqs_get(&r, key_of(k));
-		if ((q ? q - r.recs : -1) != last[k]) {
-			printf("FAIL get() of key %d\n", k);
-			return 1;
-		}
-	}
-	if (smb2_reqs_get(&r, 12345) != NULL) {
-		printf("FAIL get() of an unknown key\n");
+	struct seen s = { 0, 0, tag };
+	smb2_reqs_each(&r, visit, &s);
+	if (s.n != nlive || s.bad) {
+		printf("FAIL each(): %d visited, %d live, %d wrong\n", s.n, nlive, s.bad);
 		return 1;
 	}
-	printf("ok   get() after finish (%zu records)\n", r.n);
+	printf("ok   each() visits the %d unanswered requests\n", nlive);
+	if (r.n > (size_t)most) {
+		printf("FAIL pool of %zu records for at most %d outstanding\n", r.n, most);
+		return 1;
+	}
+	printf("ok   pool of %zu records (at most %d outstanding)\n", r.n, most);
 	smb2_reqs_free(&r);
 	return 0;
 }

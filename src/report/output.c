@@ -118,7 +118,7 @@ static size_t chunk_end(const struct trace *t, size_t lo)
 	while (i < n && i - lo < CHUNK && bytes < CHUNK_BYTES) {
 		const struct frame_rec fr_rec = trace_frame(t, i++), *fr = &fr_rec;
 		for (uint32_t k = 0; k < fr->npdus; k++)
-			bytes += trace_pdu(t, fr->first_pdu + k).len;
+			bytes += trace_pdu_len(t, fr->first_pdu + k);
 	}
 	return i;
 }
@@ -625,8 +625,11 @@ static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, siz
 		const struct stream_rec *s = trace_frame_stream(t, fr);
 		const char *summary = trace_summary(t, &a, i);
 		char rel[48];
-		out_fmt_reltime(rel, sizeof(rel),
-				(fr->sec - t0) * 1000000000 + ((int64_t)fr->nsec - n0));
+		/* modulo 2^64: a hostile time far from the first one wraps
+		 * (as it always printed) instead of overflowing */
+		uint64_t ns = ((uint64_t)fr->sec - (uint64_t)t0) * 1000000000u +
+			      (uint64_t)((int64_t)fr->nsec - n0);
+		out_fmt_reltime(rel, sizeof(rel), (int64_t)ns);
 		list_line(f, fr->num, rel, fr->to_server ? s->client : s->server,
 			  fr->to_server ? s->server : s->client, summary);
 		arena_reset(&a);
