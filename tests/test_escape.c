@@ -123,7 +123,7 @@ int main(void)
 		/* mostly plain, as real labels are */
 		int odd = rand() % 4 ? 40 : 3;
 		while (n < len) {
-			const char *p = rand() % odd ? "abcdefghijklmnop" + rand() % 16
+			const char *p = rand() % odd ? &"abcdefghijklmnop"[rand() % 16]
 						     : pieces[rand() % 16];
 			size_t k = rand() % odd ? 1 : strlen(p);
 			if (n + k > len)
