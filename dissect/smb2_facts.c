@@ -27,9 +27,10 @@
 #define BIG_PDU (256u * 1024)  /* a body this big may reach max_nodes */
 
 enum {
-	CMD_LOGOFF = 2, CMD_TREE_CONNECT = 3, CMD_TREE_DISCONNECT = 4, CMD_CREATE = 5,
-	CMD_CLOSE = 6, CMD_FLUSH = 7, CMD_READ = 8, CMD_WRITE = 9, CMD_IOCTL = 11,
-	CMD_ECHO = 13, CMD_FIND = 14, CMD_NOTIFY = 15, CMD_GETINFO = 16, CMD_SETINFO = 17,
+	CMD_NEGOTIATE = 0, CMD_SESSION_SETUP = 1, CMD_LOGOFF = 2, CMD_TREE_CONNECT = 3, CMD_TREE_DISCONNECT = 4, CMD_CREATE = 5,
+	CMD_CLOSE = 6, CMD_FLUSH = 7, CMD_READ = 8, CMD_WRITE = 9, CMD_LOCK = 10, CMD_IOCTL = 11,
+	CMD_CANCEL = 12, CMD_ECHO = 13, CMD_FIND = 14, CMD_NOTIFY = 15, CMD_GETINFO = 16, CMD_SETINFO = 17,
+	CMD_OPLOCK_BREAK = 18,
 };
 
 struct reader {
@@ -85,6 +86,22 @@ static int info_level_field(uint8_t type)
 	}
 }
 
+/* OPLOCK_BREAK (2.2.23-25): the oplock forms (StructureSize 24) name a
+ * FileId, the lease forms (36, 44) none. */
+static bool oplock_break(struct reader *r, const struct cur *m, const struct smb2_hdr *h,
+			 struct smb2_fact *f)
+{
+	size_t blen = h->end - h->off - 64;
+	const uint8_t *b = m->buf + h->off + 64;
+	if (blen < 2)
+		return false;
+	if (le16(b) == 36 || le16(b) == 44)
+		return true;
+	if (le16(b) != 24 || (h->response && h->status != 0))
+		return false;
+	return (f->fid = fid_at(r, m, h, 8)) != NULL;
+}
+
 /* The body of a request; false when this reader does not know it. */
 static bool request_body(struct reader *r, const struct cur *m, const struct smb2_hdr *h,
 			 struct smb2_fact *f)
@@ -92,8 +109,21 @@ static bool request_body(struct reader *r, const struct cur *m, const struct smb
 	size_t blen = h->end - h->off - 64; /* at least 0: the header fits */
 	const uint8_t *b = m->buf + h->off + 64;
 	switch (h->cmd) {
-	case CMD_LOGOFF: case CMD_TREE_DISCONNECT: case CMD_ECHO:
+	case CMD_NEGOTIATE: case CMD_SESSION_SETUP: case CMD_LOGOFF: case CMD_TREE_DISCONNECT:
+	case CMD_CANCEL: case CMD_ECHO:
 		return true;
+	case CMD_OPLOCK_BREAK:
+		return oplock_break(r, m, h, f);
+	case CMD_LOCK: /* the offset of the first lock element */
+		if (blen < 24)
+			return false;
+		if (le16(b + 2)) {
+			if (blen < 48)
+				return false;
+			f->offset = le64(b + 24);
+			f->has_offset = true;
+		}
+		return (f->fid = fid_at(r, m, h, 8)) != NULL;
 	case CMD_TREE_CONNECT:
 		if (blen < 8)
 			return false;
@@ -160,6 +190,9 @@ static bool response_body(struct reader *r, const struct cur *m, const struct sm
 	size_t blen = h->end - h->off - 64;
 	const uint8_t *b = m->buf + h->off + 64;
 	switch (h->cmd) {
+	case CMD_OPLOCK_BREAK:
+		return oplock_break(r, m, h, f);
+	case CMD_NEGOTIATE: case CMD_SESSION_SETUP: case CMD_LOCK:
 	case CMD_LOGOFF: case CMD_TREE_DISCONNECT: case CMD_ECHO: case CMD_TREE_CONNECT:
 	case CMD_CLOSE: case CMD_FLUSH: case CMD_NOTIFY: case CMD_READ: case CMD_WRITE:
 	case CMD_FIND: case CMD_GETINFO: case CMD_SETINFO:

@@ -61,7 +61,8 @@ struct builder {
 	struct hmap pending, fids, tids, strs;
 	const char *last_create; /* path of the last CREATE in this frame */
 	const char *chain_create; /* path of an open earlier in this AndX chain */
-	struct hmap opfid;  /* op index + 1 -> file id of its request (pipes) */
+	struct hmap opfid;  /* op index -> file id its request named, for an
+			       open whose o->fid became the response's (pipes) */
 	struct rpc_builder *rpc;
 };
 
@@ -629,8 +630,6 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 	bool cancel = m->proto == OP_SMB2 && m->cmd == SMB2_CANCEL;
 	if (!cancel && !m->link && fr->to_server && m->has_msgid)
 		hmap_put(&b->pending, ops_pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
-	if (m->fid && !m->link)
-		hmap_put(&b->opfid, hmap_mix(0x6f66, i), (void *)o->fid);
 	return i;
 }
 
@@ -707,6 +706,8 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 	o->status = m->status;
 	rsp_facts(o, m);
 	if (opens_fid(m, o)) {
+		if (o->fid) /* the request's, for carrier() */
+			hmap_put(&b->opfid, hmap_mix(0x6f66, oi), (void *)o->fid);
 		o->fid = intern(b, m->fid);
 		o->facts |= OPF_OPENED;
 	}
@@ -739,6 +740,15 @@ static void on_encrypted(struct builder *b, uint32_t frame, uint16_t member,
 	set_keys(o);
 }
 
+/* The file id op oi's request named (link 0 only), or NULL. */
+static const char *request_fid(const struct builder *b, uint32_t oi)
+{
+	const struct op *o = &b->s->ops[oi];
+	if (o->req_frame == OP_NONE || o->req_link)
+		return NULL;
+	return o->facts & OPF_OPENED ? hmap_get(&b->opfid, hmap_mix(0x6f66, oi)) : o->fid;
+}
+
 /* The FID tshark shows in the smb_pipe layer after SMB1 message c. */
 static const char *pipe_fid(const struct node *c)
 {
@@ -759,8 +769,7 @@ static struct rpc_carrier carrier(struct builder *b, const struct node *c,
 				  const struct msg *m, uint32_t oi, uint32_t stream)
 {
 	const struct op *o = &b->s->ops[oi];
-	const char *fid = m->fid ? intern(b, m->fid)
-				 : hmap_get(&b->opfid, hmap_mix(0x6f66, oi));
+	const char *fid = m->fid ? intern(b, m->fid) : request_fid(b, oi);
 	const char *path = o->path;
 	if (!fid && m->proto == OP_SMB1 && (fid = intern(b, pipe_fid(c)))) {
 		struct msg pm = { .proto = OP_SMB1, .fid = fid };
