@@ -259,6 +259,12 @@ struct node *trace_dissect_frame_facts(struct trace *t, struct arena *a, size_t 
 typedef void trace_hook_fn(void *ctx, struct trace *t, struct arena *a, size_t i,
 			   struct node *root);
 void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx);
+/* Whether the hook would add anything to frame i, without building it: a
+ * reader that builds no tree (smb2facts.h) leaves such frames to the
+ * dissection. Set with the hook (same ctx); without one, that reader runs
+ * the hook on an empty root to know. */
+typedef bool trace_hook_has_fn(void *ctx, const struct trace *t, size_t i);
+void trace_set_hook_has(struct trace *t, trace_hook_has_fn *fn);
 /* What the index pass saw in PDU payloads that the native engine leaves
  * undissected: a DCE/RPC header, a Kerberos GSS token (TRACE_SAW_*). */
 #define TRACE_SAW_DCERPC 1u

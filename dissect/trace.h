@@ -154,6 +154,7 @@ struct trace {
 	struct trace_crypt crypt; /* transform messages seen at index time */
 	trace_hook_fn *hook;      /* trace_set_hook(): run after each full dissection */
 	void *hook_ctx;
+	trace_hook_has_fn *hook_has; /* trace_set_hook_has() (smb2_facts.c) */
 };
 
 /* Ends an unfinished index (capture.c): closes the capture. */

@@ -6,7 +6,9 @@
  * name into a struct msg, and the message either opens an operation
  * (request), completes one (final response), is folded into one (interim)
  * or stands alone (break, orphan response). The scratch arena is reset
- * after every frame.
+ * after every frame. Plain SMB2 frames of the common commands are not
+ * dissected: opsfast.c reads their messages at header level
+ * (dissect/smb2facts.h) into the same struct msg, several times cheaper.
  *
  * Paths: TREE_CONNECT maps (session, tree id) to the share name (last
  * component of \\server\share, so the server's name or address does not
@@ -35,6 +37,7 @@
 #include "doserr.h"
 #include "opspriv.h"
 #include "rpcops.h"
+#include "smb2facts.h"
 #include "xalloc.h"
 
 #define SMB2_CREATE 5
@@ -52,30 +55,14 @@ enum kf {
 	KF_OFFSET,
 };
 
-struct msg {
-	uint8_t proto, link;
-	bool response, async, has_cmd, has_msgid, has_offset;
-	bool is_signed, sealed, compound, sig_bad; /* see enum op_facts */
-	uint16_t cmd, credits, charge, granted;
-	uint32_t chain_offset;
-	uint8_t dos_class;        /* SMB1 DOS error class, 0 when none */
-	uint16_t dos_code;
-	uint32_t status;
-	uint64_t msg_id, sesid, tid, pid, offset;
-	const char *fid, *name, *tree, *path1;
-	char sub[160];
-	size_t sublen;
-	uint32_t code[2]; /* numeric sub-codes (struct op) */
-	uint8_t ncode;
-};
-
 struct builder {
 	struct opset *s;
 	uint8_t *kinds;     /* F_COUNT roles */
 	struct hmap pending, fids, tids, strs;
 	const char *last_create; /* path of the last CREATE in this frame */
 	const char *chain_create; /* path of an open earlier in this AndX chain */
-	struct hmap opfid;  /* op index + 1 -> file id of its request (pipes) */
+	struct hmap opfid;  /* op index -> file id its request named, for an
+			       open whose o->fid became the response's (pipes) */
 	struct rpc_builder *rpc;
 };
 
@@ -151,7 +138,7 @@ static void init_kinds(uint8_t *k)
 	}
 }
 
-static void add_sub(struct msg *m, const struct node *n)
+void ops_add_sub(struct msg *m, const struct node *n)
 {
 	if ((n->flags & N_HAS_VALUE) && m->ncode < 2)
 		m->code[m->ncode++] = (uint32_t)n->value;
@@ -317,7 +304,7 @@ static void read_facts(const struct builder *b, const struct node *root,
 				m->path1 = x->show;
 			break;
 		case KF_SUB:
-			add_sub(m, x);
+			ops_add_sub(m, x);
 			break;
 		case KF_CHARGE2:
 			if (!(seen & 512))
@@ -386,6 +373,23 @@ static void read_msg(const struct builder *b, const struct node *root,
 	 * stands for: outcomes read the same in every dialect. */
 	if (m->proto == OP_SMB1 && !m->status && m->dos_class)
 		m->status = dos_nt_status(m->dos_class, m->dos_code);
+}
+
+size_t ops_read_members(const uint8_t *kinds, struct node *root, struct msg *m, size_t max)
+{
+	const struct builder b = { .kinds = (uint8_t *)kinds };
+	size_t n = 0;
+	bool chained = false;
+	for (struct node *c = first_member(root); c && n < max; c = next_member(root, c)) {
+		const struct node *links[MAX_LINKS];
+		size_t nlinks = andx_links(c, links, MAX_LINKS);
+		read_msg(&b, c, nlinks ? links[0] : NULL, &m[n]);
+		m[n].sealed = c->parent != root;
+		m[n].compound = m[n].proto == OP_SMB2 && (chained || m[n].chain_offset);
+		chained = m[n].proto == OP_SMB2 && m[n].chain_offset;
+		n++;
+	}
+	return n;
 }
 
 /* Link k >= 1 of an SMB1 chain: the header's ids, the block's own facts. */
@@ -484,7 +488,7 @@ static uint32_t new_op(struct builder *b, uint32_t stream)
 	return ops_new_op(b->s, stream);
 }
 
-static uint64_t pend_key(const struct msg *m, uint32_t stream)
+uint64_t ops_pend_key(const struct msg *m, uint32_t stream)
 {
 	uint64_t k = hmap_mix(hmap_mix(0x70656e64, m->proto), stream);
 	k = hmap_mix(k, m->msg_id);
@@ -625,9 +629,7 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 	set_keys(o);
 	bool cancel = m->proto == OP_SMB2 && m->cmd == SMB2_CANCEL;
 	if (!cancel && !m->link && fr->to_server && m->has_msgid)
-		hmap_put(&b->pending, pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
-	if (m->fid && !m->link)
-		hmap_put(&b->opfid, hmap_mix(0x6f66, i), (void *)o->fid);
+		hmap_put(&b->pending, ops_pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
 	return i;
 }
 
@@ -645,7 +647,7 @@ static void rsp_facts(struct op *o, const struct msg *m)
 static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t frame,
 			    uint16_t member, const struct frame_rec *fr)
 {
-	uint64_t pk = pend_key(m, fr->stream);
+	uint64_t pk = ops_pend_key(m, fr->stream);
 	uintptr_t v = (uintptr_t)hmap_get(&b->pending, pk);
 	struct op *o = v ? &b->s->ops[v - 1] : NULL;
 
@@ -704,6 +706,8 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 	o->status = m->status;
 	rsp_facts(o, m);
 	if (opens_fid(m, o)) {
+		if (o->fid) /* the request's, for carrier() */
+			hmap_put(&b->opfid, hmap_mix(0x6f66, oi), (void *)o->fid);
 		o->fid = intern(b, m->fid);
 		o->facts |= OPF_OPENED;
 	}
@@ -736,6 +740,15 @@ static void on_encrypted(struct builder *b, uint32_t frame, uint16_t member,
 	set_keys(o);
 }
 
+/* The file id op oi's request named (link 0 only), or NULL. */
+static const char *request_fid(const struct builder *b, uint32_t oi)
+{
+	const struct op *o = &b->s->ops[oi];
+	if (o->req_frame == OP_NONE || o->req_link)
+		return NULL;
+	return o->facts & OPF_OPENED ? hmap_get(&b->opfid, hmap_mix(0x6f66, oi)) : o->fid;
+}
+
 /* The FID tshark shows in the smb_pipe layer after SMB1 message c. */
 static const char *pipe_fid(const struct node *c)
 {
@@ -756,8 +769,7 @@ static struct rpc_carrier carrier(struct builder *b, const struct node *c,
 				  const struct msg *m, uint32_t oi, uint32_t stream)
 {
 	const struct op *o = &b->s->ops[oi];
-	const char *fid = m->fid ? intern(b, m->fid)
-				 : hmap_get(&b->opfid, hmap_mix(0x6f66, oi));
+	const char *fid = m->fid ? intern(b, m->fid) : request_fid(b, oi);
 	const char *path = o->path;
 	if (!fid && m->proto == OP_SMB1 && (fid = intern(b, pipe_fid(c)))) {
 		struct msg pm = { .proto = OP_SMB1, .fid = fid };
@@ -810,10 +822,29 @@ void ops_build(struct opset *s, struct trace *t)
 	hmap_init(&b.opfid);
 	b.rpc = rpc_builder_new(s);
 	s->nmem = calloc(trace_nframes(t) ? trace_nframes(t) : 1, 1);
+	struct msg fm[SMB2_FACTS_MAX];
+	const char *v = getenv("SMBCMP_OPS_VERIFY"); /* tests/cli_opsfast.sh */
+	int verify = !v || !*v || !strcmp(v, "0") ? 0 : !strcmp(v, "selftest") ? 2 : 1;
 	for (size_t i = 0; i < trace_nframes(t); i++) {
 		const struct frame_rec fr_rec = trace_frame(t, i), *fr = &fr_rec;
-		struct node *root = trace_dissect_frame_facts(t, &scratch, i, b.kinds);
 		uint16_t member = 0;
+		int nf = ops_fast_msgs(t, &scratch, i, &b.pending, s->ops, fm,
+				       SMB2_FACTS_MAX, b.kinds, verify);
+		b.last_create = NULL;
+		for (int k = 0; k < nf; k++, member++) { /* plain SMB2, no tree */
+			b.chain_create = NULL;
+			if (fm[k].response)
+				on_response(&b, &fm[k], (uint32_t)i, member, fr);
+			else
+				on_request(&b, &fm[k], (uint32_t)i, member, fr);
+		}
+		if (nf >= 0) {
+			if (s->nmem)
+				s->nmem[i] = member < 255 ? (uint8_t)member : 0;
+			arena_reset(&scratch);
+			continue;
+		}
+		struct node *root = trace_dissect_frame_facts(t, &scratch, i, b.kinds);
 		struct rpc_carrier car[MAX_CARRIERS];
 		size_t ncar = 0;
 		b.last_create = NULL;

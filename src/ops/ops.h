@@ -118,7 +118,8 @@ struct opset {
 				   0 when none or over 254, for ops_summaries */
 };
 
-/* Builds the operations of t (dissects every frame once). */
+/* Builds the operations of t (dissects every frame once, except plain
+ * SMB2 frames, read at header level: opsfast.c). */
 void ops_build(struct opset *s, struct trace *t);
 void ops_free(struct opset *s);
 

@@ -248,6 +248,13 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
 	}
 }
 
+/* The hook's probe (trace_set_hook_has): any entry for frame i. */
+static bool hook_has(void *ctx, const struct trace *t, size_t i)
+{
+	const struct graft *g = ctx;
+	return hmap_get(&g->byframe, hmap_mix(0, trace_frame(t, i).num)) != NULL;
+}
+
 /* ---- trigger ----------------------------------------------------------- */
 
 static const char *trigger(const struct trace *t)
@@ -435,8 +442,10 @@ fail:
 
 static void install(struct graft *g, struct trace *t)
 {
-	if (g->n)
+	if (g->n) {
 		trace_set_hook(t, hook, g);
+		trace_set_hook_has(t, hook_has);
+	}
 }
 
 static void *job_thread(void *arg)
@@ -511,8 +520,10 @@ void graft_free(struct graft *g, struct trace *t)
 {
 	if (!g)
 		return;
-	if (t)
+	if (t) {
 		trace_set_hook(t, NULL, NULL);
+		trace_set_hook_has(t, NULL);
+	}
 	if (g->fd >= 0)
 		close(g->fd);
 	free(g->e);
