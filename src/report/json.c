@@ -208,7 +208,18 @@ void jw_put(struct jw *w, const char *s, size_t n)
 	put(w, s, n);
 }
 
-#if defined(__SSE2__) && !defined(__SANITIZE_ADDRESS__)
+/* ASan (gcc says so with __SANITIZE_ADDRESS__, clang with __has_feature)
+ * would see put_cstr()'s loads past a string's NUL: those builds measure
+ * first. */
+#if defined(__SANITIZE_ADDRESS__)
+#define JSON_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JSON_UNDER_ASAN 1
+#endif
+#endif
+
+#if defined(__SSE2__) && !defined(JSON_UNDER_ASAN)
 /*
  * s as a JSON string (no script mode), measured while it is escaped: 16
  * bytes a step, stopping at the NUL, with loads that never cross a page
@@ -269,7 +280,7 @@ static void put_cstr(struct jw *w, const char *str)
 
 void jw_put_str(struct jw *w, const char *s)
 {
-#if defined(__SSE2__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__SSE2__) && !defined(JSON_UNDER_ASAN)
 	if (!w->esc_flags) {
 		put_cstr(w, s);
 		return;
