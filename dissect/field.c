@@ -15,6 +15,22 @@ const struct field field_table[F_COUNT] = {
 #undef F
 };
 
+#define LEN255(lit) (sizeof(lit) - 1 < 255 ? sizeof(lit) - 1 : 255)
+const uint8_t field_name_len[F_COUNT] = {
+#define F(id, name, label, type, base, bits, vals, rvals, tfs, mask) [id] = LEN255(name),
+#include "fields.def"
+#include "fields_local.def"
+#undef F
+};
+
+const uint8_t field_label_len[F_COUNT] = {
+#define F(id, name, label, type, base, bits, vals, rvals, tfs, mask) [id] = LEN255(label),
+#include "fields.def"
+#include "fields_local.def"
+#undef F
+};
+#undef LEN255
+
 const char *val_lookup(const struct val *vals, uint64_t v)
 {
 	if (!vals)

@@ -72,6 +72,16 @@ enum field_id {
 };
 
 extern const struct field field_table[F_COUNT];
+/*
+ * strlen() of each field's name and label, 255 for 255 and more, made by
+ * the compiler from the same rows (sizeof of the literals): the writers and
+ * the tree need them per node, and measuring the registry at start cost a
+ * small capture's process more than its dissection. Names are plain ASCII
+ * (letters, digits, '.', '_', '-'; tests/test_fields.c checks it), so they
+ * are written to JSON as they are.
+ */
+extern const uint8_t field_name_len[F_COUNT];
+extern const uint8_t field_label_len[F_COUNT];
 
 static inline const struct field *field_get(int fid)
 {

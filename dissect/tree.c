@@ -282,18 +282,6 @@ struct node *t_proto(struct tctx *t, struct node *parent, int fid, uint32_t pos,
  * more than the rest of the dissection; making all of them at start cost a
  * small capture's process a third of its instructions.
  */
-/* Lengths of the fields' labels (255: measure), made once at first use. */
-static uint8_t label_len[F_COUNT];
-static pthread_once_t label_len_once = PTHREAD_ONCE_INIT;
-
-static void build_label_len(void)
-{
-	for (int fid = 0; fid < F_COUNT; fid++) {
-		size_t n = strlen(field_table[fid].label);
-		label_len[fid] = (uint8_t)(n < 255 ? n : 255);
-	}
-}
-
 static _Atomic(const char *) bool_labels[2 * (size_t)F_COUNT]; /* [2 * fid + value] */
 
 static const char *bool_label(int fid, bool b)
@@ -384,10 +372,10 @@ static const char *label_show(struct arena *a, const struct piece *pc, int k, co
 	return out;
 }
 
-/* Length of field f's label (after build_label_len). */
+/* Length of field f's label. */
 static size_t flabel_len(const struct field *f)
 {
-	size_t n = label_len[f - field_table];
+	size_t n = field_label_len[f - field_table];
 
 	return n < 255 ? n : strlen(f->label);
 }
@@ -420,7 +408,6 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 		n->flags |= N_HAS_VALUE;
 		return n;
 	}
-	pthread_once(&label_len_once, build_label_len);
 	if (f->mask) {
 		unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
 		if (!t->nolabel)

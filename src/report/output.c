@@ -207,46 +207,21 @@ static bool deeper_than(const struct node *n, int lim)
 	return false;
 }
 
-/* The opening of a field's node object, '{"name":"NAME"', per field id,
- * in 64 bytes (copied whole, of which the first name_len count; a name a
- * JSON string could not hold verbatim, none: filter names are letters,
- * digits, '.', '_' and '-', or too long, has length 0), made once
- * (pthread_once) and read-only afterwards: --json copies them without
- * measuring or escaping. */
-enum { NAME_JSON = 64 };
-static char name_json[F_COUNT][NAME_JSON];
-static uint8_t name_len[F_COUNT];
-static pthread_once_t name_once = PTHREAD_ONCE_INIT;
-
-static void measure_names(void)
-{
-	for (int fid = 1; fid < F_COUNT; fid++) {
-		const char *s = field_table[fid].name;
-		size_t n = s ? strlen(s) : 0;
-		bool plain = n && n + 10 <= NAME_JSON;
-		for (size_t i = 0; plain && i < n; i++)
-			plain = esc_plain((unsigned char)s[i]) && s[i] != '<' && s[i] != '>' &&
-				s[i] != '&';
-		if (!plain)
-			continue;
-		memcpy(name_json[fid], "{\"name\":\"", 9);
-		memcpy(name_json[fid] + 9, s, n);
-		name_json[fid][9 + n] = '"';
-		name_len[fid] = (uint8_t)(n + 10);
-	}
-}
-
 /* out_json_node's object laid out directly (--json writes gigabytes of
  * these): what the generic calls below write for a compact writer. */
 static void json_node_raw(struct jw *w, const struct node *n)
 {
 	if (n->name) {
+		/* A registry name is plain (field.h): written as it is. */
 		size_t nl = n->field && n->field < F_COUNT && n->name == field_table[n->field].name
-				    ? name_len[n->field]
+				    ? field_name_len[n->field]
 				    : 0;
-		if (nl) {
-			memcpy(jw_room(w, NAME_JSON), name_json[n->field], NAME_JSON);
-			w->n += nl;
+		if (nl && nl < 255) {
+			char *p = jw_room(w, nl + 10);
+			memcpy(p, "{\"name\":\"", 9);
+			memcpy(p + 9, n->name, nl);
+			p[9 + nl] = '"';
+			w->n += nl + 10;
 		} else {
 			JW_PUT(w, "{\"name\":");
 			jw_put_str(w, n->name);
@@ -336,7 +311,6 @@ void out_json_node(struct jw *w, const struct node *n)
 	 * (JSON_MAX_DEPTH: two levels per node, an object and its children
 	 * array) and output is compact. */
 	if (!w->pretty && !deeper_than(n, (JSON_MAX_DEPTH - 8 - w->depth) / 2)) {
-		pthread_once(&name_once, measure_names);
 		jw_pre(w);
 		json_node_raw(w, n);
 	} else {
