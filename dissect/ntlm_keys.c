@@ -17,11 +17,7 @@
  */
 #include "smb_crypto.h"
 
-#include <nettle/arcfour.h>
-#include <nettle/des.h>
-#include <nettle/hmac.h>
-#include <nettle/md4.h>
-#include <nettle/md5.h>
+#include "nettlelib.h"
 #include <string.h>
 
 #define NTLM_LM_KEY 0x00000080u

@@ -17,12 +17,7 @@
  */
 #include "smb_crypto.h"
 
-#include <nettle/ccm.h>
-#include <nettle/cmac.h>
-#include <nettle/gcm.h>
-#include <nettle/hmac.h>
-#include <nettle/md5.h>
-#include <nettle/memops.h>
+#include "nettlelib.h"
 #include <string.h>
 
 #define TAG_LEN 16

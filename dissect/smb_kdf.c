@@ -15,8 +15,7 @@
  */
 #include "smb_crypto.h"
 
-#include <nettle/hmac.h>
-#include <nettle/sha2.h>
+#include "nettlelib.h"
 #include <string.h>
 
 static void be32(uint8_t out[4], uint32_t v)

@@ -12,9 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nettle/version.h>
-
 #include "pcapfile.h"
+#include "nettlelib.h"
 
 #ifndef SMBCMP_VERSION
 #define SMBCMP_VERSION "0.1"

@@ -9,7 +9,6 @@
 #include "graftpriv.h"
 
 #include <errno.h>
-#include <nettle/sha2.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "hmap.h"
+#include "nettlelib.h"
 #include "tshark.h"
 #include "xalloc.h"
 

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include "field.h"
 #include "graft.h"
 #include "graftpriv.h"
+#include "nettlelib.h"
 
 #define FULL_HASH_MAX (256u << 20) /* larger files: sampled hash, see graft.h */
 #define CACHE_MAGIC "smbcmp-graft 1"
