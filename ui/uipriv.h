@@ -21,8 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <curses.h>
-
+#include "curseslib.h"
 #include "dissect.h"
 #include "hmap.h"
 

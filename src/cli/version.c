@@ -6,14 +6,14 @@
  */
 #include "version.h"
 
-#include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pcapfile.h"
+#include "curseslib.h"
 #include "nettlelib.h"
+#include "pcapfile.h"
 
 #ifndef SMBCMP_VERSION
 #define SMBCMP_VERSION "0.1"
@@ -45,7 +45,7 @@ void version_print(FILE *f)
 
 	fprintf(f, "smbcmp %s\n", SMBCMP_VERSION);
 	fprintf(f, "%s\n", capf_lib_version());
-	fprintf(f, "%s\n", curses_version());
+	fprintf(f, "%s\n", curseslib_version());
 	/* The library loaded at run time, which may be newer than the headers. */
 	fprintf(f, "nettle %d.%d\n", nettle_version_major(), nettle_version_minor());
 	if (find_tshark(tshark, sizeof(tshark)) == 0)
