@@ -2,18 +2,54 @@
 #include "field.h"
 #include "fieldvals.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
 
-const struct field field_table[F_COUNT] = {
-	[F_INVALID] = { "", "", FT_NONE, BASE_NONE, 0, NULL, NULL, NULL, 0 },
+/* Every name and label as a member of one object (field.h): the offset
+ * of each is a constant the compiler knows. */
+struct field_strings {
+	char none[1];
 #define F(id, name, label, type, base, bits, vals, rvals, tfs, mask) \
-	[id] = { name, label, type, base, bits, vals, rvals, tfs, mask },
+	char id##_name[sizeof(name)], id##_label[sizeof(label)];
 #include "fields.def"
 #include "fields_local.def"
 #undef F
 };
+
+const struct field_strings field_strings = {
+	"",
+#define F(id, name, label, type, base, bits, vals, rvals, tfs, mask) name, label,
+#include "fields.def"
+#include "fields_local.def"
+#undef F
+};
+
+/* Which table a row names: a column is NULL (a void *) or a table. */
+#define HAS(tab) _Generic((tab), void *: 0, default: 1)
+#define TAB(vals, rvals) (HAS(vals) ? FTAB_VALS : HAS(rvals) ? FTAB_RVALS : FTAB_TFS)
+
+#define AT(member) ((uint32_t)offsetof(struct field_strings, member))
+const struct field field_table[F_COUNT] = {
+	[F_INVALID] = { AT(none), AT(none), FT_NONE, BASE_NONE, 0, FTAB_TFS, 0 },
+#define F(id, name, label, type, base, bits, vals, rvals, tfs, mask) \
+	[id] = { AT(id##_name), AT(id##_label), type, base, bits, TAB(vals, rvals), mask },
+#include "fields.def"
+#include "fields_local.def"
+#undef F
+};
+#undef AT
+
+const void *const field_tabs[F_COUNT] = {
+#define F(id, name, label, type, base, bits, vals, rvals, tfs, mask) \
+	[id] = HAS(vals) ? (const void *)(vals) : HAS(rvals) ? (const void *)(rvals) : (const void *)(tfs),
+#include "fields.def"
+#include "fields_local.def"
+#undef F
+};
+#undef TAB
+#undef HAS
 
 #define LEN255(lit) (sizeof(lit) - 1 < 255 ? sizeof(lit) - 1 : 255)
 const uint8_t field_name_len[F_COUNT] = {
@@ -71,7 +107,7 @@ static uint32_t name_hash(const char *s)
 static void build_name_index(void)
 {
 	for (int i = 1; i < F_COUNT; i++) {
-		uint32_t j = name_hash(field_table[i].name) & (NAME_SLOTS - 1);
+		uint32_t j = name_hash(field_name(i)) & (NAME_SLOTS - 1);
 		while (name_slot[j])
 			j = (j + 1) & (NAME_SLOTS - 1);
 		name_slot[j] = (uint16_t)i;
@@ -83,7 +119,7 @@ int field_by_name(const char *name)
 	pthread_once(&name_once, build_name_index);
 	for (uint32_t j = name_hash(name) & (NAME_SLOTS - 1); name_slot[j];
 	     j = (j + 1) & (NAME_SLOTS - 1))
-		if (!strcmp(field_table[name_slot[j]].name, name))
+		if (!strcmp(field_name(name_slot[j]), name))
 			return name_slot[j];
 	return F_INVALID;
 }

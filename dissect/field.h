@@ -51,16 +51,18 @@ struct tfs {
 };
 
 struct field {
-	const char *name;  /* display-filter name, e.g. "smb2.cmd" */
-	const char *label; /* tree label, e.g. "Command" */
+	uint32_t name_at;  /* display-filter name, e.g. "smb2.cmd": field_str() */
+	uint32_t label_at; /* tree label, e.g. "Command": field_str() */
 	uint8_t type;      /* enum ftype */
 	uint8_t base;      /* enum fbase */
 	uint8_t bits;      /* booleans: width of the containing integer */
-	const struct val *vals;
-	const struct rval *rvals;
-	const struct tfs *tfs;
+	uint8_t tab;       /* enum field_tab: what field_tabs[] holds */
 	uint64_t mask;
 };
+
+/* A field has at most one value table: value strings, range strings or
+ * true/false strings; field_vals(), field_rvals(), field_tfs() give it. */
+enum field_tab { FTAB_TFS, FTAB_VALS, FTAB_RVALS };
 
 enum field_id {
 	F_INVALID = 0,
@@ -71,7 +73,20 @@ enum field_id {
 	F_COUNT
 };
 
+/*
+ * The names and labels are not pointers but offsets into one object,
+ * field_strings (field.c): smbcmp is a position-independent executable, and
+ * every pointer in its data is relocated at start, on a private copy of
+ * each page that holds one; the registry's 3400 strings were most of a
+ * small capture's start-up page faults. A name or label has one address,
+ * field_str(offset) (nodes compare name pointers to the registry's).
+ */
+struct field_strings;
+extern const struct field_strings field_strings;
 extern const struct field field_table[F_COUNT];
+/* Each field's value table or NULL, apart from field_table for the same
+ * reason (in a small array of the only pointers left). */
+extern const void *const field_tabs[F_COUNT];
 /*
  * strlen() of each field's name and label, 255 for 255 and more, made by
  * the compiler from the same rows (sizeof of the literals): the writers and
@@ -86,6 +101,39 @@ extern const uint8_t field_label_len[F_COUNT];
 static inline const struct field *field_get(int fid)
 {
 	return &field_table[fid > 0 && fid < F_COUNT ? fid : 0];
+}
+
+/* The string at offset at of field_strings. */
+static inline const char *field_str(uint32_t at)
+{
+	return (const char *)&field_strings + at;
+}
+
+/* f's value strings, range strings, true/false strings, or NULL. */
+static inline const struct val *field_vals(const struct field *f)
+{
+	return f->tab == FTAB_VALS ? field_tabs[f - field_table] : NULL;
+}
+
+static inline const struct rval *field_rvals(const struct field *f)
+{
+	return f->tab == FTAB_RVALS ? field_tabs[f - field_table] : NULL;
+}
+
+static inline const struct tfs *field_tfs(const struct field *f)
+{
+	return f->tab == FTAB_TFS ? field_tabs[f - field_table] : NULL;
+}
+
+/* Field fid's filter name and label ("" for an unknown id). */
+static inline const char *field_name(int fid)
+{
+	return field_str(field_get(fid)->name_at);
+}
+
+static inline const char *field_label(int fid)
+{
+	return field_str(field_get(fid)->label_at);
 }
 
 /* Looks a value up; NULL when absent. */

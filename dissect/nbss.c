@@ -105,7 +105,7 @@ void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c)
 	t_uint(t, nb, F_NBSS_LENGTH, cur_pos(c), 3, len);
 	cur_skip(c, 3);
 	if (pdu->flags & PDU_INCOMPLETE) {
-		struct node *n = tree_add(t, nb, field_get(F_SMBCMP_INCOMPLETE)->name,
+		struct node *n = tree_add(t, nb, field_name(F_SMBCMP_INCOMPLETE),
 					  "Incomplete PDU: bytes lost in capture", "",
 					  cur_pos(c), 0);
 		n->field = F_SMBCMP_INCOMPLETE;
@@ -114,7 +114,7 @@ void nbss_dissect(struct dctx *d, struct node *parent, struct cur *c)
 	if (pdu->flags & PDU_TRUNC) {
 		const char *l = arena_printf(t->a, "PDU cut by a memory limit: %u of "
 					     "%u bytes kept", pdu->len, pdu->wire_len);
-		struct node *n = tree_add(t, nb, field_get(F_SMBCMP_LIMIT)->name, l,
+		struct node *n = tree_add(t, nb, field_name(F_SMBCMP_LIMIT), l,
 					  "", cur_pos(c), 0);
 		n->field = F_SMBCMP_LIMIT;
 		n->flags |= N_GENERATED;

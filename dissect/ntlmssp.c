@@ -279,7 +279,7 @@ static size_t add_av_list(struct nmsg *n, struct node *parent, size_t off,
 			       "[invalid NTLMSSP Target Info AvPairs]");
 			return off + len;
 		}
-		const char *name = val_lookup(field_get(f->type)->vals, id);
+		const char *name = val_lookup(field_vals(field_get(f->type)), id);
 		struct node *item = t_text(n->t, parent, pos(n, off + i), alen + 4u,
 					   "Attribute: %s", name ? name
 							: arena_printf(n->t->a, "Unknown (%u)", id));
@@ -333,7 +333,7 @@ static void add_blob(struct nmsg *n, size_t hdr, int fid, uint64_t *end)
 	if (len == 0) {
 		*end = off > hdr + 8 ? off : hdr + 8;
 		struct node *e = t_bytes(n->t, n->tree, fid, pos(n, hdr), at(n, hdr), 8);
-		e->label = arena_printf(n->t->a, "%s: Empty", field_get(fid)->label);
+		e->label = arena_printf(n->t->a, "%s: Empty", field_label(fid));
 		return;
 	}
 	if (!need(n, off, len))
@@ -476,7 +476,7 @@ static void verifier(struct dctx *d, struct node *parent, struct cur *c)
 {
 	struct tctx *t = &d->t;
 	struct node *v = auth_none(t, parent, F_NTLMSSP_VERF, cur_pos(c),
-				   (uint32_t)cur_left(c), field_get(F_NTLMSSP_VERF)->label);
+				   (uint32_t)cur_left(c), field_label(F_NTLMSSP_VERF));
 
 	r_uint(t, v, F_NTLMSSP_VERF_VERS, c, 4);
 	r_bytes(t, v, F_NTLMSSP_VERF_BODY, c, 12);
@@ -500,7 +500,7 @@ void ntlmssp_dissect(struct dctx *d, struct node *parent, struct cur *c)
 		 oem_string(n.t->a, at(&n, 0), 8));
 	uint32_t type = rd32(&n, 8);
 	t_uint(n.t, n.tree, F_NTLMSSP_MESSAGETYPE, pos(&n, 8), 4, type);
-	const char *name = val_lookup(field_get(F_NTLMSSP_MESSAGETYPE)->vals, type);
+	const char *name = val_lookup(field_vals(field_get(F_NTLMSSP_MESSAGETYPE)), type);
 	dctx_summary_more(d, ", %s", name ? name : "Unknown NTLMSSP message type");
 	switch (type) {
 	case NTLM_NEGOTIATE:

@@ -603,7 +603,7 @@ static int64_t dos_to_unix(uint16_t date, uint16_t tm)
 static void relabel(struct tctx *t, struct node *n, int fid, const char *value)
 {
 	if (!t->dry && n && n->label && *n->label)
-		n->label = arena_printf(t->a, "%s: %s", field_get(fid)->label, value);
+		n->label = arena_printf(t->a, "%s: %s", field_label(fid), value);
 }
 
 /* Whether a DOS date/time is one Wireshark shows as a time: the fields in
@@ -718,7 +718,7 @@ static void add_error_summary(struct dctx *d, const struct smb1_hdr *h)
 	if (!h->response || !h->status)
 		return;
 	if (h->nt_status) {
-		const char *s = val_lookup(field_get(F_SMB_NT_STATUS)->vals, h->status);
+		const char *s = val_lookup(field_vals(field_get(F_SMB_NT_STATUS)), h->status);
 		if (s)
 			dctx_summary_more(d, ", Error: %s", s);
 		else

@@ -46,7 +46,7 @@ static const int notify_subs[] = {
 
 static const char *t2_name(uint16_t sub)
 {
-	const char *s = val_lookup(field_get(F_SMB_TRANS2_CMD)->vals, sub);
+	const char *s = val_lookup(field_vals(field_get(F_SMB_TRANS2_CMD)), sub);
 	return s ? s : "Unknown";
 }
 
@@ -119,7 +119,7 @@ static void t2_req_params(struct dctx *d, struct node *n, struct cur *s,
 			cur_skip(s, 2); /* FID, which Wireshark does not show */
 		uint32_t pos = cur_pos(s);
 		uint16_t l = (uint16_t)r_uint(t, n, f, s, 2);
-		const char *ln = val_lookup(field_get(f)->vals, l);
+		const char *ln = val_lookup(field_vals(field_get(f)), l);
 		if (cur_pos(s) > pos && ln)
 			dctx_summary_more(d, ", %s", ln);
 		else if (cur_pos(s) > pos)
@@ -131,7 +131,7 @@ static void t2_req_params(struct dctx *d, struct node *n, struct cur *s,
 		uint16_t l = (uint16_t)r_uint(t, n, sub == T2_QUERY_PATH_INFO ? F_SMB_QPI_LOI
 					      : F_SMB_SPI_LOI, s, 2);
 		r_bytes(t, n, F_SMB_RESERVED, s, 4);
-		const char *ln = val_lookup(qpi->vals, l);
+		const char *ln = val_lookup(field_vals(qpi), l);
 		const char *p = smb1_string(d, n, F_SMB_FILE, s, h, h->unicode, true);
 		if (ln && sub == T2_QUERY_PATH_INFO)
 			dctx_summary_more(d, ", %s", ln);
@@ -145,7 +145,7 @@ static void t2_req_params(struct dctx *d, struct node *n, struct cur *s,
 					      : F_SMB_SPI_LOI, s, 2);
 		if (sub == T2_SET_FILE_INFO)
 			r_bytes(t, n, F_SMB_RESERVED, s, 2);
-		const char *ln = val_lookup(qpi->vals, l);
+		const char *ln = val_lookup(field_vals(qpi), l);
 		if (ln && sub == T2_QUERY_FILE_INFO)
 			dctx_summary_more(d, ", %s", ln);
 		*level = l;
@@ -486,7 +486,7 @@ SMB1_BODY(smb1_nttrans_req)
 		x.doff = (uint32_t)r_uint(t, body, F_SMB_DATA_OFFSET, &w, 4);
 		x.sc = (uint8_t)r_uint(t, body, F_SMB_SC, &w, 1);
 		fn = (uint16_t)r_uint(t, body, F_SMB_NT_FUNCTION, &w, 2);
-		const char *fname = val_lookup(field_get(F_SMB_NT_FUNCTION)->vals, fn);
+		const char *fname = val_lookup(field_vals(field_get(F_SMB_NT_FUNCTION)), fn);
 		dctx_summary_more(d, ", %s", fname ? fname : "Unknown");
 		if (fn == NT_IOCTL && x.sc >= 2) {
 			const uint8_t *p = cur_peek(&w, 4);
@@ -583,7 +583,7 @@ SMB1_BODY(smb1_nttrans_rsp)
 
 	if (rq) {
 		t_uint(t, body, F_SMB_NT_FUNCTION, cur_pos(c), 0, rq->subcmd);
-		const char *fname = val_lookup(field_get(F_SMB_NT_FUNCTION)->vals, rq->subcmd);
+		const char *fname = val_lookup(field_vals(field_get(F_SMB_NT_FUNCTION)), rq->subcmd);
 		if (rq->has_fid)
 			dctx_summary_more(d, ", FID: 0x%04x", rq->fid);
 		dctx_summary_more(d, ", %s", fname ? fname : "Unknown");

@@ -160,7 +160,7 @@ static void summarize(struct dctx *d, const struct smb2_hdr *h)
 		dctx_summary(d, "Unknown command 0x%04x %s", h->cmd,
 			     h->response ? "Response" : "Request");
 	if (h->response && h->status != 0) {
-		const char *s = val_lookup(field_get(F_SMB2_NT_STATUS)->vals, h->status);
+		const char *s = val_lookup(field_vals(field_get(F_SMB2_NT_STATUS)), h->status);
 		if (s)
 			dctx_summary_more(d, ", Error: %s", s);
 		else

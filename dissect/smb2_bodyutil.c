@@ -87,7 +87,7 @@ void smb2_object_id_buffer(struct tctx *t, struct node *parent, struct cur *c)
 	struct node *n = t_custom(t, parent, F_SMB2_FILE_OBJECTID_BUFFER,
 				  cur_pos(c), 64, "", "");
 
-	n->label = field_get(F_SMB2_FILE_OBJECTID_BUFFER)->label;
+	n->label = field_label(F_SMB2_FILE_OBJECTID_BUFFER);
 	r_guid(t, n, F_SMB2_OBJECT_ID, c);
 	r_guid(t, n, F_SMB2_BIRTH_VOLUME_ID, c);
 	r_guid(t, n, F_SMB2_BIRTH_OBJECT_ID, c);

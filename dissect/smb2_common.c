@@ -81,7 +81,7 @@ struct node *smb2_none(struct dctx *d, struct node *parent, int fid,
 {
 	struct node *n = t_custom(&d->t, parent, fid, pos, size, "", NULL);
 
-	n->label = label ? label : field_get(fid)->label;
+	n->label = label ? label : field_label(fid);
 	return n;
 }
 

@@ -134,7 +134,7 @@ void smb2_find_index(struct trace *t, struct cur *c, const struct smb2_hdr *h)
 
 static const char *level_name(struct tctx *t, uint8_t level)
 {
-	const char *s = val_lookup(field_get(F_SMB2_FIND_INFOLEVEL)->vals, level);
+	const char *s = val_lookup(field_vals(field_get(F_SMB2_FIND_INFOLEVEL)), level);
 
 	return s ? s : arena_printf(t->a, "(Level:0x%02x)", level);
 }

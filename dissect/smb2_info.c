@@ -67,8 +67,8 @@ static bool class_level(struct dctx *d, struct node *body, struct cur *c,
 	}
 	*type = (uint8_t)r_uint(t, body, F_SMB2_CLASS, c, 1);
 	*cls = (uint8_t)r_uint(t, body, level_field(*type), c, 1);
-	const char *cn = val_lookup(field_get(F_SMB2_CLASS)->vals, *type);
-	const char *ln = val_lookup(field_get(level_field(*type))->vals, *cls);
+	const char *cn = val_lookup(field_vals(field_get(F_SMB2_CLASS)), *type);
+	const char *ln = val_lookup(field_vals(field_get(level_field(*type))), *cls);
 	dctx_summary_more(d, " %s/%s",
 			  cn ? cn : arena_printf(t->a, "(Class:0x%02x)", *type),
 			  ln ? ln : arena_printf(t->a, "(Level:0x%02x)", *cls));

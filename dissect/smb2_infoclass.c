@@ -417,7 +417,7 @@ void smb2_info_buffer(struct dctx *d, struct node *parent, struct cur *c,
 	}
 	struct node *n = t_custom(t, parent, ic->item, start,
 				  (uint32_t)cur_left(c), "", "");
-	n->label = field_get(ic->item)->label;
+	n->label = field_label(ic->item);
 	if (ic->steps)
 		run_steps(d, n, c, ic->steps);
 	else

@@ -461,12 +461,12 @@ struct node *smb2_ctl_code_node(struct tctx *t, struct node *parent, uint32_t po
 
 void smb2_ctl_code_summary(struct dctx *d, uint32_t code)
 {
-	const char *name = val_lookup(field_get(F_SMB2_IOCTL_FUNCTION)->vals, code);
+	const char *name = val_lookup(field_vals(field_get(F_SMB2_IOCTL_FUNCTION)), code);
 
 	if (name) {
 		dctx_summary_more(d, " %s", name);
 	} else {
-		const char *dev = val_lookup(field_get(F_SMB2_IOCTL_FUNCTION_DEVICE)->vals,
+		const char *dev = val_lookup(field_vals(field_get(F_SMB2_IOCTL_FUNCTION_DEVICE)),
 					     code >> 16);
 		dctx_summary_more(d, " %s Function:0x%04x",
 				  dev ? dev : arena_printf(d->t.a, "Unknown (0x%08X)", code >> 16),

@@ -124,7 +124,7 @@ static void neg_contexts(struct dctx *d, struct node *body, struct cur *c,
 		const uint8_t *p = cur_peek(&k, 4);
 		unsigned type = p ? (unsigned)(p[0] | p[1] << 8) : 0;
 		unsigned dlen = p ? (unsigned)(p[2] | p[3] << 8) : 0;
-		const char *name = val_lookup(field_get(F_SMB2_NEGOTIATE_CONTEXT_TYPE)->vals, type);
+		const char *name = val_lookup(field_vals(field_get(F_SMB2_NEGOTIATE_CONTEXT_TYPE)), type);
 		struct node *n = t_text(t, body, start, 8 + dlen, "Negotiate Context: %s ",
 					name ? name : "Unknown");
 		r_uint(t, n, F_SMB2_NEGOTIATE_CONTEXT_TYPE, &k, 2);

@@ -52,7 +52,7 @@ struct node *auth_none(struct tctx *t, struct node *parent, int fid,
 {
 	if (t->dry)
 		return t_text(t, parent, pos, size, "%s", "");
-	struct node *n = tree_add(t, parent, field_get(fid)->name, label, "", pos, size);
+	struct node *n = tree_add(t, parent, field_name(fid), label, "", pos, size);
 
 	n->field = (uint16_t)fid;
 	return n;

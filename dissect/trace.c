@@ -933,7 +933,7 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	if (d.t.limited) {
 		__atomic_store_n(&t->trees_cut, true, __ATOMIC_RELAXED);
 		d.t.max_nodes = 0; /* room for the note itself */
-		struct node *n = tree_add(&d.t, root, field_get(F_SMBCMP_LIMIT)->name,
+		struct node *n = tree_add(&d.t, root, field_name(F_SMBCMP_LIMIT),
 					  "Node limit reached: tree cut short (raise with --max-nodes)", "", 0, 0);
 		n->flags |= N_GENERATED;
 	}

@@ -232,10 +232,10 @@ static size_t fmt_bits(char *out, size_t cap, uint64_t mask, uint64_t raw,
 
 static const char *value_name(const struct field *f, uint64_t v)
 {
-	const char *s = val_lookup(f->vals, v);
+	const char *s = val_lookup(field_vals(f), v);
 
 	if (!s)
-		s = rval_lookup(f->rvals, v);
+		s = rval_lookup(field_rvals(f), v);
 	return s;
 }
 
@@ -243,7 +243,7 @@ static struct node *add_field(struct tctx *t, struct node *parent, int fid,
 			      const char *label, const char *show, uint32_t pos,
 			      uint32_t size)
 {
-	struct node *n = tree_add(t, parent, field_get(fid)->name, label, show,
+	struct node *n = tree_add(t, parent, field_name(fid), label, show,
 				  pos, size);
 
 	n->field = (uint16_t)fid;
@@ -267,7 +267,7 @@ struct node *t_proto(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 {
 	if (t->dry)
 		return dry_node(t);
-	struct node *n = add_field(t, parent, fid, field_get(fid)->label, NULL,
+	struct node *n = add_field(t, parent, fid, field_label(fid), NULL,
 				   pos, size);
 
 	n->flags |= N_PROTO;
@@ -293,14 +293,14 @@ static const char *bool_label(int fid, bool b)
 		return l;
 	const struct field *f = field_get(fid);
 	unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
-	const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f) : (b ? "True" : "False");
+	const char *ts = field_tfs(f) ? (b ? field_tfs(f)->t : field_tfs(f)->f) : (b ? "True" : "False");
 	char bits[128];
 	fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
-	size_t n = strlen(bits) + strlen(f->label) + 2 + strlen(ts) + 1;
+	size_t n = strlen(bits) + strlen(field_str(f->label_at)) + 2 + strlen(ts) + 1;
 	char *m = malloc(n);
 	if (!m)
 		return "";
-	snprintf(m, n, "%s%s: %s", bits, f->label, ts);
+	snprintf(m, n, "%s%s: %s", bits, field_str(f->label_at), ts);
 	const char *expected = NULL;
 	if (!atomic_compare_exchange_strong_explicit(slot, &expected, m, memory_order_acq_rel,
 						     memory_order_acquire)) {
@@ -377,7 +377,7 @@ static size_t flabel_len(const struct field *f)
 {
 	size_t n = field_label_len[f - field_table];
 
-	return n < 255 ? n : strlen(f->label);
+	return n < 255 ? n : strlen(field_str(f->label_at));
 }
 
 static struct node *add_int(struct tctx *t, struct node *parent, int fid,
@@ -419,11 +419,11 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 	struct piece pc[8];
 	int k = 0;
 	pc[k++] = (struct piece){ bits, bn };
-	pc[k++] = (struct piece){ f->label, flabel_len(f) };
+	pc[k++] = (struct piece){ field_str(f->label_at), flabel_len(f) };
 	if (f->type == FT_BOOLEAN) {
 		bool b = v != 0;
 		show = b ? "1" : "0";
-		const char *ts = f->tfs ? (b ? f->tfs->t : f->tfs->f)
+		const char *ts = field_tfs(f) ? (b ? field_tfs(f)->t : field_tfs(f)->f)
 					: (b ? "True" : "False");
 		pc[k++] = PIECE(": ");
 		pc[k++] = (struct piece){ ts, strlen(ts) };
@@ -448,7 +448,7 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 			pc[k++] = PIECE(" (");
 			pc[k++] = ls;
 			pc[k++] = PIECE(")");
-		} else if (f->vals && !is_signed) {
+		} else if (field_vals(f) && !is_signed) {
 			pc[k++] = PIECE(": Unknown (");
 			pc[k++] = ls;
 			pc[k++] = PIECE(")");
@@ -536,8 +536,8 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		hex[h++] = hexdig[p[i] & 15];
 	}
 	hex[h] = '\0';
-	const char *label = n == 0 ? arena_cat(t->a, f->label, ": <MISSING>", (char *)NULL)
-			    : arena_cat(t->a, f->label, ": ", hex, n > m ? "…" : "", (char *)NULL);
+	const char *label = n == 0 ? arena_cat(t->a, field_str(f->label_at), ": <MISSING>", (char *)NULL)
+			    : arena_cat(t->a, field_str(f->label_at), ": ", hex, n > m ? "…" : "", (char *)NULL);
 	return add_field(t, parent, fid, label, show, pos, n);
 }
 
@@ -589,7 +589,7 @@ struct node *t_string(struct tctx *t, struct node *parent, int fid, uint32_t pos
 	const char *show = esc ? esc : raw;
 
 	struct node *n = add_field(t, parent, fid,
-				   t->nolabel ? show : arena_cat(t->a, f->label, ": ", show,
+				   t->nolabel ? show : arena_cat(t->a, field_str(f->label_at), ": ", show,
 								 (char *)NULL),
 				   show, pos, size);
 	if (esc) {
@@ -685,7 +685,7 @@ struct node *t_abstime(struct tctx *t, struct node *parent, int fid,
 
 	return add_field(t, parent, fid,
 			 t->nolabel ? show
-				    : arena_cat(t->a, field_get(fid)->label, ": ", show, (char *)NULL),
+				    : arena_cat(t->a, field_label(fid), ": ", show, (char *)NULL),
 			 show, pos, size);
 }
 
@@ -703,7 +703,7 @@ struct node *t_filetime(struct tctx *t, struct node *parent, int fid,
 		n = bare_node(t, parent, fid, pos, size);
 	} else if (ft == 0) {
 		n = add_field(t, parent, fid,
-			      arena_printf(t->a, "%s: No time specified (0)", f->label),
+			      arena_printf(t->a, "%s: No time specified (0)", field_str(f->label_at)),
 			      fmt_abstime(t, 0, 0), pos, size);
 	} else if (ft == 0x7fffffffffffffffULL) {
 		/* Wireshark: "Infinity (absolute time)"; the show value is the
@@ -711,7 +711,7 @@ struct node *t_filetime(struct tctx *t, struct node *parent, int fid,
 		 * "do not change" in SET_INFO) is an ordinary time to it, in
 		 * the year 60056. */
 		n = add_field(t, parent, fid,
-			      arena_printf(t->a, "%s: Infinity (absolute time)", f->label),
+			      arena_printf(t->a, "%s: Infinity (absolute time)", field_str(f->label_at)),
 			      fmt_abstime(t, 0, 0), pos, size);
 	} else {
 		int64_t secs = (int64_t)(ft / 10000000ULL) - (int64_t)FILETIME_UNIX_DIFF;
@@ -764,7 +764,7 @@ struct node *t_timedelta(struct tctx *t, struct node *parent, int fid,
 
 	return add_field(t, parent, fid,
 			 t->nolabel ? show
-				    : arena_cat(t->a, field_get(fid)->label, ": ", show, " seconds",
+				    : arena_cat(t->a, field_label(fid), ": ", show, " seconds",
 						(char *)NULL),
 			 show, pos, size);
 }
@@ -826,7 +826,7 @@ struct node *t_custom(struct tctx *t, struct node *parent, int fid,
 	if (bare(t, fid))
 		return bare_node(t, parent, fid, pos, size);
 	return add_field(t, parent, fid,
-			 arena_cat(t->a, field_get(fid)->label, ": ",
+			 arena_cat(t->a, field_label(fid), ": ",
 				   label_value ? label_value : show ? show : "", (char *)NULL),
 			 show ? arena_strdup(t->a, show) : "", pos, size);
 }
@@ -873,7 +873,7 @@ void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
 		const struct field *sf = field_get(*k);
 		t_uint(t, node, *k, pos, size, v);
 		if (sf->type == FT_BOOLEAN && sf->mask && (v & sf->mask))
-			extra += 2 + strlen(sf->label);
+			extra += 2 + strlen(field_str(sf->label_at));
 	}
 	if (!extra)
 		return;
@@ -884,9 +884,9 @@ void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
 	for (const int *k = subs; *k != F_INVALID; k++) {
 		const struct field *sf = field_get(*k);
 		if (sf->type == FT_BOOLEAN && sf->mask && (v & sf->mask)) {
-			size_t l = strlen(sf->label);
+			size_t l = strlen(field_str(sf->label_at));
 			memcpy(p, ", ", 2);
-			memcpy(p + 2, sf->label, l);
+			memcpy(p + 2, field_str(sf->label_at), l);
 			p += 2 + l;
 		}
 	}

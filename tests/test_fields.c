@@ -25,16 +25,16 @@ int main(void)
 {
 	for (int fid = 0; fid < F_COUNT; fid++) {
 		const struct field *f = &field_table[fid];
-		size_t nl = strlen(f->name), ll = strlen(f->label);
+		size_t nl = strlen(field_str(f->name_at)), ll = strlen(field_str(f->label_at));
 
 		CHECK_EQ(field_name_len[fid], nl < 255 ? nl : 255);
 		CHECK_EQ(field_label_len[fid], ll < 255 ? ll : 255);
 		if (fid == F_INVALID)
 			continue;
-		if (!plain_name(f->name))
-			fprintf(stderr, "field %d: name \"%s\" not plain\n", fid, f->name);
-		CHECK(plain_name(f->name));
-		CHECK_EQ(field_by_name(f->name), fid);
+		if (!plain_name(field_str(f->name_at)))
+			fprintf(stderr, "field %d: name \"%s\" not plain\n", fid, field_str(f->name_at));
+		CHECK(plain_name(field_str(f->name_at)));
+		CHECK_EQ(field_by_name(field_str(f->name_at)), fid);
 	}
 	return test_failures != 0;
 }

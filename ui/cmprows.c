@@ -263,7 +263,7 @@ void cmp_next_diff(struct cmpui *c, int dir)
 
 static const char *status_name(uint32_t st, char *buf, size_t n)
 {
-	const char *s = val_lookup(field_get(F_SMB2_NT_STATUS)->vals, st);
+	const char *s = val_lookup(field_vals(field_get(F_SMB2_NT_STATUS)), st);
 	if (s)
 		return s;
 	snprintf(buf, n, "0x%08x", st);

@@ -120,7 +120,7 @@ static void list_fields(void)
 		const struct field *f = field_get(i);
 		const char *ty = f->type < sizeof(types) / sizeof(types[0]) && types[f->type]
 					 ? types[f->type] : "FT_OTHER";
-		printf("%s\t%s\t%s\n", f->name, ty, f->label);
+		printf("%s\t%s\t%s\n", field_str(f->name_at), ty, field_str(f->label_at));
 	}
 }
 

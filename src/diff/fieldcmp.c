@@ -75,7 +75,7 @@ static pthread_once_t field_ident_once = PTHREAD_ONCE_INIT;
 static void build_field_ident(void)
 {
 	for (int f = 1; f < F_COUNT; f++)
-		field_ident[f] = hstr(1, field_get(f)->name);
+		field_ident[f] = hstr(1, field_name(f));
 }
 
 /* The hash of a node's identity (diff_node_ident), a name and a label
@@ -83,7 +83,7 @@ static void build_field_ident(void)
 static uint64_t ident_hash(const struct node *n)
 {
 	if (n->name && n->field > 0 && n->field < F_COUNT &&
-	    n->name == field_get(n->field)->name) {
+	    n->name == field_name(n->field)) {
 		pthread_once(&field_ident_once, build_field_ident);
 		return field_ident[n->field];
 	}

@@ -202,7 +202,7 @@ static bool typed_value(struct fexpr *e)
 		e->num = n;
 		return true;
 	}
-	for (const struct val *v = f->vals; v && v->s; v++)
+	for (const struct val *v = field_vals(f); v && v->s; v++)
 		if (same_icase(v->s, e->value)) {
 			e->is_num = true;
 			e->num = v->v;
@@ -270,7 +270,7 @@ static struct fexpr *parse_test(struct parser *p)
 		snprintf(msg, sizeof(msg), "'%.100s' is not a value of %.100s (a number%s)",
 			 e->value, e->field,
 			 field_get(field_by_name(e->field))->type == FT_BOOLEAN ? ", true or false"
-			 : field_get(field_by_name(e->field))->vals ? " or a value name" : "");
+			 : field_vals(field_get(field_by_name(e->field))) ? " or a value name" : "");
 		fail(p, msg);
 		free_expr(e);
 		return NULL;

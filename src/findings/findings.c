@@ -144,7 +144,7 @@ const char *fnd_status(struct findings *F, uint32_t status)
 {
 	if (!status)
 		return "success";
-	const char *n = val_lookup(field_get(F_SMB2_NT_STATUS)->vals, status);
+	const char *n = val_lookup(field_vals(field_get(F_SMB2_NT_STATUS)), status);
 	return n ? n : arena_printf(&F->a, "0x%08x", status);
 }
 

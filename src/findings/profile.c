@@ -176,8 +176,8 @@ static const char *vname(const struct node *n)
 	if (!n)
 		return NULL;
 	const struct field *f = field_get(n->field);
-	if (n->field != F_INVALID && (n->flags & N_HAS_VALUE) && f->vals) {
-		const char *s = val_lookup(f->vals, n->value);
+	if (n->field != F_INVALID && (n->flags & N_HAS_VALUE) && field_vals(f)) {
+		const char *s = val_lookup(field_vals(f), n->value);
 		if (s)
 			return s;
 	}
@@ -193,7 +193,7 @@ static void set_bits(struct list *l, const struct node *n, const char *strip)
 		const struct field *f = field_get(c->field);
 		if (c->field == F_INVALID || f->type != FT_BOOLEAN || !c->value)
 			continue;
-		const char *lab = f->label;
+		const char *lab = field_str(f->label_at);
 		size_t k = strip ? strlen(strip) : 0;
 		if (k && !strncmp(lab, strip, k) && lab[k])
 			lab += k;
@@ -418,9 +418,9 @@ static void dialect_rows(struct prof *p)
 	if (p->smb1_offered.n && p->smb2_offered.n) {
 		const char *smb2 = p->smb2_offered.buf;
 		if (smb2_run(p)) {
-			const char *first = val_lookup(field_get(F_SMB2_DIALECT)->vals,
+			const char *first = val_lookup(field_vals(field_get(F_SMB2_DIALECT)),
 						       p->smb2_dialects[0]);
-			const char *last = val_lookup(field_get(F_SMB2_DIALECT)->vals,
+			const char *last = val_lookup(field_vals(field_get(F_SMB2_DIALECT)),
 						      p->smb2_dialects[p->nsmb2 - 1]);
 			smb2 = arena_printf(&p->scratch, "%s..%s", smb2_short(first),
 					    smb2_short(last));

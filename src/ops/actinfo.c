@@ -121,7 +121,7 @@ const char *act_info_name(uint32_t info, char *buf, size_t n)
 	if (type > INFO_SMB1) {
 		/* An SMB1 level of its own: by its name in the level tables. */
 		int fid = type == INFO_SMB1 + INFO_FS ? F_SMB_QFSI_LOI : F_SMB_QPI_LOI;
-		const char *v = val_lookup(field_get(fid)->vals, cls);
+		const char *v = val_lookup(field_vals(field_get(fid)), cls);
 		if (v) {
 			snprintf(buf, n, "SMB1 %s", v);
 			return buf;
@@ -135,7 +135,7 @@ const char *act_info_name(uint32_t info, char *buf, size_t n)
 
 const char *act_fsctl_name(uint32_t code, char *buf, size_t n)
 {
-	const char *v = val_lookup(field_get(F_SMB2_IOCTL_FUNCTION)->vals, code);
+	const char *v = val_lookup(field_vals(field_get(F_SMB2_IOCTL_FUNCTION)), code);
 	if (v)
 		snprintf(buf, n, "%s", v);
 	else
@@ -189,7 +189,7 @@ const char *act_access_words(uint32_t m, char *buf, size_t n)
 
 const char *act_status_name(uint32_t status, char *buf, size_t n)
 {
-	const char *v = val_lookup(field_get(F_SMB2_NT_STATUS)->vals, status);
+	const char *v = val_lookup(field_vals(field_get(F_SMB2_NT_STATUS)), status);
 	if (v)
 		snprintf(buf, n, "%s", v);
 	else

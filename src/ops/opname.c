@@ -12,7 +12,7 @@
 /* The name of sub-code k of o in field fid's value table, or NULL. */
 static const char *code_name(const struct op *o, unsigned k, int fid)
 {
-	return k < o->ncode ? val_lookup(field_get(fid)->vals, o->code[k]) : NULL;
+	return k < o->ncode ? val_lookup(field_vals(field_get(fid)), o->code[k]) : NULL;
 }
 
 const char *op_sub_name(struct arena *a, const struct op *o)

@@ -129,7 +129,7 @@ static void init_kinds(uint8_t *k)
 	}
 	/* Information levels: smb2.file_info.infolevel, smb.qpi_loi, ... */
 	for (int id = 1; id < F_COUNT; id++) {
-		const char *n = field_get(id)->name;
+		const char *n = field_name(id);
 		size_t len = n ? strlen(n) : 0;
 		if (len > 10 && !strcmp(n + len - 10, ".infolevel") && !k[id])
 			k[id] = KF_SUB;
@@ -925,7 +925,7 @@ const char *op_cmd_name(const struct op *o)
 		return "Encrypted";
 	if (o->proto == OP_RPC)
 		return o->name ? o->name : "DCE/RPC";
-	const char *n = val_lookup(field_get(o->proto == OP_SMB2 ? F_SMB2_CMD : F_SMB_CMD)->vals,
+	const char *n = val_lookup(field_vals(field_get(o->proto == OP_SMB2 ? F_SMB2_CMD : F_SMB_CMD)),
 				   o->cmd);
 	return n ? n : "Unknown";
 }

@@ -213,7 +213,7 @@ static void json_node_raw(struct jw *w, const struct node *n)
 {
 	if (n->name) {
 		/* A registry name is plain (field.h): written as it is. */
-		size_t nl = n->field && n->field < F_COUNT && n->name == field_table[n->field].name
+		size_t nl = n->field && n->field < F_COUNT && n->name == field_name(n->field)
 				    ? field_name_len[n->field]
 				    : 0;
 		if (nl && nl < 255) {

@@ -81,7 +81,7 @@ static const char *sub_name(struct stats *st, const struct op *o)
 	if (o->proto == OP_SMB2 && o->cmd == 14) { /* Find: the level, not the pattern */
 		const char *slash = strchr(p, '/');
 		uint64_t v = strtoull(p, NULL, 0);
-		const char *n = val_lookup(field_get(F_SMB2_FIND_INFOLEVEL)->vals, v);
+		const char *n = val_lookup(field_vals(field_get(F_SMB2_FIND_INFOLEVEL)), v);
 		if (n)
 			return n;
 		return slash ? arena_strndup(&st->a, p, (size_t)(slash - p)) : p;
@@ -360,7 +360,7 @@ static void put_u(FILE *f, const struct srow *r, uint64_t v, int w)
 
 static const char *status_name(uint32_t status, char *buf, size_t n)
 {
-	const char *s = val_lookup(field_get(F_SMB2_NT_STATUS)->vals, status);
+	const char *s = val_lookup(field_vals(field_get(F_SMB2_NT_STATUS)), status);
 	if (s)
 		return s;
 	snprintf(buf, n, "0x%08" PRIx32, status);

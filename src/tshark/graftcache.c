@@ -259,7 +259,7 @@ static struct node *line_node(struct arena *a, char **fld, unsigned *depth)
 	if (fl & 0x4000) {
 		int fid = field_by_name(fld[6]);
 		n->field = (uint16_t)fid;
-		n->name = fid ? field_get(fid)->name : fld[6];
+		n->name = fid ? field_name(fid) : fld[6];
 	}
 	n->show = fl & 0x8000 ? fld[7] : NULL;
 	n->label = fld[8];

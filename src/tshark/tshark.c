@@ -392,7 +392,7 @@ static struct node *make_node(struct tshark *ts, struct tctx *tc, struct node *p
 	const char *name = t->name && *t->name ? t->name : NULL;
 	int fid = name ? field_by_name(name) : F_INVALID;
 	if (fid != F_INVALID)
-		name = field_get(fid)->name;
+		name = field_name(fid);
 	const char *label = t->showname ? t->showname : t->show ? t->show : name;
 	struct node *n = tree_add(tc, parent, name, label,
 				  name && !proto ? (t->show ? t->show : "") : NULL,
