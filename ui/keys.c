@@ -19,8 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <ini.h>
-
+#include "inilib.h"
 #include "mask.h"
 #include "uipriv.h"
 

@@ -10,10 +10,10 @@
  * they compare equal.
  */
 #include "mask.h"
+#include "inilib.h"
 #include "xalloc.h"
 
 #include <fnmatch.h>
-#include <ini.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
