@@ -48,6 +48,19 @@ struct smb2_live {
 	bool side;             /* the pair is recorded in the side table */
 };
 
+/* A request answered while indexing, kept for a later response of its key
+ * (a final response sent twice, an interim one after it): a direct-mapped
+ * cache of the last SMB2_DONE answers (smb2_reqs.c), so the index keeps no
+ * record of every request. */
+struct smb2_done {
+	uint64_t key;          /* smb2_req_key(); 0 with cmd 0: empty */
+	uint32_t req_pdu;      /* the request's PDU index */
+	uint16_t cmd;
+	bool side;             /* its record is in the side table */
+	bool used;
+};
+#define SMB2_DONE 4096
+
 /* Parsed fixed header of one SMB2 message. */
 struct smb2_hdr {
 	size_t off;            /* header offset in the cursor's buffer */
@@ -99,6 +112,11 @@ uint64_t smb2_req_key(uint32_t stream, uint64_t msg_id);
 struct smb2_live *smb2_reqs_live(struct smb2_reqs *r, uint64_t key);
 struct smb2_live *smb2_reqs_new(struct smb2_reqs *r, uint64_t key);
 void smb2_reqs_answered(struct smb2_reqs *r, uint64_t key);
+/* The answered requests: q remembered as the last answer of its key (done),
+ * the one of key or NULL (done_get; a request new() made for the key
+ * forgets it: the newest request of a key is live or here, or gone). */
+void smb2_reqs_done(struct smb2_reqs *r, const struct smb2_live *q);
+const struct smb2_done *smb2_reqs_done_get(const struct smb2_reqs *r, uint64_t key);
 void smb2_reqs_each(struct smb2_reqs *r, void (*fn)(void *ctx, struct smb2_live *q),
 		    void *ctx);
 size_t smb2_reqs_mem(const struct smb2_reqs *r);

@@ -10,7 +10,8 @@
  * the answered ones) and an open-addressing table of record indices + 1
  * (0: empty), 4 bytes a slot, keys compared in the records. A response
  * takes its request out, so the table is sized to what is outstanding, not
- * to the trace.
+ * to the trace. The last SMB2_DONE answered requests stay in a
+ * direct-mapped cache (r->done) for a response that comes again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,9 +77,39 @@ struct smb2_live *smb2_reqs_live(struct smb2_reqs *r, uint64_t key)
 	return s ? &r->recs[s - 1] : NULL;
 }
 
+static size_t done_slot(uint64_t key)
+{
+	return slot_of(key, SMB2_DONE);
+}
+
+void smb2_reqs_done(struct smb2_reqs *r, const struct smb2_live *q)
+{
+	if (!r->done) {
+		r->done = calloc(SMB2_DONE, sizeof(*r->done));
+		if (!r->done) {
+			fprintf(stderr, "smbcmp: out of memory\n");
+			abort();
+		}
+	}
+	r->done[done_slot(q->key)] = (struct smb2_done){
+		.key = q->key, .req_pdu = q->req_pdu, .cmd = q->r.cmd, .side = q->side,
+		.used = true
+	};
+}
+
+const struct smb2_done *smb2_reqs_done_get(const struct smb2_reqs *r, uint64_t key)
+{
+	const struct smb2_done *e = r->done ? &r->done[done_slot(key)] : NULL;
+
+	return e && e->used && e->key == key ? e : NULL;
+}
+
 struct smb2_live *smb2_reqs_new(struct smb2_reqs *r, uint64_t key)
 {
 	uint32_t i;
+
+	if (r->done && r->done[done_slot(key)].key == key)
+		r->done[done_slot(key)].used = false;
 
 	if (r->free) {
 		i = r->free - 1;
@@ -134,12 +165,14 @@ void smb2_reqs_each(struct smb2_reqs *r, void (*fn)(void *ctx, struct smb2_live 
 
 size_t smb2_reqs_mem(const struct smb2_reqs *r)
 {
-	return r->n * sizeof(*r->recs) + r->scap * sizeof(*r->slots);
+	return r->n * sizeof(*r->recs) + r->scap * sizeof(*r->slots) +
+	       (r->done ? SMB2_DONE * sizeof(*r->done) : 0);
 }
 
 void smb2_reqs_free(struct smb2_reqs *r)
 {
 	free(r->recs);
 	free(r->slots);
+	free(r->done);
 	memset(r, 0, sizeof(*r));
 }
