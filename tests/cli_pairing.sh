@@ -23,9 +23,10 @@ done
 python3 tests/pairing/check.py --smbcmp "$S" || fail=1
 # A wrong pairing must be caught: one response's request changed.
 mkdir -p "$tmp/bad" && cp tests/pairing/* "$tmp/bad/"
-sed -i 's/^pending 13 smb2.response_to=11$/pending 13 smb2.response_to=7/' "$tmp/bad/expected.txt"
+sed -i 's/^pair_pending 13 smb2.response_to=11$/pair_pending 13 smb2.response_to=7/' "$tmp/bad/expected.txt"
+grep -qx 'pair_pending 13 smb2.response_to=7' "$tmp/bad/expected.txt" || { echo "FAIL: expected.txt not altered"; fail=1; }
 if python3 tests/pairing/check.py --smbcmp "$S" --dir "$tmp/bad" >"$tmp/out" 2>&1 ||
-	! grep -q 'FAIL smbcmp vs expected.txt: pending.pcap frame 13' "$tmp/out"; then
+	! grep -q 'FAIL smbcmp vs expected.txt: pair_pending.pcap frame 13' "$tmp/out"; then
 	echo "FAIL: a changed pairing was not caught:"; head -5 "$tmp/out"; fail=1
 fi
 [ $fail = 0 ] && echo "cli_pairing: ok"

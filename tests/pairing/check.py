@@ -33,7 +33,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # --dir: another copy
-CAPTURES = ["reorder", "pending", "reuse", "orphans", "compound"]
+CAPTURES = ["pair_reorder", "pair_pending", "pair_reuse", "pair_orphans", "pair_compound"]
 PAIR = {"smb2.response_to", "smb2.response_in", "smb2.time"}
 FACTS = {"smb2.class", "smb2.file_info.infolevel", "smb2.fs_info.infolevel",
          "smb2.find.infolevel", "smb2.find.pattern", "smb2.fid", "smb2.unknown",
@@ -42,27 +42,27 @@ FACT_RE = re.compile(r"^smb2\.((file|fs)_\w+_info|find\.\w+_info)$")
 
 # Deliberate differences from tshark 4.0: (capture, frame) -> reason.
 EXCEPT = {
-    ("reorder", 7): "a request captured after its response (which ACKs it): "
+    ("pair_reorder", 7): "a request captured after its response (which ACKs it): "
                     "tshark calls it a spurious retransmission and shows no SMB2; "
                     "smbcmp dissects it (README: deliberate differences)",
-    ("reorder", 16): "a segment captured out of order: tshark does not dissect it, "
+    ("pair_reorder", 16): "a segment captured out of order: tshark does not dissect it, "
                      "smbcmp reassembles the stream in sequence order",
-    ("reorder", 17): "the response to that request, paired by smbcmp only",
-    ("reuse", 4): "MessageId reused after its answer: tshark's second pass keeps one "
+    ("pair_reorder", 17): "the response to that request, paired by smbcmp only",
+    ("pair_reuse", 4): "MessageId reused after its answer: tshark's second pass keeps one "
                   "record per MessageId, every frame of it shows the last pair",
-    ("reuse", 5): "same: tshark says response to frame 6 (sent after it, time -1 ms)",
-    ("reuse", 8): "same, the id reused by another command",
-    ("reuse", 9): "same: tshark pairs a GetInfo response with a Find request",
-    ("reuse", 15): "a request superseded by another command's: tshark ignores the "
+    ("pair_reuse", 5): "same: tshark says response to frame 6 (sent after it, time -1 ms)",
+    ("pair_reuse", 8): "same, the id reused by another command",
+    ("pair_reuse", 9): "same: tshark pairs a GetInfo response with a Find request",
+    ("pair_reuse", 15): "a request superseded by another command's: tshark ignores the "
                    "command and shows the IOCTL's response on the GetInfo request",
-    ("compound", 16): "CANCEL: tshark 4.0 takes an SMB2 CANCEL for a request of its "
+    ("pair_compound", 16): "CANCEL: tshark 4.0 takes an SMB2 CANCEL for a request of its "
                       "MessageId, so the cancelled request's answers are 'responses' "
                       "to the CANCEL (an interim one at -1 ms)",
-    ("compound", 17): "same: the CANCEL shows Response in",
-    ("compound", 18): "same: STATUS_CANCELLED 'responds' to the CANCEL",
-    ("compound", 20): "same: the sync CANCEL shows Response in",
-    ("compound", 21): "same",
-    ("compound", 24): "a CANCEL of a request already answered shows its Response in",
+    ("pair_compound", 17): "same: the CANCEL shows Response in",
+    ("pair_compound", 18): "same: STATUS_CANCELLED 'responds' to the CANCEL",
+    ("pair_compound", 20): "same: the sync CANCEL shows Response in",
+    ("pair_compound", 21): "same",
+    ("pair_compound", 24): "a CANCEL of a request already answered shows its Response in",
 }
 
 

@@ -4,23 +4,23 @@ the cases real traces have and the public captures lack (issue 23: the index
 keeps only the unanswered requests and finds a response's request by
 distance; tests/cli_pairing.sh checks smbcmp against tshark on them).
 
-  reorder.pcap   a response captured before its request (file order), a
-                 response whose timestamp is earlier than its request's,
-                 two requests whose TCP segments arrive out of order
-  pending.pcap   interim STATUS_PENDING responses then the final one; a
-                 final response sent twice (SMB level) and one TCP
-                 retransmission of a final response
-  reuse.pcap     a MessageId reused after its answer (same and other
-                 command), reused before its answer, on two sessions of one
-                 connection, a credit charge of 4; the same MessageId on two
-                 connections
-  orphans.pcap   a connection whose capture starts in the middle: a response
-                 with no request, a request never answered
-  compound.pcap  related (CREATE+QUERY_INFO+CLOSE) and unrelated compound
-                 chains, answered compound and one by one, answers sent
-                 twice; a CHANGE_NOTIFY
-                 cancelled by an SMB2 CANCEL (interim, then STATUS_CANCELLED),
-                 and a CANCEL of a request already answered
+  pair_reorder.pcap  a response captured before its request (file order), a
+                     response whose timestamp is earlier than its request's,
+                     two requests whose TCP segments arrive out of order
+  pair_pending.pcap  interim STATUS_PENDING responses then the final one; a
+                     final response sent twice (SMB level) and one TCP
+                     retransmission of a final response
+  pair_reuse.pcap    a MessageId reused after its answer (same and other
+                     command), before its answer, by two sessions of one
+                     connection; a credit charge of 4; the same MessageId on
+                     two connections
+  pair_orphans.pcap  a connection whose capture starts in the middle: a
+                     response with no request, a request never answered
+  pair_compound.pcap related (CREATE+QUERY_INFO+CLOSE) and unrelated compound
+                     chains, answered compound and one by one, answers sent
+                     twice; a CHANGE_NOTIFY cancelled by an SMB2 CANCEL
+                     (interim, then STATUS_CANCELLED), a sync CANCEL, and a
+                     CANCEL of a request already answered
 
 Every message is crafted here (MS-SMB2 2.2); each case is its own TCP
 stream (tests/synth/pcapkit.py). Usage: tests/pairing/mkpcap.py (writes next
@@ -304,7 +304,7 @@ def main():
                      ("orphans", orphans), ("compound", compound)):
         out = []
         fn(out)
-        write_pcap(os.path.join(HERE, name + ".pcap"), out)
+        write_pcap(os.path.join(HERE, "pair_" + name + ".pcap"), out)
 
 
 if __name__ == "__main__":
