@@ -29,5 +29,38 @@ if python3 tests/pairing/check.py --smbcmp "$S" --dir "$tmp/bad" >"$tmp/out" 2>&
 	! grep -q 'FAIL smbcmp vs expected.txt: pair_pending.pcap frame 13' "$tmp/out"; then
 	echo "FAIL: a changed pairing was not caught:"; head -5 "$tmp/out"; fail=1
 fi
+# Pairs far apart: a NOTIFY's answers 40,000 PDUs after it (beyond a PDU
+# record's 16-bit distance), an answer sent again 20,000 answers later.
+python3 tests/pairing/mkpcap.py --far "$tmp/far.pcap" &&
+	"$S" --json "$tmp/far.pcap" >"$tmp/far.json" || { echo "FAIL: far.pcap"; fail=1; }
+# 40,012 frames
+python3 - "$tmp/far.json" <<'PY' || fail=1
+import json, sys
+# as tshark -2 shows them
+want = {4: {"smb2.response_in=40012"}, 5: {"smb2.response_to=4", "smb2.time=0.001000000"},
+        6: {"smb2.response_in=7"}, 7: {"smb2.response_to=6", "smb2.time=0.001000000"},
+        40011: {"smb2.response_to=6", "smb2.time=0.002000000"},
+        40012: {"smb2.response_to=4", "smb2.time=0.005000000"}}
+got, paired = {}, 0
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    vals = set()
+    def walk(n):
+        if n.get("name") in ("smb2.response_to", "smb2.response_in", "smb2.time"):
+            vals.add("%s=%s" % (n["name"], n["show"]))
+        for c in n.get("children", []):
+            walk(c)
+    for n in j.get("tree", []):
+        walk(n)
+    got[j["frame"]] = vals
+    paired += any(v.startswith("smb2.response_to=") for v in vals)
+bad = ["frame %d: %s, want %s" % (f, sorted(got.get(f, ())), sorted(w))
+       for f, w in want.items() if got.get(f) != w]
+if paired != 20004:
+    bad.append("%d responses paired, want 20004" % paired)
+for b in bad:
+    print("FAIL far.pcap " + b)
+sys.exit(1 if bad else 0)
+PY
 [ $fail = 0 ] && echo "cli_pairing: ok"
 exit $fail

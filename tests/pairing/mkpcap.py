@@ -24,7 +24,8 @@ distance; tests/cli_pairing.sh checks smbcmp against tshark on them).
 
 Every message is crafted here (MS-SMB2 2.2); each case is its own TCP
 stream (tests/synth/pcapkit.py). Usage: tests/pairing/mkpcap.py (writes next
-to itself). Standard library only; deterministic.
+to itself); mkpcap.py --far OUT writes a larger one (see far()). Standard
+library only; deterministic.
 """
 import os
 import struct
@@ -299,7 +300,30 @@ def compound(out):
     s.s2c(echo(12, rsp=True))
 
 
+def far(path):
+    """A NOTIFY answered 40,000 PDUs later (its pair is beyond the 16-bit
+    distance of a PDU record) and a CREATE answer sent again after 20,000
+    other answers on another connection: 40,006 frames, made by
+    tests/cli_pairing.sh (not committed)."""
+    out = []
+    s = Stream(out, 50001, T0)
+    s.c2s(notify_req(1, 8))
+    s.s2c(error_rsp(NOTIFY, 1, PENDING, aid=0x11))
+    s.c2s(create_req(2, "far.txt"))
+    s.s2c(create_rsp(2, 2))
+    o = Stream(out, 50002, T0 + 500)
+    for i in range(20000):
+        o.c2s(echo(10 + i))
+        o.s2c(echo(10 + i, rsp=True))
+    s.s2c(create_rsp(2, 2))
+    s.s2c(error_rsp(NOTIFY, 1, 0x0000010C, aid=0x11))  # STATUS_NOTIFY_ENUM_DIR
+    write_pcap(path, out)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--far":
+        far(sys.argv[2])
+        return
     for name, fn in (("reorder", reorder), ("pending", pending), ("reuse", reuse),
                      ("orphans", orphans), ("compound", compound)):
         out = []
