@@ -59,7 +59,7 @@ struct smb2_done {
 	bool side;             /* its record is in the side table */
 	bool used;             /* false: forgotten (a newer request of key) */
 };
-#define SMB2_DONE 65536u
+#define SMB2_DONE 16384u
 
 /* Parsed fixed header of one SMB2 message. */
 struct smb2_hdr {
