@@ -354,8 +354,8 @@ void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
  * interim response at its request: the dissection finds the other frame
  * there and runs the request's index hook again on its bytes for the facts
  * a response shows (smb2_pair). A request superseded by another of the
- * same message id and command before its answer points at the newer
- * request. A response that comes again after the answer (the same final
+ * same message id and command before its answer points at the first
+ * request of that id, which points at the newest. A response that comes again after the answer (the same final
  * response sent twice, two sessions' requests of one id) points at the
  * request answered last under its key, found in a cache of recent answers
  * (smb2_reqs_done); the request keeps its first answer. When either
@@ -439,8 +439,14 @@ static struct smb2_live *pair_msg(struct trace *t, const struct pdu *p,
 		}
 		if (!rq) {
 			rq = smb2_reqs_new(&t->smb2_reqs, key);
-		} else if (rq->req_pdu != cur && !(t->pdus[rq->req_pdu].flags & PK_SMB2_SIDE)) {
-			trace_set_pair(t, rq->req_pdu, cur + 1); /* superseded: see the newer */
+			rq->first_pdu = cur;
+		} else if (rq->req_pdu != cur && !(t->pdus[rq->req_pdu].flags & PK_SMB2_SIDE) &&
+			   !(t->pdus[rq->first_pdu].flags & PK_SMB2_SIDE)) {
+			/* superseded: the first request of the key points at the
+			 * newest, the others at the first (two hops, however many) */
+			trace_set_pair(t, rq->first_pdu, cur + 1);
+			if (rq->req_pdu != rq->first_pdu)
+				trace_set_pair(t, rq->req_pdu, rq->first_pdu + 1);
 		}
 		rq->r.cmd = h->cmd;
 		rq->r.req_frame = p->frame;

@@ -44,6 +44,7 @@ struct smb2_live {
 	struct smb2_req r;
 	uint64_t key;          /* smb2_req_key() */
 	uint32_t req_pdu;      /* the request's PDU index */
+	uint32_t first_pdu;    /* the first request's, when it superseded others */
 	uint32_t next_free;    /* pool's free list: record index + 1 */
 	bool side;             /* the pair is recorded in the side table */
 };

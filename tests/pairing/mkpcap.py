@@ -12,8 +12,8 @@ distance; tests/cli_pairing.sh checks smbcmp against tshark on them).
                      retransmission of a final response
   pair_reuse.pcap    a MessageId reused after its answer (same and other
                      command), before its answer, by two sessions of one
-                     connection; a credit charge of 4; the same MessageId on
-                     two connections
+                     connection, 20 times; a credit charge of 4; the same
+                     MessageId on two connections
   pair_orphans.pcap  a connection whose capture starts in the middle: a
                      response with no request, a request never answered
   pair_compound.pcap related (CREATE+QUERY_INFO+CLOSE) and unrelated compound
@@ -249,6 +249,11 @@ def reuse(out):
     b.c2s(create_req(3, "conn_b.txt"))
     b.s2c(create_rsp(3, 32))
     a.s2c(create_rsp(3, 31))
+    # one request sent 20 times before its answer (a client retrying)
+    c = Stream(out, 42204, T0 + 2000000)
+    for i in range(20):
+        c.c2s(create_req(5, "retry%d.txt" % i))
+    c.s2c(create_rsp(5, 5))
 
 
 def orphans(out):
