@@ -354,22 +354,29 @@ void smb2_dissect(struct dctx *d, struct node *parent, struct cur *c)
  * interim response at its request: the dissection finds the other frame
  * there and runs the request's index hook again on its bytes for the facts
  * a response shows (smb2_pair). A request superseded by another of the
- * same message id and command before its answer points at the newer
- * request. When either message is in a compound, an encrypted or a
- * compressed PDU, its PDU gets PK_SMB2_SIDE and the request's record (with
- * its facts) goes to t->smb2_side by smb2_req_key(), where the dissection
- * of such PDUs looks (the last record of a key wins).
+ * same message id and command before its answer points at the first
+ * request of that id, which points at the newest. A response that comes again after the answer (the same final
+ * response sent twice, two sessions' requests of one id) points at the
+ * request answered last under its key, found in a cache of recent answers
+ * (smb2_reqs_done); the request keeps its first answer. When either
+ * message is in a compound, an encrypted or a compressed PDU, its PDU gets
+ * PK_SMB2_SIDE and the request's record (with its facts) goes to
+ * t->smb2_side by smb2_req_key(), where the dissection of such PDUs looks
+ * (the last record of a key wins).
  */
 
 /* Takes q out of the unanswered requests, its record to the side table if
- * its pair is kept there. */
-static void retire(struct trace *t, struct smb2_live *q)
+ * its pair is kept there; answered: remembered for a response that comes
+ * again (smb2_reqs_done). */
+static void retire(struct trace *t, struct smb2_live *q, bool answered)
 {
 	if (q->side) {
 		struct smb2_req *v = arena_alloc(&t->a, sizeof(*v));
 		*v = q->r;
 		hmap_put(&t->smb2_side, q->key, v);
 	}
+	if (answered)
+		smb2_reqs_done(&t->smb2_reqs, q);
 	smb2_reqs_answered(&t->smb2_reqs, q->key);
 }
 
@@ -399,6 +406,23 @@ static void to_side(struct trace *t, struct smb2_live *rq, uint32_t cur)
 	t->pdus[rq->req_pdu].flags |= PK_SMB2_SIDE;
 }
 
+/* Response h whose key has no unanswered request: one more answer to the
+ * request answered last under its key (a final response sent twice, an
+ * interim one after the final), paired as the first answer was; the
+ * request's own pair stays the first answer. */
+static void pair_again(struct trace *t, uint64_t key, const struct smb2_hdr *h,
+		       uint32_t cur, bool plain)
+{
+	const struct smb2_done *a = smb2_reqs_done_get(&t->smb2_reqs, key);
+
+	if (!a || a->cmd != h->cmd)
+		return;
+	if (a->side)
+		t->pdus[cur].flags |= PK_SMB2_SIDE; /* the record is there */
+	else if (plain)
+		trace_set_pair(t, cur, a->req_pdu + 1);
+}
+
 /* Message h (of the PDU being indexed, index cur; plain: its one message,
  * as in the file) against the unanswered requests. Returns the request
  * answered by h, to take out after its index hook, or NULL. */
@@ -410,13 +434,19 @@ static struct smb2_live *pair_msg(struct trace *t, const struct pdu *p,
 
 	if (!h->response && h->cmd != SMB2_CANCEL) {
 		if (rq && rq->r.cmd != h->cmd) {
-			retire(t, rq);
+			retire(t, rq, false);
 			rq = NULL;
 		}
 		if (!rq) {
 			rq = smb2_reqs_new(&t->smb2_reqs, key);
-		} else if (rq->req_pdu != cur && !(t->pdus[rq->req_pdu].flags & PK_SMB2_SIDE)) {
-			trace_set_pair(t, rq->req_pdu, cur + 1); /* superseded: see the newer */
+			rq->first_pdu = cur;
+		} else if (rq->req_pdu != cur && !(t->pdus[rq->req_pdu].flags & PK_SMB2_SIDE) &&
+			   !(t->pdus[rq->first_pdu].flags & PK_SMB2_SIDE)) {
+			/* superseded: the first request of the key points at the
+			 * newest, the others at the first (two hops, however many) */
+			trace_set_pair(t, rq->first_pdu, cur + 1);
+			if (rq->req_pdu != rq->first_pdu)
+				trace_set_pair(t, rq->req_pdu, rq->first_pdu + 1);
 		}
 		rq->r.cmd = h->cmd;
 		rq->r.req_frame = p->frame;
@@ -426,6 +456,8 @@ static struct smb2_live *pair_msg(struct trace *t, const struct pdu *p,
 		h->req = &rq->r;
 		return NULL;
 	}
+	if (h->response && !rq)
+		pair_again(t, key, h, cur, plain);
 	if (!h->response || !rq || rq->r.cmd != h->cmd)
 		return NULL;
 	bool interim = h->async && h->status == STATUS_PENDING;
@@ -469,7 +501,7 @@ static void index_msgs(struct trace *t, const struct pdu *p, struct cur c)
 			smb2_cmds[h.cmd].index(t, &m2, &h);
 		}
 		if (done)
-			retire(t, done);
+			retire(t, done, true);
 		if (!h.next || h.next < 64 || h.next > c.end - start)
 			return;
 		c.off = start + h.next;

@@ -44,9 +44,23 @@ struct smb2_live {
 	struct smb2_req r;
 	uint64_t key;          /* smb2_req_key() */
 	uint32_t req_pdu;      /* the request's PDU index */
+	uint32_t first_pdu;    /* the first request's, when it superseded others */
 	uint32_t next_free;    /* pool's free list: record index + 1 */
 	bool side;             /* the pair is recorded in the side table */
 };
+
+/* A request answered while indexing, kept for a later response of its key
+ * (a final response sent twice, an interim one after it): the last
+ * SMB2_DONE answers (smb2_reqs.c), so the index keeps no record of every
+ * request. */
+struct smb2_done {
+	uint64_t key;          /* smb2_req_key() */
+	uint32_t req_pdu;      /* the request's PDU index */
+	uint16_t cmd;
+	bool side;             /* its record is in the side table */
+	bool used;             /* false: forgotten (a newer request of key) */
+};
+#define SMB2_DONE 16384u
 
 /* Parsed fixed header of one SMB2 message. */
 struct smb2_hdr {
@@ -99,6 +113,12 @@ uint64_t smb2_req_key(uint32_t stream, uint64_t msg_id);
 struct smb2_live *smb2_reqs_live(struct smb2_reqs *r, uint64_t key);
 struct smb2_live *smb2_reqs_new(struct smb2_reqs *r, uint64_t key);
 void smb2_reqs_answered(struct smb2_reqs *r, uint64_t key);
+/* The answered requests: q remembered as the last answer of its key (done;
+ * the oldest of SMB2_DONE answers forgotten), the one of key or NULL
+ * (done_get; a request new() makes for the key forgets it: the newest
+ * request of a key is live, here, or more than SMB2_DONE answers old). */
+void smb2_reqs_done(struct smb2_reqs *r, const struct smb2_live *q);
+const struct smb2_done *smb2_reqs_done_get(const struct smb2_reqs *r, uint64_t key);
 void smb2_reqs_each(struct smb2_reqs *r, void (*fn)(void *ctx, struct smb2_live *q),
 		    void *ctx);
 size_t smb2_reqs_mem(const struct smb2_reqs *r);

@@ -10,7 +10,8 @@
  * the answered ones) and an open-addressing table of record indices + 1
  * (0: empty), 4 bytes a slot, keys compared in the records. A response
  * takes its request out, so the table is sized to what is outstanding, not
- * to the trace.
+ * to the trace. The last SMB2_DONE answered requests stay in a second
+ * table (a ring and its index) for a response that comes again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,9 +77,89 @@ struct smb2_live *smb2_reqs_live(struct smb2_reqs *r, uint64_t key)
 	return s ? &r->recs[s - 1] : NULL;
 }
 
+/* The answered requests: a ring of the last SMB2_DONE answers (dn, grown
+ * by doubling up to SMB2_DONE) and an open-addressing index of ring
+ * positions + 1 by key (dslots, twice the ring's size). */
+static size_t dprobe(const struct smb2_reqs *r, uint64_t key)
+{
+	size_t j = slot_of(key, r->dscap);
+
+	while (r->dslots[j] && r->dn[r->dslots[j] - 1].key != key)
+		j = (j + 1) & (r->dscap - 1);
+	return j;
+}
+
+/* Takes key out of the index (backward-shift deletion). */
+static void ddel(struct smb2_reqs *r, uint64_t key)
+{
+	if (!r->dscap)
+		return;
+	size_t j = dprobe(r, key), k = j;
+	if (!r->dslots[j])
+		return;
+	r->dn[r->dslots[j] - 1].used = false;
+	for (;;) {
+		r->dslots[j] = 0;
+		for (;;) {
+			k = (k + 1) & (r->dscap - 1);
+			if (!r->dslots[k])
+				return;
+			size_t home = slot_of(r->dn[r->dslots[k] - 1].key, r->dscap);
+			if (j <= k ? (home <= j || home > k) : (home <= j && home > k))
+				break;
+		}
+		r->dslots[j] = r->dslots[k];
+		j = k;
+	}
+}
+
+void smb2_reqs_done(struct smb2_reqs *r, const struct smb2_live *q)
+{
+	if (r->dlen == r->dcap && r->dcap < SMB2_DONE) { /* grow: ring in order */
+		size_t ncap = r->dcap ? r->dcap * 2 : 256;
+		r->dn = xrealloc(r->dn, ncap * sizeof(*r->dn));
+		free(r->dslots);
+		r->dscap = ncap * 2;
+		r->dslots = calloc(r->dscap, sizeof(*r->dslots));
+		if (!r->dslots) {
+			fprintf(stderr, "smbcmp: out of memory\n");
+			abort();
+		}
+		for (size_t i = 0; i < r->dlen; i++) /* dhead is 0 while growing */
+			if (r->dn[i].used)
+				r->dslots[dprobe(r, r->dn[i].key)] = (uint32_t)i + 1;
+		r->dcap = ncap;
+	}
+	ddel(r, q->key);
+	size_t i;
+	if (r->dlen < r->dcap) {
+		i = r->dlen++;
+	} else { /* full: the oldest answer goes */
+		i = r->dhead;
+		r->dhead = (r->dhead + 1) % r->dcap;
+		if (r->dn[i].used)
+			ddel(r, r->dn[i].key);
+	}
+	r->dn[i] = (struct smb2_done){
+		.key = q->key, .req_pdu = q->req_pdu, .cmd = q->r.cmd, .side = q->side,
+		.used = true
+	};
+	r->dslots[dprobe(r, q->key)] = (uint32_t)i + 1;
+}
+
+const struct smb2_done *smb2_reqs_done_get(const struct smb2_reqs *r, uint64_t key)
+{
+	if (!r->dscap)
+		return NULL;
+	uint32_t s = r->dslots[dprobe(r, key)];
+	return s ? &r->dn[s - 1] : NULL;
+}
+
 struct smb2_live *smb2_reqs_new(struct smb2_reqs *r, uint64_t key)
 {
 	uint32_t i;
+
+	ddel(r, key);
 
 	if (r->free) {
 		i = r->free - 1;
@@ -134,12 +215,15 @@ void smb2_reqs_each(struct smb2_reqs *r, void (*fn)(void *ctx, struct smb2_live 
 
 size_t smb2_reqs_mem(const struct smb2_reqs *r)
 {
-	return r->n * sizeof(*r->recs) + r->scap * sizeof(*r->slots);
+	return r->n * sizeof(*r->recs) + r->scap * sizeof(*r->slots) +
+	       r->dcap * sizeof(*r->dn) + r->dscap * sizeof(*r->dslots);
 }
 
 void smb2_reqs_free(struct smb2_reqs *r)
 {
 	free(r->recs);
 	free(r->slots);
+	free(r->dn);
+	free(r->dslots);
 	memset(r, 0, sizeof(*r));
 }

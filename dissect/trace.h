@@ -136,6 +136,10 @@ struct trace {
 		uint32_t free;    /* free list: record index + 1 */
 		uint32_t *slots;  /* record index + 1 */
 		size_t scap, sused;
+		struct smb2_done *dn; /* the last answered: a ring */
+		size_t dlen, dcap, dhead;
+		uint32_t *dslots; /* its index: ring position + 1 */
+		size_t dscap;
 	} smb2_reqs;
 	struct hmap smb2_side;    /* smb2_req_key() -> struct smb2_req (arena): the
 				     pairs of messages in PDUs of several SMB2

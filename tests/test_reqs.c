@@ -4,7 +4,9 @@
  * keys, some sharing a home slot, against a plain model: live() finds
  * exactly the unanswered request of a key (answers delete with backward
  * shifts, their records reused), each() visits exactly the unanswered
- * ones, and the pool stays the size of what is outstanding. Standalone:
+ * ones, and the pool stays the size of what is outstanding; the cache of
+ * answered requests (done) finds the last answer of a key until a new
+ * request of that key, exactly the last SMB2_DONE answers. Standalone:
  * exits 0 when every check passes, 1 otherwise.
  */
 #include <stdio.h>
@@ -79,6 +81,55 @@ int main(void)
 		return 1;
 	}
 	printf("ok   pool of %zu records (at most %d outstanding)\n", r.n, most);
+	/* Answered requests: each key's last answer until a new request of it. */
+	for (int k = 0; k < 8; k++) {
+		struct smb2_live *q = smb2_reqs_new(&r, key_of(1000 + k));
+		q->req_pdu = (uint32_t)(500 + k);
+		q->r.cmd = (uint16_t)k;
+		smb2_reqs_done(&r, q);
+		smb2_reqs_answered(&r, key_of(1000 + k));
+	}
+	for (int k = 0; k < 8; k++) {
+		const struct smb2_done *a = smb2_reqs_done_get(&r, key_of(1000 + k));
+		if (!a || a->req_pdu != (uint32_t)(500 + k) || a->cmd != k) {
+			printf("FAIL done_get() of answered key %d\n", k);
+			return 1;
+		}
+	}
+	smb2_reqs_new(&r, key_of(1003));
+	if (smb2_reqs_done_get(&r, key_of(1003)) || !smb2_reqs_done_get(&r, key_of(1004)) ||
+	    smb2_reqs_done_get(&r, key_of(2000))) {
+		printf("FAIL done_get() after a new request of the key, or of a key never answered\n");
+		return 1;
+	}
+	/* The window: exactly the last SMB2_DONE answers, in fixed memory. */
+	enum { M = 100000 };
+	size_t mem = 0;
+	for (int k = 0; k < M; k++) {
+		struct smb2_live q = { .key = key_of(3000 + k), .req_pdu = (uint32_t)k };
+		smb2_reqs_done(&r, &q);
+		if (k == (int)SMB2_DONE - 1)
+			mem = smb2_reqs_mem(&r);
+		if (k % 1000 == 999) { /* a request of an answered key forgets it */
+			smb2_reqs_new(&r, key_of(3000 + k - 500));
+			smb2_reqs_answered(&r, key_of(3000 + k - 500));
+		}
+	}
+	if (smb2_reqs_mem(&r) != mem) {
+		printf("FAIL done(): %zu bytes after %d answers, %zu after %u\n",
+		       smb2_reqs_mem(&r), M, mem, SMB2_DONE);
+		return 1;
+	}
+	for (int k = 0; k < M; k++) {
+		const struct smb2_done *a = smb2_reqs_done_get(&r, key_of(3000 + k));
+		bool want = k >= M - (int)SMB2_DONE && k % 1000 != 499;
+		if (want != (a != NULL) || (a && a->req_pdu != (uint32_t)k)) {
+			printf("FAIL done_get() of answer %d of %d: %s\n", k, M,
+			       a ? "found" : "not found");
+			return 1;
+		}
+	}
+	printf("ok   done() keeps each key's last answer, the last %u answers\n", SMB2_DONE);
 	smb2_reqs_free(&r);
 	return 0;
 }

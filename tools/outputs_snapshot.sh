@@ -40,7 +40,7 @@ run() {
 	cat "$O/$name.err" >>"$O/$name" && rm -f "$O/$name.err"
 }
 
-singles=("$C"/*.pcap tests/andx/*.pcap tests/smb1_levels/*.pcap)
+singles=("$C"/*.pcap tests/andx/*.pcap tests/smb1_levels/*.pcap tests/pairing/*.pcap)
 # The public captures tests/golden/LIST names (../shared/captures/public from
 # the main checkout); SMBCMP_PUBLIC=DIR elsewhere.
 pub=${SMBCMP_PUBLIC:-../shared/captures/public}
