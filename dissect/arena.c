@@ -158,24 +158,30 @@ static size_t plain_printf(char *buf, size_t n, const char *fmt, va_list ap)
 	size_t len = 0;
 	char num[24];
 
-	for (const char *f = fmt; *f; f++) {
+	for (const char *f = fmt; *f;) {
 		const char *s = f;
-		size_t k = 1;
-		if (*f == '%') {
-			f++;
-			if (*f == 's') {
-				s = va_arg(ap, const char *);
-				if (!s)
-					s = "(null)"; /* as glibc prints it */
-				k = strlen(s);
-			} else if (*f == 'u') {
-				s = dec(num, sizeof(num), va_arg(ap, unsigned));
-				k = (size_t)(num + sizeof(num) - s);
-			} else if (*f == 'l') {
-				f += 2;
-				s = dec(num, sizeof(num), va_arg(ap, unsigned long long));
-				k = (size_t)(num + sizeof(num) - s);
-			}
+		size_t k;
+		if (*f != '%') { /* the literal run up to the next conversion */
+			const char *e = strchr(f, '%');
+			k = e ? (size_t)(e - f) : strlen(f);
+			f += k;
+		} else if (f[1] == 's') {
+			s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)"; /* as glibc prints it */
+			k = strlen(s);
+			f += 2;
+		} else if (f[1] == 'u') {
+			s = dec(num, sizeof(num), va_arg(ap, unsigned));
+			k = (size_t)(num + sizeof(num) - s);
+			f += 2;
+		} else if (f[1] == 'l') {
+			s = dec(num, sizeof(num), va_arg(ap, unsigned long long));
+			k = (size_t)(num + sizeof(num) - s);
+			f += 4;
+		} else { /* %% */
+			k = 1;
+			f += 2;
 		}
 		if (k >= n - len)
 			return n;
