@@ -148,6 +148,7 @@ struct capfile {
 	size_t bufsize;    /* first roff consumed, the rest up to rlen not yet */
 	size_t roff, rlen;
 	bool bulk;         /* fp reads a regular file: read ahead RB_STEP at a time */
+	struct ahead *ra;  /* a large regular file: read ahead on a thread */
 	struct ng_if *ifs;
 	uint32_t nifs, ifcap;
 	struct pcap_pkthdr hdr;
@@ -191,10 +192,179 @@ static int grow(struct capfile *c, size_t n)
 	return 0;
 }
 
-/* Makes up to n bytes readable at c->buf + c->roff; returns how many are
- * (fewer at the end of the file, on an error or when out of memory). */
+/*
+ * Reading ahead on a thread (large regular files): the reader thread
+ * fills two halves of RB_STEP bytes, adjacent in c->buf after a spill area
+ * of RB_STEP, in turn; the parser reads through the first into the second
+ * without a copy, and a record cut by the second half's end is moved into
+ * the spill area, just before the first half, which holds the next bytes.
+ * A record (at most MAX_BLOCK = RB_STEP bytes) is thus always contiguous,
+ * and the kernel's copy of the file runs on the other core. The parser
+ * gives a half back once it has read past it.
+ */
+#define RA_MIN_FILE (8u << 20) /* smaller files: no thread */
+
+struct ahead {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct {
+		size_t len;     /* bytes read into it */
+		bool ready;     /* filled, the parser's until it gives it back */
+		bool last;      /* the file ends (or failed) after it */
+	} half[2];
+	bool stop;              /* the parser is done: the thread ends */
+	bool failed;            /* fread() failed: ferror() for the parser */
+	uint8_t *rp, *rend;     /* the parser's bytes: next unread, end */
+	int cur;                /* the half rend lies in */
+	bool held[2];           /* halves the parser has taken, not given back */
+};
+
+static uint8_t *half_at(struct capfile *c, int k)
+{
+	return c->buf + RB_STEP + (size_t)k * RB_STEP;
+}
+
+static void *ahead_main(void *arg)
+{
+	struct capfile *c = arg;
+	struct ahead *a = c->ra;
+
+	for (int k = 0;; k ^= 1) {
+		pthread_mutex_lock(&a->mu);
+		while (a->half[k].ready && !a->stop)
+			pthread_cond_wait(&a->cv, &a->mu);
+		bool stop = a->stop;
+		pthread_mutex_unlock(&a->mu);
+		if (stop)
+			return NULL;
+		size_t got = fread(half_at(c, k), 1, RB_STEP, c->fp);
+		bool err = got < RB_STEP && ferror(c->fp);
+		pthread_mutex_lock(&a->mu);
+		a->half[k].len = got;
+		a->half[k].last = got < RB_STEP;
+		a->half[k].ready = true;
+		a->failed |= err;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (got < RB_STEP)
+			return NULL;
+	}
+}
+
+/* Starts reading ahead (c->buf unused so far); false when it cannot. */
+static bool ahead_start(struct capfile *c)
+{
+	struct ahead *a = calloc(1, sizeof(*a));
+
+	if (!a || grow(c, 3 * (size_t)RB_STEP)) {
+		free(a);
+		return false;
+	}
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	a->rp = a->rend = half_at(c, 0);
+	a->cur = 1; /* as if after half 1: the first half to take is 0 */
+	c->ra = a;
+	if (pthread_create(&a->th, NULL, ahead_main, c) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->cv);
+		free(a);
+		c->ra = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Ends the thread (the file is then c->fp's alone again, at an unknown
+ * position: handoff() seeks). */
+static void ahead_stop(struct capfile *c)
+{
+	struct ahead *a = c->ra;
+
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->th, NULL);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	free(a);
+	c->ra = NULL;
+}
+
+/* Gives half k back to the reader thread. */
+static void ahead_release(struct ahead *a, int k)
+{
+	pthread_mutex_lock(&a->mu);
+	a->half[k].ready = false;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* fill() when reading ahead. */
+static size_t ahead_fill(struct capfile *c, size_t n)
+{
+	struct ahead *a = c->ra;
+
+	if (a->held[0] && a->rp >= half_at(c, 1)) {
+		a->held[0] = false;
+		ahead_release(a, 0);
+	}
+	while ((size_t)(a->rend - a->rp) < n) {
+		int next = a->cur ^ 1;
+		size_t have = (size_t)(a->rend - a->rp);
+		pthread_mutex_lock(&a->mu);
+		bool last = a->held[a->cur] && a->half[a->cur].last;
+		while (!last && !a->half[next].ready)
+			pthread_cond_wait(&a->cv, &a->mu);
+		pthread_mutex_unlock(&a->mu);
+		if (last)
+			return have;
+		if (next == 1) { /* adjacent: read on into it */
+			a->rend = half_at(c, 1) + a->half[1].len;
+		} else { /* the rest of half 1 moves before half 0 */
+			if (a->held[0] || have > RB_STEP)
+				return have; /* cannot happen: records fit RB_STEP */
+			uint8_t *to = half_at(c, 0) - have;
+			memmove(to, a->rp, have);
+			if (a->held[1])
+				ahead_release(a, 1);
+			a->held[1] = false;
+			a->rp = to;
+			a->rend = half_at(c, 0) + a->half[0].len;
+		}
+		a->held[next] = true;
+		a->cur = next;
+	}
+	return n;
+}
+
+/* Whether reading failed (as ferror() on c->fp). */
+static bool read_failed(struct capfile *c)
+{
+	if (!c->ra)
+		return ferror(c->fp) != 0;
+	pthread_mutex_lock(&c->ra->mu);
+	bool f = c->ra->failed;
+	pthread_mutex_unlock(&c->ra->mu);
+	return f;
+}
+
+/* The next unread byte. */
+static const uint8_t *peek(const struct capfile *c)
+{
+	return c->ra ? c->ra->rp : c->buf + c->roff;
+}
+
+/* Makes up to n bytes readable at peek(); returns how many are (fewer at
+ * the end of the file, on an error or when out of memory). */
 static size_t fill(struct capfile *c, size_t n)
 {
+	if (c->ra)
+		return ahead_fill(c, n);
 	size_t have = c->rlen - c->roff;
 
 	if (have >= n)
@@ -224,8 +394,11 @@ static const uint8_t *take(struct capfile *c, size_t n)
 {
 	if (fill(c, n) < n)
 		return NULL;
-	const uint8_t *p = c->buf + c->roff;
-	c->roff += n;
+	const uint8_t *p = peek(c);
+	if (c->ra)
+		c->ra->rp += n;
+	else
+		c->roff += n;
 	c->pos += (int64_t)n;
 	return p;
 }
@@ -283,11 +456,11 @@ static int ng_block(struct capfile *c, uint32_t *type, const uint8_t **body, siz
 {
 	size_t got = fill(c, 8);
 
-	if (got == 0 && !ferror(c->fp))
+	if (got == 0 && !read_failed(c))
 		return 0;
 	if (got != 8)
 		return 2;
-	const uint8_t *h = c->buf + c->roff;
+	const uint8_t *h = peek(c);
 	*type = u32(h, c->swapped);
 	uint32_t len = u32(h + 4, c->swapped);
 	if (len < 12 || len % 4 || len > MAX_BLOCK || !(h = take(c, len)) ||
@@ -396,6 +569,7 @@ static int ng_head(struct capfile *c)
  * fails to open the file). */
 static int handoff(struct capfile *c)
 {
+	ahead_stop(c);
 	if (lib_load(c->err))
 		return -1;
 	if (fseek(c->fp, 0, SEEK_SET) != 0) {
@@ -428,6 +602,8 @@ struct capfile *capf_fopen(FILE *fp, unsigned precision, char *errbuf)
 	struct stat st;
 	int fd = fileno(fp);
 	c->bulk = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (c->bulk && st.st_size >= RA_MIN_FILE && ftell(fp) == 0)
+		ahead_start(c);
 	const uint8_t *m;
 	if (precision <= PCAP_TSTAMP_PRECISION_NANO && (m = take(c, 4))) {
 		uint32_t magic;
@@ -492,11 +668,11 @@ static int pcap_rec(struct capfile *c, const u_char **data)
 {
 	size_t got = fill(c, 16);
 
-	if (got == 0 && !ferror(c->fp))
+	if (got == 0 && !read_failed(c))
 		return -2;
 	if (got != 16)
 		return 2;
-	const uint8_t *h = c->buf + c->roff;
+	const uint8_t *h = peek(c);
 	uint32_t caplen = u32(h + 8, c->swapped);
 	if (caplen > (uint32_t)c->snapshot || caplen > MAX_SNAPLEN || !(h = take(c, 16 + caplen)))
 		return 2;
@@ -626,6 +802,7 @@ void capf_close(struct capfile *c)
 {
 	if (!c)
 		return;
+	ahead_stop(c);
 	if (c->p)
 		lib.close(c->p);
 	else if (c->fp)
