@@ -1,6 +1,7 @@
 /* arena.c - bump allocator; see arena.h for the contract. */
 #include "arena.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,12 +124,90 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/* Whether fmt's conversions are all %s, %u, %llu or %%: those that
+ * plain_printf() writes (the summaries' formats, one or more a frame). */
+static bool plain_fmt(const char *fmt)
+{
+	for (const char *f = fmt; (f = strchr(f, '%')); f++) {
+		f++;
+		if (f[0] == 'l' && f[1] == 'l' && f[2] == 'u')
+			f += 2;
+		else if (*f != 's' && *f != 'u' && *f != '%')
+			return false;
+	}
+	return true;
+}
+
+/* Decimal digits of v at the end of the n bytes at buf; returns where they
+ * start. */
+static char *dec(char *buf, size_t n, unsigned long long v)
+{
+	char *p = buf + n;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
+/* vsnprintf() of a plain_fmt() into buf (n bytes, NUL-terminated), without
+ * printf's machinery; the length, or n or more when it does not fit (the
+ * contents then unspecified). */
+static size_t plain_printf(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	size_t len = 0;
+	char num[24];
+
+	for (const char *f = fmt; *f;) {
+		const char *s = f;
+		size_t k;
+		if (*f != '%') { /* the literal run up to the next conversion */
+			const char *e = strchr(f, '%');
+			k = e ? (size_t)(e - f) : strlen(f);
+			f += k;
+		} else if (f[1] == 's') {
+			s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)"; /* as glibc prints it */
+			k = strlen(s);
+			f += 2;
+		} else if (f[1] == 'u') {
+			s = dec(num, sizeof(num), va_arg(ap, unsigned));
+			k = (size_t)(num + sizeof(num) - s);
+			f += 2;
+		} else if (f[1] == 'l') {
+			s = dec(num, sizeof(num), va_arg(ap, unsigned long long));
+			k = (size_t)(num + sizeof(num) - s);
+			f += 4;
+		} else { /* %% */
+			k = 1;
+			f += 2;
+		}
+		if (k >= n - len)
+			return n;
+		memcpy(buf + len, s, k);
+		len += k;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
 	char buf[256];
 	va_list ap2;
 
 	va_copy(ap2, ap);
+	if (plain_fmt(fmt)) {
+		va_list ap3;
+		va_copy(ap3, ap);
+		size_t n = plain_printf(buf, sizeof(buf), fmt, ap3);
+		va_end(ap3);
+		if (n < sizeof(buf)) {
+			va_end(ap2);
+			return arena_strndup(a, buf, n);
+		}
+	}
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n < 0) {
 		va_end(ap2);

@@ -8,8 +8,8 @@
  * it (or --version names it); a missing libpcap is an error only then.
  *
  * The reader follows libpcap 1.10's sf-pcap.c and sf-pcapng.c on the
- * files it accepts, byte for byte: the same reads (so the stream position
- * is the one ftell() gives under libpcap), the same timestamp arithmetic,
+ * files it accepts, byte for byte: the same records (so the position it
+ * reports is the one ftell() gives under libpcap), the same timestamp arithmetic,
  * link type mapping and snapshot length. Wherever libpcap would report an
  * error, truncate, map or otherwise do something the reader does not
  * copy, the reader does not guess: it hands the file to libpcap
@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- libpcap, loaded on first need ---- */
 
@@ -143,21 +144,16 @@ struct capfile {
 	int snapshot;
 	int64_t pos;       /* bytes consumed */
 	uint64_t npkts;    /* packets returned */
-	uint8_t *buf;
-	size_t bufsize;
+	uint8_t *buf;      /* read buffer: bytes read from fp, of which the */
+	size_t bufsize;    /* first roff consumed, the rest up to rlen not yet */
+	size_t roff, rlen;
+	bool bulk;         /* fp reads a regular file: read ahead RB_STEP at a time */
+	struct ahead *ra;  /* a large regular file: read ahead on a thread */
 	struct ng_if *ifs;
 	uint32_t nifs, ifcap;
 	struct pcap_pkthdr hdr;
 	char err[PCAP_ERRBUF_SIZE];
 };
-
-/* Reads n bytes into dst; the count read (short at the end or on error). */
-static size_t rd(struct capfile *c, void *dst, size_t n)
-{
-	size_t got = fread(dst, 1, n, c->fp);
-	c->pos += (int64_t)got;
-	return got;
-}
 
 static uint32_t u32(const uint8_t *b, bool swap)
 {
@@ -173,6 +169,17 @@ static uint16_t u16(const uint8_t *b, bool swap)
 	return swap ? __builtin_bswap16(v) : v;
 }
 
+/*
+ * The read buffer. A record is returned where it lies in c->buf, not
+ * copied out: from a regular file the buffer is refilled RB_STEP bytes at a
+ * time, which stdio reads straight into it (a request of whole multiples
+ * of its own buffer, capture.c's 1 MiB, bypasses that buffer); from
+ * anything else (a pipe's spool, fmemopen) only the bytes a record needs
+ * are asked for, so a read never waits for more than the record.
+ */
+#define RB_STEP (1u << 20)
+#define RB_SIZE (2 * RB_STEP)
+
 static int grow(struct capfile *c, size_t n)
 {
 	if (n <= c->bufsize)
@@ -183,6 +190,217 @@ static int grow(struct capfile *c, size_t n)
 	c->buf = b;
 	c->bufsize = n;
 	return 0;
+}
+
+/*
+ * Reading ahead on a thread (large regular files): the reader thread
+ * fills two halves of RB_STEP bytes, adjacent in c->buf after a spill area
+ * of RB_STEP, in turn; the parser reads through the first into the second
+ * without a copy, and a record cut by the second half's end is moved into
+ * the spill area, just before the first half, which holds the next bytes.
+ * A record (at most MAX_BLOCK = RB_STEP bytes) is thus always contiguous,
+ * and the kernel's copy of the file runs on the other core. The parser
+ * gives a half back once it has read past it.
+ */
+#define RA_MIN_FILE (8u << 20) /* smaller files: no thread */
+
+struct ahead {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct {
+		size_t len;     /* bytes read into it */
+		bool ready;     /* filled, the parser's until it gives it back */
+		bool last;      /* the file ends (or failed) after it */
+	} half[2];
+	bool stop;              /* the parser is done: the thread ends */
+	bool failed;            /* fread() failed: ferror() for the parser */
+	uint8_t *rp, *rend;     /* the parser's bytes: next unread, end */
+	int cur;                /* the half rend lies in */
+	bool held[2];           /* halves the parser has taken, not given back */
+};
+
+static uint8_t *half_at(struct capfile *c, int k)
+{
+	return c->buf + RB_STEP + (size_t)k * RB_STEP;
+}
+
+static void *ahead_main(void *arg)
+{
+	struct capfile *c = arg;
+	struct ahead *a = c->ra;
+
+	for (int k = 0;; k ^= 1) {
+		pthread_mutex_lock(&a->mu);
+		while (a->half[k].ready && !a->stop)
+			pthread_cond_wait(&a->cv, &a->mu);
+		bool stop = a->stop;
+		pthread_mutex_unlock(&a->mu);
+		if (stop)
+			return NULL;
+		size_t got = fread(half_at(c, k), 1, RB_STEP, c->fp);
+		bool err = got < RB_STEP && ferror(c->fp);
+		pthread_mutex_lock(&a->mu);
+		a->half[k].len = got;
+		a->half[k].last = got < RB_STEP;
+		a->half[k].ready = true;
+		a->failed |= err;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (got < RB_STEP)
+			return NULL;
+	}
+}
+
+/* Starts reading ahead (c->buf unused so far); false when it cannot. */
+static bool ahead_start(struct capfile *c)
+{
+	struct ahead *a = calloc(1, sizeof(*a));
+
+	if (!a || grow(c, 3 * (size_t)RB_STEP)) {
+		free(a);
+		return false;
+	}
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	a->rp = a->rend = half_at(c, 0);
+	a->cur = 1; /* as if after half 1: the first half to take is 0 */
+	c->ra = a;
+	if (pthread_create(&a->th, NULL, ahead_main, c) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->cv);
+		free(a);
+		c->ra = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Ends the thread (the file is then c->fp's alone again, at an unknown
+ * position: handoff() seeks). */
+static void ahead_stop(struct capfile *c)
+{
+	struct ahead *a = c->ra;
+
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->th, NULL);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	free(a);
+	c->ra = NULL;
+}
+
+/* Gives half k back to the reader thread. */
+static void ahead_release(struct ahead *a, int k)
+{
+	pthread_mutex_lock(&a->mu);
+	a->half[k].ready = false;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* fill() when reading ahead. */
+static size_t ahead_fill(struct capfile *c, size_t n)
+{
+	struct ahead *a = c->ra;
+
+	if (a->held[0] && a->rp >= half_at(c, 1)) {
+		a->held[0] = false;
+		ahead_release(a, 0);
+	}
+	while ((size_t)(a->rend - a->rp) < n) {
+		int next = a->cur ^ 1;
+		size_t have = (size_t)(a->rend - a->rp);
+		pthread_mutex_lock(&a->mu);
+		bool last = a->held[a->cur] && a->half[a->cur].last;
+		while (!last && !a->half[next].ready)
+			pthread_cond_wait(&a->cv, &a->mu);
+		pthread_mutex_unlock(&a->mu);
+		if (last)
+			return have;
+		if (next == 1) { /* adjacent: read on into it */
+			a->rend = half_at(c, 1) + a->half[1].len;
+		} else { /* the rest of half 1 moves before half 0 */
+			if (a->held[0] || have > RB_STEP)
+				return have; /* cannot happen: records fit RB_STEP */
+			uint8_t *to = half_at(c, 0) - have;
+			memmove(to, a->rp, have);
+			if (a->held[1])
+				ahead_release(a, 1);
+			a->held[1] = false;
+			a->rp = to;
+			a->rend = half_at(c, 0) + a->half[0].len;
+		}
+		a->held[next] = true;
+		a->cur = next;
+	}
+	return n;
+}
+
+/* Whether reading failed (as ferror() on c->fp). */
+static bool read_failed(struct capfile *c)
+{
+	if (!c->ra)
+		return ferror(c->fp) != 0;
+	pthread_mutex_lock(&c->ra->mu);
+	bool f = c->ra->failed;
+	pthread_mutex_unlock(&c->ra->mu);
+	return f;
+}
+
+/* The next unread byte. */
+static const uint8_t *peek(const struct capfile *c)
+{
+	return c->ra ? c->ra->rp : c->buf + c->roff;
+}
+
+/* Makes up to n bytes readable at peek(); returns how many are (fewer at
+ * the end of the file, on an error or when out of memory). */
+static size_t fill(struct capfile *c, size_t n)
+{
+	if (c->ra)
+		return ahead_fill(c, n);
+	size_t have = c->rlen - c->roff;
+
+	if (have >= n)
+		return n;
+	if (c->roff) {
+		memmove(c->buf, c->buf + c->roff, have);
+		c->roff = 0;
+		c->rlen = have;
+	}
+	if (grow(c, c->bulk && n < RB_SIZE ? RB_SIZE : n))
+		return have;
+	while (c->rlen < n) {
+		size_t want = c->bulk ? c->bufsize - c->rlen : n - c->rlen;
+		if (c->bulk && want >= RB_STEP && want - want % RB_STEP >= n - c->rlen)
+			want -= want % RB_STEP;
+		size_t got = fread(c->buf + c->rlen, 1, want, c->fp);
+		if (!got)
+			break;
+		c->rlen += got;
+	}
+	return c->rlen < n ? c->rlen : n;
+}
+
+/* Consumes n bytes: their address in c->buf, valid until the next fill(),
+ * or NULL when fewer remain. */
+static const uint8_t *take(struct capfile *c, size_t n)
+{
+	if (fill(c, n) < n)
+		return NULL;
+	const uint8_t *p = peek(c);
+	if (c->ra)
+		c->ra->rp += n;
+	else
+		c->roff += n;
+	c->pos += (int64_t)n;
+	return p;
 }
 
 /*
@@ -216,11 +434,11 @@ static int adjust_snapshot(uint32_t snaplen)
  * hand the file to libpcap. */
 static int pcap_head(struct capfile *c, uint32_t magic)
 {
-	uint8_t h[20];
+	const uint8_t *h;
 
 	c->swapped = magic != 0xa1b2c3d4u && magic != 0xa1b23c4du;
 	c->nsec_file = (c->swapped ? __builtin_bswap32(magic) : magic) == 0xa1b23c4du;
-	if (rd(c, h, 20) != 20)
+	if (!(h = take(c, 20)))
 		return 1;
 	if (u16(h, c->swapped) != 2 || u16(h + 2, c->swapped) != 4)
 		return 1; /* other versions: swapped lengths, DG/UX... */
@@ -231,25 +449,24 @@ static int pcap_head(struct capfile *c, uint32_t magic)
 	return 0;
 }
 
-/* Reads one pcapng block into c->buf: 1 (*type, *body and *blen: the
- * block's contents between header and trailer), 0 at a clean end of file,
- * 2 to hand over. */
+/* Reads one pcapng block: 1 (*type, *body and *blen: the block's
+ * contents between header and trailer, in c->buf), 0 at a clean end of
+ * file, 2 to hand over. */
 static int ng_block(struct capfile *c, uint32_t *type, const uint8_t **body, size_t *blen)
 {
-	uint8_t h[8];
-	size_t got = rd(c, h, 8);
+	size_t got = fill(c, 8);
 
-	if (got == 0 && !ferror(c->fp))
+	if (got == 0 && !read_failed(c))
 		return 0;
 	if (got != 8)
 		return 2;
+	const uint8_t *h = peek(c);
 	*type = u32(h, c->swapped);
 	uint32_t len = u32(h + 4, c->swapped);
-	if (len < 12 || len % 4 || len > MAX_BLOCK || grow(c, len - 8))
+	if (len < 12 || len % 4 || len > MAX_BLOCK || !(h = take(c, len)) ||
+	    u32(h + len - 4, c->swapped) != len)
 		return 2;
-	if (rd(c, c->buf, len - 8) != len - 8 || u32(c->buf + len - 12, c->swapped) != len)
-		return 2;
-	*body = c->buf;
+	*body = h + 8;
 	*blen = len - 12;
 	return 1;
 }
@@ -308,10 +525,10 @@ static int ng_add_if(struct capfile *c, const uint8_t *b, size_t n)
  * to the first IDB, as libpcap's open reads them. 0, or 1 to hand over. */
 static int ng_head(struct capfile *c)
 {
-	uint8_t h[8];
+	const uint8_t *h;
 
 	c->ng = true;
-	if (rd(c, h, 8) != 8)
+	if (!(h = take(c, 8)))
 		return 1;
 	uint32_t bom;
 	memcpy(&bom, h + 4, 4);
@@ -322,12 +539,11 @@ static int ng_head(struct capfile *c)
 	else
 		return 1;
 	uint32_t len = u32(h, c->swapped);
-	if (len < 28 || len > MAX_SHB || len % 4 || grow(c, len))
+	const uint8_t *b;
+	if (len < 28 || len > MAX_SHB || len % 4 || !(b = take(c, len - 12)))
 		return 1;
-	if (rd(c, c->buf, len - 12) != len - 12)
-		return 1;
-	if (u16(c->buf, c->swapped) != 1 || u16(c->buf + 2, c->swapped) != 0 ||
-	    u32(c->buf + len - 16, c->swapped) != len)
+	if (u16(b, c->swapped) != 1 || u16(b + 2, c->swapped) != 0 ||
+	    u32(b + len - 16, c->swapped) != len)
 		return 1;
 	for (;;) {
 		uint32_t type;
@@ -353,6 +569,7 @@ static int ng_head(struct capfile *c)
  * fails to open the file). */
 static int handoff(struct capfile *c)
 {
+	ahead_stop(c);
 	if (lib_load(c->err))
 		return -1;
 	if (fseek(c->fp, 0, SEEK_SET) != 0) {
@@ -362,6 +579,7 @@ static int handoff(struct capfile *c)
 	}
 	clearerr(c->fp);
 	c->pos = 0;
+	c->roff = c->rlen = 0;
 	pcap_t *p = lib.fopen_offline(c->fp, c->precision, c->err);
 	if (!p)
 		return -1;
@@ -373,7 +591,6 @@ static int handoff(struct capfile *c)
 struct capfile *capf_fopen(FILE *fp, unsigned precision, char *errbuf)
 {
 	struct capfile *c = calloc(1, sizeof(*c));
-	uint8_t m[4];
 	int defer = 1;
 
 	if (!c) {
@@ -382,7 +599,13 @@ struct capfile *capf_fopen(FILE *fp, unsigned precision, char *errbuf)
 	}
 	c->fp = fp;
 	c->precision = precision;
-	if (precision <= PCAP_TSTAMP_PRECISION_NANO && rd(c, m, 4) == 4) {
+	struct stat st;
+	int fd = fileno(fp);
+	c->bulk = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (c->bulk && st.st_size >= RA_MIN_FILE && ftell(fp) == 0)
+		ahead_start(c);
+	const uint8_t *m;
+	if (precision <= PCAP_TSTAMP_PRECISION_NANO && (m = take(c, 4))) {
 		uint32_t magic;
 		memcpy(&magic, m, 4);
 		if (magic == 0xa1b2c3d4u || magic == 0xa1b23c4du ||
@@ -443,21 +666,20 @@ static void pcap_ts(struct capfile *c, const uint8_t *h)
 /* The next classic pcap record: 1, -2 at the end, 2 to hand over. */
 static int pcap_rec(struct capfile *c, const u_char **data)
 {
-	uint8_t h[16];
-	size_t got = rd(c, h, 16);
+	size_t got = fill(c, 16);
 
-	if (got == 0 && !ferror(c->fp))
+	if (got == 0 && !read_failed(c))
 		return -2;
 	if (got != 16)
 		return 2;
+	const uint8_t *h = peek(c);
 	uint32_t caplen = u32(h + 8, c->swapped);
-	if (caplen > (uint32_t)c->snapshot || caplen > MAX_SNAPLEN || grow(c, caplen ? caplen : 1) ||
-	    rd(c, c->buf, caplen) != caplen)
+	if (caplen > (uint32_t)c->snapshot || caplen > MAX_SNAPLEN || !(h = take(c, 16 + caplen)))
 		return 2;
 	pcap_ts(c, h);
 	c->hdr.caplen = caplen;
 	c->hdr.len = u32(h + 12, c->swapped);
-	*data = c->buf;
+	*data = h + 16;
 	return 1;
 }
 
@@ -580,6 +802,7 @@ void capf_close(struct capfile *c)
 {
 	if (!c)
 		return;
+	ahead_stop(c);
 	if (c->p)
 		lib.close(c->p);
 	else if (c->fp)

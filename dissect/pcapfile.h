@@ -14,6 +14,11 @@
  * texts are libpcap's, and the reader only saves loading it (and its ten
  * dependencies) for the files it reads exactly as libpcap does.
  *
+ * Records are returned where they lie in the reader's buffer (no copy);
+ * a regular file of 8 MiB or more is read ahead on a thread of its own
+ * (pcapfile.c's struct ahead), so the kernel's copy of the file overlaps
+ * the caller's work on the records.
+ *
  * The calls mirror libpcap's (pcap_fopen_offline_with_tstamp_precision(),
  * pcap_next_ex(), ...), with the same return values and error buffers of
  * PCAP_ERRBUF_SIZE bytes.

@@ -8,7 +8,8 @@
  * bytes. Only while indexing, this table holds the requests not yet
  * answered, keyed by smb2_req_key(): records in a pool (a free list reuses
  * the answered ones) and an open-addressing table of record indices + 1
- * (0: empty), 4 bytes a slot, keys compared in the records. A response
+ * (0: empty) beside the slots' keys, 12 bytes a slot (a probe reads no
+ * record: the pool's records are scattered). A response
  * takes its request out, so the table is sized to what is outstanding, not
  * to the trace. The last SMB2_DONE answered requests stay in a second
  * table (a ring and its index) for a response that comes again.
@@ -39,7 +40,7 @@ static size_t probe(const struct smb2_reqs *r, uint64_t key)
 {
 	size_t j = slot_of(key, r->scap);
 
-	while (r->slots[j] && r->recs[r->slots[j] - 1].key != key)
+	while (r->slots[j] && r->skeys[j] != key)
 		j = (j + 1) & (r->scap - 1);
 	return j;
 }
@@ -50,16 +51,22 @@ static void put(struct smb2_reqs *r, uint32_t i)
 	if ((r->sused + 1) * 4 > r->scap * 3) {
 		size_t ocap = r->scap, ncap = ocap ? ocap * 2 : 64;
 		uint32_t *old = r->slots;
+		uint64_t *okeys = r->skeys;
 		r->slots = calloc(ncap, sizeof(*r->slots));
-		if (!r->slots) {
+		r->skeys = malloc(ncap * sizeof(*r->skeys));
+		if (!r->slots || !r->skeys) {
 			fprintf(stderr, "smbcmp: out of memory\n");
 			abort();
 		}
 		r->scap = ncap;
 		for (size_t k = 0; k < ocap; k++)
-			if (old[k])
-				r->slots[probe(r, r->recs[old[k] - 1].key)] = old[k];
+			if (old[k]) {
+				size_t j = probe(r, okeys[k]);
+				r->slots[j] = old[k];
+				r->skeys[j] = okeys[k];
+			}
 		free(old);
+		free(okeys);
 	}
 	size_t j = probe(r, r->recs[i].key);
 	if (!r->slots[j])
@@ -67,6 +74,7 @@ static void put(struct smb2_reqs *r, uint32_t i)
 	else /* the replaced record goes back to the pool */
 		r->recs[r->slots[j] - 1].next_free = r->free, r->free = r->slots[j];
 	r->slots[j] = i + 1;
+	r->skeys[j] = r->recs[i].key;
 }
 
 struct smb2_live *smb2_reqs_live(struct smb2_reqs *r, uint64_t key)
@@ -195,12 +203,13 @@ void smb2_reqs_answered(struct smb2_reqs *r, uint64_t key)
 				r->sused--;
 				return;
 			}
-			size_t home = slot_of(r->recs[r->slots[k] - 1].key, r->scap);
+			size_t home = slot_of(r->skeys[k], r->scap);
 			/* k's entry may fill j when its home is not in (j, k]. */
 			if (j <= k ? (home <= j || home > k) : (home <= j && home > k))
 				break;
 		}
 		r->slots[j] = r->slots[k];
+		r->skeys[j] = r->skeys[k];
 		j = k;
 	}
 }
@@ -215,7 +224,7 @@ void smb2_reqs_each(struct smb2_reqs *r, void (*fn)(void *ctx, struct smb2_live 
 
 size_t smb2_reqs_mem(const struct smb2_reqs *r)
 {
-	return r->n * sizeof(*r->recs) + r->scap * sizeof(*r->slots) +
+	return r->n * sizeof(*r->recs) + r->scap * (sizeof(*r->slots) + sizeof(*r->skeys)) +
 	       r->dcap * sizeof(*r->dn) + r->dscap * sizeof(*r->dslots);
 }
 
@@ -223,6 +232,7 @@ void smb2_reqs_free(struct smb2_reqs *r)
 {
 	free(r->recs);
 	free(r->slots);
+	free(r->skeys);
 	free(r->dn);
 	free(r->dslots);
 	memset(r, 0, sizeof(*r));

@@ -313,6 +313,8 @@ static void add_frame(struct trace *t, const struct pdu *p, int64_t sec, uint32_
 		 t->capframes * sizeof(*t->frames), &t->frames_ready);
 	if (!t->nframes)
 		t->sec_base = sec;
+	else if (p->frame <= t->frames[t->nframes - 1].num)
+		t->frames_unordered = true;
 	if (t->nframes % FBLOCK == 0) {
 		t->fbase = grow(t->fbase, &t->capfbase, t->nframes / FBLOCK + 1,
 				sizeof(*t->fbase), false);
@@ -455,11 +457,9 @@ static void sort_frames(struct trace *t)
 {
 	size_t n = t->nframes, i;
 
-	for (i = 1; i < n; i++)
-		if (t->frames[i].num <= t->frames[i - 1].num)
-			break;
-	if (i >= n)
+	if (!t->frames_unordered)
 		return;
+	t->frames_unordered = false;
 	struct frame_order *ord = malloc(n * sizeof(*ord));
 	struct frame_pk *nf = malloc(n * sizeof(*nf));
 	struct pdu_pk *np = malloc((t->npdus ? t->npdus : 1) * sizeof(*np));
@@ -883,7 +883,7 @@ void dctx_summary(struct dctx *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	const char *item = arena_vprintf(d->t.a, fmt, ap);
 	va_end(ap);
-	d->summary = d->sum_items ? arena_printf(d->t.a, "%s;%s", d->summary, item)
+	d->summary = d->sum_items ? arena_cat(d->t.a, d->summary, ";", item, (char *)NULL)
 				  : item;
 	d->sum_items++;
 }
@@ -895,7 +895,7 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	const char *more = arena_vprintf(d->t.a, fmt, ap);
 	va_end(ap);
-	d->summary = arena_printf(d->t.a, "%s%s", d->summary, more);
+	d->summary = arena_cat(d->t.a, d->summary, more, (char *)NULL);
 }
 
 static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,

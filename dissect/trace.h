@@ -110,6 +110,7 @@ struct trace {
 
 	struct frame_pk *frames;
 	size_t nframes, capframes, frames_ready; /* ready: bytes prefaulted */
+	bool frames_unordered;    /* a frame record added after a later frame's */
 	uint32_t *fbase;          /* first PDU of frame record k * FBLOCK */
 	size_t capfbase;
 	int64_t sec_base;         /* the first frame's seconds */
@@ -135,6 +136,7 @@ struct trace {
 		size_t n, cap;
 		uint32_t free;    /* free list: record index + 1 */
 		uint32_t *slots;  /* record index + 1 */
+		uint64_t *skeys;  /* each used slot's key: probes read no record */
 		size_t scap, sused;
 		struct smb2_done *dn; /* the last answered: a ring */
 		size_t dlen, dcap, dhead;

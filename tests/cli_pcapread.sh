@@ -4,6 +4,7 @@
 # reads the same from a file, from a pipe copied to $TMPDIR (the copy is
 # reread from its start) and from a pipe read directly; without libpcap a
 # clean capture still reads, and what needs libpcap fails with one line.
+# Large captures, read ahead on a thread, read as from a pipe.
 # (tests/test_pcapfile.c compares the reader with libpcap packet by packet.)
 set -u
 S=${SMBCMP:?}
@@ -47,6 +48,47 @@ for f in captures/compound.pcap captures/smb311_ops.pcap $ng; do
 		fi
 	done
 done
+
+# A capture of 8 MiB or more is read ahead on a thread (pcapfile.c's
+# struct ahead): whole, as pcapng, cut past the first buffer halves and at
+# a half's end, and damaged past 3 MiB (libpcap takes over mid-file), it
+# reads from the file as from a pipe (read without the thread).
+big=$tmp/big.pcap
+if python3 bench/mktrace.py captures/smb311_ops.pcap "$big" 140 >/dev/null; then
+	editcap -F pcapng "$big" "$tmp/big.pcapng" 2>/dev/null || echo "note: no editcap"
+	python3 - "$big" "$tmp/damaged.pcap" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+off = 24
+while off < 3 << 20:
+    off += 16 + struct.unpack_from('<I', d, off + 8)[0]
+struct.pack_into('<I', d, off + 8, 0x7fffffff)  # caplen past any snapshot length
+open(sys.argv[2], 'wb').write(d)
+PY
+	size=$(stat -c %s "$big")
+	head -c $((9 << 20)) "$big" >"$tmp/cut9m.pcap"
+	head -c $(((9 << 20) + 7)) "$big" >"$tmp/cut9m7.pcap"
+	head -c $((size - 9)) "$big" >"$tmp/cutend.pcap"
+	for f in "$big" "$tmp/big.pcapng" "$tmp/damaged.pcap" "$tmp/cut9m.pcap" "$tmp/cut9m7.pcap" \
+		"$tmp/cutend.pcap"; do
+		[ -f "$f" ] || continue
+		"$S" --list "$f" >"$tmp/file.out" 2>"$tmp/file.err"; rf=$?
+		"$S" --list - <"$f" >"$tmp/pipe.out" 2>"$tmp/pipe.err"; rp=$?
+		sed -i "s|$f|-|g" "$tmp/file.err"
+		name="$(basename "$f") ($(($(stat -c %s "$f") >> 20)) MiB, $(wc -l <"$tmp/file.out") lines)"
+		if [ "$rf" != "$rp" ] || ! cmp -s "$tmp/file.out" "$tmp/pipe.out" ||
+			! cmp -s "$tmp/file.err" "$tmp/pipe.err"; then
+			fail "$name read ahead: file ($rf) and pipe ($rp) differ"
+			diff "$tmp/file.err" "$tmp/pipe.err"; diff "$tmp/file.out" "$tmp/pipe.out" | head -5
+		elif [ "$(wc -l <"$tmp/file.out")" -lt 10000 ]; then
+			fail "$name read ahead: too few lines"
+		else
+			pass "$name read ahead: file and pipe agree (exit $rf)"
+		fi
+	done
+else
+	fail "bench/mktrace.py could not build a large capture"
+fi
 
 # Without libpcap: a clean capture reads as with it; a damaged one and a
 # file that is no capture fail with one line naming libpcap.

@@ -110,11 +110,15 @@ static void *chunk_thread(void *arg)
 }
 
 /* End of the chunk starting at frame lo: CHUNK frames or CHUNK_BYTES of
- * PDU bytes (the memory copy of a chunk's output stays bounded). */
-static size_t chunk_end(const struct trace *t, size_t lo)
+ * PDU bytes (the memory copy of a chunk's output stays bounded); CHUNK
+ * frames when each frame prints one line (lines: --list, whose chunks
+ * are not worth reading the PDU records for on the one thread). */
+static size_t chunk_end(const struct trace *t, size_t lo, bool lines)
 {
 	size_t n = trace_nframes(t), bytes = 0, i = lo;
 
+	if (lines)
+		return n - lo < CHUNK ? n : lo + CHUNK;
 	while (i < n && i - lo < CHUNK && bytes < CHUNK_BYTES) {
 		const struct frame_rec fr_rec = trace_frame(t, i++), *fr = &fr_rec;
 		for (uint32_t k = 0; k < fr->npdus; k++)
@@ -123,7 +127,8 @@ static size_t chunk_end(const struct trace *t, size_t lo)
 	return i;
 }
 
-static size_t in_chunks(struct trace *t, const struct filter *flt, FILE *f, range_fn *fn)
+static size_t in_chunks(struct trace *t, const struct filter *flt, FILE *f, range_fn *fn,
+			bool lines)
 {
 	size_t n = trace_nframes(t), printed = 0;
 	struct membuf mb = { NULL, 0, 0, false };
@@ -131,8 +136,8 @@ static size_t in_chunks(struct trace *t, const struct filter *flt, FILE *f, rang
 	if (n <= CHUNK || sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return fn(t, flt, f, 0, n, NULL);
 	for (size_t lo = 0, hi; lo < n; lo = hi) {
-		size_t mid = chunk_end(t, lo);
-		hi = chunk_end(t, mid);
+		size_t mid = chunk_end(t, lo, lines);
+		hi = chunk_end(t, mid, lines);
 		struct chunk_job j = { t, flt, fn, mid, hi, &mb, false, 0 };
 		pthread_t th;
 		bool threaded = mid < hi && pthread_create(&th, NULL, chunk_thread, &j) == 0;
@@ -499,7 +504,7 @@ static size_t json_range(struct trace *t, const struct filter *flt, FILE *f, siz
 
 size_t out_json_frames(struct trace *t, const struct filter *flt, FILE *f)
 {
-	return in_chunks(t, flt, f, json_range);
+	return in_chunks(t, flt, f, json_range, false);
 }
 
 static void text_node(FILE *f, const struct node *n, int depth)
@@ -543,7 +548,7 @@ static size_t text_range(struct trace *t, const struct filter *flt, FILE *f, siz
 
 size_t out_text_frames(struct trace *t, const struct filter *flt, FILE *f)
 {
-	return in_chunks(t, flt, f, text_range);
+	return in_chunks(t, flt, f, text_range, false);
 }
 
 /* "%6u %s %s -> %s %s\n" of a --list line, assembled by hand and written
@@ -614,5 +619,5 @@ static size_t list_range(struct trace *t, const struct filter *flt, FILE *f, siz
 
 size_t out_list(struct trace *t, const struct filter *flt, FILE *f)
 {
-	return in_chunks(t, flt, f, list_range);
+	return in_chunks(t, flt, f, list_range, true);
 }
