@@ -708,7 +708,7 @@ static const char *opt_str(const char *s)
 }
 
 /* Compares entry e. Returns its status; fills det in record mode. */
-enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct arena *a,
+enum dstatus diff_cmp_entry_ids(struct diff *d, struct dentry *e, struct arena *a,
 				struct ddetail *det, size_t max_fields, enum id_mode idm,
 				struct idlog *log)
 {
@@ -723,6 +723,10 @@ enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct a
 			ops_trees(&d->s[s], op[s], a, &req[s], &rsp[s], &rq[s], &rs[s],
 				  !record);
 		}
+	if (!record) {
+		const char *const sums[4] = { rq[0], rs[0], rq[1], rs[1] };
+		diff_sums_keep(d, e, sums);
+	}
 	if (det) {
 		for (int s = 0; s < 2; s++) {
 			det->req[s] = req[s];
@@ -771,7 +775,7 @@ enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct a
 }
 
 
-enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
+enum dstatus diff_cmp_entry(struct diff *d, struct dentry *e,
 			    struct arena *a, struct ddetail *det, size_t max_fields)
 {
 	return diff_cmp_entry_ids(d, e, a, det, max_fields, ID_BIND, NULL);

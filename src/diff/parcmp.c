@@ -92,7 +92,7 @@ static void run_worker(struct worker *w)
 			break;
 		size_t end = s + CHUNK < p->hi ? s + CHUNK : p->hi;
 		for (size_t i = s; i < end; i++) {
-			const struct dentry *e = &d->e[i];
+			struct dentry *e = &d->e[i];
 			struct res *r = &p->r[i - p->lo];
 			r->worker = w->id;
 			r->off = w->log.n;
