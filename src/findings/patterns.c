@@ -121,8 +121,12 @@ static bool rw_of(const struct opset *s, const struct op *o, struct arena *a, bo
 		return false;
 	if (o->req_frame == OP_NONE || (o->rsp_frame != OP_NONE && fnd_is_error(o->status)))
 		return false;
-	struct node *rq, *rs;
-	ops_trees(s, o, a, &rq, &rs, NULL, NULL, true);
+	/* a read's length is its response's: a write's response is not read */
+	struct node *rq, *rs = NULL;
+	if (smb2 ? o->cmd == 8 : o->cmd == 0x2e)
+		ops_trees(s, o, a, &rq, &rs, NULL, NULL, true);
+	else
+		rq = ops_tree(s, o, a, false, true);
 	if (!rq)
 		return false;
 	if (smb2) {
