@@ -130,6 +130,23 @@ void diff_run(struct diff *d);
 void diff_restart(struct diff *d);
 /* diff_restart(), then diff_compare() of every entry. */
 void diff_recompare(struct diff *d);
+/*
+ * The work loop of threads sharing the entries [*next, hi) (parcmp.c, the
+ * writers' walk ahead in report/walk.c): claims the next step of them for
+ * the calling thread, [*lo, *end); false when none is left. *next is
+ * shared and moved by this only.
+ */
+static inline bool diff_claim_chunk(size_t *next, size_t hi, size_t step, size_t *lo,
+				    size_t *end)
+{
+	size_t s = __atomic_fetch_add(next, step, __ATOMIC_RELAXED);
+	if (s >= hi)
+		return false;
+	*lo = s;
+	*end = hi - s > step ? s + step : hi;
+	return true;
+}
+
 /* True when entry i is not compared yet (its status is provisional). */
 static inline bool diff_pending(const struct diff *d, size_t i)
 {
