@@ -880,10 +880,15 @@ void dctx_summary(struct dctx *d, const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	const char *item = arena_vprintf(d->t.a, fmt, ap);
-	va_end(ap);
-	d->summary = d->sum_items ? arena_printf(d->t.a, "%s;%s", d->summary, item)
+	/* formatted by hand where printf would only copy: this runs for
+	 * every message of every comparison */
+	const char *item = fmt;
+	if (strchr(fmt, '%')) {
+		va_start(ap, fmt);
+		item = arena_vprintf(d->t.a, fmt, ap);
+		va_end(ap);
+	}
+	d->summary = d->sum_items ? arena_cat(d->t.a, d->summary, ";", item, (char *)NULL)
 				  : item;
 	d->sum_items++;
 }
@@ -895,7 +900,7 @@ void dctx_summary_more(struct dctx *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	const char *more = arena_vprintf(d->t.a, fmt, ap);
 	va_end(ap);
-	d->summary = arena_printf(d->t.a, "%s%s", d->summary, more);
+	d->summary = arena_cat(d->t.a, d->summary, more, (char *)NULL);
 }
 
 static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
