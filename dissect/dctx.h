@@ -17,7 +17,7 @@ struct dctx {
 	const struct pdu *pdu;
 	uint32_t pdu_index;    /* pdu's index in the trace */
 	const struct frame_rec *frame;
-	const char *summary;   /* arena string, "" when empty */
+	const char *summary;   /* arena string or literal, "" when empty */
 	int sum_items;         /* items appended to summary */
 	unsigned depth;        /* nesting of sub-dissectors (bounded) */
 };

@@ -106,3 +106,36 @@ void *hmap_get(const struct hmap *m, uint64_t key)
 	}
 	return NULL;
 }
+
+void hmap_del(struct hmap *m, uint64_t key)
+{
+	if (!key)
+		key = 1;
+	if (!m->cap)
+		return;
+	size_t mask = m->cap - 1, i = slot(key, m->cap);
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & mask;
+	if (!m->keys[i])
+		return;
+	m->count--;
+	/* The hole at i: the first later key of the run that may sit there
+	 * (its home slot is not in (i, k], cyclically) moves into it, which
+	 * opens a hole at k; until the run ends. */
+	for (;;) {
+		m->keys[i] = 0;
+		m->vals[i] = NULL;
+		size_t k = i;
+		for (;;) {
+			k = (k + 1) & mask;
+			if (!m->keys[k])
+				return;
+			size_t h = slot(m->keys[k], m->cap);
+			if (i <= k ? h <= i || h > k : h <= i && h > k)
+				break;
+		}
+		m->keys[i] = m->keys[k];
+		m->vals[i] = m->vals[k];
+		i = k;
+	}
+}

@@ -23,6 +23,10 @@ void hmap_free(struct hmap *m);
 /* Inserts or replaces. */
 void hmap_put(struct hmap *m, uint64_t key, void *val);
 void *hmap_get(const struct hmap *m, uint64_t key);
+/* Removes key (nothing when absent); the others stay where hmap_get()
+ * finds them (backward shift, no tombstones: a map whose keys come and go
+ * stays as small as what it holds at once). */
+void hmap_del(struct hmap *m, uint64_t key);
 /* Mixes several values into one key (never 0). */
 uint64_t hmap_mix(uint64_t h, uint64_t v);
 /* Hash of n bytes at p from seed h, 8 bytes per step (not cryptographic:

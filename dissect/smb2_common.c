@@ -257,7 +257,7 @@ void smb2_payload(struct dctx *d, struct node *parent, struct cur *c, size_t n)
 	b->name = "data.data";
 	b->field = F_INVALID;
 	const char *colon = strchr(b->label, ':');
-	b->label = arena_printf(t->a, "Data%s", colon ? colon : "");
+	b->label = arena_cat(t->a, "Data", colon ? colon : "", (char *)NULL);
 }
 
 void smb2_lease_state(struct dctx *d, struct node *n, struct cur *c)

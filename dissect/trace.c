@@ -880,9 +880,14 @@ void dctx_summary(struct dctx *d, const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	const char *item = arena_vprintf(d->t.a, fmt, ap);
-	va_end(ap);
+	/* formatted by hand where printf would only copy: this runs for
+	 * every message of every comparison */
+	const char *item = fmt;
+	if (strchr(fmt, '%')) {
+		va_start(ap, fmt);
+		item = arena_vprintf(d->t.a, fmt, ap);
+		va_end(ap);
+	}
 	d->summary = d->sum_items ? arena_cat(d->t.a, d->summary, ";", item, (char *)NULL)
 				  : item;
 	d->sum_items++;

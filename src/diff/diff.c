@@ -479,6 +479,7 @@ int diff_init(struct diff *d, struct trace *a, struct trace *b,
 	d->t[1] = b;
 	d->o = *o;
 	d->first_div = SIZE_MAX;
+	d->sums = diff_sums_new();
 	build_both(d);
 	if (o->npicks)
 		return pick_conns(d, err, errlen);
@@ -583,13 +584,21 @@ void diff_summary(struct diff *d, size_t i, struct arena *a, struct ddetail *out
 {
 	const struct dentry *e = &d->e[i];
 
+	const char *kept[4];
+	bool have = diff_sums_get(d, e, kept);
+
 	memset(out, 0, sizeof(*out));
 	for (int s = 0; s < 2; s++) {
 		out->req_sum[s] = out->rsp_sum[s] = "";
 		if (e->op[s] == OP_NONE)
 			continue;
 		const struct op *o = &d->s[s].ops[e->op[s]];
-		ops_summaries(&d->s[s], o, a, &out->req_sum[s], &out->rsp_sum[s]);
+		if (have) {
+			out->req_sum[s] = kept[2 * s];
+			out->rsp_sum[s] = kept[2 * s + 1];
+		} else {
+			ops_summaries(&d->s[s], o, a, &out->req_sum[s], &out->rsp_sum[s]);
+		}
 		out->key[s] = op_key_text(a, o);
 	}
 }
@@ -599,6 +608,7 @@ void diff_free(struct diff *d)
 	for (size_t i = 0; i < d->nconns; i++) {
 		diff_idmap_free(&d->conns[i].ids);
 	}
+	diff_sums_free(d);
 	free(d->conns);
 	free(d->e);
 	ops_free(&d->s[0]);

@@ -32,6 +32,8 @@ struct dentry {
 	uint8_t status;   /* enum dstatus */
 	uint8_t level;    /* key level that paired them: 0 exact, 1 same
 			     command/subcommand, 2 same kind of command */
+	uint16_t sums;    /* its summaries kept by its comparison (diff.sums,
+			     sumcache.c), 0 when not kept */
 };
 
 /* A connection pair's id renaming, both directions in one small table
@@ -84,6 +86,8 @@ struct diff_counts {
 	size_t compared, equal, changed, only_a, only_b, filtered;
 };
 
+struct diff_sums;
+
 struct diff {
 	struct trace *t[2];
 	struct opset s[2];
@@ -95,6 +99,7 @@ struct diff {
 	struct diff_counts counts;
 	size_t first_div;              /* first non-equal entry, or SIZE_MAX */
 	size_t ncompared;              /* entries [0, ncompared) are compared */
+	struct diff_sums *sums;        /* the entries' summaries (sumcache.c) */
 };
 
 /* Builds both op sets. Returns 0, or -1 with a reason (bad --stream). */
@@ -125,6 +130,23 @@ void diff_run(struct diff *d);
 void diff_restart(struct diff *d);
 /* diff_restart(), then diff_compare() of every entry. */
 void diff_recompare(struct diff *d);
+/*
+ * The work loop of threads sharing the entries [*next, hi) (parcmp.c, the
+ * writers' walk ahead in report/walk.c): claims the next step of them for
+ * the calling thread, [*lo, *end); false when none is left. *next is
+ * shared and moved by this only.
+ */
+static inline bool diff_claim_chunk(size_t *next, size_t hi, size_t step, size_t *lo,
+				    size_t *end)
+{
+	size_t s = __atomic_fetch_add(next, step, __ATOMIC_RELAXED);
+	if (s >= hi)
+		return false;
+	*lo = s;
+	*end = hi - s > step ? s + step : hi;
+	return true;
+}
+
 /* True when entry i is not compared yet (its status is provisional). */
 static inline bool diff_pending(const struct diff *d, size_t i)
 {

@@ -15,7 +15,7 @@
 /* Compares entry e (fieldcmp.c). Returns its status; in record mode (det
  * not NULL) fills det with the differing fields, at most max_fields of
  * them, and both sides' trees (in arena a). Ids bind as ID_BIND below. */
-enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
+enum dstatus diff_cmp_entry(struct diff *d, struct dentry *e,
 			    struct arena *a, struct ddetail *det, size_t max_fields);
 
 /*
@@ -44,9 +44,21 @@ struct idlog {
 };
 
 /* diff_cmp_entry() with ids checked as idm says (log: ID_LOG's). */
-enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct arena *a,
+enum dstatus diff_cmp_entry_ids(struct diff *d, struct dentry *e, struct arena *a,
 				struct ddetail *det, size_t max_fields, enum id_mode idm,
 				struct idlog *log);
+
+/*
+ * sumcache.c: the summaries s (request and response of A, then of B; ""
+ * when absent) of entry e, given by its comparison, kept for
+ * diff_summary(): e->sums gets their number, or 0 when there is no room.
+ * Safe from several threads at once, each keeping its own entries.
+ */
+struct diff_sums *diff_sums_new(void);
+void diff_sums_keep(struct diff *d, struct dentry *e, const char *const s[4]);
+/* The summaries kept for e, which live as long as d; false when none. */
+bool diff_sums_get(struct diff *d, const struct dentry *e, const char *s[4]);
+void diff_sums_free(struct diff *d);
 
 /* Empties m (then as zeroed). */
 void diff_idmap_free(struct idmap *m);

@@ -574,6 +574,16 @@ static void record_one_side(struct cmp *c, const struct node *n, int side,
 		record(c, side ? NULL : n, side ? n : NULL, NULL);
 }
 
+/* Id fields na and nb (values va and vb): an inconsistent use is a
+ * difference. */
+static void cmp_id(struct cmp *c, const struct node *na, const struct node *nb,
+		   const char *va, const char *vb)
+{
+	int obj = sentinel(va) || sentinel(vb) ? -1 : id_by_object(c, na->name);
+	if (obj == 0 || (obj < 0 && !id_ok(c, na->name, va, vb)))
+		record(c, na, nb, "id used inconsistently");
+}
+
 static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb,
 		     bool under_ignored, unsigned depth, bool same_content, bool has_id)
 {
@@ -586,9 +596,7 @@ static void cmp_pair(struct cmp *c, const struct node *na, const struct node *nb
 		va = va ? va : "";
 		vb = vb ? vb : "";
 		if (act == MASK_ID) {
-			int obj = sentinel(va) || sentinel(vb) ? -1 : id_by_object(c, na->name);
-			if (obj == 0 || (obj < 0 && !id_ok(c, na->name, va, vb)))
-				record(c, na, nb, "id used inconsistently");
+			cmp_id(c, na, nb, va, vb);
 		} else if (act == MASK_COMPARE && !value_in_children(na) &&
 			   !value_in_children(nb) && strcmp(va, vb) != 0) {
 			record(c, na, nb, NULL);
@@ -668,6 +676,90 @@ static void cmp_list(struct cmp *c, const struct node *pa, const struct node *pb
 	free(idb);
 }
 
+/*
+ * The fast path of an equal member, most of them: both trees walked in
+ * step, every node against its counterpart, comparing what content_hash()
+ * would hash (identity, compared value, children) instead of hashing both
+ * sides. When every node has its counterpart, cmp_list() would pair each
+ * with it and find nothing but what the id fields say; those are checked
+ * afterwards, in the order cmp_pair() meets them (tree order). Stricter
+ * than the hashes (ignored nodes must match too, no hash collision): any
+ * mismatch, a tree deeper than MAX_DEPTH or more id fields than SAME_IDS
+ * gives up, having changed nothing, and the general comparison runs.
+ */
+#define SAME_IDS 64
+
+struct same {
+	const struct node *id[SAME_IDS][2]; /* the id fields met, in order */
+	size_t nid;
+};
+
+static const char *show_or_empty(const struct node *n)
+{
+	const char *v = node_raw_show(n);
+	return v ? v : "";
+}
+
+static bool same_list(struct cmp *c, const struct node *pa, const struct node *pb,
+		      bool ignored, unsigned depth, struct same *sm);
+
+static bool same_node(struct cmp *c, const struct node *x, const struct node *y,
+		      bool under_ignored, unsigned depth, struct same *sm)
+{
+	if (!x->name != !y->name || (x->flags & N_PROTO) != (y->flags & N_PROTO) ||
+	    !x->child != !y->child)
+		return false;
+	if (x->name ? x->name != y->name && strcmp(x->name, y->name) : !diff_same_ident(x, y))
+		return false;
+	bool vic = value_in_children(x);
+	if (vic != value_in_children(y))
+		return false;
+	enum mask_action act = eff_action(c, x, under_ignored);
+	if (act == MASK_ID) {
+		if (x->name && !(x->flags & N_PROTO)) {
+			if (sm->nid == SAME_IDS)
+				return false;
+			sm->id[sm->nid][0] = x;
+			sm->id[sm->nid++][1] = y;
+		}
+	} else if (act == MASK_IGNORE) {
+		;
+	} else if (x->name && !(x->flags & N_PROTO) && !vic) {
+		const char *vx = show_or_empty(x), *vy = show_or_empty(y);
+		if (vx != vy && strcmp(vx, vy))
+			return false;
+	} else if (!x->name && !x->child) {
+		if (strcmp(x->label ? x->label : "", y->label ? y->label : ""))
+			return false;
+	}
+	return !x->child || same_list(c, x, y, act == MASK_IGNORE, depth + 1, sm);
+}
+
+static bool same_list(struct cmp *c, const struct node *pa, const struct node *pb,
+		      bool ignored, unsigned depth, struct same *sm)
+{
+	if (depth + 2 >= MAX_DEPTH)
+		return false;
+	const struct node *x = pa->child, *y = pb->child;
+	for (; x && y; x = x->next, y = y->next)
+		if (!same_node(c, x, y, ignored, depth, sm))
+			return false;
+	return !x && !y;
+}
+
+/* Member trees a and b compared on the fast path; false when it gave up. */
+static bool cmp_same(struct cmp *c, const struct node *a, const struct node *b)
+{
+	struct same sm;
+	sm.nid = 0;
+	if (!same_list(c, a, b, false, 0, &sm))
+		return false;
+	for (size_t i = 0; i < sm.nid; i++)
+		cmp_id(c, sm.id[i][0], sm.id[i][1], show_or_empty(sm.id[i][0]),
+		       show_or_empty(sm.id[i][1]));
+	return true;
+}
+
 /* The AndX block of an SMB1 link view (ops_trees), or NULL. */
 static const struct node *andx_block(const struct node *smb)
 {
@@ -699,6 +791,8 @@ static void cmp_member(struct cmp *c, const char *side, const struct node *a,
 		cmp_pair(c, ba, bb, false, 1, ha == hb, ida || idb);
 		return;
 	}
+	if (!links && !c->record && cmp_same(c, a, b))
+		return;
 	cmp_list(c, a, b, false, 0);
 }
 
@@ -708,7 +802,7 @@ static const char *opt_str(const char *s)
 }
 
 /* Compares entry e. Returns its status; fills det in record mode. */
-enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct arena *a,
+enum dstatus diff_cmp_entry_ids(struct diff *d, struct dentry *e, struct arena *a,
 				struct ddetail *det, size_t max_fields, enum id_mode idm,
 				struct idlog *log)
 {
@@ -723,6 +817,10 @@ enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct a
 			ops_trees(&d->s[s], op[s], a, &req[s], &rsp[s], &rq[s], &rs[s],
 				  !record);
 		}
+	if (!record) {
+		const char *const sums[4] = { rq[0], rs[0], rq[1], rs[1] };
+		diff_sums_keep(d, e, sums);
+	}
 	if (det) {
 		for (int s = 0; s < 2; s++) {
 			det->req[s] = req[s];
@@ -771,7 +869,7 @@ enum dstatus diff_cmp_entry_ids(struct diff *d, const struct dentry *e, struct a
 }
 
 
-enum dstatus diff_cmp_entry(struct diff *d, const struct dentry *e,
+enum dstatus diff_cmp_entry(struct diff *d, struct dentry *e,
 			    struct arena *a, struct ddetail *det, size_t max_fields)
 {
 	return diff_cmp_entry_ids(d, e, a, det, max_fields, ID_BIND, NULL);

@@ -86,13 +86,10 @@ static void run_worker(struct worker *w)
 	struct par *p = w->p;
 	struct diff *d = p->d;
 
-	for (;;) {
-		size_t s = __atomic_fetch_add(&p->next, CHUNK, __ATOMIC_RELAXED);
-		if (s >= p->hi)
-			break;
-		size_t end = s + CHUNK < p->hi ? s + CHUNK : p->hi;
+	size_t s, end;
+	while (diff_claim_chunk(&p->next, p->hi, CHUNK, &s, &end)) {
 		for (size_t i = s; i < end; i++) {
-			const struct dentry *e = &d->e[i];
+			struct dentry *e = &d->e[i];
 			struct res *r = &p->r[i - p->lo];
 			r->worker = w->id;
 			r->off = w->log.n;

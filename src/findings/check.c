@@ -251,9 +251,7 @@ static const struct node *find(const struct node *n, int id)
 static uint64_t tree_value(struct chk *c, const struct op *o, bool rsp, int id,
 			   uint64_t def)
 {
-	struct node *rq, *rs;
-	ops_trees(c->s, o, &c->scratch, &rq, &rs, NULL, NULL, true);
-	const struct node *n = find(rsp ? rs : rq, id);
+	const struct node *n = find(ops_tree(c->s, o, &c->scratch, rsp, true), id);
 	uint64_t v = n ? n->value : def;
 	arena_reset(&c->scratch);
 	return v;

@@ -5,6 +5,7 @@
 #include "findings.h"
 #include "xalloc.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,7 +314,77 @@ static void init(struct findings *F)
 {
 	memset(F, 0, sizeof(*F));
 	arena_init(&F->a);
+	arena_init(&F->check_a[0]);
+	arena_init(&F->check_a[1]);
 	F->first_failure = SIZE_MAX;
+}
+
+/*
+ * check_pass of both sides on a thread while findings_diff runs the passes
+ * before it on its own: the state checks read only the op sets, the
+ * entries and F's maps, and write findings. Each side writes into a copy
+ * of F (G[side]) with its own arena and no findings; they are appended to
+ * F's after the earlier passes', in the order the serial run gives them.
+ * Threaded for large comparisons, or as SMBCMP_DIFF_THREADS says (tests:
+ * parcmp.c).
+ */
+struct check_job {
+	struct findings G[2];
+	pthread_t th;
+	bool threaded;
+};
+
+static void *check_thread(void *arg)
+{
+	struct findings *G = arg;
+	check_pass(&G[0], 0);
+	check_pass(&G[1], 1);
+	return NULL;
+}
+
+static void check_start(struct findings *F, struct check_job *j)
+{
+	const char *env = getenv("SMBCMP_DIFF_THREADS");
+	bool want = env && *env ? strtol(env, NULL, 10) >= 2 : F->d->n >= 4096;
+	j->threaded = false;
+	if (!want)
+		return;
+	for (int s = 0; s < 2; s++) {
+		j->G[s] = *F;
+		arena_init(&j->G[s].a);
+		j->G[s].v = NULL;
+		j->G[s].n = j->G[s].cap = 0;
+		j->G[s].prof = NULL;
+		j->G[s].nprof = j->G[s].capprof = 0;
+	}
+	j->threaded = pthread_create(&j->th, NULL, check_thread, j->G) == 0;
+	if (!j->threaded)
+		for (int s = 0; s < 2; s++)
+			arena_free(&j->G[s].a);
+}
+
+/* The checks' findings after the passes before them: from the thread, or
+ * made here. */
+static void check_finish(struct findings *F, struct check_job *j)
+{
+	if (!j->threaded) {
+		check_pass(F, 0);
+		check_pass(F, 1);
+		return;
+	}
+	pthread_join(j->th, NULL);
+	for (int s = 0; s < 2; s++) {
+		struct findings *G = &j->G[s];
+		if (F->n + G->n > F->cap) {
+			F->cap = F->n + G->n;
+			F->v = xrealloc(F->v, F->cap * sizeof(*F->v));
+		}
+		if (G->n)
+			memcpy(F->v + F->n, G->v, G->n * sizeof(*G->v));
+		F->n += G->n;
+		free(G->v);
+		F->check_a[s] = G->a;
+	}
 }
 
 void findings_diff(struct findings *F, struct diff *d)
@@ -334,11 +405,12 @@ void findings_diff(struct findings *F, struct diff *d)
 			if (d->e[i].op[s] != OP_NONE && i < UINT32_MAX)
 				F->entry_of[s][d->e[i].op[s]] = (uint32_t)i;
 	}
+	struct check_job cj;
+	check_start(F, &cj);
 	profile_pass(F);
 	failures_pass(F);
 	diagnose_pass(F);
-	check_pass(F, 0);
-	check_pass(F, 1);
+	check_finish(F, &cj);
 	drop_shared(F, true);
 	systematic_pass(F);
 	patterns_pass(F);
@@ -378,6 +450,8 @@ void findings_free(struct findings *F)
 	free(F->entry_of[0]);
 	free(F->entry_of[1]);
 	arena_free(&F->a);
+	arena_free(&F->check_a[0]);
+	arena_free(&F->check_a[1]);
 	memset(F, 0, sizeof(*F));
 }
 

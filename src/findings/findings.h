@@ -104,6 +104,8 @@ struct findings {
 	const struct opset *s[2];
 	struct prow *prof;   /* session profile rows */
 	size_t nprof, capprof;
+	struct arena check_a[2]; /* what check_pass made on a thread
+				    (findings_diff) */
 };
 
 /* Runs every pass over a finished diff (diff_run). */

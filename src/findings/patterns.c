@@ -15,6 +15,7 @@
  * Reads and writes are measured from their requests (offset, length),
  * re-dissected by value only (ops_trees values mode), once each.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,8 +122,12 @@ static bool rw_of(const struct opset *s, const struct op *o, struct arena *a, bo
 		return false;
 	if (o->req_frame == OP_NONE || (o->rsp_frame != OP_NONE && fnd_is_error(o->status)))
 		return false;
-	struct node *rq, *rs;
-	ops_trees(s, o, a, &rq, &rs, NULL, NULL, true);
+	/* a read's length is its response's: a write's response is not read */
+	struct node *rq, *rs = NULL;
+	if (smb2 ? o->cmd == 8 : o->cmd == 0x2e)
+		ops_trees(s, o, a, &rq, &rs, NULL, NULL, true);
+	else
+		rq = ops_tree(s, o, a, false, true);
 	if (!rq)
 		return false;
 	if (smb2) {
@@ -167,6 +172,36 @@ static void gather(struct findings *F, int side, struct side *sd)
 		arena_reset(&a);
 	}
 	arena_free(&a);
+}
+
+struct gather_job {
+	struct findings *F;
+	struct side *sd;
+};
+
+static void *gather_thread(void *arg)
+{
+	struct gather_job *j = arg;
+	gather(j->F, 1, j->sd);
+	return NULL;
+}
+
+/* gather() of both sides, B's on a thread for large traces (or as
+ * SMBCMP_DIFF_THREADS says, parcmp.c): each reads its op set only and
+ * fills its own side. */
+static void gather_both(struct findings *F, struct side sd[2])
+{
+	const char *env = getenv("SMBCMP_DIFF_THREADS");
+	bool want = env && *env ? strtol(env, NULL, 10) >= 2
+				: F->s[0]->n >= 4096 && F->s[1]->n >= 4096;
+	struct gather_job j = { F, &sd[1] };
+	pthread_t th;
+	bool threaded = want && pthread_create(&th, NULL, gather_thread, &j) == 0;
+	gather(F, 0, &sd[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		gather(F, 1, &sd[1]);
 }
 
 /* "64 requests of 1,024" / "2 requests (64,512 + 1,024)". */
@@ -501,8 +536,7 @@ void patterns_pass(struct findings *F)
 	struct side sd[2];
 	memset(sd, 0, sizeof(sd));
 	bool *covered = xcalloc(F->d->n ? F->d->n : 1, 1);
-	gather(F, 0, &sd[0]);
-	gather(F, 1, &sd[1]);
+	gather_both(F, sd);
 	probes_only(F, covered);
 	files(F, sd, covered);
 	connects(F);

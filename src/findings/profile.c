@@ -769,8 +769,7 @@ static void trace_setups_trees(struct prof *p)
 		    o->req_frame == OP_NONE)
 			continue;
 		ntree++;
-		struct node *req = NULL, *rsp = NULL;
-		ops_trees(s, o, &p->scratch, &req, &rsp, NULL, NULL, true);
+		struct node *req = ops_tree(s, o, &p->scratch, false, true);
 		struct node *t = find(req, o->proto == OP_SMB2 ? "smb2.tree" : "smb.path");
 		if (t && t->show) {
 			bool dup = false;

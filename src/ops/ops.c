@@ -712,7 +712,7 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 		o->facts |= OPF_OPENED;
 	}
 	if (m->proto == OP_SMB2)
-		hmap_put(&b->pending, pk, NULL);
+		hmap_del(&b->pending, pk);
 	if (m->status != 0)
 		return oi;
 	if (is_tree_connect(m) && o->path)

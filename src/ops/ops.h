@@ -137,6 +137,11 @@ void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 	       struct node **req, struct node **rsp, const char **req_sum,
 	       const char **rsp_sum, bool values);
 
+/* One tree of ops_trees(): the request's (rsp false) or the response's,
+ * the other frame left undissected. */
+struct node *ops_tree(const struct opset *s, const struct op *o, struct arena *a,
+		      bool rsp, bool values);
+
 /*
  * The summaries ops_trees() gives, without the trees when it can: for an
  * SMB2 operation the member's part of the frame's Info line from a

@@ -155,6 +155,19 @@ void ops_trees(const struct opset *s, const struct op *o, struct arena *a,
 	}
 }
 
+struct node *ops_tree(const struct opset *s, const struct op *o, struct arena *a,
+		      bool rsp, bool values)
+{
+	struct op one = *o;
+	struct node *req, *res;
+	if (rsp)
+		one.req_frame = OP_NONE;
+	else
+		one.rsp_frame = OP_NONE;
+	ops_trees(s, &one, a, &req, &res, NULL, NULL, values);
+	return rsp ? res : req;
+}
+
 /* The summary of member of frame as member_node() gives it, from a
  * summary-only dissection; NULL when the member count is not known. */
 static const char *member_summary(const struct opset *s, struct arena *a,

@@ -115,11 +115,8 @@ static void ahead_run(struct ahead_worker *k)
 {
 	struct walk_ahead *w = k->w;
 
-	for (;;) {
-		size_t s = __atomic_fetch_add(&w->next, AHEAD_STEP, __ATOMIC_RELAXED);
-		if (s >= w->hi)
-			break;
-		size_t end = s + AHEAD_STEP < w->hi ? s + AHEAD_STEP : w->hi;
+	size_t s, end;
+	while (diff_claim_chunk(&w->next, w->hi, AHEAD_STEP, &s, &end)) {
 		for (size_t i = s; i < end; i++) {
 			if (w->d->e[i].status == DS_FILTERED)
 				continue;
