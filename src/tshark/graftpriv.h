@@ -33,6 +33,7 @@ struct graft {
 	size_t frames;
 	struct hmap byframe; /* frame number -> first entry index + 1 */
 	int fd;              /* the cache file the trees are read from, or -1 */
+	uint64_t gen;        /* this load of it, for the read window (graftcache.c) */
 	bool debug;
 };
 
