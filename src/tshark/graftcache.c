@@ -28,6 +28,7 @@
 #include "field.h"
 #include "graft.h"
 #include "graftpriv.h"
+#include "ops.h"
 
 #define FULL_HASH_MAX (256u << 20) /* larger files: sampled hash, see graft.h */
 #define CACHE_MAGIC "smbcmp-graft 1"
@@ -329,8 +330,55 @@ static ssize_t window_read(const struct graft *g, char *out, size_t n, uint64_t 
 	return (ssize_t)k;
 }
 
+/*
+ * A top-level graft's tree for a facts-mode dissection: its root, and as
+ * the root's children, in file order, the nodes ops_build() reads
+ * (ops_graft_reads); the other lines are checked (depth, field count) as
+ * read_tree() checks them, not parsed.
+ */
+static struct node *read_facts(char *buf, struct arena *a, struct node *parent)
+{
+	char *fld[9];
+	struct node *root = NULL;
+	unsigned last = 0;
+
+	for (char *line = buf, *nl; *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			break; /* a cut line: the file changed */
+		*nl = 0;
+		if (strncmp(line, "N\t", 2))
+			break;
+		const char *name = NULL, *p = line;
+		size_t namelen = 0;
+		int tabs = 0;
+		for (; tabs < 8 && (p = strchr(p, '\t')); p++)
+			if (++tabs == 6)
+				name = p + 1;
+			else if (tabs == 7)
+				namelen = (size_t)(p - name);
+		if (tabs < 8)
+			break;
+		unsigned depth = (unsigned)dec(line + 2);
+		if (depth >= 256 || (depth == 0) != !root || (root && depth > last + 1))
+			break;
+		last = depth;
+		if (root && !ops_graft_reads(root->name, name, namelen, depth))
+			continue;
+		if (split_run(line, fld, 9, true) != 9)
+			break;
+		struct node *n = line_node(a, fld, &depth);
+		if (!root) {
+			root = n;
+			n->parent = parent;
+		} else {
+			node_append(root, n);
+		}
+	}
+	return root;
+}
+
 struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, struct arena *a,
-			      struct node *parent)
+			      struct node *parent, bool facts)
 {
 	char *fld[9];
 	struct node *stack[256], *root = NULL;
@@ -345,6 +393,13 @@ struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, str
 	if (got < 0)
 		return NULL;
 	memset(buf + got, 0, 16);
+	if (facts && !e->nested) {
+		size_t lines = 0;
+		for (const char *q = buf; lines <= OPS_GRAFT_WALK && (q = strchr(q, '\n')); q++)
+			lines++;
+		if (lines <= OPS_GRAFT_WALK)
+			return read_facts(buf, a, parent);
+	}
 	for (char *line = buf, *nl; *line; line = nl + 1) {
 		if (!(nl = strchr(line, '\n')))
 			break; /* a cut line: the file changed */
