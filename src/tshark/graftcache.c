@@ -348,16 +348,15 @@ static struct node *read_facts(char *buf, struct arena *a, struct node *parent)
 		*nl = 0;
 		if (strncmp(line, "N\t", 2))
 			break;
+		/* the name is the 7th field, after 6 short numbers */
 		const char *name = NULL, *p = line;
-		size_t namelen = 0;
 		int tabs = 0;
-		for (; tabs < 8 && (p = strchr(p, '\t')); p++)
-			if (++tabs == 6)
+		for (; *p && tabs < 7; p++)
+			if (*p == '\t' && ++tabs == 6)
 				name = p + 1;
-			else if (tabs == 7)
-				namelen = (size_t)(p - name);
-		if (tabs < 8)
-			break;
+		if (tabs < 7 || !memchr(p, '\t', (size_t)(nl - p)))
+			break; /* fewer than 9 fields */
+		size_t namelen = (size_t)(p - 1 - name);
 		unsigned depth = (unsigned)dec(line + 2);
 		if (depth >= 256 || (depth == 0) != !root || (root && depth > last + 1))
 			break;
@@ -395,7 +394,8 @@ struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, str
 	memset(buf + got, 0, 16);
 	if (facts && !e->nested) {
 		size_t lines = 0;
-		for (const char *q = buf; lines <= OPS_GRAFT_WALK && (q = strchr(q, '\n')); q++)
+		for (const char *q = buf, *end = buf + got;
+		     lines <= OPS_GRAFT_WALK && (q = memchr(q, '\n', (size_t)(end - q))); q++)
 			lines++;
 		if (lines <= OPS_GRAFT_WALK)
 			return read_facts(buf, a, parent);
