@@ -254,10 +254,13 @@ struct node *trace_dissect_frame_facts(struct trace *t, struct arena *a, size_t 
  * undissected this way, so every consumer of trees sees them. Summaries
  * (trace_summary) do not run it. One hook per trace; NULL removes it.
  * Frames may be dissected on several threads at once (src/report/output.c): a
- * hook only reads its ctx and writes into a.
+ * hook only reads its ctx and writes into a. facts: the dissection is
+ * trace_dissect_frame_facts(), for a reader of a few fields (ops_build);
+ * the hook may then leave out of what it adds the nodes that reader never
+ * reads (graft.c: ops_graft_reads()).
  */
 typedef void trace_hook_fn(void *ctx, struct trace *t, struct arena *a, size_t i,
-			   struct node *root);
+			   struct node *root, bool facts);
 void trace_set_hook(struct trace *t, trace_hook_fn *fn, void *ctx);
 /* Whether the hook would add anything to frame i, without building it: a
  * reader that builds no tree (smb2facts.h) leaves such frames to the

@@ -310,7 +310,7 @@ int trace_smb2_facts(struct trace *t, struct arena *a, size_t i, struct smb2_fac
 			if (t->hook_has(t->hook_ctx, t, i))
 				return -1;
 		} else {
-			t->hook(t->hook_ctx, t, a, i, r.root);
+			t->hook(t->hook_ctx, t, a, i, r.root, true);
 			if (r.root->child)
 				return -1;
 		}

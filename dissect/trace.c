@@ -945,7 +945,7 @@ static struct node *dissect_frame(struct trace *t, struct arena *a, size_t i,
 	if (summary)
 		*summary = d.summary;
 	if (!dry && t->hook)
-		t->hook(t->hook_ctx, t, a, i, root);
+		t->hook(t->hook_ctx, t, a, i, root, want != NULL);
 	return root;
 }
 

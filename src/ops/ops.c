@@ -760,6 +760,13 @@ static const char *pipe_fid(const struct node *c)
 	return NULL;
 }
 
+bool ops_graft_reads(const char *root, const char *name, size_t namelen, unsigned depth)
+{
+	if (!strcmp(root, "smb_pipe")) /* pipe_fid() */
+		return depth == 1 && namelen == 7 && !memcmp(name, "smb.fid", 7);
+	return rpc_graft_reads(root, name, namelen, depth);
+}
+
 /*
  * What a dcerpc PDU after message node c needs to know of it: the pipe's
  * file id (the message's own, else its request's, else for an SMB1

@@ -121,6 +121,20 @@ struct opset {
 /* Builds the operations of t (dissects every frame once, except plain
  * SMB2 frames, read at header level: opsfast.c). */
 void ops_build(struct opset *s, struct trace *t);
+
+/*
+ * What ops_build() reads of a tree tshark gives (grafted at the top level
+ * of a frame, src/tshark/graft.c): whether it reads the node named name
+ * (namelen bytes, not NUL-terminated) at depth (1: a child of the root)
+ * under a root named root, in a walk of the root's subtree in pre-order
+ * (read_pdu, bind_contexts: dcerpc) or among the root's children
+ * (pipe_fid: smb_pipe; layer_opname: an interface layer). A facts-mode
+ * dissection (trace_dissect_frame_facts) may then give a grafted root the
+ * nodes it reads only, as its children in the same order, when the tree is
+ * smaller than the walks' budget (OPS_GRAFT_WALK nodes).
+ */
+#define OPS_GRAFT_WALK 4096
+bool ops_graft_reads(const char *root, const char *name, size_t namelen, unsigned depth);
 void ops_free(struct opset *s);
 
 /*

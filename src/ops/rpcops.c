@@ -39,7 +39,7 @@
 #include "hmap.h"
 #include "xalloc.h"
 
-#define MAX_WALK 4096 /* nodes read per PDU */
+#define MAX_WALK OPS_GRAFT_WALK /* nodes read per PDU */
 
 enum rpc_ptype {
 	PT_REQUEST = 0, PT_RESPONSE = 2, PT_FAULT = 3, PT_BIND = 11, PT_BIND_ACK = 12,
@@ -384,6 +384,30 @@ void rpc_frame(struct rpc_builder *rb, struct node *root, uint32_t frame,
 				ordinal++;
 		}
 	}
+}
+
+static bool name_is(const char *name, size_t namelen, const char *s)
+{
+	return strlen(s) == namelen && !memcmp(name, s, namelen);
+}
+
+bool rpc_graft_reads(const char *root, const char *name, size_t namelen, unsigned depth)
+{
+	/* read_pdu() and bind_contexts(), anywhere under the PDU */
+	static const char *const pdu[] = {
+		"dcerpc.pkt_type", "dcerpc.cn_call_id", "dcerpc.cn_ctx_id", "dcerpc.opnum",
+		"dcerpc.cn_flags.first_frag", "dcerpc.cn_status", "dcerpc.cn_bind_to_uuid", NULL,
+	};
+	if (!strcmp(root, "dcerpc")) {
+		for (int i = 0; pdu[i]; i++)
+			if (name_is(name, namelen, pdu[i]))
+				return true;
+		return false;
+	}
+	/* layer_opname(): the layer's "<layer>.opnum" child */
+	size_t n = strlen(root);
+	return depth == 1 && namelen == n + 6 && !memcmp(name, root, n) &&
+	       !memcmp(name + n, ".opnum", 6);
 }
 
 struct rpc_builder *rpc_builder_new(struct opset *s)

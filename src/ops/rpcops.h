@@ -25,6 +25,9 @@ struct rpc_carrier {
 
 struct rpc_builder;
 
+/* ops_graft_reads() for a dcerpc root or an interface layer. */
+bool rpc_graft_reads(const char *root, const char *name, size_t namelen, unsigned depth);
+
 struct rpc_builder *rpc_builder_new(struct opset *s);
 void rpc_builder_free(struct rpc_builder *rb);
 

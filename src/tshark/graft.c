@@ -205,14 +205,16 @@ static bool native_has_top(const struct node *anchor, const char *name)
 /* Entry e's tree for a frame's arena a, under parent: a copy of the tree in
  * memory, or read from the cache file. NULL if the file lets us down. */
 static struct node *entry_tree(const struct graft *g, const struct gentry *e, struct arena *a,
-			       struct node *parent)
+			       struct node *parent, bool facts)
 {
-	return e->tree ? copy_tree(a, e->tree, parent, false) : gcache_read_tree(g, e, a, parent);
+	return e->tree ? copy_tree(a, e->tree, parent, false)
+		       : gcache_read_tree(g, e, a, parent, facts);
 }
 
 /* Nested grafts go in first, so that top-level grafts (which may hold
  * native-looking names) never shift the anchors they count. */
-static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct node *root)
+static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct node *root,
+		 bool facts)
 {
 	struct graft *g = ctx;
 	uint32_t num = trace_frame(t, i).num;
@@ -228,13 +230,13 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
 				uint32_t occ = e->aocc;
 				struct node *p = find_nth(root, e->akey, e->apos, &occ, NULL);
 				struct node *n;
-				if (p && !has_child(p, e->name) && (n = entry_tree(g, e, a, p)))
+				if (p && !has_child(p, e->name) && (n = entry_tree(g, e, a, p, facts)))
 					node_append(p, n);
 				continue;
 			}
 			struct node *at = top_anchor(root, e->akey, e->aocc), *n;
 			if (!at) {
-				if ((n = entry_tree(g, e, a, root)))
+				if ((n = entry_tree(g, e, a, root, facts)))
 					node_append(root, n);
 				continue;
 			}
@@ -242,7 +244,7 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
 				continue;
 			while (at->next && !is_smb_layer(at->next->name))
 				at = at->next;
-			if ((n = entry_tree(g, e, a, root)))
+			if ((n = entry_tree(g, e, a, root, facts)))
 				insert_after(root, at, n);
 		}
 	}

@@ -24,8 +24,11 @@
  *    engine wins as it grows.
  *  - Memory. Trees are not held: loading a cache file indexes where each
  *    graft's tree lies in it (the file stays open) and the hook reads a
- *    frame's trees with one pread when the frame is dissected. Only
- *    without a usable cache directory are they kept in memory.
+ *    frame's trees when the frame is dissected, through a 256 KB read
+ *    window per thread (frames are mostly read in file order). For a
+ *    facts-mode dissection (ops_build) a top-level graft gets only the
+ *    nodes the operations read (ops_graft_reads). Only without a usable
+ *    cache directory are they kept in memory.
  *  - Cache. The grafts are written to $XDG_CACHE_HOME/smbcmp/ (default
  *    ~/.cache/smbcmp/), one file per capture named by the SHA-256 of the
  *    file content (files over 256 MiB: of size, mtime and first and last

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 #include "graft.h"
 #include "graftpriv.h"
 #include "nettlelib.h"
+#include "ops.h"
 
 #define FULL_HASH_MAX (256u << 20) /* larger files: sampled hash, see graft.h */
 #define CACHE_MAGIC "smbcmp-graft 1"
@@ -267,13 +270,114 @@ static struct node *line_node(struct arena *a, char **fld, unsigned *depth)
 }
 
 /*
- * Reads entry e's tree from the cache file into arena a, under parent: its
- * e->len bytes of N lines at e->off, one pread (safe from several threads).
- * load() checked the file's shape; if it changed since, what is read stops
- * at the first line out of place (NULL when not even the root).
+ * Reading trees back. ops_build() reads every frame's trees in file order;
+ * a pread per tree would be a system call per graft (65,000 for a 93 MB
+ * trace). So each thread reads the file through a window of WINDOW bytes
+ * of its own (a thread-specific buffer, freed when the thread ends) and
+ * serves the trees inside it from memory; a tree past it moves the window
+ * there, one larger than it is read alone. The window is keyed by the
+ * graft's load id (gen), never by its address, which a later graft may
+ * reuse.
  */
+#define WINDOW (256u << 10)
+
+struct window {
+	uint64_t gen;    /* the graft's load id; 0: empty */
+	uint64_t off;    /* file offset of buf[0] */
+	size_t len;      /* bytes in buf */
+	char buf[WINDOW];
+};
+
+static pthread_key_t window_key;
+static pthread_once_t window_once = PTHREAD_ONCE_INIT;
+static bool window_ok;
+static atomic_uint_fast64_t load_gen;
+
+static void window_init(void)
+{
+	window_ok = pthread_key_create(&window_key, free) == 0;
+}
+
+/* Copies n bytes at file offset off into out, through this thread's
+ * window when it can; the bytes read (short at the end of the file), -1
+ * on a read error. */
+static ssize_t window_read(const struct graft *g, char *out, size_t n, uint64_t off)
+{
+	pthread_once(&window_once, window_init);
+	struct window *w = window_ok ? pthread_getspecific(window_key) : NULL;
+	if (window_ok && !w && (w = malloc(sizeof(*w)))) {
+		w->gen = 0;
+		if (pthread_setspecific(window_key, w)) {
+			free(w);
+			w = NULL;
+		}
+	}
+	if (!w || n > WINDOW)
+		return pread(g->fd, out, n, (off_t)off);
+	if (w->gen != g->gen || off < w->off || off + n > w->off + w->len) {
+		ssize_t got = pread(g->fd, w->buf, WINDOW, (off_t)off);
+		if (got < 0) {
+			w->gen = 0;
+			return -1;
+		}
+		w->gen = g->gen;
+		w->off = off;
+		w->len = (size_t)got;
+	}
+	size_t have = w->off + w->len - off;
+	size_t k = have < n ? have : n;
+	memcpy(out, w->buf + (off - w->off), k);
+	return (ssize_t)k;
+}
+
+/*
+ * A top-level graft's tree for a facts-mode dissection: its root, and as
+ * the root's children, in file order, the nodes ops_build() reads
+ * (ops_graft_reads); the other lines are checked (depth, field count) as
+ * read_tree() checks them, not parsed.
+ */
+static struct node *read_facts(char *buf, struct arena *a, struct node *parent)
+{
+	char *fld[9];
+	struct node *root = NULL;
+	unsigned last = 0;
+
+	for (char *line = buf, *nl; *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			break; /* a cut line: the file changed */
+		*nl = 0;
+		if (strncmp(line, "N\t", 2))
+			break;
+		/* the name is the 7th field, after 6 short numbers */
+		const char *name = NULL, *p = line;
+		int tabs = 0;
+		for (; *p && tabs < 7; p++)
+			if (*p == '\t' && ++tabs == 6)
+				name = p + 1;
+		if (tabs < 7 || !memchr(p, '\t', (size_t)(nl - p)))
+			break; /* fewer than 9 fields */
+		size_t namelen = (size_t)(p - 1 - name);
+		unsigned depth = (unsigned)dec(line + 2);
+		if (depth >= 256 || (depth == 0) != !root || (root && depth > last + 1))
+			break;
+		last = depth;
+		if (root && !ops_graft_reads(root->name, name, namelen, depth))
+			continue;
+		if (split_run(line, fld, 9, true) != 9)
+			break;
+		struct node *n = line_node(a, fld, &depth);
+		if (!root) {
+			root = n;
+			n->parent = parent;
+		} else {
+			node_append(root, n);
+		}
+	}
+	return root;
+}
+
 struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, struct arena *a,
-			      struct node *parent)
+			      struct node *parent, bool facts)
 {
 	char *fld[9];
 	struct node *stack[256], *root = NULL;
@@ -284,10 +388,18 @@ struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, str
 	/* In a's memory: the nodes' strings stay in their lines. 16 bytes
 	 * of zeros after them: split_run() reads 16 at a time. */
 	char *buf = arena_alloc(a, (size_t)e->len + 16);
-	ssize_t got = pread(g->fd, buf, e->len, (off_t)e->off);
+	ssize_t got = window_read(g, buf, e->len, e->off);
 	if (got < 0)
 		return NULL;
 	memset(buf + got, 0, 16);
+	if (facts && !e->nested) {
+		size_t lines = 0;
+		for (const char *q = buf, *end = buf + got;
+		     lines <= OPS_GRAFT_WALK && (q = memchr(q, '\n', (size_t)(end - q))); q++)
+			lines++;
+		if (lines <= OPS_GRAFT_WALK)
+			return read_facts(buf, a, parent);
+	}
 	for (char *line = buf, *nl; *line; line = nl + 1) {
 		if (!(nl = strchr(line, '\n')))
 			break; /* a cut line: the file changed */
@@ -338,6 +450,9 @@ int gcache_load(struct graft *g, const char *path, const char *version)
 			close(fd);
 		return -1;
 	}
+	/* stdio's 4 KB buffer would be a read() per 4 KB of a file of
+	 * hundreds of MB */
+	setvbuf(f, NULL, _IOFBF, WINDOW);
 	if ((len = getline(&line, &cap, f)) <= 0)
 		goto out;
 	pos += (uint64_t)len;
@@ -411,10 +526,12 @@ int gcache_load(struct graft *g, const char *path, const char *version)
 out:
 	free(line);
 	fclose(f);
-	if (rc == 0)
+	if (rc == 0) {
 		g->fd = fd;
-	else
+		g->gen = atomic_fetch_add(&load_gen, 1) + 1;
+	} else {
 		close(fd);
+	}
 	return rc;
 }
 

@@ -33,6 +33,7 @@ struct graft {
 	size_t frames;
 	struct hmap byframe; /* frame number -> first entry index + 1 */
 	int fd;              /* the cache file the trees are read from, or -1 */
+	uint64_t gen;        /* this load of it, for the read window (graftcache.c) */
 	bool debug;
 };
 
@@ -46,9 +47,11 @@ int gcache_save(const struct graft *g, const char *path, const char *version);
 /* Indexes path into g (entries and tree offsets; g keeps the file open);
  * 0, or -1 if missing, stale or damaged. */
 int gcache_load(struct graft *g, const char *path, const char *version);
-/* Entry e's tree read back from the cache file into a, under parent. */
+/* Entry e's tree read back from the cache file into a, under parent;
+ * facts: for a facts-mode dissection, a top-level graft's root with only
+ * the nodes ops_build() reads (ops_graft_reads). */
 struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, struct arena *a,
-			      struct node *parent);
+			      struct node *parent, bool facts);
 /* Keeps dir under its size cap, never removing keep. */
 void gcache_trim(const char *dir, const char *keep, bool debug);
 
