@@ -62,6 +62,31 @@ done
 same "$tmp/ref_x9.pcap" "$tmp/extra_x9.pcap" --json --filter "smb2.cmd == 5"
 same "$tmp/same_x12.pcap" "$tmp/sesid_x12.pcap" --json --mask smb2.sesid
 
+# The summaries kept by the comparison for the writers (src/diff/sumcache.c)
+# against none kept (every writer dissects again) and a store that fills
+# after 3 records (the rest dissected again), as on a trace with more
+# distinct operations than the store holds.
+sums() {
+	local a=$1 b=$2 n name
+	shift 2
+	name="$(basename "$a") $(basename "$b") $*"
+	"$S" --engine=native "$@" "$a" "$b" >"$tmp/sums" 2>&1
+	echo "exit $?" >>"$tmp/sums"
+	for n in 0 3; do
+		SMBCMP_DIFF_SUMS=$n "$S" --engine=native "$@" "$a" "$b" >"$tmp/sums$n" 2>&1
+		echo "exit $?" >>"$tmp/sums$n"
+		cmp -s "$tmp/sums" "$tmp/sums$n" ||
+			fail "$name: SMBCMP_DIFF_SUMS=$n differs: $(diff "$tmp/sums" "$tmp/sums$n" | head -5 | cut -c1-160)"
+	done
+}
+for args in "--json" "--text" "--junit -" "--html -"; do
+	# shellcheck disable=SC2086
+	sums "$tmp/ref_x9.pcap" "$tmp/extra_x9.pcap" $args
+	# shellcheck disable=SC2086
+	sums $C/camera.pcap $C/reference.pcap $args
+done
+SMBCMP_DIFF_THREADS=2 sums "$tmp/same_x12.pcap" "$tmp/sesid_x12.pcap" --json
+
 # The changed session id is found, once per copy: the test can fail.
 for t in 1 2; do
 	n=$(SMBCMP_DIFF_THREADS=$t "$S" --engine=native --json --all-fields \

@@ -16,6 +16,10 @@
  * Several comparison threads keep records at once (parcmp.c); one mutex
  * guards the table. Records never change once made. diff_init() makes the
  * table, diff_free() frees it.
+ *
+ * SMBCMP_DIFF_SUMS=N (tests) keeps at most N records, 0 none: the writers'
+ * second dissection runs for the entries past them, and the output is the
+ * same for any N (tests/cli_diff_threads.sh).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -34,6 +38,7 @@ struct sumrec {
 };
 
 struct diff_sums {
+	size_t max;            /* records kept, at most */
 	pthread_mutex_t mu;
 	struct hmap map;       /* hash of the four -> struct sumrec */
 	struct sumrec **v;     /* id - 1 -> record */
@@ -44,8 +49,19 @@ struct diff_sums {
 
 struct diff_sums *diff_sums_new(void)
 {
+	const char *env = getenv("SMBCMP_DIFF_SUMS");
+	size_t max = SUMS_MAX;
+	if (env && *env) {
+		char *end;
+		unsigned long v = strtoul(env, &end, 10);
+		if (!*end && v < SUMS_MAX)
+			max = v;
+	}
+	if (!max)
+		return NULL;
 	struct diff_sums *S = xrealloc(NULL, sizeof(*S));
 	memset(S, 0, sizeof(*S));
+	S->max = max;
 	pthread_mutex_init(&S->mu, NULL);
 	hmap_init(&S->map);
 	arena_init(&S->a);
@@ -78,7 +94,7 @@ void diff_sums_keep(struct diff *d, struct dentry *e, const char *const s[4])
 	if (r) {
 		if (same4(r, s)) /* else another record has its hash: not kept */
 			id = r->id;
-	} else if (S->n < SUMS_MAX && S->bytes + total <= SUMS_BYTES) {
+	} else if (S->n < S->max && S->bytes + total <= SUMS_BYTES) {
 		r = arena_alloc(&S->a, sizeof(*r));
 		for (int k = 0; k < 4; k++)
 			r->s[k] = arena_strndup(&S->a, s[k], len[k]);
