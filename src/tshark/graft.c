@@ -280,6 +280,8 @@ static struct graft *graft_new(void)
 	g->fd = -1;
 	const char *dbg = getenv("SMBCMP_DEBUG");
 	g->debug = dbg && strstr(dbg, "graft");
+	const char *whole = getenv("SMBCMP_GRAFT_FACTS");
+	g->facts_whole = whole && !strcmp(whole, "0");
 	return g;
 }
 

@@ -392,7 +392,7 @@ struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, str
 	if (got < 0)
 		return NULL;
 	memset(buf + got, 0, 16);
-	if (facts && !e->nested) {
+	if (facts && !e->nested && !g->facts_whole) {
 		size_t lines = 0;
 		for (const char *q = buf, *end = buf + got;
 		     lines <= OPS_GRAFT_WALK && (q = memchr(q, '\n', (size_t)(end - q))); q++)

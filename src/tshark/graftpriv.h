@@ -35,6 +35,7 @@ struct graft {
 	int fd;              /* the cache file the trees are read from, or -1 */
 	uint64_t gen;        /* this load of it, for the read window (graftcache.c) */
 	bool debug;
+	bool facts_whole;    /* SMBCMP_GRAFT_FACTS=0 (tests): facts-mode reads whole trees */
 };
 
 /* The cache (graftcache.c). */
