@@ -220,6 +220,12 @@ const char *trace_intern_utf16(struct trace *t, const uint8_t *p, size_t n);
 /* The number of the frame holding PDU i. */
 uint32_t trace_pdu_frame_num(const struct trace *t, size_t i);
 
+/* For trace_dissect.c: PDU i held by frame record fi (the caller knows
+ * it; trace_pdu() looks it up), bytes not loaded; PDU i's src (its address,
+ * or its file offset or first piece with PDU_FILE). */
+struct pdu trace_pdu_at(const struct trace *t, size_t i, size_t fi);
+uint64_t trace_pdu_src(const struct trace *t, size_t i);
+
 /* Index-time hook per PDU (request/response pairing state). */
 void smb_index_pdu(struct trace *t, const struct pdu *p);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cli_offsets.sh - PDU bytes read back from file offsets (a capture opened
-# by path: dissect/capture.c locator, tcp.c piece lists, trace.c read_at)
+# by path: dissect/capture.c locator, tcp.c piece lists, trace_dissect.c read_at)
 # must dissect exactly as bytes copied in memory (the same capture read
 # from a pipe, "-"): for every capture of ../shared/captures/public and
 # captures/, plus the pcap/pcapng crash reproducers and a cut-short
