@@ -3,7 +3,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "dlsyms.h"
 
 /* The real declarations, before nettlelib.h redirects the names. */
 #include "nettlelib.h"
@@ -18,6 +19,12 @@ static void lib_load(void)
 	/* The soname of the nettle we were built against (NETTLE_VERSION_MAJOR
 	 * is 3 for libnettle.so.8: nettle's soname numbering differs). */
 	const char *name = "libnettle.so.8";
+	const struct dl_sym syms[] = {
+#define NETTLE_SYM(f) DL_SYM("nettle_" #f, lib.p_##f),
+		NETTLE_FUNCS(NETTLE_SYM)
+#undef NETTLE_SYM
+	};
+	char why[128];
 	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
 
 	if (!h) {
@@ -25,18 +32,9 @@ static void lib_load(void)
 		fprintf(stderr, "smbcmp: nettle, needed here, could not be loaded: %s\n", e ? e : name);
 		exit(2);
 	}
-	struct { const char *name; void *slot; size_t size; } syms[] = {
-#define NETTLE_SYM(f) { "nettle_" #f, &lib.p_##f, sizeof(lib.p_##f) },
-		NETTLE_FUNCS(NETTLE_SYM)
-#undef NETTLE_SYM
-	};
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		void *f = dlsym(h, syms[i].name);
-		if (!f) {
-			fprintf(stderr, "smbcmp: %s lacks %s\n", name, syms[i].name);
-			exit(2);
-		}
-		memcpy(syms[i].slot, &f, syms[i].size); /* object to function pointer */
+	if (dl_syms(h, name, syms, sizeof(syms) / sizeof(syms[0]), why, sizeof(why))) {
+		fprintf(stderr, "smbcmp: %s\n", why);
+		exit(2);
 	}
 }
 

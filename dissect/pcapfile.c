@@ -26,6 +26,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dlsyms.h"
+
 /* ---- libpcap, loaded on first need ---- */
 
 struct pcaplib {
@@ -55,6 +57,19 @@ static void lib_try(void)
 	/* SMBCMP_LIBPCAP names another file (tests: a missing library). */
 	const char *env = getenv("SMBCMP_LIBPCAP");
 	const char *names[] = { env && *env ? env : "libpcap.so.0.8", "libpcap.so.1" };
+	const struct dl_sym syms[] = {
+		DL_SYM("pcap_fopen_offline_with_tstamp_precision", lib.fopen_offline),
+		DL_SYM("pcap_open_offline_with_tstamp_precision", lib.open_offline),
+		DL_SYM("pcap_next_ex", lib.next_ex),
+		DL_SYM("pcap_datalink", lib.datalink),
+		DL_SYM("pcap_datalink_val_to_name", lib.datalink_val_to_name),
+		DL_SYM("pcap_snapshot", lib.snapshot),
+		DL_SYM("pcap_is_swapped", lib.is_swapped),
+		DL_SYM("pcap_file", lib.file),
+		DL_SYM("pcap_geterr", lib.geterr),
+		DL_SYM("pcap_close", lib.close),
+		DL_SYM("pcap_lib_version", lib.lib_version),
+	};
 	void *h = NULL;
 
 	for (size_t i = 0; !h && i < (env && *env ? 1u : 2u); i++)
@@ -64,30 +79,9 @@ static void lib_try(void)
 		snprintf(lib_why, sizeof(lib_why), "%s", e ? e : names[0]);
 		return;
 	}
-	struct { const char *name; void *slot; size_t size; } syms[] = {
-#define SYM(field, name) { name, &lib.field, sizeof(lib.field) }
-		SYM(fopen_offline, "pcap_fopen_offline_with_tstamp_precision"),
-		SYM(open_offline, "pcap_open_offline_with_tstamp_precision"),
-		SYM(next_ex, "pcap_next_ex"),
-		SYM(datalink, "pcap_datalink"),
-		SYM(datalink_val_to_name, "pcap_datalink_val_to_name"),
-		SYM(snapshot, "pcap_snapshot"),
-		SYM(is_swapped, "pcap_is_swapped"),
-		SYM(file, "pcap_file"),
-		SYM(geterr, "pcap_geterr"),
-		SYM(close, "pcap_close"),
-		SYM(lib_version, "pcap_lib_version"),
-#undef SYM
-	};
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		void *f = dlsym(h, syms[i].name);
-		if (!f) {
-			snprintf(lib_why, sizeof(lib_why), "%s lacks %s", names[0], syms[i].name);
-			memset(&lib, 0, sizeof(lib));
-			dlclose(h);
-			return;
-		}
-		memcpy(syms[i].slot, &f, syms[i].size); /* object to function pointer */
+	if (dl_syms(h, names[0], syms, sizeof(syms) / sizeof(syms[0]), lib_why, sizeof(lib_why))) {
+		memset(&lib, 0, sizeof(lib));
+		return;
 	}
 	lib_ok = true;
 }

@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # What each stage may include besides itself: the stages below it.
 BASE = ["dissect", "util"]
 MAY = {
-    "dissect": [],
+    "dissect": ["util"],
     "util": [],
     "ops": BASE,
     "diff": BASE + ["ops"],

@@ -1,10 +1,10 @@
 /* curseslib.c - ncursesw loaded when the UI starts; see curseslib.h. */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "dlsyms.h"
 
 /* The real declarations, before curseslib.h redirects the names. */
 #include "curseslib.h"
@@ -18,30 +18,15 @@ static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
 static void lib_load(void)
 {
-	const char *name = "libncursesw.so.6"; /* with libtinfo, its dependency */
-	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-
-	if (!h) {
-		const char *e = dlerror();
-		snprintf(lib_why, sizeof(lib_why), "%s", e ? e : name);
-		return;
-	}
-	struct { const char *name; void *slot; size_t size; } syms[] = {
-#define CURSES_SYM(f) { #f, &lib.p_##f, sizeof(lib.p_##f) },
+	const struct dl_sym syms[] = {
+#define CURSES_SYM(f) DL_SYM(#f, lib.p_##f),
 		CURSES_FUNCS(CURSES_SYM)
 		CURSES_VARS(CURSES_SYM)
 #undef CURSES_SYM
 	};
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		void *f = dlsym(h, syms[i].name);
-		if (!f) {
-			snprintf(lib_why, sizeof(lib_why), "%s lacks %s", name, syms[i].name);
-			dlclose(h);
-			return;
-		}
-		memcpy(syms[i].slot, &f, syms[i].size); /* object to function pointer */
-	}
-	lib_ok = true;
+	/* libncursesw.so.6 with libtinfo, its dependency */
+	lib_ok = dl_load("libncursesw.so.6", syms, sizeof(syms) / sizeof(syms[0]),
+			 lib_why, sizeof(lib_why)) != NULL;
 }
 
 const struct curseslib *curseslib(void)

@@ -139,6 +139,18 @@ static inline size_t esc_json_one(char *out, const unsigned char *s, size_t *i, 
 	return 6;
 }
 
+/* The byte at s[*i] (of n), plain or not, at out: copied, or as
+ * esc_json_one(); advances *i and returns the bytes written. The loops'
+ * byte-at-a-time step, between their runs of 16 or 8 plain bytes. */
+static inline size_t esc_json_step(char *out, const unsigned char *s, size_t *i, size_t n)
+{
+	if (esc_plain(s[*i])) {
+		out[0] = (char)s[(*i)++];
+		return 1;
+	}
+	return esc_json_one(out, s, i, n);
+}
+
 /* The common case, inline (--json writes gigabytes): s[0..n) into out,
  * which has room for the worst case (ESC_JSON_MAX * n), no script mode;
  * 16 (SSE2) or 8 bytes at a time while they need no escaping. Returns the
@@ -205,13 +217,7 @@ static inline size_t esc_json_fast(char *out, const char *str, size_t n)
 			i = n;
 			break;
 		}
-		unsigned char c = s[i];
-		if (esc_plain(c)) {
-			out[o++] = (char)c;
-			i++;
-			continue;
-		}
-		o += esc_json_one(out + o, s, &i, n);
+		o += esc_json_step(out + o, s, &i, n);
 	}
 	return o;
 }

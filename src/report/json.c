@@ -259,18 +259,12 @@ static void put_cstr(struct jw *w, const char *str)
 			if (z >> k & 1)
 				break;
 		}
-		unsigned char c = *s;
-		if (!c)
+		if (!*s)
 			break;
-		if (esc_plain(c)) {
-			*o++ = (char)c;
-			s++;
-			continue;
-		}
 		/* esc_utf8_len() reads on only while bytes continue a
 		 * sequence, so never past the NUL: 4 bytes "left" suffice */
 		size_t i = 0;
-		o += esc_json_one(o, s, &i, 4);
+		o += esc_json_step(o, s, &i, 4);
 		s += i;
 	}
 	*o++ = '"';

@@ -1,10 +1,9 @@
 /* inilib.c - libinih loaded on first use; see inilib.h. */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "dlsyms.h"
 #include "inilib.h"
 
 /* Set once under pthread_once, read-only afterwards. */
@@ -13,17 +12,14 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-	const char *name = "libinih.so.1";
-	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-	void *f = h ? dlsym(h, "ini_parse_file") : NULL;
+	const struct dl_sym syms[] = { DL_SYM("ini_parse_file", parse_file) };
+	char why[256];
 
-	if (!f) {
-		const char *e = dlerror();
+	if (!dl_load("libinih.so.1", syms, 1, why, sizeof(why))) {
 		fprintf(stderr, "smbcmp: libinih, needed to read the config file, could not be loaded: %s\n",
-			e ? e : name);
+			why);
 		exit(2);
 	}
-	memcpy(&parse_file, &f, sizeof(parse_file)); /* object to function pointer */
 }
 
 ini_parse_file_fn *inilib_parse_file(void)
