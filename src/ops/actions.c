@@ -680,8 +680,10 @@ void actions_build(struct actset *as, const struct opset *s)
 		as->a[m++] = as->a[k];
 	}
 	as->n = m;
-	/* trace order across connections, by first operation */
-	qsort(as->a, as->n, sizeof(*as->a), cmp_first);
+	/* trace order across connections, by first operation (none: as->a
+	 * may be NULL, which qsort must not be given) */
+	if (as->n > 1)
+		qsort(as->a, as->n, sizeof(*as->a), cmp_first);
 	free(start);
 	free(cnt);
 	free(b.act_of);
