@@ -130,7 +130,9 @@ T resize-window -t ui -x 80 -y 24; settle
 golden resize80x24
 T resize-window -t ui -x 60 -y 20; settle
 has "too small" "smbcmp needs 80x24"
-T resize-window -t ui -x 100 -y 30; settle
+# (settle on the title: the too-small screen is steady until the UI has
+# read the resize, so a steady screen alone can be the old one)
+T resize-window -t ui -x 100 -y 30; settle "^ smbcmp  captures/reference.pcap"
 has "back" "^ smbcmp  captures/reference.pcap"
 
 # --- display filter (a clear message, whether or not filters are built in)
