@@ -115,8 +115,8 @@ struct smb2_live *smb2_reqs_new(struct smb2_reqs *r, uint64_t key);
 void smb2_reqs_answered(struct smb2_reqs *r, uint64_t key);
 /* The answered requests: q remembered as the last answer of its key (done;
  * the oldest of SMB2_DONE answers forgotten), the one of key or NULL
- * (done_get; a request new() makes for the key forgets it: the newest
- * request of a key is live, here, or more than SMB2_DONE answers old). */
+ * (done_get; asked only while no request of key is live: a live one
+ * shadows an older answer of its key until its own answer replaces it). */
 void smb2_reqs_done(struct smb2_reqs *r, const struct smb2_live *q);
 const struct smb2_done *smb2_reqs_done_get(const struct smb2_reqs *r, uint64_t key);
 void smb2_reqs_each(struct smb2_reqs *r, void (*fn)(void *ctx, struct smb2_live *q),

@@ -138,7 +138,6 @@ void smb2_reqs_done(struct smb2_reqs *r, const struct smb2_live *q)
 				r->dslots[dprobe(r, r->dn[i].key)] = (uint32_t)i + 1;
 		r->dcap = ncap;
 	}
-	ddel(r, q->key);
 	size_t i;
 	if (r->dlen < r->dcap) {
 		i = r->dlen++;
@@ -148,11 +147,15 @@ void smb2_reqs_done(struct smb2_reqs *r, const struct smb2_live *q)
 		if (r->dn[i].used)
 			ddel(r, r->dn[i].key);
 	}
+	/* one probe: an earlier answer of the key gives up its slot */
+	size_t j = dprobe(r, q->key);
+	if (r->dslots[j])
+		r->dn[r->dslots[j] - 1].used = false;
 	r->dn[i] = (struct smb2_done){
 		.key = q->key, .req_pdu = q->req_pdu, .cmd = q->r.cmd, .side = q->side,
 		.used = true
 	};
-	r->dslots[dprobe(r, q->key)] = (uint32_t)i + 1;
+	r->dslots[j] = (uint32_t)i + 1;
 }
 
 const struct smb2_done *smb2_reqs_done_get(const struct smb2_reqs *r, uint64_t key)
@@ -167,8 +170,9 @@ struct smb2_live *smb2_reqs_new(struct smb2_reqs *r, uint64_t key)
 {
 	uint32_t i;
 
-	ddel(r, key);
-
+	/* An answer of key in the done table stays: it is read only while no
+	 * request of key is live (pair_again), and this one leaves the live
+	 * table answered (smb2_reqs_done replaces it) or for another of key. */
 	if (r->free) {
 		i = r->free - 1;
 		r->free = r->recs[i].next_free;
