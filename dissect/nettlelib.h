@@ -12,10 +12,15 @@
  *
  * A libnettle that cannot be loaded (a broken installation: the package
  * depends on it) ends the process with status 2 and the loader's reason
- * when first needed, as the dynamic loader would have at start.
+ * when first needed (keys: decryption, signatures, NTLM), as the dynamic
+ * loader would have at start; the graft cache does without it
+ * (nettlelib_loaded()). SMBCMP_LIBNETTLE names another file to load
+ * (tests: a missing library).
  */
 #ifndef SMBCMP_NETTLELIB_H
 #define SMBCMP_NETTLELIB_H
+
+#include <stdbool.h>
 
 #include <nettle/arcfour.h>
 #include <nettle/ccm.h>
@@ -59,6 +64,12 @@ struct nettlelib {
 
 /* The loaded functions (loads them on the first call; thread-safe). */
 const struct nettlelib *nettlelib(void);
+/* Whether the library could be loaded (loads it on the first call); never
+ * ends the process: for what can do without nettle (the graft cache). */
+bool nettlelib_loaded(void);
+/* "nettle MAJOR.MINOR" of the loaded library, or a line saying why it could
+ * not be loaded (--version); never ends the process. */
+const char *nettlelib_version(void);
 
 /* nettle's headers map name to nettle_name; these map nettle_name to its
  * loaded pointer (one per NETTLE_FUNCS entry). */

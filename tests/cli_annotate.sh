@@ -79,6 +79,16 @@ o=$(ls -d "$tmp"/out*/a-twoif.pcapng)
 [ "$(capinfos "$o" 2>/dev/null | grep -c '^Interface #')" -eq 2 ] || fail "$o: not 2 interfaces"
 [ "$(tshark -r "$o" -Y 'frame.number == 1' -T fields -e frame.comment 2>/dev/null)" = \
   "the input's own comment" ] || fail "$o: the input's comment is lost"
+# Comments cut at 800 bytes end with one "...": the fields, "N more" and
+# the finding put after the cut added "..." each, past the buffer
+# (AddressSanitizer: stack-buffer-overflow in put()).
+check captures/awo_smb2.pcap captures/smb311_ops.pcap
+d=$(dirname "$(ls "$tmp"/out*/a-awo_smb2.pcapng)")
+for o in "$d"/a-awo_smb2.pcapng "$d"/b-smb311_ops.pcapng; do
+	tshark -r "$o" -T fields -e frame.comment 2>/dev/null >"$tmp/comments"
+	grep -q '\.\.\.$' "$tmp/comments" || fail "$o: no comment cut (the case is not tried)"
+	! grep -q '\.\.\.\.\.\.' "$tmp/comments" || fail "$o: a comment cut twice: $(grep -m1 -o '.\{40\}\.\.\.\.\.\..*' "$tmp/comments" | head -c 200)"
+done
 
 # A comment names the operation, the field and both values, and findings.
 mkdir "$tmp/c"

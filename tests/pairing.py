@@ -26,7 +26,14 @@ FIELDS = ["smb.response_in", "smb.response_to", "smb.time",
           "smb2.response_in", "smb2.response_to", "smb2.time"]
 
 
-def tshark_fields(path, extra, two_pass):
+def norm(name, v):
+    return "%.9f" % float(v) if name.endswith(".time") else v
+
+
+def tshark_pdml_fields(path, keep, extra=(), two_pass=True, norm=norm):
+    """The fields of `tshark [-2] -r PATH EXTRA -T pdml` whose name keep()
+    accepts: {frame number: sorted [(name, norm(name, show))]}, frames
+    without one left out. (tests/pairing/check.py reads tshark with it too.)"""
     # PDML, not -T fields: with a password (ntlmssp.nt_password) only PDML
     # output carries the decrypted messages.
     cmd = ["tshark", *(["-2"] if two_pass else []), "-r", path, *extra, "-T", "pdml"]
@@ -37,7 +44,7 @@ def tshark_fields(path, extra, two_pass):
             name = el.get("name")
             if name == "frame.number":
                 frame = int(el.get("show"))
-            elif name in FIELDS:
+            elif name and keep(name):
                 vals.append((name, norm(name, el.get("show"))))
         elif el.tag == "packet":
             if vals:
@@ -46,10 +53,6 @@ def tshark_fields(path, extra, two_pass):
             el.clear()
     p.wait()
     return frames
-
-
-def norm(name, v):
-    return "%.9f" % float(v) if name.endswith(".time") else v
 
 
 def smbcmp_fields(smbcmp, path, extra):
@@ -94,7 +97,8 @@ def main():
         # tshark 4.0 decrypts with a password in one pass only (-2 loses the
         # keys), and one pass cannot know response_in: compare the rest.
         two_pass = not any("nt_password" in o for o in opts.get("tshark", []))
-        theirs = tshark_fields(path, opts.get("tshark", []), two_pass)
+        theirs = tshark_pdml_fields(path, FIELDS.__contains__, opts.get("tshark", []),
+                                    two_pass)
         ours = smbcmp_fields(a.smbcmp, path, opts.get("smbcmp", []))
         if not two_pass:
             for d in (theirs, ours):

@@ -126,12 +126,14 @@ keys Tab + +
 status_has "still alive after resizing panes" "frame"
 
 # --- resize: 80x24 minimum, graceful below it
-T resize-window -t ui -x 80 -y 24; settle
+# (each resize settles on what only the new screen shows: the old one,
+# cut or padded by tmux, is steady until the UI has read the resize, so a
+# steady screen alone can be the old one. The title ends with "? help" at
+# the right edge: cut to 80 columns, the 100-column title does not.)
+T resize-window -t ui -x 80 -y 24; settle "^ smbcmp  captures/reference.pcap .*? help$"
 golden resize80x24
-T resize-window -t ui -x 60 -y 20; settle
+T resize-window -t ui -x 60 -y 20; settle "smbcmp needs 80x24"
 has "too small" "smbcmp needs 80x24"
-# (settle on the title: the too-small screen is steady until the UI has
-# read the resize, so a steady screen alone can be the old one)
 T resize-window -t ui -x 100 -y 30; settle "^ smbcmp  captures/reference.pcap"
 has "back" "^ smbcmp  captures/reference.pcap"
 
@@ -338,7 +340,7 @@ if screen | grep -q "B: frame operation"; then
 
 	# horizontal scrolling at 80 columns: the trees (H/L, together in
 	# lock-step), the list (l/h as in less)
-	T resize-window -t ui -x 80 -y 24; settle
+	T resize-window -t ui -x 80 -y 24; settle "^ smbcmp  A: .*? help$" # (see resize above)
 	keys Tab L
 	golden compare_hscroll
 	keys '|'

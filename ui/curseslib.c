@@ -24,8 +24,9 @@ static void lib_load(void)
 		CURSES_VARS(CURSES_SYM)
 #undef CURSES_SYM
 	};
-	/* libncursesw.so.6 with libtinfo, its dependency */
-	lib_ok = dl_load("libncursesw.so.6", syms, sizeof(syms) / sizeof(syms[0]),
+	/* libncursesw.so.6 with libtinfo, its dependency; SMBCMP_LIBNCURSESW
+	 * names another file (tests: a missing library) */
+	lib_ok = dl_load(dl_name("SMBCMP_LIBNCURSESW", "libncursesw.so.6"), syms, sizeof(syms) / sizeof(syms[0]),
 			 lib_why, sizeof(lib_why)) != NULL;
 }
 

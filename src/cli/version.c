@@ -47,7 +47,7 @@ void version_print(FILE *f)
 	fprintf(f, "%s\n", capf_lib_version());
 	fprintf(f, "%s\n", curseslib_version());
 	/* The library loaded at run time, which may be newer than the headers. */
-	fprintf(f, "nettle %d.%d\n", nettle_version_major(), nettle_version_minor());
+	fprintf(f, "%s\n", nettlelib_version());
 	if (find_tshark(tshark, sizeof(tshark)) == 0)
 		fprintf(f, "tshark: %s\n", tshark);
 	else

@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,32 +65,44 @@ static int cmp_note(const void *x, const void *y)
 	return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
-/* Appends s to buf (used bytes *n) as valid UTF-8 without control
- * characters, stopping at COMMENT_MAX with "...". */
-static void put(char *buf, size_t *n, const char *s)
+/* One comment being written: at most COMMENT_MAX bytes and "..." */
+struct comment {
+	char buf[COMMENT_MAX + 8];
+	size_t n;  /* bytes used */
+	bool full; /* cut with "...": what follows is dropped */
+};
+
+/* Appends s to c as valid UTF-8 without control characters, stopping at
+ * COMMENT_MAX with "..." (once: the appends after it add nothing). */
+static void put(struct comment *c, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	while (*p && *n + 8 < COMMENT_MAX) {
+	if (c->full)
+		return;
+	while (*p && c->n + 8 < COMMENT_MAX) {
 		size_t len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
 			   : (*p & 0xf8) == 0xf0 ? 4 : 0;
 		size_t k = 1;
 		while (k < len && (p[k] & 0xc0) == 0x80)
 			k++;
 		if (len == 0 || k < len) {
-			buf[(*n)++] = '?';
+			c->buf[c->n++] = '?';
 			p++;
 			continue;
 		}
 		if (len == 1 && (*p < 0x20 || *p == 0x7f))
-			buf[(*n)++] = ' ';
+			c->buf[c->n++] = ' ';
 		else
 			for (size_t j = 0; j < len; j++)
-				buf[(*n)++] = (char)p[j];
+				c->buf[c->n++] = (char)p[j];
 		p += len;
 	}
-	if (*p)
-		strcpy(buf + *n, "..."), *n += 3;
-	buf[*n] = 0;
+	if (*p) {
+		memcpy(c->buf + c->n, "...", 3);
+		c->n += 3;
+		c->full = true;
+	}
+	c->buf[c->n] = 0;
 }
 
 static const char *status_text(enum fstatus s)
@@ -105,34 +118,34 @@ static const char *status_text(enum fstatus s)
 static const char *entry_comment(struct diff *d, const struct findings *F, size_t i,
 				 const char *fmsg, struct arena *a)
 {
-	char buf[COMMENT_MAX + 8], head[64];
-	size_t n = 0;
+	struct comment c = { .n = 0 };
+	char head[64];
 	struct ddetail det;
 	const struct dentry *e = &d->e[i];
 
 	snprintf(head, sizeof(head), "smbcmp #%zu %s: ", i, status_text(F->status[i]));
-	put(buf, &n, head);
+	put(&c, head);
 	if (e->status == DS_CHANGED) {
 		diff_detail(d, i, DIFF_MAX_FIELDS, a, &det);
 		for (size_t k = 0; k < det.nf && k < COMMENT_FIELDS; k++) {
 			const struct dfield *f = &det.f[k];
 			char *one = arena_printf(a, "%s%s A %s B %s", k ? "; " : "", f->name,
 						 f->a ? f->a : "(absent)", f->b ? f->b : "(absent)");
-			put(buf, &n, one);
+			put(&c, one);
 		}
 		size_t more = det.more + (det.nf > COMMENT_FIELDS ? det.nf - COMMENT_FIELDS : 0);
 		if (more)
-			put(buf, &n, arena_printf(a, "; %zu more field%s", more, more > 1 ? "s" : ""));
+			put(&c, arena_printf(a, "; %zu more field%s", more, more > 1 ? "s" : ""));
 	} else {
 		int side = e->status == DS_ONLY_B;
 		diff_summary(d, i, a, &det);
-		put(buf, &n, det.key[side] ? det.key[side] : det.req_sum[side]);
+		put(&c, det.key[side] ? det.key[side] : det.req_sum[side]);
 	}
 	if (fmsg) {
-		put(buf, &n, "; finding: ");
-		put(buf, &n, fmsg);
+		put(&c, "; finding: ");
+		put(&c, fmsg);
 	}
-	return arena_strdup(a, buf);
+	return arena_strdup(a, c.buf);
 }
 
 /* The findings' messages per entry ("; " between them). */

@@ -116,7 +116,7 @@ static inline unsigned esc_bad16(const unsigned char *s)
 }
 #endif
 
-/* One byte that is not plain, at s[i] (of n), escaped at out + o: the
+/* One byte that is not plain, at s[*i] (of n), escaped at out: the
  * escape, the UTF-8 sequence it starts, or U+FFFD for a byte that starts
  * none; advances *i and returns the bytes written. */
 static inline size_t esc_json_one(char *out, const unsigned char *s, size_t *i, size_t n)

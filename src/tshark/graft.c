@@ -381,7 +381,8 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 		*out = g;
 		return 0;
 	}
-	bool cache = graft_cache_dir(dir, sizeof(dir)) == 0;
+	/* the cache's keys are SHA-256 (nettle): no nettle, no cache */
+	bool cache = nettlelib_loaded() && graft_cache_dir(dir, sizeof(dir)) == 0;
 	if (tshark_version(cache && gcache_mkdir(dir) == 0 ? dir : NULL, version, sizeof(version),
 			   err, errlen))
 		goto fail;

@@ -3,7 +3,15 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+const char *dl_name(const char *var, const char *soname)
+{
+	const char *env = getenv(var);
+
+	return env && *env ? env : soname;
+}
 
 int dl_syms(void *h, const char *soname, const struct dl_sym *syms, size_t n,
 	    char *why, size_t why_size)

@@ -11,6 +11,11 @@
 
 #include <stddef.h>
 
+/* The file to load for the library soname: the value of the environment
+ * variable var when it is set and not empty (tests: SMBCMP_LIBNETTLE=
+ * /nonexistent makes a missing library), else soname. */
+const char *dl_name(const char *var, const char *soname);
+
 /* One symbol to look up: its name, and the pointer it is copied into. */
 struct dl_sym {
 	const char *name;

@@ -15,7 +15,8 @@ static void load(void)
 	const struct dl_sym syms[] = { DL_SYM("ini_parse_file", parse_file) };
 	char why[256];
 
-	if (!dl_load("libinih.so.1", syms, 1, why, sizeof(why))) {
+	/* SMBCMP_LIBINIH names another file (tests: a missing library) */
+	if (!dl_load(dl_name("SMBCMP_LIBINIH", "libinih.so.1"), syms, 1, why, sizeof(why))) {
 		fprintf(stderr, "smbcmp: libinih, needed to read the config file, could not be loaded: %s\n",
 			why);
 		exit(2);

@@ -30,9 +30,10 @@ import re
 import shutil
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # --dir: another copy
+sys.path.insert(0, os.path.dirname(HERE))  # tests/: pairing.py's tshark reader
+from pairing import tshark_pdml_fields  # noqa: E402
 CAPTURES = ["pair_reorder", "pair_pending", "pair_reuse", "pair_orphans", "pair_compound"]
 PAIR = {"smb2.response_to", "smb2.response_in", "smb2.time"}
 FACTS = {"smb2.class", "smb2.file_info.infolevel", "smb2.fs_info.infolevel",
@@ -93,26 +94,6 @@ def smbcmp_fields(smbcmp, path):
             walk(n)
         if vals:
             frames[j["frame"]] = sorted(vals)
-    return frames
-
-
-def tshark_fields(path):
-    p = subprocess.Popen(["tshark", "-2", "-r", path, "-T", "pdml"], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
-    frames, frame, vals = {}, None, []
-    for _, el in ET.iterparse(p.stdout, events=("end",)):
-        if el.tag == "field":
-            name = el.get("name")
-            if name == "frame.number":
-                frame = int(el.get("show"))
-            elif name and wanted(name):
-                vals.append((name, norm(name, el.get("show"))))
-        elif el.tag == "packet":
-            if vals:
-                frames[frame] = sorted(vals)
-            vals = []
-            el.clear()
-    p.wait()
     return frames
 
 
@@ -183,7 +164,8 @@ def main():
     HERE = os.path.abspath(args.dir) if args.dir else HERE
     have_tshark = shutil.which("tshark") is not None
     ours = {c: smbcmp_fields(args.smbcmp, os.path.join(HERE, c + ".pcap")) for c in CAPTURES}
-    theirs = ({c: tshark_fields(os.path.join(HERE, c + ".pcap")) for c in CAPTURES}
+    theirs = ({c: tshark_pdml_fields(os.path.join(HERE, c + ".pcap"), wanted, norm=norm)
+               for c in CAPTURES}
               if have_tshark else None)
     lists = {c: subprocess.run([args.smbcmp, "--list", os.path.join(HERE, c + ".pcap")],
                                capture_output=True, text=True, check=True).stdout
