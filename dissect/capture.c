@@ -460,12 +460,6 @@ static int file_problem(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: is a directory", path);
 		return -1;
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	fclose(f);
 	return 0;
 }
 
@@ -689,6 +683,10 @@ int trace_open_partial(struct trace **out, const char *path,
 	struct spool *spool = NULL;
 	bool in = strcmp(path, "-") == 0;
 	FILE *fp = !in ? fopen(path, "rb") : opts && opts->keys ? NULL : spool_stdin(&spool);
+	if (!fp && !in) { /* unreadable (file_problem() saw it exists) */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
 	if (fp) {
 		setvbuf(fp, NULL, _IOFBF, CAPTURE_BUF);
 		p = capf_fopen(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
