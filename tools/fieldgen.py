@@ -8,9 +8,11 @@ committed data files; the build never runs tshark.
 
     tools/fieldgen.py [--fields F] [--values V] PROTO...
 
-writes dissect/fields.def (one F(...) row per field) and dissect/fieldvals.c
-(value-string, range-string and true/false tables). Re-run it when the
-protocol list changes; review the diff.
+writes dissect/fields.def (one F(...) row per field), dissect/fieldvals.c
+(value-string, range-string and true/false tables, as offsets into one
+string pool: no pointers, see dissect/field.h) and dissect/fieldvals.h
+(where each table starts). Re-run it when the protocol list changes;
+review the diff.
 """
 import argparse
 import collections
