@@ -335,7 +335,30 @@ struct locator {
 	uint32_t n;        /* packets seen */
 	int failed;        /* offsets given up */
 	int64_t next;      /* classic pcap: where the next record starts, or -1 */
+	/* File bytes read ahead for the checks below (loc_read): a pread()
+	 * per packet was most of a small capture's system calls, and per
+	 * pcapng block header one per packet of the whole file. */
+	uint64_t coff;     /* file offset of cache[0] */
+	uint32_t clen;     /* bytes valid in cache */
+	uint8_t cache[4096];
 };
+
+/* The k bytes of the file at off into out, through the cache; false when
+ * the file has fewer. */
+static bool loc_read(struct locator *l, uint8_t *out, size_t k, uint64_t off)
+{
+	if (k > sizeof(l->cache))
+		return pread(l->t->fd, out, k, (off_t)off) == (ssize_t)k;
+	if (off < l->coff || off - l->coff > l->clen || k > l->clen - (off - l->coff)) {
+		ssize_t r = pread(l->t->fd, l->cache, sizeof(l->cache), (off_t)off);
+		l->coff = off;
+		l->clen = r > 0 ? (uint32_t)r : 0;
+		if (l->clen < k)
+			return false;
+	}
+	memcpy(out, l->cache + (off - l->coff), k);
+	return true;
+}
 
 /*
  * Where the next record starts. Under libpcap that is an ftell(), a system
@@ -411,7 +434,7 @@ static uint64_t locate_at(struct locator *l, uint64_t pos)
 	int swap = capf_is_swapped(l->p);
 	for (int blocks = 0; blocks < 64; blocks++) {
 		uint8_t b[8];
-		if (pread(l->t->fd, b, 8, (off_t)pos) != 8)
+		if (!loc_read(l, b, 8, pos))
 			return NO_OFF;
 		uint32_t type = rd32(b, swap), len = rd32(b + 4, swap);
 		if (type == 6 || type == 2)
@@ -439,8 +462,7 @@ static uint64_t locate_packet(struct locator *l, int64_t before,
 	if ((l->n++ < 64 || l->n % 4096 == 0) && off != NO_OFF) {
 		uint8_t buf[256];
 		uint32_t k = caplen < sizeof(buf) ? caplen : (uint32_t)sizeof(buf);
-		if (pread(l->t->fd, buf, k, (off_t)off) != (ssize_t)k ||
-		    memcmp(buf, data, k) != 0)
+		if (!loc_read(l, buf, k, off) || memcmp(buf, data, k) != 0)
 			off = NO_OFF;
 	}
 	if (off == NO_OFF)
