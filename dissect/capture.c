@@ -335,7 +335,30 @@ struct locator {
 	uint32_t n;        /* packets seen */
 	int failed;        /* offsets given up */
 	int64_t next;      /* classic pcap: where the next record starts, or -1 */
+	/* File bytes read ahead for the checks below (loc_read): a pread()
+	 * per packet was most of a small capture's system calls, and per
+	 * pcapng block header one per packet of the whole file. */
+	uint64_t coff;     /* file offset of cache[0] */
+	uint32_t clen;     /* bytes valid in cache */
+	uint8_t cache[4096];
 };
+
+/* The k bytes of the file at off into out, through the cache; false when
+ * the file has fewer. */
+static bool loc_read(struct locator *l, uint8_t *out, size_t k, uint64_t off)
+{
+	if (k > sizeof(l->cache))
+		return pread(l->t->fd, out, k, (off_t)off) == (ssize_t)k;
+	if (off < l->coff || off - l->coff > l->clen || k > l->clen - (off - l->coff)) {
+		ssize_t r = pread(l->t->fd, l->cache, sizeof(l->cache), (off_t)off);
+		l->coff = off;
+		l->clen = r > 0 ? (uint32_t)r : 0;
+		if (l->clen < k)
+			return false;
+	}
+	memcpy(out, l->cache + (off - l->coff), k);
+	return true;
+}
 
 /*
  * Where the next record starts. Under libpcap that is an ftell(), a system
@@ -411,7 +434,7 @@ static uint64_t locate_at(struct locator *l, uint64_t pos)
 	int swap = capf_is_swapped(l->p);
 	for (int blocks = 0; blocks < 64; blocks++) {
 		uint8_t b[8];
-		if (pread(l->t->fd, b, 8, (off_t)pos) != 8)
+		if (!loc_read(l, b, 8, pos))
 			return NO_OFF;
 		uint32_t type = rd32(b, swap), len = rd32(b + 4, swap);
 		if (type == 6 || type == 2)
@@ -439,8 +462,7 @@ static uint64_t locate_packet(struct locator *l, int64_t before,
 	if ((l->n++ < 64 || l->n % 4096 == 0) && off != NO_OFF) {
 		uint8_t buf[256];
 		uint32_t k = caplen < sizeof(buf) ? caplen : (uint32_t)sizeof(buf);
-		if (pread(l->t->fd, buf, k, (off_t)off) != (ssize_t)k ||
-		    memcmp(buf, data, k) != 0)
+		if (!loc_read(l, buf, k, off) || memcmp(buf, data, k) != 0)
 			off = NO_OFF;
 	}
 	if (off == NO_OFF)
@@ -460,12 +482,6 @@ static int file_problem(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: is a directory", path);
 		return -1;
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	fclose(f);
 	return 0;
 }
 
@@ -689,6 +705,10 @@ int trace_open_partial(struct trace **out, const char *path,
 	struct spool *spool = NULL;
 	bool in = strcmp(path, "-") == 0;
 	FILE *fp = !in ? fopen(path, "rb") : opts && opts->keys ? NULL : spool_stdin(&spool);
+	if (!fp && !in) { /* unreadable (file_problem() saw it exists) */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
 	if (fp) {
 		setvbuf(fp, NULL, _IOFBF, CAPTURE_BUF);
 		p = capf_fopen(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);

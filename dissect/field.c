@@ -26,30 +26,24 @@ const struct field_strings field_strings = {
 #undef F
 };
 
-/* Which table a row names: a column is NULL (a void *) or a table. */
-#define HAS(tab) _Generic((tab), void *: 0, default: 1)
-#define TAB(vals, rvals) (HAS(vals) ? FTAB_VALS : HAS(rvals) ? FTAB_RVALS : FTAB_TFS)
+/* Which table a row names: a column is 0 or a table's first row
+ * (fieldvals.h). */
+#define TAB(vals, rvals) ((vals) ? FTAB_VALS : (rvals) ? FTAB_RVALS : FTAB_TFS)
+#define TAB_AT(vals, rvals, tfs) ((uint32_t)((vals) ? (vals) : (rvals) ? (rvals) : (tfs)))
 
 #define AT(member) ((uint32_t)offsetof(struct field_strings, member))
 const struct field field_table[F_COUNT] = {
-	[F_INVALID] = { AT(none), AT(none), FT_NONE, BASE_NONE, 0, FTAB_TFS, 0 },
+	[F_INVALID] = { AT(none), AT(none), FT_NONE, BASE_NONE, 0, FTAB_TFS, 0, 0 },
 #define F(id, name, label, type, base, bits, vals, rvals, tfs, mask) \
-	[id] = { AT(id##_name), AT(id##_label), type, base, bits, TAB(vals, rvals), mask },
+	[id] = { AT(id##_name), AT(id##_label), type, base, bits, TAB(vals, rvals), \
+		 TAB_AT(vals, rvals, tfs), mask },
 #include "fields.def"
 #include "fields_local.def"
 #undef F
 };
 #undef AT
-
-const void *const field_tabs[F_COUNT] = {
-#define F(id, name, label, type, base, bits, vals, rvals, tfs, mask) \
-	[id] = HAS(vals) ? (const void *)(vals) : HAS(rvals) ? (const void *)(rvals) : (const void *)(tfs),
-#include "fields.def"
-#include "fields_local.def"
-#undef F
-};
+#undef TAB_AT
 #undef TAB
-#undef HAS
 
 #define LEN255(lit) (sizeof(lit) - 1 < 255 ? sizeof(lit) - 1 : 255)
 const uint8_t field_name_len[F_COUNT] = {
@@ -73,7 +67,7 @@ const char *val_lookup(const struct val *vals, uint64_t v)
 		return NULL;
 	for (; vals->s; vals++)
 		if (vals->v == v)
-			return vals->s;
+			return fv_str + vals->s;
 	return NULL;
 }
 
@@ -83,7 +77,7 @@ const char *rval_lookup(const struct rval *rvals, uint64_t v)
 		return NULL;
 	for (; rvals->s; rvals++)
 		if (v >= rvals->lo && v <= rvals->hi)
-			return rvals->s;
+			return fv_str + rvals->s;
 	return NULL;
 }
 

@@ -33,22 +33,35 @@ enum fbase {
 	BASE_CUSTOM,
 };
 
-/* Value-string table, terminated by s == NULL. */
+/*
+ * The value tables (dissect/fieldvals.c, generated) hold no pointers either
+ * (see field_strings below): a string is an offset into fv_str, a table a
+ * run of rows in fv_vals, fv_rvals or fv_tfs, and a field names the first
+ * row of its table. Values and offsets are 32 bits (tools/fieldgen.py
+ * refuses a wider one).
+ */
+extern const char fv_str[];
+
+/* Value-string row: a value and its string; s == 0 ends a table. */
 struct val {
-	uint64_t v;
-	const char *s;
+	uint32_t v;
+	uint32_t s; /* offset in fv_str: val_str() */
 };
 
-/* Range-string table, terminated by s == NULL. */
+/* Range-string row, ended by s == 0 too. */
 struct rval {
-	uint64_t lo, hi;
-	const char *s;
+	uint32_t lo, hi;
+	uint32_t s;
 };
 
-/* True/false strings of a boolean. */
+/* True/false strings of a boolean (offsets in fv_str). */
 struct tfs {
-	const char *t, *f;
+	uint32_t t, f;
 };
+
+extern const struct val fv_vals[];
+extern const struct rval fv_rvals[];
+extern const struct tfs fv_tfs[];
 
 struct field {
 	uint32_t name_at;  /* display-filter name, e.g. "smb2.cmd": field_str() */
@@ -56,7 +69,8 @@ struct field {
 	uint8_t type;      /* enum ftype */
 	uint8_t base;      /* enum fbase */
 	uint8_t bits;      /* booleans: width of the containing integer */
-	uint8_t tab;       /* enum field_tab: what field_tabs[] holds */
+	uint8_t tab;       /* enum field_tab: which array tab_at indexes */
+	uint32_t tab_at;   /* its value table: first row there, 0 none */
 	uint64_t mask;
 };
 
@@ -84,9 +98,6 @@ enum field_id {
 struct field_strings;
 extern const struct field_strings field_strings;
 extern const struct field field_table[F_COUNT];
-/* Each field's value table or NULL, apart from field_table for the same
- * reason (in a small array of the only pointers left). */
-extern const void *const field_tabs[F_COUNT];
 /*
  * strlen() of each field's name and label, 255 for 255 and more, made by
  * the compiler from the same rows (sizeof of the literals): the writers and
@@ -112,17 +123,31 @@ static inline const char *field_str(uint32_t at)
 /* f's value strings, range strings, true/false strings, or NULL. */
 static inline const struct val *field_vals(const struct field *f)
 {
-	return f->tab == FTAB_VALS ? field_tabs[f - field_table] : NULL;
+	return f->tab == FTAB_VALS && f->tab_at ? &fv_vals[f->tab_at] : NULL;
 }
 
 static inline const struct rval *field_rvals(const struct field *f)
 {
-	return f->tab == FTAB_RVALS ? field_tabs[f - field_table] : NULL;
+	return f->tab == FTAB_RVALS && f->tab_at ? &fv_rvals[f->tab_at] : NULL;
 }
 
 static inline const struct tfs *field_tfs(const struct field *f)
 {
-	return f->tab == FTAB_TFS ? field_tabs[f - field_table] : NULL;
+	return f->tab == FTAB_TFS && f->tab_at ? &fv_tfs[f->tab_at] : NULL;
+}
+
+/* The string of a value row. */
+static inline const char *val_str(const struct val *v)
+{
+	return fv_str + v->s;
+}
+
+/* A boolean field's string for b ("Set", "Not set"...), or NULL if it has
+ * no true/false strings. */
+static inline const char *field_tfs_str(const struct field *f, int b)
+{
+	const struct tfs *t = field_tfs(f);
+	return t ? fv_str + (b ? t->t : t->f) : NULL;
 }
 
 /* Field fid's filter name and label ("" for an unknown id). */

@@ -2,407 +2,420 @@
 #ifndef SMBCMP_FIELDVALS_H
 #define SMBCMP_FIELDVALS_H
 #include "field.h"
-extern const struct val vals_0[];
-extern const struct tfs tfs_1;
-extern const struct val vals_2[];
-extern const struct val vals_3[];
-extern const struct tfs tfs_4;
-extern const struct val vals_5[];
-extern const struct val vals_6[];
-extern const struct val vals_7[];
-extern const struct val vals_8[];
-extern const struct val vals_9[];
-extern const struct val vals_10[];
-extern const struct val vals_11[];
-extern const struct val vals_12[];
-extern const struct val vals_13[];
-extern const struct val vals_14[];
-extern const struct val vals_15[];
-extern const struct val vals_16[];
-extern const struct val vals_17[];
-extern const struct val vals_18[];
-extern const struct val vals_19[];
-extern const struct tfs tfs_20;
-extern const struct tfs tfs_21;
-extern const struct tfs tfs_22;
-extern const struct tfs tfs_23;
-extern const struct tfs tfs_24;
-extern const struct tfs tfs_25;
-extern const struct tfs tfs_26;
-extern const struct tfs tfs_27;
-extern const struct tfs tfs_28;
-extern const struct tfs tfs_29;
-extern const struct tfs tfs_30;
-extern const struct tfs tfs_31;
-extern const struct tfs tfs_32;
-extern const struct tfs tfs_33;
-extern const struct tfs tfs_34;
-extern const struct tfs tfs_35;
-extern const struct tfs tfs_36;
-extern const struct tfs tfs_37;
-extern const struct tfs tfs_38;
-extern const struct val vals_39[];
-extern const struct tfs tfs_40;
-extern const struct tfs tfs_41;
-extern const struct tfs tfs_42;
-extern const struct tfs tfs_43;
-extern const struct tfs tfs_44;
-extern const struct tfs tfs_45;
-extern const struct tfs tfs_46;
-extern const struct tfs tfs_47;
-extern const struct tfs tfs_48;
-extern const struct tfs tfs_49;
-extern const struct tfs tfs_50;
-extern const struct tfs tfs_51;
-extern const struct tfs tfs_52;
-extern const struct tfs tfs_53;
-extern const struct tfs tfs_54;
-extern const struct tfs tfs_55;
-extern const struct tfs tfs_56;
-extern const struct tfs tfs_57;
-extern const struct tfs tfs_58;
-extern const struct tfs tfs_59;
-extern const struct tfs tfs_60;
-extern const struct tfs tfs_61;
-extern const struct tfs tfs_62;
-extern const struct tfs tfs_63;
-extern const struct tfs tfs_64;
-extern const struct tfs tfs_65;
-extern const struct tfs tfs_66;
-extern const struct tfs tfs_67;
-extern const struct tfs tfs_68;
-extern const struct tfs tfs_69;
-extern const struct tfs tfs_70;
-extern const struct tfs tfs_71;
-extern const struct val vals_72[];
-extern const struct tfs tfs_73;
-extern const struct tfs tfs_74;
-extern const struct tfs tfs_75;
-extern const struct tfs tfs_76;
-extern const struct tfs tfs_77;
-extern const struct tfs tfs_78;
-extern const struct tfs tfs_79;
-extern const struct tfs tfs_80;
-extern const struct tfs tfs_81;
-extern const struct tfs tfs_82;
-extern const struct tfs tfs_83;
-extern const struct tfs tfs_84;
-extern const struct val vals_85[];
-extern const struct val vals_86[];
-extern const struct val vals_87[];
-extern const struct tfs tfs_88;
-extern const struct tfs tfs_89;
-extern const struct tfs tfs_90;
-extern const struct tfs tfs_91;
-extern const struct tfs tfs_92;
-extern const struct tfs tfs_93;
-extern const struct tfs tfs_94;
-extern const struct val vals_95[];
-extern const struct tfs tfs_96;
-extern const struct tfs tfs_97;
-extern const struct tfs tfs_98;
-extern const struct tfs tfs_99;
-extern const struct tfs tfs_100;
-extern const struct tfs tfs_101;
-extern const struct tfs tfs_102;
-extern const struct tfs tfs_103;
-extern const struct tfs tfs_104;
-extern const struct tfs tfs_105;
-extern const struct val vals_106[];
-extern const struct val vals_107[];
-extern const struct tfs tfs_108;
-extern const struct val vals_109[];
-extern const struct val vals_110[];
-extern const struct val vals_111[];
-extern const struct tfs tfs_112;
-extern const struct tfs tfs_113;
-extern const struct tfs tfs_114;
-extern const struct tfs tfs_115;
-extern const struct val vals_116[];
-extern const struct tfs tfs_117;
-extern const struct tfs tfs_118;
-extern const struct tfs tfs_119;
-extern const struct tfs tfs_120;
-extern const struct tfs tfs_121;
-extern const struct tfs tfs_122;
-extern const struct tfs tfs_123;
-extern const struct val vals_124[];
-extern const struct tfs tfs_125;
-extern const struct tfs tfs_126;
-extern const struct val vals_127[];
-extern const struct tfs tfs_128;
-extern const struct val vals_129[];
-extern const struct val vals_130[];
-extern const struct tfs tfs_131;
-extern const struct tfs tfs_132;
-extern const struct tfs tfs_133;
-extern const struct tfs tfs_134;
-extern const struct tfs tfs_135;
-extern const struct tfs tfs_136;
-extern const struct tfs tfs_137;
-extern const struct tfs tfs_138;
-extern const struct tfs tfs_139;
-extern const struct tfs tfs_140;
-extern const struct tfs tfs_141;
-extern const struct tfs tfs_142;
-extern const struct val vals_143[];
-extern const struct val vals_144[];
-extern const struct tfs tfs_145;
-extern const struct tfs tfs_146;
-extern const struct tfs tfs_147;
-extern const struct tfs tfs_148;
-extern const struct tfs tfs_149;
-extern const struct tfs tfs_150;
-extern const struct tfs tfs_151;
-extern const struct tfs tfs_152;
-extern const struct tfs tfs_153;
-extern const struct tfs tfs_154;
-extern const struct tfs tfs_155;
-extern const struct tfs tfs_156;
-extern const struct tfs tfs_157;
-extern const struct tfs tfs_158;
-extern const struct tfs tfs_159;
-extern const struct tfs tfs_160;
-extern const struct tfs tfs_161;
-extern const struct tfs tfs_162;
-extern const struct tfs tfs_163;
-extern const struct tfs tfs_164;
-extern const struct tfs tfs_165;
-extern const struct tfs tfs_166;
-extern const struct tfs tfs_167;
-extern const struct tfs tfs_168;
-extern const struct tfs tfs_169;
-extern const struct tfs tfs_170;
-extern const struct tfs tfs_171;
-extern const struct tfs tfs_172;
-extern const struct tfs tfs_173;
-extern const struct tfs tfs_174;
-extern const struct tfs tfs_175;
-extern const struct tfs tfs_176;
-extern const struct tfs tfs_177;
-extern const struct tfs tfs_178;
-extern const struct tfs tfs_179;
-extern const struct tfs tfs_180;
-extern const struct tfs tfs_181;
-extern const struct tfs tfs_182;
-extern const struct tfs tfs_183;
-extern const struct tfs tfs_184;
-extern const struct tfs tfs_185;
-extern const struct tfs tfs_186;
-extern const struct tfs tfs_187;
-extern const struct tfs tfs_188;
-extern const struct tfs tfs_189;
-extern const struct tfs tfs_190;
-extern const struct tfs tfs_191;
-extern const struct tfs tfs_192;
-extern const struct tfs tfs_193;
-extern const struct tfs tfs_194;
-extern const struct tfs tfs_195;
-extern const struct tfs tfs_196;
-extern const struct tfs tfs_197;
-extern const struct tfs tfs_198;
-extern const struct tfs tfs_199;
-extern const struct tfs tfs_200;
-extern const struct tfs tfs_201;
-extern const struct tfs tfs_202;
-extern const struct tfs tfs_203;
-extern const struct tfs tfs_204;
-extern const struct tfs tfs_205;
-extern const struct tfs tfs_206;
-extern const struct val vals_207[];
-extern const struct val vals_208[];
-extern const struct tfs tfs_209;
-extern const struct val vals_210[];
-extern const struct val vals_211[];
-extern const struct val vals_212[];
-extern const struct val vals_213[];
-extern const struct tfs tfs_214;
-extern const struct tfs tfs_215;
-extern const struct tfs tfs_216;
-extern const struct tfs tfs_217;
-extern const struct tfs tfs_218;
-extern const struct tfs tfs_219;
-extern const struct tfs tfs_220;
-extern const struct val vals_221[];
-extern const struct val vals_222[];
-extern const struct val vals_223[];
-extern const struct val vals_224[];
-extern const struct val vals_225[];
-extern const struct val vals_226[];
-extern const struct val vals_227[];
-extern const struct val vals_228[];
-extern const struct tfs tfs_229;
-extern const struct tfs tfs_230;
-extern const struct tfs tfs_231;
-extern const struct val vals_232[];
-extern const struct tfs tfs_233;
-extern const struct tfs tfs_234;
-extern const struct tfs tfs_235;
-extern const struct tfs tfs_236;
-extern const struct tfs tfs_237;
-extern const struct tfs tfs_238;
-extern const struct tfs tfs_239;
-extern const struct tfs tfs_240;
-extern const struct tfs tfs_241;
-extern const struct tfs tfs_242;
-extern const struct tfs tfs_243;
-extern const struct tfs tfs_244;
-extern const struct tfs tfs_245;
-extern const struct tfs tfs_246;
-extern const struct tfs tfs_247;
-extern const struct tfs tfs_248;
-extern const struct tfs tfs_249;
-extern const struct tfs tfs_250;
-extern const struct tfs tfs_251;
-extern const struct tfs tfs_252;
-extern const struct tfs tfs_253;
-extern const struct tfs tfs_254;
-extern const struct tfs tfs_255;
-extern const struct tfs tfs_256;
-extern const struct tfs tfs_257;
-extern const struct tfs tfs_258;
-extern const struct tfs tfs_259;
-extern const struct tfs tfs_260;
-extern const struct tfs tfs_261;
-extern const struct tfs tfs_262;
-extern const struct tfs tfs_263;
-extern const struct tfs tfs_264;
-extern const struct tfs tfs_265;
-extern const struct tfs tfs_266;
-extern const struct tfs tfs_267;
-extern const struct tfs tfs_268;
-extern const struct tfs tfs_269;
-extern const struct tfs tfs_270;
-extern const struct tfs tfs_271;
-extern const struct val vals_272[];
-extern const struct tfs tfs_273;
-extern const struct tfs tfs_274;
-extern const struct val vals_275[];
-extern const struct tfs tfs_276;
-extern const struct tfs tfs_277;
-extern const struct tfs tfs_278;
-extern const struct tfs tfs_279;
-extern const struct tfs tfs_280;
-extern const struct tfs tfs_281;
-extern const struct tfs tfs_282;
-extern const struct tfs tfs_283;
-extern const struct tfs tfs_284;
-extern const struct tfs tfs_285;
-extern const struct tfs tfs_286;
-extern const struct tfs tfs_287;
-extern const struct tfs tfs_288;
-extern const struct tfs tfs_289;
-extern const struct tfs tfs_290;
-extern const struct tfs tfs_291;
-extern const struct val vals_292[];
-extern const struct val vals_293[];
-extern const struct tfs tfs_294;
-extern const struct tfs tfs_295;
-extern const struct tfs tfs_296;
-extern const struct tfs tfs_297;
-extern const struct tfs tfs_298;
-extern const struct tfs tfs_299;
-extern const struct tfs tfs_300;
-extern const struct val vals_301[];
-extern const struct val vals_302[];
-extern const struct val vals_303[];
-extern const struct val vals_304[];
-extern const struct tfs tfs_305;
-extern const struct tfs tfs_306;
-extern const struct tfs tfs_307;
-extern const struct tfs tfs_308;
-extern const struct tfs tfs_309;
-extern const struct tfs tfs_310;
-extern const struct tfs tfs_311;
-extern const struct tfs tfs_312;
-extern const struct tfs tfs_313;
-extern const struct tfs tfs_314;
-extern const struct tfs tfs_315;
-extern const struct tfs tfs_316;
-extern const struct val vals_317[];
-extern const struct tfs tfs_318;
-extern const struct tfs tfs_319;
-extern const struct tfs tfs_320;
-extern const struct tfs tfs_321;
-extern const struct tfs tfs_322;
-extern const struct tfs tfs_323;
-extern const struct tfs tfs_324;
-extern const struct tfs tfs_325;
-extern const struct tfs tfs_326;
-extern const struct tfs tfs_327;
-extern const struct tfs tfs_328;
-extern const struct tfs tfs_329;
-extern const struct val vals_330[];
-extern const struct val vals_331[];
-extern const struct val vals_332[];
-extern const struct val vals_333[];
-extern const struct val vals_334[];
-extern const struct val vals_335[];
-extern const struct tfs tfs_336;
-extern const struct tfs tfs_337;
-extern const struct val vals_338[];
-extern const struct tfs tfs_339;
-extern const struct tfs tfs_340;
-extern const struct val vals_341[];
-extern const struct val vals_342[];
-extern const struct val vals_343[];
-extern const struct val vals_344[];
-extern const struct val vals_345[];
-extern const struct val vals_346[];
-extern const struct val vals_347[];
-extern const struct val vals_348[];
-extern const struct val vals_349[];
-extern const struct val vals_350[];
-extern const struct val vals_351[];
-extern const struct val vals_352[];
-extern const struct val vals_353[];
-extern const struct val vals_354[];
-extern const struct val vals_355[];
-extern const struct val vals_356[];
-extern const struct tfs tfs_357;
-extern const struct tfs tfs_358;
-extern const struct val vals_359[];
-extern const struct val vals_360[];
-extern const struct val vals_361[];
-extern const struct val vals_362[];
-extern const struct tfs tfs_363;
-extern const struct tfs tfs_364;
-extern const struct tfs tfs_365;
-extern const struct tfs tfs_366;
-extern const struct tfs tfs_367;
-extern const struct tfs tfs_368;
-extern const struct tfs tfs_369;
-extern const struct val vals_370[];
-extern const struct val vals_371[];
-extern const struct val vals_372[];
-extern const struct val vals_373[];
-extern const struct tfs tfs_374;
-extern const struct val vals_375[];
-extern const struct val vals_376[];
-extern const struct val vals_377[];
-extern const struct val vals_378[];
-extern const struct tfs tfs_379;
-extern const struct tfs tfs_380;
-extern const struct tfs tfs_381;
-extern const struct tfs tfs_382;
-extern const struct val vals_383[];
-extern const struct tfs tfs_384;
-extern const struct tfs tfs_385;
-extern const struct tfs tfs_386;
-extern const struct tfs tfs_387;
-extern const struct tfs tfs_388;
-extern const struct tfs tfs_389;
-extern const struct tfs tfs_390;
-extern const struct tfs tfs_391;
-extern const struct tfs tfs_392;
-extern const struct tfs tfs_393;
-extern const struct tfs tfs_394;
-extern const struct val vals_395[];
-extern const struct val vals_396[];
-extern const struct val vals_397[];
-extern const struct val vals_398[];
-extern const struct val vals_399[];
-extern const struct val vals_400[];
-extern const struct val vals_401[];
-extern const struct val vals_402[];
+
+/* Where each table starts in fv_vals, fv_rvals or fv_tfs (field.h). */
+enum {
+	VALS_0 = 1,
+	TFS_1 = 1,
+	VALS_2 = 8,
+	VALS_3 = 14,
+	TFS_4 = 2,
+	VALS_5 = 19,
+	VALS_6 = 31,
+	VALS_7 = 39,
+	VALS_8 = 45,
+	VALS_9 = 305,
+	VALS_10 = 324,
+	VALS_11 = 333,
+	VALS_12 = 341,
+	VALS_13 = 345,
+	VALS_14 = 350,
+	VALS_15 = 453,
+	VALS_16 = 541,
+	VALS_17 = 560,
+	VALS_18 = 569,
+	VALS_19 = 1434,
+	TFS_20 = 3,
+	TFS_21 = 4,
+	TFS_22 = 5,
+	TFS_23 = 6,
+	TFS_24 = 7,
+	TFS_25 = 8,
+	TFS_26 = 9,
+	TFS_27 = 10,
+	TFS_28 = 11,
+	TFS_29 = 12,
+	TFS_30 = 13,
+	TFS_31 = 14,
+	TFS_32 = 15,
+	TFS_33 = 16,
+	TFS_34 = 17,
+	TFS_35 = 18,
+	TFS_36 = 19,
+	TFS_37 = 20,
+	TFS_38 = 21,
+	VALS_39 = 1440,
+	TFS_40 = 22,
+	TFS_41 = 23,
+	TFS_42 = 24,
+	TFS_43 = 25,
+	TFS_44 = 26,
+	TFS_45 = 27,
+	TFS_46 = 28,
+	TFS_47 = 29,
+	TFS_48 = 30,
+	TFS_49 = 31,
+	TFS_50 = 32,
+	TFS_51 = 33,
+	TFS_52 = 34,
+	TFS_53 = 35,
+	TFS_54 = 36,
+	TFS_55 = 37,
+	TFS_56 = 38,
+	TFS_57 = 39,
+	TFS_58 = 40,
+	TFS_59 = 41,
+	TFS_60 = 42,
+	TFS_61 = 43,
+	TFS_62 = 44,
+	TFS_63 = 45,
+	TFS_64 = 46,
+	TFS_65 = 47,
+	TFS_66 = 48,
+	TFS_67 = 49,
+	TFS_68 = 50,
+	TFS_69 = 51,
+	TFS_70 = 52,
+	TFS_71 = 53,
+	VALS_72 = 1446,
+	TFS_73 = 54,
+	TFS_74 = 55,
+	TFS_75 = 56,
+	TFS_76 = 57,
+	TFS_77 = 58,
+	TFS_78 = 59,
+	TFS_79 = 60,
+	TFS_80 = 61,
+	TFS_81 = 62,
+	TFS_82 = 63,
+	TFS_83 = 64,
+	TFS_84 = 65,
+	VALS_85 = 1450,
+	VALS_86 = 1455,
+	VALS_87 = 1461,
+	TFS_88 = 66,
+	TFS_89 = 67,
+	TFS_90 = 68,
+	TFS_91 = 69,
+	TFS_92 = 70,
+	TFS_93 = 71,
+	TFS_94 = 72,
+	VALS_95 = 1466,
+	TFS_96 = 73,
+	TFS_97 = 74,
+	TFS_98 = 75,
+	TFS_99 = 76,
+	TFS_100 = 77,
+	TFS_101 = 78,
+	TFS_102 = 79,
+	TFS_103 = 80,
+	TFS_104 = 81,
+	TFS_105 = 82,
+	VALS_106 = 1470,
+	VALS_107 = 1473,
+	TFS_108 = 83,
+	VALS_109 = 1480,
+	VALS_110 = 1483,
+	VALS_111 = 1486,
+	TFS_112 = 84,
+	TFS_113 = 85,
+	TFS_114 = 86,
+	TFS_115 = 87,
+	VALS_116 = 1489,
+	TFS_117 = 88,
+	TFS_118 = 89,
+	TFS_119 = 90,
+	TFS_120 = 91,
+	TFS_121 = 92,
+	TFS_122 = 93,
+	TFS_123 = 94,
+	VALS_124 = 1497,
+	TFS_125 = 95,
+	TFS_126 = 96,
+	VALS_127 = 1502,
+	TFS_128 = 97,
+	VALS_129 = 1505,
+	VALS_130 = 1514,
+	TFS_131 = 98,
+	TFS_132 = 99,
+	TFS_133 = 100,
+	TFS_134 = 101,
+	TFS_135 = 102,
+	TFS_136 = 103,
+	TFS_137 = 104,
+	TFS_138 = 105,
+	TFS_139 = 106,
+	TFS_140 = 107,
+	TFS_141 = 108,
+	TFS_142 = 109,
+	VALS_143 = 1517,
+	VALS_144 = 1524,
+	TFS_145 = 110,
+	TFS_146 = 111,
+	TFS_147 = 112,
+	TFS_148 = 113,
+	TFS_149 = 114,
+	TFS_150 = 115,
+	TFS_151 = 116,
+	TFS_152 = 117,
+	TFS_153 = 118,
+	TFS_154 = 119,
+	TFS_155 = 120,
+	TFS_156 = 121,
+	TFS_157 = 122,
+	TFS_158 = 123,
+	TFS_159 = 124,
+	TFS_160 = 125,
+	TFS_161 = 126,
+	TFS_162 = 127,
+	TFS_163 = 128,
+	TFS_164 = 129,
+	TFS_165 = 130,
+	TFS_166 = 131,
+	TFS_167 = 132,
+	TFS_168 = 133,
+	TFS_169 = 134,
+	TFS_170 = 135,
+	TFS_171 = 136,
+	TFS_172 = 137,
+	TFS_173 = 138,
+	TFS_174 = 139,
+	TFS_175 = 140,
+	TFS_176 = 141,
+	TFS_177 = 142,
+	TFS_178 = 143,
+	TFS_179 = 144,
+	TFS_180 = 145,
+	TFS_181 = 146,
+	TFS_182 = 147,
+	TFS_183 = 148,
+	TFS_184 = 149,
+	TFS_185 = 150,
+	TFS_186 = 151,
+	TFS_187 = 152,
+	TFS_188 = 153,
+	TFS_189 = 154,
+	TFS_190 = 155,
+	TFS_191 = 156,
+	TFS_192 = 157,
+	TFS_193 = 158,
+	TFS_194 = 159,
+	TFS_195 = 160,
+	TFS_196 = 161,
+	TFS_197 = 162,
+	TFS_198 = 163,
+	TFS_199 = 164,
+	TFS_200 = 165,
+	TFS_201 = 166,
+	TFS_202 = 167,
+	TFS_203 = 168,
+	TFS_204 = 169,
+	TFS_205 = 170,
+	TFS_206 = 171,
+	VALS_207 = 1529,
+	VALS_208 = 1534,
+	TFS_209 = 172,
+	VALS_210 = 1537,
+	VALS_211 = 1582,
+	VALS_212 = 1585,
+	VALS_213 = 1588,
+	TFS_214 = 173,
+	TFS_215 = 174,
+	TFS_216 = 175,
+	TFS_217 = 176,
+	TFS_218 = 177,
+	TFS_219 = 178,
+	TFS_220 = 179,
+	VALS_221 = 1595,
+	VALS_222 = 1607,
+	VALS_223 = 1663,
+	VALS_224 = 1694,
+	VALS_225 = 1713,
+	VALS_226 = 1716,
+	VALS_227 = 1718,
+	VALS_228 = 1721,
+	TFS_229 = 180,
+	TFS_230 = 181,
+	TFS_231 = 182,
+	VALS_232 = 1732,
+	TFS_233 = 183,
+	TFS_234 = 184,
+	TFS_235 = 185,
+	TFS_236 = 186,
+	TFS_237 = 187,
+	TFS_238 = 188,
+	TFS_239 = 189,
+	TFS_240 = 190,
+	TFS_241 = 191,
+	TFS_242 = 192,
+	TFS_243 = 193,
+	TFS_244 = 194,
+	TFS_245 = 195,
+	TFS_246 = 196,
+	TFS_247 = 197,
+	TFS_248 = 198,
+	TFS_249 = 199,
+	TFS_250 = 200,
+	TFS_251 = 201,
+	TFS_252 = 202,
+	TFS_253 = 203,
+	TFS_254 = 204,
+	TFS_255 = 205,
+	TFS_256 = 206,
+	TFS_257 = 207,
+	TFS_258 = 208,
+	TFS_259 = 209,
+	TFS_260 = 210,
+	TFS_261 = 211,
+	TFS_262 = 212,
+	TFS_263 = 213,
+	TFS_264 = 214,
+	TFS_265 = 215,
+	TFS_266 = 216,
+	TFS_267 = 217,
+	TFS_268 = 218,
+	TFS_269 = 219,
+	TFS_270 = 220,
+	TFS_271 = 221,
+	VALS_272 = 1735,
+	TFS_273 = 222,
+	TFS_274 = 223,
+	VALS_275 = 1743,
+	TFS_276 = 224,
+	TFS_277 = 225,
+	TFS_278 = 226,
+	TFS_279 = 227,
+	TFS_280 = 228,
+	TFS_281 = 229,
+	TFS_282 = 230,
+	TFS_283 = 231,
+	TFS_284 = 232,
+	TFS_285 = 233,
+	TFS_286 = 234,
+	TFS_287 = 235,
+	TFS_288 = 236,
+	TFS_289 = 237,
+	TFS_290 = 238,
+	TFS_291 = 239,
+	VALS_292 = 1750,
+	VALS_293 = 1753,
+	TFS_294 = 240,
+	TFS_295 = 241,
+	TFS_296 = 242,
+	TFS_297 = 243,
+	TFS_298 = 244,
+	TFS_299 = 245,
+	TFS_300 = 246,
+	VALS_301 = 1774,
+	VALS_302 = 1811,
+	VALS_303 = 1815,
+	VALS_304 = 1819,
+	TFS_305 = 247,
+	TFS_306 = 248,
+	TFS_307 = 249,
+	TFS_308 = 250,
+	TFS_309 = 251,
+	TFS_310 = 252,
+	TFS_311 = 253,
+	TFS_312 = 254,
+	TFS_313 = 255,
+	TFS_314 = 256,
+	TFS_315 = 257,
+	TFS_316 = 258,
+	VALS_317 = 1826,
+	TFS_318 = 259,
+	TFS_319 = 260,
+	TFS_320 = 261,
+	TFS_321 = 262,
+	TFS_322 = 263,
+	TFS_323 = 264,
+	TFS_324 = 265,
+	TFS_325 = 266,
+	TFS_326 = 267,
+	TFS_327 = 268,
+	TFS_328 = 269,
+	TFS_329 = 270,
+	VALS_330 = 2083,
+	VALS_331 = 2092,
+	VALS_332 = 2102,
+	VALS_333 = 2107,
+	VALS_334 = 2130,
+	VALS_335 = 2142,
+	TFS_336 = 271,
+	TFS_337 = 272,
+	VALS_338 = 2144,
+	TFS_339 = 273,
+	TFS_340 = 274,
+	VALS_341 = 2146,
+	VALS_342 = 2155,
+	VALS_343 = 2157,
+	VALS_344 = 2161,
+	VALS_345 = 2166,
+	VALS_346 = 2172,
+	VALS_347 = 2174,
+	VALS_348 = 2178,
+	VALS_349 = 2184,
+	VALS_350 = 2274,
+	VALS_351 = 2332,
+	VALS_352 = 2337,
+	VALS_353 = 2342,
+	VALS_354 = 2345,
+	VALS_355 = 2349,
+	VALS_356 = 2352,
+	TFS_357 = 275,
+	TFS_358 = 276,
+	VALS_359 = 2358,
+	VALS_360 = 2362,
+	VALS_361 = 2366,
+	VALS_362 = 2370,
+	TFS_363 = 277,
+	TFS_364 = 278,
+	TFS_365 = 279,
+	TFS_366 = 280,
+	TFS_367 = 281,
+	TFS_368 = 282,
+	TFS_369 = 283,
+	VALS_370 = 2380,
+	VALS_371 = 2385,
+	VALS_372 = 2390,
+	VALS_373 = 2400,
+	TFS_374 = 284,
+	VALS_375 = 2403,
+	VALS_376 = 2406,
+	VALS_377 = 2409,
+	VALS_378 = 2412,
+	TFS_379 = 285,
+	TFS_380 = 286,
+	TFS_381 = 287,
+	TFS_382 = 288,
+	VALS_383 = 2430,
+	TFS_384 = 289,
+	TFS_385 = 290,
+	TFS_386 = 291,
+	TFS_387 = 292,
+	TFS_388 = 293,
+	TFS_389 = 294,
+	TFS_390 = 295,
+	TFS_391 = 296,
+	TFS_392 = 297,
+	TFS_393 = 298,
+	TFS_394 = 299,
+	VALS_395 = 2457,
+	VALS_396 = 2459,
+	VALS_397 = 2462,
+	VALS_398 = 2472,
+	VALS_399 = 2477,
+	VALS_400 = 2488,
+	VALS_401 = 2493,
+	VALS_402 = 2497,
+};
+
+/* Sizes of the arrays (tests/test_fields.c walks them). */
+enum {
+	FV_STR_SIZE = 66942,
+	FV_NVALS = 2501,
+	FV_NRVALS = 1,
+	FV_NTFS = 300,
+};
+
 #endif

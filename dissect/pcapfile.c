@@ -142,6 +142,7 @@ struct capfile {
 	size_t bufsize;    /* first roff consumed, the rest up to rlen not yet */
 	size_t roff, rlen;
 	bool bulk;         /* fp reads a regular file: read ahead RB_STEP at a time */
+	size_t bulk_size;  /* then the buffer's size: RB_SIZE, or less for a smaller file */
 	struct ahead *ra;  /* a large regular file: read ahead on a thread */
 	struct ng_if *ifs;
 	uint32_t nifs, ifcap;
@@ -368,7 +369,7 @@ static size_t fill(struct capfile *c, size_t n)
 		c->roff = 0;
 		c->rlen = have;
 	}
-	if (grow(c, c->bulk && n < RB_SIZE ? RB_SIZE : n))
+	if (grow(c, c->bulk && n < c->bulk_size ? c->bulk_size : n))
 		return have;
 	while (c->rlen < n) {
 		size_t want = c->bulk ? c->bufsize - c->rlen : n - c->rlen;
@@ -596,6 +597,12 @@ struct capfile *capf_fopen(FILE *fp, unsigned precision, char *errbuf)
 	struct stat st;
 	int fd = fileno(fp);
 	c->bulk = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	/* A file smaller than the buffer gets a buffer its size (one more
+	 * byte: the read that fills it also finds the end): the 2 MiB would
+	 * be a mmap() and a munmap() in a small capture's process. A file
+	 * that grows meanwhile is read on, a buffer's worth at a time. */
+	c->bulk_size = c->bulk && st.st_size >= 0 && (uint64_t)st.st_size < RB_SIZE
+		       ? (size_t)st.st_size + 1 : RB_SIZE;
 	if (c->bulk && st.st_size >= RA_MIN_FILE && ftell(fp) == 0)
 		ahead_start(c);
 	const uint8_t *m;

@@ -98,8 +98,14 @@ const struct smb1_cmd_desc smb1_cmds[256] = {
 };
 
 /* Error strings per DOS error class (Wireshark's DOS_errors, SRV_errors,
- * HRD_errors), used in the Info summary. */
-static const struct val dos_errors[] = {
+ * HRD_errors), used in the Info summary. The text is in the row, not
+ * pointed to: a pointer would be relocated at every start (field.h). */
+struct dos_error {
+	uint16_t code;
+	char text[56];
+};
+
+static const struct dos_error dos_errors[] = {
 	{ 1, "Invalid function (or system call)" },
 	{ 2, "File not found (pathname error)" },
 	{ 3, "Directory not found" },
@@ -156,10 +162,10 @@ static const struct val dos_errors[] = {
 	{ 2142, "Unknown IPC Operation" },
 	{ 2151, "No such print job" },
 	{ 2455, "Invalid Group" },
-	{ 0, NULL }
+	{ 0, "" }
 };
 
-static const struct val srv_errors[] = {
+static const struct dos_error srv_errors[] = {
 	{ 1, "Non-specific error code" },
 	{ 2, "Bad password" },
 	{ 3, "Reserved" },
@@ -192,10 +198,10 @@ static const struct val srv_errors[] = {
 	{ 252, "Resume MPX mode" },
 	{ 254, "Bad Password???" },
 	{ 0xffff, "Operation not supported???" },
-	{ 0, NULL }
+	{ 0, "" }
 };
 
-static const struct val hrd_errors[] = {
+static const struct dos_error hrd_errors[] = {
 	{ 19, "read only media" },
 	{ 20, "Unknown device" },
 	{ 21, "Drive not ready" },
@@ -215,7 +221,7 @@ static const struct val hrd_errors[] = {
 	{ 35, "FCB unavailable???" },
 	{ 36, "Share buffer excluded???" },
 	{ 39, "Disk full???" },
-	{ 0, NULL }
+	{ 0, "" }
 };
 
 static const int flags_subs[] = {
@@ -323,10 +329,12 @@ static bool parse_hdr(struct cur *c, struct smb1_hdr *h)
 
 static const char *dos_error_str(uint8_t cls, uint16_t code)
 {
-	const struct val *tab = cls == 1 ? dos_errors : cls == 2 ? srv_errors
-				: cls == 3 ? hrd_errors : NULL;
-	const char *s = tab ? val_lookup(tab, code) : NULL;
-	return s;
+	const struct dos_error *tab = cls == 1 ? dos_errors : cls == 2 ? srv_errors
+				      : cls == 3 ? hrd_errors : NULL;
+	for (; tab && tab->text[0]; tab++)
+		if (tab->code == code)
+			return tab->text;
+	return NULL;
 }
 
 static void add_header(struct dctx *d, struct node *smb, struct cur *c,

@@ -100,7 +100,8 @@ struct trace {
 	size_t npieces, cappieces;
 	pthread_mutex_t wlock;    /* guards the read-ahead windows: */
 	struct window {
-		uint8_t *buf;     /* TRACE_WINDOW bytes of the file from off */
+		uint8_t *buf;     /* cap bytes of the file from off */
+		size_t cap;       /* TRACE_WINDOW, less for a smaller file */
 		uint64_t off;
 		size_t len;       /* bytes valid in buf */
 		uint64_t used;    /* last use (LRU: one window per reader) */

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dctx.h"
@@ -56,19 +57,29 @@ static void read_at(struct trace *t, uint8_t *out, size_t n, uint64_t off)
 	}
 	if (!w) {
 		w = lru;
-		if (!w->buf)
-			w->buf = malloc(TRACE_WINDOW);
+		if (!w->buf) {
+			/* A file smaller than a window gets windows its size
+			 * (the bytes past one are read below): 256 KiB would
+			 * be a mmap() and a munmap() in a small capture's
+			 * process. */
+			struct stat st;
+			w->cap = fstat(t->fd, &st) == 0 && st.st_size >= 0 &&
+					 (uint64_t)st.st_size + 4096 <= TRACE_WINDOW
+				 ? ((size_t)st.st_size | 4095) + 1 : TRACE_WINDOW;
+			w->buf = malloc(w->cap);
+		}
 		w->off = off;
-		w->len = w->buf ? pread_full(t->fd, w->buf, TRACE_WINDOW, off) : 0;
+		w->len = w->buf ? pread_full(t->fd, w->buf, w->cap, off) : 0;
 	}
 	w->used = ++t->wclock;
 	if (w->buf && off >= w->off && off < w->off + w->len) {
 		got = w->off + w->len - off < n ? (size_t)(w->off + w->len - off) : n;
 		memcpy(out, w->buf + (off - w->off), got);
-	} else if (!w->buf) {
-		got = pread_full(t->fd, out, n, off);
 	}
 	pthread_mutex_unlock(&t->wlock);
+	/* past the window: the end of the file (or more of a grown one) */
+	if (got < n)
+		got += pread_full(t->fd, out + got, n - got, off + got);
 	memset(out + got, 0, n - got);
 }
 

@@ -263,7 +263,9 @@ static const char *bool_label(int fid, bool b)
 		return l;
 	const struct field *f = field_get(fid);
 	unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
-	const char *ts = field_tfs(f) ? (b ? field_tfs(f)->t : field_tfs(f)->f) : (b ? "True" : "False");
+	const char *ts = field_tfs_str(f, b);
+	if (!ts)
+		ts = b ? "True" : "False";
 	char bits[128];
 	fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
 	size_t n = strlen(bits) + strlen(field_str(f->label_at)) + 2 + strlen(ts) + 1;
@@ -393,8 +395,9 @@ static struct node *add_int(struct tctx *t, struct node *parent, int fid,
 	if (f->type == FT_BOOLEAN) {
 		bool b = v != 0;
 		show = b ? "1" : "0";
-		const char *ts = field_tfs(f) ? (b ? field_tfs(f)->t : field_tfs(f)->f)
-					: (b ? "True" : "False");
+		const char *ts = field_tfs_str(f, b);
+		if (!ts)
+			ts = b ? "True" : "False";
 		pc[k++] = PIECE(": ");
 		pc[k++] = (struct piece){ ts, strlen(ts) };
 		label = t->nolabel ? show : label_show(t->a, pc, k, NULL, 0, NULL);

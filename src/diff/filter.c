@@ -203,7 +203,7 @@ static bool typed_value(struct fexpr *e)
 		return true;
 	}
 	for (const struct val *v = field_vals(f); v && v->s; v++)
-		if (same_icase(v->s, e->value)) {
+		if (same_icase(val_str(v), e->value)) {
 			e->is_num = true;
 			e->num = v->v;
 			return true;

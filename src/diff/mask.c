@@ -18,8 +18,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* The pattern is in the row, not pointed to (a pointer is relocated at
+ * every start), and a rule points at it rather than at a copy. */
 struct default_rule {
-	const char *pattern;
+	char pattern[40];
 	uint8_t action;
 };
 
@@ -137,7 +139,8 @@ static void names_free(struct masks *m)
 void masks_free(struct masks *m)
 {
 	for (size_t i = 0; i < m->n; i++)
-		free(m->r[i].pattern);
+		if (m->r[i].owned)
+			free((char *)m->r[i].pattern);
 	free(m->r);
 	free(m->cache);
 	names_free(m);
@@ -145,26 +148,36 @@ void masks_free(struct masks *m)
 	memset(m, 0, sizeof(*m));
 }
 
-void masks_add(struct masks *m, const char *pattern, enum mask_action action,
-	       enum mask_source source)
+/* Appends a rule with pattern p (owned: freed with the rules). */
+static void add_rule(struct masks *m, const char *p, bool owned, enum mask_action action,
+		     enum mask_source source, size_t more)
 {
 	if (m->n == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 64;
+		if (m->cap < m->n + more)
+			m->cap = m->n + more;
 		m->r = xrealloc(m->r, m->cap * sizeof(*m->r));
 	}
-	size_t len = strlen(pattern);
-	char *p = xrealloc(NULL, len + 1);
-	memcpy(p, pattern, len + 1);
-	m->r[m->n++] = (struct mask_rule){ p, (uint8_t)action, (uint8_t)source };
+	m->r[m->n++] = (struct mask_rule){ p, (uint8_t)action, (uint8_t)source, owned };
 	free(m->cache); /* rules changed */
 	m->cache = NULL;
 	names_free(m);
 }
 
+void masks_add(struct masks *m, const char *pattern, enum mask_action action,
+	       enum mask_source source)
+{
+	size_t len = strlen(pattern);
+	char *p = xrealloc(NULL, len + 1);
+	memcpy(p, pattern, len + 1);
+	add_rule(m, p, true, action, source, 1);
+}
+
 void masks_add_defaults(struct masks *m)
 {
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		masks_add(m, defaults[i].pattern, defaults[i].action, MSRC_DEFAULT);
+	size_t nd = sizeof(defaults) / sizeof(defaults[0]);
+	for (size_t i = 0; i < nd; i++)
+		add_rule(m, defaults[i].pattern, false, defaults[i].action, MSRC_DEFAULT, nd - i);
 }
 
 struct cfg {

@@ -35,9 +35,10 @@ enum mask_action { MASK_COMPARE, MASK_IGNORE, MASK_ID };
 enum mask_source { MSRC_DEFAULT, MSRC_CONFIG, MSRC_FLAG };
 
 struct mask_rule {
-	char *pattern;
+	const char *pattern;
 	uint8_t action; /* enum mask_action */
 	uint8_t source; /* enum mask_source */
+	bool owned;     /* pattern is a copy, freed with the rules (not a default's) */
 };
 
 struct masks {
