@@ -223,7 +223,7 @@ static const char *fid_field(const struct op *o)
 
 static const char *path_of(const struct op *o)
 {
-	return o->path ? o->path : "?";
+	return o->key->path ? o->key->path : "?";
 }
 
 /* Outcome of an op in a message: its status, or "no response". */
@@ -417,9 +417,9 @@ static const char *leak_end(const struct chk *c, const struct op *o, uint32_t op
 {
 	const struct conn_info *ci = conn(c, opi);
 	size_t slen = 0;
-	if (o->path) {
-		const char *sep = strchr(o->path, '\\');
-		slen = sep ? (size_t)(sep - o->path) : strlen(o->path);
+	if (o->key->path) {
+		const char *sep = strchr(o->key->path, '\\');
+		slen = sep ? (size_t)(sep - o->key->path) : strlen(o->key->path);
 	}
 	for (size_t k = 0; k < ci->nends; k++) {
 		const struct op *e = op_at(c, ci->ends[k]);
@@ -427,8 +427,8 @@ static const char *leak_end(const struct chk *c, const struct op *o, uint32_t op
 			continue;
 		bool tdis = e->proto == OP_SMB2 ? e->cmd == SMB2_TREE_DISCONNECT
 						: e->cmd == SMB1_TREE_DISCONNECT;
-		if (tdis && e->path && o->path && strlen(e->path) == slen &&
-		    !strncmp(e->path, o->path, slen))
+		if (tdis && e->key->path && o->key->path && strlen(e->key->path) == slen &&
+		    !strncmp(e->key->path, o->key->path, slen))
 			return "left open until tree disconnect";
 		if (!tdis && e->ses == o->ses)
 			return e->cmd == SMB1_PROCESS_EXIT && e->proto == OP_SMB1
@@ -447,7 +447,7 @@ static void report_leaks(struct chk *c, struct fstate *v, size_t nv)
 	hmap_init(&paths);
 	for (size_t k = 0; k < nv; k++)
 		if (v[k].state == FS_OPEN) {
-			uint64_t h = hash_str(0x6c6b, op_at(c, v[k].open_op)->path);
+			uint64_t h = hash_str(0x6c6b, op_at(c, v[k].open_op)->key->path);
 			if (!hmap_get(&paths, h)) {
 				hmap_put(&paths, h, (void *)1);
 				nleak++;
@@ -621,7 +621,7 @@ static void check_msgids(struct chk *c, size_t k, struct mid *m, size_t n)
 	for (size_t j = 0; j < n; j++) {
 		const struct op *o = op_at(c, m[j].op);
 		if (top_op != OP_NONE && m[j].id < top) {
-			uint64_t gk = hmap_mix(hmap_mix(0x7275, o->key[0]), op_at(c, top_op)->key[0]);
+			uint64_t gk = hmap_mix(hmap_mix(0x7275, o->key->hash[0]), op_at(c, top_op)->key->hash[0]);
 			struct finding *x = known(c, gk, m[j].op);
 			if (!x) {
 				x = report(c, "msgid_reused", m[j].op,
@@ -632,7 +632,7 @@ static void check_msgids(struct chk *c, size_t k, struct mid *m, size_t n)
 			}
 			finding_op(c->F, x, c->side, top_op);
 		} else if ((top_op != OP_NONE || c->ci[k].started) && m[j].id > top) {
-			uint64_t gk = hmap_mix(hmap_mix(0x736b, o->key[0]), m[j].id - top);
+			uint64_t gk = hmap_mix(hmap_mix(0x736b, o->key->hash[0]), m[j].id - top);
 			if (!known(c, gk, m[j].op))
 				remember(c, gk, report(c, "msgid_skipped", m[j].op,
 						       "MessageIds skipped: %u ids unused before %s",
@@ -856,7 +856,7 @@ static bool smb1_no_response(struct chk *c, uint32_t i)
 	case SMB1_LOCKING_ANDX: /* oplock break acknowledgement, no locks */
 		return tree_value(c, o, false, F_SMB_LOCK_TYPE, 0) & 0x02;
 	case SMB1_TRANS: /* one-way transaction (mailslot) */
-		return (o->sub && strstr(o->sub, "MAILSLOT")) ||
+		return (o->key->sub && strstr(o->key->sub, "MAILSLOT")) ||
 		       tree_value(c, o, false, F_SMB_TRANSACTION_FLAGS_OWT, 0);
 	case SMB1_NT_TRANS: /* NT_TRANSACT_NOTIFY_CHANGE waits for a change */
 		return o->ncode && o->code[0] == 4;
@@ -902,7 +902,7 @@ static void check_unanswered(struct chk *c)
 		static const char *const whys[] = {
 			"", " (the connection closed first)", " (at the end of the capture)",
 		};
-		uint64_t gk = hmap_mix(hmap_mix(0x756e, o->key[0]), (uint64_t)why);
+		uint64_t gk = hmap_mix(hmap_mix(0x756e, o->key->hash[0]), (uint64_t)why);
 		if (!known(c, gk, i))
 			remember(c, gk, report(c, "unanswered", i, "%s never answered%s",
 					       fnd_opname(c->F, c->side, i), whys[why]));

@@ -17,7 +17,7 @@ static const char *code_name(const struct op *o, unsigned k, int fid)
 
 const char *op_sub_name(struct arena *a, const struct op *o)
 {
-	if (!o->sub)
+	if (!o->key->sub)
 		return NULL;
 	if (o->proto == OP_SMB2) {
 		switch (o->cmd) {
@@ -25,7 +25,7 @@ const char *op_sub_name(struct arena *a, const struct op *o)
 			return code_name(o, 0, F_SMB2_IOCTL_FUNCTION);
 		case 14: { /* QUERY_DIRECTORY: level/pattern */
 			const char *n = code_name(o, 0, F_SMB2_FIND_INFOLEVEL);
-			const char *pat = strchr(o->sub, '/');
+			const char *pat = strchr(o->key->sub, '/');
 			return n ? arena_printf(a, "%s %s", n, pat ? pat + 1 : "") : NULL;
 		}
 		case 16: case 17: { /* GET/SET_INFO: type/class */
@@ -52,6 +52,6 @@ const char *op_title(struct arena *a, const struct op *o)
 	const char *sub = o->proto == OP_RPC ? NULL : op_sub_name(a, o);
 	if (!sub)
 		return op_key_text(a, o);
-	return arena_printf(a, "%s %s%s%s", op_cmd_name(o), sub, o->path ? " " : "",
-			    o->path ? o->path : "");
+	return arena_printf(a, "%s %s%s%s", op_cmd_name(o), sub, o->key->path ? " " : "",
+			    o->key->path ? o->key->path : "");
 }
