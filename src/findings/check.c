@@ -326,11 +326,13 @@ static const struct conn_info *conn(const struct chk *c, uint32_t opi)
 
 enum ev_kind { EV_OPEN, EV_USE, EV_CLOSE };
 
+/* 16 bytes: one per operation of a trace at worst, and sorted (qsort's
+ * merge sort takes as much again). The file id is the op's, or the one its
+ * chain names (ev_fid). */
 struct ev {
-	const char *fid; /* the op's, or the one its chain names */
-	uint32_t frame, op;
-	uint16_t member;
-	uint8_t link, kind;
+	uint64_t at;     /* wire position: frame << 24 | member << 8 | link */
+	uint32_t op;
+	uint8_t kind;
 };
 
 enum fst { FS_OPEN, FS_CLOSED };
@@ -342,15 +344,18 @@ struct fstate {
 	uint8_t state, proto;
 };
 
+static struct ev mk_ev(uint32_t frame, uint16_t member, uint8_t link, uint32_t op,
+		       enum ev_kind kind)
+{
+	return (struct ev){ (uint64_t)frame << 24 | (uint64_t)member << 8 | link, op,
+			    (uint8_t)kind };
+}
+
 static int cmp_ev(const void *x, const void *y)
 {
 	const struct ev *a = x, *b = y;
-	if (a->frame != b->frame)
-		return a->frame < b->frame ? -1 : 1;
-	if (a->member != b->member)
-		return a->member < b->member ? -1 : 1;
-	if (a->link != b->link)
-		return a->link < b->link ? -1 : 1;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
 	return a->op < b->op ? -1 : a->op > b->op;
 }
 
@@ -491,16 +496,16 @@ static void check_handles(struct chk *c)
 			 * read (malformed chain): it closed at the response */
 			const char *fid = o->fid ? o->fid : chain_fid(c, i);
 			if (fid && !sentinel(fid))
-				ev[nev++] = (struct ev){ fid, o->rsp_frame, i, o->rsp_member,
-							 o->rsp_link, EV_CLOSE };
+				ev[nev++] = mk_ev(o->rsp_frame, o->rsp_member, o->rsp_link, i,
+						  EV_CLOSE);
 			continue;
 		}
 		if (!o->fid)
 			continue;
 		if (o->facts & OPF_OPENED) {
 			if (!sentinel(o->fid))
-				ev[nev++] = (struct ev){ o->fid, o->rsp_frame, i, o->rsp_member,
-							 o->rsp_link, EV_OPEN };
+				ev[nev++] = mk_ev(o->rsp_frame, o->rsp_member, o->rsp_link, i,
+						  EV_OPEN);
 			continue;
 		}
 		if (o->req_frame == OP_NONE || is_open_cmd(o))
@@ -511,8 +516,8 @@ static void check_handles(struct chk *c)
 				closed_in_chain[j] = 1;
 			continue;
 		}
-		ev[nev++] = (struct ev){ o->fid, o->req_frame, i, o->req_member, o->req_link,
-					 is_close_cmd(o) ? EV_CLOSE : EV_USE };
+		ev[nev++] = mk_ev(o->req_frame, o->req_member, o->req_link, i,
+				  is_close_cmd(o) ? EV_CLOSE : EV_USE);
 	}
 	qsort(ev, nev, sizeof(*ev), cmp_ev);
 
@@ -523,7 +528,7 @@ static void check_handles(struct chk *c)
 	for (size_t k = 0; k < nev; k++) {
 		uint32_t i = ev[k].op;
 		const struct op *o = op_at(c, i);
-		const char *fid = ev[k].fid;
+		const char *fid = o->fid ? o->fid : chain_fid(c, i);
 		struct fstate *f = fid_get(&ids, v, o, fid);
 		if (ev[k].kind == EV_OPEN) {
 			if (!f) {

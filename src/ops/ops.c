@@ -811,27 +811,45 @@ static struct rpc_carrier carrier(struct builder *b, const struct node *c,
 	return (struct rpc_carrier){ c, fid, path };
 }
 
-static void add_to_conn(struct opset *s, struct hmap *conns, uint32_t opi)
+/*
+ * The connections of s and their operations, in order of first operation:
+ * counted first, then every list in one block of s->n indexes (no list
+ * grows by doubling: a conn_ops block of 4 bytes per operation).
+ */
+static void build_conns(struct opset *s)
 {
-	uint32_t stream = s->ops[opi].stream;
-	uint64_t k = hmap_mix(0x636f6e6e, stream);
-	uintptr_t v = (uintptr_t)hmap_get(conns, k);
-	if (!v) {
-		if (s->nconns == s->capconns) { /* doubling: 30,000 connections */
-			s->capconns = s->capconns ? 2 * s->capconns : 16;
-			s->conns = xrealloc(s->conns, s->capconns * sizeof(*s->conns));
+	struct hmap conns; /* stream -> connection index + 1 */
+	hmap_init(&conns);
+	uint32_t *conn_of = xcalloc(s->n, sizeof(*conn_of));
+	for (size_t i = 0; i < s->n; i++) {
+		uint64_t k = hmap_mix(0x636f6e6e, s->ops[i].stream);
+		uintptr_t v = (uintptr_t)hmap_get(&conns, k);
+		if (!v) {
+			if (s->nconns == s->capconns) { /* doubling: 30,000 connections */
+				s->capconns = s->capconns ? 2 * s->capconns : 16;
+				s->conns = xrealloc(s->conns, s->capconns * sizeof(*s->conns));
+			}
+			memset(&s->conns[s->nconns], 0, sizeof(*s->conns));
+			s->conns[s->nconns].stream = s->ops[i].stream;
+			v = ++s->nconns;
+			hmap_put(&conns, k, (void *)v);
 		}
-		memset(&s->conns[s->nconns], 0, sizeof(*s->conns));
-		s->conns[s->nconns].stream = stream;
-		v = ++s->nconns;
-		hmap_put(conns, k, (void *)v);
+		conn_of[i] = (uint32_t)(v - 1);
+		s->conns[v - 1].n++;
 	}
-	struct op_conn *c = &s->conns[v - 1];
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->ops = xrealloc(c->ops, c->cap * sizeof(*c->ops));
+	hmap_free(&conns);
+	s->conn_ops = xmalloc(s->n * sizeof(*s->conn_ops));
+	size_t at = 0;
+	for (size_t k = 0; k < s->nconns; k++) {
+		s->conns[k].ops = s->conn_ops + at;
+		at += s->conns[k].n;
+		s->conns[k].n = 0;
 	}
-	c->ops[c->n++] = opi;
+	for (size_t i = 0; i < s->n; i++) {
+		struct op_conn *c = &s->conns[conn_of[i]];
+		c->ops[c->n++] = (uint32_t)i;
+	}
+	free(conn_of);
 }
 
 void ops_build(struct opset *s, struct trace *t)
@@ -914,11 +932,7 @@ void ops_build(struct opset *s, struct trace *t)
 			s->nmem[i] = member < 255 ? (uint8_t)member : 0;
 		arena_reset(&scratch);
 	}
-	struct hmap conns;
-	hmap_init(&conns);
-	for (size_t i = 0; i < s->n; i++)
-		add_to_conn(s, &conns, (uint32_t)i);
-	hmap_free(&conns);
+	build_conns(s);
 	hmap_free(&b.pending);
 	hmap_free(&b.fids);
 	hmap_free(&b.tids);
@@ -932,8 +946,7 @@ void ops_build(struct opset *s, struct trace *t)
 
 void ops_free(struct opset *s)
 {
-	for (size_t i = 0; i < s->nconns; i++)
-		free(s->conns[i].ops);
+	free(s->conn_ops);
 	free(s->conns);
 	free(s->ops);
 	free(s->nmem);

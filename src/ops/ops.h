@@ -116,8 +116,9 @@ struct op {
 
 struct op_conn {
 	uint32_t stream;
-	uint32_t *ops;          /* indexes into opset.ops, in order */
-	size_t n, cap;
+	uint32_t *ops;          /* indexes into opset.ops, in order (in
+				   opset.conn_ops) */
+	size_t n;
 };
 
 struct opset {
@@ -126,6 +127,7 @@ struct opset {
 	size_t n, cap;
 	struct op_conn *conns;  /* in order of first operation */
 	size_t nconns, capconns;
+	uint32_t *conn_ops;     /* every connection's ops, one block */
 	struct arena a;         /* interned strings */
 	uint8_t *nmem;          /* per frame: its smb/smb2 messages (members),
 				   0 when none or over 254, for ops_summaries */
