@@ -864,7 +864,7 @@ static bool smb1_no_response(struct chk *c, uint32_t i)
 		return (o->key->sub && strstr(o->key->sub, "MAILSLOT")) ||
 		       tree_value(c, o, false, F_SMB_TRANSACTION_FLAGS_OWT, 0);
 	case SMB1_NT_TRANS: /* NT_TRANSACT_NOTIFY_CHANGE waits for a change */
-		return o->ncode && o->code[0] == 4;
+		return o->key->ncode && o->key->code[0] == 4;
 	case SMB1_NEGOTIATE: { /* answered by an SMB2 NEGOTIATE (MS-SMB2 3.3.5.3) */
 		const struct op_conn *cn = &c->s->conns[c->conn_of[i]];
 		for (size_t j = 0; j < cn->n; j++) {

@@ -247,8 +247,8 @@ static void list_args(struct builder *b, struct action *a, const struct op *o,
 	if (o->proto == OP_SMB2 && num(rq, F_SMB2_FIND_INFOLEVEL, &v)) {
 		a->info = INFO(INFO_FILE, v);
 		a->known |= AK_INFO;
-	} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->ncode >= 2) {
-		a->info = act_smb1_level(o->code[0], o->code[1]);
+	} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->key->ncode >= 2) {
+		a->info = act_smb1_level(o->key->code[0], o->key->code[1]);
 		a->known |= AK_INFO;
 	}
 	if (!pat)
@@ -511,7 +511,7 @@ static void one_op(struct builder *b, uint32_t opi)
 		uint32_t *slot = h ? (verb == V_READ ? &h->rd : verb == V_WRITE ? &h->wr : &h->ls)
 				   : NULL;
 		bool cont = o->proto == OP_SMB1 && verb == V_LIST &&
-			    ((o->cmd == 0x32 && o->ncode && o->code[0] == 0x02) || o->cmd == 0x34);
+			    ((o->cmd == 0x32 && o->key->ncode && o->key->code[0] == 0x02) || o->cmd == 0x34);
 		if (slot && *slot != NONE) {
 			k = *slot;
 			join(b, k, opi, verb == V_LIST ? STATUS_NO_MORE_FILES : STATUS_END_OF_FILE);
@@ -568,16 +568,16 @@ static void one_op(struct builder *b, uint32_t opi)
 			}
 			if (verb == V_QUERY_INFO || verb == V_SET_INFO || verb == V_DELETE ||
 			    verb == V_RENAME || verb == V_HARDLINK) {
-				if (o->proto == OP_SMB2 && o->ncode >= 2) {
-					a->info = INFO(o->code[0], o->code[1]);
+				if (o->proto == OP_SMB2 && o->key->ncode >= 2) {
+					a->info = INFO(o->key->code[0], o->key->code[1]);
 					a->known |= AK_INFO;
-				} else if (o->proto == OP_SMB2 && o->ncode == 1) {
-					a->info = INFO(o->code[0], 0);
+				} else if (o->proto == OP_SMB2 && o->key->ncode == 1) {
+					a->info = INFO(o->key->code[0], 0);
 					a->known |= AK_INFO;
-				} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->ncode >= 2) {
-					a->info = act_smb1_level(o->code[0], o->code[1]);
+				} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->key->ncode >= 2) {
+					a->info = act_smb1_level(o->key->code[0], o->key->code[1]);
 					a->known |= AK_INFO;
-				} else if (o->proto == OP_SMB1 && o->cmd == 0xa0 && o->ncode >= 1) {
+				} else if (o->proto == OP_SMB1 && o->cmd == 0xa0 && o->key->ncode >= 1) {
 					a->info = INFO(INFO_SEC, 0);
 					a->known |= AK_INFO;
 				}
@@ -588,11 +588,11 @@ static void one_op(struct builder *b, uint32_t opi)
 			}
 			if (verb == V_IOCTL) {
 				uint64_t v;
-				if (o->proto == OP_SMB2 && o->ncode >= 1) {
-					a->fsctl = o->code[0];
+				if (o->proto == OP_SMB2 && o->key->ncode >= 1) {
+					a->fsctl = o->key->code[0];
 					a->known |= AK_FSCTL;
-				} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->ncode &&
-					   o->code[0] == 0x10) {
+				} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->key->ncode &&
+					   o->key->code[0] == 0x10) {
 					a->fsctl = FSCTL_DFS_GET_REFERRALS;
 					a->known |= AK_FSCTL;
 					a->name = NULL;

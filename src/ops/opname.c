@@ -2,7 +2,7 @@
  * opname.c - operations by name for people: the subcommand's value name
  * (an IOCTL's function, a QUERY_DIRECTORY's information class, a
  * GET/SET_INFO's class in its info type, a TRANS2 subcommand) from the
- * request's numeric sub-codes (op->code; the search pattern from op->sub),
+ * request's numeric sub-codes (op->key->code; the search pattern from ->sub),
  * through the field registry's value tables.
  */
 #include <string.h>
@@ -12,7 +12,7 @@
 /* The name of sub-code k of o in field fid's value table, or NULL. */
 static const char *code_name(const struct op *o, unsigned k, int fid)
 {
-	return k < o->ncode ? val_lookup(field_vals(field_get(fid)), o->code[k]) : NULL;
+	return k < o->key->ncode ? val_lookup(field_vals(field_get(fid)), o->key->code[k]) : NULL;
 }
 
 const char *op_sub_name(struct arena *a, const struct op *o)
@@ -29,11 +29,11 @@ const char *op_sub_name(struct arena *a, const struct op *o)
 			return n ? arena_printf(a, "%s %s", n, pat ? pat + 1 : "") : NULL;
 		}
 		case 16: case 17: { /* GET/SET_INFO: type/class */
-			if (o->ncode < 2)
+			if (o->key->ncode < 2)
 				return NULL;
-			int fid = o->code[0] == 1 ? F_SMB2_FILE_INFO_INFOLEVEL :
-				  o->code[0] == 2 ? F_SMB2_FS_INFO_INFOLEVEL :
-				  o->code[0] == 3 ? F_SMB2_SEC_INFO_INFOLEVEL : 0;
+			int fid = o->key->code[0] == 1 ? F_SMB2_FILE_INFO_INFOLEVEL :
+				  o->key->code[0] == 2 ? F_SMB2_FS_INFO_INFOLEVEL :
+				  o->key->code[0] == 3 ? F_SMB2_SEC_INFO_INFOLEVEL : 0;
 			return fid ? code_name(o, 1, fid) : NULL;
 		}
 		default:

@@ -90,21 +90,26 @@ const char *ops_intern(struct opset *set, struct hmap *strs, const char *s)
 const struct op_key op_key_none;
 
 /* 2.1M operations in a 1 GiB trace: every byte here is 2 MB per trace. */
-_Static_assert(sizeof(struct op) <= 80, "struct op grew");
+_Static_assert(sizeof(struct op) <= 72, "struct op grew");
 
-const struct op_key *ops_key(struct opset *set, struct hmap *keys, const uint64_t hash[3],
-			     const char *sub, const char *name, const char *path)
+static bool same_key(const struct op_key *a, const struct op_key *b)
 {
-	uint64_t k = hmap_mix(hmap_mix(hmap_mix(hash[0], hash[2]), (uintptr_t)sub),
-			      hmap_mix((uintptr_t)name, (uintptr_t)path));
-	const struct op_key *old = hmap_get(keys, k);
-	if (old && !memcmp(old->hash, hash, sizeof(old->hash)) && old->sub == sub &&
-	    old->name == name && old->path == path)
+	return !memcmp(a->hash, b->hash, sizeof(a->hash)) && a->sub == b->sub &&
+	       a->name == b->name && a->path == b->path && a->ncode == b->ncode &&
+	       a->code[0] == b->code[0] && a->code[1] == b->code[1];
+}
+
+const struct op_key *ops_key(struct opset *set, struct hmap *keys, const struct op_key *k)
+{
+	uint64_t h = hmap_mix(hmap_mix(hmap_mix(k->hash[0], k->hash[2]), (uintptr_t)k->name),
+			      hmap_mix(k->code[0], (uint64_t)k->code[1] << 8 | k->ncode));
+	const struct op_key *old = hmap_get(keys, h);
+	if (old && same_key(old, k))
 		return old;
 	struct op_key *r = arena_alloc(&set->a, sizeof(*r));
-	*r = (struct op_key){ { hash[0], hash[1], hash[2] }, sub, name, path };
+	*r = *k;
 	if (!old)
-		hmap_put(keys, k, r);
+		hmap_put(keys, h, r);
 	return r;
 }
 
@@ -474,26 +479,31 @@ static bool all_ff(const char *s)
 
 /* The alignment class key: the SMB2 command doing the same job
  * (cmdfacts.def), or one of the command's own. */
-static uint16_t op_class(const struct op *o)
+static uint16_t op_class(const struct op *o, const struct op_key *k)
 {
-	struct cmd_facts f = op_facts(o);
+	struct cmd_facts f = cmd_facts(o->proto, o->cmd, k->code, k->ncode);
 	if (f.cls != CLASS_OWN)
 		return f.cls;
 	return (uint16_t)(0x1000 + o->proto * 0x100 + o->cmd);
 }
 
-/* Gives o its key record, of sub and path (interned) and of the fields
- * of o set so far. */
-static void set_keys(struct builder *b, struct op *o, const char *sub, const char *path)
+/* Gives o its key record, of sub and path (interned), of the request's
+ * sub-codes m (NULL: none) and of the fields of o set so far. */
+static void set_keys(struct builder *b, struct op *o, const char *sub, const char *path,
+		     const struct msg *m)
 {
-	uint64_t h[3];
+	struct op_key k = { .sub = sub, .path = path };
+	if (m) {
+		memcpy(k.code, m->code, sizeof(k.code));
+		k.ncode = m->ncode;
+	}
 	uint64_t k1 = hmap_mix(hmap_mix(0x6f70, o->proto), o->cmd);
 	k1 = hash_str(k1, sub);
 	k1 = hmap_mix(k1, o->flags & (OP_UNSOLICITED | OP_ENCRYPTED));
-	h[1] = k1;
-	h[0] = hash_str(k1, path);
-	h[2] = hmap_mix(0x636c, op_class(o));
-	o->key = ops_key(b->s, &b->keys, h, sub, NULL, path);
+	k.hash[1] = k1;
+	k.hash[0] = hash_str(k1, path);
+	k.hash[2] = hmap_mix(0x636c, op_class(o, &k));
+	o->key = ops_key(b->s, &b->keys, &k);
 }
 
 uint32_t ops_new_op(struct opset *s, uint32_t stream)
@@ -618,7 +628,7 @@ static bool opens_fid(const struct msg *m, const struct op *o)
 		return m->cmd == SMB2_CREATE;
 	/* TRANS2 OPEN2, NT_TRANSACT_CREATE: by the request's subcommand */
 	return is_create(m) ||
-	       (!o->fid && (cmd_facts(m->proto, m->cmd, o->code, o->ncode).facts & CF_OPENS_SUB));
+	       (!o->fid && (cmd_facts(m->proto, m->cmd, o->key->code, o->key->ncode).facts & CF_OPENS_SUB));
 }
 
 /* Returns the new operation's index. */
@@ -644,14 +654,12 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 	if (!fr->to_server)
 		o->flags |= OP_UNSOLICITED; /* SMB1 oplock break from the server */
 	const char *sub = m->sublen ? intern(b, m->sub) : NULL;
-	memcpy(o->code, m->code, sizeof(o->code));
-	o->ncode = m->ncode;
 	const char *path = req_path(b, m, fr->stream, o);
 	if (m->has_offset) {
 		o->offset = m->offset;
 		o->flags |= OP_HAS_OFFSET;
 	}
-	set_keys(b, o, sub, path);
+	set_keys(b, o, sub, path, m);
 	bool cancel = m->proto == OP_SMB2 && m->cmd == SMB2_CANCEL;
 	if (!cancel && !m->link && fr->to_server && m->has_msgid)
 		hmap_put(&b->pending, ops_pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
@@ -707,7 +715,7 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 		const char *path = m->fid ? hmap_get(&b->fids, fid_key(m, fr->stream)) : NULL;
 		if (path)
 			o->flags |= OP_PATH_FROM_ID;
-		set_keys(b, o, sub, path);
+		set_keys(b, o, sub, path, NULL);
 		return i;
 	}
 	uint32_t oi = (uint32_t)(o - b->s->ops);
@@ -760,7 +768,7 @@ static void on_encrypted(struct builder *b, uint32_t frame, uint16_t member,
 		o->rsp_frame = frame;
 		o->rsp_member = member;
 	}
-	set_keys(b, o, NULL, NULL);
+	set_keys(b, o, NULL, NULL, NULL);
 }
 
 /* The file id op oi's request named (link 0 only), or NULL. */
@@ -956,7 +964,7 @@ void ops_free(struct opset *s)
 
 struct cmd_facts op_facts(const struct op *o)
 {
-	return cmd_facts(o->proto, o->cmd, o->code, o->ncode);
+	return cmd_facts(o->proto, o->cmd, o->key->code, o->key->ncode);
 }
 
 bool op_opens(const struct op *o)

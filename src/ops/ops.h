@@ -71,6 +71,13 @@ struct op_key {
 				   RPC: the interface ("srvsvc") */
 	const char *name;       /* RPC: "srvsvc NetShareEnumAll"; else NULL */
 	const char *path;       /* normalised "share\\dir\\file", or NULL */
+	uint32_t code[2];       /* the request's first numeric sub-codes, in
+				   tree order: SMB1 TRANS2 subcommand or
+				   NT_TRANSACT function, then its level of
+				   interest; SMB2 QUERY/SET_INFO InfoType and
+				   class, IOCTL CtlCode, QUERY_DIRECTORY class
+				   (cmdfacts.def reads them; hash[2] is of them) */
+	uint8_t ncode;          /* numeric sub-codes in code[] */
 };
 
 struct op {
@@ -97,16 +104,9 @@ struct op {
 	uint32_t ses;           /* SessionId folded to 32 bits (SMB1: UID) */
 	uint16_t charge;        /* SMB2 CreditCharge of the request */
 	uint8_t facts;          /* enum op_facts */
-	uint8_t ncode;          /* numeric sub-codes in code[] */
-	uint32_t code[2];       /* the request's first numeric sub-codes, in
-				   tree order: SMB1 TRANS2 subcommand or
-				   NT_TRANSACT function, then its level of
-				   interest; SMB2 QUERY/SET_INFO InfoType and
-				   class, IOCTL CtlCode, QUERY_DIRECTORY class
-				   (cmdfacts.def reads them) */
-	const struct op_key *key; /* alignment keys and the names they hash,
-				   shared by the operations that have the same
-				   (never NULL) */
+	const struct op_key *key; /* alignment keys, the names and sub-codes
+				   they hash, shared by the operations that
+				   have the same (never NULL) */
 	const char *fid;        /* file id the request names (its show,
 				   interned), or for an open (OPF_OPENED) the
 				   one its response returned; NULL if none */
@@ -217,11 +217,9 @@ const char *rpc_frame_info(struct arena *a, const struct node *root);
 uint32_t ops_new_op(struct opset *s, uint32_t stream);
 struct hmap;
 const char *ops_intern(struct opset *s, struct hmap *strs, const char *str);
-/* The key record of (hash, sub, name, path), interned strings, in s's
- * arena through the map keys; a new operation's is op_key_none (no names,
- * hashes 0). */
-const struct op_key *ops_key(struct opset *s, struct hmap *keys, const uint64_t hash[3],
-			     const char *sub, const char *name, const char *path);
+/* The key record equal to k (its strings interned), in s's arena through
+ * the map keys; a new operation's is op_key_none (no names, hashes 0). */
+const struct op_key *ops_key(struct opset *s, struct hmap *keys, const struct op_key *k);
 extern const struct op_key op_key_none;
 
 #endif

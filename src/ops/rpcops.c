@@ -280,12 +280,12 @@ static const char *op_name(struct rpc_builder *rb, const struct rpc_pdu *p, cons
 static void rpc_set_keys(struct rpc_builder *rb, struct op *o, const char *sub,
 			 const char *name, const char *path)
 {
-	uint64_t h[3];
+	struct op_key k = { .sub = sub, .name = name, .path = path };
 	uint64_t k1 = hash_str(hmap_mix(0x727063, o->cmd), sub);
 	k1 = hmap_mix(k1, o->flags & OP_UNSOLICITED);
-	h[1] = h[2] = k1;
-	h[0] = hash_str(k1, path);
-	o->key = ops_key(rb->s, &rb->keys, h, sub, name, path);
+	k.hash[1] = k.hash[2] = k1;
+	k.hash[0] = hash_str(k1, path);
+	o->key = ops_key(rb->s, &rb->keys, &k);
 }
 
 /* Fills a new operation's identity from PDU p. */
@@ -332,9 +332,9 @@ static void on_pdu(struct rpc_builder *rb, const struct node *dce, uint16_t ordi
 			if (p.iface && strcmp(o->key->sub, iface)) {
 				describe(rb, o, &p, iface, car);
 			} else if (p.layer) {
-				const struct op_key *k = o->key;
-				o->key = ops_key(rb->s, &rb->keys, k->hash, k->sub,
-						 op_name(rb, &p, k->sub, NULL), k->path);
+				struct op_key k = *o->key;
+				k.name = op_name(rb, &p, k.sub, NULL);
+				o->key = ops_key(rb->s, &rb->keys, &k);
 			}
 			return;
 		}
