@@ -326,13 +326,13 @@ static const struct conn_info *conn(const struct chk *c, uint32_t opi)
 
 enum ev_kind { EV_OPEN, EV_USE, EV_CLOSE };
 
-/* 16 bytes: one per operation of a trace at worst, and sorted (qsort's
- * merge sort takes as much again). The file id is the op's, or the one its
- * chain names (ev_fid). */
+/* 12 bytes: one per operation of a trace at worst, and sorted (qsort's
+ * merge sort takes as much again). What the event is follows from its op:
+ * its file id is the op's, or the one its chain names; its kind ev_kind(). */
 struct ev {
-	uint64_t at;     /* wire position: frame << 24 | member << 8 | link */
+	uint32_t frame;  /* wire position: frame, */
+	uint32_t at;     /* then member << 8 | link */
 	uint32_t op;
-	uint8_t kind;
 };
 
 enum fst { FS_OPEN, FS_CLOSED };
@@ -344,16 +344,16 @@ struct fstate {
 	uint8_t state, proto;
 };
 
-static struct ev mk_ev(uint32_t frame, uint16_t member, uint8_t link, uint32_t op,
-		       enum ev_kind kind)
+static struct ev mk_ev(uint32_t frame, uint16_t member, uint8_t link, uint32_t op)
 {
-	return (struct ev){ (uint64_t)frame << 24 | (uint64_t)member << 8 | link, op,
-			    (uint8_t)kind };
+	return (struct ev){ frame, (uint32_t)member << 8 | link, op };
 }
 
 static int cmp_ev(const void *x, const void *y)
 {
 	const struct ev *a = x, *b = y;
+	if (a->frame != b->frame)
+		return a->frame < b->frame ? -1 : 1;
 	if (a->at != b->at)
 		return a->at < b->at ? -1 : 1;
 	return a->op < b->op ? -1 : a->op > b->op;
@@ -478,6 +478,24 @@ static void report_leaks(struct chk *c, struct fstate *v, size_t nv)
 	}
 }
 
+/* A Close link whose request the dissector could not read (malformed
+ * chain): it closed at the response. */
+static bool closes_at_response(const struct op *o)
+{
+	return o->req_frame == OP_NONE && is_close_cmd(o) && !o->status &&
+	       o->proto == OP_SMB1;
+}
+
+/* The kind of op o's handle event (check_handles() keeps one for it). */
+static enum ev_kind ev_kind(const struct op *o)
+{
+	if (closes_at_response(o))
+		return EV_CLOSE;
+	if (o->facts & OPF_OPENED)
+		return EV_OPEN;
+	return is_close_cmd(o) ? EV_CLOSE : EV_USE;
+}
+
 /* Follows every handle in wire order. */
 static void check_handles(struct chk *c)
 {
@@ -490,22 +508,17 @@ static void check_handles(struct chk *c)
 		const struct op *o = op_at(c, i);
 		if (!is_smb(o) || conn(c, i)->blind || (o->flags & OP_UNSOLICITED))
 			continue;
-		if (o->req_frame == OP_NONE && is_close_cmd(o) && !o->status &&
-		    o->proto == OP_SMB1) {
-			/* a Close link whose request the dissector could not
-			 * read (malformed chain): it closed at the response */
+		if (closes_at_response(o)) {
 			const char *fid = o->fid ? o->fid : chain_fid(c, i);
 			if (fid && !sentinel(fid))
-				ev[nev++] = mk_ev(o->rsp_frame, o->rsp_member, o->rsp_link, i,
-						  EV_CLOSE);
+				ev[nev++] = mk_ev(o->rsp_frame, o->rsp_member, o->rsp_link, i);
 			continue;
 		}
 		if (!o->fid)
 			continue;
 		if (o->facts & OPF_OPENED) {
 			if (!sentinel(o->fid))
-				ev[nev++] = mk_ev(o->rsp_frame, o->rsp_member, o->rsp_link, i,
-						  EV_OPEN);
+				ev[nev++] = mk_ev(o->rsp_frame, o->rsp_member, o->rsp_link, i);
 			continue;
 		}
 		if (o->req_frame == OP_NONE || is_open_cmd(o))
@@ -516,8 +529,7 @@ static void check_handles(struct chk *c)
 				closed_in_chain[j] = 1;
 			continue;
 		}
-		ev[nev++] = mk_ev(o->req_frame, o->req_member, o->req_link, i,
-				  is_close_cmd(o) ? EV_CLOSE : EV_USE);
+		ev[nev++] = mk_ev(o->req_frame, o->req_member, o->req_link, i);
 	}
 	qsort(ev, nev, sizeof(*ev), cmp_ev);
 
@@ -530,7 +542,8 @@ static void check_handles(struct chk *c)
 		const struct op *o = op_at(c, i);
 		const char *fid = o->fid ? o->fid : chain_fid(c, i);
 		struct fstate *f = fid_get(&ids, v, o, fid);
-		if (ev[k].kind == EV_OPEN) {
+		enum ev_kind kind = ev_kind(o);
+		if (kind == EV_OPEN) {
 			if (!f) {
 				f = &v[nv++];
 				hmap_put(&ids, fid_key(o, fid), (void *)(uintptr_t)nv);
@@ -545,7 +558,7 @@ static void check_handles(struct chk *c)
 			if (conn(c, i)->started)
 				x = report(c, "fid_unknown", i, "%s of a %s no open returned (%s: %s)",
 					   cmd, id_name(o), path_of(o), outcome(c, o));
-		} else if (f->state == FS_CLOSED && ev[k].kind == EV_CLOSE) {
+		} else if (f->state == FS_CLOSED && kind == EV_CLOSE) {
 			x = report(c, "fid_closed_twice", i,
 				   "Handle on %s closed twice (second Close: %s)", path_of(o),
 				   outcome(c, o));
@@ -556,7 +569,7 @@ static void check_handles(struct chk *c)
 				   path_of(o), outcome(c, o));
 			if (f->close_op != OP_NONE)
 				finding_op(c->F, x, c->side, f->close_op);
-		} else if (ev[k].kind == EV_CLOSE) {
+		} else if (kind == EV_CLOSE) {
 			f->state = FS_CLOSED;
 			f->close_op = i;
 		}
