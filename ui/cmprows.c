@@ -281,7 +281,7 @@ void cmp_side_text(const struct cmpui *c, size_t i, int side, char *out, size_t 
 	uint32_t fr = op->req_frame != OP_NONE ? op->req_frame : op->rsp_frame;
 	char sb[16];
 	snprintf(out, n, "%5u %s%s%s%s%s", ops_frame_num(s, fr), op_cmd_name(op),
-		 op->path ? " " : "", op->path ? op->path : "", op->status ? " → " : "",
+		 op->key->path ? " " : "", op->key->path ? op->key->path : "", op->status ? " → " : "",
 		 op->status ? status_name(op->status, sb, sizeof(sb)) : "");
 }
 

@@ -103,7 +103,7 @@ static uint64_t *conn_keys(const struct opset *s, const struct op_conn *c)
 {
 	uint64_t *k = xrealloc(NULL, c->n * sizeof(*k));
 	for (size_t i = 0; i < c->n; i++)
-		k[i] = s->ops[c->ops[i]].key[1];
+		k[i] = s->ops[c->ops[i]].key->hash[1];
 	qsort(k, c->n, sizeof(*k), cmp_u64);
 	return k;
 }
@@ -308,9 +308,9 @@ static void slide_gap(struct diff *d, size_t lo, size_t hi, size_t p, size_t q)
 			O[o++] = d->e[r0 + i].op[!side];
 	}
 	size_t gmin = g0, gmax = g0;
-	while (gmin > 0 && ops[S[gmin - 1]].key[0] == ops[S[gmin - 1 + k]].key[0])
+	while (gmin > 0 && ops[S[gmin - 1]].key->hash[0] == ops[S[gmin - 1 + k]].key->hash[0])
 		gmin--;
-	while (gmax + k < L && ops[S[gmax]].key[0] == ops[S[gmax + k]].key[0])
+	while (gmax + k < L && ops[S[gmax]].key->hash[0] == ops[S[gmax + k]].key->hash[0])
 		gmax++;
 	size_t best = g0;
 	int best_score = -1;
@@ -384,7 +384,7 @@ static void prefer_same_offset(struct diff *d, size_t lo, size_t hi)
 				     q >= lo && q < hi && d->e[q].status == only;
 				     q += (size_t)(ptrdiff_t)dir) {
 					const struct op *c = &d->s[s].ops[d->e[q].op[s]];
-					if (c->key[0] != o[s]->key[0] || !(c->flags & OP_HAS_OFFSET) ||
+					if (c->key->hash[0] != o[s]->key->hash[0] || !(c->flags & OP_HAS_OFFSET) ||
 					    c->offset != o[1 - s]->offset)
 						continue;
 					d->e[q].op[1 - s] = e->op[1 - s];
@@ -414,9 +414,9 @@ static void align_conn(struct diff *d, uint32_t ci)
 	for (int l = 0; l < 3; l++) {
 		uint64_t *xa = keys + (size_t)l * (n + m), *xb = xa + n;
 		for (size_t i = 0; i < n; i++)
-			xa[i] = d->s[0].ops[oc[0]->ops[i]].key[l];
+			xa[i] = d->s[0].ops[oc[0]->ops[i]].key->hash[l];
 		for (size_t j = 0; j < m; j++)
-			xb[j] = d->s[1].ops[oc[1]->ops[j]].key[l];
+			xb[j] = d->s[1].ops[oc[1]->ops[j]].key->hash[l];
 		ka[l] = xa;
 		kb[l] = xb;
 	}

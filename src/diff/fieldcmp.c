@@ -429,11 +429,11 @@ static size_t share_len(const char *p)
 static int id_by_object(const struct cmp *c, const char *name)
 {
 	const struct op *a = c->op[0], *b = c->op[1];
-	if (!a || !b || !a->path || !b->path)
+	if (!a || !b || !a->key->path || !b->key->path)
 		return -1;
 	if (!strcmp(name, "smb2.tid") || !strcmp(name, "smb.tid")) {
-		size_t la = share_len(a->path), lb = share_len(b->path);
-		return la == lb && !strncmp(a->path, b->path, la);
+		size_t la = share_len(a->key->path), lb = share_len(b->key->path);
+		return la == lb && !strncmp(a->key->path, b->key->path, la);
 	}
 	if (!strcmp(name, "smb2.fid") || !strcmp(name, "smb.fid")) {
 		bool ka = a->flags & OP_PATH_FROM_ID || op_opens(a);
@@ -851,8 +851,8 @@ enum dstatus diff_cmp_entry_ids(struct diff *d, struct dentry *e, struct arena *
 		record_pseudo(&c, "smbcmp.response", rsp[0] ? "present" : "absent",
 			      rsp[1] ? "present" : "absent");
 	if ((op[0]->flags | op[1]->flags) & OP_PATH_FROM_ID &&
-	    strcmp(opt_str(op[0]->path), opt_str(op[1]->path)))
-		record_pseudo(&c, "smbcmp.path", opt_str(op[0]->path), opt_str(op[1]->path));
+	    strcmp(opt_str(op[0]->key->path), opt_str(op[1]->key->path)))
+		record_pseudo(&c, "smbcmp.path", opt_str(op[0]->key->path), opt_str(op[1]->key->path));
 	if (op[0]->ninterim != op[1]->ninterim)
 		record_pseudo(&c, "smbcmp.interim",
 			      arena_printf(a, "%u", op[0]->ninterim),

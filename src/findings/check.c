@@ -223,7 +223,7 @@ static const char *fid_field(const struct op *o)
 
 static const char *path_of(const struct op *o)
 {
-	return o->path ? o->path : "?";
+	return o->key->path ? o->key->path : "?";
 }
 
 /* Outcome of an op in a message: its status, or "no response". */
@@ -326,11 +326,13 @@ static const struct conn_info *conn(const struct chk *c, uint32_t opi)
 
 enum ev_kind { EV_OPEN, EV_USE, EV_CLOSE };
 
+/* 12 bytes: one per operation of a trace at worst, and sorted (qsort's
+ * merge sort takes as much again). What the event is follows from its op:
+ * its file id is the op's, or the one its chain names; its kind ev_kind(). */
 struct ev {
-	const char *fid; /* the op's, or the one its chain names */
-	uint32_t frame, op;
-	uint16_t member;
-	uint8_t link, kind;
+	uint32_t frame;  /* wire position: frame, */
+	uint32_t at;     /* then member << 8 | link */
+	uint32_t op;
 };
 
 enum fst { FS_OPEN, FS_CLOSED };
@@ -342,15 +344,18 @@ struct fstate {
 	uint8_t state, proto;
 };
 
+static struct ev mk_ev(uint32_t frame, uint16_t member, uint8_t link, uint32_t op)
+{
+	return (struct ev){ frame, (uint32_t)member << 8 | link, op };
+}
+
 static int cmp_ev(const void *x, const void *y)
 {
 	const struct ev *a = x, *b = y;
 	if (a->frame != b->frame)
 		return a->frame < b->frame ? -1 : 1;
-	if (a->member != b->member)
-		return a->member < b->member ? -1 : 1;
-	if (a->link != b->link)
-		return a->link < b->link ? -1 : 1;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
 	return a->op < b->op ? -1 : a->op > b->op;
 }
 
@@ -417,9 +422,9 @@ static const char *leak_end(const struct chk *c, const struct op *o, uint32_t op
 {
 	const struct conn_info *ci = conn(c, opi);
 	size_t slen = 0;
-	if (o->path) {
-		const char *sep = strchr(o->path, '\\');
-		slen = sep ? (size_t)(sep - o->path) : strlen(o->path);
+	if (o->key->path) {
+		const char *sep = strchr(o->key->path, '\\');
+		slen = sep ? (size_t)(sep - o->key->path) : strlen(o->key->path);
 	}
 	for (size_t k = 0; k < ci->nends; k++) {
 		const struct op *e = op_at(c, ci->ends[k]);
@@ -427,8 +432,8 @@ static const char *leak_end(const struct chk *c, const struct op *o, uint32_t op
 			continue;
 		bool tdis = e->proto == OP_SMB2 ? e->cmd == SMB2_TREE_DISCONNECT
 						: e->cmd == SMB1_TREE_DISCONNECT;
-		if (tdis && e->path && o->path && strlen(e->path) == slen &&
-		    !strncmp(e->path, o->path, slen))
+		if (tdis && e->key->path && o->key->path && strlen(e->key->path) == slen &&
+		    !strncmp(e->key->path, o->key->path, slen))
 			return "left open until tree disconnect";
 		if (!tdis && e->ses == o->ses)
 			return e->cmd == SMB1_PROCESS_EXIT && e->proto == OP_SMB1
@@ -447,7 +452,7 @@ static void report_leaks(struct chk *c, struct fstate *v, size_t nv)
 	hmap_init(&paths);
 	for (size_t k = 0; k < nv; k++)
 		if (v[k].state == FS_OPEN) {
-			uint64_t h = hash_str(0x6c6b, op_at(c, v[k].open_op)->path);
+			uint64_t h = hash_str(0x6c6b, op_at(c, v[k].open_op)->key->path);
 			if (!hmap_get(&paths, h)) {
 				hmap_put(&paths, h, (void *)1);
 				nleak++;
@@ -473,6 +478,24 @@ static void report_leaks(struct chk *c, struct fstate *v, size_t nv)
 	}
 }
 
+/* A Close link whose request the dissector could not read (malformed
+ * chain): it closed at the response. */
+static bool closes_at_response(const struct op *o)
+{
+	return o->req_frame == OP_NONE && is_close_cmd(o) && !o->status &&
+	       o->proto == OP_SMB1;
+}
+
+/* The kind of op o's handle event (check_handles() keeps one for it). */
+static enum ev_kind ev_kind(const struct op *o)
+{
+	if (closes_at_response(o))
+		return EV_CLOSE;
+	if (o->facts & OPF_OPENED)
+		return EV_OPEN;
+	return is_close_cmd(o) ? EV_CLOSE : EV_USE;
+}
+
 /* Follows every handle in wire order. */
 static void check_handles(struct chk *c)
 {
@@ -485,22 +508,17 @@ static void check_handles(struct chk *c)
 		const struct op *o = op_at(c, i);
 		if (!is_smb(o) || conn(c, i)->blind || (o->flags & OP_UNSOLICITED))
 			continue;
-		if (o->req_frame == OP_NONE && is_close_cmd(o) && !o->status &&
-		    o->proto == OP_SMB1) {
-			/* a Close link whose request the dissector could not
-			 * read (malformed chain): it closed at the response */
+		if (closes_at_response(o)) {
 			const char *fid = o->fid ? o->fid : chain_fid(c, i);
 			if (fid && !sentinel(fid))
-				ev[nev++] = (struct ev){ fid, o->rsp_frame, i, o->rsp_member,
-							 o->rsp_link, EV_CLOSE };
+				ev[nev++] = mk_ev(o->rsp_frame, o->rsp_member, o->rsp_link, i);
 			continue;
 		}
 		if (!o->fid)
 			continue;
 		if (o->facts & OPF_OPENED) {
 			if (!sentinel(o->fid))
-				ev[nev++] = (struct ev){ o->fid, o->rsp_frame, i, o->rsp_member,
-							 o->rsp_link, EV_OPEN };
+				ev[nev++] = mk_ev(o->rsp_frame, o->rsp_member, o->rsp_link, i);
 			continue;
 		}
 		if (o->req_frame == OP_NONE || is_open_cmd(o))
@@ -511,8 +529,7 @@ static void check_handles(struct chk *c)
 				closed_in_chain[j] = 1;
 			continue;
 		}
-		ev[nev++] = (struct ev){ o->fid, o->req_frame, i, o->req_member, o->req_link,
-					 is_close_cmd(o) ? EV_CLOSE : EV_USE };
+		ev[nev++] = mk_ev(o->req_frame, o->req_member, o->req_link, i);
 	}
 	qsort(ev, nev, sizeof(*ev), cmp_ev);
 
@@ -523,9 +540,10 @@ static void check_handles(struct chk *c)
 	for (size_t k = 0; k < nev; k++) {
 		uint32_t i = ev[k].op;
 		const struct op *o = op_at(c, i);
-		const char *fid = ev[k].fid;
+		const char *fid = o->fid ? o->fid : chain_fid(c, i);
 		struct fstate *f = fid_get(&ids, v, o, fid);
-		if (ev[k].kind == EV_OPEN) {
+		enum ev_kind kind = ev_kind(o);
+		if (kind == EV_OPEN) {
 			if (!f) {
 				f = &v[nv++];
 				hmap_put(&ids, fid_key(o, fid), (void *)(uintptr_t)nv);
@@ -540,7 +558,7 @@ static void check_handles(struct chk *c)
 			if (conn(c, i)->started)
 				x = report(c, "fid_unknown", i, "%s of a %s no open returned (%s: %s)",
 					   cmd, id_name(o), path_of(o), outcome(c, o));
-		} else if (f->state == FS_CLOSED && ev[k].kind == EV_CLOSE) {
+		} else if (f->state == FS_CLOSED && kind == EV_CLOSE) {
 			x = report(c, "fid_closed_twice", i,
 				   "Handle on %s closed twice (second Close: %s)", path_of(o),
 				   outcome(c, o));
@@ -551,7 +569,7 @@ static void check_handles(struct chk *c)
 				   path_of(o), outcome(c, o));
 			if (f->close_op != OP_NONE)
 				finding_op(c->F, x, c->side, f->close_op);
-		} else if (ev[k].kind == EV_CLOSE) {
+		} else if (kind == EV_CLOSE) {
 			f->state = FS_CLOSED;
 			f->close_op = i;
 		}
@@ -621,7 +639,7 @@ static void check_msgids(struct chk *c, size_t k, struct mid *m, size_t n)
 	for (size_t j = 0; j < n; j++) {
 		const struct op *o = op_at(c, m[j].op);
 		if (top_op != OP_NONE && m[j].id < top) {
-			uint64_t gk = hmap_mix(hmap_mix(0x7275, o->key[0]), op_at(c, top_op)->key[0]);
+			uint64_t gk = hmap_mix(hmap_mix(0x7275, o->key->hash[0]), op_at(c, top_op)->key->hash[0]);
 			struct finding *x = known(c, gk, m[j].op);
 			if (!x) {
 				x = report(c, "msgid_reused", m[j].op,
@@ -632,7 +650,7 @@ static void check_msgids(struct chk *c, size_t k, struct mid *m, size_t n)
 			}
 			finding_op(c->F, x, c->side, top_op);
 		} else if ((top_op != OP_NONE || c->ci[k].started) && m[j].id > top) {
-			uint64_t gk = hmap_mix(hmap_mix(0x736b, o->key[0]), m[j].id - top);
+			uint64_t gk = hmap_mix(hmap_mix(0x736b, o->key->hash[0]), m[j].id - top);
 			if (!known(c, gk, m[j].op))
 				remember(c, gk, report(c, "msgid_skipped", m[j].op,
 						       "MessageIds skipped: %u ids unused before %s",
@@ -856,10 +874,10 @@ static bool smb1_no_response(struct chk *c, uint32_t i)
 	case SMB1_LOCKING_ANDX: /* oplock break acknowledgement, no locks */
 		return tree_value(c, o, false, F_SMB_LOCK_TYPE, 0) & 0x02;
 	case SMB1_TRANS: /* one-way transaction (mailslot) */
-		return (o->sub && strstr(o->sub, "MAILSLOT")) ||
+		return (o->key->sub && strstr(o->key->sub, "MAILSLOT")) ||
 		       tree_value(c, o, false, F_SMB_TRANSACTION_FLAGS_OWT, 0);
 	case SMB1_NT_TRANS: /* NT_TRANSACT_NOTIFY_CHANGE waits for a change */
-		return o->ncode && o->code[0] == 4;
+		return o->key->ncode && o->key->code[0] == 4;
 	case SMB1_NEGOTIATE: { /* answered by an SMB2 NEGOTIATE (MS-SMB2 3.3.5.3) */
 		const struct op_conn *cn = &c->s->conns[c->conn_of[i]];
 		for (size_t j = 0; j < cn->n; j++) {
@@ -902,7 +920,7 @@ static void check_unanswered(struct chk *c)
 		static const char *const whys[] = {
 			"", " (the connection closed first)", " (at the end of the capture)",
 		};
-		uint64_t gk = hmap_mix(hmap_mix(0x756e, o->key[0]), (uint64_t)why);
+		uint64_t gk = hmap_mix(hmap_mix(0x756e, o->key->hash[0]), (uint64_t)why);
 		if (!known(c, gk, i))
 			remember(c, gk, report(c, "unanswered", i, "%s never answered%s",
 					       fnd_opname(c->F, c->side, i), whys[why]));

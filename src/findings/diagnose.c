@@ -311,7 +311,7 @@ static void tree_denied(struct findings *F)
 			struct finding *x = finding_new(
 				F, FK_DIAGNOSIS, "tree_denied",
 				"%c's Tree Connect %s is refused STATUS_ACCESS_DENIED where %c's "
-				"succeeds%s%s", s ? 'B' : 'A', o[s]->path ? o[s]->path : "",
+				"succeeds%s%s", s ? 'B' : 'A', o[s]->key->path ? o[s]->key->path : "",
 				s ? 'A' : 'B', why ? ": A " : " (the share may require encryption "
 				"or a user the other side does not use)", why ? why : "");
 			x->side = s;
@@ -331,12 +331,12 @@ static void not_found(struct findings *F)
 			bool nf = o[s]->status == 0xc0000034u || o[s]->status == 0xc000003au;
 			if (!nf || o[!s]->status != 0)
 				continue;
-			const char *how = fnd_strdiff(&F->a, o[0]->path, o[1]->path);
+			const char *how = fnd_strdiff(&F->a, o[0]->key->path, o[1]->key->path);
 			struct finding *x = finding_new(
 				F, FK_DIAGNOSIS, "not_found",
 				"%c's %s: %s where %c's %s succeeds%s%s", s ? 'B' : 'A',
 				fnd_opname(F, s, F->d->e[i].op[s]), fnd_status(F, o[s]->status),
-				s ? 'A' : 'B', o[!s]->path ? o[!s]->path : "", how ? ": the names differ in " : "",
+				s ? 'A' : 'B', o[!s]->key->path ? o[!s]->key->path : "", how ? ": the names differ in " : "",
 				how ? how : "");
 			x->side = s;
 			finding_entry(F, x, i);

@@ -239,7 +239,7 @@ const char *fnd_opname(struct findings *F, int side, uint32_t opi)
 	const char *sub = op_sub_name(&F->a, o);
 	if (sub)
 		name = arena_printf(&F->a, "%s %s", name, sub);
-	if (o->proto == OP_RPC || !o->path)
+	if (o->proto == OP_RPC || !o->key->path)
 		return name;
-	return arena_printf(&F->a, "%s %s", name, o->path);
+	return arena_printf(&F->a, "%s %s", name, o->key->path);
 }

@@ -98,7 +98,7 @@ static void aligned(struct findings *F, size_t i)
 	if (oa->req_frame == OP_NONE || ob->req_frame == OP_NONE ||
 	    (oa->flags | ob->flags) & (OP_ENCRYPTED | OP_UNSOLICITED))
 		return;
-	if (oa->key[1] != ob->key[1]) { /* different subcommands: two operations */
+	if (oa->key->hash[1] != ob->key->hash[1]) { /* different subcommands: two operations */
 		one_sided(F, i, 0);
 		one_sided(F, i, 1);
 		return;

@@ -159,9 +159,9 @@ static void gather(struct findings *F, int side, struct side *sd)
 	hmap_init(&sd->map);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct op *o = &s->ops[i];
-		if (!o->path || o->proto == OP_RPC || o->req_frame == OP_NONE)
+		if (!o->key->path || o->proto == OP_RPC || o->req_frame == OP_NONE)
 			continue;
-		struct file *f = file_of(sd, o->path, (uint32_t)i);
+		struct file *f = file_of(sd, o->key->path, (uint32_t)i);
 		f->ops++;
 		if (op_opens(o) && !fnd_is_error(o->status))
 			f->opens++;
@@ -280,7 +280,7 @@ static const char *one_sided_on(struct findings *F, const char *path, int side, 
 		if (d->e[i].status != want)
 			continue;
 		const struct op *o = &F->s[side]->ops[d->e[i].op[side]];
-		if (!o->path || strcmp(o->path, path) || fnd_probe_answer(F, o))
+		if (!o->key->path || strcmp(o->key->path, path) || fnd_probe_answer(F, o))
 			continue;
 		bool w;
 		uint64_t off, len;
@@ -365,8 +365,8 @@ static void connects(struct findings *F)
 					first_setup[s] = (uint32_t)i;
 				setups[s]++;
 			}
-			if (tc && o->path) {
-				uint64_t k = path_key(o->path);
+			if (tc && o->key->path) {
+				uint64_t k = path_key(o->key->path);
 				hmap_put(&cnt[s], k, (void *)((uintptr_t)hmap_get(&cnt[s], k) + 1));
 			}
 		}
@@ -378,9 +378,9 @@ static void connects(struct findings *F)
 			const struct op *o = &set->ops[i];
 			bool tc = (o->proto == OP_SMB2 && o->cmd == 3) ||
 				  (o->proto == OP_SMB1 && (o->cmd == 0x75 || o->cmd == 0x70));
-			if (!tc || !o->path || o->req_frame == OP_NONE)
+			if (!tc || !o->key->path || o->req_frame == OP_NONE)
 				continue;
-			uint64_t k = path_key(o->path);
+			uint64_t k = path_key(o->key->path);
 			uintptr_t n = (uintptr_t)hmap_get(&cnt[s], k);
 			uintptr_t m = (uintptr_t)hmap_get(&cnt[!s], k);
 			if (!n)
@@ -391,7 +391,7 @@ static void connects(struct findings *F)
 				continue; /* only one side connects: its run says so */
 			uintptr_t na = s ? m : n, nb = s ? n : m;
 			struct finding *x = finding_new(F, FK_PATTERN, "connects",
-							"A connects %s %zu time%s, B %zu time%s", o->path,
+							"A connects %s %zu time%s, B %zu time%s", o->key->path,
 							(size_t)na, na == 1 ? "" : "s", (size_t)nb,
 							nb == 1 ? "" : "s");
 			finding_op(F, x, s, (uint32_t)i);
@@ -421,7 +421,7 @@ static void retries(struct findings *F)
 			if (o->req_frame == OP_NONE || o->rsp_frame == OP_NONE ||
 			    o->status == 0xc0000016u || fnd_probe_answer(F, o))
 				continue;
-			uint64_t k = hmap_mix(o->key[0], o->proto);
+			uint64_t k = hmap_mix(o->key->hash[0], o->proto);
 			uintptr_t prev = (uintptr_t)hmap_get(&failed, k);
 			if (fnd_is_error(o->status)) {
 				if (!prev)

@@ -106,7 +106,7 @@ static uint32_t new_action(struct builder *b, uint8_t verb, uint32_t opi)
 	a->verb = verb;
 	a->proto = o->proto;
 	a->first_op = opi;
-	a->path = o->path;
+	a->path = o->key->path;
 	a->status = o->status;
 	if (o->rsp_frame == OP_NONE)
 		a->flags |= AF_NO_RESULT;
@@ -234,7 +234,7 @@ static void open_args(struct builder *b, struct action *a, const struct op *o,
 		a->known |= AK_OPTIONS;
 	}
 	const char *name = str(rq, o->proto == OP_SMB2 ? F_SMB2_FILENAME : F_SMB_FILE);
-	a->name = raw_name(b, share_of(b, o->path), name);
+	a->name = raw_name(b, share_of(b, o->key->path), name);
 }
 
 /* A search pattern "\dir\*.jpg": the directory joins the path, the last
@@ -247,8 +247,8 @@ static void list_args(struct builder *b, struct action *a, const struct op *o,
 	if (o->proto == OP_SMB2 && num(rq, F_SMB2_FIND_INFOLEVEL, &v)) {
 		a->info = INFO(INFO_FILE, v);
 		a->known |= AK_INFO;
-	} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->ncode >= 2) {
-		a->info = act_smb1_level(o->code[0], o->code[1]);
+	} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->key->ncode >= 2) {
+		a->info = act_smb1_level(o->key->code[0], o->key->code[1]);
 		a->known |= AK_INFO;
 	}
 	if (!pat)
@@ -262,7 +262,7 @@ static void list_args(struct builder *b, struct action *a, const struct op *o,
 				n = sizeof(dir) - 1;
 			memcpy(dir, pat, n);
 			dir[n] = 0;
-			const char *share = share_of(b, o->path);
+			const char *share = share_of(b, o->key->path);
 			a->name = raw_name(b, share, dir);
 			char low[1024];
 			size_t k = 0;
@@ -436,7 +436,7 @@ static void one_op(struct builder *b, uint32_t opi)
 	struct node *rq = NULL, *rs = NULL;
 	bool trees = verb == V_OPEN || verb == V_READ || verb == V_WRITE || verb == V_LIST ||
 		     verb == V_NEGOTIATE || verb == V_CONNECT ||
-		     (o->proto == OP_SMB1 && (verb == V_IOCTL || (o->path && !o->fid)));
+		     (o->proto == OP_SMB1 && (verb == V_IOCTL || (o->key->path && !o->fid)));
 	if (trees) {
 		arena_reset(&b->tmp);
 		ops_trees(b->s, o, &b->tmp, &rq, &rs, NULL, NULL, true);
@@ -511,7 +511,7 @@ static void one_op(struct builder *b, uint32_t opi)
 		uint32_t *slot = h ? (verb == V_READ ? &h->rd : verb == V_WRITE ? &h->wr : &h->ls)
 				   : NULL;
 		bool cont = o->proto == OP_SMB1 && verb == V_LIST &&
-			    ((o->cmd == 0x32 && o->ncode && o->code[0] == 0x02) || o->cmd == 0x34);
+			    ((o->cmd == 0x32 && o->key->ncode && o->key->code[0] == 0x02) || o->cmd == 0x34);
 		if (slot && *slot != NONE) {
 			k = *slot;
 			join(b, k, opi, verb == V_LIST ? STATUS_NO_MORE_FILES : STATUS_END_OF_FILE);
@@ -564,20 +564,20 @@ static void one_op(struct builder *b, uint32_t opi)
 				if (!nm)
 					nm = str(rq, F_SMB_DIR_NAME);
 				if (nm)
-					a->name = raw_name(b, share_of(b, o->path), nm);
+					a->name = raw_name(b, share_of(b, o->key->path), nm);
 			}
 			if (verb == V_QUERY_INFO || verb == V_SET_INFO || verb == V_DELETE ||
 			    verb == V_RENAME || verb == V_HARDLINK) {
-				if (o->proto == OP_SMB2 && o->ncode >= 2) {
-					a->info = INFO(o->code[0], o->code[1]);
+				if (o->proto == OP_SMB2 && o->key->ncode >= 2) {
+					a->info = INFO(o->key->code[0], o->key->code[1]);
 					a->known |= AK_INFO;
-				} else if (o->proto == OP_SMB2 && o->ncode == 1) {
-					a->info = INFO(o->code[0], 0);
+				} else if (o->proto == OP_SMB2 && o->key->ncode == 1) {
+					a->info = INFO(o->key->code[0], 0);
 					a->known |= AK_INFO;
-				} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->ncode >= 2) {
-					a->info = act_smb1_level(o->code[0], o->code[1]);
+				} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->key->ncode >= 2) {
+					a->info = act_smb1_level(o->key->code[0], o->key->code[1]);
 					a->known |= AK_INFO;
-				} else if (o->proto == OP_SMB1 && o->cmd == 0xa0 && o->ncode >= 1) {
+				} else if (o->proto == OP_SMB1 && o->cmd == 0xa0 && o->key->ncode >= 1) {
 					a->info = INFO(INFO_SEC, 0);
 					a->known |= AK_INFO;
 				}
@@ -588,11 +588,11 @@ static void one_op(struct builder *b, uint32_t opi)
 			}
 			if (verb == V_IOCTL) {
 				uint64_t v;
-				if (o->proto == OP_SMB2 && o->ncode >= 1) {
-					a->fsctl = o->code[0];
+				if (o->proto == OP_SMB2 && o->key->ncode >= 1) {
+					a->fsctl = o->key->code[0];
 					a->known |= AK_FSCTL;
-				} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->ncode &&
-					   o->code[0] == 0x10) {
+				} else if (o->proto == OP_SMB1 && o->cmd == 0x32 && o->key->ncode &&
+					   o->key->code[0] == 0x10) {
 					a->fsctl = FSCTL_DFS_GET_REFERRALS;
 					a->known |= AK_FSCTL;
 					a->name = NULL;

@@ -2,7 +2,7 @@
  * opname.c - operations by name for people: the subcommand's value name
  * (an IOCTL's function, a QUERY_DIRECTORY's information class, a
  * GET/SET_INFO's class in its info type, a TRANS2 subcommand) from the
- * request's numeric sub-codes (op->code; the search pattern from op->sub),
+ * request's numeric sub-codes (op->key->code; the search pattern from ->sub),
  * through the field registry's value tables.
  */
 #include <string.h>
@@ -12,12 +12,12 @@
 /* The name of sub-code k of o in field fid's value table, or NULL. */
 static const char *code_name(const struct op *o, unsigned k, int fid)
 {
-	return k < o->ncode ? val_lookup(field_vals(field_get(fid)), o->code[k]) : NULL;
+	return k < o->key->ncode ? val_lookup(field_vals(field_get(fid)), o->key->code[k]) : NULL;
 }
 
 const char *op_sub_name(struct arena *a, const struct op *o)
 {
-	if (!o->sub)
+	if (!o->key->sub)
 		return NULL;
 	if (o->proto == OP_SMB2) {
 		switch (o->cmd) {
@@ -25,15 +25,15 @@ const char *op_sub_name(struct arena *a, const struct op *o)
 			return code_name(o, 0, F_SMB2_IOCTL_FUNCTION);
 		case 14: { /* QUERY_DIRECTORY: level/pattern */
 			const char *n = code_name(o, 0, F_SMB2_FIND_INFOLEVEL);
-			const char *pat = strchr(o->sub, '/');
+			const char *pat = strchr(o->key->sub, '/');
 			return n ? arena_printf(a, "%s %s", n, pat ? pat + 1 : "") : NULL;
 		}
 		case 16: case 17: { /* GET/SET_INFO: type/class */
-			if (o->ncode < 2)
+			if (o->key->ncode < 2)
 				return NULL;
-			int fid = o->code[0] == 1 ? F_SMB2_FILE_INFO_INFOLEVEL :
-				  o->code[0] == 2 ? F_SMB2_FS_INFO_INFOLEVEL :
-				  o->code[0] == 3 ? F_SMB2_SEC_INFO_INFOLEVEL : 0;
+			int fid = o->key->code[0] == 1 ? F_SMB2_FILE_INFO_INFOLEVEL :
+				  o->key->code[0] == 2 ? F_SMB2_FS_INFO_INFOLEVEL :
+				  o->key->code[0] == 3 ? F_SMB2_SEC_INFO_INFOLEVEL : 0;
 			return fid ? code_name(o, 1, fid) : NULL;
 		}
 		default:
@@ -52,6 +52,6 @@ const char *op_title(struct arena *a, const struct op *o)
 	const char *sub = o->proto == OP_RPC ? NULL : op_sub_name(a, o);
 	if (!sub)
 		return op_key_text(a, o);
-	return arena_printf(a, "%s %s%s%s", op_cmd_name(o), sub, o->path ? " " : "",
-			    o->path ? o->path : "");
+	return arena_printf(a, "%s %s%s%s", op_cmd_name(o), sub, o->key->path ? " " : "",
+			    o->key->path ? o->key->path : "");
 }

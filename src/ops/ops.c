@@ -59,6 +59,7 @@ struct builder {
 	struct opset *s;
 	uint8_t *kinds;     /* F_COUNT roles */
 	struct hmap pending, fids, tids, strs;
+	struct hmap keys;   /* the op_key records (ops_key) */
 	const char *last_create; /* path of the last CREATE in this frame */
 	const char *chain_create; /* path of an open earlier in this AndX chain */
 	struct hmap opfid;  /* op index -> file id its request named, for an
@@ -84,6 +85,32 @@ const char *ops_intern(struct opset *set, struct hmap *strs, const char *s)
 	if (!old)
 		hmap_put(strs, k, copy);
 	return copy;
+}
+
+const struct op_key op_key_none;
+
+/* 2.1M operations in a 1 GiB trace: every byte here is 2 MB per trace. */
+_Static_assert(sizeof(struct op) <= 72, "struct op grew");
+
+static bool same_key(const struct op_key *a, const struct op_key *b)
+{
+	return !memcmp(a->hash, b->hash, sizeof(a->hash)) && a->sub == b->sub &&
+	       a->name == b->name && a->path == b->path && a->ncode == b->ncode &&
+	       a->code[0] == b->code[0] && a->code[1] == b->code[1];
+}
+
+const struct op_key *ops_key(struct opset *set, struct hmap *keys, const struct op_key *k)
+{
+	uint64_t h = hmap_mix(hmap_mix(hmap_mix(k->hash[0], k->hash[2]), (uintptr_t)k->name),
+			      hmap_mix(k->code[0], (uint64_t)k->code[1] << 8 | k->ncode));
+	const struct op_key *old = hmap_get(keys, h);
+	if (old && same_key(old, k))
+		return old;
+	struct op_key *r = arena_alloc(&set->a, sizeof(*r));
+	*r = *k;
+	if (!old)
+		hmap_put(keys, h, r);
+	return r;
 }
 
 static const char *intern(struct builder *b, const char *s)
@@ -452,22 +479,31 @@ static bool all_ff(const char *s)
 
 /* The alignment class key: the SMB2 command doing the same job
  * (cmdfacts.def), or one of the command's own. */
-static uint16_t op_class(const struct op *o)
+static uint16_t op_class(const struct op *o, const struct op_key *k)
 {
-	struct cmd_facts f = op_facts(o);
+	struct cmd_facts f = cmd_facts(o->proto, o->cmd, k->code, k->ncode);
 	if (f.cls != CLASS_OWN)
 		return f.cls;
 	return (uint16_t)(0x1000 + o->proto * 0x100 + o->cmd);
 }
 
-static void set_keys(struct op *o)
+/* Gives o its key record, of sub and path (interned), of the request's
+ * sub-codes m (NULL: none) and of the fields of o set so far. */
+static void set_keys(struct builder *b, struct op *o, const char *sub, const char *path,
+		     const struct msg *m)
 {
+	struct op_key k = { .sub = sub, .path = path };
+	if (m) {
+		memcpy(k.code, m->code, sizeof(k.code));
+		k.ncode = m->ncode;
+	}
 	uint64_t k1 = hmap_mix(hmap_mix(0x6f70, o->proto), o->cmd);
-	k1 = hash_str(k1, o->sub);
+	k1 = hash_str(k1, sub);
 	k1 = hmap_mix(k1, o->flags & (OP_UNSOLICITED | OP_ENCRYPTED));
-	o->key[1] = k1;
-	o->key[0] = hash_str(k1, o->path);
-	o->key[2] = hmap_mix(0x636c, op_class(o));
+	k.hash[1] = k1;
+	k.hash[0] = hash_str(k1, path);
+	k.hash[2] = hmap_mix(0x636c, op_class(o, &k));
+	o->key = ops_key(b->s, &b->keys, &k);
 }
 
 uint32_t ops_new_op(struct opset *s, uint32_t stream)
@@ -479,6 +515,7 @@ uint32_t ops_new_op(struct opset *s, uint32_t stream)
 	struct op *o = &s->ops[s->n];
 	memset(o, 0, sizeof(*o));
 	o->req_frame = o->rsp_frame = o->interim_frame = OP_NONE;
+	o->key = &op_key_none;
 	o->stream = stream;
 	return (uint32_t)s->n++;
 }
@@ -522,9 +559,10 @@ static bool is_create(const struct msg *m)
 	return msg_facts(m) & CF_OPENS;
 }
 
-/* Path an operation acts on, from its request. */
-static void req_path(struct builder *b, const struct msg *m, uint32_t stream,
-		     struct op *o)
+/* Path an operation acts on, from its request (interned), or NULL; sets
+ * OP_PATH_FROM_ID in o when found through the file id. */
+static const char *req_path(struct builder *b, const struct msg *m, uint32_t stream,
+			    struct op *o)
 {
 	char buf[1024];
 	const char *share = m->tree && !is_tree_connect(m) ? share_of(m->tree) : NULL;
@@ -533,22 +571,21 @@ static void req_path(struct builder *b, const struct msg *m, uint32_t stream,
 		share = hmap_get(&b->tids, tid_key(m, stream));
 	if (is_tree_connect(m)) {
 		const char *t = share_of(m->proto == OP_SMB2 ? m->tree : m->path1);
-		if (t) {
-			norm_path(buf, sizeof(buf), t, NULL);
-			o->path = intern(b, buf);
-		}
-		return;
+		if (!t)
+			return NULL;
+		norm_path(buf, sizeof(buf), t, NULL);
+		return intern(b, buf);
 	}
 	const char *name = m->proto == OP_SMB2 && m->cmd != SMB2_CREATE ? NULL : m->name;
 	if (name) {
 		norm_path(buf, sizeof(buf), share, name);
-		o->path = intern(b, buf);
+		const char *path = intern(b, buf);
 		if (is_create(m)) {
-			b->last_create = o->path;
+			b->last_create = path;
 			if (m->proto == OP_SMB1)
-				b->chain_create = o->path;
+				b->chain_create = path;
 		}
-		return;
+		return path;
 	}
 	if (m->fid) {
 		const char *p = m->proto == OP_SMB1 && m->link && b->chain_create
@@ -556,15 +593,14 @@ static void req_path(struct builder *b, const struct msg *m, uint32_t stream,
 				: all_ff(m->fid) ? b->last_create
 						 : hmap_get(&b->fids, fid_key(m, stream));
 		if (p) {
-			o->path = p;
 			o->flags |= OP_PATH_FROM_ID;
-			return;
+			return p;
 		}
 	}
-	if (share) {
-		norm_path(buf, sizeof(buf), share, NULL);
-		o->path = intern(b, buf);
-	}
+	if (!share)
+		return NULL;
+	norm_path(buf, sizeof(buf), share, NULL);
+	return intern(b, buf);
 }
 
 /* The header facts the state checks read (ops.h: msg_id to facts). */
@@ -592,7 +628,7 @@ static bool opens_fid(const struct msg *m, const struct op *o)
 		return m->cmd == SMB2_CREATE;
 	/* TRANS2 OPEN2, NT_TRANSACT_CREATE: by the request's subcommand */
 	return is_create(m) ||
-	       (!o->fid && (cmd_facts(m->proto, m->cmd, o->code, o->ncode).facts & CF_OPENS_SUB));
+	       (!o->fid && (cmd_facts(m->proto, m->cmd, o->key->code, o->key->ncode).facts & CF_OPENS_SUB));
 }
 
 /* Returns the new operation's index. */
@@ -617,16 +653,13 @@ static uint32_t on_request(struct builder *b, const struct msg *m, uint32_t fram
 		o->fid = intern(b, m->fid);
 	if (!fr->to_server)
 		o->flags |= OP_UNSOLICITED; /* SMB1 oplock break from the server */
-	if (m->sublen)
-		o->sub = intern(b, m->sub);
-	memcpy(o->code, m->code, sizeof(o->code));
-	o->ncode = m->ncode;
-	req_path(b, m, fr->stream, o);
+	const char *sub = m->sublen ? intern(b, m->sub) : NULL;
+	const char *path = req_path(b, m, fr->stream, o);
 	if (m->has_offset) {
 		o->offset = m->offset;
 		o->flags |= OP_HAS_OFFSET;
 	}
-	set_keys(o);
+	set_keys(b, o, sub, path, m);
 	bool cancel = m->proto == OP_SMB2 && m->cmd == SMB2_CANCEL;
 	if (!cancel && !m->link && fr->to_server && m->has_msgid)
 		hmap_put(&b->pending, ops_pend_key(m, fr->stream), (void *)(uintptr_t)(i + 1));
@@ -678,14 +711,11 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 			o->fid = intern(b, m->fid);
 		bool brk = m->proto == OP_SMB2 && m->msg_id == UINT64_MAX;
 		o->flags |= brk ? OP_UNSOLICITED : OP_NO_REQUEST;
-		if (m->sublen)
-			o->sub = intern(b, m->sub);
-		if (m->fid) {
-			o->path = hmap_get(&b->fids, fid_key(m, fr->stream));
-			if (o->path)
-				o->flags |= OP_PATH_FROM_ID;
-		}
-		set_keys(o);
+		const char *sub = m->sublen ? intern(b, m->sub) : NULL;
+		const char *path = m->fid ? hmap_get(&b->fids, fid_key(m, fr->stream)) : NULL;
+		if (path)
+			o->flags |= OP_PATH_FROM_ID;
+		set_keys(b, o, sub, path, NULL);
 		return i;
 	}
 	uint32_t oi = (uint32_t)(o - b->s->ops);
@@ -715,10 +745,11 @@ static uint32_t on_response(struct builder *b, const struct msg *m, uint32_t fra
 		hmap_del(&b->pending, pk);
 	if (m->status != 0)
 		return oi;
-	if (is_tree_connect(m) && o->path)
-		hmap_put(&b->tids, tid_key(m, fr->stream), (void *)o->path);
-	else if (is_create(m) && m->fid && o->path && !all_ff(m->fid))
-		hmap_put(&b->fids, fid_key(m, fr->stream), (void *)o->path);
+	const char *path = o->key->path;
+	if (is_tree_connect(m) && path)
+		hmap_put(&b->tids, tid_key(m, fr->stream), (void *)path);
+	else if (is_create(m) && m->fid && path && !all_ff(m->fid))
+		hmap_put(&b->fids, fid_key(m, fr->stream), (void *)path);
 	return oi;
 }
 
@@ -737,7 +768,7 @@ static void on_encrypted(struct builder *b, uint32_t frame, uint16_t member,
 		o->rsp_frame = frame;
 		o->rsp_member = member;
 	}
-	set_keys(o);
+	set_keys(b, o, NULL, NULL, NULL);
 }
 
 /* The file id op oi's request named (link 0 only), or NULL. */
@@ -777,7 +808,7 @@ static struct rpc_carrier carrier(struct builder *b, const struct node *c,
 {
 	const struct op *o = &b->s->ops[oi];
 	const char *fid = m->fid ? intern(b, m->fid) : request_fid(b, oi);
-	const char *path = o->path;
+	const char *path = o->key->path;
 	if (!fid && m->proto == OP_SMB1 && (fid = intern(b, pipe_fid(c)))) {
 		struct msg pm = { .proto = OP_SMB1, .fid = fid };
 		const char *p = hmap_get(&b->fids, fid_key(&pm, stream));
@@ -788,27 +819,45 @@ static struct rpc_carrier carrier(struct builder *b, const struct node *c,
 	return (struct rpc_carrier){ c, fid, path };
 }
 
-static void add_to_conn(struct opset *s, struct hmap *conns, uint32_t opi)
+/*
+ * The connections of s and their operations, in order of first operation:
+ * counted first, then every list in one block of s->n indexes (no list
+ * grows by doubling: a conn_ops block of 4 bytes per operation).
+ */
+static void build_conns(struct opset *s)
 {
-	uint32_t stream = s->ops[opi].stream;
-	uint64_t k = hmap_mix(0x636f6e6e, stream);
-	uintptr_t v = (uintptr_t)hmap_get(conns, k);
-	if (!v) {
-		if (s->nconns == s->capconns) { /* doubling: 30,000 connections */
-			s->capconns = s->capconns ? 2 * s->capconns : 16;
-			s->conns = xrealloc(s->conns, s->capconns * sizeof(*s->conns));
+	struct hmap conns; /* stream -> connection index + 1 */
+	hmap_init(&conns);
+	uint32_t *conn_of = xcalloc(s->n, sizeof(*conn_of));
+	for (size_t i = 0; i < s->n; i++) {
+		uint64_t k = hmap_mix(0x636f6e6e, s->ops[i].stream);
+		uintptr_t v = (uintptr_t)hmap_get(&conns, k);
+		if (!v) {
+			if (s->nconns == s->capconns) { /* doubling: 30,000 connections */
+				s->capconns = s->capconns ? 2 * s->capconns : 16;
+				s->conns = xrealloc(s->conns, s->capconns * sizeof(*s->conns));
+			}
+			memset(&s->conns[s->nconns], 0, sizeof(*s->conns));
+			s->conns[s->nconns].stream = s->ops[i].stream;
+			v = ++s->nconns;
+			hmap_put(&conns, k, (void *)v);
 		}
-		memset(&s->conns[s->nconns], 0, sizeof(*s->conns));
-		s->conns[s->nconns].stream = stream;
-		v = ++s->nconns;
-		hmap_put(conns, k, (void *)v);
+		conn_of[i] = (uint32_t)(v - 1);
+		s->conns[v - 1].n++;
 	}
-	struct op_conn *c = &s->conns[v - 1];
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->ops = xrealloc(c->ops, c->cap * sizeof(*c->ops));
+	hmap_free(&conns);
+	s->conn_ops = xmalloc(s->n * sizeof(*s->conn_ops));
+	size_t at = 0;
+	for (size_t k = 0; k < s->nconns; k++) {
+		s->conns[k].ops = s->conn_ops + at;
+		at += s->conns[k].n;
+		s->conns[k].n = 0;
 	}
-	c->ops[c->n++] = opi;
+	for (size_t i = 0; i < s->n; i++) {
+		struct op_conn *c = &s->conns[conn_of[i]];
+		c->ops[c->n++] = (uint32_t)i;
+	}
+	free(conn_of);
 }
 
 void ops_build(struct opset *s, struct trace *t)
@@ -826,6 +875,7 @@ void ops_build(struct opset *s, struct trace *t)
 	hmap_init(&b.fids);
 	hmap_init(&b.tids);
 	hmap_init(&b.strs);
+	hmap_init(&b.keys);
 	hmap_init(&b.opfid);
 	b.rpc = rpc_builder_new(s);
 	s->nmem = calloc(trace_nframes(t) ? trace_nframes(t) : 1, 1);
@@ -890,15 +940,12 @@ void ops_build(struct opset *s, struct trace *t)
 			s->nmem[i] = member < 255 ? (uint8_t)member : 0;
 		arena_reset(&scratch);
 	}
-	struct hmap conns;
-	hmap_init(&conns);
-	for (size_t i = 0; i < s->n; i++)
-		add_to_conn(s, &conns, (uint32_t)i);
-	hmap_free(&conns);
+	build_conns(s);
 	hmap_free(&b.pending);
 	hmap_free(&b.fids);
 	hmap_free(&b.tids);
 	hmap_free(&b.strs);
+	hmap_free(&b.keys);
 	hmap_free(&b.opfid);
 	rpc_builder_free(b.rpc);
 	free(b.kinds);
@@ -907,8 +954,7 @@ void ops_build(struct opset *s, struct trace *t)
 
 void ops_free(struct opset *s)
 {
-	for (size_t i = 0; i < s->nconns; i++)
-		free(s->conns[i].ops);
+	free(s->conn_ops);
 	free(s->conns);
 	free(s->ops);
 	free(s->nmem);
@@ -918,7 +964,7 @@ void ops_free(struct opset *s)
 
 struct cmd_facts op_facts(const struct op *o)
 {
-	return cmd_facts(o->proto, o->cmd, o->code, o->ncode);
+	return cmd_facts(o->proto, o->cmd, o->key->code, o->key->ncode);
 }
 
 bool op_opens(const struct op *o)
@@ -931,7 +977,7 @@ const char *op_cmd_name(const struct op *o)
 	if (o->flags & OP_ENCRYPTED)
 		return "Encrypted";
 	if (o->proto == OP_RPC)
-		return o->name ? o->name : "DCE/RPC";
+		return o->key->name ? o->key->name : "DCE/RPC";
 	const char *n = val_lookup(field_vals(field_get(o->proto == OP_SMB2 ? F_SMB2_CMD : F_SMB_CMD)),
 				   o->cmd);
 	return n ? n : "Unknown";
@@ -946,8 +992,8 @@ const char *op_key_text(struct arena *a, const struct op *o)
 {
 	if (o->proto == OP_RPC && (o->cmd & RPC_BIND_CMD) != RPC_BIND_CMD)
 		return arena_printf(a, "%s opnum %u%s%s", op_cmd_name(o), o->cmd,
-				    o->path ? " " : "", o->path ? o->path : "");
-	return arena_printf(a, "%s%s%s%s%s", op_cmd_name(o), o->sub && o->proto != OP_RPC ? " " : "",
-			    o->sub && o->proto != OP_RPC ? o->sub : "", o->path ? " " : "",
-			    o->path ? o->path : "");
+				    o->key->path ? " " : "", o->key->path ? o->key->path : "");
+	return arena_printf(a, "%s%s%s%s%s", op_cmd_name(o), o->key->sub && o->proto != OP_RPC ? " " : "",
+			    o->key->sub && o->proto != OP_RPC ? o->key->sub : "", o->key->path ? " " : "",
+			    o->key->path ? o->key->path : "");
 }

@@ -17,7 +17,8 @@
  * by interface and opnum, next to the SMB operations that carry it.
  *
  * Only what alignment needs stays in memory: frame indexes, command,
- * status, the alignment keys and the interned normalised path. Trees are
+ * status, and a shared record of the alignment keys with the interned
+ * names they hash (sub-code, normalised path: struct op_key). Trees are
  * rebuilt on demand with ops_trees() into an arena the caller resets, so
  * memory does not grow with the size of the trees.
  */
@@ -57,6 +58,28 @@ enum op_facts {
 
 #define OP_NONE UINT32_MAX
 
+/*
+ * What an operation is aligned by: its keys and the names they are made
+ * of. Interned per opset (ops_key()): the many operations of a trace that
+ * do the same thing on the same file share one record, so struct op keeps
+ * one pointer instead of three keys and three names.
+ */
+struct op_key {
+	uint64_t hash[3];       /* alignment keys, most to least specific */
+	const char *sub;        /* every sub-code as shown ("0x01/0x12",
+				   "260/pattern" for a search), or NULL;
+				   RPC: the interface ("srvsvc") */
+	const char *name;       /* RPC: "srvsvc NetShareEnumAll"; else NULL */
+	const char *path;       /* normalised "share\\dir\\file", or NULL */
+	uint32_t code[2];       /* the request's first numeric sub-codes, in
+				   tree order: SMB1 TRANS2 subcommand or
+				   NT_TRANSACT function, then its level of
+				   interest; SMB2 QUERY/SET_INFO InfoType and
+				   class, IOCTL CtlCode, QUERY_DIRECTORY class
+				   (cmdfacts.def reads them; hash[2] is of them) */
+	uint8_t ncode;          /* numeric sub-codes in code[] */
+};
+
 struct op {
 	uint32_t req_frame;     /* frame index of the request, OP_NONE if none */
 	uint32_t rsp_frame;     /* frame index of the final response, or OP_NONE */
@@ -81,19 +104,9 @@ struct op {
 	uint32_t ses;           /* SessionId folded to 32 bits (SMB1: UID) */
 	uint16_t charge;        /* SMB2 CreditCharge of the request */
 	uint8_t facts;          /* enum op_facts */
-	uint8_t ncode;          /* numeric sub-codes in code[] */
-	uint64_t key[3];        /* alignment keys, most to least specific */
-	uint32_t code[2];       /* the request's first numeric sub-codes, in
-				   tree order: SMB1 TRANS2 subcommand or
-				   NT_TRANSACT function, then its level of
-				   interest; SMB2 QUERY/SET_INFO InfoType and
-				   class, IOCTL CtlCode, QUERY_DIRECTORY class
-				   (cmdfacts.def reads them) */
-	const char *sub;        /* every sub-code as shown ("0x01/0x12",
-				   "260/pattern" for a search), or NULL;
-				   RPC: the interface ("srvsvc") */
-	const char *name;       /* RPC: "srvsvc NetShareEnumAll"; else NULL */
-	const char *path;       /* normalised "share\dir\file", or NULL */
+	const struct op_key *key; /* alignment keys, the names and sub-codes
+				   they hash, shared by the operations that
+				   have the same (never NULL) */
 	const char *fid;        /* file id the request names (its show,
 				   interned), or for an open (OPF_OPENED) the
 				   one its response returned; NULL if none */
@@ -103,8 +116,9 @@ struct op {
 
 struct op_conn {
 	uint32_t stream;
-	uint32_t *ops;          /* indexes into opset.ops, in order */
-	size_t n, cap;
+	uint32_t *ops;          /* indexes into opset.ops, in order (in
+				   opset.conn_ops) */
+	size_t n;
 };
 
 struct opset {
@@ -113,6 +127,7 @@ struct opset {
 	size_t n, cap;
 	struct op_conn *conns;  /* in order of first operation */
 	size_t nconns, capconns;
+	uint32_t *conn_ops;     /* every connection's ops, one block */
 	struct arena a;         /* interned strings */
 	uint8_t *nmem;          /* per frame: its smb/smb2 messages (members),
 				   0 when none or over 254, for ops_summaries */
@@ -202,5 +217,9 @@ const char *rpc_frame_info(struct arena *a, const struct node *root);
 uint32_t ops_new_op(struct opset *s, uint32_t stream);
 struct hmap;
 const char *ops_intern(struct opset *s, struct hmap *strs, const char *str);
+/* The key record equal to k (its strings interned), in s's arena through
+ * the map keys; a new operation's is op_key_none (no names, hashes 0). */
+const struct op_key *ops_key(struct opset *s, struct hmap *keys, const struct op_key *k);
+extern const struct op_key op_key_none;
 
 #endif

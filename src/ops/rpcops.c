@@ -25,8 +25,8 @@
  *    continues the open call: the operation moves to the later fragment,
  *    which holds the reassembled stub, and counts it as an interim.
  *  - Keys: op->cmd is the opnum (bind-like PDUs: RPC_BIND_CMD | packet
- *    type), op->sub the interface, op->path the pipe. key[0] = interface,
- *    opnum and pipe; key[1] = key[2] = interface and opnum, so only calls
+ *    type), op->key->sub the interface, ->path the pipe. hash[0] = interface,
+ *    opnum and pipe; hash[1] = hash[2] = interface and opnum, so only calls
  *    of the same operation ever pair.
  */
 #include "rpcops.h"
@@ -52,6 +52,7 @@ struct rpc_builder {
 	struct hmap pending; /* (pipe, call id) -> op index + 1 */
 	struct hmap ctx;     /* (pipe, context id) -> interface */
 	struct hmap strs;    /* interned strings */
+	struct hmap keys;    /* the op_key records (ops_key) */
 };
 
 /* What one PDU says (strings point into the frame's scratch tree). */
@@ -275,12 +276,16 @@ static const char *op_name(struct rpc_builder *rb, const struct rpc_pdu *p, cons
 	return ops_intern(rb->s, &rb->strs, buf);
 }
 
-static void rpc_set_keys(struct op *o)
+/* Gives o its key record, of the interface sub, name and path. */
+static void rpc_set_keys(struct rpc_builder *rb, struct op *o, const char *sub,
+			 const char *name, const char *path)
 {
-	uint64_t k1 = hash_str(hmap_mix(0x727063, o->cmd), o->sub);
+	struct op_key k = { .sub = sub, .name = name, .path = path };
+	uint64_t k1 = hash_str(hmap_mix(0x727063, o->cmd), sub);
 	k1 = hmap_mix(k1, o->flags & OP_UNSOLICITED);
-	o->key[1] = o->key[2] = k1;
-	o->key[0] = hash_str(k1, o->path);
+	k.hash[1] = k.hash[2] = k1;
+	k.hash[0] = hash_str(k1, path);
+	o->key = ops_key(rb->s, &rb->keys, &k);
 }
 
 /* Fills a new operation's identity from PDU p. */
@@ -291,13 +296,12 @@ static void describe(struct rpc_builder *rb, struct op *o, const struct rpc_pdu 
 	o->proto = OP_RPC;
 	o->cmd = (uint16_t)(bl ? RPC_BIND_CMD | (unsigned)(p->type & 0xff)
 			       : p->has_opnum ? p->opnum : 0);
-	o->sub = iface;
-	o->name = op_name(rb, p, iface, bl ? ptype_name(p->type) : NULL);
+	const char *path = o->key->path;
 	if (car && car->path) {
-		o->path = car->path;
+		path = car->path;
 		o->flags |= OP_PATH_FROM_ID;
 	}
-	rpc_set_keys(o);
+	rpc_set_keys(rb, o, iface, op_name(rb, p, iface, bl ? ptype_name(p->type) : NULL), path);
 }
 
 static void on_pdu(struct rpc_builder *rb, const struct node *dce, uint16_t ordinal,
@@ -325,10 +329,12 @@ static void on_pdu(struct rpc_builder *rb, const struct node *dce, uint16_t ordi
 			o->req_frame = frame; /* a later fragment: the stub is reassembled here */
 			o->req_member = ordinal;
 			o->ninterim++;
-			if (p.iface && strcmp(o->sub, iface)) {
+			if (p.iface && strcmp(o->key->sub, iface)) {
 				describe(rb, o, &p, iface, car);
 			} else if (p.layer) {
-				o->name = op_name(rb, &p, o->sub, NULL);
+				struct op_key k = *o->key;
+				k.name = op_name(rb, &p, k.sub, NULL);
+				o->key = ops_key(rb->s, &rb->keys, &k);
 			}
 			return;
 		}
@@ -417,6 +423,7 @@ struct rpc_builder *rpc_builder_new(struct opset *s)
 	hmap_init(&rb->pending);
 	hmap_init(&rb->ctx);
 	hmap_init(&rb->strs);
+	hmap_init(&rb->keys);
 	return rb;
 }
 
@@ -427,6 +434,7 @@ void rpc_builder_free(struct rpc_builder *rb)
 	hmap_free(&rb->pending);
 	hmap_free(&rb->ctx);
 	hmap_free(&rb->strs);
+	hmap_free(&rb->keys);
 	free(rb);
 }
 
@@ -455,22 +463,22 @@ struct node *rpc_pdu_view(struct arena *a, const struct op *o, struct node *root
 		read_pdu(dce, &p, tname, sizeof(tname));
 		const char *tn = p.type_name ? p.type_name : ptype_name(p.type);
 		if ((o->cmd & RPC_BIND_CMD) == RPC_BIND_CMD)
-			*sum = arena_printf(a, "%s %s", o->sub, tn);
+			*sum = arena_printf(a, "%s %s", o->key->sub, tn);
 		else if (p.type == PT_REQUEST || p.type == PT_RESPONSE)
-			*sum = arena_printf(a, "%s %s", o->name,
+			*sum = arena_printf(a, "%s %s", o->key->name,
 					    p.type == PT_REQUEST ? "request" : "response");
 		else
-			*sum = arena_printf(a, "%s %s", o->name, tn);
+			*sum = arena_printf(a, "%s %s", o->key->name, tn);
 	}
 	return dce;
 }
 
 const char *rpc_operation(const struct op *o)
 {
-	size_t n = o->sub ? strlen(o->sub) : 0;
-	if (o->name && n && !strncmp(o->name, o->sub, n) && o->name[n] == ' ')
-		return o->name + n + 1;
-	return o->name ? o->name : "";
+	size_t n = o->key->sub ? strlen(o->key->sub) : 0;
+	if (o->key->name && n && !strncmp(o->key->name, o->key->sub, n) && o->key->name[n] == ' ')
+		return o->key->name + n + 1;
+	return o->key->name ? o->key->name : "";
 }
 
 #define INFO_MAX_PDUS 8 /* PDUs named in one frame's Info */

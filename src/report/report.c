@@ -78,7 +78,7 @@ static void json_op(struct jw *w, const struct diff *d, int side, uint32_t opi,
 	if (o->proto == OP_RPC) {
 		jw_key(w, "rpc");
 		jw_obj(w);
-		jw_kstr(w, "interface", o->sub ? o->sub : "dcerpc");
+		jw_kstr(w, "interface", o->key->sub ? o->key->sub : "dcerpc");
 		jw_kstr(w, "operation", rpc_operation(o));
 		jw_key(w, "opnum");
 		if ((o->cmd & RPC_BIND_CMD) == RPC_BIND_CMD)
@@ -86,7 +86,7 @@ static void json_op(struct jw *w, const struct diff *d, int side, uint32_t opi,
 		else
 			jw_uint(w, o->cmd);
 		jw_key(w, "pipe");
-		json_str_or_null(w, o->path);
+		json_str_or_null(w, o->key->path);
 		jw_obj_end(w);
 	}
 	if (o->flags & (OP_UNSOLICITED | OP_NO_REQUEST)) {

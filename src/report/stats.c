@@ -75,7 +75,7 @@ static size_t row_find(struct stats *st, uint8_t proto, uint16_t cmd, const char
 /* The subcommand row name of o, or NULL when its command gets none. */
 static const char *sub_name(struct stats *st, const struct op *o)
 {
-	const char *p = o->sub;
+	const char *p = o->key->sub;
 	if (!p)
 		return NULL;
 	if (o->proto == OP_SMB2 && o->cmd == 14) { /* Find: the level, not the pattern */
@@ -235,7 +235,7 @@ struct stats *stats_build(const struct opset *s)
 		if (o->flags & OP_ENCRYPTED)
 			continue; /* command unknown */
 		st->nops++;
-		uint64_t key = row_key(o, o->sub);
+		uint64_t key = row_key(o, o->key->sub);
 		size_t *hit = hmap_get(&st->cache, key);
 		size_t ri, si;
 		if (hit) {
