@@ -132,18 +132,34 @@ static size_t fmt_hex(char *out, uint64_t v, unsigned width)
 	return d;
 }
 
-/* "%" PRIu64 into a buffer of at least 21 bytes; returns the length. */
+/* "%" PRIu64 into a buffer of at least 21 bytes; returns the length.
+ * Two digits a step, most values being small. */
 static size_t fmt_dec(char *out, uint64_t v)
 {
-	char tmp[20];
-	size_t n = 0, k = 0;
+	static const char pairs[200] = "00010203040506070809101112131415161718192021222324"
+				       "25262728293031323334353637383940414243444546474849"
+				       "50515253545556575859606162636465666768697071727374"
+				       "75767778798081828384858687888990919293949596979899";
+	char tmp[20], *e = tmp + sizeof(tmp), *p = e;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		out[k++] = tmp[--n];
+	if (v < 10) {
+		out[0] = (char)('0' + v);
+		out[1] = '\0';
+		return 1;
+	}
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	size_t k = (size_t)(e - p);
+	memcpy(out, p, k);
 	out[k] = '\0';
 	return k;
 }
@@ -328,14 +344,14 @@ static const char *label_show(struct arena *a, const struct piece *pc, int k, co
 		total += pc[i].n;
 	char *out = arena_alloc(a, total + 1 + (tail || !sh ? 0 : shn + 1)), *p = out;
 	for (int i = 0; i < k; i++) {
-		memcpy(p, pc[i].s, pc[i].n);
+		copy_short(p, pc[i].s, pc[i].n);
 		p += pc[i].n;
 	}
 	*p = '\0';
 	if (tail) {
 		*show = p - shn;
 	} else if (sh) {
-		memcpy(p + 1, sh, shn);
+		copy_short(p + 1, sh, shn);
 		p[1 + shn] = '\0';
 		*show = p + 1;
 	}
