@@ -522,8 +522,13 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		hex[h++] = hexdig[p[i] & 15];
 	}
 	hex[h] = '\0';
-	const char *label = n == 0 ? arena_cat(t->a, field_str(f->label_at), ": <MISSING>", (char *)NULL)
-			    : arena_cat(t->a, field_str(f->label_at), ": ", hex, n > m ? "…" : "", (char *)NULL);
+	struct piece pc[4] = {
+		{ field_str(f->label_at), flabel_len(f) },
+		n == 0 ? PIECE(": <MISSING>") : PIECE(": "),
+		{ hex, h },
+		n > m ? PIECE("…") : PIECE(""),
+	};
+	const char *label = label_show(t->a, pc, 4, NULL, 0, NULL);
 	return add_field(t, parent, fid, label, show, pos, n);
 }
 

@@ -155,17 +155,6 @@ static size_t in_chunks(struct trace *t, const struct filter *flt, FILE *f, rang
 	return printed;
 }
 
-void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
-{
-	if (sec < 0 && nsec) {
-		sec++;
-		nsec = 1000000000u - nsec;
-		snprintf(buf, n, "-%" PRId64 ".%09u", -sec, nsec);
-	} else {
-		snprintf(buf, n, "%" PRId64 ".%09u", sec, nsec);
-	}
-}
-
 /* Decimal digits of v, written backwards from end; returns the start. */
 static char *dec_back(char *end, uint64_t v)
 {
@@ -174,6 +163,33 @@ static char *dec_back(char *end, uint64_t v)
 		v /= 10;
 	} while (v);
 	return end;
+}
+
+void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
+{
+	/* "%" PRId64 ".%09u" by hand (--json writes one per frame), or of
+	 * -(sec + 1) and 10^9 - nsec after a '-' when sec < 0 and nsec is
+	 * set (nsec may be anything a capture says: then 10 digits) */
+	char tmp[48], *e = tmp + 40, *p;
+	bool neg = sec < 0;
+	uint64_t s = !neg ? (uint64_t)sec : nsec ? (uint64_t)(-(sec + 1)) : 0 - (uint64_t)sec;
+
+	if (neg && nsec)
+		nsec = 1000000000u - nsec;
+	p = dec_back(e, nsec);
+	while (e - p < 9)
+		*--p = '0';
+	*--p = '.';
+	p = dec_back(p, s);
+	if (neg)
+		*--p = '-';
+	if (n) {
+		size_t len = (size_t)(e - p);
+		if (len > n - 1)
+			len = n - 1;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+	}
 }
 
 void out_fmt_reltime(char *buf, size_t n, int64_t ns)
