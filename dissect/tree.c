@@ -24,6 +24,18 @@ struct node *tree_root(struct tctx *t)
 	return n;
 }
 
+/* node_append(), inline for tree_add(). */
+static inline void link_child(struct node *parent, struct node *n)
+{
+	n->parent = parent;
+	n->next = NULL;
+	if (parent->last)
+		parent->last->next = n;
+	else
+		parent->child = n;
+	parent->last = n;
+}
+
 struct node *tree_add(struct tctx *t, struct node *parent, const char *name,
 		      const char *label, const char *show, uint32_t pos,
 		      uint32_t size)
@@ -48,7 +60,7 @@ struct node *tree_add(struct tctx *t, struct node *parent, const char *name,
 	n->flags = 0;
 	n->aux = 0;
 	if (parent) {
-		node_append(parent, n);
+		link_child(parent, n);
 		if (parent->flags & N_REASM)
 			n->flags |= N_REASM;
 	}
@@ -57,13 +69,7 @@ struct node *tree_add(struct tctx *t, struct node *parent, const char *name,
 
 void node_append(struct node *parent, struct node *n)
 {
-	n->parent = parent;
-	n->next = NULL;
-	if (parent->last)
-		parent->last->next = n;
-	else
-		parent->child = n;
-	parent->last = n;
+	link_child(parent, n);
 }
 
 static unsigned type_bytes(int type)
@@ -688,16 +694,17 @@ void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
 			t_uint(t, node, *k, pos, size, v);
 		return;
 	}
-	size_t len = strlen(node->label), extra = 0;
+	size_t extra = 0;
 
 	for (const int *k = subs; k && *k != F_INVALID; k++) {
 		const struct field *sf = field_get(*k);
 		t_uint(t, node, *k, pos, size, v);
 		if (sf->type == FT_BOOLEAN && sf->mask && (v & sf->mask))
-			extra += 2 + strlen(field_str(sf->label_at));
+			extra += 2 + flabel_len(sf);
 	}
 	if (!extra)
 		return;
+	size_t len = strlen(node->label);
 	/* One allocation for "Label, Set1, Set2...". */
 	char *out = arena_alloc(t->a, len + extra + 1), *p = out;
 	memcpy(p, node->label, len);
@@ -705,9 +712,9 @@ void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
 	for (const int *k = subs; *k != F_INVALID; k++) {
 		const struct field *sf = field_get(*k);
 		if (sf->type == FT_BOOLEAN && sf->mask && (v & sf->mask)) {
-			size_t l = strlen(field_str(sf->label_at));
+			size_t l = flabel_len(sf);
 			memcpy(p, ", ", 2);
-			memcpy(p + 2, field_str(sf->label_at), l);
+			copy_short(p + 2, field_str(sf->label_at), l);
 			p += 2 + l;
 		}
 	}
