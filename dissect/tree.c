@@ -287,12 +287,18 @@ static const char *bool_label(int fid, bool b)
 	unsigned width = f->bits ? f->bits : 8 * type_bytes(f->type);
 	const char *ts = field_tfs(f) ? (b ? field_tfs(f)->t : field_tfs(f)->f) : (b ? "True" : "False");
 	char bits[128];
-	fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
-	size_t n = strlen(bits) + strlen(field_str(f->label_at)) + 2 + strlen(ts) + 1;
-	char *m = malloc(n);
+	size_t bn = fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
+	const char *label = field_str(f->label_at);
+	size_t ln = strlen(label), tn = strlen(ts);
+	/* "%s%s: %s" of the bits, the label and ts, without printf (small
+	 * captures make most of their labels here) */
+	char *m = malloc(bn + ln + 2 + tn + 1);
 	if (!m)
 		return "";
-	snprintf(m, n, "%s%s: %s", bits, field_str(f->label_at), ts);
+	memcpy(m, bits, bn);
+	memcpy(m + bn, label, ln);
+	memcpy(m + bn + ln, ": ", 2);
+	memcpy(m + bn + ln + 2, ts, tn + 1);
 	const char *expected = NULL;
 	if (!atomic_compare_exchange_strong_explicit(slot, &expected, m, memory_order_acq_rel,
 						     memory_order_acquire)) {
