@@ -488,6 +488,18 @@ struct node *t_int(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 	return add_int(t, parent, fid, pos, size, (uint64_t)v, true);
 }
 
+/* The two hex digits of each byte value, made once. */
+static char hex_pairs[256][2];
+static pthread_once_t hex_once = PTHREAD_ONCE_INIT;
+
+static void build_hex_pairs(void)
+{
+	for (unsigned b = 0; b < 256; b++) {
+		hex_pairs[b][0] = hexdig[b >> 4];
+		hex_pairs[b][1] = hexdig[b & 15];
+	}
+}
+
 /* A 64-bit digest of n bytes (not cryptographic: it tells payloads apart
  * in comparisons, 8 bytes per step). */
 static uint64_t bytes_digest(const uint8_t *p, size_t n)
@@ -511,15 +523,15 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		show = arena_printf(t->a, "<%u bytes, digest %016" PRIx64 ">", n,
 				    bytes_digest(p, n));
 	} else {
-		size_t k = 0;
-		show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
-		for (uint32_t i = 0; i < n; i++) {
-			if (i)
-				show[k++] = ':';
-			show[k++] = hexdig[p[i] >> 4];
-			show[k++] = hexdig[p[i] & 15];
+		/* "xx:" a byte, the last ':' the NUL (a payload's bytes are
+		 * most of a data-heavy trace's JSON) */
+		pthread_once(&hex_once, build_hex_pairs);
+		char *o = show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
+		for (uint32_t i = 0; i < n; i++, o += 3) {
+			memcpy(o, hex_pairs[p[i]], 2);
+			o[2] = ':';
 		}
-		show[k] = '\0';
+		*(n ? o - 1 : o) = '\0';
 	}
 
 	if (t->nolabel) /* comparisons by value: the show is the whole story */
@@ -529,10 +541,8 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 	char hex[2 * MAXB + 8];
 	uint32_t m = n < MAXB ? n : MAXB;
 	size_t h = 0;
-	for (uint32_t i = 0; i < m; i++) {
-		hex[h++] = hexdig[p[i] >> 4];
-		hex[h++] = hexdig[p[i] & 15];
-	}
+	for (uint32_t i = 0; i < m; i++, h += 2)
+		memcpy(hex + h, hex_pairs[p[i]], 2);
 	hex[h] = '\0';
 	struct piece pc[4] = {
 		{ field_str(f->label_at), flabel_len(f) },
