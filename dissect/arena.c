@@ -12,7 +12,6 @@
 struct arena_block {
 	struct arena_block *next;
 	size_t size; /* usable bytes in data[] */
-	size_t off;  /* next free byte */
 	_Alignas(max_align_t) unsigned char data[];
 };
 
@@ -26,13 +25,14 @@ static struct arena_block *block_new(size_t size)
 	}
 	b->next = NULL;
 	b->size = size;
-	b->off = 0;
 	return b;
 }
 
 void arena_init(struct arena *a)
 {
 	a->head = NULL;
+	a->cur = NULL;
+	a->left = 0;
 	a->used = 0;
 	a->held = 0;
 }
@@ -46,9 +46,7 @@ void arena_free(struct arena *a)
 		free(b);
 		b = next;
 	}
-	a->head = NULL;
-	a->used = 0;
-	a->held = 0;
+	arena_init(a);
 }
 
 void arena_reset(struct arena *a)
@@ -62,44 +60,40 @@ void arena_reset(struct arena *a)
 		free(b);
 		b = next;
 	}
-	b->off = 0;
 	a->head = b;
+	/* the oldest block is kept, all of it free */
+	a->cur = b->data;
+	a->left = b->size;
 	a->used = 0;
 	a->held = b->size;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_alloc_block(struct arena *a, size_t n)
 {
 	struct arena_block *b = a->head;
 
-	n = (n + 7) & ~(size_t)7;
-	if (n == 0)
-		n = 8;
-	if (!b || n > b->size - b->off) {
-		if (n > ARENA_BLOCK / 4) {
-			/* Large request: own block behind the current one so
-			 * the current block's free space is not wasted. */
-			struct arena_block *big = block_new(n);
-			a->held += n;
-			big->off = n;
-			if (b) {
-				big->next = b->next;
-				b->next = big;
-			} else {
-				a->head = big;
-			}
-			a->used += n;
-			return big->data;
+	if (n > ARENA_BLOCK / 4) {
+		/* Large request: own block behind the current one so the
+		 * current block's free space is not wasted. */
+		struct arena_block *big = block_new(n);
+		a->held += n;
+		if (b) {
+			big->next = b->next;
+			b->next = big;
+		} else {
+			a->head = big; /* full: cur and left stay NULL, 0 */
 		}
-		b = block_new(ARENA_BLOCK);
-		a->held += ARENA_BLOCK;
-		b->next = a->head;
-		a->head = b;
+		a->used += n;
+		return big->data;
 	}
-	void *p = b->data + b->off;
-	b->off += n;
+	b = block_new(ARENA_BLOCK);
+	a->held += ARENA_BLOCK;
+	b->next = a->head;
+	a->head = b;
+	a->cur = b->data + n;
+	a->left = ARENA_BLOCK - n;
 	a->used += n;
-	return p;
+	return b->data;
 }
 
 void *arena_zalloc(struct arena *a, size_t n)

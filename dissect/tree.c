@@ -24,6 +24,18 @@ struct node *tree_root(struct tctx *t)
 	return n;
 }
 
+/* node_append(), inline for tree_add(). */
+static inline void link_child(struct node *parent, struct node *n)
+{
+	n->parent = parent;
+	n->next = NULL;
+	if (parent->last)
+		parent->last->next = n;
+	else
+		parent->child = n;
+	parent->last = n;
+}
+
 struct node *tree_add(struct tctx *t, struct node *parent, const char *name,
 		      const char *label, const char *show, uint32_t pos,
 		      uint32_t size)
@@ -48,7 +60,7 @@ struct node *tree_add(struct tctx *t, struct node *parent, const char *name,
 	n->flags = 0;
 	n->aux = 0;
 	if (parent) {
-		node_append(parent, n);
+		link_child(parent, n);
 		if (parent->flags & N_REASM)
 			n->flags |= N_REASM;
 	}
@@ -57,13 +69,7 @@ struct node *tree_add(struct tctx *t, struct node *parent, const char *name,
 
 void node_append(struct node *parent, struct node *n)
 {
-	n->parent = parent;
-	n->next = NULL;
-	if (parent->last)
-		parent->last->next = n;
-	else
-		parent->child = n;
-	parent->last = n;
+	link_child(parent, n);
 }
 
 static unsigned type_bytes(int type)
@@ -132,18 +138,34 @@ static size_t fmt_hex(char *out, uint64_t v, unsigned width)
 	return d;
 }
 
-/* "%" PRIu64 into a buffer of at least 21 bytes; returns the length. */
+/* "%" PRIu64 into a buffer of at least 21 bytes; returns the length.
+ * Two digits a step, most values being small. */
 static size_t fmt_dec(char *out, uint64_t v)
 {
-	char tmp[20];
-	size_t n = 0, k = 0;
+	static const char pairs[200] = "00010203040506070809101112131415161718192021222324"
+				       "25262728293031323334353637383940414243444546474849"
+				       "50515253545556575859606162636465666768697071727374"
+				       "75767778798081828384858687888990919293949596979899";
+	char tmp[20], *e = tmp + sizeof(tmp), *p = e;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		out[k++] = tmp[--n];
+	if (v < 10) {
+		out[0] = (char)('0' + v);
+		out[1] = '\0';
+		return 1;
+	}
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	size_t k = (size_t)(e - p);
+	memcpy(out, p, k);
 	out[k] = '\0';
 	return k;
 }
@@ -267,12 +289,18 @@ static const char *bool_label(int fid, bool b)
 	if (!ts)
 		ts = b ? "True" : "False";
 	char bits[128];
-	fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
-	size_t n = strlen(bits) + strlen(field_str(f->label_at)) + 2 + strlen(ts) + 1;
-	char *m = malloc(n);
+	size_t bn = fmt_bits(bits, sizeof(bits), f->mask, b ? f->mask : 0, width);
+	const char *label = field_str(f->label_at);
+	size_t ln = strlen(label), tn = strlen(ts);
+	/* "%s%s: %s" of the bits, the label and ts, without printf (small
+	 * captures make most of their labels here) */
+	char *m = malloc(bn + ln + 2 + tn + 1);
 	if (!m)
 		return "";
-	snprintf(m, n, "%s%s: %s", bits, field_str(f->label_at), ts);
+	memcpy(m, bits, bn);
+	memcpy(m + bn, label, ln);
+	memcpy(m + bn + ln, ": ", 2);
+	memcpy(m + bn + ln + 2, ts, tn + 1);
 	const char *expected = NULL;
 	if (!atomic_compare_exchange_strong_explicit(slot, &expected, m, memory_order_acq_rel,
 						     memory_order_acquire)) {
@@ -330,14 +358,14 @@ static const char *label_show(struct arena *a, const struct piece *pc, int k, co
 		total += pc[i].n;
 	char *out = arena_alloc(a, total + 1 + (tail || !sh ? 0 : shn + 1)), *p = out;
 	for (int i = 0; i < k; i++) {
-		memcpy(p, pc[i].s, pc[i].n);
+		copy_short(p, pc[i].s, pc[i].n);
 		p += pc[i].n;
 	}
 	*p = '\0';
 	if (tail) {
 		*show = p - shn;
 	} else if (sh) {
-		memcpy(p + 1, sh, shn);
+		copy_short(p + 1, sh, shn);
 		p[1 + shn] = '\0';
 		*show = p + 1;
 	}
@@ -463,6 +491,18 @@ struct node *t_int(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 	return add_int(t, parent, fid, pos, size, (uint64_t)v, true);
 }
 
+/* The two hex digits of each byte value, made once. */
+static char hex_pairs[256][2];
+static pthread_once_t hex_once = PTHREAD_ONCE_INIT;
+
+static void build_hex_pairs(void)
+{
+	for (unsigned b = 0; b < 256; b++) {
+		hex_pairs[b][0] = hexdig[b >> 4];
+		hex_pairs[b][1] = hexdig[b & 15];
+	}
+}
+
 /* A 64-bit digest of n bytes (not cryptographic: it tells payloads apart
  * in comparisons, 8 bytes per step). */
 static uint64_t bytes_digest(const uint8_t *p, size_t n)
@@ -486,15 +526,15 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 		show = arena_printf(t->a, "<%u bytes, digest %016" PRIx64 ">", n,
 				    bytes_digest(p, n));
 	} else {
-		size_t k = 0;
-		show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
-		for (uint32_t i = 0; i < n; i++) {
-			if (i)
-				show[k++] = ':';
-			show[k++] = hexdig[p[i] >> 4];
-			show[k++] = hexdig[p[i] & 15];
+		/* "xx:" a byte, the last ':' the NUL (a payload's bytes are
+		 * most of a data-heavy trace's JSON) */
+		pthread_once(&hex_once, build_hex_pairs);
+		char *o = show = arena_alloc(t->a, n ? (size_t)n * 3 : 1);
+		for (uint32_t i = 0; i < n; i++, o += 3) {
+			memcpy(o, hex_pairs[p[i]], 2);
+			o[2] = ':';
 		}
-		show[k] = '\0';
+		*(n ? o - 1 : o) = '\0';
 	}
 
 	if (t->nolabel) /* comparisons by value: the show is the whole story */
@@ -504,13 +544,16 @@ struct node *t_bytes(struct tctx *t, struct node *parent, int fid, uint32_t pos,
 	char hex[2 * MAXB + 8];
 	uint32_t m = n < MAXB ? n : MAXB;
 	size_t h = 0;
-	for (uint32_t i = 0; i < m; i++) {
-		hex[h++] = hexdig[p[i] >> 4];
-		hex[h++] = hexdig[p[i] & 15];
-	}
+	for (uint32_t i = 0; i < m; i++, h += 2)
+		memcpy(hex + h, hex_pairs[p[i]], 2);
 	hex[h] = '\0';
-	const char *label = n == 0 ? arena_cat(t->a, field_str(f->label_at), ": <MISSING>", (char *)NULL)
-			    : arena_cat(t->a, field_str(f->label_at), ": ", hex, n > m ? "…" : "", (char *)NULL);
+	struct piece pc[4] = {
+		{ field_str(f->label_at), flabel_len(f) },
+		n == 0 ? PIECE(": <MISSING>") : PIECE(": "),
+		{ hex, h },
+		n > m ? PIECE("…") : PIECE(""),
+	};
+	const char *label = label_show(t->a, pc, 4, NULL, 0, NULL);
 	return add_field(t, parent, fid, label, show, pos, n);
 }
 
@@ -670,16 +713,17 @@ void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
 			t_uint(t, node, *k, pos, size, v);
 		return;
 	}
-	size_t len = strlen(node->label), extra = 0;
+	size_t extra = 0;
 
 	for (const int *k = subs; k && *k != F_INVALID; k++) {
 		const struct field *sf = field_get(*k);
 		t_uint(t, node, *k, pos, size, v);
 		if (sf->type == FT_BOOLEAN && sf->mask && (v & sf->mask))
-			extra += 2 + strlen(field_str(sf->label_at));
+			extra += 2 + flabel_len(sf);
 	}
 	if (!extra)
 		return;
+	size_t len = strlen(node->label);
 	/* One allocation for "Label, Set1, Set2...". */
 	char *out = arena_alloc(t->a, len + extra + 1), *p = out;
 	memcpy(p, node->label, len);
@@ -687,9 +731,9 @@ void t_bitmask_subs(struct tctx *t, struct node *node, uint32_t pos,
 	for (const int *k = subs; *k != F_INVALID; k++) {
 		const struct field *sf = field_get(*k);
 		if (sf->type == FT_BOOLEAN && sf->mask && (v & sf->mask)) {
-			size_t l = strlen(field_str(sf->label_at));
+			size_t l = flabel_len(sf);
 			memcpy(p, ", ", 2);
-			memcpy(p + 2, field_str(sf->label_at), l);
+			copy_short(p + 2, field_str(sf->label_at), l);
 			p += 2 + l;
 		}
 	}

@@ -2,7 +2,9 @@
  * step, overlapping tail copies) and the JSON writer's string (measured
  * while escaped) against a byte-at-a-time reference, on random strings of
  * plain bytes, quotes, backslashes, controls and valid and invalid UTF-8
- * at every length and alignment, and ending just before an unmapped page. */
+ * at every length and alignment, and ending just before an unmapped page;
+ * the string written by position (jw_put_str_at) near the end of the
+ * writer's buffer; numbers against snprintf. */
 #include "../src/report/escape.h"
 #include "../src/report/json.h"
 #include "testutil.h"
@@ -11,7 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static char sunk[6 * 4096 + 64];
+static char sunk[(1 << 16) + 6 * 4096 + 64];
 static size_t nsunk;
 
 static void sink(struct jw *w)
@@ -38,6 +40,46 @@ static void check_put_str(const char *s, const char *want, size_t wn)
 	if (nsunk == wn + 2)
 		CHECK(sunk[0] == '"' && !memcmp(sunk + 1, want, wn) && sunk[wn + 1] == '"');
 	free(w);
+}
+
+/* jw_put_str_at(s) after the writer's buffer was filled up to fill bytes
+ * before its end: the same bytes as jw_put_str(), and JW_SLACK bytes of
+ * room left after the position it returns. */
+static void check_put_str_at(const char *s, const char *want, size_t wn, size_t fill)
+{
+	struct jw *w = malloc(sizeof(*w));
+
+	if (!w)
+		return;
+	jw_init(w, stdout, false);
+	w->sink = sink;
+	nsunk = 0;
+	size_t pre = w->cap - fill;
+	memset(w->buf, 'x', pre);
+	w->n = pre;
+	char *o = jw_put_str_at(w, w->buf + w->n, s);
+	CHECK(o >= w->buf && o <= w->buf + w->cap);
+	CHECK(w->buf + w->cap - o >= (ptrdiff_t)JW_SLACK);
+	jw_put_end(w, o);
+	jw_flush(w);
+	CHECK_EQ(nsunk, pre + wn + 2);
+	if (nsunk == pre + wn + 2)
+		CHECK(sunk[pre] == '"' && !memcmp(sunk + pre + 1, want, wn) &&
+		      sunk[pre + wn + 1] == '"');
+	free(w);
+}
+
+/* jw_u32_at(v) must write what "%u" does. */
+static void check_u32(uint32_t v)
+{
+	char got[16], exp[16];
+	char *e = jw_u32_at(got, v);
+	int k = snprintf(exp, sizeof(exp), "%u", (unsigned)v);
+
+	if (e - got != k || memcmp(got, exp, (size_t)k)) {
+		fprintf(stderr, "jw_u32_at(%u): %.*s\n", (unsigned)v, (int)(e - got), got);
+		CHECK(!"jw_u32_at as %u");
+	}
 }
 
 /* The escaping, one byte (or UTF-8 sequence) at a time. */
@@ -98,6 +140,40 @@ int main(void)
 		CHECK_EQ(nsunk, k);
 		CHECK(!memcmp(sunk, exp, (size_t)k));
 		free(w);
+	}
+
+	/* 32-bit numbers by position: every value up to 10^5, around each
+	 * larger power of ten, the largest, and random ones. */
+	uint32_t nums32[4 * 6 + 2000] = { UINT32_MAX, UINT32_MAX - 1 };
+	size_t n32 = 2;
+	for (uint32_t p = 100000;; p *= 10) {
+		nums32[n32++] = p - 1;
+		nums32[n32++] = p;
+		nums32[n32++] = p + 1;
+		if (p == 1000000000u)
+			break;
+	}
+	srand(7);
+	while (n32 < sizeof(nums32) / sizeof(nums32[0]))
+		nums32[n32++] = (uint32_t)rand() * 2654435761u >> (rand() % 32);
+	for (uint32_t v = 0; v <= 100000; v++)
+		check_u32(v);
+	for (size_t i = 0; i < n32; i++)
+		check_u32(nums32[i]);
+
+	/* Strings by position, from every place near the buffer's end. */
+	for (size_t fill = 1; fill < 400; fill += fill < 80 ? 1 : 37) {
+		static const char *const strs[] = { "", "a", "plain label of some length, ok",
+						    "\"quoted\"\n", "\xc3\xa9t\xc3\xa9 \xff" };
+		for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+			size_t wn = ref_escape(want, (const unsigned char *)strs[i], strlen(strs[i]));
+			check_put_str_at(strs[i], want, wn, fill);
+		}
+		char big[300];
+		memset(big, 'b', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		size_t wn = ref_escape(want, (const unsigned char *)big, strlen(big));
+		check_put_str_at(big, want, wn, fill);
 	}
 
 	/* Strings ending at a page end, before an unmapped page. */

@@ -227,27 +227,36 @@ void jw_put(struct jw *w, const char *s, size_t n)
  * string's end (reads beyond the NUL within its page are what strlen()
  * itself does; ASan builds measure first instead).
  */
-static void put_cstr(struct jw *w, const char *str)
+/* Flushes, with o the position; returns the new one (the put_cstr()
+ * loop's rare way out, apart so that the loop keeps to few registers). */
+__attribute__((noinline, cold)) static char *flush_at(struct jw *w, char *o)
+{
+	jw_put_end(w, o);
+	jw_flush(w);
+	return w->buf + w->n;
+}
+
+__attribute__((always_inline)) static inline char *put_cstr(struct jw *w, char *o, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	const __m128i zero = _mm_setzero_si128();
 
-	if (w->cap - w->n < 64)
-		jw_flush(w);
-	char *o = w->buf + w->n, *end = w->buf + w->cap;
+	/* room for 40 bytes after every step (at most 16, or 6 for one
+	 * escaped byte, or 4 of one UTF-8 sequence), for the quotes, and
+	 * JW_SLACK after the last */
+	if (w->buf + w->cap - o < 64)
+		o = flush_at(w, o);
+	const char *lim = w->buf + w->cap - 40;
 	*o++ = '"';
 	for (;;) {
-		if (end - o < 40) {
-			w->n = (size_t)(o - w->buf);
-			jw_flush(w);
-			o = w->buf + w->n;
-			end = w->buf + w->cap;
+		if (o > lim) {
+			o = flush_at(w, o);
+			lim = w->buf + w->cap - 40;
 		}
 		if (((uintptr_t)s & 4095) <= 4096 - 16) {
+			/* the NUL is below 0x20: among the bytes to escape */
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-			unsigned z = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero));
-			unsigned bad = esc_bad16(s) | z;
 			_mm_storeu_si128((__m128i *)(void *)o, x);
+			unsigned bad = esc_bad16(s);
 			if (!bad) {
 				o += 16;
 				s += 16;
@@ -256,8 +265,6 @@ static void put_cstr(struct jw *w, const char *str)
 			unsigned k = (unsigned)__builtin_ctz(bad);
 			o += k;
 			s += k;
-			if (z >> k & 1)
-				break;
 		}
 		if (!*s)
 			break;
@@ -268,7 +275,9 @@ static void put_cstr(struct jw *w, const char *str)
 		s += i;
 	}
 	*o++ = '"';
-	w->n = (size_t)(o - w->buf);
+	if (lim + 40 - o < (ptrdiff_t)JW_SLACK)
+		o = flush_at(w, o);
+	return o;
 }
 #endif
 
@@ -276,14 +285,25 @@ void jw_put_str(struct jw *w, const char *s)
 {
 #if defined(__SSE2__) && !defined(JSON_UNDER_ASAN)
 	if (!w->esc_flags) {
-		put_cstr(w, s);
+		jw_put_end(w, put_cstr(w, w->buf + w->n, s));
 		return;
 	}
 #endif
 	escape(w, s, strlen(s));
 }
 
-static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+char *jw_put_str_at(struct jw *w, char *o, const char *s)
+{
+#if defined(__SSE2__) && !defined(JSON_UNDER_ASAN)
+	if (!w->esc_flags)
+		return put_cstr(w, o, s);
+#endif
+	jw_put_end(w, o);
+	escape(w, s, strlen(s));
+	return jw_room(w, JW_SLACK);
+}
+
+const char jw_digit_pairs[200] = "00010203040506070809101112131415161718192021222324"
 				  "25262728293031323334353637383940414243444546474849"
 				  "50515253545556575859606162636465666768697071727374"
 				  "75767778798081828384858687888990919293949596979899";
@@ -301,12 +321,11 @@ void jw_put_uint(struct jw *w, uint64_t v)
 	};
 	char *o = jw_room(w, 20);
 
-	if (v < 10) {
-		*o = (char)('0' + v);
-		w->n++;
+	if (v <= UINT32_MAX) {
+		jw_put_end(w, jw_u32_at(o, (uint32_t)v));
 		return;
 	}
-	unsigned d = 2;
+	unsigned d = 10;
 	while (d < 20 && v >= p10[d])
 		d++;
 	char *e = o + d;
@@ -314,18 +333,18 @@ void jw_put_uint(struct jw *w, uint64_t v)
 		unsigned r = (unsigned)(v % 100);
 		v /= 100;
 		e -= 2;
-		memcpy(e, digit_pairs + 2 * r, 2);
+		memcpy(e, jw_digit_pairs + 2 * r, 2);
 	}
 	uint32_t u = (uint32_t)v;
 	while (u >= 100) {
 		unsigned r = u % 100;
 		u /= 100;
 		e -= 2;
-		memcpy(e, digit_pairs + 2 * r, 2);
+		memcpy(e, jw_digit_pairs + 2 * r, 2);
 	}
 	if (u >= 10) {
 		e -= 2;
-		memcpy(e, digit_pairs + 2 * u, 2);
+		memcpy(e, jw_digit_pairs + 2 * u, 2);
 	} else {
 		*--e = (char)('0' + u);
 	}

@@ -94,6 +94,66 @@ void jw_put(struct jw *w, const char *s, size_t n);
 void jw_put_str(struct jw *w, const char *s);
 void jw_put_uint(struct jw *w, uint64_t v);
 
+/*
+ * Raw layouts by position, for a writer's hot loop (--json's node objects):
+ * o = jw_room(w, k) gives where the next byte goes, the caller writes at
+ * most k bytes through o (advancing it), strings with o = jw_put_str_at(w,
+ * o, s), which leaves at least JW_SLACK bytes of room after o, and hands
+ * the position back with jw_put_end(w, o) before any other call on w.
+ */
+#define JW_SLACK 256
+char *jw_put_str_at(struct jw *w, char *o, const char *s);
+
+/* A string literal at o; the end. */
+#define JW_AT(o, lit) ((char *)memcpy((o), "" lit, sizeof(lit) - 1) + sizeof(lit) - 1)
+
+static inline void jw_put_end(struct jw *w, char *o)
+{
+	w->n = (size_t)(o - w->buf);
+}
+
+/* "00" to "99". */
+extern const char jw_digit_pairs[200];
+
+/* v in decimal at o (room for 10 bytes); returns the end. Positions and
+ * sizes, mostly of one to four digits: those without a loop. */
+static inline char *jw_u32_at(char *o, uint32_t v)
+{
+	if (v < 100) {
+		if (v < 10) {
+			*o = (char)('0' + v);
+			return o + 1;
+		}
+		memcpy(o, jw_digit_pairs + 2 * v, 2);
+		return o + 2;
+	}
+	if (v < 10000) {
+		uint32_t hi = v / 100;
+		if (hi < 10) {
+			*o++ = (char)('0' + hi);
+		} else {
+			memcpy(o, jw_digit_pairs + 2 * hi, 2);
+			o += 2;
+		}
+		memcpy(o, jw_digit_pairs + 2 * (v % 100), 2);
+		return o + 2;
+	}
+	unsigned d = 5;
+	for (uint32_t p = 100000; d < 10 && v >= p; p *= 10)
+		d++;
+	char *e = o + d;
+	while (v >= 100) {
+		e -= 2;
+		memcpy(e, jw_digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(e - 2, jw_digit_pairs + 2 * v, 2);
+	else
+		e[-1] = (char)('0' + v);
+	return o + d;
+}
+
 /* Makes room for k <= JW_ROOM bytes at buf + n (flushes when there is
  * less); the caller writes them and advances n. */
 static inline char *jw_room(struct jw *w, size_t k)

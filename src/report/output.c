@@ -155,17 +155,6 @@ static size_t in_chunks(struct trace *t, const struct filter *flt, FILE *f, rang
 	return printed;
 }
 
-void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
-{
-	if (sec < 0 && nsec) {
-		sec++;
-		nsec = 1000000000u - nsec;
-		snprintf(buf, n, "-%" PRId64 ".%09u", -sec, nsec);
-	} else {
-		snprintf(buf, n, "%" PRId64 ".%09u", sec, nsec);
-	}
-}
-
 /* Decimal digits of v, written backwards from end; returns the start. */
 static char *dec_back(char *end, uint64_t v)
 {
@@ -174,6 +163,33 @@ static char *dec_back(char *end, uint64_t v)
 		v /= 10;
 	} while (v);
 	return end;
+}
+
+void out_fmt_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
+{
+	/* "%" PRId64 ".%09u" by hand (--json writes one per frame), or of
+	 * -(sec + 1) and 10^9 - nsec after a '-' when sec < 0 and nsec is
+	 * set (nsec may be anything a capture says: then 10 digits) */
+	char tmp[48], *e = tmp + 40, *p;
+	bool neg = sec < 0;
+	uint64_t s = !neg ? (uint64_t)sec : nsec ? (uint64_t)(-(sec + 1)) : 0 - (uint64_t)sec;
+
+	if (neg && nsec)
+		nsec = 1000000000u - nsec;
+	p = dec_back(e, nsec);
+	while (e - p < 9)
+		*--p = '0';
+	*--p = '.';
+	p = dec_back(p, s);
+	if (neg)
+		*--p = '-';
+	if (n) {
+		size_t len = (size_t)(e - p);
+		if (len > n - 1)
+			len = n - 1;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+	}
 }
 
 void out_fmt_reltime(char *buf, size_t n, int64_t ns)
@@ -212,58 +228,81 @@ static bool deeper_than(const struct node *n, int lim)
 	return false;
 }
 
-/* out_json_node's object laid out directly (--json writes gigabytes of
- * these): what the generic calls below write for a compact writer. */
-static void json_node_raw(struct jw *w, const struct node *n)
+/* memcpy() of n < 256 bytes, in 16-byte (or 8, 4-byte) moves, the last
+ * one overlapping: names are short, and the copy of a variable length
+ * that the compiler inlines ("rep movs") is slow to start. */
+static inline void copy_short(char *d, const char *s, size_t n)
 {
+	if (n >= 16) {
+		for (size_t i = 0; i + 16 < n; i += 16)
+			memcpy(d + i, s + i, 16);
+		memcpy(d + n - 16, s + n - 16, 16);
+	} else if (n >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	}
+}
+
+/* out_json_node's object laid out directly (--json writes gigabytes of
+ * these): what the generic calls below write for a compact writer, after
+ * a comma when comma is set. Room is made once for what comes before the
+ * first string (a registry name is under 255 bytes), and the string writer
+ * leaves JW_SLACK bytes for what follows each. */
+static void json_node_raw(struct jw *w, const struct node *n, bool comma)
+{
+	char *o = jw_room(w, 255 + 32);
+
+	if (comma)
+		*o++ = ',';
 	if (n->name) {
 		/* A registry name is plain (field.h): written as it is. */
 		size_t nl = n->field && n->field < F_COUNT && n->name == field_name(n->field)
 				    ? field_name_len[n->field]
 				    : 0;
 		if (nl && nl < 255) {
-			char *p = jw_room(w, nl + 10);
-			memcpy(p, "{\"name\":\"", 9);
-			memcpy(p + 9, n->name, nl);
-			p[9 + nl] = '"';
-			w->n += nl + 10;
+			o = JW_AT(o, "{\"name\":\"");
+			copy_short(o, n->name, nl);
+			o += nl;
+			*o++ = '"';
 		} else {
-			JW_PUT(w, "{\"name\":");
-			jw_put_str(w, n->name);
+			o = jw_put_str_at(w, JW_AT(o, "{\"name\":"), n->name);
 		}
-		if (n->show && !(n->flags & N_PROTO)) {
-			JW_PUT(w, ",\"show\":");
-			jw_put_str(w, n->show);
-		}
-		JW_PUT(w, ",\"label\":");
+		if (n->show && !(n->flags & N_PROTO))
+			o = jw_put_str_at(w, JW_AT(o, ",\"show\":"), n->show);
+		o = JW_AT(o, ",\"label\":");
 	} else {
-		JW_PUT(w, "{\"label\":");
+		o = JW_AT(o, "{\"label\":");
 	}
-	jw_put_str(w, n->label);
-	JW_PUT(w, ",\"pos\":");
-	jw_put_uint(w, n->pos);
-	JW_PUT(w, ",\"size\":");
-	jw_put_uint(w, n->size);
+	o = jw_put_str_at(w, o, n->label);
+	/* up to the children, at most 7 + 10 + 8 + 10 + 71 + 13 + 1 bytes
+	 * (of JW_SLACK) */
+	o = jw_u32_at(JW_AT(o, ",\"pos\":"), n->pos);
+	o = jw_u32_at(JW_AT(o, ",\"size\":"), n->size);
 	if (n->flags & (N_GENERATED | N_MALFORMED | N_GRAFT | N_REASM)) {
 		if (n->flags & N_GENERATED)
-			JW_PUT(w, ",\"generated\":true");
+			o = JW_AT(o, ",\"generated\":true");
 		if (n->flags & N_MALFORMED)
-			JW_PUT(w, ",\"malformed\":true");
+			o = JW_AT(o, ",\"malformed\":true");
 		if (n->flags & N_GRAFT)
-			JW_PUT(w, ",\"engine\":\"tshark\"");
+			o = JW_AT(o, ",\"engine\":\"tshark\"");
 		if (n->flags & N_REASM && n->flags & N_PROTO)
-			JW_PUT(w, ",\"reassembled\":true");
+			o = JW_AT(o, ",\"reassembled\":true");
 	}
 	if (n->child) {
-		JW_PUT(w, ",\"children\":[");
-		for (const struct node *c = n->child; c; c = c->next) {
-			if (c != n->child)
-				JW_PUT(w, ",");
-			json_node_raw(w, c);
-		}
-		JW_PUT(w, "]");
+		jw_put_end(w, JW_AT(o, ",\"children\":["));
+		for (const struct node *c = n->child; c; c = c->next)
+			json_node_raw(w, c, c != n->child);
+		o = jw_room(w, 2);
+		*o++ = ']';
 	}
-	JW_PUT(w, "}");
+	*o++ = '}';
+	jw_put_end(w, o);
 }
 
 static void json_node(struct jw *w, const struct node *n)
@@ -317,7 +356,7 @@ void out_json_node(struct jw *w, const struct node *n)
 	 * array) and output is compact. */
 	if (!w->pretty && !deeper_than(n, (JSON_MAX_DEPTH - 8 - w->depth) / 2)) {
 		jw_pre(w);
-		json_node_raw(w, n);
+		json_node_raw(w, n, false);
 	} else {
 		json_node(w, n);
 	}
