@@ -138,12 +138,19 @@ out:
  * reuse.
  */
 #define WINDOW (256u << 10)
+#define WINDOWS 4 /* per thread: a diff reads two traces' blocks in turn */
 
 struct window {
 	uint64_t gen;    /* the graft's load id; 0: empty */
 	uint64_t off;    /* file offset of buf[0] */
+	uint64_t used;   /* when last used (the thread's tick) */
 	size_t len;      /* bytes in buf */
 	char buf[WINDOW];
+};
+
+struct windows {
+	uint64_t tick;
+	struct window w[WINDOWS];
 };
 
 static pthread_key_t window_key;
@@ -156,32 +163,51 @@ static void window_init(void)
 	window_ok = pthread_key_create(&window_key, free) == 0;
 }
 
+/* This thread's window for n bytes at off in g's file: the one holding
+ * them, else the least recently used one, refilled; NULL on a read
+ * error or without windows. */
+static struct window *window_for(const struct graft *g, size_t n, uint64_t off)
+{
+	pthread_once(&window_once, window_init);
+	struct windows *ws = window_ok ? pthread_getspecific(window_key) : NULL;
+	if (window_ok && !ws && (ws = calloc(1, sizeof(*ws))) && pthread_setspecific(window_key, ws)) {
+		free(ws);
+		ws = NULL;
+	}
+	if (!ws)
+		return NULL;
+	struct window *w = &ws->w[0];
+	for (int i = 0; i < WINDOWS; i++) {
+		struct window *c = &ws->w[i];
+		if (c->gen == g->gen && off >= c->off && off - c->off <= c->len &&
+		    n <= c->len - (off - c->off)) {
+			w = c;
+			goto hit;
+		}
+		if (c->used < w->used)
+			w = c;
+	}
+	ssize_t got = pread(g->fd, w->buf, WINDOW, (off_t)off);
+	if (got < 0) {
+		w->gen = 0;
+		return NULL;
+	}
+	w->gen = g->gen;
+	w->off = off;
+	w->len = (size_t)got;
+hit:
+	w->used = ++ws->tick;
+	return w;
+}
+
 /* Copies n bytes at file offset off into out, through this thread's
- * window when it can; the bytes read (short at the end of the file), -1
+ * windows when it can; the bytes read (short at the end of the file), -1
  * on a read error. */
 static ssize_t window_read(const struct graft *g, char *out, size_t n, uint64_t off)
 {
-	pthread_once(&window_once, window_init);
-	struct window *w = window_ok ? pthread_getspecific(window_key) : NULL;
-	if (window_ok && !w && (w = malloc(sizeof(*w)))) {
-		w->gen = 0;
-		if (pthread_setspecific(window_key, w)) {
-			free(w);
-			w = NULL;
-		}
-	}
-	if (!w || n > WINDOW)
+	struct window *w = n <= WINDOW ? window_for(g, n, off) : NULL;
+	if (!w)
 		return pread(g->fd, out, n, (off_t)off);
-	if (w->gen != g->gen || off < w->off || off + n > w->off + w->len) {
-		ssize_t got = pread(g->fd, w->buf, WINDOW, (off_t)off);
-		if (got < 0) {
-			w->gen = 0;
-			return -1;
-		}
-		w->gen = g->gen;
-		w->off = off;
-		w->len = (size_t)got;
-	}
 	size_t have = w->off + w->len - off;
 	size_t k = have < n ? have : n;
 	memcpy(out, w->buf + (off - w->off), k);
