@@ -117,6 +117,28 @@ must_reject "empty block"
 mutate "n = struct.unpack_from('<Q', b, 40)[0]; b[40:48] = (n + 1).to_bytes(8, 'little')"
 must_reject "dictionary count"
 
+# A node's flags claiming N_RAW_SHOW (its value a pointer): never trusted.
+mutate "
+def v(i):
+    x = s = 0
+    while True:
+        x |= (b[i] & 0x7f) << s; s += 7; i += 1
+        if b[i - 1] < 0x80: return x, i
+hdr = struct.unpack_from('<IIQQQQQQ', b, 16)
+i = 72 + hdr[0] + hdr[5]            # the first block
+for _ in range(4): _, i = v(i)      # nroots, nested, apos, aocc
+for _ in range(2):                  # akey, name: refs
+    k, i = v(i)
+    if k == 0: i = b.index(0, i) + 1
+for _ in range(2): _, i = v(i)      # nnodes, nbytes
+_, i = v(i)                         # depth
+fl, j = v(i)
+assert fl >= 0x4000 and j - i == 3
+fl |= 0x100
+b[i:j] = bytes([fl & 0x7f | 0x80, (fl >> 7) & 0x7f | 0x80, fl >> 14])"
+run "N_RAW_SHOW in a node's flags"
+[ "$out" = hit ] || fail "N_RAW_SHOW in a node's flags: not read"
+
 # Garbled blocks are read lazily: a frame may lose its grafts or get odd
 # ones, but nothing crashes or hangs.
 for seed in $(seq 1 30); do

@@ -297,7 +297,8 @@ static bool get_node(const struct graft *g, struct gcur *c, struct gnode *d)
 static struct node *make_node(struct arena *a, const struct gnode *d)
 {
 	struct node *n = arena_zalloc(a, sizeof(*n));
-	n->flags = (uint16_t)(d->fl & 0x3fff);
+	/* N_RAW_SHOW would make value a pointer: tshark's trees never have it */
+	n->flags = (uint16_t)(d->fl & 0x3fff & ~(unsigned)N_RAW_SHOW);
 	n->pos = d->pos;
 	n->size = d->size;
 	n->value = d->value;
