@@ -23,7 +23,7 @@ SMBCMP_DEBUG=graft "$S" --json "$cap" >"$tmp/ref.json" 2>"$tmp/err" ||
 grep -q "ran tshark, 50 grafts in 30 frames, saved" "$tmp/err" || fail "first run: $(cat "$tmp/err")"
 file=$(ls "$XDG_CACHE_HOME"/smbcmp/*.graft)
 cp "$file" "$tmp/good"
-# The file is compact: the strings used more than once are in its dictionary.
+# The file is compact: the strings used three times or more are in its dictionary.
 size=$(stat -c %s "$tmp/good")
 [ "$size" -lt 60000 ] || fail "cache file of $size bytes (the text format took 114304)"
 head -c 16 "$tmp/good" | cmp -s - <(printf 'smbcmp-graft 2\n\0') || fail "magic"
@@ -135,7 +135,10 @@ _, i = v(i)                         # depth
 fl, j = v(i)
 assert fl >= 0x4000 and j - i == 3
 fl |= 0x100
-b[i:j] = bytes([fl & 0x7f | 0x80, (fl >> 7) & 0x7f | 0x80, fl >> 14])"
+b[i:j] = bytes([fl & 0x7f | 0x80, (fl >> 7) & 0x7f | 0x80, fl >> 14])
+for _ in range(2): _, j = v(j)      # pos, size
+_, k = v(j)                         # value: a bogus address
+b[j:k] = bytes([0xc1] * (k - j - 1) + [0x41])"
 run "N_RAW_SHOW in a node's flags"
 [ "$out" = hit ] || fail "N_RAW_SHOW in a node's flags: not read"
 

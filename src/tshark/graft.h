@@ -39,7 +39,7 @@
  *    line and keys (keys change what tshark decrypts); reopening the capture reads it back without starting tshark. A
  *    trace without grafts is cached too (a file without frames). The
  *    file holds the blocks again with a dictionary of the strings used
- *    more than once (the others inline): about a sixth of the size of the
+ *    three times or more (the others inline): about a sixth of the size of the
  *    text format of version 1, whose files are stale and rebuilt. The directory
  *    is kept under 1024 MB ($SMBCMP_CACHE_MAX_MB): after writing a file,
  *    the least recently used ones (mtime, refreshed by every hit) go.

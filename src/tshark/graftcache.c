@@ -244,15 +244,21 @@ static int by_key(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-/* The final dictionary: strings used more than once, most used first (then
- * first seen), up to DICT_MAX bytes. Fills remap (string id -> dictionary
- * index + 1, 0: inline) and order (the dictionary's ids); its size. */
+/* The final dictionary: strings used three times or more, most used first
+ * (then first seen), up to DICT_MAX bytes. A string used twice (a frame
+ * number in a request's and in its response's labels) stays inline: in
+ * a DCE/RPC-heavy trace there are a few per call, and the dictionary
+ * is held in memory while the blocks are not. */
+#define DICT_MIN_USES 3
+
+/* Fills remap (string id -> dictionary index + 1, 0: inline) and order
+ * (the dictionary's ids); the dictionary's size. */
 static size_t choose_dict(const struct graft *g, uint32_t *remap, uint32_t *order, size_t *bytes)
 {
 	uint64_t *key = xmalloc((g->nd ? g->nd : 1) * sizeof(*key));
 	size_t n = 0, total = 0, k = 0;
 	for (size_t i = 0; i < g->nd; i++)
-		if (g->dcount[i] > 1)
+		if (g->dcount[i] >= DICT_MIN_USES)
 			key[n++] = (uint64_t)(UINT32_MAX - g->dcount[i]) << 32 | i;
 	qsort(key, n, sizeof(*key), by_key);
 	memset(remap, 0, g->nd * sizeof(*remap));

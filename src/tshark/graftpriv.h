@@ -13,7 +13,7 @@
  * frame with grafts) and the dictionary; the hook decodes the block into
  * nodes when the frame is dissected. While tshark runs the blocks are
  * built in memory (every string in the dictionary); gcache_save() writes
- * them again with the final dictionary (strings used more than once, most
+ * them again with the final dictionary (strings used three times or more, most
  * used first) and gcache_load() reads back the dictionary and the frame
  * index, never the blocks.
  */
