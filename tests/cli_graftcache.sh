@@ -117,30 +117,46 @@ must_reject "empty block"
 mutate "n = struct.unpack_from('<Q', b, 40)[0]; b[40:48] = (n + 1).to_bytes(8, 'little')"
 must_reject "dictionary count"
 
-# A node's flags claiming N_RAW_SHOW (its value a pointer): never trusted.
+# A node's flags claiming N_RAW_SHOW (its value a pointer, which the
+# comparison reads as the string's raw value): never trusted.
 mutate "
 def v(i):
     x = s = 0
     while True:
         x |= (b[i] & 0x7f) << s; s += 7; i += 1
         if b[i - 1] < 0x80: return x, i
+def ref(i):
+    k, i = v(i)
+    return b.index(0, i) + 1 if k == 0 else i
 hdr = struct.unpack_from('<IIQQQQQQ', b, 16)
 i = 72 + hdr[0] + hdr[5]            # the first block
 for _ in range(4): _, i = v(i)      # nroots, nested, apos, aocc
-for _ in range(2):                  # akey, name: refs
-    k, i = v(i)
-    if k == 0: i = b.index(0, i) + 1
-for _ in range(2): _, i = v(i)      # nnodes, nbytes
-_, i = v(i)                         # depth
-fl, j = v(i)
-assert fl >= 0x4000 and j - i == 3
-fl |= 0x100
-b[i:j] = bytes([fl & 0x7f | 0x80, (fl >> 7) & 0x7f | 0x80, fl >> 14])
-for _ in range(2): _, j = v(j)      # pos, size
-_, k = v(j)                         # value: a bogus address
-b[j:k] = bytes([0xc1] * (k - j - 1) + [0x41])"
+i = ref(ref(i))                     # akey, name
+nnodes, i = v(i)
+_, i = v(i)                         # nbytes
+done = False
+for _ in range(nnodes):
+    _, i = v(i)                     # depth
+    fl, j = v(i)
+    _, k = v(j); _, k = v(k)        # pos, size
+    _, m = v(k)                     # value
+    if not done and fl & 0xc000 == 0xc000 and not fl & 8 and j - i == 3:
+        fl |= 0x100                 # a named field with a show: N_RAW_SHOW
+        b[i:j] = bytes([fl & 0x7f | 0x80, (fl >> 7) & 0x7f | 0x80, fl >> 14])
+        b[k:m] = bytes([0xc1] * (m - k - 1) + [0x41])  # a bogus address
+        done = True
+    i = m
+    if fl & 0x4000: i = ref(i)
+    if fl & 0x8000: i = ref(i)
+    i = ref(i)
+assert done"
 run "N_RAW_SHOW in a node's flags"
 [ "$out" = hit ] || fail "N_RAW_SHOW in a node's flags: not read"
+for args in "--json $cap $cap" "--html - $cap"; do
+	PATH=$FAKE:$PATH timeout 60 "$S" $args >/dev/null 2>"$tmp/err"; rc=$?
+	[ $rc -eq 0 ] && ! grep -q "Sanitizer\|runtime error" "$tmp/err" ||
+		fail "N_RAW_SHOW in a node's flags, $args: exit $rc: $(head -c 600 "$tmp/err")"
+done
 
 # Garbled blocks are read lazily: a frame may lose its grafts or get odd
 # ones, but nothing crashes or hangs.
