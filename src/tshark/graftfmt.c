@@ -242,7 +242,7 @@ size_t gfmt_roots(const struct graft *g, const uint8_t *p, size_t len, struct ar
 {
 	struct gcur c = { p, len, false };
 	uint64_t n = get_v(&c);
-	if (c.err || n == 0 || n > len)
+	if (c.err || n == 0 || n > len / 7) /* a root takes 7 numbers at least */
 		return 0;
 	struct groot *r = arena_alloc(a, (size_t)n * sizeof(*r));
 	for (size_t k = 0; k < n && !c.err; k++) {
