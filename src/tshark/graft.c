@@ -56,28 +56,6 @@ static const char *node_key(const struct node *n)
 
 /* ---- trees -------------------------------------------------------------- */
 
-/* Copies a subtree into arena a; with dup, its strings too (except the
- * names of registry fields, which are static). */
-static struct node *copy_tree(struct arena *a, const struct node *s, struct node *parent,
-			      bool dup)
-{
-	struct node *n = arena_alloc(a, sizeof(*n));
-	*n = *s;
-	n->parent = parent;
-	n->next = n->child = n->last = NULL;
-	n->aux = 0;
-	if (dup) {
-		if (n->name && n->field == F_INVALID)
-			n->name = arena_strdup(a, n->name);
-		n->label = arena_strdup(a, n->label ? n->label : "");
-		if (n->show)
-			n->show = arena_strdup(a, n->show);
-	}
-	for (const struct node *c = s->child; c; c = c->next)
-		node_append(n, copy_tree(a, c, n, dup));
-	return n;
-}
-
 static void insert_after(struct node *parent, struct node *prev, struct node *n)
 {
 	n->parent = parent;
@@ -120,21 +98,24 @@ static struct node *find_nth(struct node *root, const char *key, uint32_t pos,
 
 /* ---- collecting grafts from tshark's trees ----------------------------- */
 
-static void add_entry(struct graft *g, uint32_t frame, bool nested, const char *akey,
-		      uint32_t apos, uint32_t aocc, const struct node *src)
+/* The roots of one frame, before gfmt_add_frame() encodes them. */
+struct pending {
+	struct gfmt_pending *r;
+	size_t n, cap;
+};
+
+static void add_root(struct pending *p, bool nested, const char *akey, uint32_t apos,
+		     uint32_t aocc, const struct node *src)
 {
-	if (g->n == g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 64;
-		g->e = xrealloc(g->e, g->cap * sizeof(*g->e));
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->r = xrealloc(p->r, p->cap * sizeof(*p->r));
 	}
-	struct node *tree = copy_tree(&g->a, src, NULL, true);
-	tree->flags |= N_GRAFT;
-	g->e[g->n++] = (struct gentry){ frame, nested, arena_strdup(&g->a, akey), apos, aocc,
-					tree, 0, 0, tree->name };
+	p->r[p->n++] = (struct gfmt_pending){ nested, akey, apos, aocc, src };
 }
 
 /* Nested grafts: unknown protocols below a native layer. */
-static void collect_nested(struct graft *g, uint32_t frame, struct node *root, struct node *n)
+static void collect_nested(struct pending *p, struct node *root, struct node *n)
 {
 	for (struct node *c = n->child; c; c = c->next) {
 		if (graftable(c) && !graft_native_proto(c->name)) {
@@ -143,19 +124,19 @@ static void collect_nested(struct graft *g, uint32_t frame, struct node *root, s
 			if (!key)
 				continue;
 			find_nth(root, key, n->pos, &occ, n);
-			add_entry(g, frame, true, key, n->pos, occ, c);
+			add_root(p, true, key, n->pos, occ, c);
 			continue;
 		}
-		collect_nested(g, frame, root, c);
+		collect_nested(p, root, c);
 	}
 }
 
-static void collect(struct graft *g, const struct ts_frame *f)
+static void collect(struct graft *g, struct pending *p, const struct ts_frame *f)
 {
 	const struct node *anchor = NULL;
 	uint32_t occ[4] = { 0 }, aocc = 0;
-	size_t before = g->n;
 
+	p->n = 0;
 	for (struct node *c = f->root->child; c; c = c->next) {
 		if (is_smb_layer(c->name)) {
 			int k = 0;
@@ -163,15 +144,12 @@ static void collect(struct graft *g, const struct ts_frame *f)
 				k++;
 			anchor = c;
 			aocc = occ[k]++;
-			collect_nested(g, f->num, f->root, c);
+			collect_nested(p, f->root, c);
 		} else if (anchor && graftable(c)) {
-			add_entry(g, f->num, false, anchor->name, 0, aocc, c);
+			add_root(p, false, anchor->name, 0, aocc, c);
 		}
 	}
-	if (g->n > before) {
-		hmap_put(&g->byframe, hmap_mix(0, f->num), (void *)(uintptr_t)(before + 1));
-		g->frames++;
-	}
+	gfmt_add_frame(g, f->num, p->r, p->n);
 }
 
 /* ---- the hook ------------------------------------------------------------ */
@@ -202,13 +180,18 @@ static bool native_has_top(const struct node *anchor, const char *name)
 	return false;
 }
 
-/* Entry e's tree for a frame's arena a, under parent: a copy of the tree in
- * memory, or read from the cache file. NULL if the file lets us down. */
-static struct node *entry_tree(const struct graft *g, const struct gentry *e, struct arena *a,
-			       struct node *parent, bool facts)
+/* The frame with grafts numbered num, or NULL. */
+static const struct gframe *find_frame(const struct graft *g, uint32_t num)
 {
-	return e->tree ? copy_tree(a, e->tree, parent, false)
-		       : gcache_read_tree(g, e, a, parent, facts);
+	size_t lo = 0, hi = g->nf;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->f[mid].frame < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->nf && g->f[lo].frame == num ? &g->f[lo] : NULL;
 }
 
 /* Nested grafts go in first, so that top-level grafts (which may hold
@@ -217,26 +200,28 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
 		 bool facts)
 {
 	struct graft *g = ctx;
-	uint32_t num = trace_frame(t, i).num;
-	uintptr_t first = (uintptr_t)hmap_get(&g->byframe, hmap_mix(0, num));
-	if (!first)
+	const struct gframe *f = find_frame(g, trace_frame(t, i).num);
+	const uint8_t *blk;
+	struct groot *r;
+	size_t nr;
+	if (!f || !(blk = gcache_block(g, f, a)) || !(nr = gfmt_roots(g, blk, f->len, a, &r)))
 		return;
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t k = first - 1; k < g->n && g->e[k].frame == num; k++) {
-			const struct gentry *e = &g->e[k];
+		for (size_t k = 0; k < nr; k++) {
+			const struct groot *e = &r[k];
 			if (e->nested != !pass)
 				continue;
 			if (e->nested) {
 				uint32_t occ = e->aocc;
 				struct node *p = find_nth(root, e->akey, e->apos, &occ, NULL);
 				struct node *n;
-				if (p && !has_child(p, e->name) && (n = entry_tree(g, e, a, p, facts)))
+				if (p && !has_child(p, e->name) && (n = gfmt_tree(g, e, a, p, facts)))
 					node_append(p, n);
 				continue;
 			}
 			struct node *at = top_anchor(root, e->akey, e->aocc), *n;
 			if (!at) {
-				if ((n = entry_tree(g, e, a, root, facts)))
+				if ((n = gfmt_tree(g, e, a, root, facts)))
 					node_append(root, n);
 				continue;
 			}
@@ -244,17 +229,16 @@ static void hook(void *ctx, struct trace *t, struct arena *a, size_t i, struct n
 				continue;
 			while (at->next && !is_smb_layer(at->next->name))
 				at = at->next;
-			if ((n = entry_tree(g, e, a, root, facts)))
+			if ((n = gfmt_tree(g, e, a, root, facts)))
 				insert_after(root, at, n);
 		}
 	}
 }
 
-/* The hook's probe (trace_set_hook_has): any entry for frame i. */
+/* The hook's probe (trace_set_hook_has): any grafts for frame i. */
 static bool hook_has(void *ctx, const struct trace *t, size_t i)
 {
-	const struct graft *g = ctx;
-	return hmap_get(&g->byframe, hmap_mix(0, trace_frame(t, i).num)) != NULL;
+	return find_frame(ctx, trace_frame(t, i).num) != NULL;
 }
 
 /* ---- trigger ----------------------------------------------------------- */
@@ -276,7 +260,7 @@ static struct graft *graft_new(void)
 {
 	struct graft *g = xcalloc(1, sizeof(*g));
 	arena_init(&g->a);
-	hmap_init(&g->byframe);
+	hmap_init(&g->intern);
 	g->fd = -1;
 	const char *dbg = getenv("SMBCMP_DEBUG");
 	g->debug = dbg && strstr(dbg, "graft");
@@ -285,16 +269,29 @@ static struct graft *graft_new(void)
 	return g;
 }
 
+/* The collecting-only parts: the intern table and the use counts. */
+static void graft_done_collecting(struct graft *g)
+{
+	hmap_free(&g->intern);
+	hmap_init(&g->intern);
+	free(g->dcount);
+	g->dcount = NULL;
+}
+
 static void graft_clear(struct graft *g)
 {
 	if (g->fd >= 0)
 		close(g->fd);
 	g->fd = -1;
-	free(g->e);
-	g->e = NULL;
-	g->n = g->cap = g->frames = 0;
-	hmap_free(&g->byframe);
-	hmap_init(&g->byframe);
+	graft_done_collecting(g);
+	free(g->f);
+	free(g->ds);
+	free(g->dfid);
+	g->f = NULL;
+	g->ds = NULL;
+	g->dfid = NULL;
+	g->nf = g->capf = g->nd = g->capd = g->roots = 0;
+	gbuf_free(&g->mem);
 	arena_free(&g->a);
 	arena_init(&g->a);
 }
@@ -345,15 +342,17 @@ static int run_tshark(struct graft *g, const char *path, const struct ts_secrets
 			job_kill(j);
 	}
 	arena_init(&a);
+	struct pending p = { 0 };
 	while ((r = tshark_next(ts, &a, &f, err, errlen)) > 0) {
 		if (j && atomic_load(&j->cancel)) {
 			snprintf(err, errlen, "stopped");
 			r = -1;
 			break;
 		}
-		collect(g, &f);
+		collect(g, &p, &f);
 		arena_reset(&a);
 	}
+	free(p.r);
 	if (j) {
 		atomic_store(&j->pid[0], 0);
 		atomic_store(&j->pid[1], 0);
@@ -403,7 +402,7 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 		if (gcache_load(g, cpath, version) == 0) {
 			if (g->debug)
 				fprintf(stderr, "smbcmp: graft: cache hit %s (%zu grafts in %zu frames)\n",
-					cpath, g->n, g->frames);
+					cpath, g->roots, g->nf);
 			utimensat(AT_FDCWD, cpath, NULL, 0); /* recently used: trimmed last */
 			goto ok;
 		}
@@ -420,7 +419,7 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 		goto fail;
 	if (g->debug)
 		fprintf(stderr, "smbcmp: graft: %s payload: ran tshark, %zu grafts in %zu frames%s%s\n",
-			why, g->n, g->frames, cache ? ", saved " : "", cache ? cpath : "");
+			why, g->roots, g->nf, cache ? ", saved " : "", cache ? cpath : "");
 	if (cache && gcache_save(g, cpath, version)) {
 		if (g->debug)
 			fprintf(stderr, "smbcmp: graft: cannot write %s: %s\n", cpath, strerror(errno));
@@ -435,6 +434,8 @@ static int build(struct graft **out, struct trace *t, const struct ts_secrets *s
 			graft_free(lazy, NULL);
 		}
 	}
+	if (g->dcount) /* the blocks stay in memory */
+		graft_done_collecting(g);
 	if (cache)
 		gcache_trim(dir, cpath, g->debug);
 ok:
@@ -447,7 +448,7 @@ fail:
 
 static void install(struct graft *g, struct trace *t)
 {
-	if (g->n) {
+	if (g->nf) {
 		trace_set_hook(t, hook, g);
 		trace_set_hook_has(t, hook_has);
 	}
@@ -529,16 +530,13 @@ void graft_free(struct graft *g, struct trace *t)
 		trace_set_hook(t, NULL, NULL);
 		trace_set_hook_has(t, NULL);
 	}
-	if (g->fd >= 0)
-		close(g->fd);
-	free(g->e);
-	hmap_free(&g->byframe);
+	graft_clear(g);
 	arena_free(&g->a);
 	free(g);
 }
 
 void graft_counts(const struct graft *g, size_t *frames, size_t *roots)
 {
-	*frames = g ? g->frames : 0;
-	*roots = g ? g->n : 0;
+	*frames = g ? g->nf : 0;
+	*roots = g ? g->roots : 0;
 }

@@ -22,19 +22,25 @@
  *    of the node it was under (by name, pos and occurrence). A graft whose
  *    protocol the native tree already has there is skipped, so the native
  *    engine wins as it grows.
- *  - Memory. Trees are not held: loading a cache file indexes where each
- *    graft's tree lies in it (the file stays open) and the hook reads a
- *    frame's trees when the frame is dissected, through a 256 KB read
- *    window per thread (frames are mostly read in file order). For a
- *    facts-mode dissection (ops_build) a top-level graft gets only the
- *    nodes the operations read (ops_graft_reads). Only without a usable
- *    cache directory are they kept in memory.
+ *  - Memory. Trees are not held: a frame's grafts are encoded into one
+ *    block of bytes (graftpriv.h, graftfmt.c: varint-coded nodes whose
+ *    strings are numbers in a dictionary), as tshark runs; loading a cache
+ *    file reads its dictionary and its frame index (16 bytes per frame
+ *    with grafts), and the hook decodes a frame's block into nodes when the
+ *    frame is dissected, reading the file through a 256 KB window per
+ *    thread (frames are mostly read in file order). For a facts-mode
+ *    dissection (ops_build) a top-level graft gets only the nodes the
+ *    operations read (ops_graft_reads). Without a usable cache directory
+ *    the blocks stay in memory.
  *  - Cache. The grafts are written to $XDG_CACHE_HOME/smbcmp/ (default
  *    ~/.cache/smbcmp/), one file per capture named by the SHA-256 of the
  *    file content (files over 256 MiB: of size, mtime and first and last
  *    MiB, since hashing gigabytes takes seconds) and of the tshark version
  *    line and keys (keys change what tshark decrypts); reopening the capture reads it back without starting tshark. A
- *    trace without grafts is cached too (an empty file). The directory
+ *    trace without grafts is cached too (a file without frames). The
+ *    file holds the blocks again with a dictionary of the strings used
+ *    three times or more (the others inline): about a sixth of the size of the
+ *    text format of version 1, whose files are stale and rebuilt. The directory
  *    is kept under 1024 MB ($SMBCMP_CACHE_MAX_MB): after writing a file,
  *    the least recently used ones (mtime, refreshed by every hit) go.
  *

@@ -1,18 +1,32 @@
 /*
- * graftcache.c - the graft cache (design in graft.h): the capture's key,
- * the cache file written after a tshark run, its offset index read back
- * (load) and one graft's tree read from it when its frame is dissected,
- * and the directory's size cap.
+ * graftcache.c - the graft cache (design in graft.h, the encoded blocks in
+ * graftpriv.h and graftfmt.c): the capture's key, the cache file written
+ * after a tshark run, its dictionary and frame index read back (load), a
+ * frame's block read from it when the frame is dissected, and the
+ * directory's size cap.
  *
- * File format, one line per record, fields tab-separated with \\ \\t \\n \\r
- * escaped: "smbcmp-graft 1<TAB>tshark version", then per graft
- * "G frame nested apos aocc anchor-key" followed by its tree in preorder,
- * "N depth flags pos size value name show label", and "E" at the end.
+ * File format (integers little-endian):
+ *
+ *   0   magic      "smbcmp-graft 2\n\0" (16 bytes)
+ *   16  u32        bytes of the tshark version line
+ *   20  u32        0
+ *   24  u64 x 6    frames, roots, dictionary strings, dictionary bytes,
+ *                  block bytes, index bytes (16 per frame)
+ *   72  the tshark version line
+ *       the dictionary: its strings, each ended by a NUL
+ *       the blocks (graftfmt.c), one per frame with grafts
+ *       the index: per frame, u32 frame number, u32 block bytes, u64 block
+ *       offset from the first block; frame numbers ascending
+ *
+ * The sizes add up to the file's exactly (a cut file is stale); loading
+ * reads the header, the dictionary and the index (checked whole: strings
+ * ended, frames ascending, blocks inside the file), never the blocks.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -20,20 +34,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "field.h"
 #include "graft.h"
 #include "graftpriv.h"
 #include "nettlelib.h"
-#include "ops.h"
+#include "xalloc.h"
 
 #define FULL_HASH_MAX (256u << 20) /* larger files: sampled hash, see graft.h */
-#define CACHE_MAGIC "smbcmp-graft 1"
+#define CACHE_MAGIC "smbcmp-graft 2\n" /* and its NUL: 16 bytes */
+#define HEADER 72
 #define CACHE_MAX_MB 1024 /* default size cap of the cache directory */
-#define MAX_TREE (64u << 20) /* bytes of one graft tree in the cache file */
+#define DICT_MAX (16u << 20) /* bytes of the dictionary of a cache file */
+#define VERSION_MAX 4096
 
 /* ---- cache key ---------------------------------------------------------- */
 
@@ -114,178 +127,30 @@ out:
 	return rc;
 }
 
-/* ---- cache file --------------------------------------------------------- */
-
-static void put_str(FILE *f, const char *s)
-{
-	for (; s && *s; s++)
-		switch (*s) {
-		case '\\': fputs("\\\\", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		default: fputc(*s, f);
-		}
-}
-
-static void put_tree(FILE *f, const struct node *n, unsigned depth)
-{
-	unsigned fl = n->flags | (n->name ? 0x4000u : 0) | (n->show ? 0x8000u : 0);
-	fprintf(f, "N\t%u\t%u\t%u\t%u\t%llu\t", depth, fl, n->pos, n->size,
-		(unsigned long long)n->value);
-	put_str(f, n->name);
-	fputc('\t', f);
-	put_str(f, n->show);
-	fputc('\t', f);
-	put_str(f, n->label);
-	fputc('\n', f);
-	for (const struct node *c = n->child; c; c = c->next)
-		put_tree(f, c, depth + 1);
-}
-
-int gcache_save(const struct graft *g, const char *path, const char *version)
-{
-	/* A name of its own for every writer: the two sides of a diff of a
-	 * trace with itself (or with a copy: same content, same cache key)
-	 * save the same path at the same time, from one process. */
-	char tmp[4400];
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return -1;
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	fprintf(f, "%s\t", CACHE_MAGIC);
-	put_str(f, version);
-	fputc('\n', f);
-	for (size_t i = 0; i < g->n; i++) {
-		const struct gentry *e = &g->e[i];
-		fprintf(f, "G\t%u\t%u\t%u\t%u\t", e->frame, e->nested, e->apos, e->aocc);
-		put_str(f, e->akey);
-		fputc('\n', f);
-		put_tree(f, e->tree, 0);
-	}
-	fputs("E\n", f);
-	if (fclose(f) || rename(tmp, path)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/* Splits line at tabs into at most max fields (unescaped in place). */
-/* A run without tab or backslash at r: its length. With padded, at least
- * 15 bytes after the NUL ending r are readable: 16 bytes a step (SSE2). */
-static size_t run_len(const char *r, bool padded)
-{
-#ifdef __SSE2__
-	if (padded) {
-		const __m128i tab = _mm_set1_epi8('\t'), bs = _mm_set1_epi8('\\'),
-			      nul = _mm_setzero_si128();
-		for (size_t k = 0;; k += 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(r + k));
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, bs)),
-				_mm_cmpeq_epi8(x, nul)));
-			if (m)
-				return k + (unsigned)__builtin_ctz(m);
-		}
-	}
-#endif
-	(void)padded;
-	return strcspn(r, "\t\\");
-}
-
-static size_t split_run(char *line, char **fld, size_t max, bool padded)
-{
-	size_t n = 0;
-	char *w = line, *r = line;
-	fld[n++] = w;
-	for (;;) {
-		size_t k = run_len(r, padded); /* a run without tab or backslash */
-		if (w != r)
-			memmove(w, r, k);
-		w += k;
-		r += k;
-		if (!*r)
-			break;
-		if (*r == '\t') {
-			*w++ = 0;
-			r++;
-			if (n == max)
-				return n;
-			fld[n++] = w;
-		} else if (r[1]) {
-			r++;
-			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
-			r++;
-		} else {
-			*w++ = *r++; /* a backslash ending the line */
-		}
-	}
-	*w = 0;
-	return n;
-}
-
-static size_t split(char *line, char **fld, size_t max)
-{
-	return split_run(line, fld, max, false);
-}
-
-/* The node of an N line split into its 9 fields, strings copied into a;
- * its depth in *depth. */
-/* A decimal number (the cache writes plain ones); stops at the first
- * non-digit. */
-static uint64_t dec(const char *s)
-{
-	uint64_t v = 0;
-	for (; *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (uint64_t)(*s - '0');
-	return v;
-}
-
-/* The node of an "N" line split into fld; its strings are fld's (the
- * caller keeps the line as long as the node). */
-static struct node *line_node(struct arena *a, char **fld, unsigned *depth)
-{
-	unsigned fl = (unsigned)dec(fld[2]);
-	struct node *n = arena_zalloc(a, sizeof(*n));
-	*depth = (unsigned)dec(fld[1]);
-	n->flags = (uint16_t)(fl & 0x3fff);
-	n->pos = (uint32_t)dec(fld[3]);
-	n->size = (uint32_t)dec(fld[4]);
-	n->value = dec(fld[5]);
-	if (fl & 0x4000) {
-		int fid = field_by_name(fld[6]);
-		n->field = (uint16_t)fid;
-		n->name = fid ? field_name(fid) : fld[6];
-	}
-	n->show = fl & 0x8000 ? fld[7] : NULL;
-	n->label = fld[8];
-	return n;
-}
-
 /*
- * Reading trees back. ops_build() reads every frame's trees in file order;
- * a pread per tree would be a system call per graft (65,000 for a 93 MB
- * trace). So each thread reads the file through a window of WINDOW bytes
- * of its own (a thread-specific buffer, freed when the thread ends) and
- * serves the trees inside it from memory; a tree past it moves the window
- * there, one larger than it is read alone. The window is keyed by the
+ * Reading blocks back. ops_build() reads every frame's grafts in file
+ * order; a pread per block would be a system call per frame (12,000 for a
+ * 30 MB trace). So each thread reads the file through a window of WINDOW
+ * bytes of its own (a thread-specific buffer, freed when the thread ends)
+ * and serves the blocks inside it from memory; a block past it moves the
+ * window there, one larger than it is read alone. The window is keyed by the
  * graft's load id (gen), never by its address, which a later graft may
  * reuse.
  */
 #define WINDOW (256u << 10)
+#define WINDOWS 4 /* per thread: a diff reads two traces' blocks in turn */
 
 struct window {
 	uint64_t gen;    /* the graft's load id; 0: empty */
 	uint64_t off;    /* file offset of buf[0] */
+	uint64_t used;   /* when last used (the thread's tick) */
 	size_t len;      /* bytes in buf */
 	char buf[WINDOW];
+};
+
+struct windows {
+	uint64_t tick;
+	struct window w[WINDOWS];
 };
 
 static pthread_key_t window_key;
@@ -298,234 +163,284 @@ static void window_init(void)
 	window_ok = pthread_key_create(&window_key, free) == 0;
 }
 
+/* This thread's window for n bytes at off in g's file: the one holding
+ * them, else the least recently used one, refilled; NULL on a read
+ * error or without windows. */
+static struct window *window_for(const struct graft *g, size_t n, uint64_t off)
+{
+	pthread_once(&window_once, window_init);
+	struct windows *ws = window_ok ? pthread_getspecific(window_key) : NULL;
+	if (window_ok && !ws && (ws = calloc(1, sizeof(*ws))) && pthread_setspecific(window_key, ws)) {
+		free(ws);
+		ws = NULL;
+	}
+	if (!ws)
+		return NULL;
+	struct window *w = &ws->w[0];
+	for (int i = 0; i < WINDOWS; i++) {
+		struct window *c = &ws->w[i];
+		if (c->gen == g->gen && off >= c->off && off - c->off <= c->len &&
+		    n <= c->len - (off - c->off)) {
+			w = c;
+			goto hit;
+		}
+		if (c->used < w->used)
+			w = c;
+	}
+	ssize_t got = pread(g->fd, w->buf, WINDOW, (off_t)off);
+	if (got < 0) {
+		w->gen = 0;
+		return NULL;
+	}
+	w->gen = g->gen;
+	w->off = off;
+	w->len = (size_t)got;
+hit:
+	w->used = ++ws->tick;
+	return w;
+}
+
 /* Copies n bytes at file offset off into out, through this thread's
- * window when it can; the bytes read (short at the end of the file), -1
+ * windows when it can; the bytes read (short at the end of the file), -1
  * on a read error. */
 static ssize_t window_read(const struct graft *g, char *out, size_t n, uint64_t off)
 {
-	pthread_once(&window_once, window_init);
-	struct window *w = window_ok ? pthread_getspecific(window_key) : NULL;
-	if (window_ok && !w && (w = malloc(sizeof(*w)))) {
-		w->gen = 0;
-		if (pthread_setspecific(window_key, w)) {
-			free(w);
-			w = NULL;
-		}
-	}
-	if (!w || n > WINDOW)
+	struct window *w = n <= WINDOW ? window_for(g, n, off) : NULL;
+	if (!w)
 		return pread(g->fd, out, n, (off_t)off);
-	if (w->gen != g->gen || off < w->off || off + n > w->off + w->len) {
-		ssize_t got = pread(g->fd, w->buf, WINDOW, (off_t)off);
-		if (got < 0) {
-			w->gen = 0;
-			return -1;
-		}
-		w->gen = g->gen;
-		w->off = off;
-		w->len = (size_t)got;
-	}
 	size_t have = w->off + w->len - off;
 	size_t k = have < n ? have : n;
 	memcpy(out, w->buf + (off - w->off), k);
 	return (ssize_t)k;
 }
 
-/*
- * A top-level graft's tree for a facts-mode dissection: its root, and as
- * the root's children, in file order, the nodes ops_build() reads
- * (ops_graft_reads); the other lines are checked (depth, field count) as
- * read_tree() checks them, not parsed.
- */
-static struct node *read_facts(char *buf, struct arena *a, struct node *parent)
-{
-	char *fld[9];
-	struct node *root = NULL;
-	unsigned last = 0;
+/* ---- cache file --------------------------------------------------------- */
 
-	for (char *line = buf, *nl; *line; line = nl + 1) {
-		if (!(nl = strchr(line, '\n')))
-			break; /* a cut line: the file changed */
-		*nl = 0;
-		if (strncmp(line, "N\t", 2))
-			break;
-		/* the name is the 7th field, after 6 short numbers */
-		const char *name = NULL, *p = line;
-		int tabs = 0;
-		for (; *p && tabs < 7; p++)
-			if (*p == '\t' && ++tabs == 6)
-				name = p + 1;
-		if (tabs < 7 || !memchr(p, '\t', (size_t)(nl - p)))
-			break; /* fewer than 9 fields */
-		size_t namelen = (size_t)(p - 1 - name);
-		unsigned depth = (unsigned)dec(line + 2);
-		if (depth >= 256 || (depth == 0) != !root || (root && depth > last + 1))
-			break;
-		last = depth;
-		if (root && !ops_graft_reads(root->name, name, namelen, depth))
-			continue;
-		if (split_run(line, fld, 9, true) != 9)
-			break;
-		struct node *n = line_node(a, fld, &depth);
-		if (!root) {
-			root = n;
-			n->parent = parent;
-		} else {
-			node_append(root, n);
-		}
-	}
-	return root;
+static void le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-struct node *gcache_read_tree(const struct graft *g, const struct gentry *e, struct arena *a,
-			      struct node *parent, bool facts)
+static void le64(uint8_t *p, uint64_t v)
 {
-	char *fld[9];
-	struct node *stack[256], *root = NULL;
-	unsigned last = 0;
-
-	if (g->fd < 0)
-		return NULL;
-	/* In a's memory: the nodes' strings stay in their lines. 16 bytes
-	 * of zeros after them: split_run() reads 16 at a time. */
-	char *buf = arena_alloc(a, (size_t)e->len + 16);
-	ssize_t got = window_read(g, buf, e->len, e->off);
-	if (got < 0)
-		return NULL;
-	memset(buf + got, 0, 16);
-	if (facts && !e->nested && !g->facts_whole) {
-		size_t lines = 0;
-		for (const char *q = buf, *end = buf + got;
-		     lines <= OPS_GRAFT_WALK && (q = memchr(q, '\n', (size_t)(end - q))); q++)
-			lines++;
-		if (lines <= OPS_GRAFT_WALK)
-			return read_facts(buf, a, parent);
-	}
-	for (char *line = buf, *nl; *line; line = nl + 1) {
-		if (!(nl = strchr(line, '\n')))
-			break; /* a cut line: the file changed */
-		*nl = 0;
-		if (strncmp(line, "N\t", 2) || split_run(line, fld, 9, true) != 9)
-			break;
-		unsigned depth;
-		struct node *n = line_node(a, fld, &depth);
-		if (depth >= 256 || (depth == 0) != !root || (root && depth > last + 1))
-			break;
-		stack[depth] = n;
-		last = depth;
-		if (depth == 0) {
-			root = n;
-			n->parent = parent;
-		} else {
-			node_append(stack[depth - 1], n);
-		}
-	}
-	return root;
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/*
- * Indexes a cache file into g: its entries (frame, anchor, the root's name
- * and where its tree starts), not the trees, which read_tree() reads when
- * a frame is dissected; g keeps the file open. 0, or -1 if missing, stale
- * or damaged (checked whole: every entry has a tree of well-formed N lines,
- * depths step down one at a time, the file ends with E).
- */
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static int by_key(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* The final dictionary: strings used three times or more, most used first
+ * (then first seen), up to DICT_MAX bytes. A string used twice (a frame
+ * number in a request's and in its response's labels) stays inline: in
+ * a DCE/RPC-heavy trace there are a few per call, and the dictionary
+ * is held in memory while the blocks are not. */
+#define DICT_MIN_USES 3
+
+/* Fills remap (string id -> dictionary index + 1, 0: inline) and order
+ * (the dictionary's ids); the dictionary's size. */
+static size_t choose_dict(const struct graft *g, uint32_t *remap, uint32_t *order, size_t *bytes)
+{
+	uint64_t *key = xmalloc((g->nd ? g->nd : 1) * sizeof(*key));
+	size_t n = 0, total = 0, k = 0;
+	for (size_t i = 0; i < g->nd; i++)
+		if (g->dcount[i] >= DICT_MIN_USES)
+			key[n++] = (uint64_t)(UINT32_MAX - g->dcount[i]) << 32 | i;
+	qsort(key, n, sizeof(*key), by_key);
+	memset(remap, 0, g->nd * sizeof(*remap));
+	for (; k < n; k++) {
+		uint32_t id = (uint32_t)key[k];
+		size_t len = strlen(g->ds[id]) + 1;
+		if (total + len > DICT_MAX)
+			break;
+		total += len;
+		order[k] = id;
+		remap[id] = (uint32_t)k + 1;
+	}
+	free(key);
+	*bytes = total;
+	return k;
+}
+
+static int write_all(FILE *f, const void *p, size_t n)
+{
+	return n && fwrite(p, 1, n, f) != n ? -1 : 0;
+}
+
+/* The file after its header; 0 or -1. */
+static int save_body(FILE *f, const struct graft *g, uint8_t hdr[HEADER], const char *version)
+{
+	uint32_t *remap = xmalloc((g->nd ? g->nd : 1) * sizeof(*remap));
+	uint32_t *order = xmalloc((g->nd ? g->nd : 1) * sizeof(*order));
+	uint8_t *index = xmalloc((g->nf ? g->nf : 1) * 16);
+	struct gbuf blk = { 0 };
+	size_t dbytes, nd = choose_dict(g, remap, order, &dbytes);
+	uint64_t blocks = 0;
+	int rc = write_all(f, version, strlen(version));
+
+	for (size_t k = 0; k < nd && !rc; k++)
+		rc = write_all(f, g->ds[order[k]], strlen(g->ds[order[k]]) + 1);
+	for (size_t i = 0; i < g->nf && !rc; i++) {
+		const struct gframe *fr = &g->f[i];
+		if (gfmt_recode(g, g->mem.p + fr->off, fr->len, remap, &blk) || blk.len > GFMT_MAX_BLOCK) {
+			errno = EINVAL;
+			rc = -1;
+			break;
+		}
+		le32(index + 16 * i, fr->frame);
+		le32(index + 16 * i + 4, (uint32_t)blk.len);
+		le64(index + 16 * i + 8, blocks);
+		blocks += blk.len;
+		rc = write_all(f, blk.p, blk.len);
+	}
+	if (!rc)
+		rc = write_all(f, index, 16 * g->nf);
+	memcpy(hdr, CACHE_MAGIC, sizeof(CACHE_MAGIC));
+	le32(hdr + 16, (uint32_t)strlen(version));
+	le32(hdr + 20, 0);
+	le64(hdr + 24, g->nf);
+	le64(hdr + 32, g->roots);
+	le64(hdr + 40, nd);
+	le64(hdr + 48, dbytes);
+	le64(hdr + 56, blocks);
+	le64(hdr + 64, 16 * (uint64_t)g->nf);
+	free(remap);
+	free(order);
+	free(index);
+	gbuf_free(&blk);
+	return rc;
+}
+
+int gcache_save(const struct graft *g, const char *path, const char *version)
+{
+	/* A name of its own for every writer: the two sides of a diff of a
+	 * trace with itself (or with a copy: same content, same cache key)
+	 * save the same path at the same time, from one process. */
+	char tmp[4400];
+	uint8_t hdr[HEADER] = { 0 };
+	if (strlen(version) > VERSION_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return -1;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	/* The header last: a file cut short never has one that fits it. */
+	int rc = write_all(f, hdr, HEADER);
+	if (!rc)
+		rc = save_body(f, g, hdr, version);
+	if (!rc)
+		rc = fflush(f) || fseeko(f, 0, SEEK_SET) || write_all(f, hdr, HEADER) ? -1 : 0;
+	if (fclose(f) || rc || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* n bytes at off, all of them; 0 or -1. */
+static int pread_full(int fd, void *buf, size_t n, uint64_t off)
+{
+	uint8_t *p = buf;
+	while (n) {
+		ssize_t r = pread(fd, p, n, (off_t)off);
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* The dictionary's strings (n of them in len bytes at p, which g keeps). */
+static int load_dict(struct graft *g, const char *p, size_t len, uint64_t n)
+{
+	if (n > len || (len && p[len - 1]))
+		return -1;
+	g->ds = xmalloc((n ? n : 1) * sizeof(*g->ds));
+	g->nd = 0;
+	for (const char *q = p, *end = p + len; q < end; q += strlen(q) + 1) {
+		if (g->nd == n)
+			return -1;
+		g->ds[g->nd++] = q;
+	}
+	if (g->nd != n)
+		return -1;
+	gfmt_dict_fids(g);
+	return 0;
+}
+
+/* The frame index (n records at p); blocks start at base, blocks bytes. */
+static int load_index(struct graft *g, const uint8_t *p, uint64_t n, uint64_t base, uint64_t blocks)
+{
+	g->f = xmalloc((n ? n : 1) * sizeof(*g->f));
+	g->nf = g->capf = (size_t)n;
+	for (size_t i = 0; i < n; i++, p += 16) {
+		uint32_t frame = rd32(p), len = rd32(p + 4);
+		uint64_t off = rd64(p + 8);
+		if ((i && frame <= g->f[i - 1].frame) || !len || len > GFMT_MAX_BLOCK ||
+		    off > blocks || len > blocks - off)
+			return -1;
+		g->f[i] = (struct gframe){ frame, len, base + off };
+	}
+	return 0;
+}
+
 int gcache_load(struct graft *g, const char *path, const char *version)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int dfd = fd >= 0 ? dup(fd) : -1;
-	FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
-	char *line = NULL, *fld[9];
-	size_t cap = 0;
-	ssize_t len;
-	uint64_t pos = 0;
+	uint8_t h[HEADER], *index = NULL;
+	struct stat st;
 	int rc = -1;
-	unsigned last = 0;
-	uint32_t frame = 0;
-	bool ended = false;
 
-	if (!f) {
-		if (dfd >= 0)
-			close(dfd);
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		return -1;
-	}
-	/* stdio's 4 KB buffer would be a read() per 4 KB of a file of
-	 * hundreds of MB */
-	setvbuf(f, NULL, _IOFBF, WINDOW);
-	if ((len = getline(&line, &cap, f)) <= 0)
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || pread_full(fd, h, HEADER, 0) ||
+	    memcmp(h, CACHE_MAGIC, sizeof(CACHE_MAGIC)))
 		goto out;
-	pos += (uint64_t)len;
-	line[strcspn(line, "\n")] = 0;
-	if (split(line, fld, 2) != 2 || strcmp(fld[0], CACHE_MAGIC) || strcmp(fld[1], version))
+	uint64_t size = (uint64_t)st.st_size, vlen = rd32(h + 16), nf = rd64(h + 24),
+		 roots = rd64(h + 32), nd = rd64(h + 40), dlen = rd64(h + 48), blen = rd64(h + 56),
+		 ilen = rd64(h + 64);
+	/* each at most the file's size: the sum cannot overflow */
+	if (vlen != strlen(version) || nd > size || dlen > DICT_MAX || blen > size || ilen > size ||
+	    nf > size / 16 || ilen != 16 * nf || roots > blen ||
+	    HEADER + vlen + dlen + blen + ilen != size)
 		goto out;
-	size_t cur = SIZE_MAX;
-	struct arena scratch;
-	arena_init(&scratch);
-	while ((len = getline(&line, &cap, f)) > 0) {
-		uint64_t at = pos;
-		pos += (uint64_t)len;
-		line[strcspn(line, "\n")] = 0;
-		if (line[0] == 'N' && line[1] == '\t' && cur != SIZE_MAX) {
-			/* Only the depth, and the root's name: read_tree() parses
-			 * the rest when the frame is dissected. */
-			struct gentry *e = &g->e[cur];
-			char *end;
-			unsigned long depth = strtoul(line + 2, &end, 10);
-			if (*end != '\t' || depth >= 256 || (depth == 0) != !e->name ||
-			    (e->name && depth > last + 1))
-				break;
-			last = (unsigned)depth;
-			if (depth == 0) {
-				if (split(line, fld, 9) != 9)
-					break;
-				unsigned d0;
-				struct node *n = line_node(&scratch, fld, &d0);
-				e->off = at;
-				e->name = n->name ? arena_strdup(&g->a, n->name) : "";
-				arena_reset(&scratch);
-			}
-			continue;
-		}
-		size_t k = split(line, fld, 9);
-		if (cur != SIZE_MAX && (!strcmp(fld[0], "E") || !strcmp(fld[0], "G"))) {
-			struct gentry *p = &g->e[cur];
-			if (!p->name || at - p->off > MAX_TREE)
-				break; /* the previous entry had no tree, or a huge one */
-			p->len = (uint32_t)(at - p->off);
-		}
-		if (!strcmp(fld[0], "E")) {
-			ended = true;
-			break;
-		}
-		if (!strcmp(fld[0], "G") && k == 6) {
-			if (g->n == g->cap) {
-				g->cap = g->cap ? g->cap * 2 : 64;
-				g->e = realloc(g->e, g->cap * sizeof(*g->e));
-				if (!g->e)
-					abort();
-			}
-			struct gentry *e = &g->e[g->n];
-			*e = (struct gentry){ .frame = (uint32_t)strtoul(fld[1], NULL, 10),
-					      .nested = (uint8_t)(fld[2][0] == '1'),
-					      .apos = (uint32_t)strtoul(fld[3], NULL, 10),
-					      .aocc = (uint32_t)strtoul(fld[4], NULL, 10),
-					      .akey = arena_strdup(&g->a, fld[5]) };
-			cur = g->n++;
-			if (e->frame != frame || g->n == 1) {
-				frame = e->frame;
-				hmap_put(&g->byframe, hmap_mix(0, frame), (void *)(uintptr_t)(cur + 1));
-				g->frames++;
-			}
-		} else {
-			break;
-		}
-	}
-	arena_free(&scratch);
-	rc = ended && (cur == SIZE_MAX || g->e[cur].len) ? 0 : -1;
+	char *v = arena_alloc(&g->a, (size_t)vlen + 1), *dict = arena_alloc(&g->a, (size_t)dlen + 1);
+	if (pread_full(fd, v, (size_t)vlen, HEADER) || memcmp(v, version, (size_t)vlen) ||
+	    pread_full(fd, dict, (size_t)dlen, HEADER + vlen) ||
+	    load_dict(g, dict, (size_t)dlen, nd))
+		goto out;
+	index = malloc((size_t)ilen + 1);
+	if (!index || pread_full(fd, index, (size_t)ilen, size - ilen) ||
+	    load_index(g, index, nf, HEADER + vlen + dlen, blen))
+		goto out;
+	g->roots = (size_t)roots;
+	rc = 0;
 out:
-	free(line);
-	fclose(f);
+	free(index);
 	if (rc == 0) {
 		g->fd = fd;
 		g->gen = atomic_fetch_add(&load_gen, 1) + 1;
@@ -533,6 +448,15 @@ out:
 		close(fd);
 	}
 	return rc;
+}
+
+const uint8_t *gcache_block(const struct graft *g, const struct gframe *f, struct arena *a)
+{
+	if (g->fd < 0)
+		return g->mem.p + f->off; /* collected here: inside g->mem */
+	char *buf = arena_alloc(a, f->len);
+	ssize_t got = window_read(g, buf, f->len, f->off);
+	return got == (ssize_t)f->len ? (const uint8_t *)buf : NULL;
 }
 
 /* ---- cache size ---------------------------------------------------------- */
