@@ -8,30 +8,10 @@
 
 #include <string.h>
 
+#include "copyshort.h"
 #include "tree.h"
 
 static const char hexdig[] = "0123456789abcdef";
-
-/* memcpy() of the short strings labels are joined from, inline: 16-, 8- or
- * 4-byte moves, the last one overlapping (a call per piece cost more than
- * the copy). */
-static inline void copy_short(char *d, const char *s, size_t n)
-{
-	if (n >= 16) {
-		for (size_t i = 0; i + 16 < n; i += 16)
-			memcpy(d + i, s + i, 16);
-		memcpy(d + n - 16, s + n - 16, 16);
-	} else if (n >= 8) {
-		memcpy(d, s, 8);
-		memcpy(d + n - 8, s + n - 8, 8);
-	} else if (n >= 4) {
-		memcpy(d, s, 4);
-		memcpy(d + n - 4, s + n - 4, 4);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			d[i] = s[i];
-	}
-}
 
 /* In dry mode (summaries only) every adder returns the unlinked sink. */
 static inline struct node *dry_node(struct tctx *t)

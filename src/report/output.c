@@ -1,6 +1,7 @@
 /* output.c - printing one trace; see output.h. */
 #include "output.h"
 
+#include "copyshort.h"
 #include "escape.h"
 
 #include <errno.h>
@@ -226,27 +227,6 @@ static bool deeper_than(const struct node *n, int lim)
 		if (deeper_than(c, lim - 1))
 			return true;
 	return false;
-}
-
-/* memcpy() of n < 256 bytes, in 16-byte (or 8, 4-byte) moves, the last
- * one overlapping: names are short, and the copy of a variable length
- * that the compiler inlines ("rep movs") is slow to start. */
-static inline void copy_short(char *d, const char *s, size_t n)
-{
-	if (n >= 16) {
-		for (size_t i = 0; i + 16 < n; i += 16)
-			memcpy(d + i, s + i, 16);
-		memcpy(d + n - 16, s + n - 16, 16);
-	} else if (n >= 8) {
-		memcpy(d, s, 8);
-		memcpy(d + n - 8, s + n - 8, 8);
-	} else if (n >= 4) {
-		memcpy(d, s, 4);
-		memcpy(d + n - 4, s + n - 4, 4);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			d[i] = s[i];
-	}
 }
 
 /* out_json_node's object laid out directly (--json writes gigabytes of
